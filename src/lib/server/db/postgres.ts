@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { ConfigError, toDbError } from './pglite.ts';
+import { callerContext, rpcStatement } from './sql.ts';
+import type { Adapter, Args, Caller } from './types.ts';
+
+// Dates stay 'YYYY-MM-DD' strings, as PGlite and PostgREST return them.
+pg.types.setTypeParser(1082, (v: string) => v);
+
+/** Any PostgreSQL ≥ 15 with PostGIS 3, through node-postgres. */
+export class PostgresAdapter implements Adapter {
+	readonly kind = 'postgres' as const;
+	constructor(readonly pool: pg.Pool) {}
+
+	static async open(url: string): Promise<PostgresAdapter> {
+		let parsed: URL;
+		try {
+			parsed = new URL(url);
+		} catch {
+			throw new ConfigError('DATABASE_URL is not a valid URL; expected postgres://user:password@host:5432/database');
+		}
+		if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
+			throw new ConfigError(`DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
+		}
+		const pool = new pg.Pool({ connectionString: url, max: Number(process.env.TERRAIN_DB_POOL ?? 10), connectionTimeoutMillis: 10_000 });
+		// Idle clients that lose their server must not crash the process.
+		pool.on('error', () => {});
+		try {
+			const c = await pool.connect();
+			c.release();
+		} catch (e) {
+			await pool.end().catch(() => {});
+			const where = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+			throw new ConfigError(`cannot connect to DATABASE_URL (${where}): ${(e as Error).message}; check the address, credentials and that PostgreSQL is running`);
+		}
+		return new PostgresAdapter(pool);
+	}
+
+	async rpc<T>(fn: string, args: Args, as: Caller): Promise<T> {
+		const { text, values } = rpcStatement(fn, args);
+		const { role, claims } = callerContext(as);
+		const client = await this.pool.connect();
+		try {
+			await client.query('begin');
+			if (role) await client.query(`set local role ${role}`);
+			await client.query(`select set_config('request.jwt.claims', $1, true)`, [claims]);
+			const r = await client.query(text, values);
+			await client.query('commit');
+			return r.rows[0]?.result as T;
+		} catch (e) {
+			await client.query('rollback').catch(() => {});
+			throw toDbError(e);
+		} finally {
+			client.release();
+		}
+	}
+
+	async execOwner(sql: string): Promise<void> {
+		try {
+			await this.pool.query(sql);
+		} catch (e) {
+			throw toDbError(e);
+		}
+	}
+
+	async queryOwner<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+		try {
+			return (await this.pool.query(sql, params)).rows as T[];
+		} catch (e) {
+			throw toDbError(e);
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.pool.end();
+	}
+}

@@ -1,0 +1,55 @@
+export type AppRole = 'admin' | 'analyst' | 'field' | 'viewer';
+export const APP_ROLES: readonly AppRole[] = ['admin', 'analyst', 'field', 'viewer'];
+
+/** The user a call runs as. RLS policies see `id` as auth.uid(). */
+export interface CallerUser {
+	id: string;
+	email: string;
+	role: AppRole;
+	display_name?: string;
+	/** Supabase mode: the user's access token, forwarded to PostgREST. */
+	accessToken?: string;
+}
+
+/**
+ * Who a database call runs as:
+ * - a signed-in user: `set local role authenticated` + their claims, so RLS applies;
+ * - 'anon': `set local role anon`, what an unauthenticated request may do (nothing, mostly);
+ * - 'service': the Terrain server itself (sign-in, sessions, migrations, seeding); claims
+ *   role = service_role, which the private.* functions require.
+ */
+export type Caller = CallerUser | 'anon' | 'service';
+
+export type Args = Record<string, unknown>;
+
+export interface Adapter {
+	readonly kind: 'embedded' | 'postgres' | 'supabase';
+	/** Calls one SQL function by name with named arguments; returns its (jsonb) result. */
+	rpc<T = unknown>(fn: string, args: Args, as: Caller): Promise<T>;
+	/** Runs raw SQL as the database owner: migrations and bootstrap only. */
+	execOwner(sql: string): Promise<void>;
+	queryOwner<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+	close(): Promise<void>;
+}
+
+/** A database error carrying the SQLSTATE, so routes can answer 400/403/404 precisely. */
+export class DbError extends Error {
+	constructor(
+		message: string,
+		readonly code: string | undefined,
+		readonly detail?: string
+	) {
+		super(message);
+		this.name = 'DbError';
+	}
+
+	/** The HTTP status this error should become at the API boundary. */
+	get httpStatus(): number {
+		const c = this.code ?? '';
+		if (c === '42501' || c === 'PGRST301') return 403;
+		if (c === 'P0002') return 404;
+		if (c === '23505') return 409;
+		if (c.startsWith('22') || c.startsWith('23') || c === 'P0001') return 400;
+		return 500;
+	}
+}

@@ -1,0 +1,43 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: { port: 5173 },
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+					environment: 'node'
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'integration',
+					include: ['tests/integration/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+					globalSetup: ['tests/integration/global-setup.ts'],
+					testTimeout: 120_000,
+					hookTimeout: 180_000,
+					// PGlite+PostGIS takes ~1 GB per instance; two cores.
+					maxWorkers: 2,
+					fileParallelism: true
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					globalSetup: ['tests/e2e/global-setup.ts'],
+					testTimeout: 180_000,
+					hookTimeout: 300_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
