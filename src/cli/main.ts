@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../lib/server/config.ts';
+import { DbError } from '../lib/server/db/types.ts';
+import { describeDb, openMigrated } from './database.ts';
+import { CliError } from './errors.ts';
+import { SEED_DIR } from './paths.ts';
+import { serve } from './serve.ts';
+import { addUser, createToken } from './users.ts';
+
+const HELP = `terrain — the Terrain command line
+
+  terrain serve                               migrate, load demo data on first start, serve the app
+  terrain migrate                             apply pending migrations
+  terrain seed [--synthetic N]                load the demo data, or N synthetic incidents
+  terrain user add --email E --role R [--name N] [--password P]
+                                              add or update a user (roles: admin analyst field viewer);
+                                              without --password a one-time password is printed
+  terrain user disable --email E              disable a user, ending their sessions and tokens
+  terrain token create --user E [--name N]    create a personal API token for a user
+
+The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
+DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.`;
+
+const log = (s: string) => console.log(s);
+
+async function main(argv: string[]): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			email: { type: 'string' },
+			role: { type: 'string' },
+			name: { type: 'string' },
+			password: { type: 'string' },
+			user: { type: 'string' },
+			synthetic: { type: 'string' },
+			help: { type: 'boolean', short: 'h' }
+		}
+	});
+	const [cmd, sub] = positionals;
+	if (!cmd || values.help || cmd === 'help') return log(HELP);
+
+	if (cmd === 'serve') {
+		await serve(log);
+		return;
+	}
+
+	const db = await openMigrated(log);
+	try {
+		if (cmd === 'migrate') {
+			log(`${describeDb()}: schema is up to date`);
+		} else if (cmd === 'seed') {
+			const seed = await import('../lib/server/seed/index.ts');
+			if (values.synthetic !== undefined) {
+				const n = Number(values.synthetic);
+				if (!Number.isInteger(n) || n <= 0) throw new CliError('--synthetic needs a positive whole number');
+				const added = await seed.seedSynthetic(db, n, { log });
+				log(`added ${added} synthetic incidents (marked as samples)`);
+			} else {
+				const counts = await seed.seedDemo(db, { seedDir: SEED_DIR, log });
+				log(`demo data loaded: ${JSON.stringify(counts)}`);
+			}
+		} else if (cmd === 'user' && sub === 'add') {
+			const r = await addUser(db, values);
+			log(`user ${r.email} (${r.role}) is ready`);
+			if (r.generated) log(`one-time password: ${r.password}`);
+		} else if (cmd === 'user' && sub === 'disable') {
+			if (!values.email) throw new CliError('--email is required');
+			await db.rpc('private.account_disable', { p_email: values.email }, 'service');
+			log(`user ${values.email} disabled; their sessions and API tokens are revoked`);
+		} else if (cmd === 'token' && sub === 'create') {
+			if (!values.user) throw new CliError('--user EMAIL is required');
+			const { token } = await createToken(db, values.user, values.name ?? 'CLI token');
+			log(token);
+			console.error('This token is shown only once. Send it as: Authorization: Bearer <token>');
+		} else {
+			throw new CliError(`unknown command: ${positionals.join(' ')} (see terrain --help)`);
+		}
+	} finally {
+		await db.close();
+	}
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+	// Known problems get one clear line and a non-zero exit; anything else keeps its stack.
+	if (e instanceof CliError || e instanceof ConfigError) {
+		console.error(`terrain: ${e.message}`);
+	} else if (e instanceof DbError) {
+		console.error(`terrain: database error: ${e.message}`);
+	} else if ((e as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+		console.error(`terrain: ${(e as Error).message}`);
+	} else {
+		console.error(e);
+	}
+	process.exit(1);
+});

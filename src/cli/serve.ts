@@ -1,0 +1,81 @@
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { serverConfig } from '../lib/server/config.ts';
+import { setDb } from '../lib/server/db/index.ts';
+import { BUILD_HANDLER, SEED_DIR } from './paths.ts';
+import { describeDb, openMigrated } from './database.ts';
+import { ensureAdmin } from './users.ts';
+import { CliError } from './errors.ts';
+
+/** Resolves when the port is free, with a clear error when something else holds it. */
+function checkPort(port: number, host: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', (e: NodeJS.ErrnoException) =>
+			reject(
+				new CliError(
+					e.code === 'EADDRINUSE'
+						? `port ${port} is already in use; stop the program using it or start Terrain with PORT=<another port>`
+						: `cannot listen on ${host}:${port}: ${e.message}`
+				)
+			)
+		);
+		probe.listen(port, host, () => probe.close(() => resolve()));
+	});
+}
+
+export async function serve(log: (s: string) => void): Promise<Server> {
+	const { port, host } = serverConfig();
+	if (!existsSync(BUILD_HANDLER)) throw new CliError('the app is not built; run `npm run build` (npm start does it for you)');
+	await checkPort(port, host);
+
+	const started = Date.now();
+	log(`database: ${describeDb()}`);
+	const db = await openMigrated(log);
+	let admin: Awaited<ReturnType<typeof ensureAdmin>> = null;
+	if (db.kind !== 'supabase') {
+		const { isSeeded, seedDemo } = await import('../lib/server/seed/index.ts');
+		if (!(await isSeeded(db))) {
+			log('first start: loading the demo data (UCDP GED, COD-AB, OSM, UNHCR; about a minute)…');
+			const counts = await seedDemo(db, { seedDir: SEED_DIR, log });
+			log(`demo data loaded: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+		}
+		admin = await ensureAdmin(db);
+	}
+	setDb(db);
+
+	// The built SvelteKit app (adapter-node) finds the database opened above through setDb().
+	const { handler } = await import(pathToFileURL(BUILD_HANDLER).href);
+	const server = createServer(handler);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => resolve());
+	});
+	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+	const addr = server.address();
+	const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+	log(`Terrain is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://${shown}:${actualPort}`);
+	if (admin) {
+		log('');
+		log(`  Sign in as ${admin.email}`);
+		if (admin.generated) {
+			log(`  with this one-time password: ${admin.password}`);
+			log('  It is shown only now. Add your own users under Users, then disable this account or keep it safe.');
+		} else {
+			log('  with the password from TERRAIN_ADMIN_PASSWORD.');
+		}
+		log('');
+	} else {
+		log('Sign in with your Terrain account (add users with `npm run terrain -- user add --email … --role …`).');
+	}
+
+	const stop = async () => {
+		server.close();
+		await db.close().catch(() => {});
+		process.exit(0);
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	return server;
+}

@@ -1,0 +1,82 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { dir, isLocale, negotiate } from '$lib/i18n';
+import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/auth/session';
+
+// Everything the app loads comes from this server: the basemap, fonts and workers included.
+const CSP = [
+	"default-src 'self'",
+	"script-src 'self' 'unsafe-inline' blob:",
+	"worker-src 'self' blob:",
+	"style-src 'self' 'unsafe-inline'",
+	"img-src 'self' data: blob:",
+	"font-src 'self' data:",
+	"connect-src 'self'",
+	"frame-ancestors 'none'",
+	"base-uri 'self'",
+	"form-action 'self'"
+].join('; ');
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const { request, cookies, url } = event;
+	event.locals.user = null;
+	event.locals.authVia = null;
+
+	const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+	if (bearer) {
+		event.locals.user = await userFromApiToken(bearer);
+		event.locals.authVia = event.locals.user ? 'token' : null;
+		if (!event.locals.user) {
+			return json401('invalid or revoked API token');
+		}
+	} else {
+		const session = cookies.get(SESSION_COOKIE);
+		if (session) {
+			event.locals.user = await userFromSession(session);
+			if (event.locals.user) event.locals.authVia = 'session';
+			else cookies.delete(SESSION_COOKIE, { path: '/' });
+		}
+	}
+
+	// JSON routes authenticated by cookie must come from our own pages (SvelteKit checks form
+	// posts itself; fetch() with a JSON body is not covered by its CSRF check).
+	if (
+		url.pathname.startsWith('/api/') &&
+		event.locals.authVia === 'session' &&
+		!['GET', 'HEAD', 'OPTIONS'].includes(request.method)
+	) {
+		const origin = request.headers.get('origin');
+		if (origin !== url.origin) {
+			return new Response(JSON.stringify({ message: 'cross-origin request refused' }), {
+				status: 403,
+				headers: { 'content-type': 'application/json' }
+			});
+		}
+	}
+
+	const langCookie = cookies.get('terrain_lang');
+	event.locals.locale = isLocale(langCookie) ? langCookie : negotiate(request.headers.get('accept-language'));
+
+	const response = await resolve(event, {
+		transformPageChunk: ({ html }) =>
+			html.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale).replace('%dir%', dir(event.locals.locale))
+	});
+	response.headers.set('content-security-policy', CSP);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('x-frame-options', 'DENY');
+	response.headers.set('referrer-policy', 'no-referrer');
+	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
+	if (event.locals.user) response.headers.set('cache-control', 'private, no-store');
+	return response;
+};
+
+function json401(message: string): Response {
+	return new Response(JSON.stringify({ message }), {
+		status: 401,
+		headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }
+	});
+}
+
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status >= 500) console.error(error);
+	return { message: status >= 500 ? 'Internal error' : (error as Error)?.message ?? 'Error' };
+};

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from './taxonomy.ts';
+
+/**
+ * The incident filters shared by the map, the list, the API and exports. They live in the URL
+ * (from, to, type, area, bbox) so a view can be bookmarked and shared.
+ */
+export interface IncidentFilters {
+	from?: string;
+	to?: string;
+	types?: string[];
+	area?: string;
+	bbox?: [number, number, number, number];
+}
+
+export class FilterError extends Error {
+	constructor(
+		readonly parameter: string,
+		message: string
+	) {
+		super(`${parameter}: ${message}`);
+	}
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((s) => {
+	const d = new Date(`${s}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, 'not a real calendar date');
+
+const pcode = z.string().regex(/^[A-Z]{2,3}[A-Z0-9]+$/, 'expected a P-code such as IQG01 or IQD0101');
+
+export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
+	const out: IncidentFilters = {};
+	const from = params.get('from');
+	const to = params.get('to');
+	if (from) out.from = check('from', isoDate, from);
+	if (to) out.to = check('to', isoDate, to);
+	if (out.from && out.to && out.from > out.to) throw new FilterError('to', 'must not be before from');
+
+	const types = params.getAll('type').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+	for (const t of types) {
+		if (!(EVENT_TYPES as readonly string[]).includes(t)) {
+			throw new FilterError('type', `unknown event type "${t}"; use one of ${EVENT_TYPES.join(', ')}`);
+		}
+	}
+	if (types.length) out.types = [...new Set(types)];
+
+	const area = params.get('area');
+	if (area) out.area = check('area', pcode, area.trim());
+
+	const bbox = params.get('bbox');
+	if (bbox) out.bbox = parseBbox(bbox);
+	return out;
+}
+
+export function parseBbox(raw: string): [number, number, number, number] {
+	const parts = raw.split(',').map((p) => Number(p.trim()));
+	if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+		throw new FilterError('bbox', 'expected west,south,east,north in degrees');
+	}
+	const [w, s, e, n] = parts;
+	if (w < -180 || e > 180 || s < -90 || n > 90) throw new FilterError('bbox', 'coordinates out of range');
+	if (w >= e || s >= n) throw new FilterError('bbox', 'west must be < east and south < north');
+	return [w, s, e, n];
+}
+
+function check<T>(parameter: string, schema: z.ZodType<T>, value: string): T {
+	const r = schema.safeParse(value);
+	if (!r.success) throw new FilterError(parameter, r.error.issues[0]?.message ?? 'invalid');
+	return r.data;
+}
+
+/** The SQL functions' named arguments for a set of filters. */
+export function filterArgs(f: IncidentFilters): Record<string, unknown> {
+	return {
+		p_from: f.from ?? null,
+		p_to: f.to ?? null,
+		p_types: f.types ?? null,
+		p_area: f.area ?? null,
+		...(f.bbox ? { p_west: f.bbox[0], p_south: f.bbox[1], p_east: f.bbox[2], p_north: f.bbox[3] } : {})
+	};
+}
+
+/** Writes filters back to URL parameters (the inverse of parseIncidentFilters). */
+export function filtersToParams(f: IncidentFilters, into = new URLSearchParams()): URLSearchParams {
+	for (const k of ['from', 'to', 'type', 'area', 'bbox']) into.delete(k);
+	if (f.from) into.set('from', f.from);
+	if (f.to) into.set('to', f.to);
+	if (f.types?.length) into.set('type', f.types.join(','));
+	if (f.area) into.set('area', f.area);
+	if (f.bbox) into.set('bbox', f.bbox.join(','));
+	return into;
+}

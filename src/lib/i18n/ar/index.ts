@@ -1,0 +1,5 @@
+import type { en } from '../en/index.ts';
+import { common } from './common.ts';
+import { map } from './map.ts';
+
+export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map };

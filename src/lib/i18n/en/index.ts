@@ -1,0 +1,7 @@
+import { common } from './common.ts';
+import { auth } from './auth.ts';
+import { admin } from './admin.ts';
+import { map } from './map.ts';
+import { taxonomy } from './taxonomy.ts';
+
+export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy };

@@ -1,0 +1,53 @@
+/**
+ * The i18n layer: every user-facing string is a key in these catalogues. English is complete;
+ * Arabic and Kurdish (Sorani, Arabic script) fall back to English key by key. Catalogues are
+ * split by area of the app (common, auth, map, admin …) so each feature owns its own file.
+ *
+ * Why not paraglide: its compiler loads the inlang plugins from a CDN, and Terrain must build
+ * with no network. A typed catalogue with {param} interpolation covers what we need.
+ */
+import { en } from './en/index.ts';
+import { ar } from './ar/index.ts';
+import { ku } from './ku/index.ts';
+
+export type Locale = 'en' | 'ar' | 'ku';
+export const LOCALES: readonly Locale[] = ['en', 'ar', 'ku'];
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
+export type Params = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+const catalogues: Record<Locale, Partial<Messages>> = { en, ar, ku };
+
+export function isLocale(v: unknown): v is Locale {
+	return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
+}
+
+export function dir(locale: Locale): 'ltr' | 'rtl' {
+	return locale === 'en' ? 'ltr' : 'rtl';
+}
+
+/** Picks the best supported locale from an Accept-Language header. */
+export function negotiate(header: string | null | undefined): Locale {
+	for (const part of (header ?? '').split(',')) {
+		const tag = part.split(';')[0].trim().toLowerCase();
+		if (tag.startsWith('ar')) return 'ar';
+		if (tag.startsWith('ckb') || tag.startsWith('ku')) return 'ku';
+		if (tag.startsWith('en')) return 'en';
+	}
+	return 'en';
+}
+
+export function translator(locale: Locale): Translate {
+	const cat = catalogues[locale];
+	return (key, params) => {
+		const template = cat[key] ?? en[key] ?? key;
+		if (!params) return template;
+		return template.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+	};
+}
+
+/** Numbers and dates in the user's locale (Arabic-Indic digits for ar/ckb). */
+export function formatNumber(locale: Locale, n: number): string {
+	return new Intl.NumberFormat(locale === 'ku' ? 'ckb' : locale).format(n);
+}

@@ -1,0 +1,12 @@
+import { redirect } from '@sveltejs/kit';
+import { SESSION_COOKIE, signOut } from '$lib/server/auth/session';
+import type { Actions } from './$types';
+
+export const actions: Actions = {
+	default: async ({ cookies }) => {
+		const token = cookies.get(SESSION_COOKIE);
+		if (token) await signOut(token);
+		cookies.delete(SESSION_COOKIE, { path: '/' });
+		redirect(303, '/login');
+	}
+};
