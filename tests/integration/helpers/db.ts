@@ -1,0 +1,81 @@
+/**
+ * Test databases: every integration test runs on PGlite, and also on PostgreSQL+PostGIS when
+ * TEST_DATABASE_URL is set. Each call returns fresh copies (a loaded PGlite dump, a database
+ * created from a template), so test files never see each other's writes.
+ */
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { PgliteAdapter } from '../../../src/lib/server/db/pglite.ts';
+import { PostgresAdapter } from '../../../src/lib/server/db/postgres.ts';
+import type { Adapter, AppRole, CallerUser } from '../../../src/lib/server/db/types.ts';
+import { TEMPLATES, withDatabase } from '../global-setup.ts';
+
+export interface Engine {
+	name: 'pglite' | 'postgres';
+	db: Adapter;
+	close(): Promise<void>;
+}
+
+export type DbState = 'migrated' | 'seeded';
+
+export async function openPglite(state: DbState): Promise<Engine> {
+	const file = inject(state === 'seeded' ? 'pglite_seeded' : 'pglite_migrated');
+	const db = await PgliteAdapter.fromDump(new Blob([readFileSync(file)]));
+	return { name: 'pglite', db, close: () => db.close() };
+}
+
+export async function openPostgres(state: DbState): Promise<Engine | null> {
+	const url = inject('pg_url');
+	if (!url) return null;
+	const name = `terrain_t_${randomBytes(6).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+	await admin.connect();
+	await admin.query(`create database ${name} template ${TEMPLATES[state]}`);
+	await admin.end();
+	const db = await PostgresAdapter.open(withDatabase(url, name));
+	return {
+		name: 'postgres',
+		db,
+		async close() {
+			await db.close();
+			const a = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+			await a.connect();
+			await a.query(`drop database if exists ${name} with (force)`);
+			await a.end();
+		}
+	};
+}
+
+/** The engines to run on: always PGlite, plus PostgreSQL when TEST_DATABASE_URL is set. */
+export function engineNames(): Engine['name'][] {
+	return inject('pg_url') ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export async function openEngine(name: Engine['name'], state: DbState): Promise<Engine> {
+	if (name === 'pglite') return openPglite(state);
+	const e = await openPostgres(state);
+	if (!e) throw new Error('TEST_DATABASE_URL is not set');
+	return e;
+}
+
+/** Creates a user with a role (as the server would) and returns the caller to run calls as. */
+export async function makeUser(db: Adapter, role: AppRole, email = `${role}-${randomBytes(3).toString('hex')}@test.org`): Promise<CallerUser> {
+	const u = await db.rpc<{ id: string; email: string }>(
+		'private.account_upsert',
+		{ p_email: email, p_role: role, p_display_name: role, p_password_hash: null },
+		'service'
+	);
+	return { id: u.id, email: u.email, role };
+}
+
+/** One user of each role. */
+export async function makeRoles(db: Adapter): Promise<Record<AppRole, CallerUser>> {
+	return {
+		admin: await makeUser(db, 'admin'),
+		analyst: await makeUser(db, 'analyst'),
+		field: await makeUser(db, 'field'),
+		viewer: await makeUser(db, 'viewer')
+	};
+}
