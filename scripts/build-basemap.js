@@ -33,8 +33,8 @@ const require = createRequire(import.meta.url);
 
 /** Region the basemap is drawn in detail for: rivers and lakes are clipped to it. */
 const REGION_BBOX = [30, 24, 56, 42];
-const MIN_WEIGHT = Number(process.env.MIN_WEIGHT ?? 1e-3);
-const MIN_RING_AREA = Number(process.env.MIN_RING_AREA ?? 5e-3);
+/** Around the region, country shapes keep (nearly) all of their 1:50m detail. */
+const nearRegion = ([x, y]) => x >= 20 && x <= 70 && y >= 10 && y <= 50;
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const pkgFile = (spec) => require.resolve(spec);
 
@@ -115,37 +115,69 @@ function buildCountries() {
 		.filter((f) => f.geometry && !focusIso.has(f.properties.iso3));
 
 	// Simplify as one topology so shared borders stay shared (no slivers between neighbours).
-	// Weights are planar triangle areas in degrees² (1e-4 deg² ≈ a triangle 1 km on a side),
-	// boosted near the region so that it keeps nearly all of its 1:50m detail while the rest of
-	// the world, only ever seen zoomed out, is thinned harder.
+	// Weights are planar areas in degrees² (1e-3 deg² ≈ a triangle 4 km on a side), boosted near
+	// the region so that it keeps its detail while the rest of the world, only ever seen zoomed
+	// out, is thinned: 1.7 MB of world GeoJSON becomes ~1.2 MB. Islands under ~50 km² go too
+	// (under ~0.5 km² near the region), taking a few microstates (Monaco, Nauru …) with them.
 	const all = { type: 'FeatureCollection', features: [...focus, ...rest] };
-	const nearRegion = ([x, y]) => x >= 20 && x <= 70 && y >= 10 && y <= 50;
-	const weight = (t) => planarTriangleArea(t) * (nearRegion(t[1]) ? 1000 : 1);
+	const boost = (point) => (nearRegion(point) ? 1000 : 1);
+	const weight = (triangle) => planarTriangleArea(triangle) * boost(triangle[1]);
 	let topo = presimplify(topology({ countries: all }, 1e6), weight);
-	topo = simplify(topo, MIN_WEIGHT);
-	topo = filter(topo, filterWeight(topo, MIN_RING_AREA, planarRingArea));
+	topo = simplify(topo, 1e-3);
+	const ringWeight = (ring) => planarRingArea(ring) * (boost(ring[0]) > 1 ? 100 : 1);
+	topo = filter(topo, filterWeight(topo, 5e-3, ringWeight));
 	const features = feature(topo, topo.objects.countries).features.filter((f) => f.geometry);
 	return features.map(({ properties, geometry }) => ({ type: 'Feature', properties, geometry }));
 }
 
 /**
- * One label point per country, inside its largest polygon (so Turkey's label is not drawn in
- * the sea or on a Greek island), computed once here rather than per tile by the renderer.
+ * What a map centred on Iraq at zoom ~5–6 shows. Big neighbours whose middle lies outside it
+ * (Turkey, Iran, Saudi Arabia) get a second label inside it, used from zoom 5 on, so that the
+ * country around Iraq is named on the screen the analyst actually looks at.
+ */
+const REGION_VIEW = [35, 26.5, 53, 39.5];
+
+/** A point well inside a polygon (its centre of mass, unless that falls outside, e.g. a crescent). */
+function labelPoint(polygon) {
+	const point = turf.centerOfMass(polygon);
+	return turf.booleanPointInPolygon(point, polygon) ? point : turf.pointOnFeature(polygon);
+}
+
+function largestPolygon(geometry) {
+	const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+	return polygons
+		.map((coords) => turf.polygon(coords))
+		.reduce((a, b) => (turf.area(a) >= turf.area(b) ? a : b));
+}
+
+/**
+ * One label point per country, inside its largest polygon (so that a country's name is not drawn
+ * in the sea or on an island), computed once here rather than per tile by the renderer.
+ * `scope` says when it is shown: 'all' always; 'world' when zoomed out and 'region' when zoomed
+ * in (the style's country-labels filter switches at zoom 5), for the big neighbours.
  */
 function countryLabels(countries) {
-	return countries.map((f) => {
-		const polygons =
-			f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-		const largest = polygons
-			.map((coords) => turf.polygon(coords))
-			.reduce((a, b) => (turf.area(a) >= turf.area(b) ? a : b));
-		let point = turf.centerOfMass(largest);
-		if (!turf.booleanPointInPolygon(point, largest)) point = turf.pointOnFeature(largest);
-		return {
+	const view = turf.bboxPolygon(REGION_VIEW);
+	// Labels near the edge of that view are cut off, so the test uses a smaller box.
+	const inner = turf.bboxPolygon([37, 27.5, 51.5, 38.5]);
+	return countries.flatMap((f) => {
+		const largest = largestPolygon(f.geometry);
+		const properties = { ...f.properties, area_km2: Math.round(turf.area(largest) / 1e6) };
+		const main = labelPoint(largest);
+		const label = (point, scope) => ({
 			type: 'Feature',
-			properties: { ...f.properties, area_km2: Math.round(turf.area(largest) / 1e6) },
+			properties: { ...properties, scope },
 			geometry: point.geometry
-		};
+		});
+		const big = properties.area_km2 > 300_000;
+		if (!big || turf.booleanPointInPolygon(main, inner) || !turf.booleanIntersects(largest, view)) {
+			return [label(main, 'all')];
+		}
+		const inView = turf.bboxClip(largest, REGION_VIEW);
+		if (!inView.geometry.coordinates.length || turf.area(inView) < 50_000e6) {
+			return [label(main, 'all')];
+		}
+		return [label(main, 'world'), label(labelPoint(largestPolygon(inView.geometry)), 'region')];
 	});
 }
 
@@ -323,11 +355,13 @@ function copyFonts() {
 		copyFileSync(from, path.join(fontsOut, file));
 		console.log(`fonts/${file.padEnd(42)} ${kb(path.join(fontsOut, file))}`);
 	}
-	// The SIL Open Font License asks that the licence travel with the fonts.
-	copyFileSync(
-		path.join(path.dirname(pkgFile('@fontsource/noto-sans/package.json')), 'LICENSE'),
-		path.join(fontsOut, 'OFL.txt')
-	);
+	// The SIL Open Font License asks that the licence (and copyright line) travel with the fonts.
+	for (const pkg of ['noto-sans', 'noto-sans-arabic']) {
+		copyFileSync(
+			path.join(path.dirname(pkgFile(`@fontsource/${pkg}/package.json`)), 'LICENSE'),
+			path.join(fontsOut, `OFL-${pkg}.txt`)
+		);
+	}
 }
 
 // ---------------------------------------------------------------------------------------------

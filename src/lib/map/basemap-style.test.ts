@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import { describe, expect, it } from 'vitest';
+import { basemapStyle, type BasemapLang, type StyleSpecification } from './basemap-style.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const staticDir = path.join(root, 'static');
+const origin = 'https://terrain.example.org';
+const langs: BasemapLang[] = ['en', 'ar', 'ku'];
+
+/** Every URL the style makes the browser fetch: GeoJSON sources and font files. */
+function urlsOf(style: StyleSpecification): string[] {
+	const sources = Object.values(style.sources).map((s) => {
+		expect(s.type).toBe('geojson');
+		return (s as { data: unknown }).data;
+	});
+	const fonts = Object.values(style['font-faces'] ?? {}).flatMap((faces) =>
+		typeof faces === 'string' ? [faces] : faces.map((f) => f.url)
+	);
+	for (const url of sources) expect(typeof url).toBe('string');
+	return [...(sources as string[]), ...fonts];
+}
+
+const layer = (style: StyleSpecification, id: string) => {
+	const found = style.layers.find((l) => l.id === id);
+	if (!found) throw new Error(`no layer ${id}`);
+	return found as { layout?: Record<string, unknown> };
+};
+
+describe('basemapStyle', () => {
+	it.each(langs)('is a valid maplibre style (%s)', (lang) => {
+		expect(validateStyleMin(basemapStyle({ origin, lang }))).toEqual([]);
+	});
+
+	it.each(langs)('fetches nothing but files under the given origin (%s)', (lang) => {
+		const style = basemapStyle({ origin, lang });
+		const urls = urlsOf(style);
+		expect(urls.length).toBeGreaterThanOrEqual(4 + 6);
+		for (const url of urls) expect(url.startsWith(`${origin}/`), url).toBe(true);
+		// No glyph server, no sprite, no tiles: each is a request that could leave the server.
+		expect(style.glyphs).toBeUndefined();
+		expect(style.sprite).toBeUndefined();
+		expect(JSON.stringify(style)).not.toMatch(/"tiles"|"url"\s*:\s*"(?!https:\/\/terrain\.example\.org\/)/);
+	});
+
+	it('keeps a base path and drops a trailing slash', () => {
+		const urls = urlsOf(basemapStyle({ origin: 'http://127.0.0.1:3000/terrain/', lang: 'en' }));
+		for (const url of urls) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/terrain\/(basemap|fonts)\/[^/]+$/);
+	});
+
+	it('refuses an origin that is not an absolute URL', () => {
+		expect(() => basemapStyle({ origin: '/app', lang: 'en' })).toThrow(/absolute URL/);
+	});
+
+	it('serves every file it references from static/', () => {
+		for (const url of urlsOf(basemapStyle({ origin, lang: 'ar' }))) {
+			const file = path.join(staticDir, new URL(url).pathname);
+			expect(existsSync(file), file).toBe(true);
+			expect(statSync(file).size, file).toBeGreaterThan(1000);
+		}
+	});
+
+	it('labels places and countries in Arabic for ar, falling back to English', () => {
+		const ar = basemapStyle({ origin, lang: 'ar' });
+		for (const id of ['place-labels', 'country-labels']) {
+			expect(layer(ar, id).layout?.['text-field']).toEqual([
+				'coalesce',
+				['get', 'name_ar'],
+				['get', 'name_en']
+			]);
+		}
+	});
+
+	it.each(['en', 'ku'] as const)('labels in English for %s', (lang) => {
+		const style = basemapStyle({ origin, lang });
+		for (const id of ['place-labels', 'country-labels']) {
+			expect(layer(style, id).layout?.['text-field']).toEqual(['get', 'name_en']);
+		}
+	});
+
+	it('declares Arabic and Latin font files for every font the labels use', () => {
+		const style = basemapStyle({ origin, lang: 'ar' });
+		const faces = style['font-faces'] ?? {};
+		const used = JSON.stringify(style.layers).match(/Noto Sans \w+/g) ?? [];
+		expect(used.length).toBeGreaterThan(0);
+		for (const name of new Set(used)) {
+			const files = faces[name];
+			expect(Array.isArray(files), name).toBe(true);
+			const urls = (files as { url: string }[]).map((f) => f.url).join(' ');
+			expect(urls).toMatch(/noto-sans-arabic-arabic-\d00-normal\.woff2/);
+			expect(urls).toMatch(/noto-sans-latin-\d00-normal\.woff2/);
+		}
+	});
+});
+
+describe('basemap data (static/basemap)', () => {
+	const read = (name: string) =>
+		JSON.parse(readFileSync(path.join(staticDir, 'basemap', name), 'utf8')) as {
+			features: { properties: Record<string, unknown>; geometry: { type: string } }[];
+		};
+
+	it('names every place and country in English and Arabic', () => {
+		for (const name of ['places.geojson', 'countries.geojson', 'country-labels.geojson']) {
+			for (const f of read(name).features) {
+				expect(typeof f.properties.name_en, name).toBe('string');
+				expect(typeof f.properties.name_ar, name).toBe('string');
+			}
+		}
+		const places = read('places.geojson').features;
+		const baghdad = places.find((f) => f.properties.name_en === 'Baghdad');
+		expect(baghdad?.properties.name_ar).toBe('بغداد');
+		const iraq = read('countries.geojson').features.find((f) => f.properties.iso3 === 'IRQ');
+		expect(iraq?.properties.name_ar).toBe('العراق');
+	});
+
+	it('stays small enough to ship with the app (< 3 MB)', () => {
+		const dir = path.join(staticDir, 'basemap');
+		const total = readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+		expect(total).toBeLessThan(3 * 1024 * 1024);
+	});
+});
