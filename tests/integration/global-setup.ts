@@ -4,7 +4,7 @@
  * of paying the boot for itself. With TEST_DATABASE_URL (CI sets it) the same two states are
  * made as template databases on the real PostgreSQL+PostGIS server.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
@@ -39,6 +39,7 @@ async function pgTemplates(url: string) {
 	await admin.connect();
 	try {
 		for (const [state, name] of Object.entries(TEMPLATES)) {
+			if (state === 'seeded' && !existsSync(join(ROOT, 'src', 'lib', 'server', 'seed', 'index.ts'))) continue;
 			await admin.query(`drop database if exists ${name} with (force)`);
 			await admin.query(`create database ${name}`);
 			const db = await PostgresAdapter.open(withDatabase(url, name));
@@ -59,6 +60,8 @@ export default async function setup(project: TestProject) {
 	const pgDone = pgUrl ? pgTemplates(pgUrl) : Promise.resolve();
 
 	for (const state of ['migrated', 'seeded'] as const) {
+		// Until the demo-data loader exists there is no seeded state to offer.
+		if (state === 'seeded' && !existsSync(join(ROOT, 'src', 'lib', 'server', 'seed', 'index.ts'))) continue;
 		const db = await PgliteAdapter.open(undefined);
 		await prepare(db, state === 'seeded');
 		const dump = await db.db.dumpDataDir('gzip');

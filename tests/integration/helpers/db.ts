@@ -79,3 +79,45 @@ export async function makeRoles(db: Adapter): Promise<Record<AppRole, CallerUser
 		viewer: await makeUser(db, 'viewer')
 	};
 }
+
+/**
+ * Runs raw SQL as a user, under RLS, the way the seam does (set local role + claims) — for
+ * testing policies on tables directly, including writes no function exposes yet. Rolls back
+ * unless `commit` is set.
+ */
+export async function sqlAs<T = Record<string, unknown>>(
+	db: Adapter,
+	as: CallerUser | 'anon',
+	sql: string,
+	params: unknown[] = [],
+	commit = false
+): Promise<T[]> {
+	const role = as === 'anon' ? 'anon' : 'authenticated';
+	const claims = JSON.stringify(as === 'anon' ? { role: 'anon' } : { sub: as.id, role: 'authenticated', email: as.email });
+	if (db instanceof PgliteAdapter) {
+		return db.db.transaction(async (tx) => {
+			await tx.exec(`set local role ${role}`);
+			await tx.query(`select set_config('request.jwt.claims', $1, true)`, [claims]);
+			const r = await tx.query<T>(sql, params);
+			if (!commit) await tx.rollback();
+			return r.rows;
+		}) as Promise<T[]>;
+	}
+	if (db instanceof PostgresAdapter) {
+		const c = await db.pool.connect();
+		try {
+			await c.query('begin');
+			await c.query(`set local role ${role}`);
+			await c.query(`select set_config('request.jwt.claims', $1, true)`, [claims]);
+			const r = await c.query(sql, params);
+			await c.query(commit ? 'commit' : 'rollback');
+			return r.rows as T[];
+		} catch (e) {
+			await c.query('rollback').catch(() => {});
+			throw e;
+		} finally {
+			c.release();
+		}
+	}
+	throw new Error('sqlAs needs a PGlite or PostgreSQL adapter');
+}
