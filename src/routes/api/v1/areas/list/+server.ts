@@ -1,0 +1,14 @@
+import { json } from '@sveltejs/kit';
+import { rpc } from '$lib/server/db';
+import { requireUser } from '$lib/server/api/respond';
+import { apiRoute } from '$lib/server/api/route';
+import { AREA_LEVELS, oneOf } from '$lib/server/api/params';
+import type { RequestHandler } from './$types';
+
+/** Areas without geometry (P-code, level, names, parent), for pickers; all levels without `level`. */
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
+	const user = requireUser(locals);
+	const raw = url.searchParams.get('level');
+	const level = raw ? Number(oneOf('level', raw, AREA_LEVELS)) : null;
+	return json(await rpc('areas_list', { p_level: level }, user));
+});

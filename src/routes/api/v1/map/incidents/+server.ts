@@ -1,0 +1,18 @@
+import { json } from '@sveltejs/kit';
+import { rpc } from '$lib/server/db';
+import { requireUser } from '$lib/server/api/respond';
+import { apiRoute } from '$lib/server/api/route';
+import { MAP_POINTS, intParam, mapFilters } from '$lib/server/api/params';
+import { filterArgs } from '$lib/domain/filters';
+import type { RequestHandler } from './$types';
+
+/**
+ * What the map draws for a viewport: {total, fatalities, by_type, points: [[id, lon, lat,
+ * event_type, fatalities], …]} — incidents_map's jsonb as it comes.
+ */
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
+	const user = requireUser(locals);
+	const filters = mapFilters(url.searchParams);
+	const limit = intParam(url.searchParams, 'limit', MAP_POINTS);
+	return json(await rpc('incidents_map', { ...filterArgs(filters), p_limit: limit }, user));
+});
