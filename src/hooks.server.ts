@@ -16,6 +16,8 @@ const CSP = [
 	"form-action 'self'"
 ].join('; ');
 
+const ALLOWED_BEFORE_CHANGE = /^\/(password|logout|lang|_app|fonts|favicon)/;
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const { request, cookies, url } = event;
 	event.locals.user = null;
@@ -51,6 +53,17 @@ export const handle: Handle = async ({ event, resolve }) => {
 				headers: { 'content-type': 'application/json' }
 			});
 		}
+	}
+
+	// A one-time password buys a session that can only choose a new password.
+	if (event.locals.user?.must_change && event.locals.authVia === 'session' && !ALLOWED_BEFORE_CHANGE.test(url.pathname)) {
+		if (url.pathname.startsWith('/api/')) {
+			return new Response(JSON.stringify({ message: 'choose a new password first (/password)' }), {
+				status: 403,
+				headers: { 'content-type': 'application/json' }
+			});
+		}
+		return new Response(null, { status: 303, headers: { location: '/password' } });
 	}
 
 	const langCookie = cookies.get('terrain_lang');

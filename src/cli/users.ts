@@ -7,6 +7,7 @@ export async function addUser(
 	db: Adapter,
 	opts: { email?: string; role?: string; name?: string; password?: string }
 ): Promise<{ email: string; role: AppRole; password: string; generated: boolean }> {
+	// Passwords generated here are shown on a terminal: the user must replace them at first sign-in.
 	const email = (opts.email ?? '').trim().toLowerCase();
 	if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new CliError('--email must be an email address');
 	const role = (opts.role ?? '') as AppRole;
@@ -21,6 +22,7 @@ export async function addUser(
 		p_display_name: opts.name ?? '',
 		p_password_hash: await hashPassword(password)
 	}, 'service');
+	if (generated) await db.rpc('private.account_require_change', { p_email: email }, 'service');
 	return { email, role, password, generated };
 }
 

@@ -7,6 +7,8 @@ export interface CallerUser {
 	email: string;
 	role: AppRole;
 	display_name?: string;
+	/** Signed in with a one-time password that must be replaced before anything else. */
+	must_change?: boolean;
 	/** Supabase mode: the user's access token, forwarded to PostgREST. */
 	accessToken?: string;
 }
