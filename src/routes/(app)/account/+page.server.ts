@@ -1,0 +1,62 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { DbError, rpc, type CallerUser } from '$lib/server/db';
+import { checkTokenName, newApiToken } from '$lib/server/api/accounts';
+import { FilterError, uuid } from '$lib/server/api/params';
+import type { Actions, PageServerLoad } from './$types';
+
+export interface Profile {
+	id: string;
+	email: string;
+	display_name: string;
+	role: CallerUser['role'];
+	created_at: string;
+	assigned_areas: string[];
+}
+
+export interface TokenRow {
+	id: string;
+	name: string;
+	prefix: string;
+	created_at: string;
+	last_used_at: string | null;
+	revoked_at: string | null;
+}
+
+function signedIn(locals: App.Locals): CallerUser {
+	if (!locals.user) redirect(303, '/login?next=%2Faccount');
+	return locals.user;
+}
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const user = signedIn(locals);
+	const [profile, tokens] = await Promise.all([rpc<Profile>('me', {}, user), rpc<TokenRow[]>('tokens_mine', {}, user)]);
+	return { profile, tokens };
+};
+
+export const actions: Actions = {
+	// The secret goes back in this one response (the page shows it once) and is never stored:
+	// the database keeps its SHA-256 digest and a display prefix.
+	create: async ({ locals, request }) => {
+		const user = signedIn(locals);
+		const raw = (await request.formData()).get('name');
+		const name = checkTokenName(raw);
+		if (!name.ok) return fail(400, { createError: name.errors.name, name: String(raw ?? '') });
+		const { secret, args } = newApiToken(name.value);
+		const created = await rpc<{ id: string; name: string; prefix: string }>('token_create', args, user);
+		return { created: { ...created, token: secret } };
+	},
+
+	revoke: async ({ locals, request }) => {
+		const user = signedIn(locals);
+		const form = await request.formData();
+		try {
+			await rpc('token_revoke', { p_id: uuid('id', String(form.get('id') ?? '')) }, user);
+		} catch (e) {
+			if (e instanceof FilterError || (e instanceof DbError && e.code === 'P0002')) {
+				return fail(404, { revokeError: 'account.token_not_found' as const });
+			}
+			throw e;
+		}
+		return { revoked: String(form.get('name') ?? '') };
+	}
+};

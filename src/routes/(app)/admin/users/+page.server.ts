@@ -1,0 +1,73 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { APP_ROLES, DbError, rpc, type CallerUser } from '$lib/server/db';
+import { hashPassword } from '$lib/server/auth/password';
+import { checkNewUser, type FieldErrors, type NewUser } from '$lib/server/api/accounts';
+import { FilterError, uuid } from '$lib/server/api/params';
+import type { Actions, PageServerLoad } from './$types';
+
+export interface UserRow {
+	id: string;
+	email: string;
+	display_name: string;
+	role: CallerUser['role'];
+	disabled: boolean;
+	created_at: string;
+}
+
+// The menu hides this page from other roles; the check here is what keeps them out, and RLS
+// (users_list shows other people's rows to admins only, user_add/user_disable check the role)
+// would refuse them anyway.
+function admin(locals: App.Locals, url: URL): CallerUser {
+	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	if (locals.user.role !== 'admin') error(403, { message: 'Only admins can manage users.' });
+	return locals.user;
+}
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = admin(locals, url);
+	return { users: await rpc<UserRow[]>('users_list', {}, user), myId: user.id, roles: APP_ROLES };
+};
+
+export const actions: Actions = {
+	add: async ({ locals, url, request }) => {
+		const user = admin(locals, url);
+		const form = Object.fromEntries(await request.formData());
+		const checked = checkNewUser(form);
+		// The password never travels back to the page.
+		const values = { email: String(form.email ?? ''), role: String(form.role ?? ''), display_name: String(form.display_name ?? '') };
+		if (!checked.ok) return fail(400, { add: { errors: checked.errors as FieldErrors<keyof NewUser>, values } });
+		const { email, role, display_name, password } = checked.value;
+		try {
+			await rpc('user_add', { p_email: email, p_role: role, p_display_name: display_name, p_password_hash: await hashPassword(password) }, user);
+		} catch (e) {
+			if (e instanceof DbError && e.code === '23505') {
+				const errors: FieldErrors<keyof NewUser> = { email: 'admin.users.exists' };
+				return fail(409, { add: { errors, values } });
+			}
+			if (e instanceof DbError && e.code === '42501') error(403, { message: e.message });
+			throw e;
+		}
+		return { added: email };
+	},
+
+	disable: async ({ locals, url, request }) => {
+		const user = admin(locals, url);
+		const form = await request.formData();
+		let id: string;
+		try {
+			id = uuid('id', String(form.get('id') ?? ''));
+		} catch (e) {
+			if (e instanceof FilterError) return fail(400, { disableError: 'admin.users.not_found' as const });
+			throw e;
+		}
+		try {
+			const u = await rpc<UserRow>('user_disable', { p_user_id: id }, user);
+			return { disabled: u.email };
+		} catch (e) {
+			if (e instanceof DbError && e.code === '22023') return fail(400, { disableError: 'admin.users.cannot_disable_self' as const });
+			if (e instanceof DbError && e.code === 'P0002') return fail(404, { disableError: 'admin.users.not_found' as const });
+			if (e instanceof DbError && e.code === '42501') error(403, { message: e.message });
+			throw e;
+		}
+	}
+};
