@@ -5,7 +5,7 @@ export const admin = {
 	'admin.users.name': 'Name',
 	'admin.users.role': 'Role',
 	'admin.users.password': 'Initial password',
-	'admin.users.password_hint': 'At least 12 characters. Give it to the person through another channel; they should change it.',
+	'admin.users.password_hint': 'At least 12 characters. Give it to the person through another channel; they choose their own at first sign-in.',
 	'admin.users.status': 'Status',
 	'admin.users.active': 'Active',
 	'admin.users.disabled': 'Disabled',

@@ -4,8 +4,9 @@
  * field: the pages show them translated next to the field, the API sends the English text.
  */
 import { z } from 'zod';
-import { APP_ROLES, type AppRole } from '../db/types.ts';
-import { passwordProblem } from '../auth/password.ts';
+import { APP_ROLES, type AppRole, type CallerUser } from '../db/types.ts';
+import { getDb } from '../db/index.ts';
+import { hashPassword, passwordProblem } from '../auth/password.ts';
 import { digest, displayPrefix, newSecret } from '../auth/tokens.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
 import { FilterError } from '../../domain/filters.ts';
@@ -59,4 +60,20 @@ export function fieldError<K extends string>(errors: FieldErrors<K>): FilterErro
 export function newApiToken(name: string): { secret: string; args: { p_name: string; p_token_hash: string; p_prefix: string } } {
 	const secret = newSecret('trt');
 	return { secret, args: { p_name: name, p_token_hash: digest(secret), p_prefix: displayPrefix(secret) } };
+}
+
+/**
+ * Adds a local account as an admin. user_add checks the caller's role; the password an admin
+ * chose for someone else is then marked as one to replace at first sign-in (the server's own
+ * call: credentials are out of every user's reach). On Supabase, Supabase Auth owns passwords.
+ */
+export async function addUserAs(admin: CallerUser, u: NewUser): Promise<Record<string, unknown>> {
+	const db = await getDb();
+	const created = await db.rpc<Record<string, unknown>>(
+		'user_add',
+		{ p_email: u.email, p_role: u.role, p_display_name: u.display_name, p_password_hash: await hashPassword(u.password) },
+		admin
+	);
+	if (db.kind !== 'supabase') await db.rpc('private.account_require_change', { p_email: u.email }, 'service');
+	return created;
 }

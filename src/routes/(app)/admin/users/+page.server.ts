@@ -1,7 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { APP_ROLES, DbError, rpc, type CallerUser } from '$lib/server/db';
-import { hashPassword } from '$lib/server/auth/password';
-import { checkNewUser, type FieldErrors, type NewUser } from '$lib/server/api/accounts';
+import { addUserAs, checkNewUser, type FieldErrors, type NewUser } from '$lib/server/api/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -36,9 +35,8 @@ export const actions: Actions = {
 		// The password never travels back to the page.
 		const values = { email: String(form.email ?? ''), role: String(form.role ?? ''), display_name: String(form.display_name ?? '') };
 		if (!checked.ok) return fail(400, { add: { errors: checked.errors as FieldErrors<keyof NewUser>, values } });
-		const { email, role, display_name, password } = checked.value;
 		try {
-			await rpc('user_add', { p_email: email, p_role: role, p_display_name: display_name, p_password_hash: await hashPassword(password) }, user);
+			await addUserAs(user, checked.value);
 		} catch (e) {
 			if (e instanceof DbError && e.code === '23505') {
 				const errors: FieldErrors<keyof NewUser> = { email: 'admin.users.exists' };
@@ -47,7 +45,7 @@ export const actions: Actions = {
 			if (e instanceof DbError && e.code === '42501') error(403, { message: e.message });
 			throw e;
 		}
-		return { added: email };
+		return { added: checked.value.email };
 	},
 
 	disable: async ({ locals, url, request }) => {
