@@ -60,6 +60,11 @@ async function main(argv: string[]): Promise<void> {
 				const counts = await seed.seedDemo(db, { seedDir: SEED_DIR, log });
 				log(`demo data loaded: ${JSON.stringify(counts)}`);
 			}
+		} else if ((cmd === 'user' || cmd === 'token' || cmd === 'seed') && db.kind === 'supabase') {
+			// These call server-only functions in schema private, which PostgREST does not expose.
+			throw new CliError(
+				'in Supabase mode, users sign up through Supabase Auth and an admin sets their role in Terrain; load data with `psql` on the project\'s direct connection (DATABASE_URL)'
+			);
 		} else if (cmd === 'user' && sub === 'add') {
 			const r = await addUser(db, values);
 			log(`user ${r.email} (${r.role}) is ready`);

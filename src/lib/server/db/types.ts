@@ -48,7 +48,9 @@ export class DbError extends Error {
 	/** The HTTP status this error should become at the API boundary. */
 	get httpStatus(): number {
 		const c = this.code ?? '';
-		if (c === '42501' || c === 'PGRST301') return 403;
+		// PostgREST: an expired or invalid JWT is 401 (sign in again), not 403.
+		if (c === 'PGRST301' || c === 'PGRST302') return 401;
+		if (c === '42501') return 403;
 		if (c === 'P0002') return 404;
 		if (c === '23505') return 409;
 		if (c.startsWith('22') || c.startsWith('23') || c === 'P0001') return 400;
