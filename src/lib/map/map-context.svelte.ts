@@ -1,0 +1,82 @@
+// What MapView shares with the layer components inside it: the maplibre map once its style has
+// loaded, the deck.gl layer classes once they are loaded (browser only), and a registry where each
+// layer component puts its current deck.gl layer. MapView hands the registry's layers to the
+// overlay in a fixed order, so the drawing order does not depend on which component ran first.
+import { getContext, setContext } from 'svelte';
+import type { Layer } from '@deck.gl/core';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type * as DeckLayers from '@deck.gl/layers';
+import type * as DeckAggregation from '@deck.gl/aggregation-layers';
+import type { Selection } from './url-state.ts';
+import type { IconAtlas } from './icons.ts';
+import { BASEMAP_FIRST_LABEL_LAYER_ID } from './basemap-style.ts';
+
+/**
+ * Spread into every deck.gl layer's props: with the interleaved overlay, deck.gl draws the layer
+ * just before this maplibre layer, i.e. above the basemap's shapes and under its place names.
+ * (`beforeId` is read by @deck.gl/maplibre but is missing from deck.gl's prop types.)
+ */
+export const UNDER_LABELS = { beforeId: BASEMAP_FIRST_LABEL_LAYER_ID } as Record<never, never>;
+
+export interface DeckClasses {
+	ScatterplotLayer: typeof DeckLayers.ScatterplotLayer;
+	IconLayer: typeof DeckLayers.IconLayer;
+	HeatmapLayer: typeof DeckAggregation.HeatmapLayer;
+}
+
+/** Bottom to top. Sites sit above incidents so they stay visible and clickable among them. */
+export const DECK_SLOTS = [
+	'incident-density',
+	'camp-areas',
+	'incidents',
+	'health_facilities',
+	'idp_camps',
+	'checkpoints',
+	'org_sites',
+	'selection'
+] as const;
+export type DeckSlot = (typeof DECK_SLOTS)[number];
+
+/** How a layer's picked object becomes a selection and a hover label. */
+export interface PickHandlers {
+	select(object: unknown): Selection | null;
+	tooltip(object: unknown): string | null;
+}
+
+export class MapContext {
+	map = $state.raw<MapLibreMap | null>(null);
+	deck = $state.raw<DeckClasses | null>(null);
+	/** The site symbols, drawn once into a canvas when the map mounts. */
+	icons = $state.raw<IconAtlas | null>(null);
+	/** The interface language, for names on the map. */
+	lang = $state<'en' | 'ar' | 'ku'>('en');
+	#layers = $state.raw<Partial<Record<DeckSlot, Layer | null>>>({});
+	#pick = new Map<string, PickHandlers>();
+	/** The maplibre layers that a click may select (areas), topmost first. */
+	clickableMapLayers = $state.raw<string[]>([]);
+
+	layers: Layer[] = $derived(DECK_SLOTS.map((s) => this.#layers[s]).filter((l): l is Layer => !!l));
+
+	setLayer(slot: DeckSlot, layer: Layer | null, pick?: PickHandlers) {
+		if (layer && pick) this.#pick.set(layer.id, pick);
+		if (this.#layers[slot] === layer) return;
+		this.#layers = { ...this.#layers, [slot]: layer };
+	}
+
+	pickHandlers(layerId: string): PickHandlers | undefined {
+		return this.#pick.get(layerId);
+	}
+
+	addClickable(id: string, on: boolean) {
+		const rest = this.clickableMapLayers.filter((l) => l !== id);
+		this.clickableMapLayers = on ? [id, ...rest] : rest;
+	}
+}
+
+const KEY = Symbol('terrain-map');
+export const setMapContext = (c: MapContext) => setContext(KEY, c);
+export function getMapContext(): MapContext {
+	const c = getContext<MapContext | undefined>(KEY);
+	if (!c) throw new Error('map layer components must be placed inside <MapView>');
+	return c;
+}

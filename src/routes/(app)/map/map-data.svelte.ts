@@ -1,0 +1,364 @@
+// Everything the map screen fetches, in one place (the map components themselves fetch nothing).
+//
+// Incidents follow the viewport and the filters. To stay smooth with 100k incidents the server
+// caps the points (most recent first) and aggregates density on a grid; the counts it returns are
+// exact. Points are fetched for the view plus a margin, so that a short pan needs no request:
+// while the points are complete (not capped) the counts for the exact view are computed here from
+// them; when they are capped, or in density mode, a counts-only request for the exact view runs
+// alongside. Every new request aborts the previous one, so a late answer can never overwrite a
+// newer view.
+import type { EventType, SiteKind } from '$lib/domain/taxonomy';
+import type {
+	AreaCollection,
+	DensityCell,
+	IncidentDetail,
+	IncidentPoint,
+	IncidentsResponse,
+	SitesByKind
+} from '$lib/map/types';
+import { bboxContains, densityCell, expandBbox, inBbox, roundBboxOut, type Bbox } from '$lib/map/scales';
+import { filterQuery, filtersMatchNothing, type IncidentMode, type MapUrlState } from '$lib/map/url-state';
+
+/** Most points the map asks for; beyond this the density mode shows everything. */
+export const POINT_LIMIT = 10_000;
+/** Fraction of the view added on each side when fetching points. */
+const MARGIN = 0.15;
+const DEBOUNCE_MS = 120;
+
+export type Filters = Pick<MapUrlState, 'from' | 'to' | 'types' | 'area'>;
+
+export interface ViewportQuery {
+	/** The exact visible area. */
+	bbox: Bbox;
+	zoom: number;
+	filters: Filters;
+	mode: IncidentMode;
+	/** False when the incidents layer is off: nothing is fetched and no count is shown. */
+	enabled: boolean;
+}
+
+export interface Counts {
+	total: number;
+	fatalities: number;
+	byType: Partial<Record<EventType, number>>;
+	/** The area the counts are for. */
+	bbox: Bbox;
+	/** Points drawn, when fewer than total (points mode only). */
+	shown: number | null;
+}
+
+interface PointsSet {
+	filterKey: string;
+	bbox: Bbox;
+	total: number;
+	capped: boolean;
+}
+interface DensitySet {
+	filterKey: string;
+	bbox: Bbox;
+	cell: number;
+}
+interface ServerCounts extends Counts {
+	key: string;
+}
+/** The requests one view needs; `key` identifies them so a repeated view is not re-requested. */
+interface Plan {
+	key: string;
+	fk: string;
+	filters: Filters;
+	points: Bbox | null;
+	density: { bbox: Bbox; cell: number } | null;
+	counts: Bbox | null;
+}
+
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+	const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+	if (!res.ok) {
+		let message = `${res.status} ${res.statusText}`;
+		try {
+			const body = await res.json();
+			if (body?.message) message = body.message;
+		} catch {
+			// not JSON: keep the status line
+		}
+		throw new HttpError(res.status, message);
+	}
+	return res.json() as Promise<T>;
+}
+
+const isAbort = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
+const bboxParam = (b: Bbox) => b.map((n) => Number(n.toFixed(5))).join(',');
+export const filterKey = (f: Filters) => filterQuery(f).toString();
+
+export class MapData {
+	/** Points sorted so that big symbols are drawn first (under the small ones). */
+	points = $state.raw<IncidentPoint[]>([]);
+	density = $state.raw<DensityCell[]>([]);
+	sites = $state.raw<SitesByKind>({});
+	areas = $state.raw<{ 1?: AreaCollection; 2?: AreaCollection }>({});
+	detail = $state.raw<{ id: string; data: IncidentDetail | null; error: string | null } | null>(null);
+	loading = $state(false);
+	error = $state<string | null>(null);
+
+	#query = $state.raw<ViewportQuery | null>(null);
+	#pointsSet = $state.raw<PointsSet | null>(null);
+	#densitySet = $state.raw<DensitySet | null>(null);
+	#serverCounts = $state.raw<ServerCounts | null>(null);
+	#lastCounts: Counts | null = null;
+
+	#inflight: { key: string; controller: AbortController } | null = null;
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#once = new Map<string, Promise<unknown>>();
+	#detailController: AbortController | null = null;
+
+	/** Counts for the current view and filters, or null until they are known. */
+	counts: Counts | null = $derived.by(() => {
+		const q = this.#query;
+		if (!q || !q.enabled) return null;
+		const fk = filterKey(q.filters);
+		if (filtersMatchNothing(q.filters)) return { total: 0, fatalities: 0, byType: {}, bbox: q.bbox, shown: null };
+		const p = this.#pointsSet;
+		if (q.mode === 'points' && p && !p.capped && p.filterKey === fk && bboxContains(p.bbox, q.bbox)) {
+			return countPoints(this.points, q.bbox);
+		}
+		const s = this.#serverCounts;
+		if (s && s.key === countsKey(fk, q.bbox)) {
+			const shown = q.mode === 'points' && p?.capped && p.filterKey === fk ? this.points.length : null;
+			return { ...s, shown };
+		}
+		return null;
+	});
+
+	/** The last known counts, kept on screen (dimmed) while new ones load. */
+	get displayCounts(): { counts: Counts | null; stale: boolean } {
+		const c = this.counts;
+		if (c) this.#lastCounts = c;
+		return { counts: c ?? this.#lastCounts, stale: !c };
+	}
+
+	/** Brings incidents and counts up to date with a view; cheap to call often. */
+	update(q: ViewportQuery) {
+		this.#query = q;
+		if (this.#timer) clearTimeout(this.#timer);
+		const plan = this.#plan(q);
+		if (!plan) {
+			this.#inflight?.controller.abort();
+			this.#inflight = null;
+			this.loading = false;
+			return;
+		}
+		if (this.#inflight?.key === plan.key) return;
+		this.loading = true;
+		this.#timer = setTimeout(() => this.#run(plan), DEBOUNCE_MS);
+	}
+
+	#plan(q: ViewportQuery): Plan | null {
+		if (!q.enabled || filtersMatchNothing(q.filters)) {
+			if (!q.enabled) {
+				this.points = [];
+				this.density = [];
+				this.#pointsSet = null;
+				this.#densitySet = null;
+			}
+			return null;
+		}
+		const fk = filterKey(q.filters);
+		const fetchBbox = roundBboxOut(expandBbox(q.bbox, MARGIN));
+		let points: Bbox | null = null;
+		let density: { bbox: Bbox; cell: number } | null = null;
+		let counts: Bbox | null = null;
+
+		if (q.mode === 'points') {
+			const p = this.#pointsSet;
+			const reusable = p && !p.capped && p.filterKey === fk && bboxContains(p.bbox, q.bbox);
+			if (!reusable) points = fetchBbox;
+			// Capped before with these filters: the exact counts need their own request.
+			if (p && p.capped && p.filterKey === fk) counts = q.bbox;
+			if (this.density.length) {
+				this.density = [];
+				this.#densitySet = null;
+			}
+		} else {
+			const cell = densityCell(q.zoom);
+			const d = this.#densitySet;
+			if (!(d && d.filterKey === fk && d.cell === cell && bboxContains(d.bbox, q.bbox))) {
+				density = { bbox: fetchBbox, cell };
+			}
+			counts = q.bbox;
+			if (this.points.length) {
+				this.points = [];
+				this.#pointsSet = null;
+			}
+		}
+		if (counts && this.#serverCounts?.key === countsKey(fk, counts)) counts = null;
+		if (!points && !density && !counts) return null;
+		const key = JSON.stringify([fk, points, density, counts]);
+		return { key, fk, filters: q.filters, points, density, counts };
+	}
+
+	async #run(plan: Plan) {
+		this.#inflight?.controller.abort();
+		const controller = new AbortController();
+		const me = { key: plan.key, controller };
+		this.#inflight = me;
+		const { signal } = controller;
+		const base = filterQuery(plan.filters);
+		const url = (path: string, extra: Record<string, string>) => {
+			const q = new URLSearchParams(base);
+			for (const [k, v] of Object.entries(extra)) q.set(k, v);
+			return `/api/v1/map/${path}?${q}`;
+		};
+		const countsReq = (bbox: Bbox) =>
+			getJson<IncidentsResponse>(url('incidents', { bbox: bboxParam(bbox), limit: '0' }), signal).then((r) => {
+				if (signal.aborted) return;
+				this.#serverCounts = toServerCounts(r, plan.fk, bbox);
+			});
+		try {
+			const jobs: Promise<unknown>[] = [];
+			if (plan.counts) jobs.push(countsReq(plan.counts));
+			if (plan.points) {
+				const bbox = plan.points;
+				jobs.push(
+					getJson<IncidentsResponse>(url('incidents', { bbox: bboxParam(bbox), limit: String(POINT_LIMIT) }), signal).then(
+						async (r) => {
+							if (signal.aborted) return;
+							const capped = r.points.length < r.total;
+							this.points = sortForDrawing(r.points);
+							this.#pointsSet = { filterKey: plan.fk, bbox, total: r.total, capped };
+							const q = this.#query;
+							// Capped: the exact counts for the view need their own (small) request.
+							if (capped && !plan.counts && q) await countsReq(q.bbox);
+						}
+					)
+				);
+			}
+			if (plan.density) {
+				const { bbox, cell } = plan.density;
+				jobs.push(
+					getJson<DensityCell[]>(url('density', { bbox: bboxParam(bbox), cell: String(cell) }), signal).then((cells) => {
+						if (signal.aborted) return;
+						this.density = cells;
+						this.#densitySet = { filterKey: plan.fk, bbox, cell };
+					})
+				);
+			}
+			await Promise.all(jobs);
+			if (this.#inflight !== me) return;
+			this.error = null;
+		} catch (e) {
+			if (isAbort(e) || this.#inflight !== me) return;
+			this.error = e instanceof Error ? e.message : String(e);
+		}
+		if (this.#inflight === me) {
+			this.#inflight = null;
+			this.loading = false;
+			// The view may have moved while this ran (e.g. points came back capped).
+			const q = this.#query;
+			if (q && this.#plan(q)) this.update(q);
+		}
+	}
+
+	/** Loads a site registry once (they are small: hundreds to a few thousand rows). */
+	ensureSites(kind: SiteKind) {
+		this.#loadOnce(`sites:${kind}`, () =>
+			getJson<SitesByKind[SiteKind]>(`/api/v1/sites/${kind}`).then((fc) => {
+				this.sites = { ...this.sites, [kind]: fc };
+			})
+		);
+	}
+
+	ensureAreas(level: 1 | 2) {
+		this.#loadOnce(`areas:${level}`, () =>
+			getJson<AreaCollection>(`/api/v1/areas?level=${level}`).then((fc) => {
+				this.areas = { ...this.areas, [level]: fc };
+			})
+		);
+	}
+
+	#loadOnce(key: string, load: () => Promise<void>) {
+		if (this.#once.has(key)) return;
+		const p = load().catch((e: unknown) => {
+			// Let a later call try again.
+			this.#once.delete(key);
+			this.error = e instanceof Error ? e.message : String(e);
+		});
+		this.#once.set(key, p);
+	}
+
+	/** The incident behind a clicked point, for the details panel. */
+	loadIncident(id: string | null) {
+		if (this.detail?.id === id) return;
+		this.#detailController?.abort();
+		if (!id) {
+			this.detail = null;
+			return;
+		}
+		const controller = new AbortController();
+		this.#detailController = controller;
+		this.detail = { id, data: null, error: null };
+		getJson<IncidentDetail>(`/api/v1/incidents/${encodeURIComponent(id)}`, controller.signal).then(
+			(data) => {
+				if (this.detail?.id === id) this.detail = { id, data, error: null };
+			},
+			(e: unknown) => {
+				if (isAbort(e) || this.detail?.id !== id) return;
+				this.detail = { id, data: null, error: e instanceof Error ? e.message : String(e) };
+			}
+		);
+	}
+
+	retry() {
+		this.error = null;
+		this.#serverCounts = null;
+		this.#pointsSet = null;
+		this.#densitySet = null;
+		if (this.#query) this.update(this.#query);
+	}
+
+	destroy() {
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#inflight?.controller.abort();
+		this.#detailController?.abort();
+	}
+}
+
+const countsKey = (fk: string, bbox: Bbox) => `${fk}|${bboxParam(bbox)}`;
+
+function toServerCounts(r: IncidentsResponse, fk: string, bbox: Bbox): ServerCounts {
+	return {
+		key: countsKey(fk, bbox),
+		total: Number(r.total),
+		fatalities: Number(r.fatalities),
+		byType: r.by_type ?? {},
+		bbox,
+		shown: null
+	};
+}
+
+/** Exact counts for a view from a complete (uncapped) set of points. */
+export function countPoints(points: IncidentPoint[], bbox: Bbox): Counts {
+	let total = 0;
+	let fatalities = 0;
+	const byType: Partial<Record<EventType, number>> = {};
+	for (const p of points) {
+		if (!inBbox(bbox, p[1], p[2])) continue;
+		total++;
+		fatalities += p[4];
+		byType[p[3]] = (byType[p[3]] ?? 0) + 1;
+	}
+	return { total, fatalities, byType, bbox, shown: null };
+}
+
+/** Largest first, so that small symbols drawn later stay visible on top of big ones. */
+export function sortForDrawing(points: IncidentPoint[]): IncidentPoint[] {
+	return points.slice().sort((a, b) => b[4] - a[4]);
+}
