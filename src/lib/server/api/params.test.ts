@@ -196,6 +196,20 @@ describe('errorResponse', () => {
 			expect(r.body.message).toBe(status === 500 ? 'Internal error' : `boom ${code}`);
 		}
 	});
+	it('recognises a DbError made by another copy of the class (the CLI opens the database, the built app bundles its own)', async () => {
+		class DbErrorCopy extends Error {
+			name = 'DbError';
+			constructor(message: string, readonly code: string) {
+				super(message);
+			}
+			get httpStatus() {
+				return this.code === 'P0002' ? 404 : 500;
+			}
+		}
+		const r = await body(errorResponse(new DbErrorCopy('token not found or not yours', 'P0002')));
+		expect(r).toMatchObject({ status: 404, body: { message: 'token not found or not yours' } });
+		expect((await body(errorResponse(new Error('not a db error')))).status).toBe(500);
+	});
 	it('keeps the status of error() and asks for a bearer token on 401', async () => {
 		let thrown: unknown;
 		try {

@@ -11,9 +11,18 @@ export function requireUser(locals: App.Locals, roles?: readonly AppRole[]): Cal
 	return locals.user;
 }
 
+/**
+ * Whether e is a DbError. Not `instanceof` alone: under `terrain serve` the database is opened by
+ * the CLI (src/lib/server/db run by tsx) and the built app has its own bundled copy of the class,
+ * so errors from the shared adapter are instances of the other DbError.
+ */
+export function isDbError(e: unknown): e is DbError {
+	return e instanceof DbError || (e instanceof Error && e.name === 'DbError' && 'code' in e && 'httpStatus' in e);
+}
+
 /** Turns a database error into the HTTP answer it deserves (400/403/404/409), else rethrows. */
 export function dbFailure(e: unknown): never {
-	if (e instanceof DbError) {
+	if (isDbError(e)) {
 		const status = e.httpStatus;
 		if (status < 500) error(status, { message: e.message });
 	}

@@ -7,9 +7,8 @@
  *   DbError                → through dbFailure; a 5xx DbError is logged and answered 500
  */
 import { isHttpError, isRedirect, json, type RequestHandler } from '@sveltejs/kit';
-import { DbError } from '../db/types.ts';
 import { FilterError } from '../../domain/filters.ts';
-import { dbFailure } from './respond.ts';
+import { dbFailure, isDbError } from './respond.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function apiRoute<H extends RequestHandler<any, any>>(fn: H): H {
@@ -27,7 +26,7 @@ export function errorResponse(e: unknown): Response {
 	if (e instanceof FilterError) {
 		return json({ message: e.message, parameter: e.parameter }, { status: 400 });
 	}
-	if (e instanceof DbError) {
+	if (isDbError(e)) {
 		try {
 			dbFailure(e);
 		} catch (mapped) {

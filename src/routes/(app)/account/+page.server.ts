@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { DbError, rpc, type CallerUser } from '$lib/server/db';
+import { rpc, type CallerUser } from '$lib/server/db';
+import { isDbError } from '$lib/server/api/respond';
 import { checkTokenName, newApiToken } from '$lib/server/api/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
 import type { Actions, PageServerLoad } from './$types';
@@ -52,7 +53,7 @@ export const actions: Actions = {
 		try {
 			await rpc('token_revoke', { p_id: uuid('id', String(form.get('id') ?? '')) }, user);
 		} catch (e) {
-			if (e instanceof FilterError || (e instanceof DbError && e.code === 'P0002')) {
+			if (e instanceof FilterError || (isDbError(e) && e.code === 'P0002')) {
 				return fail(404, { revokeError: 'account.token_not_found' as const });
 			}
 			throw e;

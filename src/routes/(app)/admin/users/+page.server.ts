@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { APP_ROLES, DbError, rpc, type CallerUser } from '$lib/server/db';
+import { APP_ROLES, rpc, type CallerUser } from '$lib/server/db';
+import { isDbError } from '$lib/server/api/respond';
 import { addUserAs, checkNewUser, type FieldErrors, type NewUser } from '$lib/server/api/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
 import type { Actions, PageServerLoad } from './$types';
@@ -38,11 +39,11 @@ export const actions: Actions = {
 		try {
 			await addUserAs(user, checked.value);
 		} catch (e) {
-			if (e instanceof DbError && e.code === '23505') {
+			if (isDbError(e) && e.code === '23505') {
 				const errors: FieldErrors<keyof NewUser> = { email: 'admin.users.exists' };
 				return fail(409, { add: { errors, values } });
 			}
-			if (e instanceof DbError && e.code === '42501') error(403, { message: e.message });
+			if (isDbError(e) && e.code === '42501') error(403, { message: e.message });
 			throw e;
 		}
 		return { added: checked.value.email };
@@ -62,9 +63,9 @@ export const actions: Actions = {
 			const u = await rpc<UserRow>('user_disable', { p_user_id: id }, user);
 			return { disabled: u.email };
 		} catch (e) {
-			if (e instanceof DbError && e.code === '22023') return fail(400, { disableError: 'admin.users.cannot_disable_self' as const });
-			if (e instanceof DbError && e.code === 'P0002') return fail(404, { disableError: 'admin.users.not_found' as const });
-			if (e instanceof DbError && e.code === '42501') error(403, { message: e.message });
+			if (isDbError(e) && e.code === '22023') return fail(400, { disableError: 'admin.users.cannot_disable_self' as const });
+			if (isDbError(e) && e.code === 'P0002') return fail(404, { disableError: 'admin.users.not_found' as const });
+			if (isDbError(e) && e.code === '42501') error(403, { message: e.message });
 			throw e;
 		}
 	}
