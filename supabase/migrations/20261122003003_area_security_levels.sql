@@ -82,7 +82,8 @@ as $$
   where u.id = p_id and (select public.current_app_role()) is not null
 $$;
 
--- Records a level. Field errors carry the argument's name first (22023 → 400), an unknown area
+-- Records a level, effective on p_effective_date (default: today on the database's clock; the
+-- form sends the analyst's own date). Field errors carry the argument's name first (22023 → 400), an unknown area
 -- is P0002 (→ 404) and a role that may not record is 42501 (→ 403).
 create function public.area_level_record(
   p_pcode text, p_level integer, p_note text, p_effective_date date default null
@@ -109,7 +110,7 @@ begin
     raise exception 'note: must have at most 2000 characters' using errcode = '22023';
   end if;
   insert into public.area_security_levels (pcode, level, note, effective_date, recorded_by)
-  values (p_pcode, p_level, btrim(p_note), coalesce(p_effective_date, (now() at time zone 'Etc/GMT-14')::date), (select auth.uid()))
+  values (p_pcode, p_level, btrim(p_note), coalesce(p_effective_date, current_date), (select auth.uid()))
   returning * into r;
   return to_jsonb(r) || jsonb_build_object('recorded_by_name', public.app_user_label(r.recorded_by));
 end
