@@ -1,0 +1,337 @@
+/**
+ * Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core; never downloaded) for
+ * the e2e tests.
+ *
+ *   import { openBrowser, signIn, screenshot, waitForPixels } from './helpers/browser';
+ *   const b = await openBrowser();                   // fresh profile; b.page, b.context, b.requests
+ *   afterAll(() => b.close());                       // closes Chromium and deletes the profile
+ *   await signIn(b.page, baseUrl, 'analyst');        // via the login form; throws with the error shown
+ *   expect(b.requests.foreign()).toEqual([]);        // every URL requested that left 127.0.0.1/localhost
+ *   expect(b.requests.errors).toEqual([]);           // uncaught page errors and console.error lines
+ *   await screenshot(b.page, 'map-default');         // → test-results/e2e/map-default.png
+ *   const img = await waitForPixels(b.page.locator('.maplibregl-canvas'),
+ *     (img) => img.count(([r, g, b]) => r > 200 && g < 80 && b < 80) > 50, { name: 'red-points' });
+ *
+ * In screenshot tests wait for pixels, not for events: waitForPixels screenshots the element every
+ * `interval` ms until the predicate holds (or saves the last image as <name>-timeout.png and
+ * throws). Pixels are RGBA, row-major, in CSS pixels × deviceScaleFactor (1 by default).
+ *
+ * WebGL: with the default `renderer: 'llvmpipe'` Chromium gets Mesa llvmpipe through ANGLE
+ * (--use-angle=gl-egl --ignore-gpu-blocklist), about 3× faster than SwiftShader on these machines
+ * (measured: 200k blended points, 300 vs 910 ms a frame). --disable-gpu would silently switch
+ * that back to SwiftShader, so it is passed only with `renderer: 'swiftshader'`. Never --use-gl=….
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { e2e } from './server.ts';
+import type { Credentials, Role } from './accounts.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const RESULTS_DIR = join(import.meta.dirname, '..', '..', '..', 'test-results', 'e2e');
+
+const BASE_ARGS = [
+	'--no-sandbox',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--use-angle=gl-egl',
+	'--ignore-gpu-blocklist'
+];
+
+export interface BrowserOptions {
+	viewport?: { width: number; height: number };
+	/** Sent as Accept-Language; the app picks its language from it until one is chosen. */
+	locale?: string;
+	renderer?: 'llvmpipe' | 'swiftshader';
+	deviceScaleFactor?: number;
+}
+
+export interface TestBrowser {
+	context: BrowserContext;
+	/** The first tab. Open more with context.newPage(); their requests are recorded too. */
+	page: Page;
+	requests: RequestLog;
+	close(): Promise<void>;
+}
+
+/** Launches Chromium with a fresh profile directory (deleted by close()). */
+export async function openBrowser(o: BrowserOptions = {}): Promise<TestBrowser> {
+	const profile = mkdtempSync(join(tmpdir(), 'terrain-chromium-'));
+	const args = [...BASE_ARGS, ...(o.renderer === 'swiftshader' ? ['--disable-gpu'] : [])];
+	let context: BrowserContext;
+	try {
+		context = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			viewport: o.viewport ?? { width: 1280, height: 800 },
+			deviceScaleFactor: o.deviceScaleFactor ?? 1,
+			locale: o.locale ?? 'en-GB',
+			timezoneId: 'UTC',
+			args
+		});
+	} catch (e) {
+		rmSync(profile, { recursive: true, force: true });
+		throw e;
+	}
+	const requests = new RequestLog(context);
+	const page = context.pages()[0] ?? (await context.newPage());
+	return {
+		context,
+		page,
+		requests,
+		async close() {
+			await context.close().catch(() => {});
+			rmSync(profile, { recursive: true, force: true });
+		}
+	};
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Every request the browser context makes (pages, frames, workers), and every page error. */
+export class RequestLog {
+	readonly urls: string[] = [];
+	/** Uncaught exceptions and console.error messages, as "where: message". */
+	readonly errors: string[] = [];
+
+	constructor(context: BrowserContext) {
+		context.on('request', (r) => this.urls.push(r.url()));
+		const watch = (p: Page) => {
+			p.on('pageerror', (e) => this.errors.push(`${p.url()}: ${e.message}`));
+			p.on('console', (m) => {
+				if (m.type() === 'error') this.errors.push(`${p.url()}: console.error: ${m.text()}`);
+			});
+		};
+		context.pages().forEach(watch);
+		context.on('page', watch);
+	}
+
+	/** URLs that would leave this machine (data:, blob: and about: stay inside the browser). */
+	foreign(): string[] {
+		return this.urls.filter((u) => {
+			const url = new URL(u);
+			if (['data:', 'blob:', 'about:'].includes(url.protocol)) return false;
+			return !LOCAL_HOSTS.has(url.hostname);
+		});
+	}
+
+	/** URLs that are not on the given origin (e.g. the test server's). */
+	offOrigin(origin: string): string[] {
+		const o = new URL(origin).origin;
+		return this.urls.filter((u) => {
+			const url = new URL(u);
+			return !['data:', 'blob:', 'about:'].includes(url.protocol) && url.origin !== o;
+		});
+	}
+
+	clear(): void {
+		this.urls.length = 0;
+		this.errors.length = 0;
+	}
+}
+
+/**
+ * Signs in through the login form and waits for the page it lands on (/map unless the URL had a
+ * `next`). Throws with the message the form showed when the sign-in is refused.
+ */
+export async function signIn(page: Page, baseUrl: string, who: Role | Credentials): Promise<void> {
+	const c = typeof who === 'string' ? e2e().users[who] : who;
+	await page.goto(`${baseUrl}/login`);
+	if (new URL(page.url()).pathname !== '/login') return; // already signed in
+	await page.locator('#email').fill(c.email);
+	await page.locator('#password').fill(c.password);
+	// A plain form POST (no JS needed): the answer is a navigation either way.
+	const [answer] = await Promise.all([
+		page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+		page.locator('form button[type="submit"]').click()
+	]);
+	await page.waitForLoadState('load');
+	if (new URL(page.url()).pathname === '/login') {
+		const shown = await page.locator('[role="alert"]').textContent({ timeout: 2000 }).catch(() => null);
+		const origin = (await answer.request().headerValue('origin')) ?? '(none)';
+		const body = answer.status() === 403 ? ` «${(await answer.text().catch(() => '')).slice(0, 200)}»` : '';
+		throw new Error(
+			`sign-in as ${c.email} was refused: ${shown ?? '(no message shown)'} ` +
+				`[POST /login → HTTP ${answer.status()}${body}; the browser sent Origin: ${origin}]`
+		);
+	}
+}
+
+/** Saves a screenshot of a page or element as test-results/e2e/<name>.png and returns the path. */
+export async function screenshot(target: Page | Locator, name: string): Promise<string> {
+	mkdirSync(RESULTS_DIR, { recursive: true });
+	const path = join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+	await target.screenshot({ path });
+	return path;
+}
+
+export interface WaitForPixelsOptions {
+	/** ms; default 60 s (software WebGL is slow on 2 cores). */
+	timeout?: number;
+	/** ms between screenshots; default 500. */
+	interval?: number;
+	/** Used for the file saved when the condition never holds. */
+	name?: string;
+}
+
+/**
+ * Screenshots `target` until `predicate` holds and returns that image. On timeout saves the last
+ * image as test-results/e2e/<name>-timeout.png and throws.
+ */
+export async function waitForPixels(
+	target: Page | Locator,
+	predicate: (img: Pixels) => boolean,
+	o: WaitForPixelsOptions = {}
+): Promise<Pixels> {
+	const timeout = o.timeout ?? 60_000;
+	const interval = o.interval ?? 500;
+	const until = Date.now() + timeout;
+	let last: Buffer | undefined;
+	let lastError: unknown;
+	for (;;) {
+		try {
+			last = await target.screenshot({ animations: 'allow', timeout: Math.max(1000, until - Date.now()) });
+			const img = Pixels.fromPng(last);
+			if (predicate(img)) return img;
+		} catch (e) {
+			lastError = e; // e.g. the element is not there yet
+		}
+		if (Date.now() + interval > until) break;
+		await new Promise((r) => setTimeout(r, interval));
+	}
+	let saved = '(no screenshot could be taken)';
+	if (last) {
+		mkdirSync(RESULTS_DIR, { recursive: true });
+		saved = join(RESULTS_DIR, `${(o.name ?? 'pixels').replace(/[^\w.-]+/g, '_')}-timeout.png`);
+		writeFileSync(saved, last);
+	}
+	throw new Error(
+		`waitForPixels${o.name ? ` (${o.name})` : ''}: the condition did not hold within ${timeout / 1000} s; last image: ${saved}` +
+			(lastError ? `; last error: ${(lastError as Error).message}` : '')
+	);
+}
+
+export type Rgba = [r: number, g: number, b: number, a: number];
+
+/** A decoded screenshot: RGBA bytes, row-major. */
+export class Pixels {
+	constructor(
+		readonly width: number,
+		readonly height: number,
+		readonly data: Uint8Array
+	) {}
+
+	at(x: number, y: number): Rgba {
+		const i = (y * this.width + x) * 4;
+		const d = this.data;
+		return [d[i], d[i + 1], d[i + 2], d[i + 3]];
+	}
+
+	/** How many pixels satisfy `test`. */
+	count(test: (p: Rgba, x: number, y: number) => boolean): number {
+		let n = 0;
+		const p: Rgba = [0, 0, 0, 0];
+		for (let y = 0; y < this.height; y++) {
+			for (let x = 0; x < this.width; x++) {
+				const i = (y * this.width + x) * 4;
+				p[0] = this.data[i];
+				p[1] = this.data[i + 1];
+				p[2] = this.data[i + 2];
+				p[3] = this.data[i + 3];
+				if (test(p, x, y)) n++;
+			}
+		}
+		return n;
+	}
+
+	/** Share (0–1) of pixels satisfying `test`. */
+	fraction(test: (p: Rgba, x: number, y: number) => boolean): number {
+		return this.count(test) / (this.width * this.height);
+	}
+
+	/** Number of distinct colours, each channel rounded to `step` (a blank canvas has 1). */
+	distinctColours(step = 16): number {
+		const seen = new Set<number>();
+		for (let i = 0; i < this.data.length; i += 4) {
+			const q = (v: number) => Math.round(v / step);
+			seen.add((q(this.data[i]) << 16) | (q(this.data[i + 1]) << 8) | q(this.data[i + 2]));
+		}
+		return seen.size;
+	}
+
+	/**
+	 * Decodes the PNGs Chromium produces: 8-bit greyscale/RGB/RGBA (with or without alpha),
+	 * non-interlaced. Anything else throws rather than giving wrong pixels.
+	 */
+	static fromPng(png: Buffer): Pixels {
+		if (png.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
+		let pos = 8;
+		let width = 0;
+		let height = 0;
+		let colourType = 0;
+		const idat: Buffer[] = [];
+		while (pos < png.length) {
+			const len = png.readUInt32BE(pos);
+			const type = png.toString('latin1', pos + 4, pos + 8);
+			const body = png.subarray(pos + 8, pos + 8 + len);
+			if (type === 'IHDR') {
+				width = body.readUInt32BE(0);
+				height = body.readUInt32BE(4);
+				const depth = body[8];
+				colourType = body[9];
+				if (depth !== 8 || body[12] !== 0 || ![0, 2, 4, 6].includes(colourType)) {
+					throw new Error(`unsupported PNG (depth ${depth}, colour type ${colourType}, interlace ${body[12]})`);
+				}
+			} else if (type === 'IDAT') idat.push(body);
+			else if (type === 'IEND') break;
+			pos += 12 + len;
+		}
+		const bpp = { 0: 1, 2: 3, 4: 2, 6: 4 }[colourType]!;
+		const raw = inflateSync(Buffer.concat(idat));
+		const stride = width * bpp;
+		const cur = new Uint8Array(stride);
+		let prev = new Uint8Array(stride);
+		const out = new Uint8Array(width * height * 4);
+		for (let y = 0; y < height; y++) {
+			const filter = raw[y * (stride + 1)];
+			const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+			for (let i = 0; i < stride; i++) {
+				const a = i >= bpp ? cur[i - bpp] : 0;
+				const b = prev[i];
+				const c = i >= bpp ? prev[i - bpp] : 0;
+				let v = line[i];
+				if (filter === 1) v += a;
+				else if (filter === 2) v += b;
+				else if (filter === 3) v += (a + b) >> 1;
+				else if (filter === 4) {
+					const p = a + b - c;
+					const pa = Math.abs(p - a);
+					const pb = Math.abs(p - b);
+					const pc = Math.abs(p - c);
+					v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+				}
+				cur[i] = v & 0xff;
+			}
+			for (let x = 0; x < width; x++) {
+				const o = (y * width + x) * 4;
+				const s = x * bpp;
+				if (colourType === 0 || colourType === 4) {
+					out[o] = out[o + 1] = out[o + 2] = cur[s];
+					out[o + 3] = colourType === 4 ? cur[s + 1] : 255;
+				} else {
+					out[o] = cur[s];
+					out[o + 1] = cur[s + 1];
+					out[o + 2] = cur[s + 2];
+					out[o + 3] = colourType === 6 ? cur[s + 3] : 255;
+				}
+			}
+			prev = Uint8Array.from(cur);
+		}
+		return new Pixels(width, height, out);
+	}
+}
