@@ -76,7 +76,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('content-security-policy', CSP);
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('x-frame-options', 'DENY');
-	response.headers.set('referrer-policy', 'no-referrer');
+	// same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
+	// which SvelteKit's CSRF check (rightly) refuses.
+	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
 	if (event.locals.user) response.headers.set('cache-control', 'private, no-store');
 	return response;

@@ -45,9 +45,19 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	}
 	setDb(db);
 
+	// adapter-node assumes https unless told otherwise, which would make every browser form post
+	// look cross-origin over plain http. This server speaks http itself, so unless the operator
+	// configured ORIGIN or PROTOCOL_HEADER (TLS at a proxy), say so on every request — in a header
+	// of our own, overwritten so a client cannot choose it.
+	const ownProtocolHeader = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+	if (ownProtocolHeader) process.env.PROTOCOL_HEADER = 'x-terrain-protocol';
+
 	// The built SvelteKit app (adapter-node) finds the database opened above through setDb().
 	const { handler } = await import(pathToFileURL(BUILD_HANDLER).href);
-	const server = createServer(handler);
+	const server = createServer((req, res) => {
+		if (ownProtocolHeader) req.headers['x-terrain-protocol'] = 'http';
+		handler(req, res);
+	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, host, () => resolve());

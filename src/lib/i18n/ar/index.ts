@@ -1,5 +1,6 @@
 import type { en } from '../en/index.ts';
 import { common } from './common.ts';
 import { map } from './map.ts';
+import { admin } from './admin.ts';
 
-export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map };
+export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin };

@@ -45,6 +45,14 @@ export class DbError extends Error {
 		this.name = 'DbError';
 	}
 
+	/**
+	 * The CLI opens the database with this module from source, and the built app bundles its own
+	 * copy of the class: recognise either by name so `instanceof` works across the two.
+	 */
+	static [Symbol.hasInstance](v: unknown): boolean {
+		return typeof v === 'object' && v !== null && (v as Error).name === 'DbError' && 'code' in v;
+	}
+
 	/** The HTTP status this error should become at the API boundary. */
 	get httpStatus(): number {
 		const c = this.code ?? '';
