@@ -345,6 +345,17 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		expect(r.first_date).toBe(matching('viewer').map((x) => x.date).sort()[0]);
 	});
 
+	it('says where the counted incidents come from and which dates they cover', async () => {
+		const f: Filters = { from: '2014-01-01', types: ['protests'] };
+		const rows = matching('viewer', f);
+		const got = await e.db.rpc<{ source: string | null; n: number; first_date: string; last_date: string }[]>('incidents_sources', args(f), u.viewer);
+		expect(got).toEqual([{ source: null, n: rows.length, first_date: rows.map((r) => r.date).sort()[0], last_date: rows.map((r) => r.date).sort().at(-1) }]);
+		await e.db.execOwner(`update public.incidents set upstream_source = 'ucdp-ged' where id = '${rows[0].id}'`);
+		const two = await e.db.rpc<{ source: string | null; n: number }[]>('incidents_sources', args(f), u.viewer);
+		expect(two.map((s) => [s.source, s.n])).toEqual([[null, rows.length - 1], ['ucdp-ged', 1]]);
+		await e.db.execOwner(`update public.incidents set upstream_source = null where id = '${rows[0].id}'`);
+	});
+
 	it('refuses bad arguments with the argument named', async () => {
 		await expect(stats(u.analyst, {}, 'year', 'type')).rejects.toThrow(/^by: unknown value "year"/);
 		await expect(stats(u.analyst, {}, 'week', 'actor')).rejects.toThrow(/^group: /);

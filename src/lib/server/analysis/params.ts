@@ -1,0 +1,197 @@
+/**
+ * Query and body parameters of the analysis API and pages. Every failure is a FilterError naming
+ * the parameter (→ 400 {message, parameter}). The incident filters are the map's
+ * (parseIncidentFilters), so a link from the map opens the same selection here.
+ */
+import { FilterError, parseIncidentFilters, type IncidentFilters } from '../../domain/filters.ts';
+import { BIN_SIZES, STACK_GROUPS, type BinSize, type StackGroup } from '../../domain/analysis.ts';
+import { LEVEL_NOTE_MAX } from '../../domain/analysis-levels.ts';
+import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
+import { EVENT_TYPES } from '../../domain/taxonomy.ts';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isRealDate(s: string): boolean {
+	if (!ISO_DATE.test(s)) return false;
+	const d = new Date(`${s}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** The latest calendar date anywhere on Earth (UTC+14): what "not in the future" is checked against. */
+export function latestToday(now = new Date()): string {
+	return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export function dateParam(name: string, raw: string | null | undefined): string | undefined {
+	if (raw === null || raw === undefined || raw.trim() === '') return undefined;
+	const s = raw.trim();
+	if (!ISO_DATE.test(s)) throw new FilterError(name, 'expected a date as YYYY-MM-DD');
+	if (!isRealDate(s)) throw new FilterError(name, 'not a real calendar date');
+	return s;
+}
+
+export function pcodeParam(name: string, raw: string | null | undefined): string {
+	const s = (raw ?? '').trim();
+	if (!PCODE.test(s)) throw new FilterError(name, 'expected a P-code such as IQG01 or IQG15Q01');
+	return s;
+}
+
+function choice<T extends string>(name: string, raw: string | null, allowed: readonly T[], fallback: T): T {
+	if (raw === null || raw === '') return fallback;
+	if (!(allowed as readonly string[]).includes(raw)) {
+		throw new FilterError(name, `unknown value "${raw}"; use one of ${allowed.join(', ')}`);
+	}
+	return raw as T;
+}
+
+function intIn(name: string, raw: string | null, min: number, max: number, fallback?: number): number | undefined {
+	if (raw === null || raw.trim() === '') return fallback;
+	if (!/^[+-]?\d+$/.test(raw.trim())) throw new FilterError(name, 'expected a whole number');
+	const n = Number(raw);
+	if (n < min || n > max) throw new FilterError(name, `must be between ${min} and ${max}`);
+	return n;
+}
+
+export interface StatsQuery {
+	filters: IncidentFilters;
+	by: BinSize;
+	group: StackGroup;
+}
+
+/** /api/v1/stats/incidents: the map filters plus by (day|week|month) and group. */
+export function parseStatsQuery(params: URLSearchParams): StatsQuery {
+	return {
+		filters: parseIncidentFilters(params),
+		by: choice('by', params.get('by'), BIN_SIZES, 'month'),
+		group: choice('group', params.get('group'), STACK_GROUPS, 'type')
+	};
+}
+
+export function areaLevelParam(params: URLSearchParams, fallback = 1): 1 | 2 | 3 {
+	return intIn('level', params.get('level'), 1, 3, fallback) as 1 | 2 | 3;
+}
+
+export function limitParam(params: URLSearchParams, max: number, fallback: number): number {
+	return intIn('limit', params.get('limit'), 1, max, fallback)!;
+}
+
+/** Event types alone (the baseline and proximity take no area or viewport filter). */
+export function typesParam(params: URLSearchParams): string[] | undefined {
+	const types = params.getAll('type').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+	for (const t of types) {
+		if (!(EVENT_TYPES as readonly string[]).includes(t)) {
+			throw new FilterError('type', `unknown event type "${t}"; use one of ${EVENT_TYPES.join(', ')}`);
+		}
+	}
+	return types.length ? [...new Set(types)] : undefined;
+}
+
+export interface BaselineQuery {
+	asOf?: string;
+	types?: string[];
+	level?: number;
+	parent?: string;
+}
+
+export function parseBaselineQuery(params: URLSearchParams): BaselineQuery {
+	const parent = params.get('parent');
+	return {
+		asOf: dateParam('as_of', params.get('as_of')),
+		types: typesParam(params),
+		level: intIn('level', params.get('level'), 0, 3),
+		parent: parent ? pcodeParam('parent', parent) : undefined
+	};
+}
+
+export interface ProximityQuery {
+	km: number;
+	days: number;
+	asOf?: string;
+	siteKind?: SiteKind;
+	siteId?: string;
+	geometry?: unknown;
+	types?: string[];
+	limit: number;
+}
+
+/**
+ * Proximity from a query string (GET) or a JSON body (POST, for drawn geometries too long for a
+ * URL). Exactly one of site_kind (with an optional site_id) or geometry.
+ */
+export function parseProximity(input: URLSearchParams | Record<string, unknown>): ProximityQuery {
+	const get = (k: string): string | null => {
+		if (input instanceof URLSearchParams) return input.get(k);
+		const v = input[k];
+		if (v === undefined || v === null) return null;
+		if (typeof v === 'object') return k === 'geometry' ? JSON.stringify(v) : String(v);
+		return String(v);
+	};
+	const kmRaw = get('km');
+	if (kmRaw === null || kmRaw.trim() === '') throw new FilterError('km', 'is required: the distance in kilometres');
+	const km = Number(kmRaw);
+	if (!Number.isFinite(km) || km <= 0 || km > 200) throw new FilterError('km', 'must be a number more than 0 and at most 200');
+	const days = intIn('days', get('days'), 1, 36600, 30)!;
+	const asOf = dateParam('as_of', get('as_of'));
+	const kindRaw = get('site_kind');
+	const siteKind = kindRaw ? choice('site_kind', kindRaw, SITE_KINDS, SITE_KINDS[0]) : undefined;
+	const idRaw = get('site_id');
+	if (idRaw && !UUID.test(idRaw)) throw new FilterError('site_id', 'expected a UUID');
+	if (idRaw && !siteKind) throw new FilterError('site_kind', 'is required with site_id');
+	const geoRaw = get('geometry');
+	let geometry: unknown;
+	if (geoRaw) {
+		try {
+			geometry = JSON.parse(geoRaw);
+		} catch {
+			throw new FilterError('geometry', 'expected GeoJSON (a geometry or a Feature)');
+		}
+		if (geometry === null || typeof geometry !== 'object' || Array.isArray(geometry)) {
+			throw new FilterError('geometry', 'expected GeoJSON (a geometry or a Feature)');
+		}
+	}
+	if (!siteKind && !geometry) throw new FilterError('site_kind', 'give either site_kind (and optionally site_id) or geometry');
+	if (siteKind && geometry) throw new FilterError('geometry', 'give either site_kind or geometry, not both');
+	const typeRaw = get('type');
+	const types = typeRaw ? typesParam(new URLSearchParams({ type: typeRaw })) : undefined;
+	return {
+		km,
+		days,
+		asOf,
+		siteKind,
+		siteId: idRaw ? idRaw.toLowerCase() : undefined,
+		geometry,
+		types,
+		limit: intIn('limit', get('limit'), 0, 10000, 500)!
+	};
+}
+
+export interface LevelInput {
+	level: number;
+	note: string;
+	effectiveDate: string;
+}
+
+/**
+ * A new security level from a JSON body or a form. Field errors name the field (level, note,
+ * effective_date) so the form can show each next to its input.
+ */
+export function parseLevelInput(input: Record<string, unknown> | FormData, now = new Date()): LevelInput {
+	const get = (k: string): unknown => (input instanceof FormData ? input.get(k) : input[k]);
+	const rawLevel = get('level');
+	const level = typeof rawLevel === 'number' ? rawLevel : typeof rawLevel === 'string' && /^\s*\d+\s*$/.test(rawLevel) ? Number(rawLevel) : NaN;
+	if (!Number.isInteger(level) || level < 1 || level > 5) {
+		throw new FilterError('level', 'must be a whole number from 1 to 5');
+	}
+	const rawNote = get('note');
+	if (rawNote !== undefined && rawNote !== null && typeof rawNote !== 'string') throw new FilterError('note', 'expected text');
+	const note = (rawNote ?? '').toString().trim();
+	if (!note) throw new FilterError('note', 'must not be empty');
+	if (note.length > LEVEL_NOTE_MAX) throw new FilterError('note', `must have at most ${LEVEL_NOTE_MAX} characters`);
+	const rawDate = get('effective_date');
+	if (rawDate !== undefined && rawDate !== null && typeof rawDate !== 'string') throw new FilterError('effective_date', 'expected a date as YYYY-MM-DD');
+	const effectiveDate = dateParam('effective_date', rawDate as string | null) ?? now.toISOString().slice(0, 10);
+	if (effectiveDate > latestToday(now)) throw new FilterError('effective_date', 'must not be in the future');
+	return { level, note, effectiveDate };
+}
