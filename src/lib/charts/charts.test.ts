@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { scaleUtc } from 'd3';
+import type { IncidentStats } from '../domain/analysis-types.ts';
+import { brushDates, OTHER, seriesTable, timeSeries, topKeys, utc } from './time-series.ts';
+import { calendarLayout } from './calendar.ts';
+import { csvCell, fileName, toCsv } from './csv.ts';
+
+const stats = (over: Partial<IncidentStats> = {}): IncidentStats => ({
+	by: 'week',
+	group: 'type',
+	total: 9,
+	fatalities: 12,
+	first_date: '2014-06-04',
+	last_date: '2014-06-25',
+	groups: [
+		{ key: 'battles', name_en: null, name_ar: null, n: 5, fatalities: 10 },
+		{ key: 'riots', name_en: null, name_ar: null, n: 4, fatalities: 2 }
+	],
+	bins: [
+		{ bin: '2014-06-02', key: 'battles', n: 3, fatalities: 6 },
+		{ bin: '2014-06-02', key: 'riots', n: 1, fatalities: 0 },
+		{ bin: '2014-06-23', key: 'battles', n: 2, fatalities: 4 },
+		{ bin: '2014-06-23', key: 'riots', n: 3, fatalities: 2 }
+	],
+	...over
+});
+
+describe('time series', () => {
+	it('fills empty weeks with zeros and stacks the groups', () => {
+		const s = timeSeries(stats())!;
+		expect(s.rows.map((r) => [r.bin, r.total])).toEqual([
+			['2014-06-02', 4],
+			['2014-06-09', 0],
+			['2014-06-16', 0],
+			['2014-06-23', 5]
+		]);
+		expect(s.keys).toEqual(['battles', 'riots']);
+		expect(s.bars.filter((b) => b.bin === '2014-06-23')).toEqual([
+			{ key: 'battles', bin: '2014-06-23', next: '2014-06-30', y0: 0, y1: 2, value: 2 },
+			{ key: 'riots', bin: '2014-06-23', next: '2014-06-30', y0: 2, y1: 5, value: 3 }
+		]);
+		expect(s.maxTotal).toBe(5);
+		expect(s.domain).toEqual(['2014-06-02', '2014-06-30']);
+	});
+	it('draws the whole filtered range, not only the weeks with incidents', () => {
+		const s = timeSeries(stats(), { from: '2014-05-20', to: '2014-07-01' })!;
+		expect(s.rows[0].bin).toBe('2014-05-19');
+		expect(s.rows.at(-1)!.bin).toBe('2014-06-30');
+	});
+	it('can chart fatalities instead of incidents', () => {
+		const s = timeSeries(stats(), { metric: 'fatalities' })!;
+		expect(s.rows.map((r) => r.total)).toEqual([6, 0, 0, 6]);
+	});
+	it('merges small groups into "other"', () => {
+		const many = stats({
+			groups: ['a', 'b', 'c'].map((key, i) => ({ key, name_en: null, name_ar: null, n: 10 - i, fatalities: 0 })),
+			bins: ['a', 'b', 'c'].map((key, i) => ({ bin: '2014-06-02', key, n: 10 - i, fatalities: 0 }))
+		});
+		expect(topKeys(many, 'n', 2)).toEqual(['a', OTHER]);
+		const s = timeSeries(many, { maxKeys: 2 })!;
+		expect(s.rows[0].values).toEqual({ a: 10, [OTHER]: 17 });
+	});
+	it('has nothing to draw without incidents', () => {
+		expect(timeSeries(stats({ total: 0, bins: [], groups: [], first_date: null, last_date: null }))).toBeNull();
+	});
+	it('turns a brush into whole bins, from a Monday to a Sunday', () => {
+		const s = timeSeries(stats())!;
+		const x = scaleUtc().domain(s.domain.map(utc)).range([0, 280]); // 4 weeks, 70 px each
+		expect(brushDates(s, x, 75, 150)).toEqual({ from: '2014-06-09', to: '2014-06-22' });
+		expect(brushDates(s, x, 150, 75)).toEqual({ from: '2014-06-09', to: '2014-06-22' });
+		expect(brushDates(s, x, 0, 280)).toEqual({ from: '2014-06-02', to: '2014-06-29' });
+	});
+	it('tabulates the series for CSV', () => {
+		const t = seriesTable(timeSeries(stats())!, (k) => k.toUpperCase());
+		expect(t.header).toEqual(['bin_start', 'BATTLES', 'RIOTS', 'total']);
+		expect(t.rows[0]).toEqual(['2014-06-02', 3, 1, 4]);
+	});
+});
+
+describe('calendar layout', () => {
+	it('puts each day in its week column and weekday row, newest years first', () => {
+		const l = calendarLayout([['2018-01-01', 3, 1], ['2018-12-31', 1, 0]], '2017-01-01', '2018-12-31');
+		expect(l.years).toEqual([2018, 2017]);
+		const jan1 = l.cells.find((c) => c.date === '2018-01-01')!;
+		expect(jan1).toMatchObject({ col: 0, row: 0, n: 3 }); // a Monday
+		const dec31 = l.cells.find((c) => c.date === '2018-12-31')!;
+		expect(dec31).toMatchObject({ col: 52, row: 0, n: 1 });
+		expect(l.cells.find((c) => c.date === '2017-01-01')).toMatchObject({ col: 0, row: 6 }); // a Sunday
+		expect(l.max).toBe(3);
+		expect(l.cells).toHaveLength(730);
+	});
+	it('shows only the most recent years and says which were left out', () => {
+		const l = calendarLayout([], '2010-03-01', '2018-12-31', 3);
+		expect(l.years).toEqual([2018, 2017, 2016]);
+		expect(l.hiddenYears).toEqual([2015, 2014, 2013, 2012, 2011, 2010]);
+		expect(l.cells[0].date).toBe('2016-01-01');
+	});
+});
+
+describe('csv', () => {
+	it('quotes what needs quoting and defuses formulas', () => {
+		expect(csvCell('Mosul, Ninewa')).toBe('"Mosul, Ninewa"');
+		expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+		expect(csvCell('=cmd()')).toBe("'=cmd()");
+		expect(csvCell(-3)).toBe('-3');
+		expect(csvCell(null)).toBe('');
+		expect(toCsv(['a', 'b'], [[1, 'نينوى']])).toBe('\uFEFFa,b\r\n1,نينوى\r\n');
+	});
+	it('names files after the chart and its dates', () => {
+		expect(fileName('Incidents over time', '2014-01-01', '2014-12-31')).toBe('incidents-over-time_2014-01-01_2014-12-31');
+		expect(fileName('الحوادث حسب المحافظة')).toBe('الحوادث-حسب-المحافظة');
+	});
+});
