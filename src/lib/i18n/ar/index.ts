@@ -2,5 +2,6 @@ import type { en } from '../en/index.ts';
 import { common } from './common.ts';
 import { map } from './map.ts';
 import { admin } from './admin.ts';
+import { analysis } from './analysis.ts';
 
-export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin };
+export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis };

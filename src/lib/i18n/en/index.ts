@@ -3,5 +3,6 @@ import { auth } from './auth.ts';
 import { admin } from './admin.ts';
 import { map } from './map.ts';
 import { taxonomy } from './taxonomy.ts';
+import { analysis } from './analysis.ts';
 
-export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy };
+export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis };
