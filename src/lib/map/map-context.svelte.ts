@@ -2,11 +2,10 @@
 // loaded, the deck.gl layer classes once they are loaded (browser only), and a registry where each
 // layer component puts its current deck.gl layer. MapView hands the registry's layers to the
 // overlay in a fixed order, so the drawing order does not depend on which component ran first.
-import { getContext, setContext } from 'svelte';
+import { getContext, setContext, untrack } from 'svelte';
 import type { Layer } from '@deck.gl/core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type * as DeckLayers from '@deck.gl/layers';
-import type * as DeckAggregation from '@deck.gl/aggregation-layers';
 import type { Selection } from './url-state.ts';
 import type { IconAtlas } from './icons.ts';
 import { BASEMAP_FIRST_LABEL_LAYER_ID } from './basemap-style.ts';
@@ -21,7 +20,7 @@ export const UNDER_LABELS = { beforeId: BASEMAP_FIRST_LABEL_LAYER_ID } as Record
 export interface DeckClasses {
 	ScatterplotLayer: typeof DeckLayers.ScatterplotLayer;
 	IconLayer: typeof DeckLayers.IconLayer;
-	HeatmapLayer: typeof DeckAggregation.HeatmapLayer;
+	SolidPolygonLayer: typeof DeckLayers.SolidPolygonLayer;
 }
 
 /** Bottom to top. Sites sit above incidents so they stay visible and clickable among them. */
@@ -59,8 +58,8 @@ export class MapContext {
 
 	setLayer(slot: DeckSlot, layer: Layer | null, pick?: PickHandlers) {
 		if (layer && pick) this.#pick.set(layer.id, pick);
-		if (this.#layers[slot] === layer) return;
-		this.#layers = { ...this.#layers, [slot]: layer };
+		if (untrack(() => this.#layers[slot]) === layer) return;
+		this.#layers = { ...untrack(() => this.#layers), [slot]: layer };
 	}
 
 	pickHandlers(layerId: string): PickHandlers | undefined {
@@ -68,7 +67,8 @@ export class MapContext {
 	}
 
 	addClickable(id: string, on: boolean) {
-		const rest = this.clickableMapLayers.filter((l) => l !== id);
+		// Called from effects: reading the list must not make them depend on it.
+		const rest = untrack(() => this.clickableMapLayers).filter((l) => l !== id);
 		this.clickableMapLayers = on ? [id, ...rest] : rest;
 	}
 }

@@ -8,7 +8,7 @@ export type Bbox = [west: number, south: number, east: number, north: number];
  * the cartographic convention for proportional symbols), so 100 deaths do not hide a town.
  */
 export function incidentRadius(fatalities: number): number {
-	return Math.min(3 + 1.6 * Math.sqrt(Math.max(0, fatalities)), 28);
+	return Math.min(2.5 + 1.2 * Math.sqrt(Math.max(0, fatalities)), 22);
 }
 
 /** IDP camp radius in pixels from population (square-root scale: area ∝ people). */
@@ -25,7 +25,8 @@ export const CELL_PIXELS = 10;
 export function densityCell(zoom: number): number {
 	const degPerPixel = 360 / (512 * 2 ** zoom);
 	const cell = 2 ** Math.round(Math.log2(degPerPixel * CELL_PIXELS));
-	return Math.min(Math.max(cell, 1 / 1024), 2);
+	// The API accepts 0.001–5 degrees.
+	return Math.min(Math.max(cell, 1 / 512), 2);
 }
 
 /** A bbox grown by `fraction` of its size on every side, clamped to the Web Mercator world. */
@@ -57,4 +58,39 @@ export function inBbox([w, s, e, n]: Bbox, lon: number, lat: number): boolean {
 /** "rgb(…)" for an [r, g, b] colour, for the legend. */
 export function cssColour([r, g, b]: readonly number[], alpha = 1): string {
 	return alpha === 1 ? `rgb(${r} ${g} ${b})` : `rgb(${r} ${g} ${b} / ${alpha})`;
+}
+
+/**
+ * Class limits for a quantile colour scale: up to `classes - 1` ascending values; a value falls
+ * into class i when exactly i limits are below it. Quantiles keep every colour in use whatever the
+ * skew (a few cells in Baghdad or Mosul hold most incidents); duplicates collapse into one class.
+ */
+export function quantileBreaks(values: readonly number[], classes: number): number[] {
+	if (values.length === 0) return [];
+	const sorted = [...values].sort((a, b) => a - b);
+	const max = sorted[sorted.length - 1];
+	const out: number[] = [];
+	for (let i = 1; i < classes; i++) {
+		const v = sorted[Math.min(sorted.length - 1, Math.floor((i / classes) * sorted.length))];
+		if (v < max && (out.length === 0 || v > out[out.length - 1])) out.push(v);
+	}
+	return out;
+}
+
+export function classOf(value: number, breaks: readonly number[]): number {
+	let i = 0;
+	while (i < breaks.length && value > breaks[i]) i++;
+	return i;
+}
+
+/** The legend's ranges for whole-number counts, e.g. [[1, 3], [4, 12], [13, 250]]. */
+export function classRanges(breaks: readonly number[], max: number): [number, number][] {
+	const ranges: [number, number][] = [];
+	let lo = 1;
+	for (const b of breaks) {
+		ranges.push([lo, b]);
+		lo = b + 1;
+	}
+	ranges.push([lo, Math.max(lo, max)]);
+	return ranges;
 }

@@ -61,7 +61,7 @@ interface DensitySet {
 interface ServerCounts extends Counts {
 	key: string;
 }
-/** The requests one view needs; `key` identifies them so a repeated view is not re-requested. */
+/** The requests one view needs; `key` names the view they are for (see targetKey). */
 interface Plan {
 	key: string;
 	fk: string;
@@ -103,6 +103,8 @@ export class MapData {
 	/** Points sorted so that big symbols are drawn first (under the small ones). */
 	points = $state.raw<IncidentPoint[]>([]);
 	density = $state.raw<DensityCell[]>([]);
+	/** The grid size (degrees) `density` was aggregated on. */
+	densityCell = $state(0);
 	sites = $state.raw<SitesByKind>({});
 	areas = $state.raw<{ 1?: AreaCollection; 2?: AreaCollection }>({});
 	detail = $state.raw<{ id: string; data: IncidentDetail | null; error: string | null } | null>(null);
@@ -149,6 +151,8 @@ export class MapData {
 	update(q: ViewportQuery) {
 		this.#query = q;
 		if (this.#timer) clearTimeout(this.#timer);
+		// The same view and filters as the requests under way: let them finish.
+		if (this.#inflight && this.#inflight.key === targetKey(q)) return;
 		const plan = this.#plan(q);
 		if (!plan) {
 			this.#inflight?.controller.abort();
@@ -156,7 +160,6 @@ export class MapData {
 			this.loading = false;
 			return;
 		}
-		if (this.#inflight?.key === plan.key) return;
 		this.loading = true;
 		this.#timer = setTimeout(() => this.#run(plan), DEBOUNCE_MS);
 	}
@@ -201,8 +204,7 @@ export class MapData {
 		}
 		if (counts && this.#serverCounts?.key === countsKey(fk, counts)) counts = null;
 		if (!points && !density && !counts) return null;
-		const key = JSON.stringify([fk, points, density, counts]);
-		return { key, fk, filters: q.filters, points, density, counts };
+		return { key: targetKey(q), fk, filters: q.filters, points, density, counts };
 	}
 
 	async #run(plan: Plan) {
@@ -218,7 +220,7 @@ export class MapData {
 			return `/api/v1/map/${path}?${q}`;
 		};
 		const countsReq = (bbox: Bbox) =>
-			getJson<IncidentsResponse>(url('incidents', { bbox: bboxParam(bbox), limit: '0' }), signal).then((r) => {
+			getJson<IncidentsResponse>(url('incidents', { bbox: bboxParam(bbox), limit: '1' }), signal).then((r) => {
 				if (signal.aborted) return;
 				this.#serverCounts = toServerCounts(r, plan.fk, bbox);
 			});
@@ -247,6 +249,7 @@ export class MapData {
 					getJson<DensityCell[]>(url('density', { bbox: bboxParam(bbox), cell: String(cell) }), signal).then((cells) => {
 						if (signal.aborted) return;
 						this.density = cells;
+						this.densityCell = cell;
 						this.#densitySet = { filterKey: plan.fk, bbox, cell };
 					})
 				);
@@ -332,6 +335,9 @@ export class MapData {
 }
 
 const countsKey = (fk: string, bbox: Bbox) => `${fk}|${bboxParam(bbox)}`;
+/** What a view asks for: the same key means the same answers. */
+const targetKey = (q: ViewportQuery) =>
+	JSON.stringify([q.enabled, filterKey(q.filters), q.mode, bboxParam(q.bbox), q.mode === 'density' ? densityCell(q.zoom) : null]);
 
 function toServerCounts(r: IncidentsResponse, fk: string, bbox: Bbox): ServerCounts {
 	return {
