@@ -261,7 +261,7 @@ describe.each(engineNames())('actors on %s', (engineName) => {
 	describe('deleting an actor', () => {
 		it('is for admins only, and asks what to do with what depends on the actor', async () => {
 			await expect(e.db.rpc('actor_delete', { p_id: A.pmf, p_mode: 'detach' }, u.analyst)).rejects.toMatchObject({ code: '42501' });
-			const err = await e.db.rpc('actor_delete', { p_id: A.pmf }, u.admin).catch((x) => x);
+			const err = (await e.db.rpc('actor_delete', { p_id: A.pmf }, u.admin).catch((x: Error) => x)) as Error;
 			expect(err).toMatchObject({ code: '23503' });
 			expect(err.message).toMatch(/^mode: "Popular Mobilization Forces \(PMF\)" has 1 relationships, 0 contacts, 0 incidents, 1 checkpoints and 1 presence areas/);
 			const dep = await e.db.rpc('actor_dependents', { p_id: A.pmf }, u.admin);
