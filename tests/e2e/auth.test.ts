@@ -23,6 +23,15 @@ beforeEach(async () => {
 const sessionCookieOf = async () => (await b.context.cookies(baseUrl)).find((c) => c.name === 'terrain_session');
 
 describe('signing in', () => {
+	it('starts from a login page that loads without script errors', async () => {
+		b.requests.clear();
+		await b.page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
+		expect(await b.page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+		// A page whose hydration failed still looks fine but its controls may not work.
+		expect(b.requests.errors).toEqual([]);
+		expect(b.requests.foreign()).toEqual([]);
+	});
+
 	it.each(ROLES)('as %s lands on the map, with the account shown in the header', async (role) => {
 		await signIn(b.page, baseUrl, role);
 		expect(new URL(b.page.url()).pathname).toBe('/map');

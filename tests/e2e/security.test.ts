@@ -2,7 +2,7 @@
 // API tokens, input validation, security headers, cross-site requests, and a map page that
 // talks to nobody but its own server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, signIn, type TestBrowser } from './helpers/browser.ts';
+import { openBrowser, signIn, waitUntilLoaded, type TestBrowser } from './helpers/browser.ts';
 import { e2e, http, sessionCookie, type Role } from './helpers/server.ts';
 
 const { baseUrl, cliToken } = e2e();
@@ -120,7 +120,8 @@ describe('input validation', () => {
 
 describe('security headers', () => {
 	it.each(['/login', '/map', '/api/v1/me'])('are on %s', async (path) => {
-		const r = await http(path, { cookie: cookies.viewer, headers: { accept: path.startsWith('/api') ? 'application/json' : 'text/html' } });
+		const cookie = path === '/login' ? undefined : cookies.viewer; // signed in, /login redirects
+		const r = await http(path, { cookie, headers: { accept: path.startsWith('/api') ? 'application/json' : 'text/html' } });
 		expect(r.status).toBe(200);
 		const csp = r.headers.get('content-security-policy') ?? '';
 		expect(csp).toMatch(/(^|;)\s*default-src 'self'\s*(;|$)/);
@@ -178,22 +179,18 @@ describe('in the browser, signed in', () => {
 		await signIn(b.page, baseUrl, 'analyst');
 		b.requests.clear();
 		await b.page.goto(`${baseUrl}/map`);
-		const map = b.page.locator('[data-loading]').first();
-		if ((await map.count()) > 0) {
-			// Waits for the basemap, the data and the first drawing (data-loading="false").
-			await b.page.locator('[data-loading="false"]').first().waitFor({ timeout: 120_000 });
-			// Pan a little so the viewport loader asks for more.
-			const box = await map.boundingBox();
-			if (box) {
-				await b.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-				await b.page.mouse.down();
-				await b.page.mouse.move(box.x + box.width / 2 - 150, box.y + box.height / 2 + 80, { steps: 5 });
-				await b.page.mouse.up();
-				await b.page.waitForTimeout(1000);
-				await b.page.locator('[data-loading="false"]').first().waitFor({ timeout: 120_000 });
-			}
-		} else {
-			await b.page.waitForTimeout(10_000);
+		// Until the basemap, the data and the first drawing are done (or ~10 s on a page with no
+		// data-loading marker).
+		if (await waitUntilLoaded(b.page)) {
+			// Pan, so the viewport loader asks for more.
+			const box = (await b.page.locator('[data-loading]').first().boundingBox())!;
+			const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+			await b.page.mouse.move(x, y);
+			await b.page.mouse.down();
+			await b.page.mouse.move(x - 150, y + 80, { steps: 5 });
+			await b.page.mouse.up();
+			await b.page.waitForTimeout(1000);
+			await waitUntilLoaded(b.page);
 		}
 		expect(b.requests.urls.length).toBeGreaterThan(5);
 		expect(b.requests.offOrigin(baseUrl)).toEqual([]);

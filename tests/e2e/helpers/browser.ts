@@ -8,6 +8,7 @@
  *   await signIn(b.page, baseUrl, 'analyst');        // via the login form; throws with the error shown
  *   expect(b.requests.foreign()).toEqual([]);        // every URL requested that left 127.0.0.1/localhost
  *   expect(b.requests.errors).toEqual([]);           // uncaught page errors and console.error lines
+ *   await waitUntilLoaded(b.page);                   // until no [data-loading="true"] is left (the map)
  *   await screenshot(b.page, 'map-default');         // → test-results/e2e/map-default.png
  *   const img = await waitForPixels(b.page.locator('.maplibregl-canvas'),
  *     (img) => img.count(([r, g, b]) => r > 200 && g < 80 && b < 80) > 50, { name: 'red-points' });
@@ -62,7 +63,9 @@ export interface TestBrowser {
 /** Launches Chromium with a fresh profile directory (deleted by close()). */
 export async function openBrowser(o: BrowserOptions = {}): Promise<TestBrowser> {
 	const profile = mkdtempSync(join(tmpdir(), 'terrain-chromium-'));
-	const args = [...BASE_ARGS, ...(o.renderer === 'swiftshader' ? ['--disable-gpu'] : [])];
+	const locale = o.locale ?? 'en-GB';
+	// --lang as well as `locale`: the former sets the format of date inputs and other built-in UI.
+	const args = [...BASE_ARGS, `--lang=${locale}`, ...(o.renderer === 'swiftshader' ? ['--disable-gpu'] : [])];
 	let context: BrowserContext;
 	try {
 		context = await chromium.launchPersistentContext(profile, {
@@ -70,7 +73,7 @@ export async function openBrowser(o: BrowserOptions = {}): Promise<TestBrowser> 
 			headless: true,
 			viewport: o.viewport ?? { width: 1280, height: 800 },
 			deviceScaleFactor: o.deviceScaleFactor ?? 1,
-			locale: o.locale ?? 'en-GB',
+			locale,
 			timezoneId: 'UTC',
 			args
 		});
@@ -160,6 +163,27 @@ export async function signIn(page: Page, baseUrl: string, who: Role | Credential
 				`[POST /login → HTTP ${answer.status()}${body}; the browser sent Origin: ${origin}]`
 		);
 	}
+}
+
+/**
+ * Waits until the page has elements with a data-loading attribute (the map container has one)
+ * and none of them says "true". Resolves false, after `settle` ms, when the page has none at all.
+ */
+export async function waitUntilLoaded(page: Page, o: { timeout?: number; settle?: number } = {}): Promise<boolean> {
+	const timeout = o.timeout ?? 120_000;
+	const settle = o.settle ?? 10_000;
+	const found = await page
+		.locator('[data-loading]')
+		.first()
+		.waitFor({ state: 'attached', timeout: settle })
+		.then(() => true, () => false);
+	if (!found) return false;
+	await page.waitForFunction(
+		() => document.querySelectorAll('[data-loading]').length > 0 && !document.querySelector('[data-loading="true"]'),
+		undefined,
+		{ timeout, polling: 250 }
+	);
+	return true;
 }
 
 /** Saves a screenshot of a page or element as test-results/e2e/<name>.png and returns the path. */
