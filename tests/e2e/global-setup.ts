@@ -109,6 +109,7 @@ function startServer(env: Record<string, string>): Promise<Server> {
 	};
 	child.stdout!.setEncoding('utf8');
 	child.stderr!.setEncoding('utf8').on('data', keep);
+	child.once('exit', () => out.end());
 	return new Promise((resolve, reject) => {
 		let buffered = '';
 		const fail = (why: string) => {
@@ -145,7 +146,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise<void>((r) => child.once('exit', () => r()));
 	killGroup(child, 'SIGTERM');
-	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15_000);
+	// Within vitest's default teardownTimeout (10 s).
+	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 6_000);
 	await exited;
 	clearTimeout(timer);
 }
