@@ -47,7 +47,7 @@ function buildIsStale(): boolean {
  * Two e2e runs in the same tree must not write build/ at once; a lock directory (mkdir is atomic)
  * makes the second wait for the first. A lock older than 15 minutes is left from a killed run.
  */
-async function withBuildLock<T>(fn: () => T): Promise<T> {
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
 	const dir = join(ROOT, '.terrain-test');
 	mkdirSync(dir, { recursive: true });
 	const lock = join(dir, 'e2e-build.lock');
@@ -63,7 +63,7 @@ async function withBuildLock<T>(fn: () => T): Promise<T> {
 		}
 	}
 	try {
-		return fn();
+		return await fn();
 	} finally {
 		rmSync(lock, { recursive: true, force: true });
 	}
@@ -71,18 +71,24 @@ async function withBuildLock<T>(fn: () => T): Promise<T> {
 
 async function buildIfStale(): Promise<void> {
 	if (!buildIsStale()) return log('build/ is up to date');
-	await withBuildLock(() => {
-		if (!buildIsStale()) return; // another run built it while we waited
-		const t = Date.now();
-		log('building the app (sources are newer than build/)…');
-		const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-			cwd: ROOT,
-			env: childEnv({}),
-			encoding: 'utf8',
-			maxBuffer: 64 * 1024 * 1024
-		});
-		if (r.status !== 0) throw new Error(`e2e: the build failed\n${r.stdout}\n${r.stderr}`);
-		log(`built in ${seconds(t)}`);
+	await withBuildLock(async () => {
+		// Someone's `npm start` or `vite build` in the same tree can pull .svelte-kit/output from under
+		// this build; when a build fails, wait and try once more (or find theirs fresh and use it).
+		for (let attempt = 1; ; attempt++) {
+			if (!buildIsStale()) return; // another run built it while we waited
+			const t = Date.now();
+			log('building the app (sources are newer than build/)…');
+			const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+				cwd: ROOT,
+				env: childEnv({}),
+				encoding: 'utf8',
+				maxBuffer: 64 * 1024 * 1024
+			});
+			if (r.status === 0) return log(`built in ${seconds(t)}`);
+			if (attempt === 2) throw new Error(`e2e: the build failed\n${r.stdout}\n${r.stderr}`);
+			log('the build failed; trying once more in 10 s');
+			await new Promise((done) => setTimeout(done, 10_000));
+		}
 	});
 }
 
