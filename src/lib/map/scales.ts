@@ -94,3 +94,19 @@ export function classRanges(breaks: readonly number[], max: number): [number, nu
 	ranges.push([lo, Math.max(lo, max)]);
 	return ranges;
 }
+
+/** Density classes, light to dark (ColorBrewer YlOrRd without its palest step, which vanishes on the basemap). */
+export const DENSITY_COLOURS: [number, number, number][] = [
+	[254, 217, 118],
+	[254, 178, 76],
+	[253, 141, 60],
+	[252, 78, 42],
+	[227, 26, 28],
+	[177, 0, 38]
+];
+
+/** The colour of class i of n: fewer classes than colours take the darker end. */
+export function densityColour(i: number, n: number): [number, number, number] {
+	const k = DENSITY_COLOURS.length;
+	return DENSITY_COLOURS[Math.max(0, Math.min(k - 1, k - n + i))];
+}

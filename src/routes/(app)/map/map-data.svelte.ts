@@ -148,7 +148,10 @@ export class MapData {
 	}
 
 	/** Brings incidents and counts up to date with a view; cheap to call often. */
-	update(q: ViewportQuery) {
+	update(query: ViewportQuery) {
+		// The view at the precision requests use, so that counts computed here from the points and
+		// counts from the server are for exactly the same box.
+		const q = { ...query, bbox: query.bbox.map((n) => Number(n.toFixed(5))) as Bbox };
 		this.#query = q;
 		if (this.#timer) clearTimeout(this.#timer);
 		// The same view and filters as the requests under way: let them finish.
