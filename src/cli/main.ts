@@ -17,6 +17,8 @@ const HELP = `terrain — the Terrain command line
                                               without --password a one-time password is printed
   terrain user disable --email E              disable a user, ending their sessions and tokens
   terrain token create --user E [--name N]    create a personal API token for a user
+  terrain import FILE --into TARGET [...]     import incidents or sites (terrain import --help)
+  terrain export --from TARGET --format F [...]  export what a user may see (terrain export --help)
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
 DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.`;
@@ -24,6 +26,9 @@ DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.`;
 const log = (s: string) => console.log(s);
 
 async function main(argv: string[]): Promise<void> {
+	// import/export parse their own options (src/cli/import.ts, src/cli/export.ts).
+	if (argv[0] === 'import') return (await import('./import.ts')).importCommand(argv.slice(1), log);
+	if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), log);
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,

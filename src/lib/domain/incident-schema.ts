@@ -80,10 +80,10 @@ export function parseDegrees(raw: string): { value: number; hemi: 'N' | 'S' | 'E
 	const lead = /^([NSEW])\s*/.exec(s);
 	const trail = /\s*([NSEW])$/.exec(s);
 	if (lead) {
-		hemi = lead[1] as typeof hemi;
+		hemi = lead[1] as 'N' | 'S' | 'E' | 'W';
 		s = s.slice(lead[0].length);
 	} else if (trail) {
-		hemi = trail[1] as typeof hemi;
+		hemi = trail[1] as 'N' | 'S' | 'E' | 'W';
 		s = s.slice(0, s.length - trail[0].length);
 	}
 	// Degree, minute and second marks in their ASCII and typographic forms.

@@ -1,0 +1,319 @@
+/**
+ * What can be imported into each target, how each field's cells are read, and how one source
+ * record becomes one staged row (or problems naming its row and column).
+ */
+import { EVENT_TYPES, type EventType } from '../../domain/taxonomy.ts';
+import { CONFIDENTIALITY, OPS_IMPACT, SOURCE_RELIABILITY, TIME_PRECISIONS } from '../../domain/incident-schema.ts';
+import * as V from './values.ts';
+import type { ImportTarget, Problem, SourceRecord } from './types.ts';
+
+export type Kind =
+	| 'id'
+	| 'text'
+	| 'date'
+	| 'time'
+	| 'count'
+	| 'bool'
+	| 'event_type'
+	| 'sub_event_type'
+	| 'enum'
+	| 'lat'
+	| 'lon'
+	| 'coordinates'
+	| 'pcode'
+	| 'list'
+	| 'timestamp'
+	| 'int';
+
+export interface FieldDef {
+	name: string;
+	kind: Kind;
+	values?: readonly string[];
+	max?: number;
+}
+
+/** Code tables of particular sources, applied to a mapped column. */
+export type Transform = 'acled_time_precision' | 'ucdp_date_prec' | 'ucdp_where_prec' | 'ucdp_violence';
+
+export interface ColumnRef {
+	column: string;
+	transform?: Transform;
+}
+export type Mapping = Record<string, ColumnRef>;
+
+const LOCATION: FieldDef[] = [
+	{ name: 'lat', kind: 'lat' },
+	{ name: 'lon', kind: 'lon' },
+	{ name: 'coordinates', kind: 'coordinates' },
+	{ name: 'admin_pcode', kind: 'pcode' },
+	{ name: 'admin1', kind: 'text', max: 200 },
+	{ name: 'admin2', kind: 'text', max: 200 },
+	{ name: 'admin3', kind: 'text', max: 200 }
+];
+
+const SITE_COMMON: FieldDef[] = [
+	{ name: 'upstream_id', kind: 'id' },
+	{ name: 'name', kind: 'text', max: 300 },
+	...LOCATION,
+	{ name: 'notes', kind: 'text', max: 20000 },
+	{ name: 'source', kind: 'text', max: 500 }
+];
+
+export const FIELDS: Record<ImportTarget, FieldDef[]> = {
+	incidents: [
+		{ name: 'upstream_id', kind: 'id' },
+		{ name: 'upstream_source', kind: 'id' },
+		{ name: 'event_date', kind: 'date' },
+		{ name: 'event_time', kind: 'time' },
+		{ name: 'time_precision', kind: 'enum', values: TIME_PRECISIONS },
+		{ name: 'event_type', kind: 'event_type' },
+		{ name: 'sub_event_type', kind: 'sub_event_type' },
+		{ name: 'actor1', kind: 'text', max: 200 },
+		{ name: 'actor2', kind: 'text', max: 200 },
+		...LOCATION,
+		{ name: 'geo_precision', kind: 'int' },
+		{ name: 'location_name', kind: 'text', max: 300 },
+		{ name: 'fatalities', kind: 'count' },
+		{ name: 'injuries', kind: 'count' },
+		{ name: 'abductions', kind: 'count' },
+		{ name: 'notes', kind: 'text', max: 20000 },
+		{ name: 'source', kind: 'text', max: 2000 },
+		{ name: 'source_scale', kind: 'text', max: 100 },
+		{ name: 'affects_us', kind: 'bool' },
+		{ name: 'affects_ngos', kind: 'bool' },
+		{ name: 'serious', kind: 'bool' },
+		{ name: 'ops_impact', kind: 'enum', values: OPS_IMPACT },
+		{ name: 'source_reliability', kind: 'enum', values: SOURCE_RELIABILITY },
+		{ name: 'info_credibility', kind: 'int' },
+		{ name: 'confidentiality', kind: 'enum', values: CONFIDENTIALITY },
+		{ name: 'status', kind: 'enum', values: ['reported', 'verified', 'rejected', 'archived'] }
+	],
+	health_facilities: [
+		...SITE_COMMON,
+		{ name: 'name_ar', kind: 'text', max: 300 },
+		{ name: 'facility_type', kind: 'enum', values: ['hospital', 'phcc', 'mobile_clinic_stop', 'clinic', 'other'] },
+		{ name: 'services', kind: 'list' },
+		{ name: 'supported', kind: 'bool' }
+	],
+	idp_camps: [
+		...SITE_COMMON,
+		{ name: 'name_ar', kind: 'text', max: 300 },
+		{ name: 'camp_type', kind: 'enum', values: ['idp', 'refugee', 'mixed', 'transit'] },
+		{ name: 'status', kind: 'enum', values: ['open', 'planned', 'under_construction', 'closed'] },
+		{ name: 'population', kind: 'count' },
+		{ name: 'households', kind: 'count' },
+		{ name: 'managing_org', kind: 'text', max: 300 },
+		{ name: 'population_date', kind: 'date' }
+	],
+	checkpoints: [
+		...SITE_COMMON,
+		{ name: 'name_ar', kind: 'text', max: 300 },
+		{ name: 'controlled_by', kind: 'text', max: 300 },
+		{ name: 'status', kind: 'enum', values: ['open', 'restricted', 'closed'] },
+		{ name: 'last_verified_at', kind: 'timestamp' },
+		{ name: 'road', kind: 'text', max: 300 }
+	],
+	org_sites: [
+		...SITE_COMMON,
+		{ name: 'site_type', kind: 'enum', values: ['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point'] }
+	]
+};
+
+/** Fields a row cannot do without (the location is checked separately: point, P-code or names). */
+export const REQUIRED: Record<ImportTarget, string[]> = {
+	incidents: ['event_date', 'event_type'],
+	health_facilities: ['name'],
+	idp_camps: ['name'],
+	checkpoints: ['name'],
+	org_sites: ['name']
+};
+
+export const LOCATION_FIELDS = ['lat', 'lon', 'coordinates', 'admin_pcode', 'admin1', 'admin2', 'admin3'];
+
+export function fieldNames(target: ImportTarget): string[] {
+	return FIELDS[target].map((f) => f.name);
+}
+
+// Synonyms people use in these registries for our codes.
+const ENUM_SYNONYMS: Record<string, Record<string, string>> = {
+	facility_type: { primaryhealthcarecentre: 'phcc', primaryhealthcarecenter: 'phcc', phc: 'phcc', healthcentre: 'clinic', healthcenter: 'clinic', doctors: 'clinic', mobileclinic: 'mobile_clinic_stop' },
+	camp_type: { internallydisplacedpersons: 'idp', idps: 'idp', refugees: 'refugee' },
+	status: { underconstruction: 'under_construction', active: 'open', operational: 'open' },
+	time_precision: { exacttime: 'exact' },
+	site_type: { hibernation: 'hibernation_site', assembly: 'assembly_point' }
+};
+
+function transformed(t: Transform, raw: unknown): unknown {
+	const s = V.text(raw);
+	if (s === null) return null;
+	switch (t) {
+		case 'acled_time_precision': {
+			const m: Record<string, string> = { '1': 'day', '2': 'week', '3': 'month' };
+			if (!m[s]) throw new V.ValueError(`ACLED time_precision must be 1, 2 or 3 (got "${s}")`);
+			return m[s];
+		}
+		case 'ucdp_date_prec': {
+			const m: Record<string, string> = { '1': 'day', '2': 'week', '3': 'week', '4': 'month', '5': 'year' };
+			if (!m[s]) throw new V.ValueError(`UCDP date_prec must be 1–5 (got "${s}")`);
+			return m[s];
+		}
+		case 'ucdp_where_prec': {
+			const p = Number(s);
+			if (!Number.isInteger(p) || p < 1 || p > 7) throw new V.ValueError(`UCDP where_prec must be 1–7 (got "${s}")`);
+			return p === 1 ? 1 : p <= 3 ? 2 : 3;
+		}
+		case 'ucdp_violence': {
+			// 1 state-based and 2 non-state conflict are fighting between organised groups; 3 is
+			// one-sided violence against civilians (the demo loader maps UCDP the same way).
+			const m: Record<string, EventType> = { '1': 'battles', '2': 'battles', '3': 'violence_against_civilians' };
+			if (!m[s]) throw new V.ValueError(`UCDP type_of_violence must be 1, 2 or 3 (got "${s}")`);
+			return m[s];
+		}
+	}
+}
+
+function readValue(f: FieldDef, raw: unknown, ctx: { eventType?: EventType; dateOrder: V.DateOrder }): unknown {
+	switch (f.kind) {
+		case 'id': {
+			const s = V.text(raw);
+			if (s && s.length > 200) throw new V.ValueError('an id has at most 200 characters');
+			return s;
+		}
+		case 'text': {
+			const s = V.text(raw);
+			if (s && f.max && s.length > f.max) throw new V.ValueError(`at most ${f.max} characters`);
+			return s;
+		}
+		case 'date':
+			return V.date(raw, ctx.dateOrder);
+		case 'time':
+			return V.time(raw);
+		case 'count':
+			return V.count(raw);
+		case 'int': {
+			const n = V.number(raw);
+			if (n !== null && !Number.isInteger(n)) throw new V.ValueError(`${n} is not a whole number`);
+			if (n !== null && f.name === 'geo_precision' && (n < 1 || n > 3)) throw new V.ValueError('geo precision is 1, 2 or 3');
+			if (n !== null && f.name === 'info_credibility' && (n < 1 || n > 6)) throw new V.ValueError('information credibility is 1–6');
+			return n;
+		}
+		case 'bool':
+			return V.bool(raw);
+		case 'event_type':
+			return V.eventType(raw);
+		case 'sub_event_type':
+			return V.subEventType(raw, ctx.eventType);
+		case 'enum': {
+			if (f.name === 'source_reliability') return V.oneOf(typeof raw === 'string' ? raw.toUpperCase() : raw, f.values!);
+			return V.oneOf(raw, f.values!, (ENUM_SYNONYMS[f.name] ?? {}) as Record<string, string>);
+		}
+		case 'lat':
+			return V.degrees(raw, 'lat');
+		case 'lon':
+			return V.degrees(raw, 'lon');
+		case 'coordinates':
+			return V.coordinates(raw);
+		case 'pcode': {
+			const s = V.text(raw);
+			if (s && !/^[A-Z]{2,3}[A-Z0-9]+$/.test(s.toUpperCase())) throw new V.ValueError(`"${s}" is not a P-code`);
+			return s ? s.toUpperCase() : null;
+		}
+		case 'list':
+			return V.list(raw);
+		case 'timestamp':
+			return V.timestamp(raw);
+	}
+}
+
+export interface RowOptions {
+	dateOrder: V.DateOrder;
+	/** The target's fields that the file's format fills regardless of the mapping. */
+	fixed?: Record<string, unknown>;
+}
+
+/**
+ * One source record → one staged row for import_stage (with `_row`), or the problems that keep it
+ * out. Problems name the file's column, not our field, so the user can find the cell.
+ */
+export function mapRecord(
+	target: ImportTarget,
+	rec: SourceRecord,
+	mapping: Mapping,
+	o: RowOptions
+): { data: Record<string, unknown> | null; problems: Problem[] } {
+	const problems: Problem[] = [];
+	if (rec.problem) problems.push(rec.problem);
+	const data: Record<string, unknown> = { _row: rec.row, ...(o.fixed ?? {}) };
+	const defs = FIELDS[target];
+	const ctx: { eventType?: EventType; dateOrder: V.DateOrder } = { dateOrder: o.dateOrder };
+
+	// event_type first: the sub-event type is checked against it.
+	const order = [...defs].sort((a, b) => (a.kind === 'event_type' ? -1 : b.kind === 'event_type' ? 1 : 0));
+	for (const f of order) {
+		const ref = mapping[f.name];
+		if (!ref) continue;
+		const raw = rec.values[ref.column];
+		try {
+			let v = ref.transform ? transformed(ref.transform, raw) : readValue(f, raw, ctx);
+			if (f.kind === 'event_type' && v && typeof v === 'object') {
+				const t = v as { event_type: EventType; sub_event_type?: string };
+				ctx.eventType = t.event_type;
+				if (t.sub_event_type && !mapping.sub_event_type) data.sub_event_type = t.sub_event_type;
+				v = t.event_type;
+			} else if (f.kind === 'event_type' && typeof v === 'string') {
+				ctx.eventType = v as EventType;
+			}
+			if (v !== null && v !== undefined) data[f.name] = v;
+		} catch (e) {
+			if (!(e instanceof V.ValueError)) throw e;
+			problems.push({ row: rec.row, column: ref.column, reason: `${f.name}: ${e.message}`, level: 'error' });
+		}
+	}
+
+	// The location: the format's own geometry, else lat/lon columns, else a coordinates column;
+	// without any of them a P-code or admin names (placed at the area in SQL).
+	// A location that failed to parse has its problem already; say nothing more about it.
+	const locationFailed = problems.some((p) => /^(lat|lon|coordinates):/.test(p.reason) || p.column === 'geometry');
+	if (locationFailed) {
+		delete data.lon;
+		delete data.lat;
+		delete data.coordinates;
+	} else try {
+		let p: { lon: number; lat: number } | null = null;
+		if (mapping.lat || mapping.lon) {
+			p = V.point((data.lon as number | undefined) ?? null, (data.lat as number | undefined) ?? null);
+		}
+		if (!p && data.coordinates) p = data.coordinates as { lon: number; lat: number };
+		if (!p && rec.point) p = V.point(rec.point.lon, rec.point.lat);
+		delete data.coordinates;
+		if (p) {
+			data.lon = Math.round(p.lon * 1e7) / 1e7;
+			data.lat = Math.round(p.lat * 1e7) / 1e7;
+		} else {
+			delete data.lon;
+			delete data.lat;
+			delete data.geo_precision;
+			if (!data.admin_pcode && !data.admin1 && !data.admin2 && !data.admin3 && !problems.some((x) => /^(lat|lon|coordinates):/.test(x.reason))) {
+				problems.push({
+					row: rec.row,
+					column: mapping.lat?.column ?? mapping.coordinates?.column,
+					reason: 'no location: the row has no coordinates, P-code or admin area name',
+					level: 'error'
+				});
+			}
+		}
+	} catch (e) {
+		if (!(e instanceof V.ValueError)) throw e;
+		problems.push({ row: rec.row, column: mapping.lat?.column ?? mapping.coordinates?.column, reason: e.message, level: 'error' });
+	}
+
+	for (const name of REQUIRED[target]) {
+		if (data[name] === undefined && !problems.some((p) => p.reason.startsWith(`${name}:`))) {
+			problems.push({ row: rec.row, column: mapping[name]?.column, reason: `${name}: is empty`, level: 'error' });
+		}
+	}
+	if (target === 'incidents' && data.event_time && !data.time_precision) data.time_precision = 'exact';
+	return { data: problems.some((p) => p.level === 'error') ? null : data, problems };
+}
+
+export { EVENT_TYPES };
