@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { callerContext, rpcStatement } from './sql.ts';
@@ -17,6 +17,9 @@ export class ConfigError extends Error {
  */
 export function checkDataDir(dir: string): 'new' | 'existing' {
 	if (!existsSync(dir)) return 'new';
+	if (!statSync(dir).isDirectory()) {
+		throw new ConfigError(`TERRAIN_DATA_DIR ${dir} is a file, not a directory; point TERRAIN_DATA_DIR at an empty or a Terrain data directory`);
+	}
 	const entries = readdirSync(dir);
 	if (entries.length === 0) return 'new';
 	if (!entries.includes('PG_VERSION') || !existsSync(join(dir, 'global'))) {
