@@ -4,15 +4,8 @@
  * actor links and upserts happen in SQL.
  */
 
-export const EVENT_TYPES = [
-	'battles',
-	'violence_against_civilians',
-	'explosions_remote_violence',
-	'riots',
-	'protests',
-	'strategic_developments'
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+// One list of event types for the whole app.
+export { EVENT_TYPES, type EventType } from '../../domain/taxonomy.ts';
 
 export const TIME_PRECISIONS = ['exact', 'day', 'week', 'month', 'year'] as const;
 export type TimePrecision = (typeof TIME_PRECISIONS)[number];
