@@ -236,3 +236,11 @@ export interface AreaProfile extends AreaRef {
 	org_sites: SiteSummary[];
 	current_level: CurrentLevel | null;
 }
+
+export interface AreaOption {
+	pcode: string;
+	level: number;
+	name_en: string;
+	name_ar: string | null;
+	parent_pcode: string | null;
+}

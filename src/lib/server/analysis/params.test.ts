@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FilterError } from '../../domain/filters.ts';
-import { latestToday, parseBaselineQuery, parseLevelInput, parseProximity, parseStatsQuery } from './params.ts';
+import { checkLevelInput, latestToday, parseBaselineQuery, parseLevelInput, parseProximity, parseStatsQuery } from './params.ts';
 
 const param = (fn: () => unknown) => {
 	try {
@@ -65,5 +65,10 @@ describe('analysis parameters', () => {
 		expect(param(() => parseLevelInput({ level: 2, note: 'x', effective_date: '2026-11-24' }, now))).toBe('effective_date');
 		expect(param(() => parseLevelInput({ level: 2, note: 'x', effective_date: '2026-02-30' }, now))).toBe('effective_date');
 		expect(latestToday(now)).toBe('2026-11-23');
+		// a form gets every field error at once
+		const all = checkLevelInput({ level: '', note: '', effective_date: '2027-01-01' }, now);
+		expect(all.errors).toEqual({ level: 'must be a whole number from 1 to 5', note: 'must not be empty', effective_date: 'must not be in the future' });
+		expect(all.codes).toEqual({ level: 'level_range', note: 'note_empty', effective_date: 'date_future' });
+		expect(all.value).toBeUndefined();
 	});
 });

@@ -173,25 +173,55 @@ export interface LevelInput {
 	effectiveDate: string;
 }
 
+export type LevelErrorCode = 'level_range' | 'note_type' | 'note_empty' | 'note_long' | 'date_invalid' | 'date_future';
+const LEVEL_ERRORS: Record<LevelErrorCode, string> = {
+	level_range: 'must be a whole number from 1 to 5',
+	note_type: 'expected text',
+	note_empty: 'must not be empty',
+	note_long: `must have at most ${LEVEL_NOTE_MAX} characters`,
+	date_invalid: 'expected a real date as YYYY-MM-DD',
+	date_future: 'must not be in the future'
+};
+
 /**
- * A new security level from a JSON body or a form. Field errors name the field (level, note,
- * effective_date) so the form can show each next to its input.
+ * A new security level from a JSON body or a form: the value, or every field error at once (keyed
+ * by field: level, note, effective_date) so a form can show each next to its input.
  */
-export function parseLevelInput(input: Record<string, unknown> | FormData, now = new Date()): LevelInput {
+export function checkLevelInput(
+	input: Record<string, unknown> | FormData,
+	now = new Date()
+): { value?: LevelInput; errors: Record<string, string>; codes: Record<string, LevelErrorCode> } {
 	const get = (k: string): unknown => (input instanceof FormData ? input.get(k) : input[k]);
+	const errors: Record<string, string> = {};
+	const codes: Record<string, LevelErrorCode> = {};
+	const bad = (field: string, code: LevelErrorCode) => {
+		codes[field] = code;
+		errors[field] = LEVEL_ERRORS[code];
+	};
 	const rawLevel = get('level');
 	const level = typeof rawLevel === 'number' ? rawLevel : typeof rawLevel === 'string' && /^\s*\d+\s*$/.test(rawLevel) ? Number(rawLevel) : NaN;
-	if (!Number.isInteger(level) || level < 1 || level > 5) {
-		throw new FilterError('level', 'must be a whole number from 1 to 5');
-	}
+	if (!Number.isInteger(level) || level < 1 || level > 5) bad('level', 'level_range');
 	const rawNote = get('note');
-	if (rawNote !== undefined && rawNote !== null && typeof rawNote !== 'string') throw new FilterError('note', 'expected text');
-	const note = (rawNote ?? '').toString().trim();
-	if (!note) throw new FilterError('note', 'must not be empty');
-	if (note.length > LEVEL_NOTE_MAX) throw new FilterError('note', `must have at most ${LEVEL_NOTE_MAX} characters`);
+	const note = typeof rawNote === 'string' ? rawNote.trim() : '';
+	if (rawNote !== undefined && rawNote !== null && typeof rawNote !== 'string') bad('note', 'note_type');
+	else if (!note) bad('note', 'note_empty');
+	else if (note.length > LEVEL_NOTE_MAX) bad('note', 'note_long');
 	const rawDate = get('effective_date');
-	if (rawDate !== undefined && rawDate !== null && typeof rawDate !== 'string') throw new FilterError('effective_date', 'expected a date as YYYY-MM-DD');
-	const effectiveDate = dateParam('effective_date', rawDate as string | null) ?? now.toISOString().slice(0, 10);
-	if (effectiveDate > latestToday(now)) throw new FilterError('effective_date', 'must not be in the future');
-	return { level, note, effectiveDate };
+	let effectiveDate = now.toISOString().slice(0, 10);
+	if (rawDate !== undefined && rawDate !== null && typeof rawDate !== 'string') bad('effective_date', 'date_invalid');
+	else {
+		const d = typeof rawDate === 'string' ? rawDate.trim() : '';
+		if (d && !isRealDate(d)) bad('effective_date', 'date_invalid');
+		else if (d) effectiveDate = d;
+		if (!codes.effective_date && effectiveDate > latestToday(now)) bad('effective_date', 'date_future');
+	}
+	return Object.keys(errors).length ? { errors, codes } : { value: { level, note, effectiveDate }, errors, codes };
+}
+
+/** The same for the API: the first field error as a FilterError (→ 400 naming the field). */
+export function parseLevelInput(input: Record<string, unknown> | FormData, now = new Date()): LevelInput {
+	const { value, errors } = checkLevelInput(input, now);
+	const [field] = Object.keys(errors);
+	if (field) throw new FilterError(field, errors[field]);
+	return value!;
 }

@@ -1,0 +1,48 @@
+import { error, fail } from '@sveltejs/kit';
+import { FilterError } from '$lib/domain/filters';
+import { translator } from '$lib/i18n';
+import { areaPage } from '$lib/server/analysis/pages';
+import { recordLevel } from '$lib/server/analysis';
+import { checkLevelInput, pcodeParam } from '$lib/server/analysis/params';
+import type { Actions, PageServerLoad } from './$types';
+
+const notFound = (e: unknown) => {
+	const err = e as { code?: string; name?: string };
+	return err?.code === 'P0002' || (e instanceof FilterError && e.parameter === 'pcode');
+};
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	try {
+		return { ...(await areaPage(locals.user!, params.pcode, url.searchParams)), canRecord: ['admin', 'analyst'].includes(locals.user!.role) };
+	} catch (e) {
+		if (notFound(e)) error(404, { message: translator(locals.locale)('areas.not_found', { pcode: params.pcode }) });
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	/** Records a security level; field errors come back next to their inputs. */
+	record: async ({ locals, params, request }) => {
+		const user = locals.user!;
+		const form = await request.formData();
+		const values = { level: String(form.get('level') ?? ''), note: String(form.get('note') ?? ''), effective_date: String(form.get('effective_date') ?? '') };
+		if (!['admin', 'analyst'].includes(user.role)) {
+			return fail(403, { values, errors: { form: 'forbidden' } as Record<string, string> });
+		}
+		try {
+			const pcode = pcodeParam('pcode', params.pcode);
+			const { value, codes } = checkLevelInput(form);
+			if (!value) return fail(400, { values, errors: codes as Record<string, string> });
+			const saved = await recordLevel(user, pcode, value);
+			return { saved: saved.id };
+		} catch (e) {
+			// The database checks the same rules; should it still refuse, say so in the form.
+			const err = e as { code?: string; message?: string };
+			if (err?.code === '42501') return fail(403, { values, errors: { form: 'forbidden' } as Record<string, string> });
+			if (e instanceof FilterError || err?.code === '22023' || err?.code === 'P0002') {
+				return fail(400, { values, errors: { form: 'other', message: err.message ?? '' } as Record<string, string> });
+			}
+			throw e;
+		}
+	}
+};
