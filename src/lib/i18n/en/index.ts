@@ -4,5 +4,6 @@ import { admin } from './admin.ts';
 import { map } from './map.ts';
 import { taxonomy } from './taxonomy.ts';
 import { analysis } from './analysis.ts';
+import { actors } from './actors.ts';
 
-export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis };
+export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors };

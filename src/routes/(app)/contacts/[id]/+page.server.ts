@@ -1,0 +1,39 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { isDbError } from '$lib/server/api/respond';
+import { deleteContact, getContact, verifyContact } from '$lib/server/contacts';
+import type { Actions, PageServerLoad } from './$types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	if (locals.user.role === 'viewer') error(403, { message: 'Contacts are shown to field staff, analysts and admins only.' });
+	if (!UUID.test(params.id)) error(404, { message: 'No such contact, or not one you may see.' });
+	// Audited in SQL, found or not.
+	const contact = await getContact(locals.user, params.id);
+	if (!contact) error(404, { message: 'No such contact, or not one you may see.' });
+	return { contact, role: locals.user.role, saved: url.searchParams.has('saved') };
+};
+
+export const actions: Actions = {
+	verify: async ({ locals, params }) => {
+		if (!locals.user) redirect(303, '/login');
+		try {
+			await verifyContact(locals.user, params.id);
+		} catch (e) {
+			if (isDbError(e) && e.code === '42501') return fail(403, { error: e.message });
+			throw e;
+		}
+		return { verified: true };
+	},
+	delete: async ({ locals, params }) => {
+		if (!locals.user) redirect(303, '/login');
+		try {
+			await deleteContact(locals.user, params.id);
+		} catch (e) {
+			if (isDbError(e) && (e.code === '42501' || e.code === 'P0002')) return fail(403, { error: e.message });
+			throw e;
+		}
+		redirect(303, '/contacts');
+	}
+};

@@ -1,0 +1,15 @@
+import { redirect } from '@sveltejs/kit';
+import { rpc } from '$lib/server/db';
+import { actorNetwork } from '$lib/server/actors';
+import type { PageServerLoad } from './$types';
+
+// The whole network once; filters, the date slider and focus run in the browser (no url here,
+// so changing them never reloads this).
+export const load: PageServerLoad = async ({ locals }) => {
+	if (!locals.user) redirect(303, '/login?next=/network');
+	const [network, areas] = await Promise.all([
+		actorNetwork(locals.user),
+		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, locals.user)
+	]);
+	return { network, areas: areas.filter((a) => a.level <= 2), canEdit: locals.user.role === 'admin' || locals.user.role === 'analyst' };
+};
