@@ -5,5 +5,6 @@ import { map } from './map.ts';
 import { taxonomy } from './taxonomy.ts';
 import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
+import { incidents } from './incidents.ts';
 
-export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors };
+export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents };

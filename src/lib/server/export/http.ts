@@ -1,0 +1,58 @@
+/**
+ * The export endpoint's work (GET /api/v1/exports and the list's download links): the map's
+ * filters from the query (from, to, type, area, bbox) plus q and status, streamed as the file.
+ */
+import { FilterError, parseIncidentFilters } from '../../domain/filters.ts';
+import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
+import type { Adapter, CallerUser } from '../db/types.ts';
+import { CONTENT_TYPES, EXPORT_FORMATS, exportFileName, exportIncidents, exportSites, type ExportFormat } from './index.ts';
+
+const KINDS: Record<string, 'incidents' | SiteKind> = {
+	incidents: 'incidents',
+	'health-facilities': 'health_facilities',
+	health_facilities: 'health_facilities',
+	'idp-camps': 'idp_camps',
+	idp_camps: 'idp_camps',
+	checkpoints: 'checkpoints',
+	sites: 'org_sites',
+	org_sites: 'org_sites'
+};
+
+export function exportRequest(db: Adapter, user: CallerUser, url: URL): Response {
+	const q = url.searchParams;
+	const what = KINDS[q.get('from') ?? 'incidents'];
+	if (!what) throw new FilterError('from', `use one of incidents, health-facilities, idp-camps, checkpoints, sites`);
+	const format = (q.get('format') ?? '') as ExportFormat;
+	if (!EXPORT_FORMATS.includes(format)) throw new FilterError('format', `use one of ${EXPORT_FORMATS.join(', ')}`);
+	const statuses = q.getAll('status').flatMap((s) => s.split(',')).filter(Boolean);
+	for (const s of statuses) if (!['reported', 'verified', 'rejected', 'archived'].includes(s)) throw new FilterError('status', `unknown status "${s}"`);
+	const filters = parseIncidentFilters(q);
+	void SITE_KINDS;
+
+	const chunks =
+		what === 'incidents'
+			? exportIncidents({ db, as: user, format, filters, q: q.get('q'), status: statuses })
+			: exportSites({ db, as: user, format, kind: what });
+	const enc = new TextEncoder();
+	const body = new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			try {
+				const r = await chunks.next();
+				if (r.done) controller.close();
+				else controller.enqueue(typeof r.value === 'string' ? enc.encode(r.value) : r.value);
+			} catch (e) {
+				controller.error(e);
+			}
+		},
+		async cancel() {
+			await chunks.return(undefined);
+		}
+	});
+	return new Response(body, {
+		headers: {
+			'content-type': CONTENT_TYPES[format],
+			'content-disposition': `attachment; filename="${exportFileName(what, format)}"`,
+			'cache-control': 'private, no-store'
+		}
+	});
+}

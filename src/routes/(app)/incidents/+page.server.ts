@@ -1,0 +1,18 @@
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { FilterError } from '$lib/domain/filters';
+import { listIncidents } from '$lib/server/incidents/http';
+import type { PageServerLoad } from './$types';
+
+// The list reads the same URL filters as the map (from, to, type, area, bbox) plus q, status,
+// sort, dir and page; the SQL pages and sorts (incidents_list), RLS decides what is listed.
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = locals.user!;
+	try {
+		const r = await listIncidents(await getDb(), user, url.searchParams);
+		return { total: r.total, rows: r.rows, query: { q: r.query.q, sort: r.query.sort, dir: r.query.dir, page: r.query.page, size: r.query.size, status: r.query.status } };
+	} catch (e) {
+		if (e instanceof FilterError) error(400, { message: e.message, parameter: e.parameter });
+		throw e;
+	}
+};
