@@ -6,11 +6,14 @@ const intlLocale = (l: Locale) => (l === 'ku' ? 'ckb' : l);
 
 export function formatters(locale: Locale) {
 	const num = new Intl.NumberFormat(intlLocale(locale));
+	const dec = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 1 });
 	const date = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' });
 	const month = new Intl.DateTimeFormat(intlLocale(locale), { month: 'short', timeZone: 'UTC' });
 	const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short' });
 	return {
 		n: (v: number) => num.format(v),
+		/** An average or an expected count: one decimal is enough to read it. */
+		dec: (v: number) => dec.format(v),
 		date: (d: string | null | undefined) => (d ? date.format(new Date(`${d}T00:00:00Z`)) : '…'),
 		dateTime: (d: string) => dateTime.format(new Date(d)),
 		month: (m: number) => month.format(new Date(Date.UTC(2001, m, 1))),
