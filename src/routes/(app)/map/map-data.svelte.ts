@@ -2,11 +2,11 @@
 //
 // Incidents follow the viewport and the filters. To stay smooth with 100k incidents the server
 // caps the points (most recent first) and aggregates density on a grid; the counts it returns are
-// exact. Points are fetched for the view plus a margin, so that a short pan needs no request:
-// while the points are complete (not capped) the counts for the exact view are computed here from
-// them; when they are capped, or in density mode, a counts-only request for the exact view runs
-// alongside. Every new request aborts the previous one, so a late answer can never overwrite a
-// newer view.
+// exact. Where the points are complete (not capped) they are fetched for the view plus a margin,
+// so a short pan needs no request and the counts for the exact view are computed here from them.
+// Where they are capped, each view asks for exactly itself and the counts come with the points.
+// Density mode asks for the grid (with a margin) and for the exact view's counts side by side.
+// Every new request aborts the previous one, so a late answer never overwrites a newer view.
 import type { EventType, SiteKind } from '$lib/domain/taxonomy';
 import type {
 	AreaCollection,
@@ -16,11 +16,11 @@ import type {
 	IncidentsResponse,
 	SitesByKind
 } from '$lib/map/types';
-import { bboxContains, densityCell, expandBbox, inBbox, roundBboxOut, type Bbox } from '$lib/map/scales';
+import { bboxContains, clampBbox, densityCell, expandBbox, inBbox, roundBboxOut, type Bbox } from '$lib/map/scales';
 import { filterQuery, filtersMatchNothing, type IncidentMode, type MapUrlState } from '$lib/map/url-state';
 
 /** Most points the map asks for; beyond this the density mode shows everything. */
-export const POINT_LIMIT = 10_000;
+export const POINT_LIMIT = 5_000;
 /** Fraction of the view added on each side when fetching points. */
 const MARGIN = 0.15;
 const DEBOUNCE_MS = 120;
@@ -66,6 +66,8 @@ interface Plan {
 	key: string;
 	fk: string;
 	filters: Filters;
+	/** The exact view (the same array as `points` or `counts` when they are for the view). */
+	view: Bbox;
 	points: Bbox | null;
 	density: { bbox: Bbox; cell: number } | null;
 	counts: Bbox | null;
@@ -151,7 +153,7 @@ export class MapData {
 	update(query: ViewportQuery) {
 		// The view at the precision requests use, so that counts computed here from the points and
 		// counts from the server are for exactly the same box.
-		const q = { ...query, bbox: query.bbox.map((n) => Number(n.toFixed(5))) as Bbox };
+		const q = { ...query, bbox: clampBbox(query.bbox).map((n) => Number(n.toFixed(5))) as Bbox };
 		this.#query = q;
 		if (this.#timer) clearTimeout(this.#timer);
 		// The same view and filters as the requests under way: let them finish.
@@ -185,10 +187,11 @@ export class MapData {
 
 		if (q.mode === 'points') {
 			const p = this.#pointsSet;
-			const reusable = p && !p.capped && p.filterKey === fk && bboxContains(p.bbox, q.bbox);
-			if (!reusable) points = fetchBbox;
-			// Capped before with these filters: the exact counts need their own request.
-			if (p && p.capped && p.filterKey === fk) counts = q.bbox;
+			const complete = p && p.filterKey === fk && !p.capped;
+			// Complete points serve any view inside their box. Otherwise ask for the exact view: when
+			// the answer is capped (the most recent N), its exact counts come with it in one request.
+			// The margin is only worth it where the points are complete, i.e. a pan needs no request.
+			if (!(complete && bboxContains(p.bbox, q.bbox))) points = complete ? fetchBbox : q.bbox;
 			if (this.density.length) {
 				this.density = [];
 				this.#densitySet = null;
@@ -207,7 +210,7 @@ export class MapData {
 		}
 		if (counts && this.#serverCounts?.key === countsKey(fk, counts)) counts = null;
 		if (!points && !density && !counts) return null;
-		return { key: targetKey(q), fk, filters: q.filters, points, density, counts };
+		return { key: targetKey(q), fk, filters: q.filters, view: q.bbox, points, density, counts };
 	}
 
 	async #run(plan: Plan) {
@@ -236,12 +239,13 @@ export class MapData {
 					getJson<IncidentsResponse>(url('incidents', { bbox: bboxParam(bbox), limit: String(POINT_LIMIT) }), signal).then(
 						async (r) => {
 							if (signal.aborted) return;
-							const capped = r.points.length < r.total;
+							const capped = r.points.length < Number(r.total);
 							this.points = sortForDrawing(r.points);
-							this.#pointsSet = { filterKey: plan.fk, bbox, total: r.total, capped };
-							const q = this.#query;
-							// Capped: the exact counts for the view need their own (small) request.
-							if (capped && !plan.counts && q) await countsReq(q.bbox);
+							this.#pointsSet = { filterKey: plan.fk, bbox, total: Number(r.total), capped };
+							if (!capped) return;
+							// Capped: the counts must come from the server, for exactly the view.
+							if (bbox === plan.view) this.#serverCounts = toServerCounts(r, plan.fk, bbox);
+							else await countsReq(plan.view);
 						}
 					)
 				);
@@ -267,9 +271,6 @@ export class MapData {
 		if (this.#inflight === me) {
 			this.#inflight = null;
 			this.loading = false;
-			// The view may have moved while this ran (e.g. points came back capped).
-			const q = this.#query;
-			if (q && this.#plan(q)) this.update(q);
 		}
 	}
 
