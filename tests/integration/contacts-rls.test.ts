@@ -259,6 +259,19 @@ describe.each(engineNames())('contacts on %s', (engineName) => {
 			expect(card.contacts.map((c) => c.full_name)).not.toContain('Rashid Restricted');
 			expect(await lastAudit('card')).toMatchObject({ actor_id: u.field.id, detail: { site: 'Corner base' } });
 			await expect(e.db.rpc('companion_card', { p_site_id: '00000000-0000-0000-00b0-000000000001' }, u.viewer)).rejects.toMatchObject({ code: '42501' });
+			// A printed card travels in a wallet: never with restricted contacts, whoever prints it.
+			const analysts = await e.db.rpc<{ contacts: Contact[] }>('companion_card', { p_site_id: '00000000-0000-0000-00b0-000000000001' }, u.analyst);
+			expect(analysts.contacts.map((c) => c.full_name)).toContain('Sami Corner');
+			expect(analysts.contacts.map((c) => c.full_name)).not.toContain('Rashid Restricted');
+		});
+
+		it('lets admins assign the areas that decide what a field user sees', async () => {
+			const other = await makeUser(e.db, 'field');
+			expect(ids(await list(other))).toEqual([]);
+			await expect(e.db.rpc('user_set_areas', { p_user_id: other.id, p_areas: ['IQD912'] }, u.analyst)).rejects.toMatchObject({ code: '42501' });
+			await expect(e.db.rpc('user_set_areas', { p_user_id: other.id, p_areas: ['IQX9'] }, u.admin)).rejects.toThrow(/^areas: unknown P-code IQX9/);
+			expect(await e.db.rpc('user_set_areas', { p_user_id: other.id, p_areas: ['IQD912'] }, u.admin)).toMatchObject({ assigned_areas: ['IQD912'] });
+			expect(ids(await list(other))).toEqual([C.d2, C.g1].sort());
 		});
 	});
 	describe('writing', () => {
