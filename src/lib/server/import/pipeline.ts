@@ -18,6 +18,7 @@ import type { Adapter, Caller } from '../db/types.ts';
 import { csvSource } from './csv.ts';
 import { decodeText, limitBytes, type TextEncoding } from './decode.ts';
 import { mapRecord } from './fields.ts';
+import { mapUcdpRecord, UCDP_COLUMNS, type UcdpRecord } from '../seed/ucdp.ts';
 import { geojsonSource, kmlSource, kmzSource, readAll, zipNames } from './geo.ts';
 import { mappingColumns, resolveMapping, type Preset_ } from './mapping.ts';
 import type { DateOrder } from './values.ts';
@@ -256,6 +257,25 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 			s.job_id = job;
 		}
 
+		// UCDP GED is mapped exactly as the demo loader maps it (src/lib/server/seed/ucdp.ts: event
+		// types from type_of_violence and the weapon named, admin depth from where_prec), so that
+		// re-importing the HDX file over the demo data changes nothing — unless the user remapped.
+		const ucdp = resolved.preset === 'ucdp' && o.target === 'incidents' && !Object.keys(o.map ?? {}).length;
+		if (ucdp) {
+			const missing = UCDP_COLUMNS.filter((c) => !src.columns.includes(c));
+			if (missing.length) throw new ImportError(`missing required UCDP GED column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { row: 1, column: missing[0] });
+		}
+		const ucdpRecord = (rec: { row: number; values: Record<string, unknown> }) => {
+			try {
+				const { is_sample: _s, ...row } = mapUcdpRecord(Object.fromEntries(Object.entries(rec.values).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)])) as UcdpRecord);
+				return { data: { _row: rec.row, ...row } as Record<string, unknown>, problems: [] as Problem[] };
+			} catch (e) {
+				const message = (e as Error).message;
+				const column = UCDP_COLUMNS.find((c) => message.includes(`UCDP ${c} `) || message.includes(` ${c} `));
+				return { data: null, problems: [{ row: rec.row, column, reason: message, level: 'error' as const }] };
+			}
+		};
+
 		const seen = new Map<string, number>();
 		let batch: Record<string, unknown>[] = [];
 		let checkedForDuplicates = 0;
@@ -286,7 +306,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		for await (const rec of src.records) {
 			s.rows_read++;
 			if (s.preview && s.preview.records.length < wantPreview) s.preview.records.push({ _row: rec.row, ...rec.values });
-			const { data, problems } = mapRecord(o.target, rec, resolved.mapping, { dateOrder: o.dateOrder ?? 'dmy', fixed: {} });
+			const { data, problems } = ucdp ? ucdpRecord(rec) : mapRecord(o.target, rec, resolved.mapping, { dateOrder: o.dateOrder ?? 'dmy', fixed: {} });
 			for (const p of problems) addProblem(p);
 			if (data) {
 				const id = data.upstream_id as string | undefined;
