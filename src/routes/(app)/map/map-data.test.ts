@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MapData, POINT_LIMIT, countPoints, sortForDrawing, type ViewportQuery } from './map-data.svelte.ts';
+import type { IncidentPoint } from '$lib/map/types';
+
+// A stand-in for the server: answers /api/v1/map/incidents from a list of points, as
+// incidents_map() does (capped at `limit`, exact totals for the bbox).
+function server(all: IncidentPoint[]) {
+	const calls: URL[] = [];
+	const fetch = vi.fn(async (input: string, init?: RequestInit) => {
+		const url = new URL(input, 'http://terrain.test');
+		calls.push(url);
+		if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+		const [w, s, e, n] = url.searchParams.get('bbox')!.split(',').map(Number);
+		const inside = all.filter((p) => p[1] >= w && p[1] <= e && p[2] >= s && p[2] <= n);
+		const limit = Number(url.searchParams.get('limit'));
+		const byType: Record<string, number> = {};
+		for (const p of inside) byType[p[3]] = (byType[p[3]] ?? 0) + 1;
+		const body = {
+			total: inside.length,
+			fatalities: inside.reduce((a, p) => a + p[4], 0),
+			by_type: byType,
+			points: inside.slice(0, limit)
+		};
+		return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+	});
+	return { calls, fetch };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 250));
+const grid = (n: number, type: IncidentPoint[3] = 'battles'): IncidentPoint[] =>
+	Array.from({ length: n }, (_, i) => [`id${i}`, 40 + (i % 100) * 0.08, 30 + Math.floor(i / 100) * 0.08, type, i % 3]);
+const view = (bbox: ViewportQuery['bbox'], extra: Partial<ViewportQuery> = {}): ViewportQuery => ({
+	bbox,
+	zoom: 7,
+	filters: { from: null, to: null, types: null, area: null },
+	mode: 'points',
+	enabled: true,
+	...extra
+});
+
+describe('MapData', () => {
+	let srv: ReturnType<typeof server>;
+	beforeEach(() => {
+		srv = server(grid(400));
+		vi.stubGlobal('fetch', srv.fetch);
+	});
+	afterEach(() => vi.unstubAllGlobals());
+
+	it('counts complete points for the exact view, and pans inside the margin without a request', async () => {
+		const d = new MapData();
+		d.update(view([41, 30.5, 44, 32]));
+		await settle();
+		expect(srv.calls).toHaveLength(1);
+		const first = d.counts!;
+		expect(first.total).toBe(countPoints(grid(400), [41, 30.5, 44, 32]).total);
+		expect(first.shown).toBeNull();
+
+		// Complete: the next request takes a margin, so a small pan afterwards costs nothing.
+		d.update(view([41.2, 30.5, 44.2, 32]));
+		await settle();
+		expect(srv.calls).toHaveLength(2);
+		expect(srv.calls[1].searchParams.get('bbox')).not.toBe('41.2,30.5,44.2,32');
+		d.update(view([41.3, 30.6, 44.3, 32.1]));
+		await settle();
+		expect(srv.calls).toHaveLength(2);
+		expect(d.counts!.total).toBe(countPoints(grid(400), [41.3, 30.6, 44.3, 32.1]).total);
+		expect(d.loading).toBe(false);
+	});
+
+	it('takes exact counts from the server when the points are capped, in the same request', async () => {
+		srv = server(grid(POINT_LIMIT + 500));
+		vi.stubGlobal('fetch', srv.fetch);
+		const d = new MapData();
+		const bbox: ViewportQuery['bbox'] = [39, 29, 49, 37];
+		d.update(view(bbox));
+		await settle();
+		expect(srv.calls).toHaveLength(1);
+		expect(srv.calls[0].searchParams.get('bbox')).toBe(bbox.join(','));
+		expect(d.points).toHaveLength(POINT_LIMIT);
+		expect(d.counts).toMatchObject({ total: POINT_LIMIT + 500, shown: POINT_LIMIT });
+	});
+
+	it('keeps only the answer for the latest view when views follow each other quickly', async () => {
+		const d = new MapData();
+		d.update(view([41, 30.5, 44, 32]));
+		d.update(view([40, 30, 41, 31]));
+		await settle();
+		expect(srv.calls).toHaveLength(1); // the first never left: debounced
+		expect(d.counts!.bbox).toEqual([40, 30, 41, 31]);
+	});
+
+	it('asks for nothing when the incidents layer is off or no type is ticked', async () => {
+		const d = new MapData();
+		d.update(view([41, 30.5, 44, 32], { enabled: false }));
+		d.update(view([41, 30.5, 44, 32], { filters: { from: null, to: null, types: [], area: null } }));
+		await settle();
+		expect(srv.calls).toHaveLength(0);
+		expect(d.counts!.total).toBe(0);
+	});
+
+	it('passes the filters to the API by their API names', async () => {
+		const d = new MapData();
+		d.update(view([41, 30.5, 44, 32], { filters: { from: '2014-01-01', to: '2014-12-31', types: ['riots', 'protests'], area: 'IQG01' } }));
+		await settle();
+		const q = srv.calls[0].searchParams;
+		expect([q.get('from'), q.get('to'), q.get('type'), q.get('area')]).toEqual(['2014-01-01', '2014-12-31', 'riots,protests', 'IQG01']);
+	});
+});
+
+describe('drawing order', () => {
+	it('puts big symbols first so small ones stay visible on top', () => {
+		const pts: IncidentPoint[] = [
+			['a', 0, 0, 'riots', 1],
+			['b', 0, 0, 'riots', 50],
+			['c', 0, 0, 'riots', 5]
+		];
+		expect(sortForDrawing(pts).map((p) => p[0])).toEqual(['b', 'c', 'a']);
+		expect(pts[0][0]).toBe('a'); // the response itself is left as it was
+	});
+});
