@@ -124,6 +124,11 @@ export const actorPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			responses: ok('200', obj('{lon, lat, areas, checkpoints, contacts}'), '400', '403')
 		})
 	},
+	'/contacts/scope': {
+		post: op('setContactScope', 'Sets the areas a field user works in, which decide the contacts they see (admins)', ['contacts'], {
+			requestBody: body('user_id, areas [P-code]'), responses: ok('200', obj('{id, email, assigned_areas}'), '400', '403', '404')
+		})
+	},
 	'/contacts/export': {
 		get: op('exportContacts', 'CSV or vCard export (analysts, admins; audited)', ['contacts'], {
 			parameters: [{ name: 'format', in: 'query', required: true, schema: { type: 'string', enum: ['csv', 'vcard'] } }, area,
