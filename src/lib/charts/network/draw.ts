@@ -80,11 +80,13 @@ export function drawNetwork(
 	// Edges, batched by kind: one stroke() per colour.
 	const byKind = new Map<EdgeKind, SimEdge[]>();
 	for (const e of edges) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
-	ctx.globalAlpha = edges.length > 3000 ? 0.35 : 0.7;
+	// Big networks: no dashes, thinner, lighter lines (software canvas strokes dashes slowly).
+	const big = edges.length > 2000;
+	ctx.globalAlpha = big ? 0.3 : 0.7;
 	for (const [kind, es] of byKind) {
 		ctx.strokeStyle = KIND_COLOURS[kind] ?? '#999';
-		ctx.lineWidth = (kind === 'confronted' ? 1.5 : 1.2) / view.k;
-		if (kind === 'confronted') ctx.setLineDash([4 / view.k, 3 / view.k]);
+		ctx.lineWidth = (big ? 0.8 : kind === 'confronted' ? 1.5 : 1.2) / view.k;
+		if (kind === 'confronted' && !big) ctx.setLineDash([4 / view.k, 3 / view.k]);
 		else ctx.setLineDash([]);
 		ctx.beginPath();
 		for (const e of es) {
@@ -127,19 +129,36 @@ export function drawNetwork(
 	}
 	ctx.globalAlpha = 1;
 
+	// Nodes: one path per (stance colour, dimmed) so a frame is a handful of fill() calls.
+	const manyNodes = nodes.length > 800;
+	const groups = new Map<string, SimNode[]>();
 	for (const n of nodes) {
-		const r = nodeRadius(n) / Math.sqrt(view.k);
-		const dim = opts.highlight && opts.highlight.size > 0 && !opts.highlight.has(n.id);
-		ctx.globalAlpha = dim ? 0.25 : 1;
-		ctx.fillStyle = STANCE_COLOURS[n.stance as Stance] ?? STANCE_COLOURS.unknown;
-		ctx.strokeStyle = n.id === opts.selected ? '#111' : '#fff';
-		ctx.lineWidth = (n.id === opts.selected ? 3 : 1) / view.k;
+		const dim = !!opts.highlight && opts.highlight.size > 0 && !opts.highlight.has(n.id);
+		const key = `${n.stance}|${dim ? 1 : 0}`;
+		(groups.get(key) ?? groups.set(key, []).get(key)!).push(n);
+	}
+	for (const [key, ns] of groups) {
+		const [stance, dim] = key.split('|');
+		ctx.globalAlpha = dim === '1' ? 0.25 : 1;
+		ctx.fillStyle = STANCE_COLOURS[stance as Stance] ?? STANCE_COLOURS.unknown;
 		ctx.beginPath();
-		shape(ctx, typeFamily(n.type), n.x, n.y, r);
+		for (const n of ns) shape(ctx, typeFamily(n.type), n.x, n.y, nodeRadius(n) / Math.sqrt(view.k));
 		ctx.fill();
-		ctx.stroke();
+		if (!manyNodes) {
+			ctx.strokeStyle = '#fff';
+			ctx.lineWidth = 1 / view.k;
+			ctx.stroke();
+		}
 	}
 	ctx.globalAlpha = 1;
+	const sel = opts.selected ? nodes.find((n) => n.id === opts.selected) : undefined;
+	if (sel) {
+		ctx.strokeStyle = '#111';
+		ctx.lineWidth = 3 / view.k;
+		ctx.beginPath();
+		shape(ctx, typeFamily(sel.type), sel.x, sel.y, nodeRadius(sel) / Math.sqrt(view.k));
+		ctx.stroke();
+	}
 
 	// Labels: the focus neighbourhood, search hits, the hovered node, or everything when zoomed in.
 	ctx.font = `${12 / view.k}px 'Noto Sans', 'Noto Sans Arabic', sans-serif`;
