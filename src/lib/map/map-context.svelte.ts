@@ -47,8 +47,16 @@ export class MapContext {
 	deck = $state.raw<DeckClasses | null>(null);
 	/** The site symbols, drawn once into a canvas when the map mounts. */
 	icons = $state.raw<IconAtlas | null>(null);
-	/** The interface language, for names on the map. */
-	lang = $state<'en' | 'ar' | 'ku'>('en');
+	#locale: () => 'en' | 'ar' | 'ku';
+
+	constructor(locale: () => 'en' | 'ar' | 'ku') {
+		this.#locale = locale;
+	}
+
+	/** The interface language, for names on the map (reactive: read from the i18n context). */
+	get lang() {
+		return this.#locale();
+	}
 	#layers = $state.raw<Partial<Record<DeckSlot, Layer | null>>>({});
 	#pick = new Map<string, PickHandlers>();
 	/** The maplibre layers that a click may select (areas), topmost first. */

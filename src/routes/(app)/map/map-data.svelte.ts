@@ -23,7 +23,7 @@ import { filterQuery, filtersMatchNothing, type IncidentMode, type MapUrlState }
 export const POINT_LIMIT = 5_000;
 /** Fraction of the view added on each side when fetching points. */
 const MARGIN = 0.15;
-const DEBOUNCE_MS = 120;
+const DEBOUNCE_MS = 200;
 
 export type Filters = Pick<MapUrlState, 'from' | 'to' | 'types' | 'area'>;
 
