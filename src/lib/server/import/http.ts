@@ -103,6 +103,12 @@ export async function spool(request: Request, dir: string): Promise<{ path: stri
 			if (total > limit) throw new ImportError(`the file is larger than the limit of ${megabytes(limit)} (TERRAIN_IMPORT_MAX_MB)`);
 			if (!out.write(c)) await once(out, 'drain');
 		}
+	} catch (e) {
+		// adapter-node refuses bodies over BODY_SIZE_LIMIT (512 KB unless configured) as it reads them.
+		if ((e as { status?: number }).status === 413) {
+			throw new ImportError(`the upload is larger than the server accepts (${(e as Error).message}); start Terrain with BODY_SIZE_LIMIT set at least to the file's size, e.g. BODY_SIZE_LIMIT=512M`);
+		}
+		throw e;
 	} finally {
 		out.end();
 		await once(out, 'finish');

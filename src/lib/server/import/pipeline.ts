@@ -20,7 +20,7 @@ import { decodeText, limitBytes, type TextEncoding } from './decode.ts';
 import { mapRecord } from './fields.ts';
 import { mapUcdpRecord, UCDP_COLUMNS, type UcdpRecord } from '../seed/ucdp.ts';
 import { geojsonSource, kmlSource, kmzSource, readAll, zipNames } from './geo.ts';
-import { mappingColumns, resolveMapping, type Preset_ } from './mapping.ts';
+import { guessMapping, mappingColumns, resolveMapping, type Preset_ } from './mapping.ts';
 import type { DateOrder } from './values.ts';
 import { xlsxSource } from './xlsx.ts';
 import {
@@ -359,6 +359,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 	} catch (e) {
 		if (!(e instanceof ImportError)) throw e;
 		s.fatal = { message: e.message, ...e.where };
+		// A mapping problem is fixed in the mapping step: offer the columns and the best guess.
+		if (s.columns.length && !Object.keys(s.mapping).length) s.mapping = mappingColumns(guessMapping(o.target, s.columns));
 		s.committed = false;
 		s.skipped = s.rows_read;
 	} finally {

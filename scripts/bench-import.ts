@@ -1,0 +1,154 @@
+/**
+ * Import benchmark: ACLED-shaped CSV files of N rows (default 100k; BENCH_IMPORT_ROWS=100000,1000000)
+ * imported with `terrain import`'s pipeline (parse, validate, stage, one-transaction commit with
+ * point-in-polygon placement and the audit trigger), against loading the same rows with
+ * `psql \copy` into the same table (geometry column, GiST/GIN indexes and audit trigger in place).
+ * Prints time, rows/s, the ratio, and the peak memory (RSS) of the importing process.
+ *
+ * PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch database is created and dropped).
+ * PGlite runs the pipeline only (there is no psql for it), for the first size.
+ *   npx tsx scripts/bench-import.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PgliteAdapter } from '../src/lib/server/db/pglite.ts';
+import { PostgresAdapter } from '../src/lib/server/db/postgres.ts';
+import { migrate } from '../src/lib/server/db/migrate.ts';
+import type { Adapter, CallerUser } from '../src/lib/server/db/types.ts';
+import { mapAreaFeatures } from '../src/lib/server/seed/sources.ts';
+import { runImport } from '../src/lib/server/import/pipeline.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '100000').split(',').map(Number).filter((n) => n > 0);
+const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
+const TMP = mkdtempSync(join(tmpdir(), 'terrain-bench-import-'));
+
+const TYPES = ['Battles', 'Explosions/Remote violence', 'Violence against civilians', 'Protests', 'Riots', 'Strategic developments'];
+const CODES = ['battles', 'explosions_remote_violence', 'violence_against_civilians', 'protests', 'riots', 'strategic_developments'];
+
+/** A deterministic pseudo-random generator, so every run loads the same rows. */
+function rng(seed: number) {
+	let s = seed >>> 0;
+	return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** The ACLED file the pipeline reads and the CSV psql \copy loads, row for row the same data. */
+async function makeFiles(n: number): Promise<{ acled: string; copy: string }> {
+	const acled = join(TMP, `acled-${n}.csv`);
+	const copy = join(TMP, `copy-${n}.csv`);
+	const a = createWriteStream(acled);
+	const c = createWriteStream(copy);
+	a.write('event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,admin1,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities\n');
+	const r = rng(42);
+	for (let i = 0; i < n; i++) {
+		const t = Math.floor(r() * 6);
+		const lat = (30 + r() * 7).toFixed(4);
+		const lon = (39.5 + r() * 8.5).toFixed(4);
+		const d = new Date(Date.UTC(2015, 0, 1) + Math.floor(r() * 3000) * 86400000).toISOString().slice(0, 10);
+		const f = Math.floor(r() * r() * 20);
+		const notes = `Synthetic event ${i}: reported clash near the main road, ${f} killed.`;
+		const line1 = `IRQB${i},${d},1,${TYPES[t]},,Armed group ${i % 50},,,Place ${i % 997},${lat},${lon},1,Bench,National,"${notes}",${f}\n`;
+		const line2 = `bench-copy,IRQB${i},${d},day,${CODES[t]},Place ${i % 997},SRID=4326;POINT(${lon} ${lat}),1,${f},"${notes}",Bench,National,verified,public\n`;
+		const ok1 = a.write(line1);
+		const ok2 = c.write(line2);
+		if (!ok1) await once(a, 'drain');
+		if (!ok2) await once(c, 'drain');
+	}
+	a.end();
+	c.end();
+	await Promise.all([once(a, 'finish'), once(c, 'finish')]);
+	return { acled, copy };
+}
+
+async function prepare(db: Adapter): Promise<CallerUser> {
+	await migrate(db, {
+		migrationsDir: join(ROOT, 'supabase', 'migrations'),
+		bootstrapSql: readFileSync(join(ROOT, 'src', 'lib', 'server', 'db', 'bootstrap.sql'), 'utf8')
+	});
+	for (const level of [1, 2, 3] as const) {
+		const rows = mapAreaFeatures(JSON.parse(readFileSync(join(ROOT, 'supabase', 'seed', `irq_admbnda_adm${level}_cso_20190603.geojson`), 'utf8')), level);
+		for (let i = 0; i < rows.length; i += 200) await db.rpc('private.load_areas', { p_rows: JSON.stringify(rows.slice(i, i + 200)), p_source: 'cod-ab' }, 'service');
+	}
+	const u = await db.rpc<{ id: string; email: string }>('private.account_upsert', { p_email: 'bench@x.org', p_role: 'analyst', p_display_name: 'bench', p_password_hash: null }, 'service');
+	return { id: u.id, email: u.email, role: 'analyst' };
+}
+
+async function pipeline(db: Adapter, as: CallerUser, file: string, n: number) {
+	let peak = process.memoryUsage().rss;
+	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+	const t = performance.now();
+	const s = await runImport({ db, as, file, target: 'incidents', source: `bench-${n}` });
+	const ms = performance.now() - t;
+	clearInterval(timer);
+	if (!s.committed || s.inserted !== n) throw new Error(`import failed: ${JSON.stringify({ ...s, problems: s.problems.slice(0, 3) })}`);
+	return { ms, peakMb: Math.round(peak / 1048576) };
+}
+
+function psqlCopy(url: string, file: string): number {
+	const t = performance.now();
+	const r = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c',
+		`\\copy public.incidents (upstream_source, upstream_id, event_date, time_precision, event_type, location_name, geom, geo_precision, fatalities, notes, source, source_scale, status, confidentiality) from '${file}' with (format csv)`], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`psql \\copy failed: ${r.stderr || r.error}`);
+	return performance.now() - t;
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en')}/s`;
+
+async function main() {
+	console.log(`files: ACLED-shaped CSV, sizes ${SIZES.map((n) => n.toLocaleString('en')).join(', ')} rows`);
+	const files = new Map<number, { acled: string; copy: string }>();
+	for (const n of SIZES) {
+		files.set(n, await makeFiles(n));
+		console.log(`  ${n.toLocaleString('en')} rows: ${(statSync(files.get(n)!.acled).size / 1048576).toFixed(1)} MB`);
+	}
+
+	if (PG_URL) {
+		const name = `terrain_bench_import_${process.pid}`;
+		const admin = new pg.Client({ connectionString: PG_URL });
+		await admin.connect();
+		await admin.query(`create database ${name}`);
+		const url = new URL(PG_URL);
+		url.pathname = `/${name}`;
+		const db = await PostgresAdapter.open(url.toString());
+		try {
+			const as = await prepare(db);
+			console.log('\n## PostgreSQL + PostGIS');
+			console.log('| rows | terrain import | rate | psql \\copy | rate | ratio | peak RSS (import) |');
+			console.log('|---|---|---|---|---|---|---|');
+			for (const n of SIZES) {
+				const { acled, copy } = files.get(n)!;
+				const p = await pipeline(db, as, acled, n);
+				const c = psqlCopy(url.toString(), copy);
+				console.log(`| ${n.toLocaleString('en')} | ${fmt(p.ms)} | ${rate(n, p.ms)} | ${fmt(c)} | ${rate(n, c)} | ${(p.ms / c).toFixed(1)}× | ${p.peakMb} MB |`);
+			}
+		} finally {
+			await db.close();
+			await admin.query(`drop database if exists ${name} with (force)`);
+			await admin.end();
+		}
+	} else {
+		console.log('\n(no BENCH_DATABASE_URL / TEST_DATABASE_URL: PostgreSQL and the psql \\copy comparison are skipped)');
+	}
+
+	const n = SIZES[0];
+	const db = await PgliteAdapter.open(undefined);
+	try {
+		const as = await prepare(db);
+		const p = await pipeline(db, as, files.get(n)!.acled, n);
+		console.log(`\n## PGlite (embedded): ${n.toLocaleString('en')} rows in ${fmt(p.ms)} (${rate(n, p.ms)}), peak RSS ${p.peakMb} MB`);
+	} finally {
+		await db.close();
+	}
+}
+
+main()
+	.catch((e) => {
+		console.error(e);
+		process.exitCode = 1;
+	})
+	.finally(() => rmSync(TMP, { recursive: true, force: true }));
