@@ -4,6 +4,7 @@ import type { IncidentStats } from '../domain/analysis-types.ts';
 import { brushDates, OTHER, seriesTable, timeSeries, topKeys, utc } from './time-series.ts';
 import { calendarLayout } from './calendar.ts';
 import { csvCell, fileName, toCsv } from './csv.ts';
+import { choropleth, d3Winding, ringArea } from './choropleth.ts';
 
 const stats = (over: Partial<IncidentStats> = {}): IncidentStats => ({
 	by: 'week',
@@ -109,5 +110,37 @@ describe('csv', () => {
 	it('names files after the chart and its dates', () => {
 		expect(fileName('Incidents over time', '2014-01-01', '2014-12-31')).toBe('incidents-over-time_2014-01-01_2014-12-31');
 		expect(fileName('الحوادث حسب المحافظة')).toBe('الحوادث-حسب-المحافظة');
+	});
+});
+
+describe('choropleth', () => {
+	const box = (pcode: string, [w, s, e, n]: number[], ccw = true) => ({
+		type: 'Feature' as const,
+		properties: { pcode },
+		geometry: {
+			type: 'Polygon' as const,
+			coordinates: [ccw ? [[w, s], [e, s], [e, n], [w, n], [w, s]] : [[w, s], [w, n], [e, n], [e, s], [w, s]]]
+		}
+	});
+	it('winds exterior rings clockwise for d3, whatever PostGIS sent', () => {
+		const ccw = box('A', [0, 0, 1, 1]).geometry;
+		expect(ringArea(ccw.coordinates[0])).toBeGreaterThan(0);
+		expect(ringArea(d3Winding(ccw).coordinates[0])).toBeLessThan(0);
+		const cw = box('A', [0, 0, 1, 1], false).geometry;
+		expect(d3Winding(cw).coordinates[0]).toEqual(cw.coordinates[0]);
+	});
+	it('projects the areas with values into the box, darker for more', () => {
+		const fc = { type: 'FeatureCollection' as const, features: [box('A', [40, 33, 42, 35]), box('B', [42, 33, 44, 35], false), box('C', [44, 33, 45, 34])] };
+		const c = choropleth(fc, new Map([['A', 10], ['B', 0]]), { width: 200, height: 100 })!;
+		expect(c.shapes.map((s) => s.pcode)).toEqual(['A', 'B']); // C has no value: not drawn
+		for (const s of c.shapes) {
+			const nums = s.d.match(/-?\d+(\.\d+)?/g)!.map(Number);
+			expect(Math.min(...nums)).toBeGreaterThanOrEqual(0);
+			expect(Math.max(...nums)).toBeLessThanOrEqual(200);
+			expect(s.cx).toBeGreaterThan(0);
+		}
+		expect(c.shapes[1].fill).toBe('#f1f3f2');
+		expect(c.max).toBe(10);
+		expect(choropleth(fc, new Map(), { width: 200, height: 100 })).toBeNull();
 	});
 });

@@ -9,6 +9,7 @@ import { FilterError, parseIncidentFilters, type IncidentFilters } from '../../d
 import { autoBin, BIN_SIZES, STACK_GROUPS, type BinSize, type StackGroup } from '../../domain/analysis.ts';
 import * as A from './index.ts';
 import type { AreaOption } from '../../domain/analysis-types.ts';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { isRealDate, latestToday, parseBaselineQuery, parseProximity, pcodeParam, typesParam } from './params.ts';
 
 export interface UrlProblem {
@@ -79,14 +80,17 @@ export async function trendsPage(user: CallerUser, params: URLSearchParams) {
 	// The calendar shows at most the last six years of the range: ask only for those days.
 	const calendarFrom = from && to ? [from, `${Number(to.slice(0, 4)) - 5}-01-01`].sort().at(-1)! : undefined;
 
-	const [stats, byArea, calendar, time, actors, sources] = await Promise.all([
+	const [stats, byArea, calendar, time, actors, sources, shapes] = await Promise.all([
 		A.incidentStats(user, filters, by, group),
 		A.incidentsByArea(user, filters, alevel),
 		A.incidentsCalendar(user, { ...filters, from: calendarFrom ?? filters.from }),
 		A.incidentsTimePattern(user, filters),
 		A.topActors(user, filters, 12),
-		A.incidentSources(user, filters)
+		A.incidentSources(user, filters),
+		// outlines for the choropleth, simplified to what a 400-px map shows
+		rpc<AreaShapes>('areas_geojson', { p_level: alevel, p_tolerance: alevel === 1 ? 0.02 : 0.008 }, user)
 	]);
+	const inScope = new Set(byArea.areas.map((a) => a.pcode));
 	return {
 		filters,
 		by,
@@ -105,6 +109,7 @@ export async function trendsPage(user: CallerUser, params: URLSearchParams) {
 		time,
 		actors,
 		sources,
+		shapes: { type: 'FeatureCollection' as const, features: shapes.features.filter((f) => inScope.has(f.properties.pcode)) },
 		problems
 	};
 }
@@ -167,6 +172,11 @@ export async function proximityPage(user: CallerUser, params: URLSearchParams) {
 		}
 	}
 	return { range, sites, defaults, result, problem };
+}
+
+interface AreaShapes {
+	type: 'FeatureCollection';
+	features: Feature<Polygon | MultiPolygon, { pcode: string; name_en: string; name_ar: string | null }>[];
 }
 
 interface SiteCollection {
