@@ -1,4 +1,5 @@
 import { trendsPage } from '$lib/server/analysis/pages';
+import { pageUser } from '$lib/server/analysis/guard';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, url }) => trendsPage(locals.user!, url.searchParams);
+export const load: PageServerLoad = async ({ locals, url }) => trendsPage(pageUser(locals, url), url.searchParams);

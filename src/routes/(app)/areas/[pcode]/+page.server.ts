@@ -4,6 +4,7 @@ import { translator } from '$lib/i18n';
 import { areaPage } from '$lib/server/analysis/pages';
 import { recordLevel } from '$lib/server/analysis';
 import { checkLevelInput, pcodeParam } from '$lib/server/analysis/params';
+import { pageUser } from '$lib/server/analysis/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 const notFound = (e: unknown) => {
@@ -13,7 +14,8 @@ const notFound = (e: unknown) => {
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	try {
-		return { ...(await areaPage(locals.user!, params.pcode, url.searchParams)), canRecord: ['admin', 'analyst'].includes(locals.user!.role) };
+		const user = pageUser(locals, url);
+		return { ...(await areaPage(user, params.pcode, url.searchParams)), canRecord: ['admin', 'analyst'].includes(user.role) };
 	} catch (e) {
 		if (notFound(e)) error(404, { message: translator(locals.locale)('areas.not_found', { pcode: params.pcode }) });
 		throw e;
@@ -22,8 +24,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 export const actions: Actions = {
 	/** Records a security level; field errors come back next to their inputs. */
-	record: async ({ locals, params, request }) => {
-		const user = locals.user!;
+	record: async ({ locals, params, request, url }) => {
+		const user = pageUser(locals, url);
 		const form = await request.formData();
 		const values = { level: String(form.get('level') ?? ''), note: String(form.get('note') ?? ''), effective_date: String(form.get('effective_date') ?? '') };
 		if (!['admin', 'analyst'].includes(user.role)) {
