@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import compression from 'compression';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serverConfig } from '../lib/server/config.ts';
@@ -54,9 +55,11 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 
 	// The built SvelteKit app (adapter-node) finds the database opened above through setDb().
 	const { handler } = await import(pathToFileURL(BUILD_HANDLER).href);
+	// Field offices work on poor connections: compress what is worth it (JSON, GeoJSON, JS, CSS).
+	const compress = compression({ threshold: 1024 });
 	const server = createServer((req, res) => {
 		if (ownProtocolHeader) req.headers['x-terrain-protocol'] = 'http';
-		handler(req, res);
+		compress(req as never, res as never, () => handler(req, res));
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
