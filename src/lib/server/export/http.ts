@@ -1,6 +1,7 @@
 /**
  * The export endpoint's work (GET /api/v1/exports and the list's download links): the map's
- * filters from the query (from, to, type, area, bbox) plus q and status, streamed as the file.
+ * filters from the query (from, to, type, area, bbox) plus q and status, streamed as the file;
+ * `dataset` chooses incidents (default) or a site registry.
  */
 import { FilterError, parseIncidentFilters } from '../../domain/filters.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
@@ -20,8 +21,9 @@ const KINDS: Record<string, 'incidents' | SiteKind> = {
 
 export function exportRequest(db: Adapter, user: CallerUser, url: URL): Response {
 	const q = url.searchParams;
-	const what = KINDS[q.get('from') ?? 'incidents'];
-	if (!what) throw new FilterError('from', `use one of incidents, health-facilities, idp-camps, checkpoints, sites`);
+	// `from` is the date filter here, as on the map; what to export is `dataset`.
+	const what = KINDS[q.get('dataset') ?? 'incidents'];
+	if (!what) throw new FilterError('dataset', `use one of incidents, health-facilities, idp-camps, checkpoints, sites`);
 	const format = (q.get('format') ?? '') as ExportFormat;
 	if (!EXPORT_FORMATS.includes(format)) throw new FilterError('format', `use one of ${EXPORT_FORMATS.join(', ')}`);
 	const statuses = q.getAll('status').flatMap((s) => s.split(',')).filter(Boolean);

@@ -1,0 +1,147 @@
+// Incident reporting in Chromium against the real server: a field user reports an incident by
+// clicking the map, an analyst verifies it, a viewer then sees it in the list and on its page;
+// an analyst imports a partner's CSV through the mapping step; an export comes back in unchanged.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
+import { e2e, http, sessionCookie } from './helpers/server.ts';
+
+const { baseUrl } = e2e();
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import');
+// A word no demo record contains, to find this test's incident by full-text search.
+const TAG = `zebrafinch${Date.now().toString(36)}`;
+
+describe('report → verify → see', () => {
+	let field: TestBrowser;
+	let analyst: TestBrowser;
+	let viewer: TestBrowser;
+	let incidentUrl = '';
+
+	beforeAll(async () => {
+		[field, analyst, viewer] = await Promise.all([openBrowser(), openBrowser(), openBrowser()]);
+		await signIn(field.page, baseUrl, 'field');
+		await signIn(analyst.page, baseUrl, 'analyst');
+		await signIn(viewer.page, baseUrl, 'viewer');
+	});
+	afterAll(async () => {
+		await Promise.all([field, analyst, viewer].map((b) => b?.close()));
+	});
+
+	it('shows errors next to the fields before sending an incomplete report', async () => {
+		const p = field.page;
+		await p.goto(`${baseUrl}/incidents/new`);
+		await p.locator('button[type="submit"]').click();
+		await expect.poll(() => p.locator('label:has(select[name="event_type"]) .error').textContent()).toBe('Choose an event type.');
+		await expect.poll(() => p.locator('label:has([data-testid="coordinates"]) .error').textContent()).toMatch(/Give a location/);
+		expect(new URL(p.url()).pathname).toBe('/incidents/new');
+	});
+
+	it('lets a field user place an incident by clicking the map and send it', async () => {
+		const p = field.page;
+		await p.goto(`${baseUrl}/incidents/new`);
+		const map = p.locator('[data-testid="point-map"]');
+		await map.locator('.maplibregl-canvas').waitFor();
+		const box = (await map.boundingBox())!;
+		await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+		await expect.poll(() => p.locator('[data-testid="coordinates"]').inputValue()).toMatch(/^-?\d+\.\d+, -?\d+\.\d+$/);
+		await expect.poll(() => p.locator('.understood').textContent()).toMatch(/MGRS 38/);
+		await p.locator('select[name="event_type"]').selectOption('violence_against_civilians');
+		await p.locator('select[name="sub_event_type"]').selectOption('Abduction/forced disappearance');
+		await p.locator('input[name="abductions"]').fill('2');
+		await p.locator('input[name="serious"]').check();
+		await p.locator('textarea[name="notes"]').fill(`Two drivers stopped and taken at a checkpoint ${TAG}`);
+		await Promise.all([p.waitForURL(/\/incidents\/[0-9a-f-]{36}\?created=1$/), p.locator('button[type="submit"]').click()]);
+		incidentUrl = p.url().replace(/\?.*$/, '');
+		await expect.poll(() => p.locator('[data-testid="incident-status"]').textContent()).toBe('Reported');
+		expect(await p.locator('[data-testid="history"]').textContent()).toMatch(/Reported/);
+		await screenshot(p, 'incident-reported');
+	});
+
+	it('hides the unverified report from a viewer', async () => {
+		const r = await viewer.page.goto(incidentUrl);
+		expect(r?.status()).toBe(404);
+		await viewer.page.goto(`${baseUrl}/incidents?q=${TAG}`);
+		expect(await viewer.page.locator('[data-testid="incident-total"]').textContent()).toBe('0 incidents');
+	});
+
+	it('lets an analyst verify it, recording who did what in the history', async () => {
+		const p = analyst.page;
+		await p.goto(incidentUrl);
+		await p.getByRole('button', { name: 'Verify' }).click();
+		await expect.poll(() => p.locator('[data-testid="incident-status"]').textContent()).toBe('Verified');
+		const history = await p.locator('[data-testid="history"]').textContent();
+		expect(history).toMatch(/Status changed/);
+		expect(history).toMatch(/reported\s*→\s*verified/);
+	});
+
+	it('then shows it to the viewer in the searchable list and on its page', async () => {
+		const p = viewer.page;
+		await p.goto(`${baseUrl}/incidents?q=${TAG}`);
+		expect(await p.locator('[data-testid="incident-total"]').textContent()).toBe('1 incidents');
+		await Promise.all([p.waitForURL(incidentUrl), p.locator('tbody tr a').first().click()]);
+		expect(await p.locator('[data-testid="incident-status"]').textContent()).toBe('Verified');
+		expect(await p.getByRole('button', { name: 'Verify' }).count()).toBe(0);
+		expect(viewer.requests.foreign()).toEqual([]);
+	});
+});
+
+describe('import and export', () => {
+	let b: TestBrowser;
+	beforeAll(async () => {
+		b = await openBrowser();
+		await signIn(b.page, baseUrl, 'analyst');
+	});
+	afterAll(async () => b?.close());
+
+	it('imports a partner tracker through the column-mapping step, with progress', async () => {
+		const p = b.page;
+		await p.goto(`${baseUrl}/import`);
+		await p.locator('[data-testid="import-file"]').setInputFiles(join(FIXTURES, 'partner_tracker.csv'));
+		await p.getByRole('button', { name: 'Check the file (dry run)' }).click();
+		// "Position" is recognised as the location; the id column needs the user's choice.
+		await expect.poll(() => p.locator('[data-testid="import-result"]').textContent()).toMatch(/Dry run: 3 rows read, 3 valid/);
+		expect(await p.locator('select[data-field="coordinates"]').inputValue()).toBe('Position');
+		expect(await p.locator('select[data-field="upstream_id"]').inputValue()).toBe('');
+		await p.locator('select[data-field="upstream_id"]').selectOption('Incident No');
+		await p.locator('select[data-field="location_name"]').selectOption('Village');
+		await p.getByRole('button', { name: 'Check the file (dry run)' }).click();
+		await expect.poll(() => p.locator('[data-testid="import-result"]').textContent()).toMatch(/Dry run: 3 rows read, 3 valid, 0 with problems/);
+		expect(await p.locator('table.preview tbody tr').count()).toBe(3);
+		await p.getByRole('button', { name: 'Import', exact: true }).click();
+		await expect.poll(() => p.locator('[data-testid="import-result"]').textContent(), { timeout: 60_000 }).toMatch(/Imported: 3 new/);
+		await screenshot(p, 'import-done');
+		// The imported rows are in the list (DMS and MGRS positions were understood).
+		await p.goto(`${baseUrl}/incidents?q=informal+checkpoint`);
+		expect(Number((await p.locator('[data-testid="incident-total"]').textContent())!.split(' ')[0])).toBeGreaterThanOrEqual(1);
+	});
+
+	it('reports a bad file with its rows and columns, and writes nothing', async () => {
+		const p = b.page;
+		await p.goto(`${baseUrl}/import`);
+		await p.locator('[data-testid="import-file"]').setInputFiles(join(FIXTURES, 'bad_rows.csv'));
+		await p.getByRole('button', { name: 'Check the file (dry run)' }).click();
+		await p.locator('[data-testid="import-problems"]').waitFor();
+		const text = await p.locator('[data-testid="import-problems"]').textContent();
+		expect(text).toMatch(/3\s*date\s*event_date: "2024-13-45" is not a real calendar date/);
+		expect(text).toMatch(/latitude and longitude look swapped/);
+		expect(await p.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
+	});
+
+	it('exports the filtered list and imports it back without changes', async () => {
+		const cookie = await sessionCookie('analyst');
+		// (The demo server keeps adapter-node's default 512 KB body limit, so a few hundred rows.)
+		const exp = await http('/incidents/export?format=csv&type=riots,protests,violence_against_civilians&from=2024-01-01', { cookie });
+		expect(exp.status).toBe(200);
+		expect(exp.headers.get('content-disposition')).toMatch(/attachment; filename="terrain-incidents-.*\.csv"/);
+		const csv = await exp.text();
+		const rows = csv.split('\r\n').filter(Boolean).length - 2;
+		expect(rows).toBeGreaterThan(0);
+		const back = await http('/import/upload?into=incidents&filename=export.csv', { method: 'POST', cookie, body: csv, headers: { 'content-type': 'application/octet-stream' } });
+		expect(await back.json()).toMatchObject({ preset: 'terrain', committed: true, inserted: 0, updated: 0, unchanged: rows });
+
+		// A file over the server's body limit gets a clear answer, not a crash.
+		const big = await http('/import/upload?into=incidents&filename=big.csv', { method: 'POST', cookie, body: 'x'.repeat(600 * 1024), headers: { 'content-type': 'application/octet-stream' } });
+		if (big.status !== 200) expect(await big.json()).toMatchObject({ message: expect.stringMatching(/BODY_SIZE_LIMIT|larger than/) });
+	});
+});
