@@ -3,6 +3,7 @@ import { common } from './common.ts';
 import { map } from './map.ts';
 import { admin } from './admin.ts';
 import { analysis } from './analysis.ts';
+import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 
-export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis, ...incidents };
+export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis, ...actors, ...incidents };
