@@ -142,6 +142,15 @@ describe.each(engineNames())('contacts on %s', (engineName) => {
 			expect((await sqlAs<{ n: number }>(e.db, u.admin, sat))[0].n).toBe(1);
 		});
 
+		it('builds contact details only for contacts the caller may see, even when asked for others', async () => {
+			const details = (as: CallerUser) =>
+				sqlAs<{ id: string }>(e.db, as, `select id from sensitive.contacts_details($1::uuid[])`, [ALL]).then((r) => r.map((x) => x.id).sort());
+			expect(await details(u.analyst)).toEqual(ALL);
+			expect(await details(u.field)).toEqual(WEST_FIELD);
+			expect(await details(southField)).toEqual([C.cpSouth]);
+			expect(await details(u.viewer)).toEqual([]);
+		});
+
 		it('gives a field user a contact of their area by id, and nothing for one outside or restricted', async () => {
 			const got = await e.db.rpc<Contact>('contact_get', { p_id: C.d1 }, u.field);
 			expect(got).toMatchObject({ full_name: 'Dana West', actor_name: 'District Council', phones: [{ number: '+9647501111111', phone_type: 'mobile' }] });
