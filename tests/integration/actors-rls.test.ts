@@ -110,6 +110,12 @@ describe.each(engineNames())('actors on %s', (engineName) => {
 			await expect(save(u.analyst, { p_id: A.tribe, p_name: 'Shammar tribal council', p_actor_type: 'community_leader' })).resolves.toBeTruthy();
 		});
 
+		it('lists every actor\'s name for pickers, to every signed-in role', async () => {
+			const names = await e.db.rpc<{ id: string; name: string }[]>('actor_names', {}, u.viewer);
+			expect(names.map((a) => a.id)).toEqual(expect.arrayContaining(Object.values(A)));
+			await expect(e.db.rpc('actor_names', {}, 'anon')).rejects.toThrow(/permission denied/);
+		});
+
 		it('finds actors by any of their names in the registry', async () => {
 			const l = await e.db.rpc<{ actors: { id: string }[] }>('actors_list', { p_q: 'daesh' }, u.viewer);
 			expect(l.actors.map((a) => a.id)).toContain(A.is);

@@ -24,6 +24,11 @@ export function listActors(user: CallerUser, f: ActorFilters = {}) {
 	}, user);
 }
 
+/** Every actor's id, name and type, for pickers (no counts: cheap with thousands of actors). */
+export function actorNames(user: CallerUser) {
+	return rpc<{ id: string; name: string; actor_type: string }[]>('actor_names', {}, user);
+}
+
 export function getActor(user: CallerUser, id: string, incidents = 20) {
 	return rpc<ActorProfile | null>('actor_get', { p_id: id, p_incidents: incidents }, user);
 }

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { rpc } from '$lib/server/db';
 import { FilterError } from '$lib/domain/filters';
 import { cardSites, contactsNearby, listContacts, saveContact } from '$lib/server/contacts';
-import { listActors } from '$lib/server/actors';
+import { actorNames } from '$lib/server/actors';
 import { contactArgs, PHONE_TYPES } from '$lib/domain/contacts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,7 +30,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, user),
 		rpc<{ features: { id: string; geometry: { coordinates: [number, number] }; properties: { name: string } }[] }>('sites_geojson', { p_kind: 'checkpoints' }, user),
 		cardSites(user),
-		canManage ? listActors(user, { limit: 5000 }) : Promise.resolve(null)
+		canManage ? actorNames(user) : Promise.resolve(null)
 	]);
 	const checkpoints: Checkpoint[] = cps.features.map((f) => ({ id: f.id, name: f.properties.name, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
 
@@ -57,7 +57,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		areas,
 		checkpoints,
 		sites,
-		actors: actors?.actors.map((a) => ({ id: a.id, name: a.name })) ?? [],
+		actors: actors?.map((a) => ({ id: a.id, name: a.name })) ?? [],
 		nearby,
 		nearbyError,
 		point: lon !== null && lat !== null ? { lon, lat, cp: cp?.id ?? null } : null,

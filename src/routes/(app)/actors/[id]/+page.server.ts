@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { rpc } from '$lib/server/db';
 import { isDbError } from '$lib/server/api/respond';
-import { actorDependents, addPresence, deleteActor, DuplicateActorError, getActor, listActors, removePresence, removeRelationship, saveActor, saveRelationship } from '$lib/server/actors';
+import { actorDependents, actorNames, addPresence, deleteActor, DuplicateActorError, getActor, removePresence, removeRelationship, saveActor, saveRelationship } from '$lib/server/actors';
 import { listContacts } from '$lib/server/contacts';
 import { FilterError } from '$lib/domain/filters';
 import { DELETE_MODES, actorArgs, actorInput, fieldErrors, relationshipArgs, relationshipInput, type DeleteMode } from '$lib/domain/actors';
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const readsContacts = user.role !== 'viewer';
 	const [contacts, others, areas, dependents] = await Promise.all([
 		readsContacts ? listContacts(user, { actorId: actor.id, limit: 100 }) : Promise.resolve(null),
-		user.role === 'admin' || user.role === 'analyst' ? listActors(user, { limit: 5000 }) : Promise.resolve(null),
+		user.role === 'admin' || user.role === 'analyst' ? actorNames(user) : Promise.resolve(null),
 		user.role === 'admin' || user.role === 'analyst'
 			? rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, user)
 			: Promise.resolve([]),
@@ -41,7 +41,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		actor,
 		contacts,
-		others: others?.actors.filter((a) => a.id !== actor.id).map((a) => ({ id: a.id, name: a.name })) ?? [],
+		others: others?.filter((a) => a.id !== actor.id).map((a) => ({ id: a.id, name: a.name })) ?? [],
 		areas,
 		dependents,
 		saved: url.searchParams.has('saved'),
