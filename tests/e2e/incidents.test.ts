@@ -75,6 +75,22 @@ describe('report → verify → see', () => {
 		expect(history).toMatch(/reported\s*→\s*verified/);
 	});
 
+	it('lets the analyst edit it, the edit showing before → after in the history', async () => {
+		const p = analyst.page;
+		await Promise.all([p.waitForURL(/\/edit$/), p.getByRole('link', { name: 'Edit' }).click()]);
+		expect(await p.locator('textarea[name="notes"]').inputValue()).toContain(TAG);
+		await p.locator('input[name="injuries"]').fill('1');
+		await p.locator('select[name="source_reliability"]').selectOption('B');
+		await Promise.all([p.waitForURL(incidentUrl), p.getByRole('button', { name: 'Save changes' }).click()]);
+		const history = await p.locator('[data-testid="history"]').textContent();
+		expect(history).toMatch(/Edited/);
+		expect(history).toMatch(/injuries\s*—\s*→\s*1/);
+		expect(history).toMatch(/source_reliability\s*—\s*→\s*B/);
+		// Nothing else changed: the location kept its precision, the status its value.
+		expect(history).not.toMatch(/geo_precision/);
+		expect(await p.locator('[data-testid="incident-status"]').textContent()).toBe('Verified');
+	});
+
 	it('then shows it to the viewer in the searchable list and on its page', async () => {
 		const p = viewer.page;
 		await p.goto(`${baseUrl}/incidents?q=${TAG}`);

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { createIncident } from '$lib/server/incidents/http';
+import { createIncident, formToInput } from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const REPORTERS = ['admin', 'analyst', 'field'];
@@ -12,39 +12,6 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return { actors };
 };
 
-/** The form's fields as the shared schema reads them (checkboxes are 'on' or absent). */
-function formToInput(form: FormData): Record<string, unknown> {
-	const v = (k: string) => {
-		const x = form.get(k);
-		return typeof x === 'string' ? x : undefined;
-	};
-	return {
-		event_date: v('event_date'),
-		event_time: v('event_time'),
-		time_precision: v('time_precision') || undefined,
-		event_type: v('event_type') || undefined,
-		sub_event_type: v('sub_event_type'),
-		coordinates: v('coordinates'),
-		admin_pcode: v('admin_pcode'),
-		location_name: v('location_name'),
-		actor1: v('actor1') ? { name: v('actor1') } : null,
-		actor2: v('actor2') ? { name: v('actor2') } : null,
-		fatalities: v('fatalities'),
-		injuries: v('injuries'),
-		abductions: v('abductions'),
-		affects_us: form.get('affects_us') === 'on',
-		affects_ngos: form.get('affects_ngos') === 'on',
-		serious: form.get('serious') === 'on',
-		ops_impact: v('ops_impact'),
-		source: v('source'),
-		source_reliability: v('source_reliability'),
-		info_credibility: v('info_credibility'),
-		confidentiality: v('confidentiality') || undefined,
-		notes: v('notes') ?? '',
-		status: v('status') || undefined
-	};
-}
-
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
 		const user = locals.user;
@@ -53,6 +20,6 @@ export const actions: Actions = {
 		const input = formToInput(form);
 		const r = await createIncident(await getDb(), user, input);
 		if (!r.ok) return fail(400, { errors: r.errors, values: Object.fromEntries([...form.entries()].filter(([, x]) => typeof x === 'string')) as Record<string, string> });
-		redirect(303, `/incidents/${r.incident.id}?created=1`);
+		redirect(303, `/incidents/${r.incident.id}?created=1${r.duplicates.length ? `&duplicates=${r.duplicates.length}` : ''}`);
 	}
 };
