@@ -175,7 +175,7 @@ export function hxlMapping(target: ImportTarget, hxl: Record<string, string>): M
 const SYNONYMS: Record<string, string[]> = {
 	upstream_id: ['upstream_id', 'id', 'event_id', 'eventid', 'incident_id', 'event_id_cnty', 'reference', 'ref', 'code', 'site_id', 'camp_id', 'facility_id', 'fid', 'osm_id', 'pcode_site', 'المعرف'],
 	upstream_source: ['upstream_source'],
-	event_date: ['event_date', 'date', 'incident_date', 'date_of_incident', 'occurred', 'date_occurred', 'when', 'التاريخ', 'تاريخ'],
+	event_date: ['event_date', 'date', 'incident_date', 'date_of_incident', 'occurred', 'date_occurred', 'when', 'timestamp', 'التاريخ', 'تاريخ'],
 	event_time: ['event_time', 'time', 'incident_time', 'الوقت'],
 	time_precision: ['time_precision', 'date_precision'],
 	event_type: ['event_type', 'type', 'incident_type', 'category', 'نوع_الحادث', 'النوع'],
