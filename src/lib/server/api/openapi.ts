@@ -6,6 +6,9 @@
 import { EVENT_TYPES, SITE_KINDS } from '../../domain/taxonomy.ts';
 import { APP_ROLES } from '../db/types.ts';
 import { AREA_TOLERANCE, DENSITY_CELL, INCIDENTS_PAGE, MAP_POINTS } from './params.ts';
+// Each feature describes its own routes next to its code; this document gathers them.
+import { actorPaths, actorTags } from '../actors/openapi.ts';
+import { analysisPaths, analysisTags } from '../analysis/openapi.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The part of OpenAPI 3.1 this document uses.
@@ -385,9 +388,13 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			{ name: 'areas', description: 'Administrative areas (COD-AB P-codes)' },
 			{ name: 'sites', description: 'Health facilities, camps, checkpoints, organisation sites' },
 			{ name: 'account', description: 'The caller and their API tokens' },
-			{ name: 'admin', description: 'User management (admins only)' }
+			{ name: 'admin', description: 'User management (admins only)' },
+			...actorTags,
+			...analysisTags
 		],
 		paths: {
+			...actorPaths,
+			...analysisPaths,
 			'/incidents': {
 				get: {
 					operationId: 'listIncidents',

@@ -1,0 +1,12 @@
+import { json } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/api/respond';
+import { apiRoute } from '$lib/server/api/route';
+import { incidentsCalendar } from '$lib/server/analysis';
+import { parseIncidentFilters } from '$lib/domain/filters';
+import type { RequestHandler } from './$types';
+
+/** Incidents and fatalities per day, for a calendar heatmap. */
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
+	const user = requireUser(locals);
+	return json(await incidentsCalendar(user, parseIncidentFilters(url.searchParams)));
+});

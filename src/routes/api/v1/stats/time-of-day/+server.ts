@@ -1,0 +1,12 @@
+import { json } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/api/respond';
+import { apiRoute } from '$lib/server/api/route';
+import { incidentsTimePattern } from '$lib/server/analysis';
+import { parseIncidentFilters } from '$lib/domain/filters';
+import type { RequestHandler } from './$types';
+
+/** Incidents by hour of day (time known) and day of week (day known). */
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
+	const user = requireUser(locals);
+	return json(await incidentsTimePattern(user, parseIncidentFilters(url.searchParams)));
+});
