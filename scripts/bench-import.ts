@@ -53,10 +53,9 @@ async function makeFiles(n: number): Promise<{ acled: string; copy: string }> {
 		const notes = `Synthetic event ${i}: reported clash near the main road, ${f} killed.`;
 		const line1 = `IRQB${i},${d},1,${TYPES[t]},,Armed group ${i % 50},,,Place ${i % 997},${lat},${lon},1,Bench,National,"${notes}",${f}\n`;
 		const line2 = `bench-copy,IRQB${i},${d},day,${CODES[t]},Place ${i % 997},SRID=4326;POINT(${lon} ${lat}),1,${f},"${notes}",Bench,National,verified,public\n`;
-		const ok1 = a.write(line1);
-		const ok2 = c.write(line2);
-		if (!ok1) await once(a, 'drain');
-		if (!ok2) await once(c, 'drain');
+		// One stream at a time: awaiting a 'drain' that already fired would never resolve.
+		if (!a.write(line1)) await once(a, 'drain');
+		if (!c.write(line2)) await once(c, 'drain');
 	}
 	a.end();
 	c.end();
