@@ -9,6 +9,7 @@ import { AREA_TOLERANCE, DENSITY_CELL, INCIDENTS_PAGE, MAP_POINTS } from './para
 // Each feature describes its own routes next to its code; this document gathers them.
 import { actorPaths, actorTags } from '../actors/openapi.ts';
 import { analysisPaths, analysisTags } from '../analysis/openapi.ts';
+import { incidentPaths, incidentTags } from '../incidents/openapi.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The part of OpenAPI 3.1 this document uses.
@@ -390,11 +391,13 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			{ name: 'account', description: 'The caller and their API tokens' },
 			{ name: 'admin', description: 'User management (admins only)' },
 			...actorTags,
-			...analysisTags
+			...analysisTags,
+			...incidentTags
 		],
 		paths: {
 			...actorPaths,
 			...analysisPaths,
+			...incidentPaths,
 			'/incidents': {
 				get: {
 					operationId: 'listIncidents',

@@ -1,0 +1,1 @@
+export { exportsGet as GET } from '$lib/server/incidents/api';

@@ -1,0 +1,1 @@
+export { importsGet as GET, importsPost as POST } from '$lib/server/incidents/api';

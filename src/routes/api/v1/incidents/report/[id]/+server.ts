@@ -1,0 +1,1 @@
+export { reportGet as GET, reportUpdate as POST } from '$lib/server/incidents/api';

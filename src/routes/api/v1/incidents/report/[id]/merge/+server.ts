@@ -1,0 +1,1 @@
+export { reportMerge as POST, reportUnmerge as DELETE } from '$lib/server/incidents/api';

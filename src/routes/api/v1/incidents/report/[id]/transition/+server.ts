@@ -1,0 +1,1 @@
+export { reportTransition as POST } from '$lib/server/incidents/api';
