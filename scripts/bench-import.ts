@@ -107,27 +107,42 @@ async function main() {
 	}
 
 	if (PG_URL) {
-		const name = `terrain_bench_import_${process.pid}`;
+		// Each load starts from the same state: a template with the schema and COD-AB areas, copied
+		// into a fresh database for every (size, method), so neither method pays for the other's rows.
 		const admin = new pg.Client({ connectionString: PG_URL });
 		await admin.connect();
-		await admin.query(`create database ${name}`);
-		const url = new URL(PG_URL);
-		url.pathname = `/${name}`;
-		const db = await PostgresAdapter.open(url.toString());
+		const tpl = `terrain_bench_tpl_${process.pid}`;
+		const urlOf = (name: string) => {
+			const u = new URL(PG_URL);
+			u.pathname = `/${name}`;
+			return u.toString();
+		};
+		const made: string[] = [tpl];
 		try {
-			const as = await prepare(db);
+			await admin.query(`create database ${tpl}`);
+			const t = await PostgresAdapter.open(urlOf(tpl));
+			const as = await prepare(t);
+			await t.close();
+			const fresh = async (what: string) => {
+				const name = `terrain_bench_${what}_${process.pid}`;
+				await admin.query(`create database ${name} template ${tpl}`);
+				made.push(name);
+				return name;
+			};
 			console.log('\n## PostgreSQL + PostGIS');
 			console.log('| rows | terrain import | rate | psql \\copy | rate | ratio | peak RSS (import) |');
 			console.log('|---|---|---|---|---|---|---|');
 			for (const n of SIZES) {
 				const { acled, copy } = files.get(n)!;
+				const dbName = await fresh(`import_${n}`);
+				const db = await PostgresAdapter.open(urlOf(dbName));
 				const p = await pipeline(db, as, acled, n);
-				const c = psqlCopy(url.toString(), copy);
+				await db.close();
+				const c = psqlCopy(urlOf(await fresh(`copy_${n}`)), copy);
 				console.log(`| ${n.toLocaleString('en')} | ${fmt(p.ms)} | ${rate(n, p.ms)} | ${fmt(c)} | ${rate(n, c)} | ${(p.ms / c).toFixed(1)}× | ${p.peakMb} MB |`);
 			}
 		} finally {
-			await db.close();
-			await admin.query(`drop database if exists ${name} with (force)`);
+			for (const name of made.reverse()) await admin.query(`drop database if exists ${name} with (force)`);
 			await admin.end();
 		}
 	} else {
