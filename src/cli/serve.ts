@@ -53,11 +53,6 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	const ownProtocolHeader = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (ownProtocolHeader) process.env.PROTOCOL_HEADER = 'x-terrain-protocol';
 
-	// Imports stream uploads to a temporary file under their own limit (TERRAIN_IMPORT_MAX_MB);
-	// adapter-node's default body limit of 512 KB would refuse any real file. An operator's
-	// BODY_SIZE_LIMIT still wins.
-	process.env.BODY_SIZE_LIMIT ??= `${Number(process.env.TERRAIN_IMPORT_MAX_MB) || 512}M`;
-
 	// The built SvelteKit app (adapter-node) finds the database opened above through setDb().
 	const { handler } = await import(pathToFileURL(BUILD_HANDLER).href);
 	// Field offices work on poor connections: compress what is worth it (JSON, GeoJSON, JS, CSS).
