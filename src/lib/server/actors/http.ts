@@ -4,7 +4,7 @@
  * fails validation answers 400 with every field's error; a probable duplicate actor 409 with the
  * actors it matches.
  */
-import { json, type RequestHandler } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { apiRoute } from '../api/route.ts';
 import { FilterError } from '../../domain/filters.ts';
 import { DuplicateActorError } from './index.ts';
@@ -61,8 +61,7 @@ export function invalid(errors: Record<string, string>): Response {
 }
 
 /** apiRoute plus the 409 of a probable duplicate actor. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function actorsRoute<H extends RequestHandler<any, any>>(fn: H): H {
+export function actorsRoute<H extends (event: never) => Response | Promise<Response>>(fn: H): H {
 	return apiRoute((async (event: Parameters<H>[0]) => {
 		try {
 			return await fn(event);

@@ -6,12 +6,12 @@
  *   error(status, body)    → status, body  (requireUser's 401/403, dbFailure's 400/403/404/409)
  *   DbError                → through dbFailure; a 5xx DbError is logged and answered 500
  */
-import { isHttpError, isRedirect, json, type RequestHandler } from '@sveltejs/kit';
+import { isHttpError, isRedirect, json } from '@sveltejs/kit';
 import { FilterError } from '../../domain/filters.ts';
 import { dbFailure, isDbError } from './respond.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function apiRoute<H extends RequestHandler<any, any>>(fn: H): H {
+// `(event: never) => …` accepts every route's handler, whatever its params and route id.
+export function apiRoute<H extends (event: never) => Response | Promise<Response>>(fn: H): H {
 	return (async (event: Parameters<H>[0]) => {
 		try {
 			return await fn(event);

@@ -150,8 +150,7 @@ const xml = (v: unknown) =>
 		.replace(/</g, '&lt;')
 		.replace(/>/g, '&gt;')
 		.replace(/"/g, '&quot;')
-		// Characters XML 1.0 does not allow at all.
-		// eslint-disable-next-line no-control-regex
+		// Characters XML 1.0 does not allow at all (control characters are the point here).
 		.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** KML colour: aabbggrr. */

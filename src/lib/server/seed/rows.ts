@@ -5,6 +5,7 @@
  */
 
 // One list of event types for the whole app.
+import type { EventType } from '../../domain/taxonomy.ts';
 export { EVENT_TYPES, type EventType } from '../../domain/taxonomy.ts';
 
 export const TIME_PRECISIONS = ['exact', 'day', 'week', 'month', 'year'] as const;
