@@ -15,7 +15,10 @@ import type { Adapter } from '../../src/lib/server/db/types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, '.terrain-test');
-export const TEMPLATES = { migrated: 'terrain_tpl_migrated', seeded: 'terrain_tpl_seeded' } as const;
+/** Per run, so that two runs against one server (two checkouts, two developers) do not collide. */
+const RUN = `${process.pid}_${Date.now().toString(36)}`;
+const TEMPLATES = { migrated: `terrain_tpl_migrated_${RUN}`, seeded: `terrain_tpl_seeded_${RUN}` } as const;
+export type PgTemplates = { migrated: string; seeded: string };
 
 async function prepare(db: Adapter, seeded: boolean) {
 	await migrate(db, {
@@ -32,6 +35,16 @@ export function withDatabase(url: string, database: string): string {
 	const u = new URL(url);
 	u.pathname = `/${database}`;
 	return u.toString();
+}
+
+async function dropTemplates(url: string) {
+	const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+	await admin.connect();
+	try {
+		for (const name of Object.values(TEMPLATES)) await admin.query(`drop database if exists ${name} with (force)`);
+	} finally {
+		await admin.end();
+	}
 }
 
 async function pgTemplates(url: string) {
@@ -72,6 +85,10 @@ export default async function setup(project: TestProject) {
 	}
 	await pgDone;
 	project.provide('pg_url', pgUrl ?? '');
+	project.provide('pg_templates', TEMPLATES);
+	return async () => {
+		if (pgUrl) await dropTemplates(pgUrl);
+	};
 }
 
 declare module 'vitest' {
@@ -79,5 +96,6 @@ declare module 'vitest' {
 		pglite_migrated: string;
 		pglite_seeded: string;
 		pg_url: string;
+		pg_templates: PgTemplates;
 	}
 }

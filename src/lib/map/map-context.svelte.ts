@@ -21,17 +21,29 @@ export interface DeckClasses {
 	ScatterplotLayer: typeof DeckLayers.ScatterplotLayer;
 	IconLayer: typeof DeckLayers.IconLayer;
 	SolidPolygonLayer: typeof DeckLayers.SolidPolygonLayer;
+	PolygonLayer: typeof DeckLayers.PolygonLayer;
+	GeoJsonLayer: typeof DeckLayers.GeoJsonLayer;
+	ArcLayer: typeof DeckLayers.ArcLayer;
+	PathLayer: typeof DeckLayers.PathLayer;
 }
 
 /** Bottom to top. Sites sit above incidents so they stay visible and clickable among them. */
 export const DECK_SLOTS = [
+	// Area fills (security levels, baseline flags) lie under everything else.
+	'area-levels',
+	'area-baseline',
+	'actor-presence',
 	'incident-density',
 	'camp-areas',
 	'incidents',
+	// Incidents picked out from elsewhere (a hovered chart bar, a proximity result).
+	'incident-highlight',
 	'health_facilities',
 	'idp_camps',
 	'checkpoints',
 	'org_sites',
+	// Arcs span the country: above the points so they stay visible, under the selection halo.
+	'actor-arcs',
 	'selection'
 ] as const;
 export type DeckSlot = (typeof DECK_SLOTS)[number];

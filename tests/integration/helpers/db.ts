@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { PgliteAdapter } from '../../../src/lib/server/db/pglite.ts';
 import { PostgresAdapter } from '../../../src/lib/server/db/postgres.ts';
 import type { Adapter, AppRole, CallerUser } from '../../../src/lib/server/db/types.ts';
-import { TEMPLATES, withDatabase } from '../global-setup.ts';
+import { withDatabase } from '../global-setup.ts';
 
 export interface Engine {
 	name: 'pglite' | 'postgres';
@@ -32,7 +32,7 @@ export async function openPostgres(state: DbState): Promise<Engine | null> {
 	const name = `terrain_t_${randomBytes(6).toString('hex')}`;
 	const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
 	await admin.connect();
-	await admin.query(`create database ${name} template ${TEMPLATES[state]}`);
+	await admin.query(`create database ${name} template ${inject('pg_templates')[state]}`);
 	await admin.end();
 	const db = await PostgresAdapter.open(withDatabase(url, name));
 	return {
