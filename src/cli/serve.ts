@@ -8,6 +8,7 @@ import { BUILD_HANDLER, SEED_DIR } from './paths.ts';
 import { describeDb, openMigrated } from './database.ts';
 import { ensureAdmin } from './users.ts';
 import { CliError } from './errors.ts';
+import { importLimits } from '../lib/server/import/types.ts';
 
 /** Resolves when the port is free, with a clear error when something else holds it. */
 function checkPort(port: number, host: string): Promise<void> {
@@ -52,6 +53,13 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	// of our own, overwritten so a client cannot choose it.
 	const ownProtocolHeader = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (ownProtocolHeader) process.env.PROTOCOL_HEADER = 'x-terrain-protocol';
+
+	// Imports stream uploads to a temporary file under their own limit (TERRAIN_IMPORT_MAX_MB);
+	// adapter-node's default body limit of 512 KB would refuse any real file. The body limit sits
+	// 1 MB above the import limit (multipart framing), so that a file over it reaches the importer
+	// and gets its clear JSON answer rather than adapter-node's bare 413. An operator's
+	// BODY_SIZE_LIMIT still wins.
+	process.env.BODY_SIZE_LIMIT ??= `${importLimits().maxBytes + 1024 * 1024}`;
 
 	// The built SvelteKit app (adapter-node) finds the database opened above through setDb().
 	const { handler } = await import(pathToFileURL(BUILD_HANDLER).href);

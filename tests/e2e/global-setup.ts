@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { USERS, type Credentials, type Role } from './helpers/accounts.ts';
 import { childEnv, cli, CLI, ROOT, tempDir } from './helpers/cli.ts';
+import { E2E_IMPORT_MAX_MB } from './helpers/limits.ts';
 
 const READY = /Terrain is ready in [\d.]+ s: (http:\/\/\S+)/;
 const READY_TIMEOUT_MS = 5 * 60_000;
@@ -206,6 +207,8 @@ export default async function setup(project: TestProject) {
 			...env,
 			PORT: '0',
 			HOST: '127.0.0.1',
+			// A small import limit, so that the e2e tests can cross it (and the body limit follows it).
+			TERRAIN_IMPORT_MAX_MB: String(E2E_IMPORT_MAX_MB),
 			TERRAIN_ADMIN_EMAIL: USERS.admin.email,
 			TERRAIN_ADMIN_PASSWORD: USERS.admin.password
 		});
