@@ -5,7 +5,7 @@ export const actors = {
 	'nav.actors': 'لایەنەکان',
 	'nav.network': 'تۆڕ',
 	'nav.contacts': 'پەیوەندییەکان',
-	'nav.audit': 'تۆماری چاودێری',
+	'nav.audit': 'تۆماری وردبینی',
 
 	'actors.title': 'لایەنەکان',
 	'actors.count': '{n} لایەن',
@@ -174,8 +174,8 @@ export const actors = {
 	'contacts.added': 'کەسی پەیوەندی پاشەکەوتکرا.',
 	'contacts.export_csv': 'هەناردەکردنی CSV',
 	'contacts.export_vcard': 'هەناردەکردنی vCard',
-	'contacts.export_hint': 'هەناردەکردنەکان لە تۆماری چاودێریدا دەنووسرێن.',
-	'contacts.audited': 'هەر بینینێکی وردەکاریی کەسی پەیوەندی لە تۆماری چاودێریدا دەنووسرێت.',
+	'contacts.export_hint': 'هەناردەکردنەکان لە تۆماری وردبینیدا دەنووسرێن.',
+	'contacts.audited': 'هەر بینینێکی وردەکاریی کەسی پەیوەندی لە تۆماری وردبینیدا دەنووسرێت.',
 	'contacts.viewers_none': 'کەسانی پەیوەندی تەنها بە کارمەندانی مەیدانی، شیکەرەوەکان و بەڕێوەبەران پیشان دەدرێن.',
 	'contacts.field_scope': 'کەسانی پەیوەندیی ئاسایی ناوچەکانی خۆت دەبینیت: {areas}.',
 	'contacts.field_no_areas': 'هیچ ناوچەیەکت بۆ دیاری نەکراوە، بۆیە هیچ کەسێکی پەیوەندی پیشان نادرێت. داوا لە بەڕێوەبەر بکە ناوچەکانت دیاری بکات.',
@@ -199,7 +199,7 @@ export const actors = {
 	'contacts.delete': 'سڕینەوەی کەسی پەیوەندی',
 	'contacts.not_found': 'کەسی پەیوەندی وا نییە، یان ڕێگەت پێ نەدراوە بیبینیت.',
 
-	'audit.title': 'تۆماری چاودێری',
+	'audit.title': 'تۆماری وردبینی',
 	'audit.count': '{n} تۆمار',
 	'audit.from': 'لە',
 	'audit.to': 'بۆ',

@@ -6,6 +6,7 @@ import { map } from './map.ts';
 import { taxonomy } from './taxonomy.ts';
 import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
+import { incidents } from './incidents.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -13,4 +14,4 @@ import { actors } from './actors.ts';
 // the admin of your Terrain server) quoting the key — e.g. `map.layer.checkpoints` — the
 // current text and the term you use; the key is the name in the ku/*.ts file of its area.
 // Keys missing here fall back to English one by one.
-export const ku: Partial<Record<keyof typeof en, string>> = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors };
+export const ku: Partial<Record<keyof typeof en, string>> = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents };
