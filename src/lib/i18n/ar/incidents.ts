@@ -99,8 +99,8 @@ export const incidents = {
 	'export.title': 'تصدير',
 	'export.format.csv': 'CSV (مع وسوم HXL)',
 	'export.format.geojson': 'GeoJSON',
-	'export.format.kml': 'KML (Google Earth)',
-	'export.format.xlsx': 'Excel (XLSX)',
+	'export.format.kml': 'KML (لـ Google Earth)',
+	'export.format.xlsx': 'جدول Excel (XLSX)',
 
 	// نموذج الحادثة وصفحتها
 	'incident.field.geo_precision': 'دقة الموقع',

@@ -172,7 +172,7 @@ export const incidents = {
 	'import.problem.column': 'ستوون',
 	'import.problem.reason': 'کێشە',
 	'import.duplicates': 'دووبارەی ئەگەری کە پێشتر لە Terrain هەن ({count})',
-	'import.progress.uploading': 'بارکردن… {percent}%',
+	'import.progress.uploading': 'ناردنی فایل… {percent}%',
 	'import.progress.reading': 'خوێندنەوەی ڕیزەکان: {rows}',
 	'import.progress.committing': 'نووسینی {rows} ڕیز لە یەک مامەڵەدا…',
 	'import.result.dry': 'تاقیکردنەوە: {read} ڕیز خوێندرایەوە، {valid} دروست، {skipped} کێشەیان هەیە. هیچ شتێک نەنووسرا.',
@@ -183,6 +183,6 @@ export const incidents = {
 	'export.title': 'هەناردەکردن',
 	'export.format.csv': 'CSV (لەگەڵ نیشانەکانی HXL)',
 	'export.format.geojson': 'GeoJSON',
-	'export.format.kml': 'KML (Google Earth)',
-	'export.format.xlsx': 'Excel (XLSX)'
+	'export.format.kml': 'KML (بۆ Google Earth)',
+	'export.format.xlsx': 'خشتەی Excel (XLSX)'
 } satisfies Partial<Record<keyof typeof en, string>>;
