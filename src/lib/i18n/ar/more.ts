@@ -43,7 +43,9 @@ export const more = {
 
 	// contacts
 	'contacts.name_ar': 'الاسم بالعربية',
-	'contacts.phone_hint': 'بأي صيغة معتادة، مثلاً 0750 111 1111 أو +964 750 111 1111',
+	// \u2066…\u2069 (left-to-right isolate) keeps each example in reading order inside the RTL
+	// sentence; without it "0750 111 1111" shows its digit groups reversed.
+	'contacts.phone_hint': 'بأي صيغة معتادة، مثلاً \u20660750 111 1111\u2069 أو \u2066+964 750 111 1111\u2069',
 	'contacts.messaging': 'تطبيقات المراسلة',
 	'contacts.verified_by': '{when} بواسطة {who}',
 	'contacts.verified_ok': 'سُجِّل التحقق.',

@@ -151,7 +151,9 @@ export const actors = {
 	'contacts.role_title': 'ڕۆڵ یان پۆست',
 	'contacts.organisation': 'ڕێکخراو',
 	'contacts.phones': 'ژمارە تەلەفۆنەکان',
-	'contacts.phone_hint': 'بە هەر شێوەیەکی باو، بۆ نموونە 0750 111 1111 یان +964 750 111 1111',
+	// \u2066…\u2069 (left-to-right isolate) keeps each example in reading order inside the RTL
+	// sentence; without it "0750 111 1111" shows its digit groups reversed.
+	'contacts.phone_hint': 'بە هەر شێوەیەکی باو، بۆ نموونە \u20660750 111 1111\u2069 یان \u2066+964 750 111 1111\u2069',
 	'contacts.phone_type.mobile': 'مۆبایل',
 	'contacts.phone_type.landline': 'تەلەفۆنی زەمینی',
 	'contacts.phone_type.satellite': 'مانگی دەستکرد (ساتەلایت)',

@@ -3,7 +3,7 @@ import type { taxonomy as en } from '../en/taxonomy.ts';
 // ACLED's event types and our status vocabularies, in Sorani.
 export const taxonomy = {
 	'event_type.battles': 'شەڕەکان',
-	'event_type.violence_against_civilians': 'توندوتیژی دژی هاووڵاتیانی سڤیل',
+	'event_type.violence_against_civilians': 'توندوتیژی دژی سڤیلەکان',
 	'event_type.explosions_remote_violence': 'تەقینەوە/توندوتیژی لە دوورەوە',
 	'event_type.riots': 'ئاژاوەگێڕی',
 	'event_type.protests': 'خۆپیشاندانەکان',
