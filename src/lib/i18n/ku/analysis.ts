@@ -72,7 +72,7 @@ export const analysis = {
 	'dow.6': 'شەممە',
 	'dow.7': 'یەکشەممە',
 	'analysis.baseline.title': 'گۆڕان بەراورد بە هێڵی بنەڕەت',
-	'analysis.baseline.as_of': 'تا',
+	'analysis.baseline.as_of': 'تا بەرواری',
 	'analysis.baseline.level': 'ناوچەکان',
 	'analysis.baseline.level.all': 'هەموو ئاستەکان',
 	'analysis.baseline.level.0': 'هەموو وڵات',

@@ -48,7 +48,7 @@ export const incidents = {
 	'incident.field.abductions': 'ڕفێنراوان',
 	'incident.field.affects_us': 'کاریگەری لەسەر ڕێکخراوەکەمان هەیە',
 	'incident.field.affects_ngos': 'کاریگەری لەسەر ڕێکخراوە ناحکومییەکانی تر هەیە',
-	'incident.field.serious': 'گەورە (کوژران، برینداربوون یان ڕفاندنی کارمەندانی مرۆیی)',
+	'incident.field.serious': 'جددی (کوژران، برینداربوون یان ڕفاندنی کارمەندانی مرۆیی)',
 	'incident.field.ops_impact': 'کاریگەری لەسەر کارەکانمان',
 	'incident.field.source': 'سەرچاوە',
 	'incident.field.source_reliability': 'متمانەپێکراویی سەرچاوە (A–F)',

@@ -79,7 +79,7 @@ export const map = {
 	'map.field.supported': 'پشتگیریکراو لەلایەن ئێمەوە',
 	'map.field.population': 'دانیشتووان',
 	'map.field.households': 'خێزانەکان',
-	'map.field.population_date': 'دانیشتووان تا',
+	'map.field.population_date': 'بەرواری ژمارەی دانیشتووان',
 	'map.field.managing_org': 'بەڕێوەبراو لەلایەن',
 	'map.field.controlled_by': 'لە ژێر کۆنترۆڵی',
 	'map.field.last_verified_at': 'دوایین پشتڕاستکردنەوە',
