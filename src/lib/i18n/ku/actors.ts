@@ -38,7 +38,7 @@ export const actors = {
 	'actors.duplicates': 'وا دیارە ئەمە لایەنێکە کە پێشتر هەیە:',
 	'actors.duplicate_matched': 'لەسەر “{on}” یەکی گرتەوە',
 	'actors.allow_duplicate': 'لایەنێکی جیاوازە: هەر پاشەکەوتی بکە',
-	'actors.upstream': 'لە {source}ەوە',
+	'actors.upstream': 'لە {source} ـەوە',
 	'actors.not_set': 'دیاری نەکراوە',
 	'actors.profile': 'پرۆفایل',
 	'actors.presence': 'ئامادەبوون',
