@@ -1,13 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { dir, negotiate, translator } from './index.ts';
+import { dir, negotiate, translator, type MessageKey } from './index.ts';
 import { en } from './en/index.ts';
 import { ar } from './ar/index.ts';
+import { ku } from './ku/index.ts';
+import { UNTRANSLATED } from './untranslated.ts';
+
+const translations = { ar, ku } as const;
+
+/**
+ * Values that may stay exactly as in English: the product name, the endonym in the language
+ * switcher, file-format names and the COD-AB "P-code". Everything else with Latin letters must
+ * be translated (brand names inside a longer string, e.g. "KML (بۆ Google Earth)", are fine).
+ */
+const SAME_AS_ENGLISH = new Set(['Terrain', 'English', 'P-code', 'PNG', 'SVG', 'CSV', 'GeoJSON']);
+
+const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
 
 describe('i18n', () => {
 	it('translates with parameters and falls back to English per key', () => {
 		expect(translator('en')('map.count.incidents', { count: 12 })).toBe('12 incidents in view');
 		expect(translator('ar')('map.layer.incidents')).toBe('الحوادث');
-		expect(translator('ku')('admin.users.title')).toBe(en['admin.users.title']);
+		expect(translator('ku')('map.layer.checkpoints')).toBe('خاڵەکانی پشکنین');
+		expect(translator('ku')('map.count.incidents', { count: 12 })).toBe('12 ڕووداو لە دیمەنەکەدا');
+		const partial = translator('ku', { 'nav.map': 'نەخشە' });
+		expect(partial('nav.map')).toBe('نەخشە');
+		expect(partial('admin.users.title')).toBe(en['admin.users.title']);
 	});
 	it('lays out Arabic and Kurdish right to left', () => {
 		expect(dir('en')).toBe('ltr');
@@ -20,14 +37,41 @@ describe('i18n', () => {
 		expect(negotiate('fr-FR')).toBe('en');
 		expect(negotiate(undefined)).toBe('en');
 	});
-	it('has every map-screen string in Arabic', () => {
-		const mapKeys = Object.keys(en).filter((k) => k.startsWith('map.') || k.startsWith('event_type.'));
-		expect(mapKeys.filter((k) => !(k in ar))).toEqual([]);
+
+	describe.each(Object.entries(translations))('%s', (locale, cat) => {
+		const known = new Set<string>(UNTRANSLATED[locale as keyof typeof translations]);
+
+		it('has every English key, apart from the ones listed in untranslated.ts', () => {
+			const missing = Object.keys(en).filter((k) => !(k in cat) && !known.has(k));
+			expect(missing, `translate these in src/lib/i18n/${locale}/ (or list them in untranslated.ts)`).toEqual([]);
+		});
+		it('lists in untranslated.ts only keys that really lack a translation', () => {
+			expect([...known].filter((k) => k in cat || !(k in en))).toEqual([]);
+		});
+		it('has no key that English lacks (a typo or a removed key)', () => {
+			expect(Object.keys(cat).filter((k) => !(k in en))).toEqual([]);
+		});
+		it('keeps exactly the {placeholders} of the English', () => {
+			const wrong = Object.entries(cat).filter(
+				([k, v]) => placeholders(v!).join() !== placeholders(en[k as MessageKey] ?? '').join()
+			);
+			expect(wrong.map(([k]) => k)).toEqual([]);
+		});
+		it('does not leave English text untranslated', () => {
+			const same = Object.entries(cat).filter(
+				([k, v]) => v === en[k as MessageKey] && /[A-Za-z]/.test(v!) && !SAME_AS_ENGLISH.has(v!)
+			);
+			expect(same.map(([k]) => k)).toEqual([]);
+		});
+		it('has no empty string', () => {
+			expect(Object.entries(cat).filter(([, v]) => !v?.trim()).map(([k]) => k)).toEqual([]);
+		});
 	});
-	it('keeps the placeholders of each Arabic string', () => {
-		for (const [k, v] of Object.entries(ar)) {
-			const want = (en[k as keyof typeof en].match(/\{\w+\}/g) ?? []).sort();
-			expect((v!.match(/\{\w+\}/g) ?? []).sort(), k).toEqual(want);
-		}
+
+	it('writes Kurdish with Kurdish letters, not Arabic look-alikes (ی ک ە, not ي ك ة)', () => {
+		// Arabic yeh/kaf/teh marbuta/alef maksura and harakat in Sorani text break search and sorting.
+		const arabicOnly = /[\u064A\u0643\u0629\u0649\u064B-\u0652]/;
+		const wrong = Object.entries(ku).filter(([k, v]) => !k.startsWith('lang.') && arabicOnly.test(v!));
+		expect(wrong.map(([k]) => k)).toEqual([]);
 	});
 });

@@ -1,6 +1,7 @@
 /**
- * The i18n layer: every user-facing string is a key in these catalogues. English is complete;
- * Arabic and Kurdish (Sorani, Arabic script) fall back to English key by key. Catalogues are
+ * The i18n layer: every user-facing string is a key in these catalogues. English is the
+ * reference; Arabic and Kurdish (Sorani, Arabic script) fall back to English key by key for any
+ * key they lack (i18n.test.ts keeps both complete, see untranslated.ts). Catalogues are
  * split by area of the app (common, auth, map, admin …) so each feature owns its own file.
  *
  * Why not paraglide: its compiler loads the inlang plugins from a CDN, and Terrain must build
@@ -38,8 +39,8 @@ export function negotiate(header: string | null | undefined): Locale {
 	return 'en';
 }
 
-export function translator(locale: Locale): Translate {
-	const cat = catalogues[locale];
+/** `cat` defaults to the locale's catalogue; tests pass a partial one to check the fallback. */
+export function translator(locale: Locale, cat: Partial<Messages> = catalogues[locale]): Translate {
 	return (key, params) => {
 		const template = cat[key] ?? en[key] ?? key;
 		if (!params) return template;

@@ -1,22 +1,17 @@
 import type { en } from '../en/index.ts';
+import { common } from './common.ts';
+import { auth } from './auth.ts';
+import { admin } from './admin.ts';
+import { map } from './map.ts';
+import { taxonomy } from './taxonomy.ts';
+import { analysis } from './analysis.ts';
+import { actors } from './actors.ts';
+import { incidents } from './incidents.ts';
 
-// Sorani Kurdish: the navigation is translated; the rest falls back to English until a
-// translator reviews it (a wrong security term is worse than an English one).
-export const ku: Partial<Record<keyof typeof en, string>> = {
-	'nav.map': 'نەخشە',
-	'nav.admin': 'بەکارهێنەران',
-	'nav.account': 'هەژمارەکەم',
-	'nav.sign_out': 'چوونەدەرەوە',
-	'nav.language': 'زمان',
-	'auth.sign_in': 'چوونەژوورەوە',
-	'auth.email': 'ئیمەیڵ',
-	'auth.password': 'وشەی نهێنی',
-	'map.title': 'نەخشە',
-	'map.layers': 'چینەکان',
-	'map.layer.incidents': 'ڕووداوەکان',
-	'map.layer.health': 'دامەزراوە تەندروستییەکان',
-	'map.layer.camps': 'کەمپەکانی ئاوارەکان',
-	'map.layer.checkpoints': 'خاڵەکانی پشکنین',
-	'map.from': 'لە',
-	'map.to': 'بۆ'
-};
+// Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
+// native-speaking security translator: until then treat the security vocabulary with care.
+// If a term is wrong or is not what staff in the Kurdistan Region say, open an issue (or tell
+// the admin of your Terrain server) quoting the key — e.g. `map.layer.checkpoints` — the
+// current text and the term you use; the key is the name in the ku/*.ts file of its area.
+// Keys missing here fall back to English one by one.
+export const ku: Partial<Record<keyof typeof en, string>> = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents };
