@@ -1,8 +1,6 @@
 /** Labels the analysis screens share: dates, numbers, sources and area names in the UI language. */
-import type { Locale, MessageKey, Translate } from '../i18n/index.ts';
+import { intlLocale, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
 import type { SourceCount } from '../domain/analysis-types.ts';
-
-const intlLocale = (l: Locale) => (l === 'ku' ? 'ckb' : l);
 
 export function formatters(locale: Locale) {
 	const num = new Intl.NumberFormat(intlLocale(locale));

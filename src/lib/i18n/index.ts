@@ -48,7 +48,20 @@ export function translator(locale: Locale, cat: Partial<Messages> = catalogues[l
 	};
 }
 
+/**
+ * Sorani has its own Intl data in Node but not in Debian's Chromium, which silently falls back to
+ * en-US ("Dec 25, 2018", "7,473") inside right-to-left Kurdish text. Where ckb is missing, Iraqi
+ * Arabic is the nearest: the same Arabic-Indic digits and day-month-year order.
+ */
+const CKB_SUPPORTED = Intl.DateTimeFormat.supportedLocalesOf(['ckb']).length > 0 && Intl.NumberFormat.supportedLocalesOf(['ckb']).length > 0;
+
+/** The locale to hand to Intl (number and date formats) for an interface language. */
+export function intlLocale(locale: Locale): string {
+	if (locale !== 'ku') return locale;
+	return CKB_SUPPORTED ? 'ckb' : 'ar-IQ';
+}
+
 /** Numbers and dates in the user's locale (Arabic-Indic digits for ar/ckb). */
 export function formatNumber(locale: Locale, n: number): string {
-	return new Intl.NumberFormat(locale === 'ku' ? 'ckb' : locale).format(n);
+	return new Intl.NumberFormat(intlLocale(locale)).format(n);
 }
