@@ -149,6 +149,7 @@ export const map = {
 	'map.rel.target': 'إلى',
 	'map.rel.kind': 'النوع',
 	'map.rel.both': 'بين',
+	'map.rel.and': 'و',
 	'map.rel.incidents': 'الحوادث',
 	'map.rel.period': 'الفترة',
 	'map.rel.not_shown': 'هذه العلاقة غير ظاهرة على الخريطة بالتاريخ والمرشحات المختارة.',

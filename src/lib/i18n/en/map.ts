@@ -149,6 +149,7 @@ export const map = {
 	'map.rel.target': 'To',
 	'map.rel.kind': 'Kind',
 	'map.rel.both': 'Between',
+	'map.rel.and': 'And',
 	'map.rel.incidents': 'Incidents',
 	'map.rel.period': 'Period',
 	'map.rel.not_shown': 'This relationship is not on the map for the chosen date and filters.',
