@@ -126,6 +126,8 @@ export class MapData {
 	latestIncident = $state<string | null>(null);
 	/** Requests of those layers under way. */
 	contextLoading = $state(0);
+	/** Bumped by retry(): the page reads it so that it asks again for the layers that failed. */
+	attempt = $state(0);
 	#keys = new Map<string, { key: string; controller: AbortController; done: boolean }>();
 
 	#query = $state.raw<ViewportQuery | null>(null);
@@ -437,7 +439,8 @@ export class MapData {
 
 	retry() {
 		this.error = null;
-		// Failed layer requests were forgotten (see #keyed): the page's next sync asks again.
+		// Failed layer requests were forgotten (see #keyed): the page asks again when this changes.
+		this.attempt++;
 		this.#serverCounts = null;
 		this.#pointsSet = null;
 		this.#densitySet = null;
