@@ -130,6 +130,7 @@ export const map = {
 	'map.arcs.network': 'فتح عرض الشبكة',
 	'map.levels.legend': 'المستوى الساري',
 	'map.levels.inherited': 'باهت: موروث من المحافظة',
+	'map.levels.inherited_short': 'موروث من المحافظة',
 	'map.levels.none': 'لم يُسجل أي مستوى لأي قضاء في هذا التاريخ.',
 	'map.levels.tooltip': '{area} · المستوى {level}: {name} · حُدد في {date}',
 	'map.levels.tooltip_inherited': '{area} · المستوى {level}: {name} · موروث من {from}، حُدد في {date}',

@@ -130,6 +130,7 @@ export const map = {
 	'map.arcs.network': 'Open the network view',
 	'map.levels.legend': 'Level in force',
 	'map.levels.inherited': 'Pale: inherited from the governorate',
+	'map.levels.inherited_short': 'inherited from the governorate',
 	'map.levels.none': 'No level has been recorded for any district on this date.',
 	'map.levels.tooltip': '{area} · Level {level}: {name} · set {date}',
 	'map.levels.tooltip_inherited': '{area} · Level {level}: {name} · inherited from {from}, set {date}',
