@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LAYERS, filterQuery, mapUrlParams, parseMapUrl } from './url-state.ts';
+import { asOfDate, DEFAULT_LAYERS, filterQuery, MAP_LAYERS, mapUrlParams, parseMapUrl, withLayer } from './url-state.ts';
 
 const p = (s: string) => parseMapUrl(new URLSearchParams(s));
 
@@ -50,5 +50,51 @@ describe('map URL state', () => {
 	it('accepts a bbox link when there is no camera', () => {
 		expect(p('bbox=40,30,48,37').bbox).toEqual([40, 30, 48, 37]);
 		expect(p('bbox=48,30,40,37').bbox).toBeNull();
+	});
+
+	it('knows the actor and area-shading layers and keeps the default layers', () => {
+		expect(MAP_LAYERS).toEqual(expect.arrayContaining(['actor_presence', 'actor_arcs', 'area_levels', 'area_baseline']));
+		expect([...DEFAULT_LAYERS]).toEqual(['incidents', 'checkpoints', 'org_sites', 'governorates']);
+		const s = p('layers=actor_presence,actor_arcs,area_baseline');
+		expect([...s.layers].sort()).toEqual(['actor_arcs', 'actor_presence', 'area_baseline']);
+		expect(mapUrlParams(s).get('layers')).toBe('actor_presence,actor_arcs,area_baseline');
+	});
+
+	it('keeps one area shading at a time', () => {
+		expect([...p('layers=area_levels,area_baseline,incidents').layers].sort()).toEqual(['area_levels', 'incidents']);
+		const levels = withLayer(new Set(['incidents', 'area_levels'] as const), 'area_baseline', true);
+		expect([...levels].sort()).toEqual(['area_baseline', 'incidents']);
+		expect([...withLayer(levels, 'area_baseline', false)]).toEqual(['incidents']);
+		// Other layers are independent of each other.
+		expect([...withLayer(new Set(['actor_arcs'] as const), 'actor_presence', true)].sort()).toEqual(['actor_arcs', 'actor_presence']);
+	});
+
+	it('round-trips actor types, relationship kinds and the new selections', () => {
+		const rel = 'sel=relationship:0f8fad5b-d9cb-469f-a165-70867728950e';
+		const s = p(`actor_type=armed_group,militia&rel_kind=coordination,confronted&${rel}`);
+		expect(s.actorTypes).toEqual(['armed_group', 'militia']);
+		expect(s.relKinds).toEqual(['coordination', 'confronted']);
+		expect(s.selected).toEqual({ kind: 'relationship', id: '0f8fad5b-d9cb-469f-a165-70867728950e' });
+		expect(parseMapUrl(mapUrlParams(s))).toEqual(s);
+
+		const pair = '0f8fad5b-d9cb-469f-a165-70867728950e~7c9e6679-7425-40de-944b-e07fc1f90ae7';
+		expect(p(`sel=confrontation:${pair}`).selected).toEqual({ kind: 'confrontation', id: pair });
+		expect(p('sel=actor:7c9e6679-7425-40de-944b-e07fc1f90ae7').selected).toEqual({ kind: 'actor', id: '7c9e6679-7425-40de-944b-e07fc1f90ae7' });
+		// Not ids: dropped.
+		expect(p('sel=actor:peshmerga').selected).toBeNull();
+		expect(p('sel=confrontation:abc~def').selected).toBeNull();
+		expect(p('sel=relationship:1234').selected).toBeNull();
+	});
+
+	it('drops unknown actor types and kinds, and treats all of them as no filter', () => {
+		expect(p('actor_type=warlord').actorTypes).toBeNull();
+		expect(p('rel_kind=friendship,alliance').relKinds).toEqual(['alliance']);
+		expect(p('rel_kind=').relKinds).toEqual([]);
+		expect(mapUrlParams(p('')).has('rel_kind')).toBe(false);
+	});
+
+	it('shows the actor layers and levels as of the end of the period, else today', () => {
+		expect(asOfDate({ to: '2017-06-30' })).toBe('2017-06-30');
+		expect(asOfDate({ to: null }, new Date('2026-03-04T23:59:00Z'))).toBe('2026-03-04');
 	});
 });

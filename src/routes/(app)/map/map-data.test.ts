@@ -118,3 +118,63 @@ describe('drawing order', () => {
 		expect(pts[0][0]).toBe('a'); // the response itself is left as it was
 	});
 });
+
+describe('MapData layer loaders', () => {
+	afterEach(() => vi.unstubAllGlobals());
+
+	it('asks once per date, aborts the request a newer date replaces, and keeps only the newer answer', async () => {
+		const calls: { url: string; signal: AbortSignal }[] = [];
+		const pending: (() => void)[] = [];
+		vi.stubGlobal(
+			'fetch',
+			vi.fn((input: string, init?: RequestInit) => {
+				const url = String(input);
+				calls.push({ url, signal: init!.signal! });
+				const asOf = new URL(url, 'http://t').searchParams.get('as_of');
+				return new Promise<Response>((resolve, reject) => {
+					init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+					pending.push(() => resolve(new Response(JSON.stringify([{ pcode: 'IQG01', level: asOf === '2017-01-01' ? 3 : 4 }]))));
+				});
+			})
+		);
+		const d = new MapData();
+		d.loadLevels('2017-01-01');
+		d.loadLevels('2017-01-01');
+		expect(calls).toHaveLength(1);
+		expect(d.contextLoading).toBe(1);
+		d.loadLevels('2018-01-01');
+		expect(calls).toHaveLength(2);
+		expect(calls[0].signal.aborted).toBe(true);
+		expect(calls[1].url).toBe('/api/v1/stats/levels?level=2&as_of=2018-01-01');
+		pending.forEach((f) => f());
+		await settle();
+		expect(d.levels).toEqual([{ pcode: 'IQG01', level: 4 }]);
+		expect(d.contextLoading).toBe(0);
+		expect(d.error).toBeNull();
+	});
+
+	it('joins the arcs to the relationships of the same date and filters', async () => {
+		const urls: string[] = [];
+		const A = '0f8fad5b-d9cb-469f-a165-70867728950e';
+		const B = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+		const R = '9b2c1f5e-0000-4000-8000-000000000001';
+		vi.stubGlobal(
+			'fetch',
+			vi.fn(async (input: string) => {
+				urls.push(String(input));
+				const body = String(input).startsWith('/api/v1/actors/arcs')
+					? [[43, 36, 47, 31, 'funding', true, 1, 'Alpha', 'Beta', R]]
+					: { relationships: [{ id: R, source_actor_id: A, target_actor_id: B, source_name: 'Alpha', target_name: 'Beta', kind: 'funding' }], confrontations: [] };
+				return new Response(JSON.stringify(body));
+			})
+		);
+		const d = new MapData();
+		d.loadArcs({ asOf: '2017-06-01', kinds: ['funding'], types: ['militia'], area: 'IQG15' });
+		await settle();
+		expect(urls.sort()).toEqual([
+			'/api/v1/actors/arcs?as_of=2017-06-01&kind=funding&type=militia&area=IQG15',
+			'/api/v1/relationships?as_of=2017-06-01&kind=funding'
+		]);
+		expect(d.arcs).toMatchObject([{ sourceId: A, targetId: B, key: R, directed: true }]);
+	});
+});
