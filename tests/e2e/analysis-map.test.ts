@@ -98,6 +98,22 @@ describe('the analysis map', () => {
 		expect(shown).toBe(await apiCount({ from: bin, to: binEnd(bin, 'month'), type: 'battles' }));
 		await waitForPixels(canvas(), (i) => highlightPixels(i) > 20, { name: 'analysis-map-segment' });
 		await leave();
+
+		// the keyboard: End goes to the last bin (as a whole), ← to the one before, Escape lets go
+		const binTotal = async (bin: string) =>
+			(await b.page.locator(`[data-testid="time-chart"] rect[data-bin="${bin}"]`).evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))))).reduce(
+				(a, v) => a + v,
+				0
+			);
+		await b.page.locator('[data-testid="time-chart-brush"]').focus();
+		await b.page.keyboard.press('End');
+		expect(await highlighted()).toBe(await binTotal('2015-12-01'));
+		await b.page.keyboard.press('ArrowLeft');
+		await expect.poll(() => figure().innerText()).toContain('Nov 2015');
+		expect(await highlighted()).toBe(await binTotal('2015-11-01'));
+		expect(await highlighted()).toBe(await apiCount({ from: '2015-11-01', to: '2015-11-30' }));
+		await b.page.keyboard.press('Escape');
+		await expect.poll(() => figure().getAttribute('data-state')).toBe('off');
 	});
 
 	it('picks out a governorate from its bar, with its count and outline, and lets go on leaving', async () => {
