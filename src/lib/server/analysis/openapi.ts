@@ -275,6 +275,31 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 			responses: answers('201', ok('The recorded assessment', levelRecord), '400', '403', '404')
 		}
 	},
+	'/map/highlight': {
+		get: {
+			operationId: 'mapHighlight',
+			summary: 'The incidents behind one analysis chart bar: the filters narrowed by hour, weekday, actor or an area group',
+			tags: ['analysis', 'map'],
+			parameters: [
+				...filters,
+				{ name: 'hour', in: 'query', description: 'Hour of day 0–23; only incidents whose time is exact (as /stats/time-of-day counts them)', schema: { type: 'integer', minimum: 0, maximum: 23 } },
+				{ name: 'dow', in: 'query', description: 'ISO day of week, 1 Monday … 7 Sunday; only incidents whose day is known', schema: { type: 'integer', minimum: 1, maximum: 7 } },
+				{ name: 'actor', in: 'query', description: 'An actor on either side', schema: { type: 'string', format: 'uuid' } },
+				{ name: 'admin_level', in: 'query', description: 'The area level admin_in / admin_out speak of: 1 governorate, 2 district, 3 sub-district', schema: { type: 'integer', enum: [1, 2, 3] } },
+				{ name: 'admin_in', in: 'query', description: 'Only incidents in one of these areas of admin_level (comma-separated P-codes; "none": in no area of that level)', schema: { type: 'string', examples: ['IQG15', 'none'] } },
+				{ name: 'admin_out', in: 'query', description: 'Only incidents in none of these (as admin_in): a chart\'s "other" group', schema: { type: 'string', examples: ['IQG15,IQG21,none'] } },
+				{ name: 'limit', in: 'query', description: 'Most points returned, newest first (counts stay exact)', schema: { type: 'integer', minimum: 0, maximum: 20000, default: 5000 } }
+			],
+			responses: answers(
+				'200',
+				ok('Exact counts and the points [id, lon, lat, event_type, fatalities]', {
+					type: 'object',
+					properties: { total: { type: 'integer' }, fatalities: { type: 'integer' }, by_type: { type: 'object' }, points: { type: 'array' } }
+				}),
+				'400'
+			)
+		}
+	},
 	'/proximity': {
 		get: {
 			operationId: 'proximity',

@@ -1,0 +1,16 @@
+import { json } from '@sveltejs/kit';
+import { rpc } from '$lib/server/db';
+import { requireUser } from '$lib/server/api/respond';
+import { apiRoute } from '$lib/server/api/route';
+import { highlightArgs, parseHighlightQuery } from '$lib/server/analysis/highlight';
+import type { RequestHandler } from './$types';
+
+/**
+ * The incidents behind one analysis chart bar, for the map to pick out: the map's filters (bbox
+ * optional) plus hour, dow, actor and an area group. {total, fatalities, by_type, points} as
+ * /map/incidents answers.
+ */
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
+	const user = requireUser(locals);
+	return json(await rpc('incidents_highlight', highlightArgs(parseHighlightQuery(url.searchParams)), user));
+});
