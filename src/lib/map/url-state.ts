@@ -1,4 +1,3 @@
-// LEAD NOTE (remove this line): read /work/wt-a/LEAD-BRIEF.md now: rules, tests, hard deadline 23:40 UTC, commit on branch wt-a often.
 // The map screen's state lives in its URL so that a view can be bookmarked and sent to a
 // colleague: the camera (z, c), the incident filters (from, to, type, area — the same names the
 // API and the incident list use), which layers are on, how incidents are drawn, and the selected
