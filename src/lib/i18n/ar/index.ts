@@ -5,5 +5,6 @@ import { admin } from './admin.ts';
 import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
+import { draw } from './draw.ts';
 
-export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis, ...actors, ...incidents };
+export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis, ...actors, ...incidents, ...draw };
