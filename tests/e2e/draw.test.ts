@@ -67,6 +67,8 @@ describe('the proximity screen', () => {
 		await expect.poll(async () => (await box().getAttribute('data-center'))!.split(',').map((c) => Math.round(Number(c) * 10) / 10)).toEqual([43.1, 36.3]);
 		await b.page.locator('[data-testid="draw-clear"]').click();
 		expect(await b.page.locator('[data-testid="geometry-text"]').inputValue()).toBe('');
+		// The pasted point put the tool in point mode: draw an area now.
+		await b.page.locator('[data-testid="draw-toolbar"] [data-mode="polygon"]').click();
 
 		const at = await projector(box(), canvas());
 		const [lon, lat] = MOSUL;
@@ -181,7 +183,7 @@ describe('the proximity screen', () => {
 			await signIn(ar.page, baseUrl, 'analyst');
 			await ar.page.goto(url, { waitUntil: 'networkidle' });
 			expect(await ar.page.locator('html').getAttribute('dir')).toBe('rtl');
-			await ar.page.locator('[data-testid="draw-toolbar"]').getByText('تراجع').waitFor();
+			expect(await ar.page.locator('[data-testid="draw-undo"]').innerText()).toBe('تراجع');
 			await waitUntilLoaded(ar.page);
 			await waitForPixels(ar.page.locator('[data-testid="proximity-map"] .maplibregl-canvas'), (img) => img.count(isHighlight) > 30, { name: 'draw-proximity-ar' });
 			await screenshot(ar.page, 'draw-proximity-ar');

@@ -38,7 +38,9 @@ export class SketchLayer extends CompositeLayer<SketchLayerProps> {
 		// The segment(s) the next click would add: from the last vertex to the pointer, and on a
 		// polygon back to the first vertex too.
 		const band: LngLat[] = !sketch.done && hover && v.length ? (polygon && v.length > 1 ? [v.at(-1)!, hover, v[0]] : [v.at(-1)!, hover]) : [];
-		const common = { parameters: { depthTest: false } } as Record<string, unknown>;
+		// Always drawn over what is under it: with maplibre's depth buffer (interleaved) the flat
+		// sketch would otherwise fight, triangle by triangle, with the areas at the same height.
+		const common = { parameters: { depthCompare: 'always' as const } };
 		return [
 			new PolygonLayer<LngLat[]>({
 				...common,
