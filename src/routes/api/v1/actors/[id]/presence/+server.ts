@@ -24,7 +24,9 @@ export const POST: RequestHandler = actorsRoute(async ({ locals, params, request
 	};
 	const date = (k: string) => {
 		const v = text(k, 10);
-		if (v && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) errors[k] = 'expected a date as YYYY-MM-DD';
+		// Round-trip: Date.parse takes 2016-02-30 as 1 March; the database would refuse it.
+		const d = v && DATE.test(v) ? new Date(`${v}T00:00:00Z`) : null;
+		if (v && (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v)) errors[k] = 'expected a date as YYYY-MM-DD';
 		return v;
 	};
 	const pcode = text('pcode', 20);
