@@ -10,6 +10,15 @@ export interface ViewChange {
 	bbox: Bbox;
 }
 
+/** A raw pointer event on the map while drawing (MapView's onmapclick). */
+export interface MapPointer {
+	type: 'click' | 'dblclick' | 'move';
+	lngLat: [number, number];
+	/** Pixels from the map's top-left corner. */
+	point: [number, number];
+	zoom: number;
+}
+
 /** [id, lon, lat, event_type, fatalities] — compact rows from incidents_map(). */
 export type IncidentPoint = [id: string, lon: number, lat: number, eventType: EventType, fatalities: number];
 

@@ -1,6 +1,7 @@
 /** Arabic strings for actor mapping, the network, contacts, the companion card and the audit log. */
 export const actors = {
 	'nav.actors': 'الجهات الفاعلة',
+	'actors.presence_drawn': 'مضلع مرسوم',
 	'nav.network': 'الشبكة',
 	'nav.contacts': 'جهات الاتصال',
 	'nav.audit': 'سجل التدقيق',

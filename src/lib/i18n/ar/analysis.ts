@@ -111,7 +111,7 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'analysis.proximity.target.health_facilities': 'المرافق الصحية',
 	'analysis.proximity.target.idp_camps': 'مخيمات النازحين',
 	'analysis.proximity.target.checkpoints': 'نقاط التفتيش',
-	'analysis.proximity.target.geometry': 'نقطة أو خط أو مضلع بصيغة GeoJSON',
+	'analysis.proximity.target.geometry': 'نقطة أو خط أو منطقة مرسومة على الخريطة',
 	'analysis.proximity.site': 'أيّها',
 	'analysis.proximity.all_of_kind': 'كلها',
 	'analysis.proximity.km': 'ضمن (كم)',

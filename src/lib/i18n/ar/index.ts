@@ -5,6 +5,8 @@ import { admin } from './admin.ts';
 import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
+import { draw } from './draw.ts';
 import { more } from './more.ts';
 
-export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis, ...actors, ...incidents, ...more };
+// `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
+export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis, ...actors, ...incidents, ...draw, ...more };

@@ -107,7 +107,7 @@ export const analysis = {
 	'analysis.proximity.target.health_facilities': 'Health facilities',
 	'analysis.proximity.target.idp_camps': 'IDP camps',
 	'analysis.proximity.target.checkpoints': 'Checkpoints',
-	'analysis.proximity.target.geometry': 'A GeoJSON point, line or polygon',
+	'analysis.proximity.target.geometry': 'A point, line or area drawn on the map',
 	'analysis.proximity.site': 'Which one',
 	'analysis.proximity.all_of_kind': 'All of them',
 	'analysis.proximity.km': 'Within (km)',

@@ -6,5 +6,6 @@ import { taxonomy } from './taxonomy.ts';
 import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
+import { draw } from './draw.ts';
 
-export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents };
+export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents, ...draw };

@@ -60,6 +60,19 @@ export const actorPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			responses: ok('200', obj('What was done'), '400', '403', '404')
 		})
 	},
+	'/actors/{id}/presence': {
+		post: op('addActorPresence', 'Maps where an actor is present (analysts, admins): an admin area or a drawn polygon', ['actors'], {
+			parameters: [id('Actor id')],
+			requestBody: body('pcode (an admin area) or geometry (a GeoJSON Polygon or MultiPolygon), label, notes, valid_from, valid_to'),
+			responses: ok('201', obj('The presence'), '400', '403')
+		})
+	},
+	'/actors/{id}/presence/{presence}': {
+		delete: op('removeActorPresence', 'Removes one presence area of an actor (analysts, admins)', ['actors'], {
+			parameters: [id('Actor id'), { name: 'presence', in: 'path', required: true, description: 'Presence id', schema: { type: 'string', format: 'uuid' } }],
+			responses: ok('200', obj('{id, removed}'), '400', '403')
+		})
+	},
 	'/actors/network': {
 		get: op('actorNetwork', 'The whole network in compact arrays, dates included', ['actors'], { responses: ok('200', obj('{nodes, edges, confrontations}')) })
 	},

@@ -154,8 +154,15 @@ export async function proximityPage(user: CallerUser, params: URLSearchParams) {
 		rpc<SiteCollection>('sites_geojson', { p_kind: 'idp_camps' }, user),
 		rpc<SiteCollection>('sites_geojson', { p_kind: 'checkpoints' }, user)
 	]);
+	// With their coordinates: the proximity map draws the sites and the distance around them.
 	const names = (fc: SiteCollection) =>
-		fc.features.map((f) => ({ id: String(f.id), name: String(f.properties.name ?? ''), is_sample: Boolean(f.properties.is_sample) }));
+		fc.features.map((f) => ({
+			id: String(f.id),
+			name: String(f.properties.name ?? ''),
+			is_sample: Boolean(f.properties.is_sample),
+			lon: f.geometry?.coordinates?.[0] ?? null,
+			lat: f.geometry?.coordinates?.[1] ?? null
+		}));
 	const sites = { org_sites: names(org), health_facilities: names(health), idp_camps: names(camps), checkpoints: names(checkpoints) };
 	const defaults = { km: '25', days: '30', as_of: range.last_date ?? latestToday() };
 	const asked = params.has('km');
@@ -180,7 +187,7 @@ interface AreaShapes {
 }
 
 interface SiteCollection {
-	features: { id: string | number; properties: Record<string, unknown> }[];
+	features: { id: string | number; properties: Record<string, unknown>; geometry?: { coordinates?: [number, number] } }[];
 }
 
 export async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSearchParams) {

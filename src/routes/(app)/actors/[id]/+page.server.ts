@@ -1,11 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { rpc } from '$lib/server/db';
 import { isDbError } from '$lib/server/api/respond';
-import { actorDependents, actorNames, addPresence, deleteActor, DuplicateActorError, getActor, removePresence, removeRelationship, saveActor, saveRelationship } from '$lib/server/actors';
+import { actorDependents, actorNames, addPresence, deleteActor, DuplicateActorError, getActor, presenceGeojson, removePresence, removeRelationship, saveActor, saveRelationship } from '$lib/server/actors';
 import { listContacts } from '$lib/server/contacts';
 import { FilterError } from '$lib/domain/filters';
 import { DELETE_MODES, actorArgs, actorInput, fieldErrors, relationshipArgs, relationshipInput, type DeleteMode } from '$lib/domain/actors';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Actions, PageServerLoad } from './$types';
+
+type PresenceFeature = Feature<Polygon | MultiPolygon, { presence_id: string; label: string; area_name: string | null; area_name_ar: string | null; drawn: boolean }>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,13 +33,14 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const actor = await getActor(user, params.id, 30);
 	if (!actor) error(404, { message: 'no such actor' });
 	const readsContacts = user.role !== 'viewer';
-	const [contacts, others, areas, dependents] = await Promise.all([
+	const [contacts, others, areas, dependents, presence] = await Promise.all([
 		readsContacts ? listContacts(user, { actorId: actor.id, limit: 100 }) : Promise.resolve(null),
 		user.role === 'admin' || user.role === 'analyst' ? actorNames(user) : Promise.resolve(null),
 		user.role === 'admin' || user.role === 'analyst'
 			? rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, user)
 			: Promise.resolve([]),
-		user.role === 'admin' ? actorDependents(user, actor.id) : Promise.resolve(null)
+		user.role === 'admin' ? actorDependents(user, actor.id) : Promise.resolve(null),
+		presenceGeojson(user, { actorIds: [actor.id] }) as Promise<{ features: PresenceFeature[] }>
 	]);
 	return {
 		actor,
@@ -44,6 +48,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		others: others?.filter((a) => a.id !== actor.id).map((a) => ({ id: a.id, name: a.name })) ?? [],
 		areas,
 		dependents,
+		presence,
 		saved: url.searchParams.has('saved'),
 		role: user.role
 	};
@@ -97,9 +102,18 @@ export const actions: Actions = {
 	addPresence: async ({ locals, params, request }) => {
 		const user = me(locals);
 		const values = formValues(await request.formData());
+		// A polygon drawn on the map comes as GeoJSON text; an area as its P-code.
+		let geojson: unknown = null;
+		if (values.geometry) {
+			try {
+				geojson = JSON.parse(values.geometry);
+			} catch {
+				return fail(400, { presence: { errors: { geometry: 'not GeoJSON' }, values } });
+			}
+		}
 		try {
 			await addPresence(user, {
-				p_actor_id: params.id, p_pcode: values.pcode || null, p_label: values.label ?? '',
+				p_actor_id: params.id, p_pcode: values.pcode || null, p_geojson: geojson, p_label: values.label ?? '',
 				p_valid_from: values.valid_from || null, p_valid_to: values.valid_to || null
 			});
 			return { presenceSaved: true };
