@@ -52,18 +52,24 @@ describe('the contact form', () => {
 		await f.getByRole('button', { name: 'Add a phone number' }).click();
 		await f.locator('input[name="phone_number"]').nth(1).fill('+8821 6123 4567');
 		await f.locator('select[name="phone_type"]').nth(1).selectOption('satellite');
-		// An area by its P-code, as typed.
+		// One area by its P-code, another by its Arabic name alone.
 		await f.locator('#cf-areas').fill('IQG09Q02');
 		await f.locator('#cf-areas').press('Enter');
-		expect(await f.locator('[data-testid="areas-picker"] .chip').innerText()).toContain('Duhok (IQG09Q02)');
+		await f.locator('#cf-areas').fill('بعقوبة');
+		await f.locator('#cf-areas').press('Enter');
+		expect(await f.locator('[data-testid="areas-picker"] .chip').allInnerTexts()).toEqual([
+			expect.stringContaining('Duhok (IQG09Q02)'), expect.stringContaining('Baquba (IQG10Q04)')
+		]);
 		await f.locator('#cf-lang').fill('ar, ckb');
 		await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}\?saved=1$/), f.getByRole('button', { name: 'Save contact' }).click()]);
 		id = new URL(page.url()).pathname.split('/').pop()!;
 		const details = await page.locator('[data-testid="contact-details"]').innerText();
 		expect(details).toContain('+964 750 123 4567');
 		expect(details).toContain('Duhok');
+		expect(details).toContain('Baquba');
 		const c = await getContact(id);
-		expect(c).toMatchObject({ full_name: NAME, role_title: 'Mukhtar of the old town', areas: [{ pcode: 'IQG09Q02' }] });
+		expect(c).toMatchObject({ full_name: NAME, role_title: 'Mukhtar of the old town' });
+		expect(c.areas.map((a) => a.pcode).sort()).toEqual(['IQG09Q02', 'IQG10Q04']);
 		expect(c.phones.map((p) => [p.number, p.phone_type])).toEqual([['+9647501234567', 'mobile'], ['+882161234567', 'satellite']]);
 		// "Mark verified today" was ticked: verified now, by the analyst.
 		expect(c.last_verified_at?.slice(0, 10)).toBe(new Date().toISOString().slice(0, 10));
@@ -90,7 +96,7 @@ describe('the contact form', () => {
 		const c = await getContact(id);
 		expect(c.phones.map((p) => p.number)).toEqual(['+9647507654321', '+882161234567']);
 		expect(c.checkpoints.map((k) => k.name)).toEqual([checkpoint]);
-		expect(c.areas.map((a) => a.pcode)).toEqual(['IQG09Q02']);
+		expect(c.areas.map((a) => a.pcode).sort()).toEqual(['IQG09Q02', 'IQG10Q04']);
 	});
 
 	it('shows a junk phone number\'s error on that row and saves nothing', async () => {
@@ -122,6 +128,7 @@ describe('the contact form', () => {
 			form.append('phone_label', '');
 		}
 		form.append('areas', 'IQG09Q02');
+		form.append('areas', 'IQG10Q04');
 		const r = await http(`/contacts/${id}?/save`, {
 			method: 'POST', cookie: cookies.analyst, body: form,
 			headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' }
@@ -202,6 +209,11 @@ describe('a field user\'s areas, set on the users page', () => {
 		await cell.locator('summary').click();
 		// Drop whatever areas the account had, then pick Erbil district as the datalist offers it.
 		while (await cell.locator('.chip button').count()) await cell.locator('.chip button').first().click();
+		// "Erbil" alone names the governorate and the district: the admin is asked to pick one.
+		await cell.locator('input[list]').fill('Erbil');
+		await cell.locator('input[list]').press('Enter');
+		expect(await cell.locator('[role="alert"]').innerText()).toContain('is the name of several');
+		expect(await cell.locator('.chip').count()).toBe(0);
 		await cell.locator('input[list]').fill('Erbil · اربيل (IQG11Q02)');
 		await cell.locator('input[list]').press('Enter');
 		expect(await cell.locator('.chip').allInnerTexts()).toEqual([expect.stringContaining('Erbil (IQG11Q02)')]);

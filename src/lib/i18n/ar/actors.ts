@@ -198,6 +198,7 @@ export const actors = {
 	'contacts.add_item': 'إضافة',
 	'contacts.none_chosen': 'لا شيء بعد',
 	'contacts.unknown_choice': '"{text}" ليس في القائمة.',
+	'contacts.ambiguous_choice': '"{text}" اسم لأكثر من واحد: اختر من القائمة.',
 	'contacts.verify_today': 'تأكيد التحقق اليوم (باسمك)',
 	'contacts.field_edit_hint': 'يمكنك تصحيح أرقام جهة الاتصال وتفاصيلها. أما المناطق ونقاط التفتيش والحساسية فيحددها المحللون.',
 	'contacts.form_errors': 'لم يُحفظ شيء: صحّح الحقول المعلّمة بالأحمر.',

@@ -223,6 +223,7 @@ export const actors = {
 	'contacts.add_item': 'Add',
 	'contacts.none_chosen': 'None yet',
 	'contacts.unknown_choice': '"{text}" is not in the list.',
+	'contacts.ambiguous_choice': '"{text}" is the name of several: pick one from the list.',
 	'contacts.verify_today': 'Mark verified today (by you)',
 	'contacts.field_edit_hint': 'You may correct the numbers and details of this contact. Areas, checkpoints and sensitivity are set by analysts.',
 	'contacts.form_errors': 'Nothing was saved: correct the fields marked in red.',
