@@ -55,6 +55,7 @@ export const admin = {
 	'admin.users.areas_none': 'لا مناطق: لا يرى أي جهة اتصال',
 	'admin.users.areas_not_field': '—',
 	'admin.users.areas_for': 'مناطق {email}',
+	'admin.users.roles_help': 'المسؤولون يديرون المستخدمين؛ المحللون يرون كل الحوادث ويعدّلونها؛ الموظفون الميدانيون يرون الحوادث المؤكدة وتقاريرهم؛ المشاهدون يرون الحوادث المؤكدة.',
 	'error.unauthorized': 'سجّل الدخول للمتابعة.',
 	'error.title': 'خطأ {status}',
 	'error.home': 'العودة إلى الخريطة',
