@@ -5,16 +5,19 @@ import { describeDb, openMigrated } from './database.ts';
 import { CliError } from './errors.ts';
 import { SEED_DIR } from './paths.ts';
 import { serve } from './serve.ts';
-import { addUser, createToken } from './users.ts';
+import { addUser, checkAreas, createToken, describeAreas, parseAreas, setAreas } from './users.ts';
 
 const HELP = `terrain — the Terrain command line
 
   terrain serve                               migrate, load demo data on first start, serve the app
   terrain migrate                             apply pending migrations
   terrain seed [--synthetic N]                load the demo data, or N synthetic incidents
-  terrain user add --email E --role R [--name N] [--password P]
+  terrain user add --email E --role R [--name N] [--password P] [--areas P1,P2]
                                               add or update a user (roles: admin analyst field viewer);
-                                              without --password a one-time password is printed
+                                              without --password a one-time password is printed;
+                                              --areas: a field user's areas by P-code (they see the
+                                              normal contacts of these areas)
+  terrain user areas --email E --set P1,P2    change a field user's areas (--set '' removes them all)
   terrain user disable --email E              disable a user, ending their sessions and tokens
   terrain token create --user E [--name N]    create a personal API token for a user
   terrain import FILE --into TARGET [...]     import incidents or sites (terrain import --help)
@@ -38,11 +41,18 @@ async function main(argv: string[]): Promise<void> {
 			name: { type: 'string' },
 			password: { type: 'string' },
 			user: { type: 'string' },
+			areas: { type: 'string' },
+			set: { type: 'string' },
 			synthetic: { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	});
-	const [cmd, sub] = positionals;
+	const [cmd, sub, target] = positionals;
+	// `terrain user add EMAIL …` and `terrain user areas EMAIL …` as well as --email EMAIL.
+	if (cmd === 'user' && target !== undefined) {
+		if (values.email !== undefined && values.email !== target) throw new CliError(`two different emails given: ${target} and --email ${values.email}`);
+		values.email = target;
+	}
 	if (!cmd || values.help || cmd === 'help') return log(HELP);
 
 	if (cmd === 'serve') {
@@ -72,8 +82,16 @@ async function main(argv: string[]): Promise<void> {
 			);
 		} else if (cmd === 'user' && sub === 'add') {
 			const r = await addUser(db, values);
-			log(`user ${r.email} (${r.role}) is ready`);
+			log(`user ${r.email} (${r.role}) is ready${r.areas ? `; areas: ${describeAreas(r.areas)}` : ''}`);
 			if (r.generated) log(`one-time password: ${r.password}`);
+		} else if (cmd === 'user' && sub === 'areas') {
+			if (!values.email) throw new CliError('give the user: terrain user areas EMAIL --set P1,P2');
+			if (values.set === undefined) throw new CliError("--set P1,P2 is required (--set '' removes every area)");
+			const codes = parseAreas(values.set, '--set');
+			await checkAreas(db, codes, '--set');
+			const r = await setAreas(db, values.email, codes, '--set');
+			log(`areas of ${r.email} (${r.role}): ${describeAreas(r.areas)}`);
+			if (r.role !== 'field') console.error(`note: ${r.email} is not a field user; areas only limit what field users see`);
 		} else if (cmd === 'user' && sub === 'disable') {
 			if (!values.email) throw new CliError('--email is required');
 			await db.rpc('private.account_disable', { p_email: values.email }, 'service');

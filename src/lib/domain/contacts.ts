@@ -4,6 +4,7 @@
  */
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { translator, type MessageKey } from '../i18n/index.ts';
 
 export const PHONE_TYPES = ['mobile', 'landline', 'satellite', 'office', 'home', 'other'] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
@@ -44,74 +45,188 @@ export function formatPhone(e164: string): string {
 }
 
 const optionalText = (max: number) =>
-	z.string().max(max, `must have at most ${max} characters`).transform((s) => s.trim()).optional().nullable();
+	z.string().max(max, 'contacts.error.too_long').transform((s) => s.trim()).optional().nullable();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 
+/** A typed number → E.164, or an issue on that phone's own row (phones[i].number). */
+const phoneNumber = z.string().max(40, 'contacts.error.phone_invalid').transform((raw, ctx) => {
+	const r = normalizePhone(raw);
+	if (r.ok) return r.e164;
+	ctx.addIssue({ code: 'custom', message: raw.trim() ? 'contacts.error.phone_invalid' : 'contacts.error.phone_empty' });
+	return z.NEVER;
+});
+
+/**
+ * The one contact schema: the contact form checks it in the browser before sending, the form
+ * action and the API check it again on the server (contactArgs), and contact_save in SQL checks
+ * the same rules a last time for any other caller. Messages are i18n keys (contacts.error.*):
+ * the form shows them in the user's language next to the field, the API in English.
+ */
 export const contactInput = z.object({
-	full_name: z.string().trim().min(1, 'must not be empty').max(300),
+	full_name: z.string({ message: 'contacts.error.name_required' }).trim().min(1, 'contacts.error.name_required').max(300, 'contacts.error.too_long'),
 	name_ar: optionalText(300),
-	role_title: z.string().max(300).default(''),
-	actor_id: z.string().regex(UUID, 'expected an actor id').nullable().optional().or(z.literal('').transform(() => null)),
+	role_title: z.string().trim().max(300, 'contacts.error.too_long').default(''),
+	actor_id: z.string().regex(UUID, 'contacts.error.actor').nullable().optional().or(z.literal('').transform(() => null)),
 	call_sign: optionalText(60),
-	messaging: z.array(z.object({ service: z.enum(MESSAGING_SERVICES), handle: z.string().trim().min(1, 'must not be empty').max(200) })).default([]),
-	languages: z.array(z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language code such as en, ar or ckb')).default([]),
-	sensitivity: z.enum(SENSITIVITIES).default('normal'),
+	messaging: z.array(z.object({
+		service: z.enum(MESSAGING_SERVICES, { message: 'contacts.error.service' }),
+		handle: z.string().trim().min(1, 'contacts.error.handle_required').max(200, 'contacts.error.too_long')
+	})).default([]),
+	languages: z.array(z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'contacts.error.language')).default([]),
+	sensitivity: z.enum(SENSITIVITIES, { message: 'contacts.error.sensitivity' }).default('normal'),
 	emergency: z.boolean().default(false),
-	notes: z.string().max(20_000).default(''),
+	notes: z.string().max(20_000, 'contacts.error.too_long').default(''),
 	phones: z.array(z.object({
-		number: z.string().max(40),
-		phone_type: z.enum(PHONE_TYPES).default('mobile'),
-		label: z.string().max(100).default('')
-	})).optional(),
-	areas: z.array(z.string().regex(/^[A-Z]{2,3}[A-Z0-9]+$/, 'expected a P-code such as IQD0101')).optional(),
-	checkpoint_ids: z.array(z.string().regex(UUID, 'expected a checkpoint id')).optional(),
+		number: phoneNumber,
+		phone_type: z.enum(PHONE_TYPES, { message: 'contacts.error.phone_type' }).default('mobile'),
+		label: z.string().trim().max(100, 'contacts.error.too_long').default('')
+	})).max(20, 'contacts.error.too_many').superRefine((phones, ctx) => {
+		// The error goes on the row that repeats a number, not on the list.
+		const seen = new Set<string>();
+		phones.forEach((p, i) => {
+			if (seen.has(p.number)) ctx.addIssue({ code: 'custom', message: 'contacts.error.phone_duplicate', path: [i, 'number'] });
+			seen.add(p.number);
+		});
+	}).optional(),
+	areas: z.array(z.string().regex(PCODE, 'contacts.error.area')).optional(),
+	checkpoint_ids: z.array(z.string().regex(UUID, 'contacts.error.checkpoint')).optional(),
 	verified: z.boolean().default(false)
 });
 export type ContactInput = z.output<typeof contactInput>;
 
+/** Zod issues → {'phones[1].number': 'contacts.error.phone_invalid', …}, the first per field. */
+export function contactErrors(error: z.ZodError): Record<string, string> {
+	const errors: Record<string, string> = {};
+	for (const i of error.issues) {
+		const key = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || 'body';
+		errors[key] ??= i.message;
+	}
+	return errors;
+}
+
 /**
- * Validated input → the contact_save arguments, or field errors ({'phones[1].number': '…'}).
- * Lists travel as JSON text (see sensitive.json_arg in the contacts migration).
+ * Validated input → the contact_save arguments, or field errors in English
+ * ({'phones[1].number': 'Not a phone number …'}). Lists travel as JSON text (see
+ * sensitive.json_arg in the contacts migration).
  */
 export function contactArgs(raw: unknown, id?: string): { ok: true; args: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
 	const parsed = contactInput.safeParse(raw);
 	if (!parsed.success) {
-		const errors: Record<string, string> = {};
-		for (const i of parsed.error.issues) {
-			const key = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || 'body';
-			errors[key] ??= i.message;
-		}
+		const en = translator('en');
+		const errors = contactErrors(parsed.error);
+		for (const k of Object.keys(errors)) if (errors[k].startsWith('contacts.error.')) errors[k] = en(errors[k] as MessageKey);
 		return { ok: false, errors };
 	}
-	const v = parsed.data;
-	const errors: Record<string, string> = {};
-	const phones = v.phones?.map((p, i) => {
-		const r = normalizePhone(p.number);
-		if (!r.ok) errors[`phones[${i}].number`] = r.message;
-		return { ...p, number: r.ok ? r.e164 : p.number };
-	});
-	if (phones && new Set(phones.map((p) => p.number)).size !== phones.length) errors.phones ??= 'the same number is listed twice';
-	if (Object.keys(errors).length) return { ok: false, errors };
+	return { ok: true, args: contactSaveArgs(parsed.data, id) };
+}
+
+/** Checked input → the named arguments of contact_save. */
+export function contactSaveArgs(v: ContactInput, id?: string): Record<string, unknown> {
 	return {
-		ok: true,
-		args: {
-			p_id: id,
-			p_full_name: v.full_name,
-			p_name_ar: v.name_ar || null,
-			p_role_title: v.role_title,
-			p_actor_id: v.actor_id || null,
-			p_call_sign: v.call_sign || null,
-			p_messaging: JSON.stringify(v.messaging),
-			p_languages: v.languages,
-			p_sensitivity: v.sensitivity,
-			p_emergency: v.emergency,
-			p_notes: v.notes,
-			p_phones: phones ? JSON.stringify(phones) : undefined,
-			p_areas: v.areas,
-			p_checkpoint_ids: v.checkpoint_ids,
-			p_verified: v.verified
-		}
+		p_id: id,
+		p_full_name: v.full_name,
+		p_name_ar: v.name_ar || null,
+		p_role_title: v.role_title,
+		p_actor_id: v.actor_id || null,
+		p_call_sign: v.call_sign || null,
+		p_messaging: JSON.stringify(v.messaging),
+		p_languages: v.languages,
+		p_sensitivity: v.sensitivity,
+		p_emergency: v.emergency,
+		p_notes: v.notes,
+		p_phones: v.phones ? JSON.stringify(v.phones) : undefined,
+		p_areas: v.areas,
+		p_checkpoint_ids: v.checkpoint_ids,
+		p_verified: v.verified
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contact form. Its fields are read into these values in the browser (to check them before
+// sending) and in the form action (to check them again and save), so both see the same input.
+
+export interface ContactFormValues {
+	full_name: string;
+	name_ar: string;
+	role_title: string;
+	actor_id: string;
+	/** What is typed in the organisation picker; an id is found for it when it names an actor. */
+	actor_name: string;
+	call_sign: string;
+	phones: { number: string; phone_type: string; label: string }[];
+	messaging: { service: string; handle: string }[];
+	languages: string;
+	areas: string[];
+	checkpoint_ids: string[];
+	sensitivity: string;
+	emergency: boolean;
+	notes: string;
+	verified: boolean;
+}
+
+export function emptyContactForm(): ContactFormValues {
+	return {
+		full_name: '', name_ar: '', role_title: '', actor_id: '', actor_name: '', call_sign: '',
+		phones: [{ number: '', phone_type: 'mobile', label: '' }], messaging: [], languages: '',
+		areas: [], checkpoint_ids: [], sensitivity: 'normal', emergency: false, notes: '', verified: true
+	};
+}
+
+export function contactFormValues(c: Contact): ContactFormValues {
+	return {
+		full_name: c.full_name, name_ar: c.name_ar ?? '', role_title: c.role_title, actor_id: c.actor_id ?? '',
+		actor_name: c.actor_name ?? '', call_sign: c.call_sign ?? '',
+		phones: c.phones.map((p) => ({ number: formatPhone(p.number), phone_type: p.phone_type, label: p.label })),
+		messaging: c.messaging.map((m) => ({ ...m })), languages: c.languages.join(', '),
+		areas: c.areas.map((a) => a.pcode), checkpoint_ids: c.checkpoints.map((k) => k.id),
+		sensitivity: c.sensitivity, emergency: c.emergency, notes: c.notes, verified: false
+	};
+}
+
+/**
+ * The form's fields → its values. Rows left wholly blank (a phone row without number or label,
+ * a messaging row without handle) are dropped, so error indexes match the rows shown again.
+ */
+export function readContactForm(fd: FormData): ContactFormValues {
+	const s = (k: string) => String(fd.get(k) ?? '').trim();
+	const all = (k: string) => fd.getAll(k).map((v) => String(v));
+	const types = all('phone_type');
+	const labels = all('phone_label');
+	const services = all('messaging_service');
+	const handles = all('messaging_handle');
+	return {
+		full_name: s('full_name'), name_ar: s('name_ar'), role_title: s('role_title'), actor_id: s('actor_id'),
+		actor_name: s('actor_name'), call_sign: s('call_sign'),
+		phones: all('phone_number')
+			.map((number, i) => ({ number: number.trim(), phone_type: types[i] || 'mobile', label: (labels[i] ?? '').trim() }))
+			.filter((p) => p.number || p.label),
+		messaging: services.map((service, i) => ({ service, handle: (handles[i] ?? '').trim() })).filter((m) => m.handle),
+		languages: s('languages'),
+		areas: all('areas').filter(Boolean),
+		checkpoint_ids: all('checkpoint_ids').filter(Boolean),
+		sensitivity: s('sensitivity') || 'normal',
+		emergency: fd.get('emergency') === 'on',
+		notes: String(fd.get('notes') ?? '').trim(),
+		verified: fd.get('verified') === 'on'
+	};
+}
+
+/**
+ * The form's values → the schema's input. `scoped` false leaves areas and checkpoints out, as a
+ * field user's correction must (they may not re-scope a contact). An organisation typed but not
+ * picked from the list is sent as it is, so the schema names it as not an actor.
+ */
+export function contactFormBody(v: ContactFormValues, o: { scoped?: boolean } = {}): Record<string, unknown> {
+	const scoped = o.scoped ?? true;
+	return {
+		full_name: v.full_name, name_ar: v.name_ar || null, role_title: v.role_title,
+		actor_id: v.actor_id || (v.actor_name ? v.actor_name : null), call_sign: v.call_sign || null,
+		phones: v.phones, messaging: v.messaging,
+		languages: v.languages.split(/[,\s،]+/).filter(Boolean),
+		...(scoped ? { areas: v.areas, checkpoint_ids: v.checkpoint_ids, sensitivity: v.sensitivity } : { sensitivity: 'normal' }),
+		emergency: v.emergency, notes: v.notes, verified: v.verified
 	};
 }
 

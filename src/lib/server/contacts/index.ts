@@ -3,8 +3,12 @@
  * they see, and the SQL functions write the audit rows (reads, lists, nearby, cards, exports).
  */
 import { rpc, type CallerUser } from '../db/index.ts';
-import { withFieldErrors } from '../actors/index.ts';
-import { contactsToCsv, contactsToVCard, type Contact, type Nearby } from '../../domain/contacts.ts';
+import { actorNames, withFieldErrors } from '../actors/index.ts';
+import { FilterError } from '../../domain/filters.ts';
+import {
+	contactErrors, contactFormBody, contactInput, contactSaveArgs, contactsToCsv, contactsToVCard, readContactForm,
+	type Contact, type ContactFormValues, type Nearby
+} from '../../domain/contacts.ts';
 
 export interface ContactFilters {
 	q?: string | null;
@@ -35,6 +39,47 @@ export function contactsNearby(user: CallerUser, lon: number, lat: number, o: { 
 
 export function saveContact(user: CallerUser, args: Record<string, unknown>) {
 	return withFieldErrors(rpc<Contact>('contact_save', args, user));
+}
+
+export type AreaOption = { pcode: string; level: number; name_en: string; name_ar: string | null };
+export type CheckpointOption = { id: string; name: string; lon: number; lat: number };
+
+export function areaOptions(user: CallerUser) {
+	return rpc<AreaOption[]>('areas_list', { p_level: null }, user);
+}
+
+export async function checkpointOptions(user: CallerUser): Promise<CheckpointOption[]> {
+	const cps = await rpc<{ features: { id: string; geometry: { coordinates: [number, number] }; properties: { name: string } }[] }>(
+		'sites_geojson', { p_kind: 'checkpoints' }, user);
+	return cps.features.map((f) => ({ id: f.id, name: f.properties.name, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
+}
+
+/** What the contact form offers to pick: organisations (actors), areas and checkpoints. */
+export async function contactFormOptions(user: CallerUser) {
+	const [actors, areas, checkpoints] = await Promise.all([actorNames(user), areaOptions(user), checkpointOptions(user)]);
+	return { actors: actors.map((a) => ({ id: a.id, name: a.name })), areas, checkpoints };
+}
+
+export type ContactFormResult =
+	| { ok: true; contact: Contact }
+	| { ok: false; errors: Record<string, string>; values: ContactFormValues };
+
+/**
+ * The contact form's submission, checked with the schema the browser used, then saved in one
+ * call of contact_save (one transaction: the contact, its phones, areas and checkpoints, or
+ * nothing). Errors are i18n keys from the schema or the SQL check's message, by field.
+ */
+export async function saveContactForm(user: CallerUser, fd: FormData, id?: string): Promise<ContactFormResult> {
+	const values = readContactForm(fd);
+	const scoped = user.role === 'admin' || user.role === 'analyst';
+	const parsed = contactInput.safeParse(contactFormBody(values, { scoped }));
+	if (!parsed.success) return { ok: false, errors: contactErrors(parsed.error), values };
+	try {
+		return { ok: true, contact: await saveContact(user, contactSaveArgs(parsed.data, id)) };
+	} catch (e) {
+		if (e instanceof FilterError) return { ok: false, errors: { [e.parameter]: e.message.replace(/^[^:]+: /, '') }, values };
+		throw e;
+	}
 }
 
 export function verifyContact(user: CallerUser, id: string) {

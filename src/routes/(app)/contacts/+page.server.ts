@@ -1,15 +1,12 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { rpc } from '$lib/server/db';
 import { FilterError } from '$lib/domain/filters';
-import { cardSites, contactsNearby, listContacts, saveContact } from '$lib/server/contacts';
+import { areaOptions, cardSites, checkpointOptions, contactsNearby, listContacts, saveContactForm } from '$lib/server/contacts';
 import { actorNames } from '$lib/server/actors';
-import { contactArgs, PHONE_TYPES } from '$lib/domain/contacts';
 import type { Actions, PageServerLoad } from './$types';
 
 const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Checkpoint = { id: string; name: string; lon: number; lat: number };
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
@@ -24,15 +21,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		sensitivity: p.get('sensitivity') === 'normal' || p.get('sensitivity') === 'restricted' ? p.get('sensitivity') : null
 	};
 	const canManage = user.role === 'admin' || user.role === 'analyst';
-	const [list, me, areas, cps, sites, actors] = await Promise.all([
+	const [list, me, areas, checkpoints, sites, actors] = await Promise.all([
 		listContacts(user, { ...filters, limit: 500 }),
 		rpc<{ assigned_areas: string[] }>('me', {}, user),
-		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, user),
-		rpc<{ features: { id: string; geometry: { coordinates: [number, number] }; properties: { name: string } }[] }>('sites_geojson', { p_kind: 'checkpoints' }, user),
+		areaOptions(user),
+		checkpointOptions(user),
 		cardSites(user),
 		canManage ? actorNames(user) : Promise.resolve(null)
 	]);
-	const checkpoints: Checkpoint[] = cps.features.map((f) => ({ id: f.id, name: f.properties.name, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
 
 	// "Who to call here": ?lon=&lat= or ?cp=<checkpoint id>
 	let nearby = null;
@@ -61,35 +57,16 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		nearby,
 		nearbyError,
 		point: lon !== null && lat !== null ? { lon, lat, cp: cp?.id ?? null } : null,
-		canManage,
-		phoneTypes: PHONE_TYPES
+		canManage
 	};
 };
 
 export const actions: Actions = {
 	create: async ({ locals, request }) => {
 		if (!locals.user) redirect(303, '/login');
-		const f = await request.formData();
-		const s = (k: string) => String(f.get(k) ?? '').trim();
-		const values = Object.fromEntries([...f.keys()].map((k) => [k, s(k)]));
-		const phones = [0, 1, 2]
-			.map((i) => ({ number: s(`phone${i}`), phone_type: s(`phone_type${i}`) || 'mobile', label: '' }))
-			.filter((x) => x.number);
-		const body = {
-			full_name: s('full_name'), name_ar: s('name_ar') || null, role_title: s('role_title'), actor_id: s('actor_id') || null,
-			call_sign: s('call_sign') || null, languages: s('languages').split(/[,\s]+/).filter(Boolean),
-			sensitivity: s('sensitivity') || 'normal', emergency: f.get('emergency') === 'on', notes: s('notes'), phones,
-			areas: f.getAll('areas').map(String).filter(Boolean), checkpoint_ids: f.getAll('checkpoint_ids').map(String).filter(Boolean),
-			verified: f.get('verified') === 'on'
-		};
-		const r = contactArgs(body);
-		if (!r.ok) return fail(400, { create: { errors: r.errors, values } });
-		try {
-			const c = await saveContact(locals.user, r.args);
-			redirect(303, `/contacts/${c.id}?saved=1`);
-		} catch (e) {
-			if (e instanceof FilterError) return fail(400, { create: { errors: { [e.parameter]: e.message.replace(/^[^:]+: /, '') }, values } });
-			throw e;
-		}
+		if (locals.user.role !== 'admin' && locals.user.role !== 'analyst') error(403, { message: 'Only analysts and admins add contacts.' });
+		const r = await saveContactForm(locals.user, await request.formData());
+		if (!r.ok) return fail(400, { create: { errors: r.errors, values: r.values } });
+		redirect(303, `/contacts/${r.contact.id}?saved=1`);
 	}
 };

@@ -3,6 +3,8 @@ import { APP_ROLES, rpc, type CallerUser } from '$lib/server/db';
 import { isDbError } from '$lib/server/api/respond';
 import { addUserAs, checkNewUser, type FieldErrors, type NewUser } from '$lib/server/api/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
+import { areaOptions } from '$lib/server/contacts';
+import { PCODE } from '$lib/domain/contacts';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface UserRow {
@@ -12,6 +14,7 @@ export interface UserRow {
 	role: CallerUser['role'];
 	disabled: boolean;
 	created_at: string;
+	assigned_areas: string[];
 }
 
 // The menu hides this page from other roles; the check here is what keeps them out, and RLS
@@ -25,7 +28,8 @@ function admin(locals: App.Locals, url: URL): CallerUser {
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = admin(locals, url);
-	return { users: await rpc<UserRow[]>('users_list', {}, user), myId: user.id, roles: APP_ROLES };
+	const [users, areas] = await Promise.all([rpc<UserRow[]>('users_list', {}, user), areaOptions(user)]);
+	return { users, areas, myId: user.id, roles: APP_ROLES };
 };
 
 export const actions: Actions = {
@@ -47,6 +51,31 @@ export const actions: Actions = {
 			throw e;
 		}
 		return { added: checked.value.email };
+	},
+
+	/** A field user's areas, which decide the contacts they see (user_set_areas: admins only). */
+	areas: async ({ locals, url, request }) => {
+		const user = admin(locals, url);
+		const form = await request.formData();
+		let id: string;
+		try {
+			id = uuid('id', String(form.get('id') ?? ''));
+		} catch (e) {
+			if (e instanceof FilterError) return fail(400, { areasError: { id: '', message: 'admin.users.not_found' as const } });
+			throw e;
+		}
+		const areas = form.getAll('areas').map(String).filter(Boolean);
+		const bad = areas.find((a) => !PCODE.test(a));
+		if (bad) return fail(400, { areasError: { id, message: `areas: unknown P-code ${bad}` } });
+		try {
+			const r = await rpc<{ email: string }>('user_set_areas', { p_user_id: id, p_areas: areas }, user);
+			return { areasSaved: r.email };
+		} catch (e) {
+			if (isDbError(e) && e.code === '22023') return fail(400, { areasError: { id, message: e.message } });
+			if (isDbError(e) && e.code === 'P0002') return fail(404, { areasError: { id, message: 'admin.users.not_found' as const } });
+			if (isDbError(e) && e.code === '42501') error(403, { message: e.message });
+			throw e;
+		}
 	},
 
 	disable: async ({ locals, url, request }) => {
