@@ -186,7 +186,7 @@ describe.each(engineNames())('analysis API on %s', (engineName) => {
 
 	it('describes every analysis route in its OpenAPI paths', () => {
 		const root = join(import.meta.dirname, '..', '..', 'src', 'routes', 'api', 'v1');
-		const mine = ['stats', 'proximity', join('areas', '[pcode]')];
+		const mine = ['stats', 'proximity', join('areas', '[pcode]'), join('map', 'highlight')];
 		const found: string[] = [];
 		const walk = (dir: string) => {
 			for (const name of readdirSync(dir)) {
