@@ -22,7 +22,7 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'analysis.map.hint': 'أشِر إلى عمود أو يوم أو منطقة في الرسوم (أو تنقّل بينها بمفاتيح الأسهم) لإبراز حوادثها هنا.',
 	'analysis.map.highlighted': '{count} حادثة مُبرَزة',
 	'analysis.map.highlight_capped': '(مرسوم منها أحدث {shown})',
-	'analysis.hour_range': '{from}:00–{from}:59',
+	'analysis.hour_range': '\u2066{from}:00–{from}:59\u2069',
 	'analysis.summary': '{count} حادثة، {fatalities} قتيلاً',
 	'analysis.covered': 'يغطي {from} – {to}',
 	'analysis.source': 'المصدر: {source}',

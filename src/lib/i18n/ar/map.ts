@@ -116,7 +116,7 @@ export const map = {
 	'map.as_of.today': 'حتى اليوم ({date})؛ حدد تاريخ نهاية للعودة إلى الماضي.',
 	'map.as_of.latest': 'حتى تاريخ {date}، أحدث حادثة؛ حدد تاريخ نهاية لاختيار غيره.',
 	'map.presence.by_stance': 'اللون: الموقف تجاهنا',
-	'map.presence.tooltip': '{name} · {stance} · {place}',
+	'map.presence.tooltip': '\u200F{name} · {stance} · {place}',
 	'map.presence.drawn': 'منطقة مرسومة',
 	'map.arcs.kinds': 'الأنواع',
 	'map.arcs.width': 'السماكة: عدد الحوادث بين الطرفين (المواجهات)',

@@ -56,5 +56,15 @@ export const admin = {
 	'error.unauthorized': 'بۆ بەردەوامبوون بچۆ ژوورەوە.',
 	'error.title': 'هەڵەی {status}',
 	'error.home': 'گەڕانەوە بۆ نەخشە',
-	'error.sign_in': 'چوونەژوورەوە'
+	'error.sign_in': 'چوونەژوورەوە',
+
+	// Areas of field users (which contacts they see).
+	'admin.users.areas': 'ناوچەکان',
+	'admin.users.areas_help': 'بەکارهێنەرانی مەیدانی کەسانی پەیوەندیی ئاسایی ناوچەکانی خۆیان دەبینن (و هی ئەو ناوچانەی لە ناویاندان).',
+	'admin.users.areas_change': 'گۆڕینی ناوچەکان',
+	'admin.users.areas_save': 'پاشەکەوتکردنی ناوچەکان',
+	'admin.users.areas_saved': 'ناوچەکانی {email} پاشەکەوتکران.',
+	'admin.users.areas_none': 'هیچ: هیچ کەسێکی پەیوەندی نابینێت',
+	'admin.users.areas_not_field': '—',
+	'admin.users.areas_for': 'ناوچەکانی {email}'
 } satisfies Partial<Record<keyof typeof en, string>>;

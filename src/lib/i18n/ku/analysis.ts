@@ -180,5 +180,13 @@ export const analysis = {
 	'security_level.3.movement': 'تەنها هاتوچۆی پێویست، بە ڕەزامەندیی بەرپرسی ئاسایش؛ دوو ئۆتۆمبێل؛ مانەوەی شەو نابێت.',
 	'security_level.4.movement': 'هاتوچۆ ڕاگیراوە جگە لە ڕزگارکردنی ژیان بە ڕەزامەندیی بەڕێوەبەری نێردە؛ ئامادەباشی بۆ مانەوە لە شوێن (hibernation).',
 	'security_level.5.movement': 'هیچ هاتوچۆیەک نییە. کارمەندان لە شوێن بمێننەوە، بگوازرێنەوە یان دەربهێنرێن بەپێی پلانی ئاوارتە.',
-	'security_level.badge': 'ئاستی {level}: {name}'
+	'security_level.badge': 'ئاستی {level}: {name}',
+
+	// The map on the analysis screen.
+	'analysis.map.title': 'نەخشەی ئەم ڕووداوانە',
+	'analysis.map.hint': 'ئاماژە بۆ ستوونێک، ڕۆژێک یان ناوچەیەک لە هێڵکارییەکاندا بکە (یان بە کلیلەکانی تیر بە ناویاندا بڕۆ) بۆ ئەوەی ڕووداوەکانی لێرە دیار بکرێن.',
+	'analysis.map.highlighted': '{count} ڕووداو دیارکراون',
+	'analysis.map.highlight_capped': '(تەنها {shown} نوێترینیان کێشراون)',
+	// \u2066…\u2069 keeps the hour range left to right inside the RTL text.
+	'analysis.hour_range': '\u2066{from}:00–{from}:59\u2069'
 } satisfies Partial<Record<keyof typeof en, string>>;

@@ -7,6 +7,7 @@ import { taxonomy } from './taxonomy.ts';
 import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
+import { draw } from './draw.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -14,4 +15,4 @@ import { incidents } from './incidents.ts';
 // the admin of your Terrain server) quoting the key — e.g. `map.layer.checkpoints` — the
 // current text and the term you use; the key is the name in the ku/*.ts file of its area.
 // Keys missing here fall back to English one by one.
-export const ku: Partial<Record<keyof typeof en, string>> = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents };
+export const ku: Partial<Record<keyof typeof en, string>> = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents, ...draw };
