@@ -34,7 +34,9 @@ async function apiTotal(q: Record<string, string>, cookie = analyst): Promise<nu
 describe('the analysis screen', () => {
 	it('charts every incident of the demo data, with its source and dates', async () => {
 		await b.page.goto(`${baseUrl}/analysis`);
-		expect(await total()).toBe(7473);
+		// Every demo incident (7,473), plus what other test files on this shared server reported or
+		// imported before this one ran (file order is not fixed), exactly as the API counts them.
+		expect(await total()).toBeGreaterThanOrEqual(7473);
 		expect(await total()).toBe(await apiTotal({}));
 		const time = b.page.locator('[data-testid="chart-time"]');
 		await expect.poll(() => time.locator('rect[data-bin]').count()).toBeGreaterThan(100);
