@@ -82,6 +82,10 @@ describe.each(engineNames())('actor presence API on %s', (engineName) => {
 		const a = await call(actor.GET, u.viewer, id, undefined, 'GET');
 		const first = (a.body.presence as { id: string }[])[0].id;
 		expect((await call(remove.DELETE, u.viewer, { id: TRIBE, presence: first })).status).toBe(403);
+		// Another actor's id with this presence: not found, and nothing is removed.
+		const wrong = await call(remove.DELETE, u.analyst, { id: '11111111-1111-4111-8111-111111111111', presence: first });
+		expect(wrong.status).toBe(404);
+		expect(((await call(actor.GET, u.viewer, id, undefined, 'GET')).body.presence as { id: string }[]).some((p) => p.id === first)).toBe(true);
 		expect((await call(remove.DELETE, u.analyst, { id: TRIBE, presence: first })).body).toMatchObject({ id: first, removed: true });
 		expect((await call(remove.DELETE, u.analyst, { id: TRIBE, presence: 'nope' })).body).toMatchObject({ parameter: 'presence' });
 		const after = await call(actor.GET, u.viewer, id, undefined, 'GET');
