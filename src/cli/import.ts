@@ -13,7 +13,7 @@ import { problemLine, runImport, type ImportSummary } from '../lib/server/import
 import { openMigrated } from './database.ts';
 import { CliError } from './errors.ts';
 
-export const IMPORT_HELP = `terrain import FILE --into incidents|health-facilities|idp-camps|checkpoints|sites
+export const IMPORT_HELP = `terrain import FILE --into incidents|health-facilities|idp-camps|checkpoints|sites|actors
        [--format acled|ucdp|hxl|csv|xlsx|geojson|kml|kmz] [--map FIELD=COLUMN …] [--mapping NAME]
        [--source NAME] [--encoding utf-8|utf-16le|windows-1256] [--dates dmy|mdy]
        [--status reported|verified] [--dry-run] [--valid-only] [--as EMAIL] [--json]`;
@@ -25,7 +25,8 @@ export const TARGET_NAMES: Record<string, ImportTarget> = {
 	'idp-camps': 'idp_camps',
 	checkpoints: 'checkpoints',
 	sites: 'org_sites',
-	'org-sites': 'org_sites'
+	'org-sites': 'org_sites',
+	actors: 'actors'
 };
 
 export function parseTarget(raw: string | undefined, flag = '--into'): ImportTarget {

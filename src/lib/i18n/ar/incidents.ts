@@ -171,6 +171,7 @@ export const incidents = {
 	'import.target.idp_camps': 'مخيمات النازحين',
 	'import.target.checkpoints': 'نقاط التفتيش',
 	'import.target.org_sites': 'مواقعنا',
+	'import.target.actors': 'الجهات الفاعلة (سجل أصحاب المصلحة)',
 	'import.format': 'الصيغة',
 	'import.format.auto': 'التعرف تلقائياً',
 	'import.source': 'اسم المصدر (إعادة الاستيراد تحدّث سجلات هذا المصدر)',

@@ -150,6 +150,7 @@ export const incidents = {
 	'import.target.idp_camps': 'IDP camps',
 	'import.target.checkpoints': 'Checkpoints',
 	'import.target.org_sites': 'Our sites',
+	'import.target.actors': 'Actors (stakeholder registry)',
 	'import.format': 'Format',
 	'import.format.auto': 'Recognise automatically',
 	'import.source': 'Source name (re-imports update records of this source)',

@@ -153,6 +153,7 @@ export const incidents = {
 	'import.target.idp_camps': 'کەمپەکانی ئاوارەکان',
 	'import.target.checkpoints': 'خاڵەکانی پشکنین',
 	'import.target.org_sites': 'شوێنەکانی ئێمە',
+	'import.target.actors': 'لایەنەکان (تۆماری لایەنە پەیوەندیدارەکان)',
 	'import.format': 'فۆرمات',
 	'import.format.auto': 'ناسینەوەی خۆکار',
 	'import.source': 'ناوی سەرچاوە (هاوردەکردنەوە تۆمارەکانی ئەم سەرچاوەیە نوێ دەکاتەوە)',

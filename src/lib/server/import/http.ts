@@ -34,7 +34,7 @@ function flag(v: string | null): boolean {
 export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as' | 'file'> {
 	const rawTarget = q.get('into') ?? '';
 	const target = (TARGET_ALIASES[rawTarget] ?? rawTarget) as ImportTarget;
-	if (!IMPORT_TARGETS.includes(target)) throw new FilterError('into', `use one of incidents, health-facilities, idp-camps, checkpoints, sites`);
+	if (!IMPORT_TARGETS.includes(target)) throw new FilterError('into', `use one of incidents, health-facilities, idp-camps, checkpoints, sites, actors`);
 	const format = (q.get('format') || undefined) as ImportFormat | undefined;
 	if (format && !IMPORT_FORMATS.includes(format)) throw new FilterError('format', `use one of ${IMPORT_FORMATS.join(', ')}`);
 	const encoding = (q.get('encoding') || undefined)?.toLowerCase() as TextEncoding | undefined;

@@ -178,7 +178,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 	const started = Date.now();
 	const limits = importLimits(o.limits);
 	const fileName = o.fileName ?? basename(o.file);
-	const batchSize = o.batchSize ?? 2000;
+	// An actor registry is checked for duplicates between its own rows in SQL, batch by batch in a
+	// dry run: one batch holds the whole registry (stakeholder lists are hundreds of rows, not millions).
+	const batchSize = o.batchSize ?? (o.target === 'actors' ? 100_000 : 2000);
 	const s: ImportSummary = {
 		file: fileName,
 		target: o.target,
