@@ -302,9 +302,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		const flush = async () => {
 			if (!batch.length) return;
 			const rows = JSON.stringify(batch);
-			if (o.dryRun) {
-				const dup = !!o.checkDuplicates && o.target === 'incidents' && checkedForDuplicates < 20_000;
-				checkedForDuplicates += batch.length;
+			const check = async (dup: boolean) => {
 				const r = await o.db.rpc<{ problems: { row: number; field: string; reason: string; level: 'error' | 'warning' }[]; duplicates: ImportSummary['duplicates'] }>(
 					'import_check',
 					{ p_target: o.target, p_rows: rows, p_duplicates: dup, p_dup_km: o.duplicateKm, p_dup_days: o.duplicateDays, p_source: source },
@@ -315,8 +313,17 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 					if (p.level === 'error') s.valid--;
 				}
 				for (const d of r.duplicates) if (s.duplicates.length < limits.maxProblems) s.duplicates.push(d);
+			};
+			if (o.dryRun) {
+				const dup = !!o.checkDuplicates && o.target === 'incidents' && checkedForDuplicates < 20_000;
+				checkedForDuplicates += batch.length;
+				await check(dup);
 			} else if (job && (o.validOnly || s.errors === 0)) {
 				await o.db.rpc('import_stage', { p_job: job, p_rows: rows }, o.as);
+			} else if (o.target === 'actors') {
+				// Nothing will be written, but the importer fixes the file once: tell them the
+				// duplicate actors as well as the bad cells.
+				await check(false);
 			}
 			batch = [];
 		};
