@@ -3,8 +3,12 @@
  * duplicates by name, Arabic name or alias — of an actor already in Terrain or of an earlier row
  * of the file — are problems of their row, like bad cells; all or nothing unless valid-only.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RequestEvent } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setDb } from '../../src/lib/server/db/index.ts';
+import * as api from '../../src/lib/server/incidents/api.ts';
 import { runImport } from '../../src/lib/server/import/pipeline.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
@@ -28,6 +32,7 @@ describe.each(engineNames())('actor registry import on %s', (engineName) => {
 	beforeAll(async () => {
 		e = await openEngine(engineName, 'seeded');
 		u = await makeRoles(e.db);
+		setDb(e.db);
 	}, 120_000);
 	afterAll(async () => e?.close());
 
@@ -90,6 +95,21 @@ describe.each(engineNames())('actor registry import on %s', (engineName) => {
 		expect(again).toMatchObject({ committed: true, inserted: 0 });
 		expect(again.problems.find((p) => p.row === 2)?.reason).toBe("'Dohuk Health Directorate' is already the actor 'Dohuk Health Directorate' (name)");
 		expect(await actorCount()).toBe(before + 5);
+	});
+
+	it('POST /api/v1/imports?into=actors checks the file the same way, and refuses viewers', async () => {
+		const post = async (as: CallerUser, path: string) => {
+			const url = new URL(path, 'http://terrain.test');
+			const request = new Request(url, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: readFileSync(FILE, 'utf8') });
+			const event = { url, request, params: {}, locals: { user: as, authVia: 'token', locale: 'en' }, route: { id: null } } as unknown as RequestEvent;
+			const r = await api.importsPost(event);
+			return { status: r.status, body: await r.json() };
+		};
+		expect((await post(u.viewer, '/api/v1/imports?into=actors&dry_run=1')).status).toBe(403);
+		const dry = await post(u.analyst, '/api/v1/imports?into=actors&dry_run=1&filename=stakeholders.csv');
+		expect(dry.status).toBe(200);
+		expect(dry.body).toMatchObject({ target: 'actors', dry_run: true, rows_read: 9 });
+		expect(dry.body.problems.find((p: { row: number }) => p.row === 4)).toMatchObject({ column: 'Aliases', reason: "'Daesh' is already the actor 'IS' (alias)" });
 	});
 
 	it('a viewer (or a field user) cannot import actors', async () => {
