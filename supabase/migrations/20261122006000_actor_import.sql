@@ -9,6 +9,11 @@
 -- stops the whole import unless the importer asked for the valid rows only, and it is never
 -- created. The writes run as the caller: the actors table's policies decide what lands, and the
 -- audit trigger records every new actor under the caller's id.
+--
+-- With the job option merge_duplicates (`--merge-duplicates`), a row that duplicates an actor
+-- already in Terrain is not a problem but a warning: the spellings it brings that the actor does
+-- not have yet (its name, Arabic name and aliases) are added to that actor's aliases. A duplicate
+-- of an earlier row of the file stays an error (which of the two is right is the importer's call).
 
 alter table public.import_jobs drop constraint import_jobs_target_check;
 alter table public.import_jobs add constraint import_jobs_target_check
@@ -19,8 +24,9 @@ alter table public.import_mappings add constraint import_mappings_target_check
 
 -- The duplicate problems of a batch of actor rows (as import_stage takes them: _row, name,
 -- name_ar, aliases …), one per row at most: an actor already in Terrain first, else the earliest
--- earlier row; the row's name before its Arabic name before its aliases.
-create function public.import_actor_duplicates(p_rows jsonb) returns jsonb
+-- earlier row; the row's name before its Arabic name before its aliases. With p_merge, a duplicate
+-- of an actor in Terrain is a warning carrying that actor's id (merged by import_commit_actors).
+create function public.import_actor_duplicates(p_rows jsonb, p_merge boolean default false) returns jsonb
 language sql stable
 set search_path = public, pg_temp
 as $$
@@ -38,33 +44,38 @@ as $$
     ) n
     where public.actor_name_key(n.v) is not null
   ), hit as (
-    select s.ord, s.field, s.pos, 0 as pri, 0 as other_row,
-           format('''%s'' is already the actor ''%s'' (%s)', s.said, a.name,
+    select s.ord, s.field, s.pos, 0 as pri, 0 as other_row, a.id as actor_id,
+           format('''%s'' is already the actor ''%s'' (%s)%s', s.said, a.name,
              case when public.actor_name_key(a.name) = s.k then 'name'
                   when public.actor_name_key(a.name_ar) = s.k then 'Arabic name'
-                  else 'alias' end) as reason
+                  else 'alias' end,
+             case when p_merge then ': the row''s other names are added to its aliases' else '' end) as reason
     from said s join public.actors a on a.name_keys @> array[s.k]
     union all
-    select s.ord, s.field, s.pos, 1, e.ord,
+    select s.ord, s.field, s.pos, 1, e.ord, null::uuid,
            format('''%s'' is already on row %s (''%s'')', s.said, e.ord, r.name)
     from said s join said e on e.k = s.k and e.ord < s.ord
     join r on r.ord = e.ord
   )
-  select coalesce(jsonb_agg(jsonb_build_object('row', h.ord, 'field', h.field, 'level', 'error', 'reason', h.reason)
+  select coalesce(jsonb_agg(jsonb_build_object('row', h.ord, 'field', h.field, 'reason', h.reason,
+                              'level', case when p_merge and h.pri = 0 then 'warning' else 'error' end)
+                            || case when p_merge and h.pri = 0 then jsonb_build_object('actor_id', h.actor_id) else '{}'::jsonb end
                             order by h.ord), '[]'::jsonb)
   from (select distinct on (ord) * from hit order by ord, pri, pos, other_row, reason) h
 $$;
 
--- The dry run: actors have no location to place; their problems are their duplicates.
-create or replace function public.import_check(p_target text, p_rows jsonb, p_duplicates boolean default false,
-                                               p_dup_km double precision default 5, p_dup_days integer default 1,
-                                               p_source text default null)
+-- The dry run: actors have no location to place; their problems are their duplicates (p_merge:
+-- the job option merge_duplicates). A new parameter, so the old signature goes.
+drop function public.import_check(text, jsonb, boolean, double precision, integer, text);
+create function public.import_check(p_target text, p_rows jsonb, p_duplicates boolean default false,
+                                    p_dup_km double precision default 5, p_dup_days integer default 1,
+                                    p_source text default null, p_merge boolean default false)
 returns jsonb
 language sql stable
 set search_path = public, extensions, pg_temp
 as $$
   select case when p_target = 'actors' then
-    jsonb_build_object('problems', public.import_actor_duplicates(p_rows), 'duplicates', '[]'::jsonb)
+    jsonb_build_object('problems', public.import_actor_duplicates(p_rows, coalesce(p_merge, false)), 'duplicates', '[]'::jsonb)
   else jsonb_build_object(
     'problems', coalesce((select jsonb_agg(problem order by ord) from public.import_place(p_rows) where problem is not null), '[]'::jsonb),
     'duplicates', case when p_duplicates and p_target = 'incidents' then coalesce((
@@ -82,8 +93,8 @@ as $$
   end
 $$;
 
--- Actors from the caller's staged job, in one transaction (the import_commit call). New actors
--- only: a duplicate is never created, and never changes the actor it duplicates.
+-- Actors from the caller's staged job, in one transaction (the import_commit call). A duplicate
+-- is never created; it changes the actor it duplicates only when the job merges duplicates.
 create function public.import_commit_actors(j public.import_jobs, p_valid_only boolean default false) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
@@ -93,12 +104,16 @@ declare
   v_problems jsonb;
   v_total integer;
   v_inserted integer;
+  v_merged integer := 0;
+  v_errors integer;
+  v_merge boolean := coalesce((j.options ->> 'merge_duplicates')::boolean, false);
   v_stats jsonb;
 begin
   select coalesce(jsonb_agg(s.data order by s.ord), '[]'::jsonb) into v_rows from public.import_staged(j.id) s;
   v_total := jsonb_array_length(v_rows);
-  v_problems := public.import_actor_duplicates(v_rows);
-  if jsonb_array_length(v_problems) > 0 and not p_valid_only then
+  v_problems := public.import_actor_duplicates(v_rows, v_merge);
+  v_errors := (select count(*) from jsonb_array_elements(v_problems) p where p ->> 'level' = 'error');
+  if v_errors > 0 and not p_valid_only then
     perform public.import_finish(j.id, 'failed', jsonb_build_object('rows', v_total, 'problems', v_problems));
     return jsonb_build_object('committed', false, 'rows', v_total, 'problems', v_problems);
   end if;
@@ -121,8 +136,31 @@ begin
     returning 1
   ) select count(*) into v_inserted from ins;
 
-  v_stats := jsonb_build_object('inserted', v_inserted, 'updated', 0, 'unchanged', 0, 'committed', true,
-               'rows', v_total, 'skipped', jsonb_array_length(v_problems), 'problems', v_problems, 'warnings', 0);
+  if v_merge then
+    with merging as (
+      select (p ->> 'actor_id')::uuid as actor_id, n.v
+      from jsonb_array_elements(v_problems) p
+      join jsonb_array_elements(v_rows) e on (e ->> '_row')::int = (p ->> 'row')::int
+      cross join lateral (
+        select e ->> 'name' as v union all select e ->> 'name_ar'
+        union all select x from jsonb_array_elements_text(case when jsonb_typeof(e -> 'aliases') = 'array' then e -> 'aliases' else '[]'::jsonb end) x
+      ) n
+      where p ->> 'level' = 'warning' and p ? 'actor_id' and public.actor_name_key(n.v) is not null
+    ), upd as (
+      update public.actors a
+         set aliases = a.aliases || m.names
+        from (select mg.actor_id, array_agg(distinct trim(mg.v)) as names
+              from merging mg join public.actors x on x.id = mg.actor_id
+              where not x.name_keys @> array[public.actor_name_key(mg.v)]
+              group by mg.actor_id) m
+       where a.id = m.actor_id
+      returning 1
+    ) select count(*) into v_merged from upd;
+  end if;
+
+  v_stats := jsonb_build_object('inserted', v_inserted, 'updated', v_merged, 'unchanged', 0, 'committed', true,
+               'rows', v_total, 'skipped', v_errors, 'problems', v_problems,
+               'warnings', jsonb_array_length(v_problems) - v_errors);
   perform public.import_finish(j.id, 'committed', v_stats - 'problems');
   perform public.audit_note('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
     'file', j.file_name, 'format', j.format) || (v_stats - 'problems'));

@@ -119,3 +119,27 @@ describe.each(engineNames())('actor registry import on %s', (engineName) => {
 		expect(await actorCount()).toBe(before);
 	});
 });
+
+describe.each(engineNames())('actor registry import merging duplicates on %s', (engineName) => {
+	let e: Engine;
+	let u: Record<AppRole, CallerUser>;
+	beforeAll(async () => {
+		e = await openEngine(engineName, 'seeded');
+		u = await makeRoles(e.db);
+	}, 120_000);
+	afterAll(async () => e?.close());
+
+	it('adds a duplicate row\'s new spellings to the existing actor\'s aliases; a duplicate of an earlier row stays an error', async () => {
+		const isBefore = (await e.db.queryOwner<{ aliases: string[] }>(`select aliases from public.actors where name = 'IS'`))[0].aliases;
+		const dry = await runImport({ db: e.db, as: u.analyst, file: FILE, target: 'actors', dryRun: true, mergeDuplicates: true });
+		expect(dry.problems.find((p) => p.row === 4)).toMatchObject({ level: 'warning', reason: "'Daesh' is already the actor 'IS' (alias): the row's other names are added to its aliases" });
+		expect(dry.problems.find((p) => p.row === 6)).toMatchObject({ level: 'error' });
+
+		const r = await runImport({ db: e.db, as: u.analyst, file: FILE, target: 'actors', validOnly: true, mergeDuplicates: true });
+		expect(r).toMatchObject({ committed: true, inserted: 5, updated: 1, skipped: 3 });
+		const [is] = await e.db.queryOwner<{ aliases: string[]; notes: string }>(`select aliases, notes from public.actors where name = 'IS'`);
+		expect(is.aliases).toEqual([...isBefore, 'Daesh remnants']);
+		expect(is.notes).not.toContain('Hamrin');
+		expect(await e.db.queryOwner(`select 1 from public.actors where name in ('Daesh remnants', 'Qayyarah Tribal Council')`)).toEqual([]);
+	});
+});

@@ -88,6 +88,7 @@ export const incidents = {
 	'import.check': 'فحص الملف (تجربة)',
 	'import.commit': 'استيراد',
 	'import.valid_only': 'استيراد الصفوف السليمة فقط',
+	'import.merge_duplicates': 'إضافة أسماء الصفوف المكررة لجهة فاعلة موجودة إلى أسمائها الأخرى',
 	'import.problems': 'المشكلات ({count})',
 	'import.problem.row': 'الصف',
 	'import.problem.column': 'العمود',

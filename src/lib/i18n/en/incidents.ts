@@ -157,6 +157,7 @@ export const incidents = {
 	'import.check': 'Check the file (dry run)',
 	'import.commit': 'Import',
 	'import.valid_only': 'Import only the valid rows (skip the rest)',
+	'import.merge_duplicates': 'Add the names of rows that duplicate an existing actor to its aliases',
 	'import.mapping': 'Columns',
 	'import.mapping.field': 'Field',
 	'import.mapping.column': 'Column of the file',

@@ -160,6 +160,7 @@ export const incidents = {
 	'import.check': 'پشکنینی فایل (تاقیکردنەوە)',
 	'import.commit': 'هاوردەکردن',
 	'import.valid_only': 'تەنها ڕیزە دروستەکان هاوردە بکە (ئەوانی تر تێپەڕێنە)',
+	'import.merge_duplicates': 'ناوی ئەو ڕیزانەی دووبارەی لایەنێکی هەبوون، بۆ ناوە جیاوازەکانی ئەو لایەنە زیاد بکە',
 	'import.mapping': 'ستوونەکان',
 	'import.mapping.field': 'خانە',
 	'import.mapping.column': 'ستوونی فایل',

@@ -50,6 +50,8 @@ export interface ImportOptions {
 	dateOrder?: DateOrder;
 	dryRun?: boolean;
 	validOnly?: boolean;
+	/** Actors: a row duplicating an actor in Terrain adds its spellings to that actor's aliases (a warning, not an error). */
+	mergeDuplicates?: boolean;
 	/** Status and confidentiality of new incidents whose file does not say (ACLED/UCDP: verified, public). */
 	status?: 'reported' | 'verified';
 	confidentiality?: 'public' | 'internal' | 'restricted';
@@ -247,7 +249,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		const published = resolved.preset === 'acled' || resolved.preset === 'ucdp';
 		const jobOptions = {
 			status: o.status ?? (published ? 'verified' : 'reported'),
-			confidentiality: o.confidentiality ?? (published ? 'public' : 'internal')
+			confidentiality: o.confidentiality ?? (published ? 'public' : 'internal'),
+			...(o.target === 'actors' && o.mergeDuplicates ? { merge_duplicates: true } : {})
 		};
 
 		if (!o.dryRun) {
@@ -305,7 +308,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 			const check = async (dup: boolean) => {
 				const r = await o.db.rpc<{ problems: { row: number; field: string; reason: string; level: 'error' | 'warning' }[]; duplicates: ImportSummary['duplicates'] }>(
 					'import_check',
-					{ p_target: o.target, p_rows: rows, p_duplicates: dup, p_dup_km: o.duplicateKm, p_dup_days: o.duplicateDays, p_source: source },
+					{ p_target: o.target, p_rows: rows, p_duplicates: dup, p_dup_km: o.duplicateKm, p_dup_days: o.duplicateDays, p_source: source, p_merge: o.target === 'actors' && !!o.mergeDuplicates },
 					o.as
 				);
 				for (const p of r.problems) {
