@@ -13,10 +13,10 @@ import { problemLine, runImport, type ImportSummary } from '../lib/server/import
 import { openMigrated } from './database.ts';
 import { CliError } from './errors.ts';
 
-export const IMPORT_HELP = `terrain import FILE --into incidents|health-facilities|idp-camps|checkpoints|sites
+export const IMPORT_HELP = `terrain import FILE --into incidents|health-facilities|idp-camps|checkpoints|sites|actors
        [--format acled|ucdp|hxl|csv|xlsx|geojson|kml|kmz] [--map FIELD=COLUMN …] [--mapping NAME]
        [--source NAME] [--encoding utf-8|utf-16le|windows-1256] [--dates dmy|mdy]
-       [--status reported|verified] [--dry-run] [--valid-only] [--as EMAIL] [--json]`;
+       [--status reported|verified] [--dry-run] [--valid-only] [--merge-duplicates] [--as EMAIL] [--json]`;
 
 /** CLI names of the targets (also accepted: the table names). */
 export const TARGET_NAMES: Record<string, ImportTarget> = {
@@ -25,7 +25,8 @@ export const TARGET_NAMES: Record<string, ImportTarget> = {
 	'idp-camps': 'idp_camps',
 	checkpoints: 'checkpoints',
 	sites: 'org_sites',
-	'org-sites': 'org_sites'
+	'org-sites': 'org_sites',
+	actors: 'actors'
 };
 
 export function parseTarget(raw: string | undefined, flag = '--into'): ImportTarget {
@@ -97,6 +98,7 @@ export async function importCommand(argv: string[], log: (s: string) => void): P
 			status: { type: 'string' },
 			'dry-run': { type: 'boolean' },
 			'valid-only': { type: 'boolean' },
+			'merge-duplicates': { type: 'boolean' },
 			as: { type: 'string' },
 			json: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
@@ -139,6 +141,7 @@ export async function importCommand(argv: string[], log: (s: string) => void): P
 			status: values.status as 'reported' | 'verified' | undefined,
 			dryRun: !!values['dry-run'],
 			validOnly: !!values['valid-only'],
+			mergeDuplicates: !!values['merge-duplicates'],
 			checkDuplicates: !!values['dry-run'],
 			onProgress: values.json
 				? undefined

@@ -20,7 +20,7 @@ const HELP = `terrain — the Terrain command line
   terrain user areas --email E --set P1,P2    change a field user's areas (--set '' removes them all)
   terrain user disable --email E              disable a user, ending their sessions and tokens
   terrain token create --user E [--name N]    create a personal API token for a user
-  terrain import FILE --into TARGET [...]     import incidents or sites (terrain import --help)
+  terrain import FILE --into TARGET [...]     import incidents, sites or actors (--help)
   terrain export --from TARGET --format F [...]  export what a user may see (terrain export --help)
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),

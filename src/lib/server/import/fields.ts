@@ -3,6 +3,7 @@
  * record becomes one staged row (or problems naming its row and column).
  */
 import { EVENT_TYPES, type EventType } from '../../domain/taxonomy.ts';
+import { ACTOR_TYPES, STANCES } from '../../domain/actors.ts';
 import { CONFIDENTIALITY, OPS_IMPACT, SOURCE_RELIABILITY, TIME_PRECISIONS } from '../../domain/incident-schema.ts';
 import * as V from './values.ts';
 import type { ImportTarget, Problem, SourceRecord } from './types.ts';
@@ -116,6 +117,21 @@ export const FIELDS: Record<ImportTarget, FieldDef[]> = {
 	org_sites: [
 		...SITE_COMMON,
 		{ name: 'site_type', kind: 'enum', values: ['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point'] }
+	],
+	// An actor registry (a stakeholder mapping). Duplicates by name key — of actors already in
+	// Terrain or of an earlier row — are found in SQL (20261122006000_actor_import.sql).
+	actors: [
+		{ name: 'name', kind: 'text', max: 200 },
+		{ name: 'name_ar', kind: 'text', max: 200 },
+		{ name: 'actor_type', kind: 'enum', values: ACTOR_TYPES },
+		{ name: 'aliases', kind: 'list' },
+		{ name: 'stance', kind: 'enum', values: STANCES },
+		{ name: 'influence', kind: 'int' },
+		{ name: 'interest', kind: 'int' },
+		{ name: 'hq_lat', kind: 'lat' },
+		{ name: 'hq_lon', kind: 'lon' },
+		{ name: 'notes', kind: 'text', max: 20000 },
+		{ name: 'sources', kind: 'list' }
 	]
 };
 
@@ -125,7 +141,8 @@ export const REQUIRED: Record<ImportTarget, string[]> = {
 	health_facilities: ['name'],
 	idp_camps: ['name'],
 	checkpoints: ['name'],
-	org_sites: ['name']
+	org_sites: ['name'],
+	actors: ['name']
 };
 
 export const LOCATION_FIELDS = ['lat', 'lon', 'coordinates', 'admin_pcode', 'admin1', 'admin2', 'admin3'];
@@ -140,7 +157,21 @@ const ENUM_SYNONYMS: Record<string, Record<string, string>> = {
 	camp_type: { internallydisplacedpersons: 'idp', idps: 'idp', refugees: 'refugee' },
 	status: { underconstruction: 'under_construction', active: 'open', operational: 'open' },
 	time_precision: { exacttime: 'exact' },
-	site_type: { hibernation: 'hibernation_site', assembly: 'assembly_point' }
+	site_type: { hibernation: 'hibernation_site', assembly: 'assembly_point' },
+	// Keys are our codes' spellings with spaces, dashes and underscores removed, lower case.
+	actor_type: {
+		state: 'state_forces', stateforce: 'state_forces', stateforces: 'state_forces', securityforces: 'state_forces', army: 'state_forces', military: 'state_forces', police: 'state_forces', government: 'authority',
+		armedgroup: 'armed_group', armedgroups: 'armed_group', nsag: 'armed_group', nonstatearmedgroup: 'armed_group', insurgents: 'armed_group', rebels: 'armed_group',
+		militias: 'militia', pmf: 'militia', party: 'political_party', politicalparty: 'political_party',
+		authorities: 'authority', localauthority: 'authority', governmentauthority: 'authority',
+		healthauthority: 'health_authority', ministryofhealth: 'health_authority', moh: 'health_authority', doh: 'health_authority',
+		un: 'un_agency', unagency: 'un_agency', unitednations: 'un_agency', ingo: 'ingo', internationalngo: 'ingo', internationalngos: 'ingo',
+		ngo: 'national_ngo', nngo: 'national_ngo', localngo: 'national_ngo', nationalngo: 'national_ngo', cso: 'national_ngo',
+		communityleader: 'community_leader', triballeader: 'community_leader', tribal: 'community_leader', sheikh: 'community_leader', mukhtar: 'community_leader',
+		religiousleader: 'religious_leader', religious: 'religious_leader', cleric: 'religious_leader',
+		diaspora: 'diaspora_association', diasporaassociation: 'diaspora_association', professionals: 'professional',
+		civilian: 'civilians', other: 'unknown'
+	}
 };
 
 function transformed(t: Transform, raw: unknown): unknown {
@@ -195,6 +226,7 @@ function readValue(f: FieldDef, raw: unknown, ctx: { eventType?: EventType; date
 			if (n !== null && !Number.isInteger(n)) throw new V.ValueError(`${n} is not a whole number`);
 			if (n !== null && f.name === 'geo_precision' && (n < 1 || n > 3)) throw new V.ValueError('geo precision is 1, 2 or 3');
 			if (n !== null && f.name === 'info_credibility' && (n < 1 || n > 6)) throw new V.ValueError('information credibility is 1–6');
+			if (n !== null && (f.name === 'influence' || f.name === 'interest') && (n < 1 || n > 5)) throw new V.ValueError(`${f.name} is 1–5 (got ${n})`);
 			return n;
 		}
 		case 'bool':
@@ -274,7 +306,20 @@ export function mapRecord(
 	// without any of them a P-code or admin names (placed at the area in SQL).
 	// A location that failed to parse has its problem already; say nothing more about it.
 	const locationFailed = problems.some((p) => /^(lat|lon|coordinates):/.test(p.reason) || p.column === 'geometry');
-	if (locationFailed) {
+	if (target === 'actors') {
+		// An actor's headquarters is optional, but comes as a pair, on Earth.
+		for (const [f, lim] of [['hq_lat', 90], ['hq_lon', 180]] as const) {
+			const v = data[f] as number | undefined;
+			if (v !== undefined && Math.abs(v) > lim) {
+				problems.push({ row: rec.row, column: mapping[f]?.column, reason: `${f}: ${v} is outside ±${lim}`, level: 'error' });
+				delete data[f];
+			}
+		}
+		if ((data.hq_lat === undefined) !== (data.hq_lon === undefined) && !problems.some((p) => /^hq_(lat|lon):/.test(p.reason))) {
+			const missing = data.hq_lat === undefined ? 'hq_lat' : 'hq_lon';
+			problems.push({ row: rec.row, column: mapping[missing]?.column ?? mapping.hq_lat?.column ?? mapping.hq_lon?.column, reason: `${missing}: give both latitude and longitude of the headquarters, or neither`, level: 'error' });
+		}
+	} else if (locationFailed) {
 		delete data.lon;
 		delete data.lat;
 		delete data.coordinates;

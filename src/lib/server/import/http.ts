@@ -3,7 +3,7 @@
  * the request body (the file itself, any content type, or multipart with a `file` field) is
  * spooled to a temporary file within the size limit, then the pipeline runs on it.
  *
- * Query: into (target), format, source, encoding, dates (dmy|mdy), status, dry_run, valid_only,
+ * Query: into (target), format, source, encoding, dates (dmy|mdy), status, dry_run, valid_only, merge_duplicates (actors),
  * duplicates, filename, map (JSON object FIELD → COLUMN, or repeated FIELD=COLUMN), preview (rows).
  * With `progress=1` the answer is NDJSON: {"progress": …} lines while it works, then
  * {"summary": …} — what the import page's progress bar reads.
@@ -34,7 +34,7 @@ function flag(v: string | null): boolean {
 export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as' | 'file'> {
 	const rawTarget = q.get('into') ?? '';
 	const target = (TARGET_ALIASES[rawTarget] ?? rawTarget) as ImportTarget;
-	if (!IMPORT_TARGETS.includes(target)) throw new FilterError('into', `use one of incidents, health-facilities, idp-camps, checkpoints, sites`);
+	if (!IMPORT_TARGETS.includes(target)) throw new FilterError('into', `use one of incidents, health-facilities, idp-camps, checkpoints, sites, actors`);
 	const format = (q.get('format') || undefined) as ImportFormat | undefined;
 	if (format && !IMPORT_FORMATS.includes(format)) throw new FilterError('format', `use one of ${IMPORT_FORMATS.join(', ')}`);
 	const encoding = (q.get('encoding') || undefined)?.toLowerCase() as TextEncoding | undefined;
@@ -71,6 +71,7 @@ export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as
 		fileName: q.get('filename') || undefined,
 		dryRun: flag(q.get('dry_run')),
 		validOnly: flag(q.get('valid_only')),
+		mergeDuplicates: flag(q.get('merge_duplicates')),
 		checkDuplicates: q.has('duplicates') ? flag(q.get('duplicates')) : flag(q.get('dry_run')),
 		preview: preview ? Math.min(50, Math.max(0, Number(preview) || 0)) : undefined
 	};

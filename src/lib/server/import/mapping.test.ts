@@ -55,3 +55,26 @@ describe('mappings', () => {
 		expect(bad.problems.map((p) => p.column).sort()).toEqual(['sub_event_type', 'time_precision']);
 	});
 });
+
+describe('actor registries', () => {
+	const cols = ['Stakeholder', 'Arabic name', 'Category', 'AKA', 'Stance', 'Influence', 'Interest', 'HQ latitude', 'HQ longitude'];
+	it('guesses the columns of a stakeholder mapping and needs no location', () => {
+		const r = resolveMapping('actors', undefined, cols, null);
+		expect(r.mapping).toMatchObject({ name: { column: 'Stakeholder' }, name_ar: { column: 'Arabic name' }, actor_type: { column: 'Category' }, aliases: { column: 'AKA' }, hq_lat: { column: 'HQ latitude' }, hq_lon: { column: 'HQ longitude' } });
+		expect(() => resolveMapping('actors', undefined, ['Name', 'Type'], null)).not.toThrow();
+	});
+
+	it('reads forgiving actor types, lists of aliases, and refuses influence outside 1–5 naming row and column', () => {
+		const { mapping } = resolveMapping('actors', undefined, cols, null);
+		const row = (values: Record<string, unknown>) => mapRecord('actors', { row: 7, values }, mapping, { dateOrder: 'dmy' });
+		expect(row({ Stakeholder: 'Sheikh X', Category: 'Tribal leader', AKA: 'X; Abu Y, Y' }).data).toMatchObject({ name: 'Sheikh X', actor_type: 'community_leader', aliases: ['X', 'Abu Y', 'Y'] });
+		expect(row({ Stakeholder: 'A', Category: 'International NGO' }).data).toMatchObject({ actor_type: 'ingo' });
+		const bad = row({ Stakeholder: 'B', Category: 'Criminal gang', Influence: '7', 'HQ latitude': '36.1' });
+		expect(bad.data).toBeNull();
+		expect(bad.problems.map((p) => [p.row, p.column, p.reason.split(':')[0]])).toEqual([
+			[7, 'Category', 'actor_type'],
+			[7, 'Influence', 'influence'],
+			[7, 'HQ longitude', 'hq_lon']
+		]);
+	});
+});

@@ -205,7 +205,7 @@ const SYNONYMS: Record<string, string[]> = {
 	info_credibility: ['info_credibility', 'credibility'],
 	confidentiality: ['confidentiality', 'classification'],
 	status: ['status', 'verification_status', 'الحالة'],
-	name: ['name', 'site_name', 'camp_name', 'facility_name', 'title', 'الاسم'],
+	name: ['name', 'site_name', 'camp_name', 'facility_name', 'actor', 'actor_name', 'stakeholder', 'organisation', 'organization', 'title', 'الاسم'],
 	name_ar: ['name_ar', 'name_arabic', 'arabic_name', 'name:ar', 'الاسم_بالعربية'],
 	facility_type: ['facility_type', 'type', 'amenity', 'healthcare'],
 	services: ['services', 'service'],
@@ -218,7 +218,15 @@ const SYNONYMS: Record<string, string[]> = {
 	controlled_by: ['controlled_by', 'control', 'controlling_actor', 'controlling_force'],
 	last_verified_at: ['last_verified_at', 'last_verified', 'verified_on'],
 	road: ['road', 'route'],
-	site_type: ['site_type', 'type']
+	site_type: ['site_type', 'type'],
+	actor_type: ['actor_type', 'type', 'category', 'actor_category', 'kind', 'النوع'],
+	aliases: ['aliases', 'alias', 'other_names', 'also_known_as', 'aka', 'أسماء_أخرى'],
+	stance: ['stance', 'attitude', 'stance_towards_us', 'position', 'الموقف'],
+	influence: ['influence', 'power', 'التأثير'],
+	interest: ['interest', 'الاهتمام'],
+	hq_lat: ['hq_lat', 'hq_latitude', 'lat', 'latitude'],
+	hq_lon: ['hq_lon', 'hq_lng', 'hq_longitude', 'lon', 'lng', 'longitude'],
+	sources: ['sources', 'source', 'المصدر'],
 };
 
 export function guessMapping(target: ImportTarget, columns: string[]): Mapping {
@@ -325,7 +333,10 @@ export function resolveMapping(
 			{ row: 1 }
 		);
 	}
-	if (!hasGeometry && !LOCATION_FIELDS.some((f) => mapping[f])) {
+	if ((mapping.hq_lat && !mapping.hq_lon) || (mapping.hq_lon && !mapping.hq_lat)) {
+		throw new ImportError(`the headquarters' latitude and longitude come together: map both (found only ${mapping.hq_lat ? 'hq_lat' : 'hq_lon'})`, { row: 1 });
+	}
+	if (target !== 'actors' && !hasGeometry && !LOCATION_FIELDS.some((f) => mapping[f])) {
 		throw new ImportError(
 			`no location column: map latitude and longitude (--map lat=… --map lon=…), a coordinates column, a P-code or admin area names (columns: ${columns.join(', ')})`,
 			{ row: 1 }

@@ -50,6 +50,8 @@ export interface ImportOptions {
 	dateOrder?: DateOrder;
 	dryRun?: boolean;
 	validOnly?: boolean;
+	/** Actors: a row duplicating an actor in Terrain adds its spellings to that actor's aliases (a warning, not an error). */
+	mergeDuplicates?: boolean;
 	/** Status and confidentiality of new incidents whose file does not say (ACLED/UCDP: verified, public). */
 	status?: 'reported' | 'verified';
 	confidentiality?: 'public' | 'internal' | 'restricted';
@@ -178,7 +180,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 	const started = Date.now();
 	const limits = importLimits(o.limits);
 	const fileName = o.fileName ?? basename(o.file);
-	const batchSize = o.batchSize ?? 2000;
+	// An actor registry is checked for duplicates between its own rows in SQL, batch by batch in a
+	// dry run: one batch holds the whole registry (stakeholder lists are hundreds of rows, not millions).
+	const batchSize = o.batchSize ?? (o.target === 'actors' ? 100_000 : 2000);
 	const s: ImportSummary = {
 		file: fileName,
 		target: o.target,
@@ -245,7 +249,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		const published = resolved.preset === 'acled' || resolved.preset === 'ucdp';
 		const jobOptions = {
 			status: o.status ?? (published ? 'verified' : 'reported'),
-			confidentiality: o.confidentiality ?? (published ? 'public' : 'internal')
+			confidentiality: o.confidentiality ?? (published ? 'public' : 'internal'),
+			...(o.target === 'actors' && o.mergeDuplicates ? { merge_duplicates: true } : {})
 		};
 
 		if (!o.dryRun) {
@@ -300,12 +305,10 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		const flush = async () => {
 			if (!batch.length) return;
 			const rows = JSON.stringify(batch);
-			if (o.dryRun) {
-				const dup = !!o.checkDuplicates && o.target === 'incidents' && checkedForDuplicates < 20_000;
-				checkedForDuplicates += batch.length;
+			const check = async (dup: boolean) => {
 				const r = await o.db.rpc<{ problems: { row: number; field: string; reason: string; level: 'error' | 'warning' }[]; duplicates: ImportSummary['duplicates'] }>(
 					'import_check',
-					{ p_target: o.target, p_rows: rows, p_duplicates: dup, p_dup_km: o.duplicateKm, p_dup_days: o.duplicateDays, p_source: source },
+					{ p_target: o.target, p_rows: rows, p_duplicates: dup, p_dup_km: o.duplicateKm, p_dup_days: o.duplicateDays, p_source: source, p_merge: o.target === 'actors' && !!o.mergeDuplicates },
 					o.as
 				);
 				for (const p of r.problems) {
@@ -313,8 +316,17 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 					if (p.level === 'error') s.valid--;
 				}
 				for (const d of r.duplicates) if (s.duplicates.length < limits.maxProblems) s.duplicates.push(d);
+			};
+			if (o.dryRun) {
+				const dup = !!o.checkDuplicates && o.target === 'incidents' && checkedForDuplicates < 20_000;
+				checkedForDuplicates += batch.length;
+				await check(dup);
 			} else if (job && (o.validOnly || s.errors === 0)) {
 				await o.db.rpc('import_stage', { p_job: job, p_rows: rows }, o.as);
+			} else if (o.target === 'actors') {
+				// Nothing will be written, but the importer fixes the file once: tell them the
+				// duplicate actors as well as the bad cells.
+				await check(false);
 			}
 			batch = [];
 		};

@@ -1,6 +1,6 @@
 /** Shared shapes of the import pipeline (see ./pipeline.ts for how they fit together). */
 
-export const IMPORT_TARGETS = ['incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites'] as const;
+export const IMPORT_TARGETS = ['incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors'] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 
 export const IMPORT_FORMATS = ['acled', 'ucdp', 'hxl', 'terrain', 'csv', 'xlsx', 'geojson', 'kml', 'kmz'] as const;

@@ -140,7 +140,7 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 			operationId: 'importFile',
 			summary: 'Import the request body (the file itself, or multipart field `file`): dry run, all-or-nothing commit, or valid rows only',
 			parameters: [
-				q('into', 'Target', { type: 'string', enum: ['incidents', 'health-facilities', 'idp-camps', 'checkpoints', 'sites'] }),
+				q('into', 'Target', { type: 'string', enum: ['incidents', 'health-facilities', 'idp-camps', 'checkpoints', 'sites', 'actors'] }),
 				q('format', 'Format (default: recognised from the name and content)', { type: 'string', enum: IMPORT_FORMATS }),
 				q('filename', 'The file’s name (for messages and the default source name)', { type: 'string' }),
 				q('source', 'Upstream source name; re-imports update its records', { type: 'string' }),
