@@ -166,7 +166,7 @@ export const incidents = {
 
 	// الاستيراد
 	'import.intro':
-		'استورد حوادث أو مواقع من ACLED وUCDP والملفات الموسومة بـ HXL وجداول البيانات (CSV وXLSX) وGeoJSON وKML وKMZ. تعرض التجربة كل المشكلات أولاً؛ ولا يُكتب شيء حتى تضغط استيراد.',
+		'استورد حوادث أو مواقع أو سجلّ الجهات الفاعلة من ACLED وUCDP والملفات الموسومة بـ HXL وجداول البيانات (CSV وXLSX) وGeoJSON وKML وKMZ. تعرض التجربة كل المشكلات أولاً؛ ولا يُكتب شيء حتى تضغط استيراد.',
 	'import.target.incidents': 'الحوادث',
 	'import.target.health_facilities': 'المرافق الصحية',
 	'import.target.idp_camps': 'مخيمات النازحين',

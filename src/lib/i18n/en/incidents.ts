@@ -142,7 +142,7 @@ export const incidents = {
 	'incident.error.pcode': 'Not a P-code (e.g. IQG15 or IQD1501).',
 	'incident.error.actor': 'Unknown actor.',
 	'import.title': 'Import',
-	'import.intro': 'Bring in incidents or sites from ACLED, UCDP, HXL-tagged files, spreadsheets (CSV, XLSX), GeoJSON, KML and KMZ. A dry run shows every problem first; nothing is written until you import.',
+	'import.intro': 'Bring in incidents, sites or an actor registry from ACLED, UCDP, HXL-tagged files, spreadsheets (CSV, XLSX), GeoJSON, KML and KMZ. A dry run shows every problem first; nothing is written until you import.',
 	'import.file': 'File',
 	'import.target': 'Import into',
 	'import.target.incidents': 'Incidents',

@@ -145,7 +145,7 @@ export const incidents = {
 	'incident.error.pcode': 'P-code نییە (بۆ نموونە IQG15 یان IQD1501).',
 	'incident.error.actor': 'لایەنی نەناسراو.',
 	'import.title': 'هاوردەکردن',
-	'import.intro': 'ڕووداو یان شوێن لە ACLED، UCDP، فایلی نیشانەکراو بە HXL، خشتەکان (CSV، XLSX)، GeoJSON، KML و KMZ هاوردە بکە. تاقیکردنەوە (dry run) سەرەتا هەموو کێشەکان پیشان دەدات؛ هیچ شتێک نانووسرێت تا هاوردە نەکەیت.',
+	'import.intro': 'ڕووداو، شوێن یان تۆماری لایەنەکان لە ACLED، UCDP، فایلی نیشانەکراو بە HXL، خشتەکان (CSV، XLSX)، GeoJSON، KML و KMZ هاوردە بکە. تاقیکردنەوە (dry run) سەرەتا هەموو کێشەکان پیشان دەدات؛ هیچ شتێک نانووسرێت تا هاوردە نەکەیت.',
 	'import.file': 'فایل',
 	'import.target': 'هاوردەکردن بۆ',
 	'import.target.incidents': 'ڕووداوەکان',
