@@ -4,10 +4,10 @@
  * of their areas), and 400 naming the parameter or field on bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestEvent } from '@sveltejs/kit';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
+import { callRoute } from './helpers/route.ts';
 
 import * as actors from '../../src/routes/api/v1/actors/+server.ts';
 import * as actor from '../../src/routes/api/v1/actors/[id]/+server.ts';
@@ -22,23 +22,7 @@ import * as nearby from '../../src/routes/api/v1/contacts/nearby/+server.ts';
 import * as exporter from '../../src/routes/api/v1/contacts/export/+server.ts';
 import * as scope from '../../src/routes/api/v1/contacts/scope/+server.ts';
 
-type Handler = (event: RequestEvent) => Response | Promise<Response>;
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-async function call(handler: unknown, as: CallerUser | null, path: string, opts: { params?: Record<string, string>; method?: string; body?: unknown } = {}) {
-	const url = new URL(path, 'http://terrain.test');
-	const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
-	const request = new Request(url, {
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: opts.body === undefined ? undefined : JSON.stringify(opts.body)
-	});
-	const event = { url, request, params: opts.params ?? {}, locals: { user: as, authVia: as ? 'token' : null, locale: 'en' }, route: { id: null } } as unknown as RequestEvent;
-	const r = await (handler as Handler)(event);
-	const type = r.headers.get('content-type');
-	const text = await r.text();
-	return { status: r.status, type, text, headers: r.headers, body: type?.includes('json') ? JSON.parse(text) : null } as { status: number; type: string | null; text: string; headers: Headers; body: any };
-}
+const call = callRoute;
 
 const IS = '00000000-0000-0000-00a0-000000000002';
 const GOV = '00000000-0000-0000-00a0-000000000001';

@@ -6,11 +6,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestEvent } from '@sveltejs/kit';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { analysisPaths } from '../../src/lib/server/analysis/openapi.ts';
 import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
+import { callRoute } from './helpers/route.ts';
 
 import * as statsIncidents from '../../src/routes/api/v1/stats/incidents/+server.ts';
 import * as statsAreas from '../../src/routes/api/v1/stats/areas/+server.ts';
@@ -25,25 +25,7 @@ import * as areaBaseline from '../../src/routes/api/v1/areas/[pcode]/baseline/+s
 import * as areaLevels from '../../src/routes/api/v1/areas/[pcode]/levels/+server.ts';
 import * as proximity from '../../src/routes/api/v1/proximity/+server.ts';
 
-type Handler = (event: RequestEvent) => Response | Promise<Response>;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call<T = any>(
-	handler: unknown,
-	as: CallerUser | null,
-	path: string,
-	opts: { params?: Record<string, string>; body?: unknown } = {}
-): Promise<{ status: number; body: T }> {
-	const url = new URL(path, 'http://terrain.test');
-	const request = new Request(url, {
-		method: opts.body === undefined ? 'GET' : 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body)
-	});
-	const event = { url, request, params: opts.params ?? {}, locals: { user: as, authVia: as ? 'token' : null, locale: 'en' }, route: { id: null } };
-	const r = await (handler as Handler)(event as unknown as RequestEvent);
-	return { status: r.status, body: await r.json() };
-}
+const call = callRoute;
 
 const FIXTURE = `
 insert into public.areas (pcode, level, name_en, parent_pcode, geom) values

@@ -5,10 +5,10 @@
  * chart's endpoint counted, as each role may see, and bad parameters get a 400 naming them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestEvent } from '@sveltejs/kit';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
+import { callRoute } from './helpers/route.ts';
 
 import * as highlight from '../../src/routes/api/v1/map/highlight/+server.ts';
 import * as statsIncidents from '../../src/routes/api/v1/stats/incidents/+server.ts';
@@ -16,15 +16,7 @@ import * as statsAreas from '../../src/routes/api/v1/stats/areas/+server.ts';
 import * as statsTime from '../../src/routes/api/v1/stats/time-of-day/+server.ts';
 import * as statsActors from '../../src/routes/api/v1/stats/actors/+server.ts';
 
-type Handler = (event: RequestEvent) => Response | Promise<Response>;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call<T = any>(handler: unknown, as: CallerUser | null, path: string): Promise<{ status: number; body: T }> {
-	const url = new URL(path, 'http://terrain.test');
-	const event = { url, request: new Request(url), params: {}, locals: { user: as, authVia: as ? 'token' : null, locale: 'en' }, route: { id: null } };
-	const r = await (handler as Handler)(event as unknown as RequestEvent);
-	return { status: r.status, body: await r.json() };
-}
+const call = callRoute;
 
 const A = '00000000-0000-0000-00a0-0000000000a1';
 const B = '00000000-0000-0000-00a0-0000000000b2';
