@@ -23,6 +23,7 @@ import { geojsonSource, kmlSource, kmzSource, readAll, zipNames } from './geo.ts
 import { guessMapping, mappingColumns, resolveMapping, type Preset_ } from './mapping.ts';
 import type { DateOrder } from './values.ts';
 import { xlsxSource } from './xlsx.ts';
+import { statedDepthReader } from './stated-depth.ts';
 import {
 	ImportError,
 	importLimits,
@@ -281,21 +282,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 			}
 		};
 
-		// Terrain's own export states how deep each incident's area is known (admin1..3_pcode, the
-		// deeper ones empty when only the district, governorate or country is known). Placing the
-		// point again would put it in a sub-district the source never claimed, so an export would not
-		// import back unchanged; the stated depth is kept, as the demo loader's is.
-		const depthColumns = resolved.preset === 'terrain' && o.target === 'incidents' && !Object.keys(o.map ?? {}).length
-			? (['admin1_pcode', 'admin2_pcode', 'admin3_pcode'] as const).map((c) => src.columns.find((x) => x.toLowerCase() === c))
-			: [];
-		const statedDepth = (values: Record<string, unknown>): number | null => {
-			if (depthColumns.length !== 3 || depthColumns.some((c) => !c)) return null;
-			let depth = 0;
-			depthColumns.forEach((c, i) => {
-				if (String(values[c!] ?? '').trim()) depth = i + 1;
-			});
-			return depth;
-		};
+		const statedDepth = statedDepthReader({
+			preset: resolved.preset, target: o.target, remapped: !!Object.keys(o.map ?? {}).length, columns: src.columns
+		});
 
 		const seen = new Map<string, number>();
 		let batch: Record<string, unknown>[] = [];
@@ -336,10 +325,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 			if (s.preview && s.preview.records.length < wantPreview) s.preview.records.push({ _row: rec.row, ...rec.values });
 			const { data, problems } = ucdp ? ucdpRecord(rec) : mapRecord(o.target, rec, resolved.mapping, { dateOrder: o.dateOrder ?? 'dmy', fixed: {} });
 			for (const p of problems) addProblem(p);
-			if (data && !ucdp) {
-				const depth = statedDepth(rec.values);
-				if (depth !== null) data.admin_depth = depth;
-			}
+			if (data && !ucdp && statedDepth) data.admin_depth = statedDepth(rec.values);
 			if (data) {
 				const id = data.upstream_id as string | undefined;
 				const key = id !== undefined ? `${(data.upstream_source as string) ?? ''}\u0000${id}` : undefined;
