@@ -36,7 +36,8 @@ interface Case {
 	direct: string;
 }
 
-const FILTER_ARGS = 'date, date, text[], text, double precision, double precision, double precision, double precision';
+const FILTER_ARGS =
+	'date, date, text[], text, double precision, double precision, double precision, double precision';
 
 const CASES: Case[] = [
 	{
@@ -55,7 +56,13 @@ const CASES: Case[] = [
 	{
 		label: 'incidents per day × type, Ninewa, 2016–2017',
 		fn: 'incident_stats',
-		args: { p_by: 'day', p_group: 'type', p_area: 'IQG15', p_from: '2016-01-01', p_to: '2017-12-31' },
+		args: {
+			p_by: 'day',
+			p_group: 'type',
+			p_area: 'IQG15',
+			p_from: '2016-01-01',
+			p_to: '2017-12-31'
+		},
 		direct: `select event_date, event_type, count(*), sum(fatalities) from public.incidents
 		         where event_date between '2016-01-01' and '2017-12-31'
 		           and ('IQG15' in (admin1_pcode, admin2_pcode, admin3_pcode)) group by 1, 2`
@@ -161,8 +168,12 @@ async function run(name: string, db: Adapter) {
 	for (const n of SIZES) {
 		const [synthMs] = await time(() => seedSynthetic(db, n));
 		await db.execOwner('analyze public.incidents');
-		const [{ total }] = await db.queryOwner<{ total: number }>('select count(*)::int as total from public.incidents');
-		console.log(`\n### ${n.toLocaleString('en')} synthetic incidents (${total.toLocaleString('en')} in all; loaded in ${(synthMs / 1000).toFixed(0)} s)\n`);
+		const [{ total }] = await db.queryOwner<{ total: number }>(
+			'select count(*)::int as total from public.incidents'
+		);
+		console.log(
+			`\n### ${n.toLocaleString('en')} synthetic incidents (${total.toLocaleString('en')} in all; loaded in ${(synthMs / 1000).toFixed(0)} s)\n`
+		);
 		const rows: { c: Case; app: number; view: number; direct: number; kb: string }[] = [];
 		for (const c of CASES) {
 			const [app, answer] = await median(() => db.rpc(c.fn, c.args, analyst));
@@ -170,11 +181,17 @@ async function run(name: string, db: Adapter) {
 			const [direct] = await median(() => db.queryOwner(c.direct));
 			rows.push({ c, app, view, direct, kb: (JSON.stringify(answer).length / 1024).toFixed(1) });
 		}
-		await db.execOwner(`alter function public.incidents_filtered(${FILTER_ARGS}) reset search_path`);
+		await db.execOwner(
+			`alter function public.incidents_filtered(${FILTER_ARGS}) reset search_path`
+		);
 		const inlined: number[] = [];
 		for (const c of CASES) inlined.push((await median(() => db.rpc(c.fn, c.args, analyst)))[0]);
-		await db.execOwner(`alter function public.incidents_filtered(${FILTER_ARGS}) set search_path = public, extensions, pg_temp`);
-		console.log('| query | app ms (analyst) | viewer ms | direct SQL ms | app / direct | inlined filter ms | answer KB |');
+		await db.execOwner(
+			`alter function public.incidents_filtered(${FILTER_ARGS}) set search_path = public, extensions, pg_temp`
+		);
+		console.log(
+			'| query | app ms (analyst) | viewer ms | direct SQL ms | app / direct | inlined filter ms | answer KB |'
+		);
 		console.log('|---|---:|---:|---:|---:|---:|---:|');
 		rows.forEach(({ c, app, view, direct, kb }, i) =>
 			console.log(

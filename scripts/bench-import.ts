@@ -10,7 +10,14 @@
  *   npx tsx scripts/bench-import.ts
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+	createWriteStream
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,17 +30,34 @@ import { mapAreaFeatures } from '../src/lib/server/seed/sources.ts';
 import { runImport } from '../src/lib/server/import/pipeline.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0);
+const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '100000,1000000')
+	.split(',')
+	.map(Number)
+	.filter((n) => n > 0);
 const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
 const TMP = mkdtempSync(join(tmpdir(), 'terrain-bench-import-'));
 
-const TYPES = ['Battles', 'Explosions/Remote violence', 'Violence against civilians', 'Protests', 'Riots', 'Strategic developments'];
-const CODES = ['battles', 'explosions_remote_violence', 'violence_against_civilians', 'protests', 'riots', 'strategic_developments'];
+const TYPES = [
+	'Battles',
+	'Explosions/Remote violence',
+	'Violence against civilians',
+	'Protests',
+	'Riots',
+	'Strategic developments'
+];
+const CODES = [
+	'battles',
+	'explosions_remote_violence',
+	'violence_against_civilians',
+	'protests',
+	'riots',
+	'strategic_developments'
+];
 
 /** A deterministic pseudo-random generator, so every run loads the same rows. */
 function rng(seed: number) {
 	let s = seed >>> 0;
-	return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+	return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** The ACLED file the pipeline reads and the CSV psql \copy loads, row for row the same data. */
@@ -42,13 +66,17 @@ async function makeFiles(n: number): Promise<{ acled: string; copy: string }> {
 	const copy = join(TMP, `copy-${n}.csv`);
 	const a = createWriteStream(acled);
 	const c = createWriteStream(copy);
-	a.write('event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,admin1,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities\n');
+	a.write(
+		'event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,admin1,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities\n'
+	);
 	const r = rng(42);
 	for (let i = 0; i < n; i++) {
 		const t = Math.floor(r() * 6);
 		const lat = (31 + r() * 6).toFixed(4); // mostly inside Iraq, as an ACLED Iraq export is
 		const lon = (41 + r() * 6).toFixed(4);
-		const d = new Date(Date.UTC(2015, 0, 1) + Math.floor(r() * 3000) * 86400000).toISOString().slice(0, 10);
+		const d = new Date(Date.UTC(2015, 0, 1) + Math.floor(r() * 3000) * 86400000)
+			.toISOString()
+			.slice(0, 10);
 		const f = Math.floor(r() * r() * 20);
 		const notes = `Synthetic event ${i}: reported clash near the main road, ${f} killed.`;
 		const line1 = `IRQB${i},${d},1,${TYPES[t]},,Armed group ${i % 50},,,Place ${i % 997},${lat},${lon},1,Bench,National,"${notes}",${f}\n`;
@@ -69,10 +97,27 @@ async function prepare(db: Adapter): Promise<CallerUser> {
 		bootstrapSql: readFileSync(join(ROOT, 'src', 'lib', 'server', 'db', 'bootstrap.sql'), 'utf8')
 	});
 	for (const level of [1, 2, 3] as const) {
-		const rows = mapAreaFeatures(JSON.parse(readFileSync(join(ROOT, 'supabase', 'seed', `irq_admbnda_adm${level}_cso_20190603.geojson`), 'utf8')), level);
-		for (let i = 0; i < rows.length; i += 200) await db.rpc('private.load_areas', { p_rows: JSON.stringify(rows.slice(i, i + 200)), p_source: 'cod-ab' }, 'service');
+		const rows = mapAreaFeatures(
+			JSON.parse(
+				readFileSync(
+					join(ROOT, 'supabase', 'seed', `irq_admbnda_adm${level}_cso_20190603.geojson`),
+					'utf8'
+				)
+			),
+			level
+		);
+		for (let i = 0; i < rows.length; i += 200)
+			await db.rpc(
+				'private.load_areas',
+				{ p_rows: JSON.stringify(rows.slice(i, i + 200)), p_source: 'cod-ab' },
+				'service'
+			);
 	}
-	const u = await db.rpc<{ id: string; email: string }>('private.account_upsert', { p_email: 'bench@x.org', p_role: 'analyst', p_display_name: 'bench', p_password_hash: null }, 'service');
+	const u = await db.rpc<{ id: string; email: string }>(
+		'private.account_upsert',
+		{ p_email: 'bench@x.org', p_role: 'analyst', p_display_name: 'bench', p_password_hash: null },
+		'service'
+	);
 	return { id: u.id, email: u.email, role: 'analyst' };
 }
 
@@ -83,14 +128,25 @@ async function pipeline(db: Adapter, as: CallerUser, file: string, n: number) {
 	const s = await runImport({ db, as, file, target: 'incidents', source: `bench-${n}` });
 	const ms = performance.now() - t;
 	clearInterval(timer);
-	if (!s.committed || s.inserted !== n) throw new Error(`import failed: ${JSON.stringify({ ...s, problems: s.problems.slice(0, 3) })}`);
+	if (!s.committed || s.inserted !== n)
+		throw new Error(`import failed: ${JSON.stringify({ ...s, problems: s.problems.slice(0, 3) })}`);
 	return { ms, peakMb: Math.round(peak / 1048576) };
 }
 
 function psqlCopy(url: string, file: string): number {
 	const t = performance.now();
-	const r = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c',
-		`\\copy public.incidents (upstream_source, upstream_id, event_date, time_precision, event_type, location_name, geom, geo_precision, fatalities, notes, source, source_scale, status, confidentiality) from '${file}' with (format csv)`], { encoding: 'utf8' });
+	const r = spawnSync(
+		'psql',
+		[
+			url,
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-q',
+			'-c',
+			`\\copy public.incidents (upstream_source, upstream_id, event_date, time_precision, event_type, location_name, geom, geo_precision, fatalities, notes, source, source_scale, status, confidentiality) from '${file}' with (format csv)`
+		],
+		{ encoding: 'utf8' }
+	);
 	if (r.status !== 0) throw new Error(`psql \\copy failed: ${r.stderr || r.error}`);
 	return performance.now() - t;
 }
@@ -99,11 +155,15 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en')}/s`;
 
 async function main() {
-	console.log(`files: ACLED-shaped CSV, sizes ${SIZES.map((n) => n.toLocaleString('en')).join(', ')} rows`);
+	console.log(
+		`files: ACLED-shaped CSV, sizes ${SIZES.map((n) => n.toLocaleString('en')).join(', ')} rows`
+	);
 	const files = new Map<number, { acled: string; copy: string }>();
 	for (const n of SIZES) {
 		files.set(n, await makeFiles(n));
-		console.log(`  ${n.toLocaleString('en')} rows: ${(statSync(files.get(n)!.acled).size / 1048576).toFixed(1)} MB`);
+		console.log(
+			`  ${n.toLocaleString('en')} rows: ${(statSync(files.get(n)!.acled).size / 1048576).toFixed(1)} MB`
+		);
 	}
 
 	if (PG_URL) {
@@ -130,7 +190,9 @@ async function main() {
 				return name;
 			};
 			console.log('\n## PostgreSQL + PostGIS');
-			console.log('| rows | terrain import | rate | psql \\copy | rate | ratio | peak RSS (import) |');
+			console.log(
+				'| rows | terrain import | rate | psql \\copy | rate | ratio | peak RSS (import) |'
+			);
 			console.log('|---|---|---|---|---|---|---|');
 			for (const n of SIZES) {
 				const { acled, copy } = files.get(n)!;
@@ -139,14 +201,19 @@ async function main() {
 				const p = await pipeline(db, as, acled, n);
 				await db.close();
 				const c = psqlCopy(urlOf(await fresh(`copy_${n}`)), copy);
-				console.log(`| ${n.toLocaleString('en')} | ${fmt(p.ms)} | ${rate(n, p.ms)} | ${fmt(c)} | ${rate(n, c)} | ${(p.ms / c).toFixed(1)}× | ${p.peakMb} MB |`);
+				console.log(
+					`| ${n.toLocaleString('en')} | ${fmt(p.ms)} | ${rate(n, p.ms)} | ${fmt(c)} | ${rate(n, c)} | ${(p.ms / c).toFixed(1)}× | ${p.peakMb} MB |`
+				);
 			}
 		} finally {
-			for (const name of made.reverse()) await admin.query(`drop database if exists ${name} with (force)`);
+			for (const name of made.reverse())
+				await admin.query(`drop database if exists ${name} with (force)`);
 			await admin.end();
 		}
 	} else {
-		console.log('\n(no BENCH_DATABASE_URL / TEST_DATABASE_URL: PostgreSQL and the psql \\copy comparison are skipped)');
+		console.log(
+			'\n(no BENCH_DATABASE_URL / TEST_DATABASE_URL: PostgreSQL and the psql \\copy comparison are skipped)'
+		);
 	}
 
 	// PGlite runs the smallest size only, and not past 200k rows (≈190 rows/s: 1M would take hours)
@@ -157,7 +224,9 @@ async function main() {
 	try {
 		const as = await prepare(db);
 		const p = await pipeline(db, as, files.get(n)!.acled, n);
-		console.log(`\n## PGlite (embedded): ${n.toLocaleString('en')} rows in ${fmt(p.ms)} (${rate(n, p.ms)}), peak RSS ${p.peakMb} MB`);
+		console.log(
+			`\n## PGlite (embedded): ${n.toLocaleString('en')} rows in ${fmt(p.ms)} (${rate(n, p.ms)}), peak RSS ${p.peakMb} MB`
+		);
 	} finally {
 		await db.close();
 	}

@@ -38,7 +38,9 @@ async function time<T>(label: string, fn: () => Promise<T> | T, runs = 5): Promi
 		ms.push(performance.now() - t);
 	}
 	ms.sort((a, b) => a - b);
-	console.log(`${label.padEnd(52)} median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms  (min ${ms[0].toFixed(1)}, max ${ms[ms.length - 1].toFixed(1)})`);
+	console.log(
+		`${label.padEnd(52)} median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms  (min ${ms[0].toFixed(1)}, max ${ms[ms.length - 1].toFixed(1)})`
+	);
 	return out;
 }
 
@@ -46,7 +48,10 @@ async function open(): Promise<Adapter> {
 	const url = process.env.DATABASE_URL;
 	if (url) return PostgresAdapter.open(url); // migrated already, by the server that uses it
 	const db = await PgliteAdapter.open(undefined);
-	await migrate(db, { migrationsDir: join(ROOT, 'supabase', 'migrations'), bootstrapSql: readFileSync(join(ROOT, 'src', 'lib', 'server', 'db', 'bootstrap.sql'), 'utf8') });
+	await migrate(db, {
+		migrationsDir: join(ROOT, 'supabase', 'migrations'),
+		bootstrapSql: readFileSync(join(ROOT, 'src', 'lib', 'server', 'db', 'bootstrap.sql'), 'utf8')
+	});
 	return db;
 }
 
@@ -79,29 +84,64 @@ async function main() {
 	console.log(`database: ${db.kind}`);
 	await db.execOwner(`begin; ${SYNTHETIC} commit;`);
 	const [{ actors, rels }] = await db.queryOwner<{ actors: number; rels: number }>(
-		`select (select count(*) from public.actors)::int as actors, (select count(*) from public.relationships)::int as rels`);
+		`select (select count(*) from public.actors)::int as actors, (select count(*) from public.relationships)::int as rels`
+	);
 	console.log(`${actors} actors, ${rels} relationships`);
-	const analyst = await db.rpc<{ id: string; email: string }>('private.account_upsert',
-		{ p_email: 'bench-analyst@terrain.invalid', p_role: 'analyst', p_display_name: 'bench', p_password_hash: null }, 'service');
+	const analyst = await db.rpc<{ id: string; email: string }>(
+		'private.account_upsert',
+		{
+			p_email: 'bench-analyst@terrain.invalid',
+			p_role: 'analyst',
+			p_display_name: 'bench',
+			p_password_hash: null
+		},
+		'service'
+	);
 	const as = { id: analyst.id, email: analyst.email, role: 'analyst' as const };
 
-	const payload = await time('SQL actor_network (whole graph, compact)', () => db.rpc<NetworkPayload>('actor_network', {}, as));
+	const payload = await time('SQL actor_network (whole graph, compact)', () =>
+		db.rpc<NetworkPayload>('actor_network', {}, as)
+	);
 	console.log(`  payload ${(JSON.stringify(payload).length / 1e6).toFixed(2)} MB of JSON`);
-	await time('SQL relationships_as_of 2015-06-01', () => db.rpc('relationships_as_of', { p_date: '2015-06-01' }, as));
-	const [{ id }] = await db.queryOwner<{ id: string }>(`select id from public.actors where upstream_source = 'bench' order by name limit 1`);
-	await time('SQL actor_neighbourhood 1 hop', () => db.rpc('actor_neighbourhood', { p_actor_id: id, p_hops: 1, p_as_of: '2015-06-01' }, as));
-	await time('SQL actor_neighbourhood 3 hops', () => db.rpc('actor_neighbourhood', { p_actor_id: id, p_hops: 3, p_as_of: '2015-06-01' }, as), 3);
-	await time('SQL relationship_arcs 2015-06-01', () => db.rpc('relationship_arcs', { p_as_of: '2015-06-01' }, as), 3);
+	await time('SQL relationships_as_of 2015-06-01', () =>
+		db.rpc('relationships_as_of', { p_date: '2015-06-01' }, as)
+	);
+	const [{ id }] = await db.queryOwner<{ id: string }>(
+		`select id from public.actors where upstream_source = 'bench' order by name limit 1`
+	);
+	await time('SQL actor_neighbourhood 1 hop', () =>
+		db.rpc('actor_neighbourhood', { p_actor_id: id, p_hops: 1, p_as_of: '2015-06-01' }, as)
+	);
+	await time(
+		'SQL actor_neighbourhood 3 hops',
+		() => db.rpc('actor_neighbourhood', { p_actor_id: id, p_hops: 3, p_as_of: '2015-06-01' }, as),
+		3
+	);
+	await time(
+		'SQL relationship_arcs 2015-06-01',
+		() => db.rpc('relationship_arcs', { p_as_of: '2015-06-01' }, as),
+		3
+	);
 
 	const g = await time('JS parseNetwork', () => parseNetwork(payload));
-	const days = Array.from({ length: 100 }, (_, i) => new Date(Date.UTC(2010, 0, 1) + i * 45 * 86_400_000).toISOString().slice(0, 10));
+	const days = Array.from({ length: 100 }, (_, i) =>
+		new Date(Date.UTC(2010, 0, 1) + i * 45 * 86_400_000).toISOString().slice(0, 10)
+	);
 	let shown = 0;
-	await time('JS filterGraph × 100 slider positions', () => {
-		for (const d of days) shown += filterGraph(g, { asOf: d }).edges.length;
-	}, 3);
-	await time('JS filterGraph 3-hop focus × 100 dates', () => {
-		for (const d of days) shown += filterGraph(g, { asOf: d, focus: id, hops: 3 }).nodes.length;
-	}, 3);
+	await time(
+		'JS filterGraph × 100 slider positions',
+		() => {
+			for (const d of days) shown += filterGraph(g, { asOf: d }).edges.length;
+		},
+		3
+	);
+	await time(
+		'JS filterGraph 3-hop focus × 100 dates',
+		() => {
+			for (const d of days) shown += filterGraph(g, { asOf: d, focus: id, hops: 3 }).nodes.length;
+		},
+		3
+	);
 
 	const url = arg('url');
 	if (url) await browser(url, arg('email') ?? '', arg('password') ?? '');
@@ -114,8 +154,18 @@ async function browser(url: string, email: string, password: string) {
 	const { tmpdir } = await import('node:os');
 	const dir = mkdtempSync(join(tmpdir(), 'terrain-bench-'));
 	const ctx = await chromium.launchPersistentContext(dir, {
-		executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 900 },
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		viewport: { width: 1400, height: 900 },
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
 	});
 	try {
 		const page = ctx.pages()[0] ?? (await ctx.newPage());
@@ -127,7 +177,9 @@ async function browser(url: string, email: string, password: string) {
 		const t0 = performance.now();
 		await page.goto(`${url}/network?isolated=show`);
 		await page.locator('canvas[data-edges]').waitFor();
-		console.log(`page /network loaded and first drawn in ${(performance.now() - t0).toFixed(0)} ms`);
+		console.log(
+			`page /network loaded and first drawn in ${(performance.now() - t0).toFixed(0)} ms`
+		);
 		// Strings, not functions: tsx would wrap functions with helpers the page does not have.
 		const fps = (await page.evaluate(`new Promise((resolve) => {
 			let n = 0;
@@ -149,7 +201,10 @@ async function browser(url: string, email: string, password: string) {
 			ms.push(t);
 		}
 		console.log(`date change → redrawn: ${ms.map((x) => x.toFixed(0)).join(', ')} ms`);
-		const counts = [await page.locator('canvas[data-edges]').getAttribute('data-nodes'), await page.locator('canvas[data-edges]').getAttribute('data-edges')];
+		const counts = [
+			await page.locator('canvas[data-edges]').getAttribute('data-nodes'),
+			await page.locator('canvas[data-edges]').getAttribute('data-edges')
+		];
 		console.log(`drawn: ${counts[0]} actors, ${counts[1]} links`);
 	} finally {
 		await ctx.close();

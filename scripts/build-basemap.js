@@ -312,7 +312,8 @@ function buildPlaces() {
 			if (best) nameAr = best.u.ar;
 			matches.push(`${p.NAME} → ${best ? `${best.u.en} ${best.u.ar} (${best.u.pcode})` : '—'}`);
 		}
-		const capital = p.FEATURECLA === 'Admin-0 capital' ? 2 : p.FEATURECLA?.startsWith('Admin-1') ? 1 : 0;
+		const capital =
+			p.FEATURECLA === 'Admin-0 capital' ? 2 : p.FEATURECLA?.startsWith('Admin-1') ? 1 : 0;
 		return {
 			type: 'Feature',
 			properties: {

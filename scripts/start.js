@@ -15,21 +15,30 @@ function newest(path) {
 	return m;
 }
 
-const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'].map((p) => join(root, p));
+const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'].map(
+	(p) => join(root, p)
+);
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 if (built < Math.max(...inputs.filter(existsSync).map(newest))) {
 	console.log('building the app (first start or sources changed)…');
-	const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-		cwd: root,
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
+	const r = spawnSync(
+		process.execPath,
+		[join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+		{
+			cwd: root,
+			stdio: ['ignore', 'ignore', 'inherit']
+		}
+	);
 	if (r.status !== 0) {
 		console.error('terrain: the build failed (see above)');
 		process.exit(1);
 	}
 }
 process.argv = [process.argv[0], process.argv[1], 'serve'];
-await import('../bin/terrain.js').then(() => {}, (e) => {
-	console.error(e);
-	process.exit(1);
-});
+await import('../bin/terrain.js').then(
+	() => {},
+	(e) => {
+		console.error(e);
+		process.exit(1);
+	}
+);

@@ -56,7 +56,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	// A one-time password buys a session that can only choose a new password.
-	if (event.locals.user?.must_change && event.locals.authVia === 'session' && !ALLOWED_BEFORE_CHANGE.test(url.pathname)) {
+	if (
+		event.locals.user?.must_change &&
+		event.locals.authVia === 'session' &&
+		!ALLOWED_BEFORE_CHANGE.test(url.pathname)
+	) {
 		if (url.pathname.startsWith('/api/')) {
 			return new Response(JSON.stringify({ message: 'choose a new password first (/password)' }), {
 				status: 403,
@@ -67,11 +71,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	const langCookie = cookies.get('terrain_lang');
-	event.locals.locale = isLocale(langCookie) ? langCookie : negotiate(request.headers.get('accept-language'));
+	event.locals.locale = isLocale(langCookie)
+		? langCookie
+		: negotiate(request.headers.get('accept-language'));
 
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) =>
-			html.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale).replace('%dir%', dir(event.locals.locale))
+			html
+				.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale)
+				.replace('%dir%', dir(event.locals.locale))
 	});
 	response.headers.set('content-security-policy', CSP);
 	response.headers.set('x-content-type-options', 'nosniff');
@@ -93,5 +101,5 @@ function json401(message: string): Response {
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) console.error(error);
-	return { message: status >= 500 ? 'Internal error' : (error as Error)?.message ?? 'Error' };
+	return { message: status >= 500 ? 'Internal error' : ((error as Error)?.message ?? 'Error') };
 };

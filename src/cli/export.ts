@@ -8,7 +8,12 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { FilterError, parseIncidentFilters } from '../lib/domain/filters.ts';
-import { EXPORT_FORMATS, exportIncidents, exportSites, type ExportFormat } from '../lib/server/export/index.ts';
+import {
+	EXPORT_FORMATS,
+	exportIncidents,
+	exportSites,
+	type ExportFormat
+} from '../lib/server/export/index.ts';
 import { openMigrated } from './database.ts';
 import { CliError } from './errors.ts';
 import { cliUser, parseTarget } from './import.ts';
@@ -39,9 +44,13 @@ export async function exportCommand(argv: string[], log: (s: string) => void): P
 	void positionals;
 	if (values.help) return log(EXPORT_HELP);
 	const target = parseTarget(values.from, '--from');
-	if (target === 'actors') throw new CliError('--from actors: actors are not exported as a file; use incidents, health-facilities, idp-camps, checkpoints or sites');
+	if (target === 'actors')
+		throw new CliError(
+			'--from actors: actors are not exported as a file; use incidents, health-facilities, idp-camps, checkpoints or sites'
+		);
 	const format = (values.format ?? '') as ExportFormat;
-	if (!EXPORT_FORMATS.includes(format)) throw new CliError(`--format is required: ${EXPORT_FORMATS.join(', ')}`);
+	if (!EXPORT_FORMATS.includes(format))
+		throw new CliError(`--format is required: ${EXPORT_FORMATS.join(', ')}`);
 	const params = new URLSearchParams();
 	if (values['from-date']) params.set('from', values['from-date']);
 	if (values['to-date']) params.set('to', values['to-date']);
@@ -52,18 +61,34 @@ export async function exportCommand(argv: string[], log: (s: string) => void): P
 	try {
 		filters = parseIncidentFilters(params);
 	} catch (e) {
-		if (e instanceof FilterError) throw new CliError(`--${e.parameter === 'from' ? 'from-date' : e.parameter === 'to' ? 'to-date' : e.parameter} ${e.message.replace(/^\w+: /, '')}`);
+		if (e instanceof FilterError)
+			throw new CliError(
+				`--${e.parameter === 'from' ? 'from-date' : e.parameter === 'to' ? 'to-date' : e.parameter} ${e.message.replace(/^\w+: /, '')}`
+			);
 		throw e;
 	}
 	const statuses = values.status ?? [];
-	for (const s of statuses) if (!['reported', 'verified', 'rejected', 'archived'].includes(s)) throw new CliError(`--status ${s}: reported, verified, rejected or archived`);
+	for (const s of statuses)
+		if (!['reported', 'verified', 'rejected', 'archived'].includes(s))
+			throw new CliError(`--status ${s}: reported, verified, rejected or archived`);
 
 	const db = await openMigrated((s) => console.error(s));
 	try {
 		const as = await cliUser(db, values.as);
 		const chunks =
 			target === 'incidents'
-				? exportIncidents({ db, as, format, filters, q: values.q, status: statuses, onProgress: values.output ? (n, total) => console.error(`exported ${n}${total !== null ? ` of ${total}` : ''} incidents`) : undefined })
+				? exportIncidents({
+						db,
+						as,
+						format,
+						filters,
+						q: values.q,
+						status: statuses,
+						onProgress: values.output
+							? (n, total) =>
+									console.error(`exported ${n}${total !== null ? ` of ${total}` : ''} incidents`)
+							: undefined
+					})
 				: exportSites({ db, as, format, kind: target });
 		const out = values.output ? createWriteStream(values.output) : process.stdout;
 		for await (const c of chunks) {

@@ -7,7 +7,12 @@ import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Adapter, CallerUser } from '../lib/server/db/types.ts';
-import { IMPORT_FORMATS, IMPORT_TARGETS, type ImportFormat, type ImportTarget } from '../lib/server/import/types.ts';
+import {
+	IMPORT_FORMATS,
+	IMPORT_TARGETS,
+	type ImportFormat,
+	type ImportTarget
+} from '../lib/server/import/types.ts';
 import { TEXT_ENCODINGS, type TextEncoding } from '../lib/server/import/decode.ts';
 import { problemLine, runImport, type ImportSummary } from '../lib/server/import/pipeline.ts';
 import { openMigrated } from './database.ts';
@@ -39,18 +44,24 @@ export function parseTarget(raw: string | undefined, flag = '--into'): ImportTar
 /** The user an import or export runs as: --as EMAIL, else the first admin. */
 export async function cliUser(db: Adapter, email: string | undefined): Promise<CallerUser> {
 	if (email) {
-		const u = await db.rpc<{ id: string; email: string; role: CallerUser['role']; disabled: boolean } | null>(
-			'private.account_credentials',
-			{ p_email: email },
-			'service'
-		);
+		const u = await db.rpc<{
+			id: string;
+			email: string;
+			role: CallerUser['role'];
+			disabled: boolean;
+		} | null>('private.account_credentials', { p_email: email }, 'service');
 		if (!u) throw new CliError(`--as ${email}: no such user`);
 		if (u.disabled) throw new CliError(`--as ${email}: this account is disabled`);
 		return { id: u.id, email: u.email, role: u.role };
 	}
-	const users = await db.rpc<{ id: string; email: string; role: CallerUser['role']; disabled: boolean; created_at: string }[]>('users_list', {}, 'service');
-	const admin = users.filter((u) => u.role === 'admin' && !u.disabled).sort((a, b) => a.created_at.localeCompare(b.created_at))[0];
-	if (!admin) throw new CliError('there is no admin yet: run `terrain serve` once, or give --as EMAIL');
+	const users = await db.rpc<
+		{ id: string; email: string; role: CallerUser['role']; disabled: boolean; created_at: string }[]
+	>('users_list', {}, 'service');
+	const admin = users
+		.filter((u) => u.role === 'admin' && !u.disabled)
+		.sort((a, b) => a.created_at.localeCompare(b.created_at))[0];
+	if (!admin)
+		throw new CliError('there is no admin yet: run `terrain serve` once, or give --as EMAIL');
 	return { id: admin.id, email: admin.email, role: admin.role };
 }
 
@@ -58,7 +69,8 @@ function parseMap(pairs: string[] = []): Record<string, string | null> {
 	const m: Record<string, string | null> = {};
 	for (const p of pairs) {
 		const i = p.indexOf('=');
-		if (i <= 0) throw new CliError(`--map ${p}: expected FIELD=COLUMN (FIELD= to leave a field out)`);
+		if (i <= 0)
+			throw new CliError(`--map ${p}: expected FIELD=COLUMN (FIELD= to leave a field out)`);
 		m[p.slice(0, i).trim()] = p.slice(i + 1).trim() || null;
 	}
 	return m;
@@ -67,19 +79,34 @@ function parseMap(pairs: string[] = []): Record<string, string | null> {
 export function summaryText(s: ImportSummary): string[] {
 	const lines: string[] = [];
 	if (s.fatal) {
-		lines.push(`${s.file}: ${s.fatal.row ? `row ${s.fatal.row}${s.fatal.column ? `, column ${s.fatal.column}` : ''}: ` : ''}${s.fatal.message}`);
+		lines.push(
+			`${s.file}: ${s.fatal.row ? `row ${s.fatal.row}${s.fatal.column ? `, column ${s.fatal.column}` : ''}: ` : ''}${s.fatal.message}`
+		);
 		lines.push('nothing was imported');
 		return lines;
 	}
-	lines.push(`${s.file}: ${s.container}${s.preset && s.preset !== 'columns' ? ` (${s.preset})` : ''}${s.encoding ? `, ${s.encoding}` : ''} → ${s.target} as source "${s.source}"`);
-	lines.push(`columns: ${Object.entries(s.mapping).map(([f, c]) => `${f}=${c}`).join(', ')}`);
+	lines.push(
+		`${s.file}: ${s.container}${s.preset && s.preset !== 'columns' ? ` (${s.preset})` : ''}${s.encoding ? `, ${s.encoding}` : ''} → ${s.target} as source "${s.source}"`
+	);
+	lines.push(
+		`columns: ${Object.entries(s.mapping)
+			.map(([f, c]) => `${f}=${c}`)
+			.join(', ')}`
+	);
 	for (const p of s.problems) lines.push(problemLine(s.file, p));
-	if (s.problems_total > s.problems.length) lines.push(`… and ${s.problems_total - s.problems.length} more problems`);
-	for (const d of s.duplicates.slice(0, 20)) lines.push(`${s.file}: row ${d.row}: likely duplicate of incident ${d.of[0].id} (${d.of[0].distance_km} km, ${d.of[0].days_apart} days apart)`);
+	if (s.problems_total > s.problems.length)
+		lines.push(`… and ${s.problems_total - s.problems.length} more problems`);
+	for (const d of s.duplicates.slice(0, 20))
+		lines.push(
+			`${s.file}: row ${d.row}: likely duplicate of incident ${d.of[0].id} (${d.of[0].distance_km} km, ${d.of[0].days_apart} days apart)`
+		);
 	const counts = `rows read ${s.rows_read}, valid ${s.valid}, imported ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped}`;
 	if (s.dry_run) lines.push(`dry run: ${counts}; nothing was written`);
 	else if (s.committed) lines.push(`imported: ${counts} (${(s.ms / 1000).toFixed(1)} s)`);
-	else lines.push(`nothing was imported: ${s.errors} row(s) have errors; fix them, or run again with --valid-only to import the ${s.valid} valid row(s)`);
+	else
+		lines.push(
+			`nothing was imported: ${s.errors} row(s) have errors; fix them, or run again with --valid-only to import the ${s.valid} valid row(s)`
+		);
 	return lines;
 }
 
@@ -107,23 +134,35 @@ export async function importCommand(argv: string[], log: (s: string) => void): P
 	if (values.help) return log(IMPORT_HELP);
 	if (positionals.length !== 1) throw new CliError(`give one FILE to import\n${IMPORT_HELP}`);
 	const file = resolve(positionals[0]);
-	if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`${positionals[0]}: no such file`);
+	if (!existsSync(file) || !statSync(file).isFile())
+		throw new CliError(`${positionals[0]}: no such file`);
 	const target = parseTarget(values.into);
 	const format = values.format as ImportFormat | undefined;
-	if (format && !IMPORT_FORMATS.includes(format)) throw new CliError(`--format ${format}: use one of ${IMPORT_FORMATS.join(', ')}`);
+	if (format && !IMPORT_FORMATS.includes(format))
+		throw new CliError(`--format ${format}: use one of ${IMPORT_FORMATS.join(', ')}`);
 	const encoding = values.encoding?.toLowerCase() as TextEncoding | undefined;
-	if (encoding && !TEXT_ENCODINGS.includes(encoding)) throw new CliError(`--encoding ${encoding}: use one of ${TEXT_ENCODINGS.join(', ')}`);
-	if (values.dates && !['dmy', 'mdy'].includes(values.dates)) throw new CliError('--dates: dmy (15/03/2024) or mdy (03/15/2024)');
-	if (values.status && !['reported', 'verified'].includes(values.status)) throw new CliError('--status: reported or verified');
+	if (encoding && !TEXT_ENCODINGS.includes(encoding))
+		throw new CliError(`--encoding ${encoding}: use one of ${TEXT_ENCODINGS.join(', ')}`);
+	if (values.dates && !['dmy', 'mdy'].includes(values.dates))
+		throw new CliError('--dates: dmy (15/03/2024) or mdy (03/15/2024)');
+	if (values.status && !['reported', 'verified'].includes(values.status))
+		throw new CliError('--status: reported or verified');
 
 	const db = await openMigrated(values.json ? () => {} : (s) => console.error(s));
 	try {
 		const as = await cliUser(db, values.as);
 		let map = parseMap(values.map);
 		if (values.mapping) {
-			const saved = await db.rpc<{ name: string; mapping: Record<string, string> }[]>('import_mappings_list', { p_target: target }, as);
+			const saved = await db.rpc<{ name: string; mapping: Record<string, string> }[]>(
+				'import_mappings_list',
+				{ p_target: target },
+				as
+			);
 			const m = saved.find((x) => x.name.toLowerCase() === values.mapping!.toLowerCase());
-			if (!m) throw new CliError(`--mapping ${values.mapping}: no saved mapping of that name for ${target} (saved: ${saved.map((x) => x.name).join(', ') || 'none'})`);
+			if (!m)
+				throw new CliError(
+					`--mapping ${values.mapping}: no saved mapping of that name for ${target} (saved: ${saved.map((x) => x.name).join(', ') || 'none'})`
+				);
 			map = { ...m.mapping, ...map };
 		}
 		const tty = process.stderr.isTTY && !values.json;
@@ -146,8 +185,15 @@ export async function importCommand(argv: string[], log: (s: string) => void): P
 			onProgress: values.json
 				? undefined
 				: (p) => {
-						const pct = p.totalBytes ? ` (${Math.min(100, Math.round((p.bytes / p.totalBytes) * 100))}%)` : '';
-						const line = p.phase === 'committing' ? `committing ${p.rows} rows…` : p.phase === 'reading' ? `read ${p.rows} rows${pct}` : '';
+						const pct = p.totalBytes
+							? ` (${Math.min(100, Math.round((p.bytes / p.totalBytes) * 100))}%)`
+							: '';
+						const line =
+							p.phase === 'committing'
+								? `committing ${p.rows} rows…`
+								: p.phase === 'reading'
+									? `read ${p.rows} rows${pct}`
+									: '';
 						if (!line) return tty ? process.stderr.write('\n') && undefined : undefined;
 						if (tty) process.stderr.write(`\r${line}   `);
 						else if (p.phase === 'committing' || p.rows % 50_000 === 0) console.error(line);

@@ -50,7 +50,8 @@ async function main(argv: string[]): Promise<void> {
 	const [cmd, sub, target] = positionals;
 	// `terrain user add EMAIL …` and `terrain user areas EMAIL …` as well as --email EMAIL.
 	if (cmd === 'user' && target !== undefined) {
-		if (values.email !== undefined && values.email !== target) throw new CliError(`two different emails given: ${target} and --email ${values.email}`);
+		if (values.email !== undefined && values.email !== target)
+			throw new CliError(`two different emails given: ${target} and --email ${values.email}`);
 		values.email = target;
 	}
 	if (!cmd || values.help || cmd === 'help') return log(HELP);
@@ -68,7 +69,8 @@ async function main(argv: string[]): Promise<void> {
 			const seed = await import('../lib/server/seed/index.ts');
 			if (values.synthetic !== undefined) {
 				const n = Number(values.synthetic);
-				if (!Number.isInteger(n) || n <= 0) throw new CliError('--synthetic needs a positive whole number');
+				if (!Number.isInteger(n) || n <= 0)
+					throw new CliError('--synthetic needs a positive whole number');
 				const added = await seed.seedSynthetic(db, n, { log });
 				log(`added ${added} synthetic incidents (marked as samples)`);
 			} else {
@@ -78,20 +80,26 @@ async function main(argv: string[]): Promise<void> {
 		} else if ((cmd === 'user' || cmd === 'token' || cmd === 'seed') && db.kind === 'supabase') {
 			// These call server-only functions in schema private, which PostgREST does not expose.
 			throw new CliError(
-				'in Supabase mode, users sign up through Supabase Auth and an admin sets their role in Terrain; load data with `psql` on the project\'s direct connection (DATABASE_URL)'
+				"in Supabase mode, users sign up through Supabase Auth and an admin sets their role in Terrain; load data with `psql` on the project's direct connection (DATABASE_URL)"
 			);
 		} else if (cmd === 'user' && sub === 'add') {
 			const r = await addUser(db, values);
-			log(`user ${r.email} (${r.role}) is ready${r.areas ? `; areas: ${describeAreas(r.areas)}` : ''}`);
+			log(
+				`user ${r.email} (${r.role}) is ready${r.areas ? `; areas: ${describeAreas(r.areas)}` : ''}`
+			);
 			if (r.generated) log(`one-time password: ${r.password}`);
 		} else if (cmd === 'user' && sub === 'areas') {
 			if (!values.email) throw new CliError('give the user: terrain user areas EMAIL --set P1,P2');
-			if (values.set === undefined) throw new CliError("--set P1,P2 is required (--set '' removes every area)");
+			if (values.set === undefined)
+				throw new CliError("--set P1,P2 is required (--set '' removes every area)");
 			const codes = parseAreas(values.set, '--set');
 			await checkAreas(db, codes, '--set');
 			const r = await setAreas(db, values.email, codes, '--set');
 			log(`areas of ${r.email} (${r.role}): ${describeAreas(r.areas)}`);
-			if (r.role !== 'field') console.error(`note: ${r.email} is not a field user; areas only limit what field users see`);
+			if (r.role !== 'field')
+				console.error(
+					`note: ${r.email} is not a field user; areas only limit what field users see`
+				);
 		} else if (cmd === 'user' && sub === 'disable') {
 			if (!values.email) throw new CliError('--email is required');
 			await db.rpc('private.account_disable', { p_email: values.email }, 'service');

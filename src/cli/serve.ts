@@ -29,7 +29,8 @@ function checkPort(port: number, host: string): Promise<void> {
 
 export async function serve(log: (s: string) => void): Promise<Server> {
 	const { port, host } = serverConfig();
-	if (!existsSync(BUILD_HANDLER)) throw new CliError('the app is not built; run `npm run build` (npm start does it for you)');
+	if (!existsSync(BUILD_HANDLER))
+		throw new CliError('the app is not built; run `npm run build` (npm start does it for you)');
 	await checkPort(port, host);
 
 	const started = Date.now();
@@ -41,7 +42,11 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 		if (!(await isSeeded(db))) {
 			log('first start: loading the demo data (UCDP GED, COD-AB, OSM, UNHCR; about a minute)…');
 			const counts = await seedDemo(db, { seedDir: SEED_DIR, log });
-			log(`demo data loaded: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+			log(
+				`demo data loaded: ${Object.entries(counts)
+					.map(([k, v]) => `${v} ${k}`)
+					.join(', ')}`
+			);
 		}
 		admin = await ensureAdmin(db);
 	}
@@ -76,19 +81,25 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 	const addr = server.address();
 	const actualPort = typeof addr === 'object' && addr ? addr.port : port;
-	log(`Terrain is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://${shown}:${actualPort}`);
+	log(
+		`Terrain is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://${shown}:${actualPort}`
+	);
 	if (admin) {
 		log('');
 		log(`  Sign in as ${admin.email}`);
 		if (admin.generated) {
 			log(`  with this one-time password: ${admin.password}`);
-			log('  It is shown only now. Add your own users under Users, then disable this account or keep it safe.');
+			log(
+				'  It is shown only now. Add your own users under Users, then disable this account or keep it safe.'
+			);
 		} else {
 			log('  with the password from TERRAIN_ADMIN_PASSWORD.');
 		}
 		log('');
 	} else {
-		log('Sign in with your Terrain account (add users with `npm run terrain -- user add --email … --role …`).');
+		log(
+			'Sign in with your Terrain account (add users with `npm run terrain -- user add --email … --role …`).'
+		);
 	}
 
 	const stop = async () => {

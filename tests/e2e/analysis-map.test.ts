@@ -5,7 +5,14 @@
 // Arabic, wide and narrow, with a highlight showing (test-results/e2e/analysis-map-*.png).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { openBrowser, screenshot, signIn, waitForPixels, type Pixels, type TestBrowser } from './helpers/browser.ts';
+import {
+	openBrowser,
+	screenshot,
+	signIn,
+	waitForPixels,
+	type Pixels,
+	type TestBrowser
+} from './helpers/browser.ts';
 import { e2e, http, sessionCookie } from './helpers/server.ts';
 import { HIGHLIGHT_COLOUR } from '../../src/lib/map/layers/highlight-style.ts';
 import { binEnd } from '../../src/lib/domain/analysis.ts';
@@ -23,19 +30,24 @@ afterAll(async () => {
 	await b?.close();
 });
 
-const near = (p: readonly number[], c: readonly number[], tol = 30) => Math.abs(p[0] - c[0]) <= tol && Math.abs(p[1] - c[1]) <= tol && Math.abs(p[2] - c[2]) <= tol;
+const near = (p: readonly number[], c: readonly number[], tol = 30) =>
+	Math.abs(p[0] - c[0]) <= tol && Math.abs(p[1] - c[1]) <= tol && Math.abs(p[2] - c[2]) <= tol;
 const highlightPixels = (img: Pixels) => img.count((p) => near(p, HIGHLIGHT_COLOUR));
 const canvas = () => b.page.locator('[data-testid="analysis-map"] .maplibregl-canvas');
 const figure = () => b.page.locator('[data-testid="highlight-count"]');
 const param = (name: string) => new URL(b.page.url()).searchParams.get(name);
 
 async function mapSettled() {
-	await b.page.locator('[data-testid="analysis-map"] [data-testid="map"][data-loading="false"]').waitFor({ timeout: 120_000 });
+	await b.page
+		.locator('[data-testid="analysis-map"] [data-testid="map"][data-loading="false"]')
+		.waitFor({ timeout: 120_000 });
 }
 
 /** The incidents count the list API gives for these filters. */
 async function apiCount(q: Record<string, string>): Promise<number> {
-	const r = await http(`/api/v1/incidents?${new URLSearchParams({ ...q, limit: '1' })}`, { cookie });
+	const r = await http(`/api/v1/incidents?${new URLSearchParams({ ...q, limit: '1' })}`, {
+		cookie
+	});
 	expect(r.status).toBe(200);
 	return ((await r.json()) as { total: number }).total;
 }
@@ -71,7 +83,9 @@ describe('the analysis map', () => {
 
 		// the month with the most incidents
 		const bars = b.page.locator('[data-testid="time-chart"] rect[data-bin]');
-		const values = await bars.evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-bin')!, Number(r.getAttribute('data-value'))] as const));
+		const values = await bars.evaluateAll((rs) =>
+			rs.map((r) => [r.getAttribute('data-bin')!, Number(r.getAttribute('data-value'))] as const)
+		);
 		expect(values.length).toBe(24);
 		const [bin, value] = values.reduce((a, v) => (v[1] > a[1] ? v : a));
 		expect(value).toBeGreaterThan(0);
@@ -79,7 +93,9 @@ describe('the analysis map', () => {
 		const shown = await highlighted();
 		expect(shown).toBe(value);
 		expect(shown).toBe(await apiCount({ from: bin, to: binEnd(bin, 'month') }));
-		await expect.poll(() => figure().innerText()).toContain(`${shown.toLocaleString('en')} incidents highlighted`);
+		await expect
+			.poll(() => figure().innerText())
+			.toContain(`${shown.toLocaleString('en')} incidents highlighted`);
 		await waitForPixels(canvas(), (i) => highlightPixels(i) > 40, { name: 'analysis-map-month' });
 		await screenshot(b.page, 'analysis-map-month');
 
@@ -90,9 +106,13 @@ describe('the analysis map', () => {
 		await b.page.goto(`${baseUrl}/analysis?from=2014-01-01&to=2015-12-31&by=month&group=type`);
 		await mapSettled();
 		const seg = b.page.locator('[data-testid="time-chart"] rect[data-bin][data-key="battles"]');
-		const values = await seg.evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-bin')!, Number(r.getAttribute('data-value'))] as const));
+		const values = await seg.evaluateAll((rs) =>
+			rs.map((r) => [r.getAttribute('data-bin')!, Number(r.getAttribute('data-value'))] as const)
+		);
 		const [bin, value] = values.reduce((a, v) => (v[1] > a[1] ? v : a));
-		await pointAt(b.page.locator(`[data-testid="time-chart"] rect[data-bin="${bin}"][data-key="battles"]`));
+		await pointAt(
+			b.page.locator(`[data-testid="time-chart"] rect[data-bin="${bin}"][data-key="battles"]`)
+		);
 		const shown = await highlighted();
 		expect(shown).toBe(value);
 		expect(shown).toBe(await apiCount({ from: bin, to: binEnd(bin, 'month'), type: 'battles' }));
@@ -101,10 +121,11 @@ describe('the analysis map', () => {
 
 		// the keyboard: End goes to the last bin (as a whole), ← to the one before, Escape lets go
 		const binTotal = async (bin: string) =>
-			(await b.page.locator(`[data-testid="time-chart"] rect[data-bin="${bin}"]`).evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))))).reduce(
-				(a, v) => a + v,
-				0
-			);
+			(
+				await b.page
+					.locator(`[data-testid="time-chart"] rect[data-bin="${bin}"]`)
+					.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))))
+			).reduce((a, v) => a + v, 0);
 		await b.page.locator('[data-testid="time-chart-brush"]').focus();
 		await b.page.keyboard.press('End');
 		expect(await highlighted()).toBe(await binTotal('2015-12-01'));
@@ -127,7 +148,9 @@ describe('the analysis map', () => {
 		expect(shown).toBe(value);
 		expect(shown).toBe(await apiCount({ from: '2014-01-01', to: '2015-12-31', area: 'IQG15' }));
 		// the points and the governorate's outline
-		await waitForPixels(canvas(), (i) => highlightPixels(i) > 200, { name: 'analysis-map-governorate' });
+		await waitForPixels(canvas(), (i) => highlightPixels(i) > 200, {
+			name: 'analysis-map-governorate'
+		});
 		await screenshot(b.page, 'analysis-map-governorate');
 		await leave();
 	});
@@ -141,7 +164,7 @@ describe('the analysis map', () => {
 		await leave();
 	});
 
-	it('brushing still sets from/to, and the map\'s incidents follow the dates', async () => {
+	it("brushing still sets from/to, and the map's incidents follow the dates", async () => {
 		await b.page.goto(`${baseUrl}/analysis?from=2014-01-01&to=2015-12-31&by=month`);
 		await mapSettled();
 		const count = b.page.locator('[data-testid="analysis-map-count"]');
@@ -158,14 +181,19 @@ describe('the analysis map', () => {
 		const from = param('from')!;
 		const to = param('to')!;
 		expect(from).toMatch(/^201[45]-\d\d-01$/);
-		await expect.poll(async () => Number(await count.getAttribute('data-count')), { timeout: 60_000 }).not.toBe(all);
+		await expect
+			.poll(async () => Number(await count.getAttribute('data-count')), { timeout: 60_000 })
+			.not.toBe(all);
 		await mapSettled();
 		const shown = Number(await count.getAttribute('data-count'));
 		expect(shown).toBeGreaterThan(0);
 		expect(shown).toBe(await apiCount({ from, to }));
 		// and exactly what the map API counts for the map's own view
 		const bbox = (await count.getAttribute('data-bbox'))!;
-		const r = await http(`/api/v1/map/incidents?${new URLSearchParams({ from, to, bbox, limit: '1' })}`, { cookie });
+		const r = await http(
+			`/api/v1/map/incidents?${new URLSearchParams({ from, to, bbox, limit: '1' })}`,
+			{ cookie }
+		);
 		expect(shown).toBe(((await r.json()) as { total: number }).total);
 		// the link to the main map carries the filters
 		const href = (await b.page.locator('[data-testid="open-map"]').getAttribute('href'))!;
@@ -182,11 +210,15 @@ describe('the analysis map', () => {
 				await b.page.setViewportSize({ width: w, height: h });
 				await b.page.goto(`${baseUrl}/analysis?from=2016-01-01&to=2017-12-31&by=month`);
 				await mapSettled();
-				expect(await b.page.locator('html').getAttribute('dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
+				expect(await b.page.locator('html').getAttribute('dir')).toBe(
+					lang === 'ar' ? 'rtl' : 'ltr'
+				);
 				const bar = b.page.locator('[data-testid="area-bars"] g[data-key="IQG15"] rect').last();
 				await pointAt(bar);
 				await highlighted();
-				await waitForPixels(canvas(), (i) => highlightPixels(i) > 100, { name: `analysis-map-${lang}-${w}` });
+				await waitForPixels(canvas(), (i) => highlightPixels(i) > 100, {
+					name: `analysis-map-${lang}-${w}`
+				});
 				await screenshot(b.page, `analysis-map-${lang}-${w}`);
 				await leave();
 			}

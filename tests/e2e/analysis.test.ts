@@ -22,7 +22,8 @@ afterAll(async () => {
 	await b?.close();
 });
 
-const total = async () => Number(await b.page.locator('[data-testid="analysis-total"]').getAttribute('data-count'));
+const total = async () =>
+	Number(await b.page.locator('[data-testid="analysis-total"]').getAttribute('data-count'));
 const param = (name: string) => new URL(b.page.url()).searchParams.get(name);
 
 async function apiTotal(q: Record<string, string>, cookie = analyst): Promise<number> {
@@ -40,14 +41,30 @@ describe('the analysis screen', () => {
 		expect(await total()).toBe(await apiTotal({}));
 		const time = b.page.locator('[data-testid="chart-time"]');
 		await expect.poll(() => time.locator('rect[data-bin]').count()).toBeGreaterThan(100);
-		await expect.poll(() => time.locator('figcaption').innerText()).toMatch(/UCDP.*\n.*1989.*2018/s);
+		await expect
+			.poll(() => time.locator('figcaption').innerText())
+			.toMatch(/UCDP.*\n.*1989.*2018/s);
 		// governorates as a map and as bars
-		await expect.poll(() => b.page.locator('[data-testid="area-map"] a[data-pcode]').count()).toBe(18);
-		for (const id of ['chart-fatalities', 'chart-areas', 'chart-actors', 'chart-calendar', 'chart-dow']) {
-			await expect.poll(() => b.page.locator(`[data-testid="${id}"] svg[data-chart]`).count(), { message: id }).toBeGreaterThanOrEqual(1);
+		await expect
+			.poll(() => b.page.locator('[data-testid="area-map"] a[data-pcode]').count())
+			.toBe(18);
+		for (const id of [
+			'chart-fatalities',
+			'chart-areas',
+			'chart-actors',
+			'chart-calendar',
+			'chart-dow'
+		]) {
+			await expect
+				.poll(() => b.page.locator(`[data-testid="${id}"] svg[data-chart]`).count(), {
+					message: id
+				})
+				.toBeGreaterThanOrEqual(1);
 		}
 		// UCDP has no time of day: the hour chart says so instead of drawing an empty axis
-		await expect.poll(() => b.page.locator('[data-testid="chart-hour"] .empty').innerText()).toMatch(/time of day/);
+		await expect
+			.poll(() => b.page.locator('[data-testid="chart-hour"] .empty').innerText())
+			.toMatch(/time of day/);
 		await screenshot(b.page, 'analysis-trends');
 	});
 
@@ -100,8 +117,12 @@ describe('the analysis screen', () => {
 		await b.page.goto(`${baseUrl}/analysis?from=2016-01-01&to=2016-12-31`);
 		await b.page.locator('[data-testid="area-bars"] g[data-key="IQG15"] a').click();
 		await b.page.waitForURL((u) => u.searchParams.get('area') === 'IQG15');
-		expect(await total()).toBe(await apiTotal({ from: '2016-01-01', to: '2016-12-31', area: 'IQG15' }));
-		await expect.poll(() => b.page.locator('[data-testid="chart-areas"] h3').innerText()).toMatch(/district/i);
+		expect(await total()).toBe(
+			await apiTotal({ from: '2016-01-01', to: '2016-12-31', area: 'IQG15' })
+		);
+		await expect
+			.poll(() => b.page.locator('[data-testid="chart-areas"] h3').innerText())
+			.toMatch(/district/i);
 	});
 
 	it('shows the baseline table as of a date, sortable, with flags as the API gives them', async () => {
@@ -111,7 +132,9 @@ describe('the analysis screen', () => {
 		const r = await http('/api/v1/stats/baseline?as_of=2017-07-10&level=1', { cookie: analyst });
 		const api = (await r.json()) as { rows: { pcode: string; four_weeks_trend: string }[] };
 		const ninewa = api.rows.find((x) => x.pcode === 'IQG15')!;
-		expect(await table.locator('tr[data-pcode="IQG15"]').getAttribute('data-four-weeks-trend')).toBe(ninewa.four_weeks_trend);
+		expect(
+			await table.locator('tr[data-pcode="IQG15"]').getAttribute('data-four-weeks-trend')
+		).toBe(ninewa.four_weeks_trend);
 		await table.getByRole('button', { name: 'Area' }).click();
 		const first = await table.locator('tbody tr').first().getAttribute('data-pcode');
 		await table.getByRole('button', { name: 'Area' }).click();
@@ -120,10 +143,15 @@ describe('the analysis screen', () => {
 	});
 
 	it('lists the incidents near our sites', async () => {
-		await b.page.goto(`${baseUrl}/analysis/proximity?site_kind=org_sites&km=25&days=365&as_of=2017-06-30`);
+		await b.page.goto(
+			`${baseUrl}/analysis/proximity?site_kind=org_sites&km=25&days=365&as_of=2017-06-30`
+		);
 		const result = b.page.locator('[data-testid="proximity-result"]');
 		const shown = Number(await result.getAttribute('data-total'));
-		const r = await http('/api/v1/proximity?site_kind=org_sites&km=25&days=365&as_of=2017-06-30&limit=1', { cookie: analyst });
+		const r = await http(
+			'/api/v1/proximity?site_kind=org_sites&km=25&days=365&as_of=2017-06-30&limit=1',
+			{ cookie: analyst }
+		);
 		expect(shown).toBe(((await r.json()) as { total: number }).total);
 		expect(shown).toBeGreaterThan(0);
 		await screenshot(b.page, 'analysis-proximity');
@@ -139,10 +167,18 @@ describe('security levels', () => {
 		await expect.poll(() => form.locator('.error').count()).toBe(2); // no level, no note
 		await b.page.waitForLoadState('networkidle');
 		await form.locator('input[name="level"][value="4"]').check();
-		await form.locator('textarea[name="note"]').fill('Clashes in the old city; movements suspended.');
+		await form
+			.locator('textarea[name="note"]')
+			.fill('Clashes in the old city; movements suspended.');
 		await form.getByRole('button', { name: 'Record level' }).click();
-		await expect.poll(() => b.page.locator('[data-testid="current-level"] [data-level]').getAttribute('data-level')).toBe('4');
-		await expect.poll(() => b.page.locator('[data-testid="level-history"] li').count()).toBeGreaterThan(0);
+		await expect
+			.poll(() =>
+				b.page.locator('[data-testid="current-level"] [data-level]').getAttribute('data-level')
+			)
+			.toBe('4');
+		await expect
+			.poll(() => b.page.locator('[data-testid="level-history"] li').count())
+			.toBeGreaterThan(0);
 		await screenshot(b.page, 'area-page-analyst');
 
 		const layer = await http('/api/v1/stats/levels?level=2', { cookie: viewer });
@@ -161,15 +197,28 @@ describe('security levels', () => {
 		} finally {
 			await v.close();
 		}
-		const history = async () => ((await (await http(`/api/v1/areas/${DISTRICT}/levels`, { cookie: viewer })).json()) as unknown[]).length;
+		const history = async () =>
+			(
+				(await (
+					await http(`/api/v1/areas/${DISTRICT}/levels`, { cookie: viewer })
+				).json()) as unknown[]
+			).length;
 		const n = await history();
-		const api = await http(`/api/v1/areas/${DISTRICT}/levels`, { method: 'POST', cookie: viewer, body: { level: 1, note: 'All calm' } });
+		const api = await http(`/api/v1/areas/${DISTRICT}/levels`, {
+			method: 'POST',
+			cookie: viewer,
+			body: { level: 1, note: 'All calm' }
+		});
 		expect(api.status).toBe(403);
 		const action = await http(`/areas/${DISTRICT}?/record`, {
 			method: 'POST',
 			cookie: viewer,
 			body: new URLSearchParams({ level: '1', note: 'All calm' }),
-			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true' }
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				accept: 'application/json',
+				'x-sveltekit-action': 'true'
+			}
 		});
 		expect(((await action.json()) as { type: string; status: number }).status).toBe(403);
 		expect(await history()).toBe(n);
@@ -182,7 +231,13 @@ describe('in Arabic', () => {
 		// page's nested language form makes a sign-in typed in before hydration unreliable.
 		const ar = await openBrowser({ locale: 'ar' });
 		try {
-			await ar.context.addCookies([{ name: 'terrain_session', value: (await sessionCookie('analyst')).replace(/^terrain_session=/, ''), url: baseUrl }]);
+			await ar.context.addCookies([
+				{
+					name: 'terrain_session',
+					value: (await sessionCookie('analyst')).replace(/^terrain_session=/, ''),
+					url: baseUrl
+				}
+			]);
 			await ar.context.addCookies([{ name: 'terrain_lang', value: 'ar', url: baseUrl }]);
 			for (const [path, name] of [
 				['/analysis?from=2016-01-01&to=2017-12-31', 'analysis-trends-ar'],

@@ -5,7 +5,12 @@ import { e2e, http, postLogin, ROLES, sessionCookie } from './helpers/server.ts'
 
 const { baseUrl, users } = e2e();
 const GENERIC_ERROR = 'Email or password is not correct.';
-const ROLE_NAMES = { admin: 'Admin', analyst: 'Analyst', field: 'Field staff', viewer: 'Viewer' } as const;
+const ROLE_NAMES = {
+	admin: 'Admin',
+	analyst: 'Analyst',
+	field: 'Field staff',
+	viewer: 'Viewer'
+} as const;
 
 let b: TestBrowser;
 beforeAll(async () => {
@@ -20,7 +25,8 @@ beforeEach(async () => {
 	await b.context.clearCookies();
 });
 
-const sessionCookieOf = async () => (await b.context.cookies(baseUrl)).find((c) => c.name === 'terrain_session');
+const sessionCookieOf = async () =>
+	(await b.context.cookies(baseUrl)).find((c) => c.name === 'terrain_session');
 
 describe('signing in', () => {
 	it('starts from a login page that loads without script errors', async () => {
@@ -100,7 +106,8 @@ describe('the session', () => {
 	it('ends when the user signs out: the old cookie no longer opens anything', async () => {
 		await signIn(b.page, baseUrl, 'analyst');
 		const old = (await sessionCookieOf())!.value;
-		const replay = () => http('/map', { cookie: `terrain_session=${old}`, headers: { accept: 'text/html' } });
+		const replay = () =>
+			http('/map', { cookie: `terrain_session=${old}`, headers: { accept: 'text/html' } });
 		expect((await replay()).status).toBe(200); // the replay works while the session lives
 
 		await b.page.getByRole('button', { name: 'Sign out' }).click();

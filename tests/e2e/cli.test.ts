@@ -62,7 +62,11 @@ describe('database and port settings', () => {
 		const port = (blocker.address() as { port: number }).port;
 		const dir = scratch();
 		try {
-			const r = await runCli(['serve'], { TERRAIN_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' });
+			const r = await runCli(['serve'], {
+				TERRAIN_DATA_DIR: dir,
+				PORT: String(port),
+				HOST: '127.0.0.1'
+			});
 			expectOneLineFailure(r, new RegExp(`port ${port} is already in use`));
 			expect(readdirSync(dir)).toEqual([]);
 		} finally {
@@ -81,12 +85,36 @@ describe('user and token commands on a fresh embedded database', () => {
 	});
 
 	it('refuses an unknown role, naming the roles there are', async () => {
-		const r = await runCli(['user', 'add', '--email', 'someone@example.org', '--role', 'superuser', '--password', 'long-enough-password'], env);
+		const r = await runCli(
+			[
+				'user',
+				'add',
+				'--email',
+				'someone@example.org',
+				'--role',
+				'superuser',
+				'--password',
+				'long-enough-password'
+			],
+			env
+		);
 		expectOneLineFailure(r, /--role must be one of admin, analyst, field, viewer/);
 	});
 
 	it('refuses an email address that is not one', async () => {
-		const r = await runCli(['user', 'add', '--email', 'not-an-email', '--role', 'viewer', '--password', 'long-enough-password'], env);
+		const r = await runCli(
+			[
+				'user',
+				'add',
+				'--email',
+				'not-an-email',
+				'--role',
+				'viewer',
+				'--password',
+				'long-enough-password'
+			],
+			env
+		);
 		expectOneLineFailure(r, /--email must be an email address/);
 	});
 
@@ -96,12 +124,27 @@ describe('user and token commands on a fresh embedded database', () => {
 	});
 
 	it('adds a user and prints a token for them, alone on stdout', async () => {
-		const add = await runCli(['user', 'add', '--email', 'Field.Officer@Example.org', '--role', 'field', '--password', 'long-enough-password'], env);
+		const add = await runCli(
+			[
+				'user',
+				'add',
+				'--email',
+				'Field.Officer@Example.org',
+				'--role',
+				'field',
+				'--password',
+				'long-enough-password'
+			],
+			env
+		);
 		expect(add.code, add.stderr).toBe(0);
 		expect(add.stdout).toMatch(/user field\.officer@example\.org \(field\) is ready/);
 		expect(add.stdout).not.toContain('long-enough-password');
 
-		const tok = await runCli(['token', 'create', '--user', 'field.officer@example.org', '--name', 'reports'], env);
+		const tok = await runCli(
+			['token', 'create', '--user', 'field.officer@example.org', '--name', 'reports'],
+			env
+		);
 		expect(tok.code, tok.stderr).toBe(0);
 		// Only the token on stdout, so `TOKEN=$(terrain token create …)` works; the advice goes to stderr.
 		expect(tok.stdout.trim()).toMatch(/^trt_[A-Za-z0-9_-]{43}$/);
@@ -123,7 +166,9 @@ if (pgUrl) {
 			await admin.query(`create database ${name}`);
 			const other = new pg.Client({ connectionString: url.toString() });
 			await other.connect();
-			await other.query(`create table invoices (id serial primary key, amount numeric); insert into invoices (amount) values (12.5)`);
+			await other.query(
+				`create table invoices (id serial primary key, amount numeric); insert into invoices (amount) values (12.5)`
+			);
 			await other.end();
 		});
 		afterAll(async () => {

@@ -29,7 +29,8 @@ const getContact = async (id: string, role: Role = 'analyst'): Promise<ApiContac
 };
 
 beforeAll(async () => {
-	for (const role of ['admin', 'analyst', 'field'] as const) cookies[role] = await sessionCookie(role);
+	for (const role of ['admin', 'analyst', 'field'] as const)
+		cookies[role] = await sessionCookie(role);
 });
 
 describe('the contact form', () => {
@@ -58,10 +59,14 @@ describe('the contact form', () => {
 		await f.locator('#cf-areas').fill('بعقوبة');
 		await f.locator('#cf-areas').press('Enter');
 		expect(await f.locator('[data-testid="areas-picker"] .chip').allInnerTexts()).toEqual([
-			expect.stringContaining('Duhok (IQG09Q02)'), expect.stringContaining('Baquba (IQG10Q04)')
+			expect.stringContaining('Duhok (IQG09Q02)'),
+			expect.stringContaining('Baquba (IQG10Q04)')
 		]);
 		await f.locator('#cf-lang').fill('ar, ckb');
-		await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]{36}\?saved=1$/), f.getByRole('button', { name: 'Save contact' }).click()]);
+		await Promise.all([
+			page.waitForURL(/\/contacts\/[0-9a-f-]{36}\?saved=1$/),
+			f.getByRole('button', { name: 'Save contact' }).click()
+		]);
 		id = new URL(page.url()).pathname.split('/').pop()!;
 		const details = await page.locator('[data-testid="contact-details"]').innerText();
 		expect(details).toContain('+964 750 123 4567');
@@ -70,7 +75,10 @@ describe('the contact form', () => {
 		const c = await getContact(id);
 		expect(c).toMatchObject({ full_name: NAME, role_title: 'Mukhtar of the old town' });
 		expect(c.areas.map((a) => a.pcode).sort()).toEqual(['IQG09Q02', 'IQG10Q04']);
-		expect(c.phones.map((p) => [p.number, p.phone_type])).toEqual([['+9647501234567', 'mobile'], ['+882161234567', 'satellite']]);
+		expect(c.phones.map((p) => [p.number, p.phone_type])).toEqual([
+			['+9647501234567', 'mobile'],
+			['+882161234567', 'satellite']
+		]);
 		// "Mark verified today" was ticked: verified now, by the analyst.
 		expect(c.last_verified_at?.slice(0, 10)).toBe(new Date().toISOString().slice(0, 10));
 		expect(c.last_verified_by_name).toBeTruthy();
@@ -79,7 +87,10 @@ describe('the contact form', () => {
 	it('edits it: another number on the first row, a checkpoint added', async () => {
 		const page = b.page;
 		await page.goto(`${baseUrl}/contacts/${id}`);
-		await Promise.all([page.waitForURL(/\?edit$/), page.getByRole('link', { name: 'Edit contact' }).click()]);
+		await Promise.all([
+			page.waitForURL(/\?edit$/),
+			page.getByRole('link', { name: 'Edit contact' }).click()
+		]);
 		const f = page.locator('[data-testid="contact-form"]');
 		expect(await f.locator('input[name="phone_number"]').count()).toBe(2);
 		await f.locator('input[name="phone_number"]').first().fill('0750 765 4321');
@@ -88,7 +99,10 @@ describe('the contact form', () => {
 		await f.locator('#cf-cps').fill(checkpoint);
 		await f.locator('#cf-cps').press('Enter');
 		await screenshot(f, 'contact-form-edit');
-		await Promise.all([page.waitForURL(/\?saved=1$/), f.getByRole('button', { name: 'Save contact' }).click()]);
+		await Promise.all([
+			page.waitForURL(/\?saved=1$/),
+			f.getByRole('button', { name: 'Save contact' }).click()
+		]);
 		const details = await page.locator('[data-testid="contact-details"]').innerText();
 		expect(details).toContain('+964 750 765 4321');
 		expect(details).not.toContain('+964 750 123 4567');
@@ -99,7 +113,7 @@ describe('the contact form', () => {
 		expect(c.areas.map((a) => a.pcode).sort()).toEqual(['IQG09Q02', 'IQG10Q04']);
 	});
 
-	it('shows a junk phone number\'s error on that row and saves nothing', async () => {
+	it("shows a junk phone number's error on that row and saves nothing", async () => {
 		const page = b.page;
 		await page.goto(`${baseUrl}/contacts/${id}?edit`);
 		const f = page.locator('[data-testid="contact-form"]');
@@ -114,7 +128,9 @@ describe('the contact form', () => {
 		await expect.poll(() => rows.nth(1).locator('.error').count()).toBe(1);
 		expect(await rows.nth(1).locator('.error').innerText()).toContain('Not a phone number');
 		expect(await rows.nth(0).locator('.error').count()).toBe(0);
-		expect(await rows.nth(1).locator('input[name="phone_number"]').getAttribute('aria-invalid')).toBe('true');
+		expect(
+			await rows.nth(1).locator('input[name="phone_number"]').getAttribute('aria-invalid')
+		).toBe('true');
 		// What was typed stays, so it can be corrected.
 		expect(await f.locator('#cf-name').inputValue()).toBe(`${NAME} (renamed)`);
 		expect(posted).toBe(false);
@@ -130,7 +146,9 @@ describe('the contact form', () => {
 		form.append('areas', 'IQG09Q02');
 		form.append('areas', 'IQG10Q04');
 		const r = await http(`/contacts/${id}?/save`, {
-			method: 'POST', cookie: cookies.analyst, body: form,
+			method: 'POST',
+			cookie: cookies.analyst,
+			body: form,
 			headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sveltekit-action': 'true' }
 		});
 		const answer = await r.json();
@@ -174,11 +192,13 @@ describe('the contact form', () => {
 		expect(Date.parse(c.last_verified_at!)).toBeGreaterThan(Date.parse(earlier));
 		const me = await (await http('/api/v1/me', { cookie: cookies.analyst })).json();
 		expect(c.last_verified_by_name).toBe(me.display_name || me.email);
-		expect(await page.locator('[data-testid="last-verified"]').innerText()).toContain(c.last_verified_by_name!);
+		expect(await page.locator('[data-testid="last-verified"]').innerText()).toContain(
+			c.last_verified_by_name!
+		);
 	});
 });
 
-describe('a field user\'s areas, set on the users page', () => {
+describe("a field user's areas, set on the users page", () => {
 	const IN = `Erbil Liaison ${tag}`;
 	const OUT = `Baquba Liaison ${tag}`;
 	const RESTRICTED = `Erbil Interlocutor ${tag}`;
@@ -190,8 +210,16 @@ describe('a field user\'s areas, set on the users page', () => {
 		const me = await (await http('/api/v1/me', { cookie: cookies.field })).json();
 		fieldId = me.id;
 		before = me.assigned_areas;
-		for (const [full_name, area, sensitivity] of [[IN, 'IQG11Q02', 'normal'], [OUT, 'IQG10Q04', 'normal'], [RESTRICTED, 'IQG11Q02', 'restricted']]) {
-			const r = await http('/api/v1/contacts', { method: 'POST', cookie: cookies.analyst, body: { full_name, areas: [area], sensitivity, phones: [{ number: '0770 111 2233' }] } });
+		for (const [full_name, area, sensitivity] of [
+			[IN, 'IQG11Q02', 'normal'],
+			[OUT, 'IQG10Q04', 'normal'],
+			[RESTRICTED, 'IQG11Q02', 'restricted']
+		]) {
+			const r = await http('/api/v1/contacts', {
+				method: 'POST',
+				cookie: cookies.analyst,
+				body: { full_name, areas: [area], sensitivity, phones: [{ number: '0770 111 2233' }] }
+			});
 			expect(r.status, await r.clone().text()).toBe(201);
 		}
 		b = await openBrowser();
@@ -199,7 +227,11 @@ describe('a field user\'s areas, set on the users page', () => {
 	afterAll(async () => {
 		await b?.close();
 		// Leave the shared field account as it was.
-		await http('/api/v1/contacts/scope', { method: 'POST', cookie: cookies.admin, body: { user_id: fieldId, areas: before } });
+		await http('/api/v1/contacts/scope', {
+			method: 'POST',
+			cookie: cookies.admin,
+			body: { user_id: fieldId, areas: before }
+		});
 	});
 
 	it('lets the admin give the field user an area by name, shown by name', async () => {
@@ -208,7 +240,8 @@ describe('a field user\'s areas, set on the users page', () => {
 		const cell = b.page.locator('[data-testid="areas-field@e2e.terrain.test"]');
 		await cell.locator('summary').click();
 		// Drop whatever areas the account had, then pick Erbil district as the datalist offers it.
-		while (await cell.locator('.chip button').count()) await cell.locator('.chip button').first().click();
+		while (await cell.locator('.chip button').count())
+			await cell.locator('.chip button').first().click();
 		// "Erbil" alone names the governorate and the district: the admin is asked to pick one.
 		await cell.locator('input[list]').fill('Erbil');
 		await cell.locator('input[list]').press('Enter');
@@ -216,16 +249,20 @@ describe('a field user\'s areas, set on the users page', () => {
 		expect(await cell.locator('.chip').count()).toBe(0);
 		await cell.locator('input[list]').fill('Erbil · اربيل (IQG11Q02)');
 		await cell.locator('input[list]').press('Enter');
-		expect(await cell.locator('.chip').allInnerTexts()).toEqual([expect.stringContaining('Erbil (IQG11Q02)')]);
+		expect(await cell.locator('.chip').allInnerTexts()).toEqual([
+			expect.stringContaining('Erbil (IQG11Q02)')
+		]);
 		await screenshot(b.page.locator('table').first(), 'admin-users-areas');
 		await cell.getByRole('button', { name: 'Save areas' }).click();
-		await b.page.locator('[role="status"]', { hasText: 'Areas of field@e2e.terrain.test saved.' }).waitFor();
+		await b.page
+			.locator('[role="status"]', { hasText: 'Areas of field@e2e.terrain.test saved.' })
+			.waitFor();
 		expect(await cell.locator('.assigned').innerText()).toBe('Erbil (IQG11Q02)');
 		const me = await (await http('/api/v1/me', { cookie: cookies.field })).json();
 		expect(me.assigned_areas).toEqual(['IQG11Q02']);
 	});
 
-	it('then shows the field user that area\'s normal contacts, not another area\'s, in the UI and the API', async () => {
+	it("then shows the field user that area's normal contacts, not another area's, in the UI and the API", async () => {
 		await b.context.clearCookies();
 		await signIn(b.page, baseUrl, 'field');
 		await b.page.goto(`${baseUrl}/contacts`);

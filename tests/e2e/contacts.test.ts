@@ -13,11 +13,20 @@ const RESTRICTED = `Dohuk Interlocutor ${tag}`;
 const cookies = {} as Record<Role, string>;
 
 beforeAll(async () => {
-	for (const role of ['admin', 'analyst', 'field', 'viewer'] as const) cookies[role] = await sessionCookie(role);
+	for (const role of ['admin', 'analyst', 'field', 'viewer'] as const)
+		cookies[role] = await sessionCookie(role);
 	const add = async (full_name: string, areas: string[], sensitivity: string) => {
 		const r = await http('/api/v1/contacts', {
-			method: 'POST', cookie: cookies.analyst,
-			body: { full_name, areas, sensitivity, emergency: true, call_sign: 'E2E-1', phones: [{ number: '0750 123 4567', phone_type: 'mobile' }] }
+			method: 'POST',
+			cookie: cookies.analyst,
+			body: {
+				full_name,
+				areas,
+				sensitivity,
+				emergency: true,
+				call_sign: 'E2E-1',
+				phones: [{ number: '0750 123 4567', phone_type: 'mobile' }]
+			}
 		});
 		expect(r.status, await r.clone().text()).toBe(201);
 	};
@@ -25,7 +34,11 @@ beforeAll(async () => {
 	await add(MOSUL, ['IQG15Q05'], 'normal');
 	await add(RESTRICTED, ['IQG09Q02'], 'restricted');
 	const me = await (await http('/api/v1/me', { cookie: cookies.field })).json();
-	const r = await http('/api/v1/contacts/scope', { method: 'POST', cookie: cookies.admin, body: { user_id: me.id, areas: ['IQG09Q02'] } });
+	const r = await http('/api/v1/contacts/scope', {
+		method: 'POST',
+		cookie: cookies.admin,
+		body: { user_id: me.id, areas: ['IQG09Q02'] }
+	});
 	expect(r.status).toBe(200);
 });
 
@@ -51,11 +64,15 @@ describe('contacts by role', () => {
 		expect(names).not.toContain(MOSUL);
 		expect(names).not.toContain(RESTRICTED);
 		// Who to call at Dohuk: the Dohuk contact, never the restricted one.
-		const near = await (await http('/api/v1/contacts/nearby?lon=42.99&lat=36.86', { cookie: cookies.field })).json();
+		const near = await (
+			await http('/api/v1/contacts/nearby?lon=42.99&lat=36.86', { cookie: cookies.field })
+		).json();
 		expect(near.contacts.map((c: { full_name: string }) => c.full_name)).toContain(DOHUK);
 		expect(JSON.stringify(near)).not.toContain(RESTRICTED);
 		// No exports for field staff.
-		expect((await http('/api/v1/contacts/export?format=csv', { cookie: cookies.field })).status).toBe(403);
+		expect(
+			(await http('/api/v1/contacts/export?format=csv', { cookie: cookies.field })).status
+		).toBe(403);
 	});
 
 	it('shows a viewer no contacts at all', async () => {
@@ -63,17 +80,25 @@ describe('contacts by role', () => {
 		await b.context.clearCookies();
 		await signIn(b.page, baseUrl, 'viewer');
 		await b.page.goto(`${baseUrl}/contacts`);
-		expect(await b.page.locator('body').innerText()).toContain('Contacts are shown to field staff, analysts and admins only.');
+		expect(await b.page.locator('body').innerText()).toContain(
+			'Contacts are shown to field staff, analysts and admins only.'
+		);
 		expect(await b.page.locator('table').count()).toBe(0);
 		expect(await b.page.locator('header nav a[href="/contacts"]').count()).toBe(0);
-		for (const path of ['/api/v1/contacts', '/api/v1/contacts/nearby?lon=42.99&lat=36.86', '/api/v1/contacts/export?format=vcard']) {
+		for (const path of [
+			'/api/v1/contacts',
+			'/api/v1/contacts/nearby?lon=42.99&lat=36.86',
+			'/api/v1/contacts/export?format=vcard'
+		]) {
 			expect((await http(path, { cookie: cookies.viewer })).status, path).toBe(403);
 		}
 	});
 
 	it('lets analysts see restricted contacts and export them', async () => {
 		const all = await (await http('/api/v1/contacts', { cookie: cookies.analyst })).json();
-		expect(all.contacts.map((c: { full_name: string }) => c.full_name)).toEqual(expect.arrayContaining([DOHUK, MOSUL, RESTRICTED]));
+		expect(all.contacts.map((c: { full_name: string }) => c.full_name)).toEqual(
+			expect.arrayContaining([DOHUK, MOSUL, RESTRICTED])
+		);
 		const csv = await http('/api/v1/contacts/export?format=csv', { cookie: cookies.analyst });
 		expect(csv.status).toBe(200);
 		expect(await csv.text()).toContain(RESTRICTED);
@@ -83,7 +108,10 @@ describe('contacts by role', () => {
 		await b.context.clearCookies();
 		await signIn(b.page, baseUrl, 'field');
 		await b.page.goto(`${baseUrl}/contacts`);
-		await Promise.all([b.page.waitForURL(/\/contacts\/card\//), b.page.getByRole('link', { name: 'Dohuk base' }).click()]);
+		await Promise.all([
+			b.page.waitForURL(/\/contacts\/card\//),
+			b.page.getByRole('link', { name: 'Dohuk base' }).click()
+		]);
 		const card = b.page.locator('[data-testid="companion-card"]').first();
 		expect(await card.innerText()).toContain(DOHUK);
 		expect(await card.innerText()).not.toContain(RESTRICTED);
@@ -110,7 +138,9 @@ describe('contacts by role', () => {
 		expect(table).toContain('field@e2e.terrain.test');
 		expect(table).toContain('Dohuk base');
 		await b.page.goto(`${baseUrl}/admin/audit?table=contacts&action=export`);
-		expect(await b.page.locator('[data-testid="audit"]').innerText()).toContain('analyst@e2e.terrain.test');
+		expect(await b.page.locator('[data-testid="audit"]').innerText()).toContain(
+			'analyst@e2e.terrain.test'
+		);
 		await screenshot(b.page, 'contacts-audit');
 	});
 });

@@ -5,7 +5,14 @@
 // drawn after a reload; a viewer sees no editing controls and the server refuses their post.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { openBrowser, screenshot, signIn, waitForPixels, waitUntilLoaded, type TestBrowser } from './helpers/browser.ts';
+import {
+	openBrowser,
+	screenshot,
+	signIn,
+	waitForPixels,
+	waitUntilLoaded,
+	type TestBrowser
+} from './helpers/browser.ts';
 import { e2e, http, sessionCookie } from './helpers/server.ts';
 
 const { baseUrl } = e2e();
@@ -34,8 +41,12 @@ async function projector(box: Locator, canvas: Locator) {
 	const r = (await canvas.boundingBox())!;
 	const world = 512 * 2 ** zoom;
 	const x = (lon: number) => ((lon + 180) / 360) * world;
-	const y = (lat: number) => ((1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2) * world;
-	return ([lon, lat]: [number, number]) => ({ x: r.x + r.width / 2 + x(lon) - x(lon0), y: r.y + r.height / 2 + y(lat) - y(lat0) });
+	const y = (lat: number) =>
+		((1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2) * world;
+	return ([lon, lat]: [number, number]) => ({
+		x: r.x + r.width / 2 + x(lon) - x(lon0),
+		y: r.y + r.height / 2 + y(lat) - y(lat0)
+	});
 }
 
 /** Magenta, the colour of the incidents a proximity query found. */
@@ -62,9 +73,19 @@ describe('the proximity screen', () => {
 		await b.page.locator('input[name="as_of"]').fill('2018-12-31');
 		await waitUntilLoaded(b.page);
 		// Pasting a point moves the map to it: a way to get near Mosul before drawing there.
-		await b.page.locator('[data-testid="geometry-text"]').fill(JSON.stringify({ type: 'Point', coordinates: MOSUL }));
-		await expect.poll(async () => Number(await box().getAttribute('data-zoom')), { timeout: 20_000 }).toBeGreaterThan(9);
-		await expect.poll(async () => (await box().getAttribute('data-center'))!.split(',').map((c) => Math.round(Number(c) * 10) / 10)).toEqual([43.1, 36.3]);
+		await b.page
+			.locator('[data-testid="geometry-text"]')
+			.fill(JSON.stringify({ type: 'Point', coordinates: MOSUL }));
+		await expect
+			.poll(async () => Number(await box().getAttribute('data-zoom')), { timeout: 20_000 })
+			.toBeGreaterThan(9);
+		await expect
+			.poll(async () =>
+				(await box().getAttribute('data-center'))!
+					.split(',')
+					.map((c) => Math.round(Number(c) * 10) / 10)
+			)
+			.toEqual([43.1, 36.3]);
 		await b.page.locator('[data-testid="draw-clear"]').click();
 		expect(await b.page.locator('[data-testid="geometry-text"]').inputValue()).toBe('');
 		// The pasted point put the tool in point mode: draw an area now.
@@ -107,7 +128,10 @@ describe('the proximity screen', () => {
 		expect([q.get('km'), q.get('days'), q.get('as_of')]).toEqual(['5', '36600', '2018-12-31']);
 		total = Number(await result().getAttribute('data-total'));
 		const listed = Number(await result().getAttribute('data-listed'));
-		const api = await http(`/api/v1/proximity?${new URLSearchParams({ geometry: q.get('geometry')!, km: '5', days: '36600', as_of: '2018-12-31' })}`, { cookie: analyst });
+		const api = await http(
+			`/api/v1/proximity?${new URLSearchParams({ geometry: q.get('geometry')!, km: '5', days: '36600', as_of: '2018-12-31' })}`,
+			{ cookie: analyst }
+		);
 		expect(api.status).toBe(200);
 		const body = (await api.json()) as { total: number; incidents: { id: string }[] };
 		expect(total).toBe(body.total);
@@ -116,7 +140,9 @@ describe('the proximity screen', () => {
 		expect(total).toBeGreaterThan(100); // Mosul has hundreds of incidents in the demo data
 		// The incidents found are drawn in the highlight colour.
 		await waitUntilLoaded(b.page);
-		await waitForPixels(canvas(), (img) => img.count(isHighlight) > 30, { name: 'draw-proximity-highlight' });
+		await waitForPixels(canvas(), (img) => img.count(isHighlight) > 30, {
+			name: 'draw-proximity-highlight'
+		});
 		await screenshot(b.page, 'draw-proximity-result');
 	});
 
@@ -130,8 +156,12 @@ describe('the proximity screen', () => {
 		await row.locator('button').click();
 		expect(await box().getAttribute('data-focused')).toBe(id);
 		await expect
-			.poll(async () => (await box().getAttribute('data-center'))!.split(',').map(Number), { timeout: 20_000 })
-			.toSatisfy((c: number[]) => Math.abs(c[0] - inc.lon) < 0.002 && Math.abs(c[1] - inc.lat) < 0.002);
+			.poll(async () => (await box().getAttribute('data-center'))!.split(',').map(Number), {
+				timeout: 20_000
+			})
+			.toSatisfy(
+				(c: number[]) => Math.abs(c[0] - inc.lon) < 0.002 && Math.abs(c[1] - inc.lat) < 0.002
+			);
 	});
 
 	it('reproduces the result and the drawing from the URL after a reload', async () => {
@@ -141,7 +171,9 @@ describe('the proximity screen', () => {
 		expect(await hint().getAttribute('data-vertices')).toBe('4');
 		expect(await hint().getAttribute('data-done')).toBe('true');
 		await waitUntilLoaded(b.page);
-		await waitForPixels(canvas(), (img) => img.count(isHighlight) > 30, { name: 'draw-proximity-reload' });
+		await waitForPixels(canvas(), (img) => img.count(isHighlight) > 30, {
+			name: 'draw-proximity-reload'
+		});
 	});
 
 	it('refuses a self-intersecting area with a clear message and sends no query', async () => {
@@ -168,7 +200,9 @@ describe('the proximity screen', () => {
 		expect(await error.innerText()).toMatch(/crosses itself/);
 		await b.page.waitForTimeout(1000);
 		b.page.off('request', watch);
-		expect(asked.filter((u) => u.includes('/analysis/proximity') || u.includes('/api/v1/proximity'))).toEqual([]);
+		expect(
+			asked.filter((u) => u.includes('/analysis/proximity') || u.includes('/api/v1/proximity'))
+		).toEqual([]);
 		expect(b.page.url()).toBe(url);
 		await screenshot(b.page, 'draw-proximity-refused');
 		// Undo the last corner: three corners make a valid triangle and the message goes.
@@ -185,7 +219,11 @@ describe('the proximity screen', () => {
 			expect(await ar.page.locator('html').getAttribute('dir')).toBe('rtl');
 			expect(await ar.page.locator('[data-testid="draw-undo"]').innerText()).toBe('تراجع');
 			await waitUntilLoaded(ar.page);
-			await waitForPixels(ar.page.locator('[data-testid="proximity-map"] .maplibregl-canvas'), (img) => img.count(isHighlight) > 30, { name: 'draw-proximity-ar' });
+			await waitForPixels(
+				ar.page.locator('[data-testid="proximity-map"] .maplibregl-canvas'),
+				(img) => img.count(isHighlight) > 30,
+				{ name: 'draw-proximity-ar' }
+			);
 			await screenshot(ar.page, 'draw-proximity-ar');
 		} finally {
 			await ar.close();
@@ -197,12 +235,20 @@ describe('drawing where an actor is present', () => {
 	let actorId = '';
 	const LABEL = 'E2E grazing land';
 	const presenceOf = async (cookie = analyst) =>
-		((await (await http(`/api/v1/actors/${actorId}`, { cookie })).json()) as { presence: { id: string; drawn: boolean; label: string }[] }).presence;
+		(
+			(await (await http(`/api/v1/actors/${actorId}`, { cookie })).json()) as {
+				presence: { id: string; drawn: boolean; label: string }[];
+			}
+		).presence;
 	/** Okabe–Ito orange, the outline of presence areas. */
 	const isPresence = ([r, g, bl]: number[]) => r > 200 && g > 130 && g < 190 && bl < 70;
 
 	it('lets an analyst draw a presence polygon, save it and find it listed and drawn after a reload', async () => {
-		const made = await http('/api/v1/actors', { method: 'POST', cookie: analyst, body: { name: `E2E drawn presence ${Date.now()}` } });
+		const made = await http('/api/v1/actors', {
+			method: 'POST',
+			cookie: analyst,
+			body: { name: `E2E drawn presence ${Date.now()}` }
+		});
 		expect(made.status).toBe(201);
 		actorId = ((await made.json()) as { id: string }).id;
 
@@ -216,11 +262,19 @@ describe('drawing where an actor is present', () => {
 		const r = (await canvas.boundingBox())!;
 		const cx = r.x + r.width / 2;
 		const cy = r.y + r.height / 2;
-		for (const [dx, dy] of [[-50, -40], [50, -40], [50, 40], [-50, 40]]) await clickAt(b.page, { x: cx + dx, y: cy + dy });
+		for (const [dx, dy] of [
+			[-50, -40],
+			[50, -40],
+			[50, 40],
+			[-50, 40]
+		])
+			await clickAt(b.page, { x: cx + dx, y: cy + dy });
 		// Enter finishes while the map has focus.
 		await canvas.focus();
 		await b.page.keyboard.press('Enter');
-		await expect.poll(() => b.page.locator('[data-testid="draw-hint"]').getAttribute('data-done')).toBe('true');
+		await expect
+			.poll(() => b.page.locator('[data-testid="draw-hint"]').getAttribute('data-done'))
+			.toBe('true');
 		await b.page.locator('#p-label').fill(LABEL);
 		await b.page.locator('#p-from').fill('2016-01-01');
 		await b.page.locator('[data-testid="presence-save"]').click();
@@ -232,10 +286,16 @@ describe('drawing where an actor is present', () => {
 
 		await b.page.reload({ waitUntil: 'networkidle' });
 		await editor.locator('li[data-drawn="true"]', { hasText: LABEL }).waitFor();
-		expect(await b.page.locator('[data-testid="presence-map"]').getAttribute('data-features')).toBe('1');
+		expect(await b.page.locator('[data-testid="presence-map"]').getAttribute('data-features')).toBe(
+			'1'
+		);
 		await waitUntilLoaded(b.page);
 		await b.page.locator('[data-testid="presence-map"]').scrollIntoViewIfNeeded();
-		await waitForPixels(b.page.locator('[data-testid="presence-map"] .maplibregl-canvas'), (img) => img.count(isPresence) > 100, { name: 'draw-presence' });
+		await waitForPixels(
+			b.page.locator('[data-testid="presence-map"] .maplibregl-canvas'),
+			(img) => img.count(isPresence) > 100,
+			{ name: 'draw-presence' }
+		);
 		await screenshot(editor, 'draw-presence-en');
 	});
 
@@ -248,19 +308,40 @@ describe('drawing where an actor is present', () => {
 			await editor.locator('li[data-drawn="true"]', { hasText: LABEL }).waitFor();
 			expect(await v.page.locator('form[action="?/addPresence"]').count()).toBe(0);
 			expect(await v.page.locator('form[action="?/removePresence"]').count()).toBe(0);
-			expect(await v.page.locator('[data-testid="presence-draw"], [data-testid="draw-toolbar"]').count()).toBe(0);
+			expect(
+				await v.page.locator('[data-testid="presence-draw"], [data-testid="draw-toolbar"]').count()
+			).toBe(0);
 			await waitUntilLoaded(v.page);
-			await waitForPixels(v.page.locator('[data-testid="presence-map"] .maplibregl-canvas'), (img) => img.count(isPresence) > 100, { name: 'draw-presence-viewer' });
+			await waitForPixels(
+				v.page.locator('[data-testid="presence-map"] .maplibregl-canvas'),
+				(img) => img.count(isPresence) > 100,
+				{ name: 'draw-presence-viewer' }
+			);
 			await screenshot(editor, 'draw-presence-viewer-ar');
 		} finally {
 			await v.close();
 		}
-		const square = { type: 'Polygon', coordinates: [[[43, 36], [43.1, 36], [43.1, 36.1], [43, 36.1], [43, 36]]] };
+		const square = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[43, 36],
+					[43.1, 36],
+					[43.1, 36.1],
+					[43, 36.1],
+					[43, 36]
+				]
+			]
+		};
 		const post = await http(`/actors/${actorId}?/addPresence`, {
 			method: 'POST',
 			cookie: viewer,
 			body: new URLSearchParams({ geometry: JSON.stringify(square), label: 'viewer try' }),
-			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true' }
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				accept: 'application/json',
+				'x-sveltekit-action': 'true'
+			}
 		});
 		const answer = (await post.json()) as { type: string; status: number };
 		expect(answer).toMatchObject({ type: 'failure', status: 403 });

@@ -39,7 +39,9 @@ function newest(path: string): number {
 /** Same rule as scripts/start.js: rebuild when any input is newer than build/handler.js. */
 function buildIsStale(): boolean {
 	const stamp = join(ROOT, 'build', 'handler.js');
-	const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'].map((p) => join(ROOT, p));
+	const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'].map(
+		(p) => join(ROOT, p)
+	);
 	const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 	return built < Math.max(...inputs.filter(existsSync).map(newest));
 }
@@ -58,8 +60,10 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
 			mkdirSync(lock);
 			break;
 		} catch {
-			if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
-			else if (Date.now() > until) throw new Error(`e2e: ${lock} is held by another run; remove it if no build is running`);
+			if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 15 * 60_000)
+				rmSync(lock, { recursive: true, force: true });
+			else if (Date.now() > until)
+				throw new Error(`e2e: ${lock} is held by another run; remove it if no build is running`);
 			else await new Promise((r) => setTimeout(r, 1000));
 		}
 	}
@@ -79,12 +83,16 @@ async function buildIfStale(): Promise<void> {
 			if (!buildIsStale()) return; // another run built it while we waited
 			const t = Date.now();
 			log('building the app (sources are newer than build/)…');
-			const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-				cwd: ROOT,
-				env: childEnv({}),
-				encoding: 'utf8',
-				maxBuffer: 64 * 1024 * 1024
-			});
+			const r = spawnSync(
+				process.execPath,
+				[join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+				{
+					cwd: ROOT,
+					env: childEnv({}),
+					encoding: 'utf8',
+					maxBuffer: 64 * 1024 * 1024
+				}
+			);
 			if (r.status === 0) return log(`built in ${seconds(t)}`);
 			if (attempt === 2) throw new Error(`e2e: the build failed\n${r.stdout}\n${r.stderr}`);
 			log('the build failed; trying once more in 10 s');
@@ -124,7 +132,10 @@ function startServer(env: Record<string, string>): Promise<Server> {
 			killGroup(child);
 			reject(new Error(`e2e: terrain serve ${why}; see ${logFile}\n${tail}`));
 		};
-		const timer = setTimeout(() => fail(`was not ready within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+		const timer = setTimeout(
+			() => fail(`was not ready within ${READY_TIMEOUT_MS / 1000} s`),
+			READY_TIMEOUT_MS
+		);
 		child.stdout!.on('data', (d: string) => {
 			keep(d);
 			buffered += d;
@@ -135,7 +146,9 @@ function startServer(env: Record<string, string>): Promise<Server> {
 				resolve({ child, url: m[1].replace(/\/$/, '') });
 			}
 		});
-		child.once('exit', (code, signal) => fail(`exited (code ${code}, signal ${signal}) before it was ready`));
+		child.once('exit', (code, signal) =>
+			fail(`exited (code ${code}, signal ${signal}) before it was ready`)
+		);
 		child.once('error', (e) => fail(`could not start: ${e.message}`));
 	});
 }
@@ -198,7 +211,12 @@ export default async function setup(project: TestProject) {
 			const u = USERS[role];
 			await cli(['user', 'add', '--email', u.email, '--role', role, '--password', u.password], env);
 		}
-		const token = (await cli(['token', 'create', '--user', USERS.analyst.email, '--name', 'e2e'], env)).stdout.trim().split('\n').pop()!;
+		const token = (
+			await cli(['token', 'create', '--user', USERS.analyst.email, '--name', 'e2e'], env)
+		).stdout
+			.trim()
+			.split('\n')
+			.pop()!;
 		if (!/^\S{20,}$/.test(token)) throw new Error(`e2e: token create printed no token: ${token}`);
 		log(`added the analyst, field and viewer accounts and an API token in ${seconds(t)}`);
 

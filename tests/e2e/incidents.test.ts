@@ -33,8 +33,12 @@ describe('report → verify → see', () => {
 		const p = field.page;
 		await p.goto(`${baseUrl}/incidents/new`);
 		await p.locator('button[type="submit"]').click();
-		await expect.poll(() => p.locator('label:has(select[name="event_type"]) .error').textContent()).toBe('Choose an event type.');
-		await expect.poll(() => p.locator('label:has([data-testid="coordinates"]) .error').textContent()).toMatch(/Give a location/);
+		await expect
+			.poll(() => p.locator('label:has(select[name="event_type"]) .error').textContent())
+			.toBe('Choose an event type.');
+		await expect
+			.poll(() => p.locator('label:has([data-testid="coordinates"]) .error').textContent())
+			.toMatch(/Give a location/);
 		expect(new URL(p.url()).pathname).toBe('/incidents/new');
 	});
 
@@ -45,16 +49,25 @@ describe('report → verify → see', () => {
 		await map.locator('.maplibregl-canvas').waitFor();
 		const box = (await map.boundingBox())!;
 		await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-		await expect.poll(() => p.locator('[data-testid="coordinates"]').inputValue()).toMatch(/^-?\d+\.\d+, -?\d+\.\d+$/);
+		await expect
+			.poll(() => p.locator('[data-testid="coordinates"]').inputValue())
+			.toMatch(/^-?\d+\.\d+, -?\d+\.\d+$/);
 		await expect.poll(() => p.locator('.understood').textContent()).toMatch(/MGRS 38/);
 		await p.locator('select[name="event_type"]').selectOption('violence_against_civilians');
 		await p.locator('select[name="sub_event_type"]').selectOption('Abduction/forced disappearance');
 		await p.locator('input[name="abductions"]').fill('2');
 		await p.locator('input[name="serious"]').check();
-		await p.locator('textarea[name="notes"]').fill(`Two drivers stopped and taken at a checkpoint ${TAG}`);
-		await Promise.all([p.waitForURL(/\/incidents\/[0-9a-f-]{36}\?created=1$/), p.locator('button[type="submit"]').click()]);
+		await p
+			.locator('textarea[name="notes"]')
+			.fill(`Two drivers stopped and taken at a checkpoint ${TAG}`);
+		await Promise.all([
+			p.waitForURL(/\/incidents\/[0-9a-f-]{36}\?created=1$/),
+			p.locator('button[type="submit"]').click()
+		]);
 		incidentUrl = p.url().replace(/\?.*$/, '');
-		await expect.poll(() => p.locator('[data-testid="incident-status"]').textContent()).toBe('Reported');
+		await expect
+			.poll(() => p.locator('[data-testid="incident-status"]').textContent())
+			.toBe('Reported');
 		expect(await p.locator('[data-testid="history"]').textContent()).toMatch(/Reported/);
 		await screenshot(p, 'incident-reported');
 	});
@@ -63,14 +76,18 @@ describe('report → verify → see', () => {
 		const r = await viewer.page.goto(incidentUrl);
 		expect(r?.status()).toBe(404);
 		await viewer.page.goto(`${baseUrl}/incidents?q=${TAG}`);
-		expect(await viewer.page.locator('[data-testid="incident-total"]').textContent()).toBe('0 incidents');
+		expect(await viewer.page.locator('[data-testid="incident-total"]').textContent()).toBe(
+			'0 incidents'
+		);
 	});
 
 	it('lets an analyst verify it, recording who did what in the history', async () => {
 		const p = analyst.page;
 		await p.goto(incidentUrl);
 		await p.getByRole('button', { name: 'Verify' }).click();
-		await expect.poll(() => p.locator('[data-testid="incident-status"]').textContent()).toBe('Verified');
+		await expect
+			.poll(() => p.locator('[data-testid="incident-status"]').textContent())
+			.toBe('Verified');
 		const history = await p.locator('[data-testid="history"]').textContent();
 		expect(history).toMatch(/Status changed/);
 		expect(history).toMatch(/reported\s*→\s*verified/);
@@ -82,7 +99,10 @@ describe('report → verify → see', () => {
 		expect(await p.locator('textarea[name="notes"]').inputValue()).toContain(TAG);
 		await p.locator('input[name="injuries"]').fill('1');
 		await p.locator('select[name="source_reliability"]').selectOption('B');
-		await Promise.all([p.waitForURL(incidentUrl), p.getByRole('button', { name: 'Save changes' }).click()]);
+		await Promise.all([
+			p.waitForURL(incidentUrl),
+			p.getByRole('button', { name: 'Save changes' }).click()
+		]);
 		const history = await p.locator('[data-testid="history"]').textContent();
 		expect(history).toMatch(/Edited/);
 		expect(history).toMatch(/injuries\s*—\s*→\s*1/);
@@ -114,23 +134,33 @@ describe('import and export', () => {
 	it('imports a partner tracker through the column-mapping step, with progress', async () => {
 		const p = b.page;
 		await p.goto(`${baseUrl}/import`);
-		await p.locator('[data-testid="import-file"]').setInputFiles(join(FIXTURES, 'partner_tracker.csv'));
+		await p
+			.locator('[data-testid="import-file"]')
+			.setInputFiles(join(FIXTURES, 'partner_tracker.csv'));
 		await p.getByRole('button', { name: 'Check the file (dry run)' }).click();
 		// "Position" is recognised as the location; the id column needs the user's choice.
-		await expect.poll(() => p.locator('[data-testid="import-result"]').textContent()).toMatch(/Dry run: 3 rows read, 3 valid/);
+		await expect
+			.poll(() => p.locator('[data-testid="import-result"]').textContent())
+			.toMatch(/Dry run: 3 rows read, 3 valid/);
 		expect(await p.locator('select[data-field="coordinates"]').inputValue()).toBe('Position');
 		expect(await p.locator('select[data-field="upstream_id"]').inputValue()).toBe('');
 		await p.locator('select[data-field="upstream_id"]').selectOption('Incident No');
 		await p.locator('select[data-field="location_name"]').selectOption('Village');
 		await p.getByRole('button', { name: 'Check the file (dry run)' }).click();
-		await expect.poll(() => p.locator('[data-testid="import-result"]').textContent()).toMatch(/Dry run: 3 rows read, 3 valid, 0 with problems/);
+		await expect
+			.poll(() => p.locator('[data-testid="import-result"]').textContent())
+			.toMatch(/Dry run: 3 rows read, 3 valid, 0 with problems/);
 		expect(await p.locator('table.preview tbody tr').count()).toBe(3);
 		await p.getByRole('button', { name: 'Import', exact: true }).click();
-		await expect.poll(() => p.locator('[data-testid="import-result"]').textContent(), { timeout: 60_000 }).toMatch(/Imported: 3 new/);
+		await expect
+			.poll(() => p.locator('[data-testid="import-result"]').textContent(), { timeout: 60_000 })
+			.toMatch(/Imported: 3 new/);
 		await screenshot(p, 'import-done');
 		// The imported rows are in the list (DMS and MGRS positions were understood).
 		await p.goto(`${baseUrl}/incidents?q=informal+checkpoint`);
-		expect(Number((await p.locator('[data-testid="incident-total"]').textContent())!.split(' ')[0])).toBeGreaterThanOrEqual(1);
+		expect(
+			Number((await p.locator('[data-testid="incident-total"]').textContent())!.split(' ')[0])
+		).toBeGreaterThanOrEqual(1);
 	});
 
 	it('reports a bad file with its rows and columns, and writes nothing', async () => {
@@ -149,15 +179,28 @@ describe('import and export', () => {
 		const cookie = await sessionCookie('analyst');
 		const exp = await http('/incidents/export?format=csv&type=battles', { cookie });
 		expect(exp.status).toBe(200);
-		expect(exp.headers.get('content-disposition')).toMatch(/attachment; filename="terrain-incidents-.*\.csv"/);
+		expect(exp.headers.get('content-disposition')).toMatch(
+			/attachment; filename="terrain-incidents-.*\.csv"/
+		);
 		const csv = await exp.text();
 		const rows = csv.split('\r\n').filter(Boolean).length - 2;
 		expect(rows).toBeGreaterThan(1000);
 		// adapter-node alone would refuse anything over 512 KB; `terrain serve` raises its body limit
 		// to the import limit, so a real tracker can be uploaded through the web.
 		expect(csv.length).toBeGreaterThan(600 * 1024);
-		const back = await http('/import/upload?into=incidents&filename=export.csv', { method: 'POST', cookie, body: csv, headers: { 'content-type': 'application/octet-stream' } });
-		expect(await back.json()).toMatchObject({ preset: 'terrain', committed: true, inserted: 0, updated: 0, unchanged: rows });
+		const back = await http('/import/upload?into=incidents&filename=export.csv', {
+			method: 'POST',
+			cookie,
+			body: csv,
+			headers: { 'content-type': 'application/octet-stream' }
+		});
+		expect(await back.json()).toMatchObject({
+			preset: 'terrain',
+			committed: true,
+			inserted: 0,
+			updated: 0,
+			unchanged: rows
+		});
 
 		// A file over the import limit gets a clear answer, not a crash.
 		const big = await http('/import/upload?into=incidents&filename=big.csv', {

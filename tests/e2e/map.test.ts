@@ -2,7 +2,15 @@
 // hospitals, sample sites): what is drawn (pixels of the WebGL canvas), what is counted (compared
 // with the API for the same view and filters) and what the URL says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, signIn, waitForPixels, type Pixels, type Rgba, type TestBrowser } from './helpers/browser.ts';
+import {
+	openBrowser,
+	screenshot,
+	signIn,
+	waitForPixels,
+	type Pixels,
+	type Rgba,
+	type TestBrowser
+} from './helpers/browser.ts';
 import { e2e, http, sessionCookie } from './helpers/server.ts';
 import { EVENT_TYPE_COLOURS, EVENT_TYPES } from '../../src/lib/domain/taxonomy.ts';
 import { DENSITY_COLOURS } from '../../src/lib/map/scales.ts';
@@ -23,10 +31,13 @@ afterAll(async () => {
 // ---- What the canvas shows -------------------------------------------------------------------
 // Incidents are drawn at alpha 200/255 over Iraq's near-white fill; density cells at 215/255.
 const IRAQ_FILL: [number, number, number] = [251, 250, 248];
-const blend = (c: readonly number[], alpha: number) => c.map((v, i) => v * alpha + IRAQ_FILL[i] * (1 - alpha));
+const blend = (c: readonly number[], alpha: number) =>
+	c.map((v, i) => v * alpha + IRAQ_FILL[i] * (1 - alpha));
 const near = (p: Rgba, c: number[], tol = 24) =>
 	Math.abs(p[0] - c[0]) <= tol && Math.abs(p[1] - c[1]) <= tol && Math.abs(p[2] - c[2]) <= tol;
-const TYPE_PIXEL = Object.fromEntries(EVENT_TYPES.map((t) => [t, blend(EVENT_TYPE_COLOURS[t], 200 / 255)]));
+const TYPE_PIXEL = Object.fromEntries(
+	EVENT_TYPES.map((t) => [t, blend(EVENT_TYPE_COLOURS[t], 200 / 255)])
+);
 const incidentPixels = (img: Pixels, types: readonly string[] = EVENT_TYPES) =>
 	img.count((p) => types.some((t) => near(p, TYPE_PIXEL[t])));
 const DENSITY_PIXEL = DENSITY_COLOURS.map((c) => blend(c, 215 / 255));
@@ -57,7 +68,9 @@ describe('the map screen', () => {
 	it('draws the incidents in their type colours and counts exactly what the API counts', async () => {
 		await b.page.goto(`${baseUrl}/map?layers=incidents`);
 		await settled();
-		const img = await waitForPixels(canvas(), (i) => incidentPixels(i) > 1500, { name: 'map-incidents' });
+		const img = await waitForPixels(canvas(), (i) => incidentPixels(i) > 1500, {
+			name: 'map-incidents'
+		});
 		expect(incidentPixels(img, ['battles'])).toBeGreaterThan(500);
 		await screenshot(b.page, 'map-points');
 
@@ -72,12 +85,16 @@ describe('the map screen', () => {
 	it('erases the incidents and hides the count when their layer is switched off, and brings them back', async () => {
 		const before = incidentPixels(await waitForPixels(canvas(), (i) => incidentPixels(i) > 1500));
 		await b.page.locator('input[data-layer="incidents"]').uncheck();
-		await waitForPixels(canvas(), (i) => incidentPixels(i) < before * 0.02, { name: 'map-incidents-off' });
+		await waitForPixels(canvas(), (i) => incidentPixels(i) < before * 0.02, {
+			name: 'map-incidents-off'
+		});
 		await expect.poll(() => countEl().count()).toBe(0);
 		await expect.poll(() => param('layers')).toBe('');
 
 		await b.page.locator('input[data-layer="incidents"]').check();
-		await waitForPixels(canvas(), (i) => incidentPixels(i) > before * 0.9, { name: 'map-incidents-back' });
+		await waitForPixels(canvas(), (i) => incidentPixels(i) > before * 0.9, {
+			name: 'map-incidents-back'
+		});
 		await expect.poll(() => countEl().count()).toBe(1);
 		await expect.poll(() => param('layers')).toBe('incidents');
 	});
@@ -89,7 +106,9 @@ describe('the map screen', () => {
 		await b.page.locator('input[name="from"]').fill('2014-01-01');
 		await b.page.locator('input[name="to"]').fill('2014-12-31');
 		await expect.poll(() => [param('from'), param('to')]).toEqual(['2014-01-01', '2014-12-31']);
-		await expect.poll(async () => Number(await countEl().getAttribute('data-count')), { timeout: 60_000 }).not.toBe(all.shown);
+		await expect
+			.poll(async () => Number(await countEl().getAttribute('data-count')), { timeout: 60_000 })
+			.not.toBe(all.shown);
 
 		const year = await shownAndApiCount({ from: '2014-01-01', to: '2014-12-31' });
 		expect(year.shown).toBe(year.api.total);
@@ -117,15 +136,29 @@ describe('the map screen', () => {
 		await expect
 			.poll(async () => Number(await countEl().getAttribute('data-count')), { timeout: 60_000 })
 			.toBe(withBattles.shown - withBattles.api.by_type.battles);
-		const noBattles = await shownAndApiCount({ from: '2014-01-01', to: '2014-12-31', type: rest.join(',') });
+		const noBattles = await shownAndApiCount({
+			from: '2014-01-01',
+			to: '2014-12-31',
+			type: rest.join(',')
+		});
 		expect(noBattles.shown).toBe(noBattles.api.total);
-		await waitForPixels(canvas(), (i) => incidentPixels(i, ['battles']) < 50, { name: 'map-no-battles' });
+		await waitForPixels(canvas(), (i) => incidentPixels(i, ['battles']) < 50, {
+			name: 'map-no-battles'
+		});
 
 		await b.page.locator('button[data-mode="density"]').click();
 		await expect.poll(() => param('mode')).toBe('density');
-		const img = await waitForPixels(canvas(), (i) => densityPixels(i) > 300 && incidentPixels(i) < 200, { name: 'map-density' });
+		const img = await waitForPixels(
+			canvas(),
+			(i) => densityPixels(i) > 300 && incidentPixels(i) < 200,
+			{ name: 'map-density' }
+		);
 		expect(densityPixels(img)).toBeGreaterThan(300);
-		const density = await shownAndApiCount({ from: '2014-01-01', to: '2014-12-31', type: rest.join(',') });
+		const density = await shownAndApiCount({
+			from: '2014-01-01',
+			to: '2014-12-31',
+			type: rest.join(',')
+		});
 		expect(density.shown).toBe(density.api.total);
 		await screenshot(b.page, 'map-density');
 	});
@@ -139,7 +172,8 @@ describe('the map screen', () => {
 		let target: [number, number] | null = null;
 		for (let y = 40; y < img.height - 40 && !target; y += 3) {
 			for (let x = 40; x < img.width - 40 && !target; x += 3) {
-				const hit = (dx: number, dy: number) => EVENT_TYPES.some((t) => near(img.at(x + dx, y + dy), TYPE_PIXEL[t], 16));
+				const hit = (dx: number, dy: number) =>
+					EVENT_TYPES.some((t) => near(img.at(x + dx, y + dy), TYPE_PIXEL[t], 16));
 				if (hit(0, 0) && hit(2, 0) && hit(-2, 0) && hit(0, 2) && hit(0, -2)) target = [x, y];
 			}
 		}

@@ -27,7 +27,9 @@ describe('user administration is for admins only', () => {
 			await signIn(b.page, baseUrl, 'viewer');
 			const res = await b.page.goto(`${baseUrl}/admin/users`);
 			expect(res?.status()).toBe(403);
-			expect(await b.page.getByRole('heading', { level: 1 }).innerText()).toBe('You do not have access to this page.');
+			expect(await b.page.getByRole('heading', { level: 1 }).innerText()).toBe(
+				'You do not have access to this page.'
+			);
 			expect(await b.page.locator('table').count()).toBe(0);
 			expect(await b.page.locator('body').innerText()).not.toContain('analyst@e2e.terrain.test');
 			// The navigation does not offer the page either.
@@ -36,11 +38,17 @@ describe('user administration is for admins only', () => {
 			await b.close();
 		}
 		for (const role of NON_ADMINS) {
-			const r = await http('/admin/users', { cookie: cookies[role], headers: { accept: 'text/html' } });
+			const r = await http('/admin/users', {
+				cookie: cookies[role],
+				headers: { accept: 'text/html' }
+			});
 			expect(r.status, role).toBe(403);
 		}
 		// …while the admin gets the page, so the 403 above is about the role.
-		expect((await http('/admin/users', { cookie: cookies.admin, headers: { accept: 'text/html' } })).status).toBe(200);
+		expect(
+			(await http('/admin/users', { cookie: cookies.admin, headers: { accept: 'text/html' } }))
+				.status
+		).toBe(200);
 	});
 
 	it('refuses GET and POST /api/v1/users to everyone but admins', async () => {
@@ -48,7 +56,11 @@ describe('user administration is for admins only', () => {
 			const list = await http('/api/v1/users', { cookie: cookies[role] });
 			expect(list.status, `GET as ${role}`).toBe(403);
 			expect((await list.json()).message).toMatch(/admin/);
-			const add = await http('/api/v1/users', { method: 'POST', cookie: cookies[role], body: newUser() });
+			const add = await http('/api/v1/users', {
+				method: 'POST',
+				cookie: cookies[role],
+				body: newUser()
+			});
 			expect(add.status, `POST as ${role}`).toBe(403);
 		}
 		const list = await http('/api/v1/users', { cookie: cookies.admin });
@@ -71,7 +83,9 @@ describe('the API without valid credentials', () => {
 		const madeUp = `trt_${'A'.repeat(43)}`;
 		expect((await http('/api/v1/incidents', { token: madeUp })).status).toBe(401);
 		expect((await http('/api/v1/incidents', { token: 'nonsense' })).status).toBe(401);
-		expect((await http('/api/v1/incidents', { token: madeUp, cookie: cookies.admin })).status).toBe(401);
+		expect((await http('/api/v1/incidents', { token: madeUp, cookie: cookies.admin })).status).toBe(
+			401
+		);
 	});
 });
 
@@ -89,7 +103,11 @@ describe('API tokens', () => {
 	});
 
 	it('accepts a token made through the API until it is revoked, then answers 401', async () => {
-		const made = await http('/api/v1/tokens', { method: 'POST', cookie: cookies.field, body: { name: 'e2e revoke me' } });
+		const made = await http('/api/v1/tokens', {
+			method: 'POST',
+			cookie: cookies.field,
+			body: { name: 'e2e revoke me' }
+		});
 		expect(made.status).toBe(201);
 		const { id, token } = await made.json();
 		expect((await http('/api/v1/me', { token })).status).toBe(200);
@@ -121,7 +139,10 @@ describe('input validation', () => {
 describe('security headers', () => {
 	it.each(['/login', '/map', '/api/v1/me'])('are on %s', async (path) => {
 		const cookie = path === '/login' ? undefined : cookies.viewer; // signed in, /login redirects
-		const r = await http(path, { cookie, headers: { accept: path.startsWith('/api') ? 'application/json' : 'text/html' } });
+		const r = await http(path, {
+			cookie,
+			headers: { accept: path.startsWith('/api') ? 'application/json' : 'text/html' }
+		});
 		expect(r.status).toBe(200);
 		const csp = r.headers.get('content-security-policy') ?? '';
 		expect(csp).toMatch(/(^|;)\s*default-src 'self'\s*(;|$)/);
@@ -145,7 +166,12 @@ describe('cross-site requests', () => {
 		const mine = await http('/api/v1/tokens', { cookie: cookies.analyst });
 		expect(JSON.stringify(await mine.json())).not.toContain('planted');
 		// A request without any Origin header is refused too.
-		const bare = await http('/api/v1/tokens', { method: 'POST', cookie: cookies.analyst, origin: null, body: { name: 'planted' } });
+		const bare = await http('/api/v1/tokens', {
+			method: 'POST',
+			cookie: cookies.analyst,
+			origin: null,
+			body: { name: 'planted' }
+		});
 		expect(bare.status).toBe(403);
 	});
 });

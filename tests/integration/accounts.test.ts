@@ -4,7 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDb } from '../../src/lib/server/db/index.ts';
-import { signIn, signOut, userFromSession, userFromApiToken } from '../../src/lib/server/auth/session.ts';
+import {
+	signIn,
+	signOut,
+	userFromSession,
+	userFromApiToken
+} from '../../src/lib/server/auth/session.ts';
 import { changePassword } from '../../src/lib/server/auth/password-change.ts';
 import { addUser, createToken, ensureAdmin } from '../../src/cli/users.ts';
 import { engineNames, openEngine, type Engine } from './helpers/db.ts';
@@ -29,29 +34,71 @@ describe.each(engineNames())('local accounts on %s', (engineName) => {
 		const u = await userFromSession(r.token);
 		expect(u).toMatchObject({ email: 'admin@terrain.local', role: 'admin', must_change: true });
 
-		expect(await changePassword(u!, first!.password, 'short', 'short', r.token)).toBe('password_too_short');
-		expect(await changePassword(u!, first!.password, 'a new long password', 'a different one!', r.token)).toBe('auth.mismatch');
-		expect(await changePassword(u!, 'wrong current pass', 'a new long password', 'a new long password', r.token)).toBe('auth.current_wrong');
-		expect(await changePassword(u!, first!.password, 'a new long password', 'a new long password', r.token)).toBeNull();
+		expect(await changePassword(u!, first!.password, 'short', 'short', r.token)).toBe(
+			'password_too_short'
+		);
+		expect(
+			await changePassword(u!, first!.password, 'a new long password', 'a different one!', r.token)
+		).toBe('auth.mismatch');
+		expect(
+			await changePassword(
+				u!,
+				'wrong current pass',
+				'a new long password',
+				'a new long password',
+				r.token
+			)
+		).toBe('auth.current_wrong');
+		expect(
+			await changePassword(
+				u!,
+				first!.password,
+				'a new long password',
+				'a new long password',
+				r.token
+			)
+		).toBeNull();
 		expect((await userFromSession(r.token))?.must_change).toBe(false);
 		expect((await signIn(first!.email, first!.password, '10.0.0.1', 'test')).ok).toBe(false);
 		expect((await signIn(first!.email, 'a new long password', '10.0.0.1', 'test')).ok).toBe(true);
 	});
 
 	it('answers every failure the same way and records it for throttling', async () => {
-		const a = await addUser(e.db, { email: 'field1@test.org', role: 'field', password: 'field password 1' });
+		const a = await addUser(e.db, {
+			email: 'field1@test.org',
+			role: 'field',
+			password: 'field password 1'
+		});
 		expect(a.generated).toBe(false);
-		expect(await signIn('field1@test.org', 'wrong password!', '10.0.0.2', 't')).toEqual({ ok: false });
-		expect(await signIn('nobody@test.org', 'wrong password!', '10.0.0.2', 't')).toEqual({ ok: false });
-		const n = await e.db.rpc<number>('private.login_attempt', { p_key: 'ip:10.0.0.2', p_failed: false }, 'service');
+		expect(await signIn('field1@test.org', 'wrong password!', '10.0.0.2', 't')).toEqual({
+			ok: false
+		});
+		expect(await signIn('nobody@test.org', 'wrong password!', '10.0.0.2', 't')).toEqual({
+			ok: false
+		});
+		const n = await e.db.rpc<number>(
+			'private.login_attempt',
+			{ p_key: 'ip:10.0.0.2', p_failed: false },
+			'service'
+		);
 		expect(n).toBe(2);
 		const ok = await signIn('FIELD1@test.org ', 'field password 1', '10.0.0.2', 't');
 		expect(ok.ok).toBe(true);
-		expect(await e.db.rpc<number>('private.login_attempt', { p_key: 'email:field1@test.org', p_failed: false }, 'service')).toBe(0);
+		expect(
+			await e.db.rpc<number>(
+				'private.login_attempt',
+				{ p_key: 'email:field1@test.org', p_failed: false },
+				'service'
+			)
+		).toBe(0);
 	});
 
 	it('ends a session on sign-out, and refuses disabled users', async () => {
-		await addUser(e.db, { email: 'viewer1@test.org', role: 'viewer', password: 'viewer password 1' });
+		await addUser(e.db, {
+			email: 'viewer1@test.org',
+			role: 'viewer',
+			password: 'viewer password 1'
+		});
 		const r = await signIn('viewer1@test.org', 'viewer password 1', '10.0.0.3', 't');
 		if (!r.ok) throw new Error('sign-in failed');
 		expect(await userFromSession(r.token)).toMatchObject({ role: 'viewer' });

@@ -22,7 +22,8 @@ const CSV = [
 describe.each(engineNames())('actors named by alias on %s', (engineName) => {
 	let e: Engine;
 	let u: Record<AppRole, CallerUser>;
-	const actors = () => e.db.queryOwner<{ id: string; name: string }>(`select id, name from public.actors`);
+	const actors = () =>
+		e.db.queryOwner<{ id: string; name: string }>(`select id, name from public.actors`);
 	const linked = () =>
 		e.db.queryOwner<{ upstream_id: string; a1: string | null; a2: string | null }>(
 			`select i.upstream_id, a1.name as a1, a2.name as a2 from public.incidents i
@@ -41,7 +42,13 @@ describe.each(engineNames())('actors named by alias on %s', (engineName) => {
 		expect(before.some((a) => a.name === 'IS')).toBe(true);
 		const file = join(mkdtempSync(join(tmpdir(), 'terrain-alias-')), 'tracker.csv');
 		writeFileSync(file, CSV);
-		const r = await runImport({ db: e.db, as: u.analyst, file, target: 'incidents', source: 'alias-test' });
+		const r = await runImport({
+			db: e.db,
+			as: u.analyst,
+			file,
+			target: 'incidents',
+			source: 'alias-test'
+		});
 		expect(r).toMatchObject({ committed: true, inserted: 4 });
 		expect(await linked()).toEqual([
 			{ upstream_id: 'alias-1', a1: 'Government of Iraq', a2: 'IS' },
@@ -49,14 +56,25 @@ describe.each(engineNames())('actors named by alias on %s', (engineName) => {
 			{ upstream_id: 'alias-3', a1: 'IS', a2: 'Sons of the Valley' },
 			{ upstream_id: 'alias-4', a1: 'Sons of the Valley', a2: 'Sons of the Valley' }
 		]);
-		const added = (await actors()).filter((a) => !before.some((b) => b.id === a.id)).map((a) => a.name);
+		const added = (await actors())
+			.filter((a) => !before.some((b) => b.id === a.id))
+			.map((a) => a.name);
 		expect(added).toEqual(['Sons of the Valley']);
 	});
 
 	it('links a reported incident to the registered actor when the reporter types an alias', async () => {
 		const r = await e.db.rpc<{ incident: { actor1_id: string; actor2_id: string } }>(
 			'incident_create',
-			{ p: { event_date: '2019-03-01', event_type: 'battles', lon: 43.13, lat: 36.34, actor1: 'ISIL', actor2: 'daesh' } },
+			{
+				p: {
+					event_date: '2019-03-01',
+					event_type: 'battles',
+					lon: 43.13,
+					lat: 36.34,
+					actor1: 'ISIL',
+					actor2: 'daesh'
+				}
+			},
 			u.field
 		);
 		const [is] = (await actors()).filter((a) => a.name === 'IS');

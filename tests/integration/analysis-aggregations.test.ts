@@ -33,9 +33,28 @@ const AREAS: Box[] = [
 	{ pcode: 'IQS920201', level: 3, parent: 'IQD9202', box: [43, 33, 44, 34] },
 	{ pcode: 'IQS920202', level: 3, parent: 'IQD9202', box: [43, 34, 44, 35] }
 ];
-const TYPES = ['battles', 'violence_against_civilians', 'explosions_remote_violence', 'protests'] as const;
-const ACTORS = [1, 2, 3, 4, 5].map((n) => ({ id: `00000000-0000-0000-00a0-00000000000${n}`, name: `Actor ${n}` }));
-const PRECISIONS = ['exact', 'exact', 'exact', 'day', 'day', 'day', 'day', 'day', 'week', 'month'] as const;
+const TYPES = [
+	'battles',
+	'violence_against_civilians',
+	'explosions_remote_violence',
+	'protests'
+] as const;
+const ACTORS = [1, 2, 3, 4, 5].map((n) => ({
+	id: `00000000-0000-0000-00a0-00000000000${n}`,
+	name: `Actor ${n}`
+}));
+const PRECISIONS = [
+	'exact',
+	'exact',
+	'exact',
+	'day',
+	'day',
+	'day',
+	'day',
+	'day',
+	'week',
+	'month'
+] as const;
 
 interface Row {
 	id: string;
@@ -65,14 +84,16 @@ function mulberry32(seed: number) {
 	};
 }
 
-const inBox = (b: Box['box'], lon: number, lat: number) => lon > b[0] && lon < b[2] && lat > b[1] && lat < b[3];
+const inBox = (b: Box['box'], lon: number, lat: number) =>
+	lon > b[0] && lon < b[2] && lat > b[1] && lat < b[3];
 const areaOf = (level: number, lon: number, lat: number) =>
 	AREAS.find((a) => a.level === level && inBox(a.box, lon, lat))?.pcode ?? null;
-const day = (d: string, plus: number) => new Date(Date.parse(`${d}T00:00:00Z`) + plus * 86_400_000).toISOString().slice(0, 10);
+const day = (d: string, plus: number) =>
+	new Date(Date.parse(`${d}T00:00:00Z`) + plus * 86_400_000).toISOString().slice(0, 10);
 
 function makeRows(): Row[] {
 	const rnd = mulberry32(20141231);
-	const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+	const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
 	const rows: Row[] = [];
 	const add = (date: string, lon: number, lat: number, extra: Partial<Row> = {}) => {
 		const n = rows.length + 1;
@@ -83,7 +104,10 @@ function makeRows(): Row[] {
 			id: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
 			date,
 			precision,
-			time: precision === 'exact' ? `${String(Math.floor(rnd() * 24)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}` : null,
+			time:
+				precision === 'exact'
+					? `${String(Math.floor(rnd() * 24)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}`
+					: null,
 			type: pick(TYPES),
 			lon,
 			lat,
@@ -106,10 +130,21 @@ function makeRows(): Row[] {
 		add(date, lon, lat);
 	}
 	// A surge in district IQD9202 over the last four weeks of 2014.
-	for (let i = 0; i < 30; i++) add(day('2014-12-04', Math.floor(rnd() * 28)), 43.25 + (i % 5) * 0.1, 33.45 + (i % 3) * 0.1);
+	for (let i = 0; i < 30; i++)
+		add(day('2014-12-04', Math.floor(rnd() * 28)), 43.25 + (i % 5) * 0.1, 33.45 + (i % 3) * 0.1);
 	// Day-boundary probes for the baseline windows, as of 2014-06-15, in sub-district IQS910102.
-	for (const [age, n] of [[0, 1], [6, 1], [7, 1], [27, 1], [28, 1], [391, 1], [392, 1], [-1, 1]] as const) {
-		for (let k = 0; k < n; k++) add(day('2014-06-15', -age), 40.55, 34.55, { status: 'verified', confidentiality: 'public' });
+	for (const [age, n] of [
+		[0, 1],
+		[6, 1],
+		[7, 1],
+		[27, 1],
+		[28, 1],
+		[391, 1],
+		[392, 1],
+		[-1, 1]
+	] as const) {
+		for (let k = 0; k < n; k++)
+			add(day('2014-06-15', -age), 40.55, 34.55, { status: 'verified', confidentiality: 'public' });
 	}
 	return rows;
 }
@@ -154,7 +189,9 @@ interface Filters {
 	bbox?: [number, number, number, number];
 }
 const visible = (role: AppRole) => (r: Row) =>
-	role === 'admin' || role === 'analyst' ? true : r.status === 'verified' && r.confidentiality !== 'restricted';
+	role === 'admin' || role === 'analyst'
+		? true
+		: r.status === 'verified' && r.confidentiality !== 'restricted';
 function matching(role: AppRole, f: Filters = {}): Row[] {
 	return ROWS.filter(visible(role)).filter(
 		(r) =>
@@ -162,7 +199,8 @@ function matching(role: AppRole, f: Filters = {}): Row[] {
 			(!f.to || r.date <= f.to) &&
 			(!f.types || f.types.includes(r.type)) &&
 			(!f.area || [r.a1, r.a2, r.a3].includes(f.area)) &&
-			(!f.bbox || (r.lon >= f.bbox[0] && r.lon <= f.bbox[2] && r.lat >= f.bbox[1] && r.lat <= f.bbox[3]))
+			(!f.bbox ||
+				(r.lon >= f.bbox[0] && r.lon <= f.bbox[2] && r.lat >= f.bbox[1] && r.lat <= f.bbox[3]))
 	);
 }
 function args(f: Filters): Record<string, unknown> {
@@ -171,7 +209,9 @@ function args(f: Filters): Record<string, unknown> {
 		p_to: f.to ?? null,
 		p_types: f.types ?? null,
 		p_area: f.area ?? null,
-		...(f.bbox ? { p_west: f.bbox[0], p_south: f.bbox[1], p_east: f.bbox[2], p_north: f.bbox[3] } : {})
+		...(f.bbox
+			? { p_west: f.bbox[0], p_south: f.bbox[1], p_east: f.bbox[2], p_north: f.bbox[3] }
+			: {})
 	};
 }
 /** The Monday of a date's ISO week, computed with Date (not with the app's own binning code). */
@@ -180,14 +220,25 @@ function isoMonday(d: string): string {
 	t.setUTCDate(t.getUTCDate() - ((t.getUTCDay() + 6) % 7));
 	return t.toISOString().slice(0, 10);
 }
-function countBy<T>(rows: T[], key: (r: T) => string, value: (r: T) => number = () => 1): Record<string, number> {
+function countBy<T>(
+	rows: T[],
+	key: (r: T) => string,
+	value: (r: T) => number = () => 1
+): Record<string, number> {
 	const out: Record<string, number> = {};
 	for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + value(r);
 	return out;
 }
 
 type Bin = { bin: string; key: string; n: number; fatalities: number };
-type Stats = { total: number; fatalities: number; first_date: string | null; last_date: string | null; bins: Bin[]; groups: { key: string; n: number; name_en: string | null }[] };
+type Stats = {
+	total: number;
+	fatalities: number;
+	first_date: string | null;
+	last_date: string | null;
+	bins: Bin[];
+	groups: { key: string; n: number; name_en: string | null }[];
+};
 
 describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 	let e: Engine;
@@ -226,7 +277,11 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 			countBy(rows, (r) => `${r.date.slice(0, 7)}-01|${r.a1 ?? 'none'}`)
 		);
 		expect(Object.fromEntries(month.bins.map((b) => [`${b.bin}|${b.key}`, b.fatalities]))).toEqual(
-			countBy(rows, (r) => `${r.date.slice(0, 7)}-01|${r.a1 ?? 'none'}`, (r) => r.fatalities)
+			countBy(
+				rows,
+				(r) => `${r.date.slice(0, 7)}-01|${r.a1 ?? 'none'}`,
+				(r) => r.fatalities
+			)
 		);
 		const g = Object.fromEntries(month.groups.map((x) => [x.key, x]));
 		expect(g.IQG91.name_en).toBe('Area IQG91');
@@ -237,7 +292,12 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 			countBy(rows, (r) => `${r.date}|${r.a2 ?? 'none'}`)
 		);
 		expect(daily.first_date).toBe(rows.map((r) => r.date).sort()[0]);
-		expect(daily.last_date).toBe(rows.map((r) => r.date).sort().at(-1));
+		expect(daily.last_date).toBe(
+			rows
+				.map((r) => r.date)
+				.sort()
+				.at(-1)
+		);
 	});
 
 	it('applies the map filters (dates, types, area, viewport) exactly as the map counts them', async () => {
@@ -252,7 +312,11 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 				const s = await stats(u[role], f, 'month', 'none');
 				expect(s.total, JSON.stringify(f)).toBe(matching(role, f).length);
 				if (f.bbox) {
-					const map = await e.db.rpc<{ total: number }>('incidents_map', { ...args(f), p_limit: 1 }, u[role]);
+					const map = await e.db.rpc<{ total: number }>(
+						'incidents_map',
+						{ ...args(f), p_limit: 1 },
+						u[role]
+					);
 					expect(map.total).toBe(s.total);
 				}
 			}
@@ -263,39 +327,64 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		for (const level of [1, 2, 3] as const) {
 			const key = (r: Row) => (level === 1 ? r.a1 : level === 2 ? r.a2 : r.a3);
 			const rows = matching('viewer');
-			const got = await e.db.rpc<{ areas: { pcode: string; n: number; fatalities: number }[]; unassigned: { n: number } }>(
-				'incidents_by_area',
-				{ p_level: level },
-				u.viewer
+			const got = await e.db.rpc<{
+				areas: { pcode: string; n: number; fatalities: number }[];
+				unassigned: { n: number };
+			}>('incidents_by_area', { p_level: level }, u.viewer);
+			const want = countBy(
+				rows.filter((r) => key(r)),
+				(r) => key(r)!
 			);
-			const want = countBy(rows.filter((r) => key(r)), (r) => key(r)!);
 			for (const a of AREAS.filter((x) => x.level === level)) want[a.pcode] ??= 0;
 			expect(Object.fromEntries(got.areas.map((a) => [a.pcode, a.n]))).toEqual(want);
 			expect(got.unassigned.n).toBe(rows.filter((r) => !key(r)).length);
-			expect(got.areas.map((a) => a.n)).toEqual([...got.areas.map((a) => a.n)].sort((x, y) => y - x));
+			expect(got.areas.map((a) => a.n)).toEqual(
+				[...got.areas.map((a) => a.n)].sort((x, y) => y - x)
+			);
 		}
 		// Within a governorate: its districts only.
-		const inG2 = await e.db.rpc<{ areas: { pcode: string }[] }>('incidents_by_area', { p_area: 'IQG92', p_level: 2 }, u.viewer);
+		const inG2 = await e.db.rpc<{ areas: { pcode: string }[] }>(
+			'incidents_by_area',
+			{ p_area: 'IQG92', p_level: 2 },
+			u.viewer
+		);
 		expect(inG2.areas.map((a) => a.pcode).sort()).toEqual(['IQD9201', 'IQD9202']);
 		// A district asked for at governorate level: the governorate it lies in.
-		const up = await e.db.rpc<{ areas: { pcode: string; n: number }[] }>('incidents_by_area', { p_area: 'IQD9202', p_level: 1 }, u.viewer);
-		expect(up.areas).toEqual([expect.objectContaining({ pcode: 'IQG92', n: matching('viewer', { area: 'IQD9202' }).length })]);
+		const up = await e.db.rpc<{ areas: { pcode: string; n: number }[] }>(
+			'incidents_by_area',
+			{ p_area: 'IQD9202', p_level: 1 },
+			u.viewer
+		);
+		expect(up.areas).toEqual([
+			expect.objectContaining({ pcode: 'IQG92', n: matching('viewer', { area: 'IQD9202' }).length })
+		]);
 	});
 
 	it('gives a calendar of incidents per day', async () => {
 		const f: Filters = { from: '2014-03-01', to: '2014-05-31', types: ['battles'] };
-		const got = await e.db.rpc<{ days: [string, number, number][]; total: number }>('incidents_calendar', args(f), u.analyst);
+		const got = await e.db.rpc<{ days: [string, number, number][]; total: number }>(
+			'incidents_calendar',
+			args(f),
+			u.analyst
+		);
 		const rows = matching('analyst', f);
-		expect(Object.fromEntries(got.days.map(([d, n]) => [d, n]))).toEqual(countBy(rows, (r) => r.date));
-		expect(got.days.reduce((a, [, , fat]) => a + fat, 0)).toBe(rows.reduce((a, r) => a + r.fatalities, 0));
+		expect(Object.fromEntries(got.days.map(([d, n]) => [d, n]))).toEqual(
+			countBy(rows, (r) => r.date)
+		);
+		expect(got.days.reduce((a, [, , fat]) => a + fat, 0)).toBe(
+			rows.reduce((a, r) => a + r.fatalities, 0)
+		);
 	});
 
 	it('counts hours only where the time is known and weekdays only where the day is known', async () => {
-		const got = await e.db.rpc<{ total: number; with_time: number; with_day: number; by_hour: number[]; by_dow: number[]; dow_hour: [number, number, number][] }>(
-			'incidents_time_pattern',
-			{},
-			u.analyst
-		);
+		const got = await e.db.rpc<{
+			total: number;
+			with_time: number;
+			with_day: number;
+			by_hour: number[];
+			by_dow: number[];
+			dow_hour: [number, number, number][];
+		}>('incidents_time_pattern', {}, u.analyst);
 		const rows = matching('analyst');
 		const timed = rows.filter((r) => r.precision === 'exact' && r.time);
 		const dated = rows.filter((r) => r.precision === 'exact' || r.precision === 'day');
@@ -312,11 +401,10 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 	});
 
 	it('ranks the actors involved, counting an incident once when an actor is on both sides', async () => {
-		const got = await e.db.rpc<{ actors: { id: string; n: number; as_actor1: number; as_actor2: number; fatalities: number }[]; with_actor: number }>(
-			'incidents_top_actors',
-			{ p_limit: 3 },
-			u.viewer
-		);
+		const got = await e.db.rpc<{
+			actors: { id: string; n: number; as_actor1: number; as_actor2: number; fatalities: number }[];
+			with_actor: number;
+		}>('incidents_top_actors', { p_limit: 3 }, u.viewer);
 		const rows = matching('viewer');
 		const n = (id: string) => rows.filter((r) => r.actor1 === id || r.actor2 === id);
 		const ranked = ACTORS.map((a) => ({ id: a.id, name: a.name, n: n(a.id).length }))
@@ -335,32 +423,75 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		const f: Filters = { from: '2030-01-01', to: '2030-12-31' };
 		const s = await stats(u.analyst, f, 'week', 'type');
 		expect(s).toMatchObject({ total: 0, fatalities: 0, bins: [], groups: [], first_date: null });
-		const a = await e.db.rpc<{ total: number; areas: { n: number }[] }>('incidents_by_area', { ...args(f), p_level: 2 }, u.analyst);
+		const a = await e.db.rpc<{ total: number; areas: { n: number }[] }>(
+			'incidents_by_area',
+			{ ...args(f), p_level: 2 },
+			u.analyst
+		);
 		expect(a.total).toBe(0);
 		expect(a.areas.every((x) => x.n === 0)).toBe(true);
-		const t = await e.db.rpc<{ by_hour: number[]; with_time: number }>('incidents_time_pattern', args(f), u.analyst);
+		const t = await e.db.rpc<{ by_hour: number[]; with_time: number }>(
+			'incidents_time_pattern',
+			args(f),
+			u.analyst
+		);
 		expect(t.with_time).toBe(0);
 		expect(t.by_hour).toEqual(Array(24).fill(0));
-		const r = await e.db.rpc<{ first_date: string; last_date: string }>('incidents_date_range', {}, u.viewer);
-		expect(r.first_date).toBe(matching('viewer').map((x) => x.date).sort()[0]);
+		const r = await e.db.rpc<{ first_date: string; last_date: string }>(
+			'incidents_date_range',
+			{},
+			u.viewer
+		);
+		expect(r.first_date).toBe(
+			matching('viewer')
+				.map((x) => x.date)
+				.sort()[0]
+		);
 	});
 
 	it('says where the counted incidents come from and which dates they cover', async () => {
 		const f: Filters = { from: '2014-01-01', types: ['protests'] };
 		const rows = matching('viewer', f);
-		const got = await e.db.rpc<{ source: string | null; n: number; first_date: string; last_date: string }[]>('incidents_sources', args(f), u.viewer);
-		expect(got).toEqual([{ source: null, n: rows.length, first_date: rows.map((r) => r.date).sort()[0], last_date: rows.map((r) => r.date).sort().at(-1) }]);
-		await e.db.execOwner(`update public.incidents set upstream_source = 'ucdp-ged' where id = '${rows[0].id}'`);
-		const two = await e.db.rpc<{ source: string | null; n: number }[]>('incidents_sources', args(f), u.viewer);
-		expect(two.map((s) => [s.source, s.n])).toEqual([[null, rows.length - 1], ['ucdp-ged', 1]]);
-		await e.db.execOwner(`update public.incidents set upstream_source = null where id = '${rows[0].id}'`);
+		const got = await e.db.rpc<
+			{ source: string | null; n: number; first_date: string; last_date: string }[]
+		>('incidents_sources', args(f), u.viewer);
+		expect(got).toEqual([
+			{
+				source: null,
+				n: rows.length,
+				first_date: rows.map((r) => r.date).sort()[0],
+				last_date: rows
+					.map((r) => r.date)
+					.sort()
+					.at(-1)
+			}
+		]);
+		await e.db.execOwner(
+			`update public.incidents set upstream_source = 'ucdp-ged' where id = '${rows[0].id}'`
+		);
+		const two = await e.db.rpc<{ source: string | null; n: number }[]>(
+			'incidents_sources',
+			args(f),
+			u.viewer
+		);
+		expect(two.map((s) => [s.source, s.n])).toEqual([
+			[null, rows.length - 1],
+			['ucdp-ged', 1]
+		]);
+		await e.db.execOwner(
+			`update public.incidents set upstream_source = null where id = '${rows[0].id}'`
+		);
 	});
 
 	it('refuses bad arguments with the argument named', async () => {
 		await expect(stats(u.analyst, {}, 'year', 'type')).rejects.toThrow(/^by: unknown value "year"/);
 		await expect(stats(u.analyst, {}, 'week', 'actor')).rejects.toThrow(/^group: /);
-		await expect(e.db.rpc('incidents_by_area', { p_level: 4 }, u.analyst)).rejects.toThrow(/^level: /);
-		await expect(e.db.rpc('incidents_top_actors', { p_limit: 0 }, u.analyst)).rejects.toMatchObject({ code: '22023' });
+		await expect(e.db.rpc('incidents_by_area', { p_level: 4 }, u.analyst)).rejects.toThrow(
+			/^level: /
+		);
+		await expect(e.db.rpc('incidents_top_actors', { p_limit: 0 }, u.analyst)).rejects.toMatchObject(
+			{ code: '22023' }
+		);
 		await expect(e.db.rpc('incident_stats', {}, 'anon')).rejects.toThrow(/permission denied/);
 	});
 
@@ -380,11 +511,12 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		week_expected: number;
 	};
 	const baseline = (as: CallerUser, asOf: string, extra: Record<string, unknown> = {}) =>
-		e.db.rpc<{ as_of: string; week: { from: string }; baseline: { from: string; to: string }; rows: BaselineRow[] }>(
-			'baseline_table',
-			{ p_as_of: asOf, ...extra },
-			as
-		);
+		e.db.rpc<{
+			as_of: string;
+			week: { from: string };
+			baseline: { from: string; to: string };
+			rows: BaselineRow[];
+		}>('baseline_table', { p_as_of: asOf, ...extra }, as);
 
 	it('counts the baseline windows to the day (boundaries as of 2014-06-15 in IQS910102)', async () => {
 		const b = await baseline(u.analyst, '2014-06-15');
@@ -401,17 +533,38 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 	it('agrees with the TypeScript baseline for every area, the country and several dates', async () => {
 		for (const asOf of ['2014-12-31', '2014-06-15', '2014-02-10', '2013-03-01']) {
 			for (const role of ['analyst', 'viewer'] as const) {
-				const b = await baseline(u[role], asOf, { p_types: ['battles', 'violence_against_civilians', 'explosions_remote_violence'] });
-				const rows = matching(role, { types: ['battles', 'violence_against_civilians', 'explosions_remote_violence'] });
+				const b = await baseline(u[role], asOf, {
+					p_types: ['battles', 'violence_against_civilians', 'explosions_remote_violence']
+				});
+				const rows = matching(role, {
+					types: ['battles', 'violence_against_civilians', 'explosions_remote_violence']
+				});
 				expect(b.rows).toHaveLength(AREAS.length + 1);
 				for (const r of b.rows) {
-					const mine = r.pcode === null ? rows : rows.filter((x) => [x.a1, x.a2, x.a3].includes(r.pcode));
-					const ts = computeBaseline(mine.map((x) => x.date), asOf);
+					const mine =
+						r.pcode === null ? rows : rows.filter((x) => [x.a1, x.a2, x.a3].includes(r.pcode));
+					const ts = computeBaseline(
+						mine.map((x) => x.date),
+						asOf
+					);
 					const label = `${asOf} ${role} ${r.pcode}`;
-					expect([r.week_n, r.four_weeks_n, r.baseline_n], label).toEqual([ts.week.observed, ts.fourWeeks.observed, ts.baselineCount]);
-					expect([r.week_trend, r.four_weeks_trend], label).toEqual([ts.week.trend, ts.fourWeeks.trend]);
-					expect([r.week_low_count, r.four_weeks_low_count], label).toEqual([ts.week.lowCount, ts.fourWeeks.lowCount]);
-					expect([r.week_change_pct, r.four_weeks_change_pct], label).toEqual([ts.week.changePct, ts.fourWeeks.changePct]);
+					expect([r.week_n, r.four_weeks_n, r.baseline_n], label).toEqual([
+						ts.week.observed,
+						ts.fourWeeks.observed,
+						ts.baselineCount
+					]);
+					expect([r.week_trend, r.four_weeks_trend], label).toEqual([
+						ts.week.trend,
+						ts.fourWeeks.trend
+					]);
+					expect([r.week_low_count, r.four_weeks_low_count], label).toEqual([
+						ts.week.lowCount,
+						ts.fourWeeks.lowCount
+					]);
+					expect([r.week_change_pct, r.four_weeks_change_pct], label).toEqual([
+						ts.week.changePct,
+						ts.fourWeeks.changePct
+					]);
 					expect(r.week_expected).toBeCloseTo(ts.week.expected, 3);
 				}
 			}
@@ -426,40 +579,56 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		expect(b.rows.every((r) => r.level === 2)).toBe(true);
 		const inside = await baseline(u.analyst, '2014-12-31', { p_parent: 'IQD9202' });
 		expect(inside.rows.map((r) => r.pcode).sort()).toEqual(['IQD9202', 'IQS920201', 'IQS920202']);
-		const one = await e.db.rpc<{ row: BaselineRow; weeks: { from: string; to: string; n: number }[] }>(
-			'area_baseline',
-			{ p_pcode: 'IQD9202', p_as_of: '2014-12-31' },
-			u.analyst
-		);
+		const one = await e.db.rpc<{
+			row: BaselineRow;
+			weeks: { from: string; to: string; n: number }[];
+		}>('area_baseline', { p_pcode: 'IQD9202', p_as_of: '2014-12-31' }, u.analyst);
 		expect(one.row).toEqual(d);
 		expect(one.weeks).toHaveLength(56);
 		expect(one.weeks.at(-1)).toMatchObject({ from: '2014-12-25', to: '2014-12-31', n: d.week_n });
 		expect(one.weeks.slice(-4).reduce((a, w) => a + w.n, 0)).toBe(d.four_weeks_n);
 		expect(one.weeks.slice(0, 52).reduce((a, w) => a + w.n, 0)).toBe(d.baseline_n);
-		const country = await e.db.rpc<{ row: BaselineRow }>('area_baseline', { p_as_of: '2014-12-31' }, u.analyst);
+		const country = await e.db.rpc<{ row: BaselineRow }>(
+			'area_baseline',
+			{ p_as_of: '2014-12-31' },
+			u.analyst
+		);
 		expect(country.row.pcode).toBeNull();
 		expect(country.row.level).toBe(0);
 	});
 
 	it('classifies exactly as the TypeScript rule over a grid of counts', async () => {
 		const { classify } = await import('../../src/lib/domain/baseline.ts');
-		const rows = await e.db.queryOwner<{ o: number; b: number; w: number; c: { trend: string; low_count: boolean; change_pct: number | null } }>(
+		const rows = await e.db.queryOwner<{
+			o: number;
+			b: number;
+			w: number;
+			c: { trend: string; low_count: boolean; change_pct: number | null };
+		}>(
 			`select o, b, w, public.baseline_classify(o, b, w) as c
 			 from generate_series(0, 30) o, generate_series(0, 700, 7) b, (values (1), (4)) ws(w)`
 		);
 		for (const r of rows) {
 			const ts = classify(r.o, r.b, r.w);
-			expect([r.c.trend, r.c.low_count, r.c.change_pct], `${r.o} vs ${r.b} over ${r.w}`).toEqual([ts.trend, ts.lowCount, ts.changePct]);
+			expect([r.c.trend, r.c.low_count, r.c.change_pct], `${r.o} vs ${r.b} over ${r.w}`).toEqual([
+				ts.trend,
+				ts.lowCount,
+				ts.changePct
+			]);
 		}
 	});
 
 	it('refuses an unknown area or level in the baseline', async () => {
-		await expect(e.db.rpc('area_baseline', { p_pcode: 'IQX999', p_as_of: '2014-12-31' }, u.viewer)).rejects.toMatchObject({
+		await expect(
+			e.db.rpc('area_baseline', { p_pcode: 'IQX999', p_as_of: '2014-12-31' }, u.viewer)
+		).rejects.toMatchObject({
 			code: 'P0002',
 			message: 'pcode: no area with P-code IQX999'
 		});
 		await expect(baseline(u.viewer, '2014-12-31', { p_level: 5 })).rejects.toThrow(/^level: /);
-		await expect(baseline(u.viewer, '2014-12-31', { p_parent: 'IQX999' })).rejects.toThrow(/^parent: /);
+		await expect(baseline(u.viewer, '2014-12-31', { p_parent: 'IQX999' })).rejects.toThrow(
+			/^parent: /
+		);
 	});
 
 	// -------------------------------------------------------------------------------------------
@@ -470,7 +639,8 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		targets: { id: string | null; name: string | null; n: number }[];
 		incidents: { id: string; distance_m: number; nearest_id: string | null }[];
 	};
-	const near = (lon: number, lat: number, r: Row) => distance(point([lon, lat]), point([r.lon, r.lat]), { units: 'kilometers' });
+	const near = (lon: number, lat: number, r: Row) =>
+		distance(point([lon, lat]), point([r.lon, r.lat]), { units: 'kilometers' });
 	/** Incidents clearly within / clearly beyond km (1 % either side: sphere vs spheroid). */
 	function expectNear(got: Prox, rows: Row[], sites: [number, number][], km: number) {
 		const ids = new Set(got.incidents.map((i) => i.id));
@@ -486,11 +656,25 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 	}
 
 	it('finds the incidents within X km of all our sites in the last N days', async () => {
-		const got = await e.db.rpc<Prox>('incidents_proximity', { p_km: 25, p_days: 365, p_as_of: '2014-12-31', p_site_kind: 'org_sites' }, u.viewer);
+		const got = await e.db.rpc<Prox>(
+			'incidents_proximity',
+			{ p_km: 25, p_days: 365, p_as_of: '2014-12-31', p_site_kind: 'org_sites' },
+			u.viewer
+		);
 		expect([got.from, got.to]).toEqual(['2014-01-01', '2014-12-31']);
-		expectNear(got, matching('viewer', { from: '2014-01-01', to: '2014-12-31' }), [[43.3, 33.5], [40.6, 34.5]], 25);
+		expectNear(
+			got,
+			matching('viewer', { from: '2014-01-01', to: '2014-12-31' }),
+			[
+				[43.3, 33.5],
+				[40.6, 34.5]
+			],
+			25
+		);
 		expect(got.targets.map((t) => t.name).sort()).toEqual(['Base West', 'Office East']);
-		expect(got.incidents.map((i) => i.distance_m)).toEqual([...got.incidents.map((i) => i.distance_m)].sort((a, b) => a - b));
+		expect(got.incidents.map((i) => i.distance_m)).toEqual(
+			[...got.incidents.map((i) => i.distance_m)].sort((a, b) => a - b)
+		);
 		expect(got.incidents.every((i) => i.distance_m <= 25_000)).toBe(true);
 	});
 
@@ -503,37 +687,98 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		for (const [kind, id, at] of cases) {
 			const got = await e.db.rpc<Prox>(
 				'incidents_proximity',
-				{ p_km: 40, p_days: 730, p_as_of: '2014-12-31', p_site_kind: kind, p_site_id: id, p_types: ['battles'] },
+				{
+					p_km: 40,
+					p_days: 730,
+					p_as_of: '2014-12-31',
+					p_site_kind: kind,
+					p_site_id: id,
+					p_types: ['battles']
+				},
 				u.analyst
 			);
-			expectNear(got, matching('analyst', { from: '2013-01-02', to: '2014-12-31', types: ['battles'] }), [[at[0], at[1]]], 40);
+			expectNear(
+				got,
+				matching('analyst', { from: '2013-01-02', to: '2014-12-31', types: ['battles'] }),
+				[[at[0], at[1]]],
+				40
+			);
 			expect(got.targets).toEqual([expect.objectContaining({ id, n: got.total })]);
 		}
 	});
 
 	it('finds them around a drawn line or polygon (distance 0 inside it)', async () => {
-		const polygon = { type: 'Polygon', coordinates: [[[42.2, 33.2], [42.8, 33.2], [42.8, 33.8], [42.2, 33.8], [42.2, 33.2]]] };
-		const got = await e.db.rpc<Prox>('incidents_proximity', { p_km: 0.001, p_days: 3650, p_as_of: '2014-12-31', p_geometry: polygon }, u.analyst);
-		const inPoly = matching('analyst').filter((r) => r.lon > 42.2 && r.lon < 42.8 && r.lat > 33.2 && r.lat < 33.8);
+		const polygon = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[42.2, 33.2],
+					[42.8, 33.2],
+					[42.8, 33.8],
+					[42.2, 33.8],
+					[42.2, 33.2]
+				]
+			]
+		};
+		const got = await e.db.rpc<Prox>(
+			'incidents_proximity',
+			{ p_km: 0.001, p_days: 3650, p_as_of: '2014-12-31', p_geometry: polygon },
+			u.analyst
+		);
+		const inPoly = matching('analyst').filter(
+			(r) => r.lon > 42.2 && r.lon < 42.8 && r.lat > 33.2 && r.lat < 33.8
+		);
 		expect(got.total).toBe(inPoly.length);
 		expect(got.incidents.every((i) => i.distance_m === 0)).toBe(true);
-		const line = { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[40.05, 33.05], [44.95, 34.95]] } };
-		const l = await e.db.rpc<Prox>('incidents_proximity', { p_km: 5, p_days: 30, p_as_of: '2014-12-31', p_geometry: line, p_limit: 2 }, u.analyst);
+		const line = {
+			type: 'Feature',
+			properties: {},
+			geometry: {
+				type: 'LineString',
+				coordinates: [
+					[40.05, 33.05],
+					[44.95, 34.95]
+				]
+			}
+		};
+		const l = await e.db.rpc<Prox>(
+			'incidents_proximity',
+			{ p_km: 5, p_days: 30, p_as_of: '2014-12-31', p_geometry: line, p_limit: 2 },
+			u.analyst
+		);
 		expect(l.incidents.length).toBeLessThanOrEqual(2);
 		expect(l.targets[0]).toMatchObject({ id: null, n: l.total });
 	});
 
 	it('refuses bad proximity requests with the argument named', async () => {
-		const call = (a: Record<string, unknown>) => e.db.rpc('incidents_proximity', { p_km: 10, p_as_of: '2014-12-31', ...a }, u.analyst);
+		const call = (a: Record<string, unknown>) =>
+			e.db.rpc('incidents_proximity', { p_km: 10, p_as_of: '2014-12-31', ...a }, u.analyst);
 		await expect(call({ p_km: 0, p_site_kind: 'org_sites' })).rejects.toThrow(/^km: /);
 		await expect(call({ p_km: 500, p_site_kind: 'org_sites' })).rejects.toThrow(/^km: /);
 		await expect(call({ p_days: 0, p_site_kind: 'org_sites' })).rejects.toThrow(/^days: /);
 		await expect(call({})).rejects.toThrow(/^site_kind: give either/);
 		await expect(call({ p_site_kind: 'mosques' })).rejects.toThrow(/^site_kind: unknown/);
-		await expect(call({ p_site_kind: 'idp_camps', p_site_id: '00000000-0000-0000-0000-00000000dead' })).rejects.toMatchObject({ code: 'P0002' });
-		await expect(call({ p_geometry: { type: 'Circle', coordinates: [1, 2] } })).rejects.toThrow(/^geometry: expected/);
-		await expect(call({ p_geometry: { type: 'Point', coordinates: [400, 2] } })).rejects.toThrow(/^geometry: coordinates/);
-		const bowtie = { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] };
+		await expect(
+			call({ p_site_kind: 'idp_camps', p_site_id: '00000000-0000-0000-0000-00000000dead' })
+		).rejects.toMatchObject({ code: 'P0002' });
+		await expect(call({ p_geometry: { type: 'Circle', coordinates: [1, 2] } })).rejects.toThrow(
+			/^geometry: expected/
+		);
+		await expect(call({ p_geometry: { type: 'Point', coordinates: [400, 2] } })).rejects.toThrow(
+			/^geometry: coordinates/
+		);
+		const bowtie = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[0, 0],
+					[1, 1],
+					[1, 0],
+					[0, 1],
+					[0, 0]
+				]
+			]
+		};
 		await expect(call({ p_geometry: bowtie })).rejects.toThrow(/^geometry: Self-intersection/);
 	});
 });

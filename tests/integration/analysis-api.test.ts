@@ -64,10 +64,20 @@ describe.each(engineNames())('analysis API on %s', (engineName) => {
 	});
 
 	it('counts per week and type with the map filters, as each role may see', async () => {
-		const a = await call(statsIncidents.GET, u.analyst, '/api/v1/stats/incidents?by=week&group=type&from=2018-02-01&to=2018-06-30');
+		const a = await call(
+			statsIncidents.GET,
+			u.analyst,
+			'/api/v1/stats/incidents?by=week&group=type&from=2018-02-01&to=2018-06-30'
+		);
 		expect(a.status).toBe(200);
-		const v = await call(statsIncidents.GET, u.viewer, '/api/v1/stats/incidents?by=week&group=type&from=2018-02-01&to=2018-06-30');
-		const [{ n: all }] = await e.db.queryOwner<{ n: number }>(`select count(*)::int as n from public.incidents where event_date between '2018-02-01' and '2018-06-30'`);
+		const v = await call(
+			statsIncidents.GET,
+			u.viewer,
+			'/api/v1/stats/incidents?by=week&group=type&from=2018-02-01&to=2018-06-30'
+		);
+		const [{ n: all }] = await e.db.queryOwner<{ n: number }>(
+			`select count(*)::int as n from public.incidents where event_date between '2018-02-01' and '2018-06-30'`
+		);
 		const [{ n: verified }] = await e.db.queryOwner<{ n: number }>(
 			`select count(*)::int as n from public.incidents where event_date between '2018-02-01' and '2018-06-30' and status = 'verified'`
 		);
@@ -79,22 +89,37 @@ describe.each(engineNames())('analysis API on %s', (engineName) => {
 
 	it('serves every chart of the analysis screen', async () => {
 		expect((await call(statsAreas.GET, u.viewer, '/x?level=2')).body.areas).toHaveLength(2);
-		expect((await call(statsCalendar.GET, u.viewer, '/x?from=2018-01-01&to=2018-01-31')).body.days.length).toBeGreaterThan(0);
+		expect(
+			(await call(statsCalendar.GET, u.viewer, '/x?from=2018-01-01&to=2018-01-31')).body.days.length
+		).toBeGreaterThan(0);
 		const t = (await call(statsTime.GET, u.viewer, '/x')).body;
 		expect(t.by_hour).toHaveLength(24);
 		expect(t.with_time).toBeGreaterThan(0);
-		expect((await call(statsActors.GET, u.viewer, '/x?limit=5')).body.actors[0]).toMatchObject({ name: 'Group A' });
-		expect((await call(statsSources.GET, u.viewer, '/x')).body).toEqual([expect.objectContaining({ source: null })]);
+		expect((await call(statsActors.GET, u.viewer, '/x?limit=5')).body.actors[0]).toMatchObject({
+			name: 'Group A'
+		});
+		expect((await call(statsSources.GET, u.viewer, '/x')).body).toEqual([
+			expect.objectContaining({ source: null })
+		]);
 	});
 
 	it('answers the baseline of the country, an area and all areas as of a date', async () => {
 		const table = await call(statsBaseline.GET, u.viewer, '/x?as_of=2018-10-27&level=2');
 		expect(table.status).toBe(200);
-		expect(table.body.rows.map((r: { pcode: string }) => r.pcode).sort()).toEqual(['IQD7101', 'IQD7102']);
-		const one = await call(areaBaseline.GET, u.viewer, '/x?as_of=2018-10-27', { params: { pcode: 'IQD7101' } });
-		expect(one.body.row).toEqual(table.body.rows.find((r: { pcode: string }) => r.pcode === 'IQD7101'));
+		expect(table.body.rows.map((r: { pcode: string }) => r.pcode).sort()).toEqual([
+			'IQD7101',
+			'IQD7102'
+		]);
+		const one = await call(areaBaseline.GET, u.viewer, '/x?as_of=2018-10-27', {
+			params: { pcode: 'IQD7101' }
+		});
+		expect(one.body.row).toEqual(
+			table.body.rows.find((r: { pcode: string }) => r.pcode === 'IQD7101')
+		);
 		expect(one.body.weeks).toHaveLength(56);
-		expect((await call(areaBaseline.GET, u.viewer, '/x', { params: { pcode: 'IQX999' } })).status).toBe(404);
+		expect(
+			(await call(areaBaseline.GET, u.viewer, '/x', { params: { pcode: 'IQX999' } })).status
+		).toBe(404);
 	});
 
 	it('names the parameter of every bad request', async () => {
@@ -121,49 +146,91 @@ describe.each(engineNames())('analysis API on %s', (engineName) => {
 		expect(await bad(proximity.GET, '/x?km=5&site_kind=org_sites&days=0')).toBe('days');
 		expect(await bad(proximity.GET, '/x?km=5&geometry={bad')).toBe('geometry');
 		// validated in SQL, still named
-		expect(await bad(proximity.GET, `/x?km=5&geometry=${encodeURIComponent(JSON.stringify({ type: 'Point', coordinates: [500, 1] }))}`)).toBe('geometry');
+		expect(
+			await bad(
+				proximity.GET,
+				`/x?km=5&geometry=${encodeURIComponent(JSON.stringify({ type: 'Point', coordinates: [500, 1] }))}`
+			)
+		).toBe('geometry');
 	});
 
 	it('finds incidents near our sites by GET and near a drawn polygon by POST', async () => {
-		const g = await call(proximity.GET, u.viewer, '/x?km=10&days=365&as_of=2018-12-31&site_kind=org_sites');
+		const g = await call(
+			proximity.GET,
+			u.viewer,
+			'/x?km=10&days=365&as_of=2018-12-31&site_kind=org_sites'
+		);
 		expect(g.status).toBe(200);
-		expect(g.body.targets).toEqual([expect.objectContaining({ name: 'River Office', n: g.body.total })]);
+		expect(g.body.targets).toEqual([
+			expect.objectContaining({ name: 'River Office', n: g.body.total })
+		]);
 		expect(g.body.total).toBeGreaterThan(0);
-		const polygon = { type: 'Polygon', coordinates: [[[43.4, 35.4], [44.1, 35.4], [44.1, 35.6], [43.4, 35.6], [43.4, 35.4]]] };
-		const p = await call(proximity.POST, u.viewer, '/x', { body: { km: 1, days: 400, as_of: '2018-12-31', geometry: polygon } });
+		const polygon = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[43.4, 35.4],
+					[44.1, 35.4],
+					[44.1, 35.6],
+					[43.4, 35.6],
+					[43.4, 35.4]
+				]
+			]
+		};
+		const p = await call(proximity.POST, u.viewer, '/x', {
+			body: { km: 1, days: 400, as_of: '2018-12-31', geometry: polygon }
+		});
 		expect(p.status).toBe(200);
 		expect(p.body.total).toBeGreaterThan(g.body.total - 1);
-		expect((await call(proximity.POST, u.viewer, '/x', { body: '[1,2]' })).body.parameter).toBe('body');
+		expect((await call(proximity.POST, u.viewer, '/x', { body: '[1,2]' })).body.parameter).toBe(
+			'body'
+		);
 	});
 
 	it('lets an analyst record a level, keeps the history, and refuses a viewer', async () => {
 		const params = { pcode: 'IQD7101' };
-		const ok = await call(areaLevels.POST, u.analyst, '/x', { params, body: { level: 4, note: 'Road closed after clashes', effective_date: '2018-10-01' } });
+		const ok = await call(areaLevels.POST, u.analyst, '/x', {
+			params,
+			body: { level: 4, note: 'Road closed after clashes', effective_date: '2018-10-01' }
+		});
 		expect(ok.status).toBe(201);
 		expect(ok.body).toMatchObject({ level: 4, pcode: 'IQD7101', recorded_by: u.analyst.id });
-		const denied = await call(areaLevels.POST, u.viewer, '/x', { params, body: { level: 1, note: 'All calm' } });
+		const denied = await call(areaLevels.POST, u.viewer, '/x', {
+			params,
+			body: { level: 1, note: 'All calm' }
+		});
 		expect(denied.status).toBe(403);
 		const history = await call(areaLevels.GET, u.viewer, '/x', { params });
 		expect(history.body.map((h: { level: number }) => h.level)).toEqual([4]);
 		const current = await call(statsLevels.GET, u.field, '/x?as_of=2018-10-15&level=2');
-		expect(current.body).toEqual([expect.objectContaining({ pcode: 'IQD7101', level: 4, inherited: false })]);
+		expect(current.body).toEqual([
+			expect.objectContaining({ pcode: 'IQD7101', level: 4, inherited: false })
+		]);
 		const profile = await call(area.GET, u.viewer, '/x', { params });
 		expect(profile.body.current_level).toMatchObject({ level: 4 });
 	});
 
 	it('answers field errors for a bad level, date, note or area', async () => {
-		const post = (body: unknown, pcode = 'IQD7101') => call(areaLevels.POST, u.analyst, '/x', { params: { pcode }, body });
+		const post = (body: unknown, pcode = 'IQD7101') =>
+			call(areaLevels.POST, u.analyst, '/x', { params: { pcode }, body });
 		const tomorrowPlus = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
 		expect((await post({ level: 6, note: 'x' })).body.parameter).toBe('level');
 		expect((await post({ level: '2.5', note: 'x' })).body.parameter).toBe('level');
 		expect((await post({ level: 2, note: '  ' })).body.parameter).toBe('note');
 		expect((await post({ level: 2 })).body.parameter).toBe('note');
-		expect((await post({ level: 2, note: 'x', effective_date: tomorrowPlus })).body).toMatchObject({ parameter: 'effective_date', message: expect.stringMatching(/future/) });
-		expect((await post({ level: 2, note: 'x', effective_date: '2018-13-01' })).body.parameter).toBe('effective_date');
+		expect((await post({ level: 2, note: 'x', effective_date: tomorrowPlus })).body).toMatchObject({
+			parameter: 'effective_date',
+			message: expect.stringMatching(/future/)
+		});
+		expect((await post({ level: 2, note: 'x', effective_date: '2018-13-01' })).body.parameter).toBe(
+			'effective_date'
+		);
 		const unknown = await post({ level: 2, note: 'x' }, 'IQX404');
 		expect(unknown.status).toBe(404);
 		expect(unknown.body.message).toBe('pcode: no area with P-code IQX404');
-		expect((await call(areaLevels.GET, u.viewer, '/x', { params: { pcode: 'IQX404' } })).status).toBe(404);
+		expect(
+			(await call(areaLevels.GET, u.viewer, '/x', { params: { pcode: 'IQX404' } })).status
+		).toBe(404);
 	});
 
 	it('describes every analysis route in its OpenAPI paths', () => {
@@ -174,7 +241,14 @@ describe.each(engineNames())('analysis API on %s', (engineName) => {
 			for (const name of readdirSync(dir)) {
 				const p = join(dir, name);
 				if (statSync(p).isDirectory()) walk(p);
-				else if (name === '+server.ts') found.push('/' + relative(root, dir).split('/').map((s) => s.replace(/^\[(\w+)\]$/, '{$1}')).join('/'));
+				else if (name === '+server.ts')
+					found.push(
+						'/' +
+							relative(root, dir)
+								.split('/')
+								.map((s) => s.replace(/^\[(\w+)\]$/, '{$1}'))
+								.join('/')
+					);
 			}
 		};
 		for (const m of mine) walk(join(root, m));

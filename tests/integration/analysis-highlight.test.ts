@@ -62,26 +62,39 @@ describe.each(engineNames())('the highlight API on %s', (engineName) => {
 	it('counts each hour and weekday as the time-of-day chart does, for each role', async () => {
 		for (const who of [u.analyst, u.viewer]) {
 			const t = (await call(statsTime.GET, who, '/x?type=battles,riots')).body;
-			for (let h = 0; h < 24; h++) expect(await total(who, `type=battles,riots&hour=${h}`), `hour ${h}`).toBe(t.by_hour[h]);
-			for (let d = 1; d <= 7; d++) expect(await total(who, `type=battles,riots&dow=${d}`), `dow ${d}`).toBe(t.by_dow[d - 1]);
+			for (let h = 0; h < 24; h++)
+				expect(await total(who, `type=battles,riots&hour=${h}`), `hour ${h}`).toBe(t.by_hour[h]);
+			for (let d = 1; d <= 7; d++)
+				expect(await total(who, `type=battles,riots&dow=${d}`), `dow ${d}`).toBe(t.by_dow[d - 1]);
 			expect(t.by_hour.some((n: number) => n > 0)).toBe(true);
 		}
 	});
 
 	it('counts an actor on either side as the top-actors chart does', async () => {
-		const actors = (await call(statsActors.GET, u.analyst, '/x?from=2018-03-01&to=2018-08-31')).body.actors as { id: string; n: number }[];
+		const actors = (await call(statsActors.GET, u.analyst, '/x?from=2018-03-01&to=2018-08-31')).body
+			.actors as { id: string; n: number }[];
 		expect(actors.map((a) => a.id).sort()).toEqual([A, B]);
-		for (const a of actors) expect(await total(u.analyst, `from=2018-03-01&to=2018-08-31&actor=${a.id}`)).toBe(a.n);
+		for (const a of actors)
+			expect(await total(u.analyst, `from=2018-03-01&to=2018-08-31&actor=${a.id}`)).toBe(a.n);
 	});
 
 	it('counts an area, the "no area" group and an "other" group as the area and time charts do', async () => {
 		const byArea = (await call(statsAreas.GET, u.analyst, '/x?level=2')).body;
-		for (const a of byArea.areas as { pcode: string; n: number }[]) expect(await total(u.analyst, `admin_level=2&admin_in=${a.pcode}`)).toBe(a.n);
+		for (const a of byArea.areas as { pcode: string; n: number }[])
+			expect(await total(u.analyst, `admin_level=2&admin_in=${a.pcode}`)).toBe(a.n);
 		expect(await total(u.analyst, 'admin_level=2&admin_in=none')).toBe(byArea.unassigned.n);
 		expect(byArea.unassigned.n).toBeGreaterThan(0);
 
-		const stats = (await call(statsIncidents.GET, u.viewer, '/x?by=month&group=area2&from=2018-01-01&to=2018-12-31')).body;
-		const june = (stats.bins as { bin: string; key: string; n: number }[]).filter((b) => b.bin === '2018-06-01');
+		const stats = (
+			await call(
+				statsIncidents.GET,
+				u.viewer,
+				'/x?by=month&group=area2&from=2018-01-01&to=2018-12-31'
+			)
+		).body;
+		const june = (stats.bins as { bin: string; key: string; n: number }[]).filter(
+			(b) => b.bin === '2018-06-01'
+		);
 		const n = (key: string) => june.find((b) => b.key === key)?.n ?? 0;
 		const q = 'from=2018-06-01&to=2018-06-30&admin_level=2';
 		expect(await total(u.viewer, `${q}&admin_in=IQD8101`)).toBe(n('IQD8101'));
@@ -95,7 +108,13 @@ describe.each(engineNames())('the highlight API on %s', (engineName) => {
 		const r = await call(highlight.GET, u.analyst, '/api/v1/map/highlight?type=protests&limit=5');
 		expect(r.body.total).toBeGreaterThan(5);
 		expect(r.body.points).toHaveLength(5);
-		expect(r.body.points[0]).toEqual([expect.any(String), expect.any(Number), expect.any(Number), 'protests', expect.any(Number)]);
+		expect(r.body.points[0]).toEqual([
+			expect.any(String),
+			expect.any(Number),
+			expect.any(Number),
+			'protests',
+			expect.any(Number)
+		]);
 		expect(r.body.by_type).toEqual({ protests: r.body.total });
 	});
 

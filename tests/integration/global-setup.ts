@@ -17,7 +17,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, '.terrain-test');
 /** Per run, so that two runs against one server (two checkouts, two developers) do not collide. */
 const RUN = `${process.pid}_${Date.now().toString(36)}`;
-const TEMPLATES = { migrated: `terrain_tpl_migrated_${RUN}`, seeded: `terrain_tpl_seeded_${RUN}` } as const;
+const TEMPLATES = {
+	migrated: `terrain_tpl_migrated_${RUN}`,
+	seeded: `terrain_tpl_seeded_${RUN}`
+} as const;
 export type PgTemplates = { migrated: string; seeded: string };
 
 async function prepare(db: Adapter, seeded: boolean) {
@@ -41,7 +44,8 @@ async function dropTemplates(url: string) {
 	const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
 	await admin.connect();
 	try {
-		for (const name of Object.values(TEMPLATES)) await admin.query(`drop database if exists ${name} with (force)`);
+		for (const name of Object.values(TEMPLATES))
+			await admin.query(`drop database if exists ${name} with (force)`);
 	} finally {
 		await admin.end();
 	}
@@ -52,7 +56,8 @@ async function pgTemplates(url: string) {
 	await admin.connect();
 	try {
 		for (const [state, name] of Object.entries(TEMPLATES)) {
-			if (state === 'seeded' && !existsSync(join(ROOT, 'src', 'lib', 'server', 'seed', 'index.ts'))) continue;
+			if (state === 'seeded' && !existsSync(join(ROOT, 'src', 'lib', 'server', 'seed', 'index.ts')))
+				continue;
 			await admin.query(`drop database if exists ${name} with (force)`);
 			await admin.query(`create database ${name}`);
 			const db = await PostgresAdapter.open(withDatabase(url, name));
@@ -74,7 +79,8 @@ export default async function setup(project: TestProject) {
 
 	for (const state of ['migrated', 'seeded'] as const) {
 		// Until the demo-data loader exists there is no seeded state to offer.
-		if (state === 'seeded' && !existsSync(join(ROOT, 'src', 'lib', 'server', 'seed', 'index.ts'))) continue;
+		if (state === 'seeded' && !existsSync(join(ROOT, 'src', 'lib', 'server', 'seed', 'index.ts')))
+			continue;
 		const db = await PgliteAdapter.open(undefined);
 		await prepare(db, state === 'seeded');
 		const dump = await db.db.dumpDataDir('gzip');

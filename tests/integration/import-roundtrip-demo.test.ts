@@ -32,19 +32,32 @@ describe.each(engineNames())('demo data export → import on %s', (engineName) =
 	afterAll(async () => e?.close());
 
 	it('imports every demo incident back unchanged, keeping the area depth each one is known to', async () => {
-		const [before] = await e.db.queryOwner<{ none: number; governorate: number; district: number; sub_district: number; digest: string }>(DEPTHS);
+		const [before] = await e.db.queryOwner<{
+			none: number;
+			governorate: number;
+			district: number;
+			sub_district: number;
+			digest: string;
+		}>(DEPTHS);
 		// The demo data really has incidents known only to each depth (else this test proves nothing).
 		expect(before.none).toBeGreaterThan(0);
 		expect(before.governorate).toBeGreaterThan(0);
 		expect(before.district).toBeGreaterThan(0);
 
 		const parts: Buffer[] = [];
-		for await (const c of exportIncidents({ db: e.db, as: u.analyst, format: 'csv' })) parts.push(Buffer.from(c));
+		for await (const c of exportIncidents({ db: e.db, as: u.analyst, format: 'csv' }))
+			parts.push(Buffer.from(c));
 		const file = join(tmp, 'demo.csv');
 		writeFileSync(file, Buffer.concat(parts));
 
 		const r = await runImport({ db: e.db, as: u.analyst, file, target: 'incidents' });
-		expect(r).toMatchObject({ preset: 'terrain', committed: true, inserted: 0, updated: 0, unchanged: 7473 });
+		expect(r).toMatchObject({
+			preset: 'terrain',
+			committed: true,
+			inserted: 0,
+			updated: 0,
+			unchanged: 7473
+		});
 		const [after] = await e.db.queryOwner<typeof before>(DEPTHS);
 		expect(after).toEqual(before);
 	}, 300_000);

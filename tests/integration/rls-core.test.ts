@@ -46,12 +46,20 @@ describe.each(engineNames())('RLS on %s', (engineName) => {
 		await expect(e.db.rpc('incidents_map', BBOX, 'anon')).rejects.toThrow(/permission denied/);
 		const rows = await sqlAs(e.db, u.viewer, 'select count(*)::int as n from public.areas');
 		expect(rows[0].n).toBe(1);
-		await expect(sqlAs(e.db, 'anon', 'select count(*) from public.areas')).rejects.toThrow(/permission denied/);
+		await expect(sqlAs(e.db, 'anon', 'select count(*) from public.areas')).rejects.toThrow(
+			/permission denied/
+		);
 	});
 
 	it('hides a restricted incident from a viewer even by id', async () => {
-		expect(await e.db.rpc('incident_get', { p_id: '00000000-0000-0000-0000-000000000002' }, u.viewer)).toBeNull();
-		const got = await e.db.rpc<{ notes: string }>('incident_get', { p_id: '00000000-0000-0000-0000-000000000002' }, u.analyst);
+		expect(
+			await e.db.rpc('incident_get', { p_id: '00000000-0000-0000-0000-000000000002' }, u.viewer)
+		).toBeNull();
+		const got = await e.db.rpc<{ notes: string }>(
+			'incident_get',
+			{ p_id: '00000000-0000-0000-0000-000000000002' },
+			u.analyst
+		);
 		expect(got.notes).toBe('verified restricted');
 	});
 
@@ -59,7 +67,11 @@ describe.each(engineNames())('RLS on %s', (engineName) => {
 		const insert = `insert into public.incidents (event_date, event_type, geom, reported_by, notes)
 		                values ('2016-01-01', 'riots', st_point(43.6, 36.6, 4326), $1, 'field report') returning id`;
 		const [row] = await sqlAs<{ id: string }>(e.db, u.field, insert, [u.field.id], true);
-		const seen = await e.db.rpc<{ notes: string; status: string }>('incident_get', { p_id: row.id }, u.field);
+		const seen = await e.db.rpc<{ notes: string; status: string }>(
+			'incident_get',
+			{ p_id: row.id },
+			u.field
+		);
 		expect(seen).toMatchObject({ notes: 'field report', status: 'reported' });
 		expect(await e.db.rpc('incident_get', { p_id: row.id }, u.viewer)).toBeNull();
 		// Another field user does not see it.
@@ -67,13 +79,19 @@ describe.each(engineNames())('RLS on %s', (engineName) => {
 		expect(await e.db.rpc('incident_get', { p_id: row.id }, other.field)).toBeNull();
 	});
 
-	it('refuses reports in someone else\'s name, pre-verified field reports and viewer reports', async () => {
+	it("refuses reports in someone else's name, pre-verified field reports and viewer reports", async () => {
 		const insert = (status: string, by: string) =>
 			`insert into public.incidents (event_date, event_type, geom, reported_by, status)
 			 values ('2016-01-01', 'riots', st_point(43.6, 36.6, 4326), '${by}', '${status}')`;
-		await expect(sqlAs(e.db, u.field, insert('reported', u.analyst.id))).rejects.toThrow(/row-level security/);
-		await expect(sqlAs(e.db, u.field, insert('verified', u.field.id))).rejects.toThrow(/row-level security/);
-		await expect(sqlAs(e.db, u.viewer, insert('reported', u.viewer.id))).rejects.toThrow(/row-level security/);
+		await expect(sqlAs(e.db, u.field, insert('reported', u.analyst.id))).rejects.toThrow(
+			/row-level security/
+		);
+		await expect(sqlAs(e.db, u.field, insert('verified', u.field.id))).rejects.toThrow(
+			/row-level security/
+		);
+		await expect(sqlAs(e.db, u.viewer, insert('reported', u.viewer.id))).rejects.toThrow(
+			/row-level security/
+		);
 		// An analyst may record a verified incident directly.
 		await expect(sqlAs(e.db, u.analyst, insert('verified', u.analyst.id))).resolves.toEqual([]);
 	});
@@ -90,27 +108,45 @@ describe.each(engineNames())('RLS on %s', (engineName) => {
 
 	it('lets every role read sites but only analysts and admins change them', async () => {
 		for (const role of ['admin', 'analyst', 'field', 'viewer'] as const) {
-			const fc = await e.db.rpc<{ features: { properties: { name: string; is_sample: boolean } }[] }>('sites_geojson', { p_kind: 'checkpoints' }, u[role]);
-			expect(fc.features.map((f) => f.properties.name), role).toEqual(['CP test']);
+			const fc = await e.db.rpc<{
+				features: { properties: { name: string; is_sample: boolean } }[];
+			}>('sites_geojson', { p_kind: 'checkpoints' }, u[role]);
+			expect(
+				fc.features.map((f) => f.properties.name),
+				role
+			).toEqual(['CP test']);
 			expect(fc.features[0].properties.is_sample).toBe(true);
 		}
 		const upd = `update public.checkpoints set status = 'closed' returning id`;
 		expect(await sqlAs(e.db, u.field, upd)).toHaveLength(0);
 		expect(await sqlAs(e.db, u.viewer, upd)).toHaveLength(0);
 		expect(await sqlAs(e.db, u.analyst, upd)).toHaveLength(1);
-		await expect(e.db.rpc('sites_geojson', { p_kind: 'bunkers' }, u.admin)).rejects.toMatchObject({ code: '22023' });
+		await expect(e.db.rpc('sites_geojson', { p_kind: 'bunkers' }, u.admin)).rejects.toMatchObject({
+			code: '22023'
+		});
 	});
 
 	it('writes every change to the audit log, which only admins can read', async () => {
 		await sqlAs(e.db, u.analyst, `update public.checkpoints set status = 'restricted'`, [], true);
-		const rows = await sqlAs<{ action: string; actor_id: string; before: { status: string }; after: { status: string } }>(
+		const rows = await sqlAs<{
+			action: string;
+			actor_id: string;
+			before: { status: string };
+			after: { status: string };
+		}>(
 			e.db,
 			u.admin,
 			`select action, actor_id, before, after from public.audit_log where table_name = 'checkpoints' order by id desc limit 1`
 		);
-		expect(rows[0]).toMatchObject({ action: 'update', actor_id: u.analyst.id, after: { status: 'restricted' } });
+		expect(rows[0]).toMatchObject({
+			action: 'update',
+			actor_id: u.analyst.id,
+			after: { status: 'restricted' }
+		});
 		expect(await sqlAs(e.db, u.analyst, 'select * from public.audit_log')).toHaveLength(0);
-		await expect(sqlAs(e.db, u.admin, `delete from public.audit_log`)).rejects.toThrow(/permission denied/);
+		await expect(sqlAs(e.db, u.admin, `delete from public.audit_log`)).rejects.toThrow(
+			/permission denied/
+		);
 	});
 
 	it('shows users their own profile, admins everyone, and lets only admins add users', async () => {
@@ -119,36 +155,75 @@ describe.each(engineNames())('RLS on %s', (engineName) => {
 		const all = await e.db.rpc<unknown[]>('users_list', {}, u.admin);
 		expect(all.length).toBeGreaterThanOrEqual(4);
 		await expect(
-			e.db.rpc('user_add', { p_email: 'new@x.org', p_role: 'admin', p_display_name: '', p_password_hash: 'h' }, u.analyst)
+			e.db.rpc(
+				'user_add',
+				{ p_email: 'new@x.org', p_role: 'admin', p_display_name: '', p_password_hash: 'h' },
+				u.analyst
+			)
 		).rejects.toMatchObject({ code: '42501' });
-		await expect(sqlAs(e.db, u.analyst, `update public.app_users set role = 'admin' where id = '${u.analyst.id}' returning id`)).resolves.toHaveLength(0);
+		await expect(
+			sqlAs(
+				e.db,
+				u.analyst,
+				`update public.app_users set role = 'admin' where id = '${u.analyst.id}' returning id`
+			)
+		).resolves.toHaveLength(0);
 	});
 
-	it('keeps the server-only functions and tables out of users\' reach', async () => {
+	it("keeps the server-only functions and tables out of users' reach", async () => {
 		for (const role of ['admin', 'viewer'] as const) {
-			await expect(e.db.rpc('private.account_credentials', { p_email: u.admin.email }, u[role])).rejects.toMatchObject({ code: '42501' });
+			await expect(
+				e.db.rpc('private.account_credentials', { p_email: u.admin.email }, u[role])
+			).rejects.toMatchObject({ code: '42501' });
 		}
-		await expect(sqlAs(e.db, u.admin, 'select * from private.sessions')).rejects.toThrow(/permission denied/);
+		await expect(sqlAs(e.db, u.admin, 'select * from private.sessions')).rejects.toThrow(
+			/permission denied/
+		);
 	});
 
 	it('ends sessions and API tokens when a user is disabled', async () => {
 		const v = (await makeRoles(e.db)).viewer;
-		await e.db.rpc('private.session_create', { p_user_id: v.id, p_token_hash: 'sess-' + v.id, p_ttl_seconds: 3600, p_user_agent: 't' }, 'service');
-		await e.db.rpc('token_create', { p_name: 'script', p_token_hash: 'tok-' + v.id, p_prefix: 'trt_x' }, v);
-		expect(await e.db.rpc('private.session_user', { p_token_hash: 'sess-' + v.id }, 'service')).toMatchObject({ email: v.email });
-		expect(await e.db.rpc('private.token_user', { p_token_hash: 'tok-' + v.id }, 'service')).toMatchObject({ email: v.email });
-		await expect(e.db.rpc('user_disable', { p_user_id: v.id }, u.analyst)).rejects.toMatchObject({ code: '42501' });
+		await e.db.rpc(
+			'private.session_create',
+			{ p_user_id: v.id, p_token_hash: 'sess-' + v.id, p_ttl_seconds: 3600, p_user_agent: 't' },
+			'service'
+		);
+		await e.db.rpc(
+			'token_create',
+			{ p_name: 'script', p_token_hash: 'tok-' + v.id, p_prefix: 'trt_x' },
+			v
+		);
+		expect(
+			await e.db.rpc('private.session_user', { p_token_hash: 'sess-' + v.id }, 'service')
+		).toMatchObject({ email: v.email });
+		expect(
+			await e.db.rpc('private.token_user', { p_token_hash: 'tok-' + v.id }, 'service')
+		).toMatchObject({ email: v.email });
+		await expect(e.db.rpc('user_disable', { p_user_id: v.id }, u.analyst)).rejects.toMatchObject({
+			code: '42501'
+		});
 		await e.db.rpc('user_disable', { p_user_id: v.id }, u.admin);
-		expect(await e.db.rpc('private.session_user', { p_token_hash: 'sess-' + v.id }, 'service')).toBeNull();
-		expect(await e.db.rpc('private.token_user', { p_token_hash: 'tok-' + v.id }, 'service')).toBeNull();
+		expect(
+			await e.db.rpc('private.session_user', { p_token_hash: 'sess-' + v.id }, 'service')
+		).toBeNull();
+		expect(
+			await e.db.rpc('private.token_user', { p_token_hash: 'tok-' + v.id }, 'service')
+		).toBeNull();
 	});
 
-	it('counts by year and governorate with the map\'s filters', async () => {
-		const c = await e.db.rpc<{ total: number; by_year: Record<string, number>; by_admin1: Record<string, number> }>(
-			'incident_counts', { p_types: ['battles'] }, u.analyst);
+	it("counts by year and governorate with the map's filters", async () => {
+		const c = await e.db.rpc<{
+			total: number;
+			by_year: Record<string, number>;
+			by_admin1: Record<string, number>;
+		}>('incident_counts', { p_types: ['battles'] }, u.analyst);
 		expect(c.by_year).toEqual({ '2014': 2, '2015': 1 });
 		expect(c.by_admin1).toEqual({ IQG99: 3 });
-		const d = await e.db.rpc<[number, number, number, number][]>('incidents_density', { ...BBOX, p_cell: 10 }, u.analyst);
+		const d = await e.db.rpc<[number, number, number, number][]>(
+			'incidents_density',
+			{ ...BBOX, p_cell: 10 },
+			u.analyst
+		);
 		// Density cells add up to the same total the map reports (one committed field report included).
 		expect(d.reduce((s, cell) => s + cell[2], 0)).toBe(await mapTotal(u.analyst));
 		expect(await mapTotal(u.analyst)).toBe(6);

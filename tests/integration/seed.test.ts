@@ -25,15 +25,23 @@ const ucdpByYear: Record<string, number> = {};
 for (const r of ucdp) ucdpByYear[r.year] = (ucdpByYear[r.year] ?? 0) + 1;
 // UCDP events located only as a region, the country or a border (where_prec ≥ 5) with no
 // governorate named: the seed deliberately leaves them without admin areas.
-const ucdpWithoutGovernorate = ucdp.filter((r) => Number(r.where_prec) >= 5 && !r.adm_1.trim()).length;
+const ucdpWithoutGovernorate = ucdp.filter(
+	(r) => Number(r.where_prec) >= 5 && !r.adm_1.trim()
+).length;
 
-const camps = Papa.parse<Rec>(readFileSync(`${seedDir}/unhcr_iraq_camps_weeklyreport_2014.csv`, 'utf8'), {
-	header: true,
-	skipEmptyLines: true
-}).data;
+const camps = Papa.parse<Rec>(
+	readFileSync(`${seedDir}/unhcr_iraq_camps_weeklyreport_2014.csv`, 'utf8'),
+	{
+		header: true,
+		skipEmptyLines: true
+	}
+).data;
 const campPopulation = camps.reduce((s, r) => s + Number(r.Individual || 0), 0);
-const hospitalCount = (JSON.parse(readFileSync(`${seedDir}/gaia_osm_iraq_hospitals.geojson`, 'utf8')) as { features: unknown[] })
-	.features.length;
+const hospitalCount = (
+	JSON.parse(readFileSync(`${seedDir}/gaia_osm_iraq_hospitals.geojson`, 'utf8')) as {
+		features: unknown[];
+	}
+).features.length;
 
 interface Counts {
 	total: number;
@@ -71,7 +79,11 @@ describe.each(engineNames())('demo seed on %s', (engine) => {
 		expect(c.by_year).toEqual(ucdpByYear);
 		expect(c.by_year['2014']).toBe(796);
 		expect(c.fatalities).toBe(ucdp.reduce((s, r) => s + Number(r.best), 0));
-		expect(Object.keys(c.by_type).sort()).toEqual(['battles', 'explosions_remote_violence', 'violence_against_civilians']);
+		expect(Object.keys(c.by_type).sort()).toEqual([
+			'battles',
+			'explosions_remote_violence',
+			'violence_against_civilians'
+		]);
 	});
 
 	it('places incidents in COD-AB governorates by their coordinates, except region- and country-level ones', async () => {
@@ -79,7 +91,9 @@ describe.each(engineNames())('demo seed on %s', (engine) => {
 		expect(c.by_admin1.none).toBe(ucdpWithoutGovernorate);
 		expect(ucdpWithoutGovernorate).toBe(399);
 		const names = new Map(
-			(await db.rpc<{ pcode: string; name_en: string }[]>('areas_list', { p_level: 1 }, analyst)).map((a) => [a.pcode, a.name_en])
+			(
+				await db.rpc<{ pcode: string; name_en: string }[]>('areas_list', { p_level: 1 }, analyst)
+			).map((a) => [a.pcode, a.name_en])
 		);
 		const top = Object.entries(c.by_admin1)
 			.filter(([k]) => k !== 'none')
@@ -94,7 +108,11 @@ describe.each(engineNames())('demo seed on %s', (engine) => {
 	it('loads the 18 governorates, 101 districts and 294 sub-districts with their parents', async () => {
 		const s = await seedStatus(db);
 		expect(s.areas.by_level).toEqual({ '1': 18, '2': 101, '3': 294 });
-		const districts = await db.rpc<{ pcode: string; parent_pcode: string }[]>('areas_list', { p_level: 2 }, analyst);
+		const districts = await db.rpc<{ pcode: string; parent_pcode: string }[]>(
+			'areas_list',
+			{ p_level: 2 },
+			analyst
+		);
 		expect(districts.every((d) => d.pcode.startsWith(d.parent_pcode))).toBe(true);
 	});
 
@@ -104,11 +122,15 @@ describe.each(engineNames())('demo seed on %s', (engine) => {
 		expect(h.features.every((f) => f.properties.admin1_pcode)).toBe(true);
 		const c = await db.rpc<FC>('sites_geojson', { p_kind: 'idp_camps' }, analyst);
 		expect(c.features).toHaveLength(47);
-		expect(c.features.reduce((s, f) => s + Number(f.properties.population ?? 0), 0)).toBe(campPopulation);
+		expect(c.features.reduce((s, f) => s + Number(f.properties.population ?? 0), 0)).toBe(
+			campPopulation
+		);
 		expect(campPopulation).toBe(144_857);
 		const cp = await db.rpc<FC>('sites_geojson', { p_kind: 'checkpoints' }, analyst);
 		expect(cp.features.length).toBeGreaterThanOrEqual(10);
-		expect(cp.features.every((f) => f.properties.is_sample === true && f.properties.controlling_actor)).toBe(true);
+		expect(
+			cp.features.every((f) => f.properties.is_sample === true && f.properties.controlling_actor)
+		).toBe(true);
 		const o = await db.rpc<FC>('sites_geojson', { p_kind: 'org_sites' }, analyst);
 		expect(new Set(o.features.map((f) => f.properties.site_type))).toEqual(
 			new Set(['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point'])
@@ -135,7 +157,9 @@ describe.each(engineNames())('demo seed on %s', (engine) => {
 		await expect(
 			db.rpc('private.load_incidents', { p_rows: '[]', p_source: 'ucdp-ged' }, analyst)
 		).rejects.toMatchObject({ code: '42501' });
-		await expect(db.rpc('private.seed_status', {}, 'anon')).rejects.toMatchObject({ code: '42501' });
+		await expect(db.rpc('private.seed_status', {}, 'anon')).rejects.toMatchObject({
+			code: '42501'
+		});
 	});
 
 	it('re-running the seed duplicates nothing and changes nothing', async () => {
@@ -154,7 +178,11 @@ describe.each(engineNames())('demo seed on %s', (engine) => {
 		await seedSynthetic(db, 2500, { seed: 42 });
 		const s = await seedStatus(db);
 		expect(s.incidents.by_source.synthetic).toBe(2500);
-		const c = await db.rpc<Counts>('incident_counts', { p_from: '2010-01-01', p_to: '2018-12-31' }, analyst);
+		const c = await db.rpc<Counts>(
+			'incident_counts',
+			{ p_from: '2010-01-01', p_to: '2018-12-31' },
+			analyst
+		);
 		expect(Object.keys(c.by_type).sort()).toEqual([
 			'battles',
 			'explosions_remote_violence',
@@ -163,7 +191,13 @@ describe.each(engineNames())('demo seed on %s', (engine) => {
 			'strategic_developments',
 			'violence_against_civilians'
 		]);
-		const [row] = await db.queryOwner<{ n: number; samples: number; placed: number; min: string; max: string }>(
+		const [row] = await db.queryOwner<{
+			n: number;
+			samples: number;
+			placed: number;
+			min: string;
+			max: string;
+		}>(
 			`select count(*)::int as n, count(*) filter (where is_sample)::int as samples,
 			        count(*) filter (where admin1_pcode is not null)::int as placed,
 			        min(event_date)::text as min, max(event_date)::text as max

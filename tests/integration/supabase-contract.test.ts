@@ -16,9 +16,19 @@ import { SupabaseAdapter } from '../../src/lib/server/db/supabase.ts';
 import { PgliteAdapter } from '../../src/lib/server/db/pglite.ts';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import { userFromSession } from '../../src/lib/server/auth/session.ts';
-import { DbError, type AppRole, type Args, type Caller, type CallerUser } from '../../src/lib/server/db/types.ts';
+import {
+	DbError,
+	type AppRole,
+	type Args,
+	type Caller,
+	type CallerUser
+} from '../../src/lib/server/db/types.ts';
 import { makeRoles, openEngine, type Engine } from './helpers/db.ts';
-import { startPostgrestDouble, type PostgrestDouble, type RecordedRequest } from './doubles/postgrest-double.ts';
+import {
+	startPostgrestDouble,
+	type PostgrestDouble,
+	type RecordedRequest
+} from './doubles/postgrest-double.ts';
 
 // The Supabase CLI's well-known local JWT secret: nothing here is a real project's secret.
 const JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
@@ -56,17 +66,26 @@ const accessToken = (u: CallerUser, expiresIn?: string | number) =>
 	sign({ sub: u.id, role: 'authenticated', aud: 'authenticated', email: u.email }, expiresIn);
 
 /** The named arguments as they must travel: undefined ones left out, everything else as is. */
-const named = (args: Args) => Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+const named = (args: Args) =>
+	Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
 
 /** Calls through the SupabaseAdapter and returns the result with the one request it made. */
-async function viaSupabase<T>(fn: string, args: Args, as: Caller): Promise<{ result: T; req: RecordedRequest }> {
+async function viaSupabase<T>(
+	fn: string,
+	args: Args,
+	as: Caller
+): Promise<{ result: T; req: RecordedRequest }> {
 	double.requests.length = 0;
 	const result = await supa.rpc<T>(fn, args, as);
 	expect(double.requests).toHaveLength(1);
 	return { result, req: double.requests[0] };
 }
 
-async function failureViaSupabase(fn: string, args: Args, as: Caller): Promise<{ err: DbError; req: RecordedRequest }> {
+async function failureViaSupabase(
+	fn: string,
+	args: Args,
+	as: Caller
+): Promise<{ err: DbError; req: RecordedRequest }> {
 	double.requests.length = 0;
 	const err = await supa.rpc(fn, args, as).then(
 		() => expect.unreachable(`${fn} should have failed`),
@@ -77,7 +96,12 @@ async function failureViaSupabase(fn: string, args: Args, as: Caller): Promise<{
 	return { err: err as DbError, req: double.requests[0] };
 }
 
-function expectRpcRequest(req: RecordedRequest, fn: string, args: Args, auth: { bearer: string; apikey: string }) {
+function expectRpcRequest(
+	req: RecordedRequest,
+	fn: string,
+	args: Args,
+	auth: { bearer: string; apikey: string }
+) {
 	const [schema, name] = fn.includes('.') ? fn.split('.') : ['public', fn];
 	expect(req.method).toBe('POST');
 	expect(req.path).toBe(`/rest/v1/rpc/${name}`);
@@ -99,7 +123,11 @@ beforeAll(async () => {
 
 	anonKey = await sign({ role: 'anon', iss: 'supabase' }, '10y');
 	serviceKey = await sign({ role: 'service_role', iss: 'supabase' }, '10y');
-	double = await startPostgrestDouble({ db: pglite.db, jwtSecret: JWT_SECRET, apiKeys: [anonKey, serviceKey] });
+	double = await startPostgrestDouble({
+		db: pglite.db,
+		jwtSecret: JWT_SECRET,
+		apiKeys: [anonKey, serviceKey]
+	});
 	supa = SupabaseAdapter.open(double.url, anonKey, serviceKey);
 
 	signedIn = {} as Record<AppRole, CallerUser>;
@@ -115,9 +143,22 @@ afterAll(async () => {
 // travels: numbers, dates as strings, arrays, an explicit null, and undefined (left out).
 const VIEWPORT = { p_west: 40, p_south: 34, p_east: 46, p_north: 38 };
 const READS: [string, Args][] = [
-	['incidents_map', { ...VIEWPORT, p_from: '2024-01-01', p_to: undefined, p_types: ['battles', 'explosions_remote_violence'], p_area: null, p_limit: 100 }],
+	[
+		'incidents_map',
+		{
+			...VIEWPORT,
+			p_from: '2024-01-01',
+			p_to: undefined,
+			p_types: ['battles', 'explosions_remote_violence'],
+			p_area: null,
+			p_limit: 100
+		}
+	],
 	['incidents_map', { ...VIEWPORT }],
-	['incidents_density', { ...VIEWPORT, p_cell: 0.5, p_from: undefined, p_types: undefined, p_area: 'IQG15' }],
+	[
+		'incidents_density',
+		{ ...VIEWPORT, p_cell: 0.5, p_from: undefined, p_types: undefined, p_area: 'IQG15' }
+	],
 	['incident_get', { p_id: I.duhokBattle }],
 	['incident_get', { p_id: I.unverified }],
 	['incidents_geojson', { p_area: 'IQG08', p_limit: 2, p_offset: 0 }],
@@ -153,20 +194,36 @@ describe('reads: the request PostgREST expects, and the result the embedded adap
 		type MapResult = { total: number; points: unknown[] };
 		const viewer = (await viaSupabase<MapResult>('incidents_map', args, signedIn.viewer)).result;
 		const analyst = (await viaSupabase<MapResult>('incidents_map', args, signedIn.analyst)).result;
-		expect(viewer.total).toBe((await pglite.rpc<MapResult>('incidents_map', args, users.viewer)).total);
+		expect(viewer.total).toBe(
+			(await pglite.rpc<MapResult>('incidents_map', args, users.viewer)).total
+		);
 		expect(viewer.total).toBe(2); // the two verified, unrestricted ones of 2024
 		expect(analyst.total).toBe(3); // … and the unverified report
 		expect(analyst.total).not.toBe(viewer.total);
 
-		expect((await viaSupabase('incident_get', { p_id: I.unverified }, signedIn.viewer)).result).toBeNull();
-		expect((await viaSupabase<{ id: string }>('incident_get', { p_id: I.unverified }, signedIn.analyst)).result.id).toBe(I.unverified);
+		expect(
+			(await viaSupabase('incident_get', { p_id: I.unverified }, signedIn.viewer)).result
+		).toBeNull();
+		expect(
+			(await viaSupabase<{ id: string }>('incident_get', { p_id: I.unverified }, signedIn.analyst))
+				.result.id
+		).toBe(I.unverified);
 		// A field user reads their own unverified report; a viewer does not.
-		expect((await viaSupabase<{ id: string }>('incident_get', { p_id: I.fieldReport }, signedIn.field)).result.id).toBe(I.fieldReport);
-		expect((await viaSupabase('incident_get', { p_id: I.fieldReport }, signedIn.viewer)).result).toBeNull();
+		expect(
+			(await viaSupabase<{ id: string }>('incident_get', { p_id: I.fieldReport }, signedIn.field))
+				.result.id
+		).toBe(I.fieldReport);
+		expect(
+			(await viaSupabase('incident_get', { p_id: I.fieldReport }, signedIn.viewer)).result
+		).toBeNull();
 	});
 
 	it('runs me() as the user of the token, with the whole claims object', async () => {
-		const { result } = await viaSupabase<{ id: string; email: string; role: string }>('me', {}, signedIn.field);
+		const { result } = await viaSupabase<{ id: string; email: string; role: string }>(
+			'me',
+			{},
+			signedIn.field
+		);
 		expect(result).toMatchObject({ id: users.field.id, email: users.field.email, role: 'field' });
 	});
 });
@@ -174,44 +231,94 @@ describe('reads: the request PostgREST expects, and the result the embedded adap
 describe('writes', () => {
 	it('token_create / tokens_mine / token_revoke round-trip, visible to the embedded adapter', async () => {
 		const args = { p_name: 'field laptop', p_token_hash: 'f'.repeat(64), p_prefix: 'trt_ffff' };
-		const created = await viaSupabase<{ id: string; name: string; prefix: string }>('token_create', args, signedIn.field);
-		expectRpcRequest(created.req, 'token_create', args, { bearer: signedIn.field.accessToken!, apikey: anonKey });
+		const created = await viaSupabase<{ id: string; name: string; prefix: string }>(
+			'token_create',
+			args,
+			signedIn.field
+		);
+		expectRpcRequest(created.req, 'token_create', args, {
+			bearer: signedIn.field.accessToken!,
+			apikey: anonKey
+		});
 		expect(created.result).toMatchObject({ name: 'field laptop', prefix: 'trt_ffff' });
 
 		const mine = await viaSupabase<{ id: string }[]>('tokens_mine', {}, signedIn.field);
 		expect(mine.result.map((t) => t.id)).toContain(created.result.id);
 		expect(mine.result).toStrictEqual(await pglite.rpc('tokens_mine', {}, users.field));
 		// RLS: another user's token is not theirs to revoke, and PostgREST passes the SQLSTATE on.
-		const other = await failureViaSupabase('token_revoke', { p_id: created.result.id }, signedIn.viewer);
+		const other = await failureViaSupabase(
+			'token_revoke',
+			{ p_id: created.result.id },
+			signedIn.viewer
+		);
 		expect(other.err.code).toBe('P0002');
 
 		const revoked = await viaSupabase('token_revoke', { p_id: created.result.id }, signedIn.field);
-		expectRpcRequest(revoked.req, 'token_revoke', { p_id: created.result.id }, { bearer: signedIn.field.accessToken!, apikey: anonKey });
+		expectRpcRequest(
+			revoked.req,
+			'token_revoke',
+			{ p_id: created.result.id },
+			{ bearer: signedIn.field.accessToken!, apikey: anonKey }
+		);
 		expect(revoked.result).toStrictEqual({ id: created.result.id, revoked: true });
 
-		const again = await failureViaSupabase('token_revoke', { p_id: created.result.id }, signedIn.field);
+		const again = await failureViaSupabase(
+			'token_revoke',
+			{ p_id: created.result.id },
+			signedIn.field
+		);
 		expect(again.err.code).toBe('P0002');
 		expect(again.err.httpStatus).toBe(404);
 		expect(again.req.response?.status).toBe(500); // PostgREST's table: P0* → 500; our DbError keeps the code
-		expect(JSON.parse(again.req.response!.body)).toMatchObject({ code: 'P0002', message: 'token not found or not yours', details: null, hint: null });
+		expect(JSON.parse(again.req.response!.body)).toMatchObject({
+			code: 'P0002',
+			message: 'token not found or not yours',
+			details: null,
+			hint: null
+		});
 	});
 
 	it('user_add by an admin, with a null argument sent as null', async () => {
-		const args = { p_email: 'new.officer@test.org', p_role: 'field', p_display_name: null, p_password_hash: 'scrypt$test' };
-		const { result, req } = await viaSupabase<{ id: string; email: string; display_name: string }>('user_add', args, signedIn.admin);
-		expectRpcRequest(req, 'user_add', args, { bearer: signedIn.admin.accessToken!, apikey: anonKey });
+		const args = {
+			p_email: 'new.officer@test.org',
+			p_role: 'field',
+			p_display_name: null,
+			p_password_hash: 'scrypt$test'
+		};
+		const { result, req } = await viaSupabase<{ id: string; email: string; display_name: string }>(
+			'user_add',
+			args,
+			signedIn.admin
+		);
+		expectRpcRequest(req, 'user_add', args, {
+			bearer: signedIn.admin.accessToken!,
+			apikey: anonKey
+		});
 		expect(JSON.parse(req.raw).p_display_name).toBeNull();
-		expect(result).toMatchObject({ email: 'new.officer@test.org', role: 'field', display_name: '' });
-		expect(await pglite.rpc<{ id: string }[]>('users_list', {}, users.admin)).toContainEqual(expect.objectContaining({ id: result.id }));
+		expect(result).toMatchObject({
+			email: 'new.officer@test.org',
+			role: 'field',
+			display_name: ''
+		});
+		expect(await pglite.rpc<{ id: string }[]>('users_list', {}, users.admin)).toContainEqual(
+			expect.objectContaining({ id: result.id })
+		);
 	});
 
 	it('user_add by a viewer: 42501 → PostgREST answers 403 (authenticated) → DbError 42501, httpStatus 403', async () => {
-		const args = { p_email: 'sneaky@test.org', p_role: 'admin', p_display_name: 'x', p_password_hash: 'scrypt$test' };
+		const args = {
+			p_email: 'sneaky@test.org',
+			p_role: 'admin',
+			p_display_name: 'x',
+			p_password_hash: 'scrypt$test'
+		};
 		const { err, req } = await failureViaSupabase('user_add', args, signedIn.viewer);
 		expect(req.response?.status).toBe(403);
 		expect(err.code).toBe('42501');
 		expect(err.httpStatus).toBe(403);
-		await expect(pglite.rpc('user_add', args, users.viewer)).rejects.toMatchObject({ code: '42501' });
+		await expect(pglite.rpc('user_add', args, users.viewer)).rejects.toMatchObject({
+			code: '42501'
+		});
 	});
 });
 
@@ -231,19 +338,29 @@ describe('who the call runs as', () => {
 	});
 
 	it('an expired or forged token is refused by PostgREST (PGRST301, 401)', async () => {
-		const expired = { ...users.viewer, accessToken: await accessToken(users.viewer, Math.floor(Date.now() / 1000) - 120) };
+		const expired = {
+			...users.viewer,
+			accessToken: await accessToken(users.viewer, Math.floor(Date.now() / 1000) - 120)
+		};
 		const a = await failureViaSupabase('me', {}, expired);
 		expect(a.req.response?.status).toBe(401);
 		expect(a.err.code).toBe('PGRST301');
 
-		const forged = { ...users.viewer, accessToken: signedIn.viewer.accessToken!.replace(/.{4}$/, 'AAAA') };
+		const forged = {
+			...users.viewer,
+			accessToken: signedIn.viewer.accessToken!.replace(/.{4}$/, 'AAAA')
+		};
 		const b = await failureViaSupabase('me', {}, forged);
 		expect(b.req.response?.status).toBe(401);
 		expect(b.err.code).toBe('PGRST301');
 	});
 
 	it('a missing required argument is PostgREST PGRST202 (no such function signature)', async () => {
-		const { err, req } = await failureViaSupabase('user_add', { p_email: 'x@test.org', p_role: 'field' }, signedIn.admin);
+		const { err, req } = await failureViaSupabase(
+			'user_add',
+			{ p_email: 'x@test.org', p_role: 'field' },
+			signedIn.admin
+		);
 		expect(req.response?.status).toBe(404);
 		expect(err.code).toBe('PGRST202');
 	});
@@ -259,10 +376,17 @@ describe('who the call runs as', () => {
 		// Even with `private` exposed, service_role has no USAGE on it (the migrations grant none):
 		// the private.* functions are for the embedded and postgres modes, where the server runs
 		// them as the database owner.
-		const exposed = await startPostgrestDouble({ db: pglite.db, jwtSecret: JWT_SECRET, apiKeys: [anonKey, serviceKey], schemas: ['public', 'private'] });
+		const exposed = await startPostgrestDouble({
+			db: pglite.db,
+			jwtSecret: JWT_SECRET,
+			apiKeys: [anonKey, serviceKey],
+			schemas: ['public', 'private']
+		});
 		try {
 			const viaExposed = SupabaseAdapter.open(exposed.url, anonKey, serviceKey);
-			await expect(viaExposed.rpc('private.account_count', {}, 'service')).rejects.toMatchObject({ code: '42501' });
+			await expect(viaExposed.rpc('private.account_count', {}, 'service')).rejects.toMatchObject({
+				code: '42501'
+			});
 			expect(exposed.requests[0].response?.status).toBe(403);
 		} finally {
 			await exposed.close();
@@ -274,7 +398,12 @@ describe('who the call runs as', () => {
 		setDb(supa);
 		double.requests.length = 0;
 		const token = signedIn.analyst.accessToken!;
-		expect(await userFromSession(token)).toStrictEqual({ id: users.analyst.id, email: users.analyst.email, role: 'analyst', accessToken: token });
+		expect(await userFromSession(token)).toStrictEqual({
+			id: users.analyst.id,
+			email: users.analyst.email,
+			role: 'analyst',
+			accessToken: token
+		});
 		const [auth, me] = double.requests;
 		expect(auth).toMatchObject({ method: 'GET', path: '/auth/v1/user' });
 		expect(auth.headers.authorization).toBe(`Bearer ${token}`);
@@ -287,7 +416,8 @@ describe('who the call runs as', () => {
 });
 
 function fixtureSql(fieldUserId: string): string {
-	const box = (w: number, s: number, e: number, n: number) => `st_multi(st_makeenvelope(${w}, ${s}, ${e}, ${n}, 4326))`;
+	const box = (w: number, s: number, e: number, n: number) =>
+		`st_multi(st_makeenvelope(${w}, ${s}, ${e}, ${n}, 4326))`;
 	const pt = (lon: number, lat: number) => `st_setsrid(st_point(${lon}, ${lat}), 4326)`;
 	return `
 	insert into public.areas (pcode, level, name_en, name_ar, parent_pcode, geom) values

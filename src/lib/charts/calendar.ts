@@ -29,7 +29,12 @@ export interface CalendarLayout {
 	months: [number, number, number][];
 }
 
-export function calendarLayout(days: [string, number, number][], from: string, to: string, maxYears = 6): CalendarLayout {
+export function calendarLayout(
+	days: [string, number, number][],
+	from: string,
+	to: string,
+	maxYears = 6
+): CalendarLayout {
 	const firstYear = Number(from.slice(0, 4));
 	const lastYear = Number(to.slice(0, 4));
 	const all: number[] = [];

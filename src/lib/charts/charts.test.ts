@@ -54,7 +54,13 @@ describe('time series', () => {
 	});
 	it('merges small groups into "other"', () => {
 		const many = stats({
-			groups: ['a', 'b', 'c'].map((key, i) => ({ key, name_en: null, name_ar: null, n: 10 - i, fatalities: 0 })),
+			groups: ['a', 'b', 'c'].map((key, i) => ({
+				key,
+				name_en: null,
+				name_ar: null,
+				n: 10 - i,
+				fatalities: 0
+			})),
 			bins: ['a', 'b', 'c'].map((key, i) => ({ bin: '2014-06-02', key, n: 10 - i, fatalities: 0 }))
 		});
 		expect(topKeys(many, 'n', 2)).toEqual(['a', OTHER]);
@@ -62,7 +68,9 @@ describe('time series', () => {
 		expect(s.rows[0].values).toEqual({ a: 10, [OTHER]: 17 });
 	});
 	it('has nothing to draw without incidents', () => {
-		expect(timeSeries(stats({ total: 0, bins: [], groups: [], first_date: null, last_date: null }))).toBeNull();
+		expect(
+			timeSeries(stats({ total: 0, bins: [], groups: [], first_date: null, last_date: null }))
+		).toBeNull();
 	});
 	it('turns a brush into whole bins, from a Monday to a Sunday', () => {
 		const s = timeSeries(stats())!;
@@ -80,7 +88,14 @@ describe('time series', () => {
 
 describe('calendar layout', () => {
 	it('puts each day in its week column and weekday row, newest years first', () => {
-		const l = calendarLayout([['2018-01-01', 3, 1], ['2018-12-31', 1, 0]], '2017-01-01', '2018-12-31');
+		const l = calendarLayout(
+			[
+				['2018-01-01', 3, 1],
+				['2018-12-31', 1, 0]
+			],
+			'2017-01-01',
+			'2018-12-31'
+		);
 		expect(l.years).toEqual([2018, 2017]);
 		const jan1 = l.cells.find((c) => c.date === '2018-01-01')!;
 		expect(jan1).toMatchObject({ col: 0, row: 0, n: 3 }); // a Monday
@@ -108,7 +123,9 @@ describe('csv', () => {
 		expect(toCsv(['a', 'b'], [[1, 'نينوى']])).toBe('\uFEFFa,b\r\n1,نينوى\r\n');
 	});
 	it('names files after the chart and its dates', () => {
-		expect(fileName('Incidents over time', '2014-01-01', '2014-12-31')).toBe('incidents-over-time_2014-01-01_2014-12-31');
+		expect(fileName('Incidents over time', '2014-01-01', '2014-12-31')).toBe(
+			'incidents-over-time_2014-01-01_2014-12-31'
+		);
 		expect(fileName('الحوادث حسب المحافظة')).toBe('الحوادث-حسب-المحافظة');
 	});
 });
@@ -119,7 +136,23 @@ describe('choropleth', () => {
 		properties: { pcode },
 		geometry: {
 			type: 'Polygon' as const,
-			coordinates: [ccw ? [[w, s], [e, s], [e, n], [w, n], [w, s]] : [[w, s], [w, n], [e, n], [e, s], [w, s]]]
+			coordinates: [
+				ccw
+					? [
+							[w, s],
+							[e, s],
+							[e, n],
+							[w, n],
+							[w, s]
+						]
+					: [
+							[w, s],
+							[w, n],
+							[e, n],
+							[e, s],
+							[w, s]
+						]
+			]
 		}
 	});
 	it('winds exterior rings clockwise for d3, whatever PostGIS sent', () => {
@@ -130,8 +163,22 @@ describe('choropleth', () => {
 		expect(d3Winding(cw).coordinates[0]).toEqual(cw.coordinates[0]);
 	});
 	it('projects the areas with values into the box, darker for more', () => {
-		const fc = { type: 'FeatureCollection' as const, features: [box('A', [40, 33, 42, 35]), box('B', [42, 33, 44, 35], false), box('C', [44, 33, 45, 34])] };
-		const c = choropleth(fc, new Map([['A', 10], ['B', 0]]), { width: 200, height: 100 })!;
+		const fc = {
+			type: 'FeatureCollection' as const,
+			features: [
+				box('A', [40, 33, 42, 35]),
+				box('B', [42, 33, 44, 35], false),
+				box('C', [44, 33, 45, 34])
+			]
+		};
+		const c = choropleth(
+			fc,
+			new Map([
+				['A', 10],
+				['B', 0]
+			]),
+			{ width: 200, height: 100 }
+		)!;
 		expect(c.shapes.map((s) => s.pcode)).toEqual(['A', 'B']); // C has no value: not drawn
 		for (const s of c.shapes) {
 			const nums = s.d.match(/-?\d+(\.\d+)?/g)!.map(Number);

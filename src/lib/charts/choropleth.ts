@@ -4,13 +4,20 @@
  * the exterior ring, in screen terms); GeoJSON from PostGIS follows no fixed rule, and a ring the
  * wrong way round fills the whole world. So every ring is put in d3's order first.
  */
-import { geoMercator, geoPath, interpolateOrRd, scaleSequentialSqrt, type ScaleSequential } from 'd3';
+import {
+	geoMercator,
+	geoPath,
+	interpolateOrRd,
+	scaleSequentialSqrt,
+	type ScaleSequential
+} from 'd3';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 
 /** Twice the signed area of a ring in lon/lat (positive = counter-clockwise). */
 export function ringArea(ring: Position[]): number {
 	let s = 0;
-	for (let i = 0, n = ring.length; i < n - 1; i++) s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+	for (let i = 0, n = ring.length; i < n - 1; i++)
+		s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
 	return s;
 }
 
@@ -50,9 +57,15 @@ export function choropleth(
 ): Choropleth | null {
 	const features = areas.features
 		.filter((f) => f.geometry && values.has(f.properties.pcode))
-		.map((f) => ({ ...f, geometry: d3Winding(f.geometry) })) as Feature<Polygon | MultiPolygon, AreaProps>[];
+		.map((f) => ({ ...f, geometry: d3Winding(f.geometry) })) as Feature<
+		Polygon | MultiPolygon,
+		AreaProps
+	>[];
 	if (!features.length) return null;
-	const fc: FeatureCollection<Polygon | MultiPolygon, AreaProps> = { type: 'FeatureCollection', features };
+	const fc: FeatureCollection<Polygon | MultiPolygon, AreaProps> = {
+		type: 'FeatureCollection',
+		features
+	};
 	const projection = geoMercator().fitExtent(
 		[
 			[4, 4],
@@ -66,7 +79,14 @@ export function choropleth(
 	const shapes = features.map((f) => {
 		const value = values.get(f.properties.pcode) ?? 0;
 		const [cx, cy] = path.centroid(f);
-		return { pcode: f.properties.pcode, d: path(f) ?? '', value, fill: value > 0 ? colour(value) : '#f1f3f2', cx, cy };
+		return {
+			pcode: f.properties.pcode,
+			d: path(f) ?? '',
+			value,
+			fill: value > 0 ? colour(value) : '#f1f3f2',
+			cx,
+			cy
+		};
 	});
 	return { shapes, colour, max };
 }

@@ -12,7 +12,8 @@ export function seriesColour(group: string, keys: readonly string[]): (key: stri
 		if (key === OTHER) return OTHER_COLOUR;
 		if (key === 'none') return NONE_COLOUR;
 		if (key === 'all') return SINGLE_COLOUR;
-		if (group === 'type' && key in EVENT_TYPE_COLOURS) return `rgb(${EVENT_TYPE_COLOURS[key as EventType].join(',')})`;
+		if (group === 'type' && key in EVENT_TYPE_COLOURS)
+			return `rgb(${EVENT_TYPE_COLOURS[key as EventType].join(',')})`;
 		const i = keys.filter((k) => k !== OTHER && k !== 'none').indexOf(key);
 		return schemeTableau10[(i < 0 ? 0 : i) % schemeTableau10.length];
 	};

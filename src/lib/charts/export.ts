@@ -7,7 +7,10 @@
 const FONT = "'Noto Sans', 'Noto Sans Arabic', system-ui, sans-serif";
 
 function esc(s: string): string {
-	return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+	return s.replace(
+		/[&<>"]/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!
+	);
 }
 
 /** A standalone SVG document: title, the chart, then the caption lines. */
@@ -65,7 +68,10 @@ export function framedSvg(
 		)
 		.join('');
 	const lines = caption
-		.map((c, i) => `<text x="${tx}" y="${head + chartHeight + legendHeight + 18 + i * 16}" font-size="11" fill="#5b6660" text-anchor="${anchor}">${esc(c)}</text>`)
+		.map(
+			(c, i) =>
+				`<text x="${tx}" y="${head + chartHeight + legendHeight + 18 + i * 16}" font-size="11" fill="#5b6660" text-anchor="${anchor}">${esc(c)}</text>`
+		)
 		.join('');
 	const markup =
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(FONT)}" direction="${dir}">` +
@@ -95,7 +101,12 @@ export function svgBlob(markup: string): Blob {
 }
 
 /** Renders the SVG document into a PNG at `scale`× (sharp on high-density screens and in print). */
-export async function pngBlob(markup: string, width: number, height: number, scale = 2): Promise<Blob> {
+export async function pngBlob(
+	markup: string,
+	width: number,
+	height: number,
+	scale = 2
+): Promise<Blob> {
 	const url = URL.createObjectURL(svgBlob(markup));
 	try {
 		const img = new Image();

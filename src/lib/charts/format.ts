@@ -5,9 +5,15 @@ import type { SourceCount } from '../domain/analysis-types.ts';
 export function formatters(locale: Locale) {
 	const num = new Intl.NumberFormat(intlLocale(locale));
 	const dec = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 1 });
-	const date = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' });
+	const date = new Intl.DateTimeFormat(intlLocale(locale), {
+		dateStyle: 'medium',
+		timeZone: 'UTC'
+	});
 	const month = new Intl.DateTimeFormat(intlLocale(locale), { month: 'short', timeZone: 'UTC' });
-	const dateTime = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short' });
+	const dateTime = new Intl.DateTimeFormat(intlLocale(locale), {
+		dateStyle: 'medium',
+		timeStyle: 'short'
+	});
 	return {
 		n: (v: number) => num.format(v),
 		/** An average or an expected count: one decimal is enough to read it. */
@@ -31,7 +37,10 @@ export function sourceLine(t: Translate, sources: SourceCount[]): string {
 	return t('analysis.source', { source: names.join('; ') });
 }
 
-export function areaName(locale: Locale, a: { name_en: string | null; name_ar: string | null } | null | undefined): string {
+export function areaName(
+	locale: Locale,
+	a: { name_en: string | null; name_ar: string | null } | null | undefined
+): string {
 	if (!a) return '';
 	return (locale !== 'en' && a.name_ar) || a.name_en || a.name_ar || '';
 }

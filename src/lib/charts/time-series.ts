@@ -3,7 +3,16 @@
  * with zeros, keeps the largest groups (the rest become "other"), stacks them with d3 and gives
  * the scales. Pure: the Svelte component only draws what this returns.
  */
-import { max, scaleLinear, scaleUtc, stack, stackOrderNone, stackOffsetNone, type ScaleLinear, type ScaleTime } from 'd3';
+import {
+	max,
+	scaleLinear,
+	scaleUtc,
+	stack,
+	stackOrderNone,
+	stackOffsetNone,
+	type ScaleLinear,
+	type ScaleTime
+} from 'd3';
 import { binsBetween, nextBin, type BinSize } from '../domain/analysis.ts';
 import type { IncidentStats } from '../domain/analysis-types.ts';
 
@@ -39,8 +48,14 @@ export interface TimeSeries {
 }
 
 /** Keeps the `maxKeys` − 1 largest groups and merges the rest into OTHER (when there are more). */
-export function topKeys(stats: Pick<IncidentStats, 'groups'>, metric: Metric, maxKeys: number): string[] {
-	const ranked = [...stats.groups].sort((a, b) => b[metric] - a[metric] || a.key.localeCompare(b.key)).map((g) => g.key);
+export function topKeys(
+	stats: Pick<IncidentStats, 'groups'>,
+	metric: Metric,
+	maxKeys: number
+): string[] {
+	const ranked = [...stats.groups]
+		.sort((a, b) => b[metric] - a[metric] || a.key.localeCompare(b.key))
+		.map((g) => g.key);
 	if (ranked.length <= maxKeys) return ranked;
 	return [...ranked.slice(0, maxKeys - 1), OTHER];
 }
@@ -69,7 +84,12 @@ export function timeSeries(
 	const rows: SeriesRow[] = binsBetween(from, to, stats.by).map((bin) => {
 		const values: Record<string, number> = {};
 		for (const k of keys) values[k] = byBin.get(bin)?.[k] ?? 0;
-		return { bin, next: nextBin(bin, stats.by), total: keys.reduce((s, k) => s + values[k], 0), values };
+		return {
+			bin,
+			next: nextBin(bin, stats.by),
+			total: keys.reduce((s, k) => s + values[k], 0),
+			values
+		};
 	});
 	const layers = stack<SeriesRow, string>()
 		.keys(keys)
@@ -80,7 +100,8 @@ export function timeSeries(
 	for (const layer of layers) {
 		for (let i = 0; i < layer.length; i++) {
 			const [y0, y1] = layer[i];
-			if (y1 > y0) bars.push({ key: layer.key, bin: rows[i].bin, next: rows[i].next, y0, y1, value: y1 - y0 });
+			if (y1 > y0)
+				bars.push({ key: layer.key, bin: rows[i].bin, next: rows[i].next, y0, y1, value: y1 - y0 });
 		}
 	}
 	return {
@@ -113,18 +134,31 @@ export function timeScales(
  * The dates a brush from pixel a to pixel b selects, snapped outward to whole bins: from = the
  * first day of the bin under the left edge, to = the last day of the bin under the right edge.
  */
-export function brushDates(series: TimeSeries, x: ScaleTime<number, number>, a: number, b: number): { from: string; to: string } | null {
+export function brushDates(
+	series: TimeSeries,
+	x: ScaleTime<number, number>,
+	a: number,
+	b: number
+): { from: string; to: string } | null {
 	const [lo, hi] = a <= b ? [a, b] : [b, a];
 	const t0 = x.invert(lo).getTime();
 	const t1 = x.invert(hi).getTime();
-	const within = series.rows.filter((r) => utc(r.next).getTime() > t0 && utc(r.bin).getTime() <= t1);
+	const within = series.rows.filter(
+		(r) => utc(r.next).getTime() > t0 && utc(r.bin).getTime() <= t1
+	);
 	if (!within.length) return null;
 	const last = within[within.length - 1];
-	return { from: within[0].bin, to: new Date(utc(last.next).getTime() - 86_400_000).toISOString().slice(0, 10) };
+	return {
+		from: within[0].bin,
+		to: new Date(utc(last.next).getTime() - 86_400_000).toISOString().slice(0, 10)
+	};
 }
 
 /** CSV rows of a series: one line per bin with a column per group and the total. */
-export function seriesTable(series: TimeSeries, label: (key: string) => string): { header: string[]; rows: (string | number)[][] } {
+export function seriesTable(
+	series: TimeSeries,
+	label: (key: string) => string
+): { header: string[]; rows: (string | number)[][] } {
 	return {
 		header: ['bin_start', ...series.keys.map(label), 'total'],
 		rows: series.rows.map((r) => [r.bin, ...series.keys.map((k) => r.values[k]), r.total])

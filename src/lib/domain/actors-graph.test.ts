@@ -1,12 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, dateRange, edgesAsOf, filterGraph, nameKey, neighbourhood, parseNetwork, searchNodes, validOn, type NetworkPayload } from './actors-graph.ts';
+import {
+	addMonths,
+	dateRange,
+	edgesAsOf,
+	filterGraph,
+	nameKey,
+	neighbourhood,
+	parseNetwork,
+	searchNodes,
+	validOn,
+	type NetworkPayload
+} from './actors-graph.ts';
 
 // ngo —coordination(2015–)→ tribe —negotiation(2014-06..2016-12)— IS —confronted— gov ←command(2016-11-26–)— pmf
 const payload: NetworkPayload = {
 	nodes: [
 		['gov', 'Government of Iraq', 'state_forces', 'neutral', 5, 3, ['IQG01']],
 		['is', 'IS', 'armed_group', 'hostile', 4, 1, ['IQG01', 'IQD0101']],
-		['pmf', 'Popular Mobilization Forces (PMF)', 'militia', 'unknown', 4, 2, ['IQG01', 'IQD0101', 'IQ010101']],
+		[
+			'pmf',
+			'Popular Mobilization Forces (PMF)',
+			'militia',
+			'unknown',
+			4,
+			2,
+			['IQG01', 'IQD0101', 'IQ010101']
+		],
 		['tribe', 'Shammar tribal council', 'community_leader', 'supportive', 2, 4, ['IQG02']],
 		['ngo', 'Relief Partners', 'national_ngo', 'supportive', 1, 5, ['IQG02']],
 		['lone', 'Al-Quiet Association', 'diaspora_association', 'unknown', null, null, []]
@@ -16,7 +35,17 @@ const payload: NetworkPayload = {
 		['r2', 'tribe', 'is', 'negotiation_channel', false, '2014-06-01', '2016-12-31', 'medium'],
 		['r3', 'ngo', 'tribe', 'coordination', false, '2015-01-01', null, 'low']
 	],
-	confrontations: [['gov', 'is', [['2014-06', 2], ['2014-08', 1], ['2016-10', 4]]]]
+	confrontations: [
+		[
+			'gov',
+			'is',
+			[
+				['2014-06', 2],
+				['2014-08', 1],
+				['2016-10', 4]
+			]
+		]
+	]
 };
 const g = parseNetwork(payload);
 const ids = (xs: { id: string }[]) => xs.map((x) => x.id).sort();
@@ -42,10 +71,15 @@ describe('edgesAsOf', () => {
 	});
 
 	it('weights a confrontation by the incidents up to the day, or within a window', () => {
-		const conf = (day: string | null, windowMonths?: number) => edgesAsOf(g, day, { windowMonths }).find((e) => e.kind === 'confronted');
+		const conf = (day: string | null, windowMonths?: number) =>
+			edgesAsOf(g, day, { windowMonths }).find((e) => e.kind === 'confronted');
 		expect(conf('2014-05-31')).toBeUndefined();
 		expect(conf('2014-06-01')?.weight).toBe(2); // the month of the day counts whole
-		expect(conf('2015-01-01')).toMatchObject({ weight: 3, validFrom: '2014-06', validTo: '2014-08' });
+		expect(conf('2015-01-01')).toMatchObject({
+			weight: 3,
+			validFrom: '2014-06',
+			validTo: '2014-08'
+		});
 		expect(conf(null)?.weight).toBe(7);
 		expect(conf('2016-12-01', 12)?.weight).toBe(4); // only 2016-10 within the last 12 months
 		expect(conf('2016-06-01', 12)).toBeUndefined();
@@ -63,7 +97,12 @@ describe('neighbourhood', () => {
 	it('finds the actors 1, 2 and 3 hops away, each at its shortest distance', () => {
 		expect(Object.fromEntries(neighbourhood(all, 'ngo', 1))).toEqual({ ngo: 0, tribe: 1 });
 		expect(Object.fromEntries(neighbourhood(all, 'ngo', 2))).toEqual({ ngo: 0, tribe: 1, is: 2 });
-		expect(Object.fromEntries(neighbourhood(all, 'ngo', 3))).toEqual({ ngo: 0, tribe: 1, is: 2, gov: 3 });
+		expect(Object.fromEntries(neighbourhood(all, 'ngo', 3))).toEqual({
+			ngo: 0,
+			tribe: 1,
+			is: 2,
+			gov: 3
+		});
 		expect(Object.fromEntries(neighbourhood(all, 'gov', 1))).toEqual({ gov: 0, is: 1, pmf: 1 });
 	});
 	it('follows edges against their direction', () => {
@@ -78,7 +117,11 @@ describe('filterGraph', () => {
 	it('shows the network as it stood on a day', () => {
 		const f = filterGraph(g, { asOf: '2015-06-01', hideIsolated: true });
 		expect(ids(f.nodes)).toEqual(['gov', 'is', 'ngo', 'tribe']);
-		expect(f.edges.map((e) => e.kind).sort()).toEqual(['confronted', 'coordination', 'negotiation_channel']);
+		expect(f.edges.map((e) => e.kind).sort()).toEqual([
+			'confronted',
+			'coordination',
+			'negotiation_channel'
+		]);
 	});
 
 	it('filters by actor type and relationship kind', () => {
@@ -103,9 +146,17 @@ describe('filterGraph', () => {
 		expect(ids(f3.nodes)).toEqual(['gov', 'is', 'ngo', 'tribe']);
 		expect(f3.hop?.get('gov')).toBe(3);
 		// In 2018 the negotiation channel had closed: the NGO's neighbourhood stops at the tribe.
-		expect(ids(filterGraph(g, { asOf: '2018-01-01', focus: 'ngo', hops: 3 }).nodes)).toEqual(['ngo', 'tribe']);
+		expect(ids(filterGraph(g, { asOf: '2018-01-01', focus: 'ngo', hops: 3 }).nodes)).toEqual([
+			'ngo',
+			'tribe'
+		]);
 		// Hops are clamped to 1–3.
-		expect(ids(filterGraph(g, { asOf: '2016-12-01', focus: 'ngo', hops: 9 }).nodes)).toEqual(['gov', 'is', 'ngo', 'tribe']);
+		expect(ids(filterGraph(g, { asOf: '2016-12-01', focus: 'ngo', hops: 9 }).nodes)).toEqual([
+			'gov',
+			'is',
+			'ngo',
+			'tribe'
+		]);
 	});
 
 	it('keeps the focus even when the other filters would hide it', () => {
@@ -119,7 +170,7 @@ describe('search', () => {
 	it('matches names whatever the case, diacritics, article or Arabic spelling', () => {
 		expect(nameKey('Jaysh al-Mukhtār')).toBe('jaysh mukhtar');
 		expect(nameKey('الدَّوْلَةُ الإسلاميّة')).toBe(nameKey('الدولة الاسلامية'));
-		expect(nameKey('The  Kurdistan-Workers\' Party')).toBe('kurdistan workers party');
+		expect(nameKey("The  Kurdistan-Workers' Party")).toBe('kurdistan workers party');
 		expect(searchNodes(g.nodes, 'popular mob').map((n) => n.id)).toEqual(['pmf']);
 		expect(searchNodes(g.nodes, 'quiet').map((n) => n.id)).toEqual(['lone']);
 		expect(searchNodes(g.nodes, 'i').map((n) => n.id)[0]).toBe('is'); // prefix matches first

@@ -55,10 +55,25 @@ export type NetworkPayload = {
 export function parseNetwork(p: NetworkPayload): Graph {
 	return {
 		nodes: p.nodes.map(([id, name, type, stance, influence, interest, areas]) => ({
-			id, name, type, stance, influence, interest, areas: areas ?? [], key: nameKey(name)
+			id,
+			name,
+			type,
+			stance,
+			influence,
+			interest,
+			areas: areas ?? [],
+			key: nameKey(name)
 		})),
 		edges: p.edges.map(([id, source, target, kind, directed, validFrom, validTo, confidence]) => ({
-			id, source, target, kind, directed, validFrom, validTo, confidence, weight: 1
+			id,
+			source,
+			target,
+			kind,
+			directed,
+			validFrom,
+			validTo,
+			confidence,
+			weight: 1
 		})),
 		confrontations: p.confrontations.map(([a, b, months]) => ({ a, b, months }))
 	};
@@ -75,7 +90,12 @@ export function nameKey(s: string): string {
 		.replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640]/g, '');
 	const from = 'ٱىةیکەı';
 	const to = 'ايهيكهi';
-	k = [...k].map((c) => { const i = from.indexOf(c); return i >= 0 ? to[i] : c; }).join('');
+	k = [...k]
+		.map((c) => {
+			const i = from.indexOf(c);
+			return i >= 0 ? to[i] : c;
+		})
+		.join('');
 	k = `${k} `
 		.replace(/[\s!"#$%&'()*+,./:;<=>?@[\\\]^_`{|}~،؛؟«»“”‘’–—…·-]+/g, ' ')
 		.replace(/ (al|el|the) /g, ' ')
@@ -94,7 +114,11 @@ export function validOn(from: string | null, to: string | null, day: string | nu
  * actors with incidents up to that day (the month of the day counts whole), weighted by their
  * number. With windowMonths, only the incidents of that many months up to the day count.
  */
-export function edgesAsOf(g: Graph, day: string | null, opts: { windowMonths?: number; confrontations?: boolean } = {}): GraphEdge[] {
+export function edgesAsOf(
+	g: Graph,
+	day: string | null,
+	opts: { windowMonths?: number; confrontations?: boolean } = {}
+): GraphEdge[] {
 	const out = g.edges.filter((e) => validOn(e.validFrom, e.validTo, day));
 	if (opts.confrontations === false) return out;
 	const month = day ? day.slice(0, 7) : null;
@@ -112,8 +136,15 @@ export function edgesAsOf(g: Graph, day: string | null, opts: { windowMonths?: n
 		}
 		if (n > 0) {
 			out.push({
-				id: `confronted:${c.a}:${c.b}`, source: c.a, target: c.b, kind: CONFRONTED, directed: false,
-				validFrom: first, validTo: last, confidence: 'high', weight: n
+				id: `confronted:${c.a}:${c.b}`,
+				source: c.a,
+				target: c.b,
+				kind: CONFRONTED,
+				directed: false,
+				validFrom: first,
+				validTo: last,
+				confidence: 'high',
+				weight: n
 			});
 		}
 	}
@@ -130,7 +161,11 @@ export function addMonths(month: string, delta: number): string {
  * Hop distance from `focus` to every actor within `hops` steps (directions ignored), over the
  * given edges. Breadth-first, so each distance is the shortest.
  */
-export function neighbourhood(edges: readonly GraphEdge[], focus: string, hops: number): Map<string, number> {
+export function neighbourhood(
+	edges: readonly GraphEdge[],
+	focus: string,
+	hops: number
+): Map<string, number> {
 	const adj = new Map<string, string[]>();
 	for (const e of edges) {
 		(adj.get(e.source) ?? adj.set(e.source, []).get(e.source)!).push(e.target);
@@ -216,7 +251,10 @@ export function searchNodes(nodes: readonly GraphNode[], q: string, limit = 10):
 	if (!k) return [];
 	return nodes
 		.filter((n) => n.key.includes(k))
-		.sort((a, b) => Number(!a.key.startsWith(k)) - Number(!b.key.startsWith(k)) || a.name.localeCompare(b.name))
+		.sort(
+			(a, b) =>
+				Number(!a.key.startsWith(k)) - Number(!b.key.startsWith(k)) || a.name.localeCompare(b.name)
+		)
 		.slice(0, limit);
 }
 

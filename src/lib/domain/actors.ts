@@ -5,9 +5,22 @@
 import { z } from 'zod';
 
 export const ACTOR_TYPES = [
-	'state_forces', 'armed_group', 'militia', 'political_party', 'authority', 'health_authority',
-	'un_agency', 'ingo', 'national_ngo', 'community_leader', 'religious_leader', 'donor',
-	'diaspora_association', 'professional', 'civilians', 'unknown'
+	'state_forces',
+	'armed_group',
+	'militia',
+	'political_party',
+	'authority',
+	'health_authority',
+	'un_agency',
+	'ingo',
+	'national_ngo',
+	'community_leader',
+	'religious_leader',
+	'donor',
+	'diaspora_association',
+	'professional',
+	'civilians',
+	'unknown'
 ] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
@@ -15,8 +28,15 @@ export const STANCES = ['supportive', 'neutral', 'hostile', 'unknown'] as const;
 export type Stance = (typeof STANCES)[number];
 
 export const RELATIONSHIP_KINDS = [
-	'alliance', 'rivalry', 'armed_confrontation', 'command_affiliation', 'funding', 'coordination',
-	'negotiation_channel', 'kinship', 'membership'
+	'alliance',
+	'rivalry',
+	'armed_confrontation',
+	'command_affiliation',
+	'funding',
+	'coordination',
+	'negotiation_channel',
+	'kinship',
+	'membership'
 ] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
 /** The derived kind: incidents naming both actors. Never stored. */
@@ -25,7 +45,11 @@ export type EdgeKind = RelationshipKind | typeof CONFRONTED;
 export const EDGE_KINDS: readonly EdgeKind[] = [...RELATIONSHIP_KINDS, CONFRONTED];
 
 /** Kinds whose direction matters, so the form ticks "directed" for them. */
-export const DIRECTED_KINDS: readonly RelationshipKind[] = ['command_affiliation', 'funding', 'membership'];
+export const DIRECTED_KINDS: readonly RelationshipKind[] = [
+	'command_affiliation',
+	'funding',
+	'membership'
+];
 
 export const CONFIDENCES = ['low', 'medium', 'high'] as const;
 export const DELETE_MODES = ['reassign', 'detach', 'delete'] as const;
@@ -55,10 +79,23 @@ export const KIND_COLOURS: Record<EdgeKind, string> = {
 
 /** Node shape per actor-type family, so type reads without colour (stance owns colour). */
 export function typeFamily(t: string): 'state' | 'armed' | 'civil' | 'intl' | 'person' | 'other' {
-	if (t === 'state_forces' || t === 'authority' || t === 'health_authority' || t === 'political_party') return 'state';
+	if (
+		t === 'state_forces' ||
+		t === 'authority' ||
+		t === 'health_authority' ||
+		t === 'political_party'
+	)
+		return 'state';
 	if (t === 'armed_group' || t === 'militia') return 'armed';
-	if (t === 'community_leader' || t === 'religious_leader' || t === 'civilians' || t === 'national_ngo') return 'civil';
-	if (t === 'un_agency' || t === 'ingo' || t === 'donor' || t === 'diaspora_association') return 'intl';
+	if (
+		t === 'community_leader' ||
+		t === 'religious_leader' ||
+		t === 'civilians' ||
+		t === 'national_ngo'
+	)
+		return 'civil';
+	if (t === 'un_agency' || t === 'ingo' || t === 'donor' || t === 'diaspora_association')
+		return 'intl';
 	if (t === 'professional') return 'person';
 	return 'other';
 }
@@ -82,7 +119,10 @@ const optionalText = (max: number) =>
 const level = z
 	.union([z.number(), z.string()])
 	.transform((v) => (v === '' ? null : Number(v)))
-	.refine((v) => v === null || (Number.isInteger(v) && v >= 1 && v <= 5), 'must be a whole number from 1 to 5')
+	.refine(
+		(v) => v === null || (Number.isInteger(v) && v >= 1 && v <= 5),
+		'must be a whole number from 1 to 5'
+	)
 	.nullable()
 	.optional();
 
@@ -90,7 +130,10 @@ const coordinate = (min: number, max: number) =>
 	z
 		.union([z.number(), z.string()])
 		.transform((v) => (v === '' ? null : Number(v)))
-		.refine((v) => v === null || (Number.isFinite(v) && v >= min && v <= max), `must be between ${min} and ${max}`)
+		.refine(
+			(v) => v === null || (Number.isFinite(v) && v >= min && v <= max),
+			`must be between ${min} and ${max}`
+		)
 		.nullable()
 		.optional();
 
@@ -100,7 +143,11 @@ const stringList = z
 
 export const actorInput = z
 	.object({
-		name: z.string().trim().min(1, 'must not be empty').max(300, 'must have at most 300 characters'),
+		name: z
+			.string()
+			.trim()
+			.min(1, 'must not be empty')
+			.max(300, 'must have at most 300 characters'),
 		name_ar: optionalText(300),
 		actor_type: z.enum(ACTOR_TYPES).default('unknown'),
 		aliases: stringList.default([]),
@@ -112,17 +159,27 @@ export const actorInput = z
 		hq_label: optionalText(200),
 		notes: z.string().max(20_000, 'must have at most 20000 characters').default(''),
 		sources: stringList.default([]),
-		allow_duplicate: z.union([z.boolean(), z.literal('on'), z.literal('true')]).optional().transform((v) => v === true || v === 'on' || v === 'true')
+		allow_duplicate: z
+			.union([z.boolean(), z.literal('on'), z.literal('true')])
+			.optional()
+			.transform((v) => v === true || v === 'on' || v === 'true')
 	})
 	.superRefine((v, ctx) => {
 		if ((v.hq_lon == null) !== (v.hq_lat == null)) {
-			ctx.addIssue({ code: 'custom', path: ['hq_lat'], message: 'give both longitude and latitude, or neither' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['hq_lat'],
+				message: 'give both longitude and latitude, or neither'
+			});
 		}
 	});
 export type ActorInput = z.output<typeof actorInput>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const actorId = z.string().regex(UUID, 'expected an actor id').transform((s) => s.toLowerCase());
+const actorId = z
+	.string()
+	.regex(UUID, 'expected an actor id')
+	.transform((s) => s.toLowerCase());
 
 export function actorArgs(v: ActorInput, id?: string): Record<string, unknown> {
 	return {
@@ -148,20 +205,36 @@ export const relationshipInput = z
 		source_actor_id: actorId,
 		target_actor_id: actorId,
 		kind: z.enum(RELATIONSHIP_KINDS),
-		directed: z.union([z.boolean(), z.literal('on'), z.literal('true'), z.literal('false')]).optional()
+		directed: z
+			.union([z.boolean(), z.literal('on'), z.literal('true'), z.literal('false')])
+			.optional()
 			.transform((v) => v === true || v === 'on' || v === 'true'),
-		valid_from: isoDate.optional().nullable().or(z.literal('').transform(() => null)),
-		valid_to: isoDate.optional().nullable().or(z.literal('').transform(() => null)),
+		valid_from: isoDate
+			.optional()
+			.nullable()
+			.or(z.literal('').transform(() => null)),
+		valid_to: isoDate
+			.optional()
+			.nullable()
+			.or(z.literal('').transform(() => null)),
 		confidence: z.enum(CONFIDENCES).default('medium'),
 		source: z.string().max(1000).default(''),
 		notes: z.string().max(10_000).default('')
 	})
 	.superRefine((v, ctx) => {
 		if (v.source_actor_id === v.target_actor_id) {
-			ctx.addIssue({ code: 'custom', path: ['target_actor_id'], message: 'an actor cannot have a relationship with itself' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['target_actor_id'],
+				message: 'an actor cannot have a relationship with itself'
+			});
 		}
 		if (v.valid_from && v.valid_to && v.valid_to < v.valid_from) {
-			ctx.addIssue({ code: 'custom', path: ['valid_to'], message: `the end (${v.valid_to}) is before the start (${v.valid_from})` });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['valid_to'],
+				message: `the end (${v.valid_to}) is before the start (${v.valid_from})`
+			});
 		}
 	});
 export type RelationshipInput = z.output<typeof relationshipInput>;
@@ -252,10 +325,36 @@ export interface ActorProfile extends Actor {
 		valid_from: string | null;
 		valid_to: string | null;
 	}[];
-	relationships: (RelationshipRow & { other_id: string; other_name: string; other_type: string; outgoing: boolean })[];
-	confrontations: { other_id: string; other_name: string; incidents: number; fatalities: number; first_date: string; last_date: string }[];
-	incident_counts: { total: number; fatalities: number; first_date: string | null; last_date: string | null; by_type: Record<string, number> };
-	incidents: { id: string; event_date: string; event_type: string; fatalities: number; location_name: string | null; admin1_pcode: string | null; other_name: string | null }[];
+	relationships: (RelationshipRow & {
+		other_id: string;
+		other_name: string;
+		other_type: string;
+		outgoing: boolean;
+	})[];
+	confrontations: {
+		other_id: string;
+		other_name: string;
+		incidents: number;
+		fatalities: number;
+		first_date: string;
+		last_date: string;
+	}[];
+	incident_counts: {
+		total: number;
+		fatalities: number;
+		first_date: string | null;
+		last_date: string | null;
+		by_type: Record<string, number>;
+	};
+	incidents: {
+		id: string;
+		event_date: string;
+		event_type: string;
+		fatalities: number;
+		location_name: string | null;
+		admin1_pcode: string | null;
+		other_name: string | null;
+	}[];
 }
 
 export interface Dependents {

@@ -5,7 +5,9 @@ import { ar } from '../i18n/ar/index.ts';
 
 /** WCAG relative luminance and contrast, to check each level's text colour reads on its fill. */
 function luminance(hex: string): number {
-	const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+	const c = [1, 3, 5]
+		.map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+		.map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
 	return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
 }
 const contrast = (a: string, b: string) => {
@@ -35,7 +37,9 @@ describe('security level scale', () => {
 		}
 	});
 	it('has every analysis string in Arabic', () => {
-		const keys = Object.keys(en).filter((k) => /^(analysis|areas|trend|security_level|dow)\./.test(k) || k === 'nav.analysis');
+		const keys = Object.keys(en).filter(
+			(k) => /^(analysis|areas|trend|security_level|dow)\./.test(k) || k === 'nav.analysis'
+		);
 		expect(keys.filter((k) => !(k in ar))).toEqual([]);
 	});
 });

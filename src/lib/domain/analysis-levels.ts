@@ -37,7 +37,8 @@ export const SECURITY_SCALE: readonly SecurityLevelInfo[] = [
 		name: 'Moderate',
 		colour: '#f6c141',
 		ink: '#1d2521',
-		movement: 'Movements with routine precautions: daylight travel, route checked before leaving, communications on.'
+		movement:
+			'Movements with routine precautions: daylight travel, route checked before leaving, communications on.'
 	},
 	{
 		level: 3,
@@ -45,7 +46,8 @@ export const SECURITY_SCALE: readonly SecurityLevelInfo[] = [
 		name: 'Substantial',
 		colour: '#e8601c',
 		ink: '#1d2521',
-		movement: 'Essential movements only, approved by the security focal point; two vehicles; no overnight stays.'
+		movement:
+			'Essential movements only, approved by the security focal point; two vehicles; no overnight stays.'
 	},
 	{
 		level: 4,
@@ -53,7 +55,8 @@ export const SECURITY_SCALE: readonly SecurityLevelInfo[] = [
 		name: 'High',
 		colour: '#b2182b',
 		ink: '#ffffff',
-		movement: 'Movements suspended except life-saving ones approved by the head of mission; hibernation ready.'
+		movement:
+			'Movements suspended except life-saving ones approved by the head of mission; hibernation ready.'
 	},
 	{
 		level: 5,

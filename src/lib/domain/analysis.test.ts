@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { autoBin, binEnd, binsBetween, binStart, isoDayOfWeek, isoWeekLabel, nextBin } from './analysis.ts';
+import {
+	autoBin,
+	binEnd,
+	binsBetween,
+	binStart,
+	isoDayOfWeek,
+	isoWeekLabel,
+	nextBin
+} from './analysis.ts';
 
 describe('time bins', () => {
 	it('starts ISO weeks on Monday, across year ends', () => {
@@ -25,7 +33,12 @@ describe('time bins', () => {
 		expect(binEnd('2018-12-31', 'week')).toBe('2019-01-06');
 	});
 	it('lists every bin between two dates, gaps included', () => {
-		expect(binsBetween('2014-01-15', '2014-04-02', 'month')).toEqual(['2014-01-01', '2014-02-01', '2014-03-01', '2014-04-01']);
+		expect(binsBetween('2014-01-15', '2014-04-02', 'month')).toEqual([
+			'2014-01-01',
+			'2014-02-01',
+			'2014-03-01',
+			'2014-04-01'
+		]);
 		expect(binsBetween('2019-01-06', '2019-01-07', 'week')).toEqual(['2018-12-31', '2019-01-07']);
 		expect(binsBetween('2014-01-01', '2014-01-03', 'day')).toHaveLength(3);
 		expect(() => binsBetween('1989-01-01', '2018-12-31', 'day', 1000)).toThrow(/larger bin/);

@@ -43,7 +43,8 @@ export function binsBetween(from: string, to: string, by: BinSize, max = 20_000)
 	const last = binStart(to, by);
 	for (let b = binStart(from, by); b <= last; b = nextBin(b, by)) {
 		out.push(b);
-		if (out.length > max) throw new Error(`more than ${max} ${by} bins between ${from} and ${to}; use a larger bin`);
+		if (out.length > max)
+			throw new Error(`more than ${max} ${by} bins between ${from} and ${to}; use a larger bin`);
 	}
 	return out;
 }

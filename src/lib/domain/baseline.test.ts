@@ -47,7 +47,12 @@ describe('baseline windows', () => {
 describe('classify', () => {
 	it('calls +25 % and more rising, −25 % and more falling, at the band edges exactly', () => {
 		// baseline 520 a year → 10 a week expected
-		expect(classify(13, 520, 1)).toMatchObject({ expected: 10, trend: 'rising', changePct: 30, lowCount: false });
+		expect(classify(13, 520, 1)).toMatchObject({
+			expected: 10,
+			trend: 'rising',
+			changePct: 30,
+			lowCount: false
+		});
 		expect(classify(12, 520, 1).trend).toBe('stable'); // +20 %
 		expect(classify(8, 520, 1).trend).toBe('stable'); // −20 %
 		expect(classify(7, 520, 1)).toMatchObject({ trend: 'falling', changePct: -30 });

@@ -99,14 +99,19 @@ export function baselineWindows(asOf: string): BaselineWindows {
 		asOf,
 		week: { from: fromDayNumber(d - 6), to: asOf },
 		fourWeeks: { from: fromDayNumber(d - (four - 1)), to: asOf },
-		baseline: { from: fromDayNumber(d - four - BASELINE_WEEKS * 7 + 1), to: fromDayNumber(d - four) }
+		baseline: {
+			from: fromDayNumber(d - four - BASELINE_WEEKS * 7 + 1),
+			to: fromDayNumber(d - four)
+		}
 	};
 }
 
 /** Classifies the observed count of a `weeks`-long window against a 52-week baseline count. */
 export function classify(observed: number, baselineCount: number, weeks: number): Classification {
-	if (!Number.isInteger(observed) || observed < 0) throw new Error('observed must be a whole number ≥ 0');
-	if (!Number.isInteger(baselineCount) || baselineCount < 0) throw new Error('baselineCount must be a whole number ≥ 0');
+	if (!Number.isInteger(observed) || observed < 0)
+		throw new Error('observed must be a whole number ≥ 0');
+	if (!Number.isInteger(baselineCount) || baselineCount < 0)
+		throw new Error('baselineCount must be a whole number ≥ 0');
 	if (!Number.isInteger(weeks) || weeks < 1) throw new Error('weeks must be a whole number ≥ 1');
 	// observed / expected against 1 ± 1/4, with expected = baseline·weeks/52, cleared of fractions:
 	const lhs = observed * BAND_DEN * BASELINE_WEEKS; // observed · 4 · 52
@@ -121,7 +126,8 @@ export function classify(observed: number, baselineCount: number, weeks: number)
 	return {
 		observed,
 		expected,
-		changePct: rhs === 0 ? null : roundHalfAway(((observed * BASELINE_WEEKS - rhs) * 1000) / rhs) / 10,
+		changePct:
+			rhs === 0 ? null : roundHalfAway(((observed * BASELINE_WEEKS - rhs) * 1000) / rhs) / 10,
 		trend,
 		lowCount
 	};

@@ -8,7 +8,15 @@ import { translator, type MessageKey } from '../i18n/index.ts';
 
 export const PHONE_TYPES = ['mobile', 'landline', 'satellite', 'office', 'home', 'other'] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
-export const MESSAGING_SERVICES = ['whatsapp', 'signal', 'telegram', 'viber', 'thuraya', 'email', 'other'] as const;
+export const MESSAGING_SERVICES = [
+	'whatsapp',
+	'signal',
+	'telegram',
+	'viber',
+	'thuraya',
+	'email',
+	'other'
+] as const;
 export const SENSITIVITIES = ['normal', 'restricted'] as const;
 export type Sensitivity = (typeof SENSITIVITIES)[number];
 
@@ -22,10 +30,14 @@ export type PhoneResult = { ok: true; e164: string } | { ok: false; message: str
  * (spaces, dashes, brackets, 00 or + prefix, national 07… form) and refuses what no phone plan
  * allows. Satellite numbers (+8816…, +870…) are valid too.
  */
-export function normalizePhone(raw: string, country: CountryCode = DEFAULT_PHONE_COUNTRY): PhoneResult {
+export function normalizePhone(
+	raw: string,
+	country: CountryCode = DEFAULT_PHONE_COUNTRY
+): PhoneResult {
 	const s = raw.trim().replace(/^00/, '+');
 	if (!s) return { ok: false, message: 'is empty' };
-	if (/[a-z]/i.test(s.replace(/\s*(ext|x)\.?\s*\d+$/i, ''))) return { ok: false, message: `"${raw}" is not a phone number` };
+	if (/[a-z]/i.test(s.replace(/\s*(ext|x)\.?\s*\d+$/i, '')))
+		return { ok: false, message: `"${raw}" is not a phone number` };
 	try {
 		const p = parsePhoneNumberWithError(s, country);
 		if (!p.isValid()) return { ok: false, message: `"${raw}" is not a valid phone number` };
@@ -45,18 +57,29 @@ export function formatPhone(e164: string): string {
 }
 
 const optionalText = (max: number) =>
-	z.string().max(max, 'contacts.error.too_long').transform((s) => s.trim()).optional().nullable();
+	z
+		.string()
+		.max(max, 'contacts.error.too_long')
+		.transform((s) => s.trim())
+		.optional()
+		.nullable();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 
 /** A typed number → E.164, or an issue on that phone's own row (phones[i].number). */
-const phoneNumber = z.string().max(40, 'contacts.error.phone_invalid').transform((raw, ctx) => {
-	const r = normalizePhone(raw);
-	if (r.ok) return r.e164;
-	ctx.addIssue({ code: 'custom', message: raw.trim() ? 'contacts.error.phone_invalid' : 'contacts.error.phone_empty' });
-	return z.NEVER;
-});
+const phoneNumber = z
+	.string()
+	.max(40, 'contacts.error.phone_invalid')
+	.transform((raw, ctx) => {
+		const r = normalizePhone(raw);
+		if (r.ok) return r.e164;
+		ctx.addIssue({
+			code: 'custom',
+			message: raw.trim() ? 'contacts.error.phone_invalid' : 'contacts.error.phone_empty'
+		});
+		return z.NEVER;
+	});
 
 /**
  * The one contact schema: the contact form checks it in the browser before sending, the form
@@ -65,31 +88,66 @@ const phoneNumber = z.string().max(40, 'contacts.error.phone_invalid').transform
  * the form shows them in the user's language next to the field, the API in English.
  */
 export const contactInput = z.object({
-	full_name: z.string({ message: 'contacts.error.name_required' }).trim().min(1, 'contacts.error.name_required').max(300, 'contacts.error.too_long'),
+	full_name: z
+		.string({ message: 'contacts.error.name_required' })
+		.trim()
+		.min(1, 'contacts.error.name_required')
+		.max(300, 'contacts.error.too_long'),
 	name_ar: optionalText(300),
 	role_title: z.string().trim().max(300, 'contacts.error.too_long').default(''),
-	actor_id: z.string().regex(UUID, 'contacts.error.actor').nullable().optional().or(z.literal('').transform(() => null)),
+	actor_id: z
+		.string()
+		.regex(UUID, 'contacts.error.actor')
+		.nullable()
+		.optional()
+		.or(z.literal('').transform(() => null)),
 	call_sign: optionalText(60),
-	messaging: z.array(z.object({
-		service: z.enum(MESSAGING_SERVICES, { message: 'contacts.error.service' }),
-		handle: z.string().trim().min(1, 'contacts.error.handle_required').max(200, 'contacts.error.too_long')
-	})).default([]),
-	languages: z.array(z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'contacts.error.language')).default([]),
+	messaging: z
+		.array(
+			z.object({
+				service: z.enum(MESSAGING_SERVICES, { message: 'contacts.error.service' }),
+				handle: z
+					.string()
+					.trim()
+					.min(1, 'contacts.error.handle_required')
+					.max(200, 'contacts.error.too_long')
+			})
+		)
+		.default([]),
+	languages: z
+		.array(
+			z
+				.string()
+				.trim()
+				.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'contacts.error.language')
+		)
+		.default([]),
 	sensitivity: z.enum(SENSITIVITIES, { message: 'contacts.error.sensitivity' }).default('normal'),
 	emergency: z.boolean().default(false),
 	notes: z.string().max(20_000, 'contacts.error.too_long').default(''),
-	phones: z.array(z.object({
-		number: phoneNumber,
-		phone_type: z.enum(PHONE_TYPES, { message: 'contacts.error.phone_type' }).default('mobile'),
-		label: z.string().trim().max(100, 'contacts.error.too_long').default('')
-	})).max(20, 'contacts.error.too_many').superRefine((phones, ctx) => {
-		// The error goes on the row that repeats a number, not on the list.
-		const seen = new Set<string>();
-		phones.forEach((p, i) => {
-			if (seen.has(p.number)) ctx.addIssue({ code: 'custom', message: 'contacts.error.phone_duplicate', path: [i, 'number'] });
-			seen.add(p.number);
-		});
-	}).optional(),
+	phones: z
+		.array(
+			z.object({
+				number: phoneNumber,
+				phone_type: z.enum(PHONE_TYPES, { message: 'contacts.error.phone_type' }).default('mobile'),
+				label: z.string().trim().max(100, 'contacts.error.too_long').default('')
+			})
+		)
+		.max(20, 'contacts.error.too_many')
+		.superRefine((phones, ctx) => {
+			// The error goes on the row that repeats a number, not on the list.
+			const seen = new Set<string>();
+			phones.forEach((p, i) => {
+				if (seen.has(p.number))
+					ctx.addIssue({
+						code: 'custom',
+						message: 'contacts.error.phone_duplicate',
+						path: [i, 'number']
+					});
+				seen.add(p.number);
+			});
+		})
+		.optional(),
 	areas: z.array(z.string().regex(PCODE, 'contacts.error.area')).optional(),
 	checkpoint_ids: z.array(z.string().regex(UUID, 'contacts.error.checkpoint')).optional(),
 	verified: z.boolean().default(false)
@@ -100,7 +158,12 @@ export type ContactInput = z.output<typeof contactInput>;
 export function contactErrors(error: z.ZodError): Record<string, string> {
 	const errors: Record<string, string> = {};
 	for (const i of error.issues) {
-		const key = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || 'body';
+		const key =
+			i.path.reduce<string>(
+				(acc, p) =>
+					typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p),
+				''
+			) || 'body';
 		errors[key] ??= i.message;
 	}
 	return errors;
@@ -111,12 +174,16 @@ export function contactErrors(error: z.ZodError): Record<string, string> {
  * ({'phones[1].number': 'Not a phone number …'}). Lists travel as JSON text (see
  * sensitive.json_arg in the contacts migration).
  */
-export function contactArgs(raw: unknown, id?: string): { ok: true; args: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
+export function contactArgs(
+	raw: unknown,
+	id?: string
+): { ok: true; args: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
 	const parsed = contactInput.safeParse(raw);
 	if (!parsed.success) {
 		const en = translator('en');
 		const errors = contactErrors(parsed.error);
-		for (const k of Object.keys(errors)) if (errors[k].startsWith('contacts.error.')) errors[k] = en(errors[k] as MessageKey);
+		for (const k of Object.keys(errors))
+			if (errors[k].startsWith('contacts.error.')) errors[k] = en(errors[k] as MessageKey);
 		return { ok: false, errors };
 	}
 	return { ok: true, args: contactSaveArgs(parsed.data, id) };
@@ -168,20 +235,45 @@ export interface ContactFormValues {
 
 export function emptyContactForm(): ContactFormValues {
 	return {
-		full_name: '', name_ar: '', role_title: '', actor_id: '', actor_name: '', call_sign: '',
-		phones: [{ number: '', phone_type: 'mobile', label: '' }], messaging: [], languages: '',
-		areas: [], checkpoint_ids: [], sensitivity: 'normal', emergency: false, notes: '', verified: true
+		full_name: '',
+		name_ar: '',
+		role_title: '',
+		actor_id: '',
+		actor_name: '',
+		call_sign: '',
+		phones: [{ number: '', phone_type: 'mobile', label: '' }],
+		messaging: [],
+		languages: '',
+		areas: [],
+		checkpoint_ids: [],
+		sensitivity: 'normal',
+		emergency: false,
+		notes: '',
+		verified: true
 	};
 }
 
 export function contactFormValues(c: Contact): ContactFormValues {
 	return {
-		full_name: c.full_name, name_ar: c.name_ar ?? '', role_title: c.role_title, actor_id: c.actor_id ?? '',
-		actor_name: c.actor_name ?? '', call_sign: c.call_sign ?? '',
-		phones: c.phones.map((p) => ({ number: formatPhone(p.number), phone_type: p.phone_type, label: p.label })),
-		messaging: c.messaging.map((m) => ({ ...m })), languages: c.languages.join(', '),
-		areas: c.areas.map((a) => a.pcode), checkpoint_ids: c.checkpoints.map((k) => k.id),
-		sensitivity: c.sensitivity, emergency: c.emergency, notes: c.notes, verified: false
+		full_name: c.full_name,
+		name_ar: c.name_ar ?? '',
+		role_title: c.role_title,
+		actor_id: c.actor_id ?? '',
+		actor_name: c.actor_name ?? '',
+		call_sign: c.call_sign ?? '',
+		phones: c.phones.map((p) => ({
+			number: formatPhone(p.number),
+			phone_type: p.phone_type,
+			label: p.label
+		})),
+		messaging: c.messaging.map((m) => ({ ...m })),
+		languages: c.languages.join(', '),
+		areas: c.areas.map((a) => a.pcode),
+		checkpoint_ids: c.checkpoints.map((k) => k.id),
+		sensitivity: c.sensitivity,
+		emergency: c.emergency,
+		notes: c.notes,
+		verified: false
 	};
 }
 
@@ -197,12 +289,22 @@ export function readContactForm(fd: FormData): ContactFormValues {
 	const services = all('messaging_service');
 	const handles = all('messaging_handle');
 	return {
-		full_name: s('full_name'), name_ar: s('name_ar'), role_title: s('role_title'), actor_id: s('actor_id'),
-		actor_name: s('actor_name'), call_sign: s('call_sign'),
+		full_name: s('full_name'),
+		name_ar: s('name_ar'),
+		role_title: s('role_title'),
+		actor_id: s('actor_id'),
+		actor_name: s('actor_name'),
+		call_sign: s('call_sign'),
 		phones: all('phone_number')
-			.map((number, i) => ({ number: number.trim(), phone_type: types[i] || 'mobile', label: (labels[i] ?? '').trim() }))
+			.map((number, i) => ({
+				number: number.trim(),
+				phone_type: types[i] || 'mobile',
+				label: (labels[i] ?? '').trim()
+			}))
 			.filter((p) => p.number || p.label),
-		messaging: services.map((service, i) => ({ service, handle: (handles[i] ?? '').trim() })).filter((m) => m.handle),
+		messaging: services
+			.map((service, i) => ({ service, handle: (handles[i] ?? '').trim() }))
+			.filter((m) => m.handle),
 		languages: s('languages'),
 		areas: all('areas').filter(Boolean),
 		checkpoint_ids: all('checkpoint_ids').filter(Boolean),
@@ -218,15 +320,26 @@ export function readContactForm(fd: FormData): ContactFormValues {
  * field user's correction must (they may not re-scope a contact). An organisation typed but not
  * picked from the list is sent as it is, so the schema names it as not an actor.
  */
-export function contactFormBody(v: ContactFormValues, o: { scoped?: boolean } = {}): Record<string, unknown> {
+export function contactFormBody(
+	v: ContactFormValues,
+	o: { scoped?: boolean } = {}
+): Record<string, unknown> {
 	const scoped = o.scoped ?? true;
 	return {
-		full_name: v.full_name, name_ar: v.name_ar || null, role_title: v.role_title,
-		actor_id: v.actor_id || (v.actor_name ? v.actor_name : null), call_sign: v.call_sign || null,
-		phones: v.phones, messaging: v.messaging,
+		full_name: v.full_name,
+		name_ar: v.name_ar || null,
+		role_title: v.role_title,
+		actor_id: v.actor_id || (v.actor_name ? v.actor_name : null),
+		call_sign: v.call_sign || null,
+		phones: v.phones,
+		messaging: v.messaging,
 		languages: v.languages.split(/[,\s،]+/).filter(Boolean),
-		...(scoped ? { areas: v.areas, checkpoint_ids: v.checkpoint_ids, sensitivity: v.sensitivity } : { sensitivity: 'normal' }),
-		emergency: v.emergency, notes: v.notes, verified: v.verified
+		...(scoped
+			? { areas: v.areas, checkpoint_ids: v.checkpoint_ids, sensitivity: v.sensitivity }
+			: { sensitivity: 'normal' }),
+		emergency: v.emergency,
+		notes: v.notes,
+		verified: v.verified
 	};
 }
 
@@ -252,14 +365,25 @@ export interface Contact {
 	areas: { pcode: string; level: number; name_en: string; name_ar: string | null }[];
 	checkpoints: { id: string; name: string; status: string; lon: number; lat: number }[];
 	distance_m?: number;
-	reasons?: ({ via: 'area'; pcode: string; level: number; name_en: string; name_ar: string | null } | { via: 'checkpoint'; checkpoint_id: string; name: string; distance_m: number })[];
+	reasons?: (
+		| { via: 'area'; pcode: string; level: number; name_en: string; name_ar: string | null }
+		| { via: 'checkpoint'; checkpoint_id: string; name: string; distance_m: number }
+	)[];
 }
 
 export interface Nearby {
 	lon: number;
 	lat: number;
 	areas: { pcode: string; level: number; name_en: string; name_ar: string | null }[];
-	checkpoints: { id: string; name: string; name_ar: string | null; status: string; lon: number; lat: number; distance_m: number }[];
+	checkpoints: {
+		id: string;
+		name: string;
+		name_ar: string | null;
+		status: string;
+		lon: number;
+		lat: number;
+		distance_m: number;
+	}[];
 	contacts: Contact[];
 }
 
@@ -267,8 +391,21 @@ export interface Nearby {
 // Export formats.
 
 const CSV_COLUMNS = [
-	'full_name', 'name_ar', 'role_title', 'organisation', 'call_sign', 'phones', 'messaging', 'languages',
-	'areas', 'checkpoints', 'sensitivity', 'emergency', 'last_verified_at', 'last_verified_by', 'notes'
+	'full_name',
+	'name_ar',
+	'role_title',
+	'organisation',
+	'call_sign',
+	'phones',
+	'messaging',
+	'languages',
+	'areas',
+	'checkpoints',
+	'sensitivity',
+	'emergency',
+	'last_verified_at',
+	'last_verified_by',
+	'notes'
 ] as const;
 
 function csvCell(v: string): string {
@@ -279,20 +416,37 @@ function csvCell(v: string): string {
 
 /** RFC 4180 CSV with a header row; lists joined with " | ". UTF-8 with BOM so Excel reads Arabic. */
 export function contactsToCsv(contacts: readonly Contact[]): string {
-	const rows = contacts.map((c) => [
-		c.full_name, c.name_ar ?? '', c.role_title, c.actor_name ?? '', c.call_sign ?? '',
-		c.phones.map((p) => `${p.number} (${p.phone_type}${p.label ? `, ${p.label}` : ''})`).join(' | '),
-		c.messaging.map((m) => `${m.service}: ${m.handle}`).join(' | '),
-		c.languages.join(' | '),
-		c.areas.map((a) => `${a.pcode} ${a.name_en}`).join(' | '),
-		c.checkpoints.map((k) => k.name).join(' | '),
-		c.sensitivity, c.emergency ? 'yes' : 'no', c.last_verified_at ?? '', c.last_verified_by_name ?? '', c.notes
-	].map(csvCell).join(','));
+	const rows = contacts.map((c) =>
+		[
+			c.full_name,
+			c.name_ar ?? '',
+			c.role_title,
+			c.actor_name ?? '',
+			c.call_sign ?? '',
+			c.phones
+				.map((p) => `${p.number} (${p.phone_type}${p.label ? `, ${p.label}` : ''})`)
+				.join(' | '),
+			c.messaging.map((m) => `${m.service}: ${m.handle}`).join(' | '),
+			c.languages.join(' | '),
+			c.areas.map((a) => `${a.pcode} ${a.name_en}`).join(' | '),
+			c.checkpoints.map((k) => k.name).join(' | '),
+			c.sensitivity,
+			c.emergency ? 'yes' : 'no',
+			c.last_verified_at ?? '',
+			c.last_verified_by_name ?? '',
+			c.notes
+		]
+			.map(csvCell)
+			.join(',')
+	);
 	return '\ufeff' + [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
 
 function vEscape(v: string): string {
-	return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/[,;]/g, (m) => `\\${m}`);
+	return v
+		.replace(/\\/g, '\\\\')
+		.replace(/\n/g, '\\n')
+		.replace(/[,;]/g, (m) => `\\${m}`);
 }
 
 /** Folds a content line at 75 octets as RFC 6350 asks (continuation lines start with a space). */
@@ -317,7 +471,12 @@ function fold(line: string): string {
 }
 
 const VCARD_TEL_TYPE: Record<string, string> = {
-	mobile: 'cell', landline: 'voice', satellite: 'cell', office: 'work', home: 'home', other: 'voice'
+	mobile: 'cell',
+	landline: 'voice',
+	satellite: 'cell',
+	office: 'work',
+	home: 'home',
+	other: 'voice'
 };
 
 /** vCard 4.0 (RFC 6350), one card per contact. */
@@ -330,9 +489,13 @@ export function contactsToVCard(contacts: readonly Contact[]): string {
 			...(c.name_ar ? [`X-NAME-AR:${vEscape(c.name_ar)}`] : []),
 			...(c.role_title ? [`TITLE:${vEscape(c.role_title)}`] : []),
 			...(c.actor_name ? [`ORG:${vEscape(c.actor_name)}`] : []),
-			...c.phones.map((p) => `TEL;VALUE=uri;TYPE=${VCARD_TEL_TYPE[p.phone_type] ?? 'voice'}:tel:${p.number}`),
+			...c.phones.map(
+				(p) => `TEL;VALUE=uri;TYPE=${VCARD_TEL_TYPE[p.phone_type] ?? 'voice'}:tel:${p.number}`
+			),
 			...c.messaging.filter((m) => m.service === 'email').map((m) => `EMAIL:${vEscape(m.handle)}`),
-			...c.messaging.filter((m) => m.service !== 'email').map((m) => `IMPP:${m.service}:${vEscape(m.handle)}`),
+			...c.messaging
+				.filter((m) => m.service !== 'email')
+				.map((m) => `IMPP:${m.service}:${vEscape(m.handle)}`),
 			...(c.call_sign ? [`NICKNAME:${vEscape(c.call_sign)}`] : []),
 			...(c.languages.length ? c.languages.map((l, i) => `LANG;PREF=${i + 1}:${l}`) : []),
 			...(c.notes ? [`NOTE:${vEscape(c.notes)}`] : []),

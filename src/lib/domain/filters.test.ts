@@ -5,7 +5,9 @@ const p = (s: string) => parseIncidentFilters(new URLSearchParams(s));
 
 describe('incident filters', () => {
 	it('parses dates, types, area and bbox', () => {
-		expect(p('from=2014-01-01&to=2014-12-31&type=battles,riots&area=IQG15&bbox=40,30,48,37')).toEqual({
+		expect(
+			p('from=2014-01-01&to=2014-12-31&type=battles,riots&area=IQG15&bbox=40,30,48,37')
+		).toEqual({
 			from: '2014-01-01',
 			to: '2014-12-31',
 			types: ['battles', 'riots'],
@@ -37,6 +39,15 @@ describe('incident filters', () => {
 	it('round-trips through URL parameters and maps to SQL arguments', () => {
 		const f = p('from=2014-01-01&type=battles&bbox=40,30,48,37');
 		expect(p(filtersToParams(f).toString())).toEqual(f);
-		expect(filterArgs(f)).toEqual({ p_from: '2014-01-01', p_to: null, p_types: ['battles'], p_area: null, p_west: 40, p_south: 30, p_east: 48, p_north: 37 });
+		expect(filterArgs(f)).toEqual({
+			p_from: '2014-01-01',
+			p_to: null,
+			p_types: ['battles'],
+			p_area: null,
+			p_west: 40,
+			p_south: 30,
+			p_east: 48,
+			p_north: 37
+		});
 	});
 });

@@ -22,12 +22,17 @@ export class FilterError extends Error {
 	}
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((s) => {
-	const d = new Date(`${s}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, 'not a real calendar date');
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+	.refine((s) => {
+		const d = new Date(`${s}T00:00:00Z`);
+		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+	}, 'not a real calendar date');
 
-const pcode = z.string().regex(/^[A-Z]{2,3}[A-Z0-9]+$/, 'expected a P-code such as IQG01 or IQD0101');
+const pcode = z
+	.string()
+	.regex(/^[A-Z]{2,3}[A-Z0-9]+$/, 'expected a P-code such as IQG01 or IQD0101');
 
 export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	const out: IncidentFilters = {};
@@ -35,12 +40,20 @@ export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	const to = params.get('to');
 	if (from) out.from = check('from', isoDate, from);
 	if (to) out.to = check('to', isoDate, to);
-	if (out.from && out.to && out.from > out.to) throw new FilterError('to', 'must not be before from');
+	if (out.from && out.to && out.from > out.to)
+		throw new FilterError('to', 'must not be before from');
 
-	const types = params.getAll('type').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+	const types = params
+		.getAll('type')
+		.flatMap((t) => t.split(','))
+		.map((t) => t.trim())
+		.filter(Boolean);
 	for (const t of types) {
 		if (!(EVENT_TYPES as readonly string[]).includes(t)) {
-			throw new FilterError('type', `unknown event type "${t}"; use one of ${EVENT_TYPES.join(', ')}`);
+			throw new FilterError(
+				'type',
+				`unknown event type "${t}"; use one of ${EVENT_TYPES.join(', ')}`
+			);
 		}
 	}
 	if (types.length) out.types = [...new Set(types)];
@@ -59,7 +72,8 @@ export function parseBbox(raw: string): [number, number, number, number] {
 		throw new FilterError('bbox', 'expected west,south,east,north in degrees');
 	}
 	const [w, s, e, n] = parts;
-	if (w < -180 || e > 180 || s < -90 || n > 90) throw new FilterError('bbox', 'coordinates out of range');
+	if (w < -180 || e > 180 || s < -90 || n > 90)
+		throw new FilterError('bbox', 'coordinates out of range');
 	if (w >= e || s >= n) throw new FilterError('bbox', 'west must be < east and south < north');
 	return [w, s, e, n];
 }
@@ -77,7 +91,9 @@ export function filterArgs(f: IncidentFilters): Record<string, unknown> {
 		p_to: f.to ?? null,
 		p_types: f.types ?? null,
 		p_area: f.area ?? null,
-		...(f.bbox ? { p_west: f.bbox[0], p_south: f.bbox[1], p_east: f.bbox[2], p_north: f.bbox[3] } : {})
+		...(f.bbox
+			? { p_west: f.bbox[0], p_south: f.bbox[1], p_east: f.bbox[2], p_north: f.bbox[3] }
+			: {})
 	};
 }
 

@@ -17,7 +17,10 @@ const ok = (raw: string) => {
 
 describe('parseCoordinates', () => {
 	it('reads decimal degrees as lat, lon', () => {
-		expect(ok('36.34, 43.13')).toMatchObject({ value: { lat: 36.34, lon: 43.13 }, format: 'decimal' });
+		expect(ok('36.34, 43.13')).toMatchObject({
+			value: { lat: 36.34, lon: 43.13 },
+			format: 'decimal'
+		});
 		expect(ok('36.34 43.13').value).toEqual({ lat: 36.34, lon: 43.13 });
 		expect(ok('-33.5,-70.25').value).toEqual({ lat: -33.5, lon: -70.25 });
 	});
@@ -50,15 +53,30 @@ describe('parseCoordinates', () => {
 	});
 
 	it('refuses what it cannot read, with a reason', () => {
-		expect(parseCoordinates('')).toEqual({ ok: false, error: 'incident.error.coordinates_required' });
-		expect(parseCoordinates('Mosul')).toEqual({ ok: false, error: 'incident.error.coordinates_format' });
-		expect(parseCoordinates('38SLF123')).toEqual({ ok: false, error: 'incident.error.mgrs_invalid' });
-		expect(parseCoordinates('36°75\'N 43°E')).toEqual({ ok: false, error: 'incident.error.coordinates_format' });
+		expect(parseCoordinates('')).toEqual({
+			ok: false,
+			error: 'incident.error.coordinates_required'
+		});
+		expect(parseCoordinates('Mosul')).toEqual({
+			ok: false,
+			error: 'incident.error.coordinates_format'
+		});
+		expect(parseCoordinates('38SLF123')).toEqual({
+			ok: false,
+			error: 'incident.error.mgrs_invalid'
+		});
+		expect(parseCoordinates("36°75'N 43°E")).toEqual({
+			ok: false,
+			error: 'incident.error.coordinates_format'
+		});
 		expect(parseCoordinates('95, 143')).toEqual({ ok: false, error: 'incident.error.lat_range' });
 	});
 
 	it('says when latitude and longitude look swapped', () => {
-		expect(parseCoordinates('120.5, 36.3')).toEqual({ ok: false, error: 'incident.error.coordinates_swapped' });
+		expect(parseCoordinates('120.5, 36.3')).toEqual({
+			ok: false,
+			error: 'incident.error.coordinates_swapped'
+		});
 		expect(checkLonLat(200, 10)).toEqual({ ok: false, error: 'incident.error.lon_range' });
 	});
 
@@ -76,7 +94,13 @@ describe('incidentInputSchema', () => {
 		expect(r.confidentiality).toBe('internal');
 		expect(r.time_precision).toBe('day');
 		const p = toSqlPayload(r);
-		expect(p).toMatchObject({ lon: 43.13, lat: 36.34, geo_precision: 1, fatalities: 0, event_type: 'battles' });
+		expect(p).toMatchObject({
+			lon: 43.13,
+			lat: 36.34,
+			geo_precision: 1,
+			fatalities: 0,
+			event_type: 'battles'
+		});
 	});
 
 	it('accepts form values (strings, checkboxes) as they come from a form post', () => {
@@ -94,7 +118,16 @@ describe('incidentInputSchema', () => {
 			actor1: { name: 'Unknown gunmen' }
 		});
 		const p = toSqlPayload(r);
-		expect(p).toMatchObject({ lon: 43.2, lat: 36.1, fatalities: 3, injuries: null, serious: true, info_credibility: 2, time_precision: 'exact', actor1: 'Unknown gunmen' });
+		expect(p).toMatchObject({
+			lon: 43.2,
+			lat: 36.1,
+			fatalities: 3,
+			injuries: null,
+			serious: true,
+			info_credibility: 2,
+			time_precision: 'exact',
+			actor1: 'Unknown gunmen'
+		});
 	});
 
 	it('places by area when there are no coordinates but a P-code', () => {
@@ -121,9 +154,20 @@ describe('incidentInputSchema', () => {
 
 	it('refuses a date in the future, a missing location and a sub-event of another type', () => {
 		const future = new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10);
-		expect(fieldErrors(incidentInputSchema.safeParse({ ...base, event_date: future }).error!)).toEqual({ event_date: 'incident.error.date_future' });
-		expect(fieldErrors(incidentInputSchema.safeParse({ ...base, coordinates: '' }).error!)).toEqual({ coordinates: 'incident.error.coordinates_required' });
-		expect(fieldErrors(incidentInputSchema.safeParse({ ...base, sub_event_type: 'Grenade' }).error!)).toEqual({ sub_event_type: 'incident.error.sub_event_type' });
-		expect(fieldErrors(incidentInputSchema.safeParse({ ...base, coordinates: undefined, lon: 36.2, lat: 120.5 }).error!)).toEqual({ coordinates: 'incident.error.coordinates_swapped' });
+		expect(
+			fieldErrors(incidentInputSchema.safeParse({ ...base, event_date: future }).error!)
+		).toEqual({ event_date: 'incident.error.date_future' });
+		expect(fieldErrors(incidentInputSchema.safeParse({ ...base, coordinates: '' }).error!)).toEqual(
+			{ coordinates: 'incident.error.coordinates_required' }
+		);
+		expect(
+			fieldErrors(incidentInputSchema.safeParse({ ...base, sub_event_type: 'Grenade' }).error!)
+		).toEqual({ sub_event_type: 'incident.error.sub_event_type' });
+		expect(
+			fieldErrors(
+				incidentInputSchema.safeParse({ ...base, coordinates: undefined, lon: 36.2, lat: 120.5 })
+					.error!
+			)
+		).toEqual({ coordinates: 'incident.error.coordinates_swapped' });
 	});
 });

@@ -11,7 +11,9 @@ import * as mgrsNs from 'mgrs';
 import { EVENT_TYPES, type EventType } from './taxonomy.ts';
 
 // The ESM build of mgrs has named exports, its CommonJS build (what Node loads) a default object.
-const mgrs = ('toPoint' in mgrsNs ? mgrsNs : (mgrsNs as unknown as { default: typeof mgrsNs }).default) as typeof mgrsNs;
+const mgrs = (
+	'toPoint' in mgrsNs ? mgrsNs : (mgrsNs as unknown as { default: typeof mgrsNs }).default
+) as typeof mgrsNs;
 
 /** ACLED's sub-event types per event type (ACLED codebook). */
 export const SUB_EVENT_TYPES: Record<EventType, readonly string[]> = {
@@ -64,7 +66,8 @@ export interface LonLat {
 	lat: number;
 }
 
-export type CoordinateResult = { ok: true; value: LonLat; format: 'decimal' | 'dms' | 'mgrs' } | { ok: false; error: string };
+export type CoordinateResult =
+	{ ok: true; value: LonLat; format: 'decimal' | 'dms' | 'mgrs' } | { ok: false; error: string };
 
 const MGRS = /^\s*(\d{1,2})\s*([C-HJ-NP-X])\s*([A-HJ-NP-Z]{2})\s*(\d{0,10})\s*(\d{0,5})\s*$/i;
 
@@ -73,7 +76,9 @@ const MGRS = /^\s*(\d{1,2})\s*([C-HJ-NP-X])\s*([A-HJ-NP-Z]{2})\s*(\d{0,10})\s*(\
  * ("36°20'24\"N", "36 20 24 N", "N 36° 20.4'"). Returns the signed value and the hemisphere
  * letter if one was given.
  */
-export function parseDegrees(raw: string): { value: number; hemi: 'N' | 'S' | 'E' | 'W' | null } | null {
+export function parseDegrees(
+	raw: string
+): { value: number; hemi: 'N' | 'S' | 'E' | 'W' | null } | null {
 	let s = raw.trim().toUpperCase();
 	if (!s) return null;
 	let hemi: 'N' | 'S' | 'E' | 'W' | null = null;
@@ -100,7 +105,11 @@ export function parseDegrees(raw: string): { value: number; hemi: 'N' | 'S' | 'E
 	const deg = Number(d);
 	const min = Number(m);
 	const secs = Number(sec);
-	if (parts.length > 1 && (!Number.isInteger(deg) || min >= 60 || secs >= 60 || min < 0 || secs < 0)) return null;
+	if (
+		parts.length > 1 &&
+		(!Number.isInteger(deg) || min >= 60 || secs >= 60 || min < 0 || secs < 0)
+	)
+		return null;
 	if (parts.length > 2 && !Number.isInteger(min)) return null;
 	const sign = d.startsWith('-') ? -1 : 1;
 	let value = sign * (Math.abs(deg) + min / 60 + secs / 3600);
@@ -123,7 +132,8 @@ export function parseCoordinates(raw: string): CoordinateResult {
 		if (digits.length % 2 !== 0) return { ok: false, error: 'incident.error.mgrs_invalid' };
 		try {
 			const [lon, lat] = mgrs.toPoint(`${m[1]}${m[2]}${m[3]}${digits}`.toUpperCase());
-			if (!Number.isFinite(lon) || !Number.isFinite(lat)) return { ok: false, error: 'incident.error.mgrs_invalid' };
+			if (!Number.isFinite(lon) || !Number.isFinite(lat))
+				return { ok: false, error: 'incident.error.mgrs_invalid' };
 			return { ok: true, value: { lon: round6(lon), lat: round6(lat) }, format: 'mgrs' };
 		} catch {
 			return { ok: false, error: 'incident.error.mgrs_invalid' };
@@ -140,7 +150,10 @@ export function parseCoordinates(raw: string): CoordinateResult {
 		const letters = [...text.matchAll(/[NSEW]/gi)];
 		if (letters.length === 2) {
 			const [l1, l2] = letters;
-			halves = l1.index === 0 ? [text.slice(0, l2.index), text.slice(l2.index)] : [text.slice(0, l1.index + 1), text.slice(l1.index + 1)];
+			halves =
+				l1.index === 0
+					? [text.slice(0, l2.index), text.slice(l2.index)]
+					: [text.slice(0, l1.index + 1), text.slice(l1.index + 1)];
 		}
 	}
 	if (!halves) {
@@ -159,16 +172,23 @@ export function parseCoordinates(raw: string): CoordinateResult {
 		lat = b.value;
 		lon = a.value;
 	}
-	const dms = /[°'"′″NSEW]|\s\d/i.test(text) && !/^[-+]?\d+(\.\d+)?\s*,\s*[-+]?\d+(\.\d+)?$/.test(text);
+	const dms =
+		/[°'"′″NSEW]|\s\d/i.test(text) && !/^[-+]?\d+(\.\d+)?\s*,\s*[-+]?\d+(\.\d+)?$/.test(text);
 	const checked = checkLonLat(lon, lat);
 	if (!checked.ok) return checked;
-	return { ok: true, value: { lon: round6(lon), lat: round6(lat) }, format: dms ? 'dms' : 'decimal' };
+	return {
+		ok: true,
+		value: { lon: round6(lon), lat: round6(lat) },
+		format: dms ? 'dms' : 'decimal'
+	};
 }
 
 /** Range checks with a hint when the two look swapped. */
 export function checkLonLat(lon: number, lat: number): { ok: true } | { ok: false; error: string } {
-	if (!Number.isFinite(lon) || !Number.isFinite(lat)) return { ok: false, error: 'incident.error.coordinates_format' };
-	if (Math.abs(lat) > 90 && Math.abs(lon) <= 90 && Math.abs(lat) <= 180) return { ok: false, error: 'incident.error.coordinates_swapped' };
+	if (!Number.isFinite(lon) || !Number.isFinite(lat))
+		return { ok: false, error: 'incident.error.coordinates_format' };
+	if (Math.abs(lat) > 90 && Math.abs(lon) <= 90 && Math.abs(lat) <= 180)
+		return { ok: false, error: 'incident.error.coordinates_swapped' };
 	if (Math.abs(lat) > 90) return { ok: false, error: 'incident.error.lat_range' };
 	if (Math.abs(lon) > 180) return { ok: false, error: 'incident.error.lon_range' };
 	return { ok: true };
@@ -281,10 +301,16 @@ export const incidentInputSchema = z
 		affects_us: bool,
 		affects_ngos: bool,
 		serious: bool,
-		ops_impact: z.enum(OPS_IMPACT, { error: 'incident.error.choice' }).nullish().or(z.literal('').transform(() => null)),
+		ops_impact: z
+			.enum(OPS_IMPACT, { error: 'incident.error.choice' })
+			.nullish()
+			.or(z.literal('').transform(() => null)),
 		source: optionalText(500),
 		source_scale: optionalText(100),
-		source_reliability: z.enum(SOURCE_RELIABILITY, { error: 'incident.error.choice' }).nullish().or(z.literal('').transform(() => null)),
+		source_reliability: z
+			.enum(SOURCE_RELIABILITY, { error: 'incident.error.choice' })
+			.nullish()
+			.or(z.literal('').transform(() => null)),
 		info_credibility: z.coerce
 			.number()
 			.int()
@@ -292,21 +318,37 @@ export const incidentInputSchema = z
 			.max(6, 'incident.error.choice')
 			.nullish()
 			.or(z.literal('').transform(() => null)),
-		confidentiality: z.enum(CONFIDENTIALITY, { error: 'incident.error.choice' }).default('internal'),
+		confidentiality: z
+			.enum(CONFIDENTIALITY, { error: 'incident.error.choice' })
+			.default('internal'),
 		notes: z.string().max(20_000, 'incident.error.too_long').default(''),
 		status: z.enum(['reported', 'verified'], { error: 'incident.error.choice' }).nullish()
 	})
 	.superRefine((v, ctx) => {
 		if (v.sub_event_type && !SUB_EVENT_TYPES[v.event_type].includes(v.sub_event_type)) {
-			ctx.addIssue({ code: 'custom', path: ['sub_event_type'], message: 'incident.error.sub_event_type' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['sub_event_type'],
+				message: 'incident.error.sub_event_type'
+			});
 		}
 		if (v.event_time && v.time_precision !== 'exact' && v.time_precision !== 'day') {
-			ctx.addIssue({ code: 'custom', path: ['event_time'], message: 'incident.error.time_with_precision' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['event_time'],
+				message: 'incident.error.time_with_precision'
+			});
 		}
 	})
 	.transform((v, ctx) => {
 		let point: LonLat | null = null;
-		const hasLonLat = v.lon !== null && v.lon !== undefined && v.lon !== '' && v.lat !== null && v.lat !== undefined && v.lat !== '';
+		const hasLonLat =
+			v.lon !== null &&
+			v.lon !== undefined &&
+			v.lon !== '' &&
+			v.lat !== null &&
+			v.lat !== undefined &&
+			v.lat !== '';
 		if (hasLonLat) {
 			const lon = Number(v.lon);
 			const lat = Number(v.lat);
@@ -324,7 +366,11 @@ export const incidentInputSchema = z
 			}
 			point = c.value;
 		} else if (!v.admin_pcode) {
-			ctx.addIssue({ code: 'custom', path: ['coordinates'], message: 'incident.error.coordinates_required' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['coordinates'],
+				message: 'incident.error.coordinates_required'
+			});
 			return z.NEVER;
 		}
 		return { ...v, point };

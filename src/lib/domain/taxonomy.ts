@@ -20,7 +20,10 @@ export const EVENT_TYPE_COLOURS: Record<EventType, [number, number, number]> = {
 };
 
 export const CHECKPOINT_STATUSES = ['open', 'restricted', 'closed'] as const;
-export const CHECKPOINT_COLOURS: Record<(typeof CHECKPOINT_STATUSES)[number], [number, number, number]> = {
+export const CHECKPOINT_COLOURS: Record<
+	(typeof CHECKPOINT_STATUSES)[number],
+	[number, number, number]
+> = {
 	open: [0, 140, 70],
 	restricted: [230, 159, 0],
 	closed: [200, 30, 30]
@@ -29,4 +32,11 @@ export const CHECKPOINT_COLOURS: Record<(typeof CHECKPOINT_STATUSES)[number], [n
 export const SITE_KINDS = ['health_facilities', 'idp_camps', 'checkpoints', 'org_sites'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];
 
-export const SITE_TYPES = ['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point'] as const;
+export const SITE_TYPES = [
+	'office',
+	'base',
+	'guesthouse',
+	'warehouse',
+	'hibernation_site',
+	'assembly_point'
+] as const;

@@ -43,7 +43,10 @@ describe('i18n', () => {
 
 		it('has every English key, apart from the ones listed in untranslated.ts', () => {
 			const missing = Object.keys(en).filter((k) => !(k in cat) && !known.has(k));
-			expect(missing, `translate these in src/lib/i18n/${locale}/ (or list them in untranslated.ts)`).toEqual([]);
+			expect(
+				missing,
+				`translate these in src/lib/i18n/${locale}/ (or list them in untranslated.ts)`
+			).toEqual([]);
 		});
 		it('lists in untranslated.ts only keys that really lack a translation', () => {
 			expect([...known].filter((k) => k in cat || !(k in en))).toEqual([]);
@@ -60,19 +63,28 @@ describe('i18n', () => {
 		it('does not leave English text untranslated', () => {
 			const same = Object.entries(cat).filter(
 				// Placeholder names are not English text: '{name} · {stance}' needs no translation.
-				([k, v]) => v === en[k as MessageKey] && /[A-Za-z]/.test(v!.replace(/\{\w+\}/g, '')) && !SAME_AS_ENGLISH.has(v!)
+				([k, v]) =>
+					v === en[k as MessageKey] &&
+					/[A-Za-z]/.test(v!.replace(/\{\w+\}/g, '')) &&
+					!SAME_AS_ENGLISH.has(v!)
 			);
 			expect(same.map(([k]) => k)).toEqual([]);
 		});
 		it('has no empty string', () => {
-			expect(Object.entries(cat).filter(([, v]) => !v?.trim()).map(([k]) => k)).toEqual([]);
+			expect(
+				Object.entries(cat)
+					.filter(([, v]) => !v?.trim())
+					.map(([k]) => k)
+			).toEqual([]);
 		});
 	});
 
 	it('writes Kurdish with Kurdish letters, not Arabic look-alikes (ی ک ە, not ي ك ة)', () => {
 		// Arabic yeh/kaf/teh marbuta/alef maksura and harakat in Sorani text break search and sorting.
 		const arabicOnly = /[\u064A\u0643\u0629\u0649\u064B-\u0652]/;
-		const wrong = Object.entries(ku).filter(([k, v]) => !k.startsWith('lang.') && arabicOnly.test(v!));
+		const wrong = Object.entries(ku).filter(
+			([k, v]) => !k.startsWith('lang.') && arabicOnly.test(v!)
+		);
 		expect(wrong.map(([k]) => k)).toEqual([]);
 	});
 });

@@ -53,7 +53,9 @@ export function translator(locale: Locale, cat: Partial<Messages> = catalogues[l
  * en-US ("Dec 25, 2018", "7,473") inside right-to-left Kurdish text. Where ckb is missing, Iraqi
  * Arabic is the nearest: the same Arabic-Indic digits and day-month-year order.
  */
-const CKB_SUPPORTED = Intl.DateTimeFormat.supportedLocalesOf(['ckb']).length > 0 && Intl.NumberFormat.supportedLocalesOf(['ckb']).length > 0;
+const CKB_SUPPORTED =
+	Intl.DateTimeFormat.supportedLocalesOf(['ckb']).length > 0 &&
+	Intl.NumberFormat.supportedLocalesOf(['ckb']).length > 0;
 
 /** The locale to hand to Intl (number and date formats) for an interface language. */
 export function intlLocale(locale: Locale): string {

@@ -9,7 +9,10 @@ import type { MessageKey } from './index.ts';
  * cannot be done at once (e.g. when merging), list the keys here: the app then shows English
  * for them, which the test makes visible instead of silent. Empty means complete.
  */
-export const UNTRANSLATED: { readonly ar: readonly MessageKey[]; readonly ku: readonly MessageKey[] } = {
+export const UNTRANSLATED: {
+	readonly ar: readonly MessageKey[];
+	readonly ku: readonly MessageKey[];
+} = {
 	ar: [],
 	ku: []
 };

@@ -42,12 +42,15 @@ describe('basemapStyle', () => {
 		// No glyph server, no sprite, no tiles: each is a request that could leave the server.
 		expect(style.glyphs).toBeUndefined();
 		expect(style.sprite).toBeUndefined();
-		expect(JSON.stringify(style)).not.toMatch(/"tiles"|"url"\s*:\s*"(?!https:\/\/terrain\.example\.org\/)/);
+		expect(JSON.stringify(style)).not.toMatch(
+			/"tiles"|"url"\s*:\s*"(?!https:\/\/terrain\.example\.org\/)/
+		);
 	});
 
 	it('keeps a base path and drops a trailing slash', () => {
 		const urls = urlsOf(basemapStyle({ origin: 'http://127.0.0.1:3000/terrain/', lang: 'en' }));
-		for (const url of urls) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/terrain\/(basemap|fonts)\/[^/]+$/);
+		for (const url of urls)
+			expect(url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/terrain\/(basemap|fonts)\/[^/]+$/);
 	});
 
 	it('refuses an origin that is not an absolute URL', () => {

@@ -12,7 +12,9 @@ export type StyleSpecification = ReturnType<MapLibreMap['getStyle']>;
 type FontFaces = NonNullable<StyleSpecification['font-faces']>;
 type Layer = StyleSpecification['layers'][number];
 type Filter = NonNullable<Extract<Layer, { type: 'fill' }>['filter']>;
-type TextField = NonNullable<NonNullable<Extract<Layer, { type: 'symbol' }>['layout']>['text-field']>;
+type TextField = NonNullable<
+	NonNullable<Extract<Layer, { type: 'symbol' }>['layout']>['text-field']
+>;
 
 export type BasemapLang = 'en' | 'ar' | 'ku';
 
@@ -264,17 +266,7 @@ export function basemapStyle(opts: BasemapOptions): StyleSpecification {
 					['literal', [BASEMAP_FONT_BOLD]],
 					['literal', [BASEMAP_FONT_REGULAR]]
 				],
-				'text-size': [
-					'interpolate',
-					['linear'],
-					['get', 'pop_rank'],
-					8,
-					11,
-					11,
-					12,
-					13,
-					14
-				],
+				'text-size': ['interpolate', ['linear'], ['get', 'pop_rank'], 8, 11, 11, 12, 13, 14],
 				'text-variable-anchor': ['left', 'right', 'top', 'bottom'],
 				'text-radial-offset': 0.45,
 				'text-justify': 'auto',
@@ -301,7 +293,11 @@ export function basemapStyle(opts: BasemapOptions): StyleSpecification {
 			filter: [
 				'all',
 				// Small countries only once the map is close enough for their names to fit.
-				['>=', ['get', 'area_km2'], ['step', ['zoom'], 500_000, 3, 100_000, 4, 20_000, 5, 3_000, 6, 0]],
+				[
+					'>=',
+					['get', 'area_km2'],
+					['step', ['zoom'], 500_000, 3, 100_000, 4, 20_000, 5, 3_000, 6, 0]
+				],
 				// Big neighbours have a second label near Iraq, used once zoomed in to the region.
 				[
 					'any',

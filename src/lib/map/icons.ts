@@ -27,7 +27,10 @@ const ROUNDED_SQUARE = 'M7 3h18a4 4 0 0 1 4 4v18a4 4 0 0 1-4 4H7a4 4 0 0 1-4-4V7
 const CIRCLE = 'M16 2.5a13.5 13.5 0 1 1 0 27a13.5 13.5 0 1 1 0-27z';
 const DIAMOND = 'M16 2L30 16L16 30L2 16z';
 
-const orgSite = (...glyph: IconPart[]): IconDef => [{ d: CIRCLE, fill: org, stroke: WHITE, strokeWidth: 2 }, ...glyph];
+const orgSite = (...glyph: IconPart[]): IconDef => [
+	{ d: CIRCLE, fill: org, stroke: WHITE, strokeWidth: 2 },
+	...glyph
+];
 
 export const ICONS: Record<string, IconDef> = {
 	health_facility: [
@@ -49,20 +52,33 @@ export const ICONS: Record<string, IconDef> = {
 	),
 	site_office: orgSite(
 		{ d: 'M10 8h12v16H10z', fill: WHITE },
-		{ d: 'M12.5 10.5h2.7v2.7h-2.7zM16.8 10.5h2.7v2.7h-2.7zM12.5 15h2.7v2.7h-2.7zM16.8 15h2.7v2.7h-2.7zM14.6 20h2.8v4h-2.8z', fill: org }
+		{
+			d: 'M12.5 10.5h2.7v2.7h-2.7zM16.8 10.5h2.7v2.7h-2.7zM12.5 15h2.7v2.7h-2.7zM16.8 15h2.7v2.7h-2.7zM14.6 20h2.8v4h-2.8z',
+			fill: org
+		}
 	),
 	site_base: orgSite({
 		d: 'M16 6.5l2.7 5.7 6.2.8-4.6 4.3 1.2 6.2-5.5-3.1-5.5 3.1 1.2-6.2-4.6-4.3 6.2-.8z',
 		fill: WHITE
 	}),
-	site_guesthouse: orgSite({ d: 'M16 7.5l9 7.5h-2.8v9H9.8v-9H7z', fill: WHITE }, { d: 'M14.4 18.5h3.2V24h-3.2z', fill: org }),
+	site_guesthouse: orgSite(
+		{ d: 'M16 7.5l9 7.5h-2.8v9H9.8v-9H7z', fill: WHITE },
+		{ d: 'M14.4 18.5h3.2V24h-3.2z', fill: org }
+	),
 	site_warehouse: orgSite(
 		{ d: 'M7.5 14L16 8.5l8.5 5.5v10h-17z', fill: WHITE },
 		{ d: 'M11 16.5h10v1.6H11zM11 19.5h10v1.6H11zM11 22.5h10V24H11z', fill: org }
 	),
-	site_hibernation_site: orgSite({ d: 'M16 6.5l7.5 3v5.5c0 4.8-3.2 8.2-7.5 9.5-4.3-1.3-7.5-4.7-7.5-9.5V9.5z', fill: WHITE }),
+	site_hibernation_site: orgSite({
+		d: 'M16 6.5l7.5 3v5.5c0 4.8-3.2 8.2-7.5 9.5-4.3-1.3-7.5-4.7-7.5-9.5V9.5z',
+		fill: WHITE
+	}),
 	site_assembly_point: orgSite(
-		{ d: 'M16 8a8 8 0 1 1 0 16a8 8 0 1 1 0-16zM16 11a5 5 0 1 0 0 10a5 5 0 1 0 0-10z', fill: WHITE, evenOdd: true },
+		{
+			d: 'M16 8a8 8 0 1 1 0 16a8 8 0 1 1 0-16zM16 11a5 5 0 1 0 0 10a5 5 0 1 0 0-10z',
+			fill: WHITE,
+			evenOdd: true
+		},
 		{ d: 'M16 13.5a2.5 2.5 0 1 1 0 5a2.5 2.5 0 1 1 0-5z', fill: WHITE }
 	)
 };
@@ -70,10 +86,14 @@ export const ICONS: Record<string, IconDef> = {
 export type IconName = keyof typeof ICONS;
 
 export const siteIconName = (siteType: unknown): string =>
-	(SITE_TYPES as readonly string[]).includes(siteType as string) ? `site_${siteType}` : 'site_office';
+	(SITE_TYPES as readonly string[]).includes(siteType as string)
+		? `site_${siteType}`
+		: 'site_office';
 
 export const checkpointIconName = (status: unknown): string =>
-	(CHECKPOINT_STATUSES as readonly string[]).includes(status as string) ? `checkpoint_${status}` : 'checkpoint_open';
+	(CHECKPOINT_STATUSES as readonly string[]).includes(status as string)
+		? `checkpoint_${status}`
+		: 'checkpoint_open';
 
 /** Pixels per icon in the atlas: drawn at 2× the 32-unit box so icons stay sharp on HiDPI. */
 export const ICON_PIXELS = 64;

@@ -47,7 +47,9 @@ export function roundBboxOut([w, s, e, n]: Bbox, digits = 4): Bbox {
 }
 
 export function bboxContains(outer: Bbox, inner: Bbox): boolean {
-	return outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
+	return (
+		outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3]
+	);
 }
 
 /** Same test as PostGIS `geom && envelope` for a point: inside or on the edge. */

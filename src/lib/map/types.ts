@@ -20,7 +20,13 @@ export interface MapPointer {
 }
 
 /** [id, lon, lat, event_type, fatalities] — compact rows from incidents_map(). */
-export type IncidentPoint = [id: string, lon: number, lat: number, eventType: EventType, fatalities: number];
+export type IncidentPoint = [
+	id: string,
+	lon: number,
+	lat: number,
+	eventType: EventType,
+	fatalities: number
+];
 
 export interface IncidentsResponse {
 	total: number;
@@ -69,7 +75,10 @@ export interface AreaProperties {
 	label_lon: number;
 	label_lat: number;
 }
-export type AreaCollection = FeatureCollection<AreaProperties, { type: string; coordinates: unknown }>;
+export type AreaCollection = FeatureCollection<
+	AreaProperties,
+	{ type: string; coordinates: unknown }
+>;
 
 /** One incident as incident_get() returns it, for the details panel. */
 export interface IncidentDetail {

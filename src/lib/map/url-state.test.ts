@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { asOfDate, DEFAULT_LAYERS, filterQuery, MAP_LAYERS, mapUrlParams, parseMapUrl, withLayer } from './url-state.ts';
+import {
+	asOfDate,
+	DEFAULT_LAYERS,
+	filterQuery,
+	MAP_LAYERS,
+	mapUrlParams,
+	parseMapUrl,
+	withLayer
+} from './url-state.ts';
 
 const p = (s: string) => parseMapUrl(new URLSearchParams(s));
 
@@ -25,26 +33,45 @@ describe('map URL state', () => {
 	});
 
 	it('drops bad values one by one instead of failing', () => {
-		const s = p('z=abc&c=1&from=2014-02-30&to=yesterday&type=bombing&area=Mosul&mode=3d&sel=nonsense');
-		expect(s).toMatchObject({ view: null, from: null, to: null, types: null, area: null, mode: 'points', selected: null });
+		const s = p(
+			'z=abc&c=1&from=2014-02-30&to=yesterday&type=bombing&area=Mosul&mode=3d&sel=nonsense'
+		);
+		expect(s).toMatchObject({
+			view: null,
+			from: null,
+			to: null,
+			types: null,
+			area: null,
+			mode: 'points',
+			selected: null
+		});
 	});
 
 	it('keeps an empty type list (nothing ticked) apart from all types', () => {
 		const none = p('type=');
 		expect(none.types).toEqual([]);
 		expect(mapUrlParams(none).get('type')).toBe('');
-		expect(p('type=battles,violence_against_civilians,explosions_remote_violence,riots,protests,strategic_developments').types).toBeNull();
+		expect(
+			p(
+				'type=battles,violence_against_civilians,explosions_remote_violence,riots,protests,strategic_developments'
+			).types
+		).toBeNull();
 	});
 
 	it('orders a reversed date range', () => {
-		expect(p('from=2015-01-01&to=2014-01-01')).toMatchObject({ from: '2014-01-01', to: '2015-01-01' });
+		expect(p('from=2015-01-01&to=2014-01-01')).toMatchObject({
+			from: '2014-01-01',
+			to: '2015-01-01'
+		});
 	});
 
 	it('keeps parameters it does not own and writes API filter names', () => {
 		const out = mapUrlParams({ ...p(''), from: '2014-01-01' }, new URLSearchParams('foo=1&z=3'));
 		expect(out.get('foo')).toBe('1');
 		expect(out.has('z')).toBe(false);
-		expect(filterQuery(p('type=riots&area=IQG01&to=2010-05-05')).toString()).toBe('to=2010-05-05&type=riots&area=IQG01');
+		expect(filterQuery(p('type=riots&area=IQG01&to=2010-05-05')).toString()).toBe(
+			'to=2010-05-05&type=riots&area=IQG01'
+		);
 	});
 
 	it('accepts a bbox link when there is no camera', () => {
@@ -53,7 +80,9 @@ describe('map URL state', () => {
 	});
 
 	it('knows the actor and area-shading layers and keeps the default layers', () => {
-		expect(MAP_LAYERS).toEqual(expect.arrayContaining(['actor_presence', 'actor_arcs', 'area_levels', 'area_baseline']));
+		expect(MAP_LAYERS).toEqual(
+			expect.arrayContaining(['actor_presence', 'actor_arcs', 'area_levels', 'area_baseline'])
+		);
 		expect([...DEFAULT_LAYERS]).toEqual(['incidents', 'checkpoints', 'org_sites', 'governorates']);
 		const s = p('layers=actor_presence,actor_arcs,area_baseline');
 		expect([...s.layers].sort()).toEqual(['actor_arcs', 'actor_presence', 'area_baseline']);
@@ -61,12 +90,17 @@ describe('map URL state', () => {
 	});
 
 	it('keeps one area shading at a time', () => {
-		expect([...p('layers=area_levels,area_baseline,incidents').layers].sort()).toEqual(['area_levels', 'incidents']);
+		expect([...p('layers=area_levels,area_baseline,incidents').layers].sort()).toEqual([
+			'area_levels',
+			'incidents'
+		]);
 		const levels = withLayer(new Set(['incidents', 'area_levels'] as const), 'area_baseline', true);
 		expect([...levels].sort()).toEqual(['area_baseline', 'incidents']);
 		expect([...withLayer(levels, 'area_baseline', false)]).toEqual(['incidents']);
 		// Other layers are independent of each other.
-		expect([...withLayer(new Set(['actor_arcs'] as const), 'actor_presence', true)].sort()).toEqual(['actor_arcs', 'actor_presence']);
+		expect([...withLayer(new Set(['actor_arcs'] as const), 'actor_presence', true)].sort()).toEqual(
+			['actor_arcs', 'actor_presence']
+		);
 	});
 
 	it('round-trips actor types, relationship kinds and the new selections', () => {
@@ -74,12 +108,18 @@ describe('map URL state', () => {
 		const s = p(`actor_type=armed_group,militia&rel_kind=coordination,confronted&${rel}`);
 		expect(s.actorTypes).toEqual(['armed_group', 'militia']);
 		expect(s.relKinds).toEqual(['coordination', 'confronted']);
-		expect(s.selected).toEqual({ kind: 'relationship', id: '0f8fad5b-d9cb-469f-a165-70867728950e' });
+		expect(s.selected).toEqual({
+			kind: 'relationship',
+			id: '0f8fad5b-d9cb-469f-a165-70867728950e'
+		});
 		expect(parseMapUrl(mapUrlParams(s))).toEqual(s);
 
 		const pair = '0f8fad5b-d9cb-469f-a165-70867728950e~7c9e6679-7425-40de-944b-e07fc1f90ae7';
 		expect(p(`sel=confrontation:${pair}`).selected).toEqual({ kind: 'confrontation', id: pair });
-		expect(p('sel=actor:7c9e6679-7425-40de-944b-e07fc1f90ae7').selected).toEqual({ kind: 'actor', id: '7c9e6679-7425-40de-944b-e07fc1f90ae7' });
+		expect(p('sel=actor:7c9e6679-7425-40de-944b-e07fc1f90ae7').selected).toEqual({
+			kind: 'actor',
+			id: '7c9e6679-7425-40de-944b-e07fc1f90ae7'
+		});
 		// Not ids: dropped.
 		expect(p('sel=actor:peshmerga').selected).toBeNull();
 		expect(p('sel=confrontation:abc~def').selected).toBeNull();

@@ -23,7 +23,12 @@ export const MAP_LAYERS = [
 export type MapLayerId = (typeof MAP_LAYERS)[number];
 
 /** What a security analyst opens the map for: incidents, where we are, and how to move. */
-export const DEFAULT_LAYERS: readonly MapLayerId[] = ['incidents', 'checkpoints', 'org_sites', 'governorates'];
+export const DEFAULT_LAYERS: readonly MapLayerId[] = [
+	'incidents',
+	'checkpoints',
+	'org_sites',
+	'governorates'
+];
 
 /**
  * Layers that shade whole areas. Two translucent fills over the same districts would mix into
@@ -31,10 +36,17 @@ export const DEFAULT_LAYERS: readonly MapLayerId[] = ['incidents', 'checkpoints'
  * they behave like radio buttons that can also all be off: switching one on switches the other
  * off, and a hand-made link with both keeps the first.
  */
-export const AREA_SHADING_LAYERS = ['area_levels', 'area_baseline'] as const satisfies readonly MapLayerId[];
+export const AREA_SHADING_LAYERS = [
+	'area_levels',
+	'area_baseline'
+] as const satisfies readonly MapLayerId[];
 
 /** The layers with `layer` switched on or off, keeping at most one area shading on. */
-export function withLayer(layers: ReadonlySet<MapLayerId>, layer: MapLayerId, on: boolean): Set<MapLayerId> {
+export function withLayer(
+	layers: ReadonlySet<MapLayerId>,
+	layer: MapLayerId,
+	on: boolean
+): Set<MapLayerId> {
 	const out = new Set(layers);
 	if (!on) {
 		out.delete(layer);
@@ -90,7 +102,11 @@ const UUID_ISH = /^[0-9A-Za-z-]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A comma-separated list of known codes: null when absent, all known or only unknown codes. */
-function codeList<T extends string>(params: URLSearchParams, name: string, known: readonly T[]): T[] | null {
+function codeList<T extends string>(
+	params: URLSearchParams,
+	name: string,
+	known: readonly T[]
+): T[] | null {
 	if (!params.has(name)) return null;
 	const wanted = new Set(
 		params
@@ -174,13 +190,15 @@ export function parseMapUrl(params: URLSearchParams): MapUrlState {
 		const id = sel.slice(i + 1);
 		if (kind === 'confrontation') {
 			const pair = id.split('~');
-			if (pair.length === 2 && pair.every((x) => UUID.test(x))) selected = { kind: 'confrontation', id };
+			if (pair.length === 2 && pair.every((x) => UUID.test(x)))
+				selected = { kind: 'confrontation', id };
 		} else if (i > 0 && UUID_ISH.test(id)) {
 			if (kind === 'incident') selected = { kind: 'incident', id };
 			else if (kind === 'area' && PCODE.test(id)) selected = { kind: 'area', id };
 			else if (kind === 'actor' && UUID.test(id)) selected = { kind: 'actor', id };
 			else if (kind === 'relationship' && UUID.test(id)) selected = { kind: 'relationship', id };
-			else if ((SITE_KINDS as readonly string[]).includes(kind)) selected = { kind: kind as SiteKind, id };
+			else if ((SITE_KINDS as readonly string[]).includes(kind))
+				selected = { kind: kind as SiteKind, id };
 		}
 	}
 
@@ -198,7 +216,21 @@ const round = (n: number, digits: number) => Number(n.toFixed(digits));
  */
 export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): URLSearchParams {
 	const out = new URLSearchParams(into);
-	for (const k of ['z', 'c', 'bbox', 'from', 'to', 'type', 'area', 'layers', 'mode', 'actor_type', 'rel_kind', 'sel']) out.delete(k);
+	for (const k of [
+		'z',
+		'c',
+		'bbox',
+		'from',
+		'to',
+		'type',
+		'area',
+		'layers',
+		'mode',
+		'actor_type',
+		'rel_kind',
+		'sel'
+	])
+		out.delete(k);
 	if (state.view) {
 		out.set('z', String(round(state.view.zoom, 2)));
 		out.set('c', `${round(state.view.center[0], 4)},${round(state.view.center[1], 4)}`);
@@ -210,7 +242,8 @@ export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): 
 	if (state.types) out.set('type', state.types.join(','));
 	if (state.area) out.set('area', state.area);
 	const layers = MAP_LAYERS.filter((l) => state.layers.has(l));
-	const isDefault = layers.length === DEFAULT_LAYERS.length && DEFAULT_LAYERS.every((l) => state.layers.has(l));
+	const isDefault =
+		layers.length === DEFAULT_LAYERS.length && DEFAULT_LAYERS.every((l) => state.layers.has(l));
 	if (!isDefault) out.set('layers', layers.join(','));
 	if (state.mode !== 'points') out.set('mode', state.mode);
 	if (state.actorTypes) out.set('actor_type', state.actorTypes.join(','));
@@ -220,7 +253,9 @@ export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): 
 }
 
 /** The incident filters as API query parameters (the API's names: from, to, type, area). */
-export function filterQuery(state: Pick<MapUrlState, 'from' | 'to' | 'types' | 'area'>): URLSearchParams {
+export function filterQuery(
+	state: Pick<MapUrlState, 'from' | 'to' | 'types' | 'area'>
+): URLSearchParams {
 	const q = new URLSearchParams();
 	if (state.from) q.set('from', state.from);
 	if (state.to) q.set('to', state.to);

@@ -18,12 +18,20 @@ export function dbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
 		throw new ConfigError('set either DATABASE_URL or SUPABASE_URL, not both');
 	}
 	if (SUPABASE_URL || SUPABASE_ANON_KEY) {
-		if (!SUPABASE_URL) throw new ConfigError('SUPABASE_ANON_KEY is set but SUPABASE_URL is missing');
-		if (!SUPABASE_ANON_KEY) throw new ConfigError('SUPABASE_URL is set but SUPABASE_ANON_KEY is missing');
-		return { mode: 'supabase', url: SUPABASE_URL, anonKey: SUPABASE_ANON_KEY, serviceKey: SUPABASE_SERVICE_ROLE_KEY };
+		if (!SUPABASE_URL)
+			throw new ConfigError('SUPABASE_ANON_KEY is set but SUPABASE_URL is missing');
+		if (!SUPABASE_ANON_KEY)
+			throw new ConfigError('SUPABASE_URL is set but SUPABASE_ANON_KEY is missing');
+		return {
+			mode: 'supabase',
+			url: SUPABASE_URL,
+			anonKey: SUPABASE_ANON_KEY,
+			serviceKey: SUPABASE_SERVICE_ROLE_KEY
+		};
 	}
 	if (DATABASE_URL !== undefined) {
-		if (!DATABASE_URL.trim()) throw new ConfigError('DATABASE_URL is empty; unset it to use the embedded database');
+		if (!DATABASE_URL.trim())
+			throw new ConfigError('DATABASE_URL is empty; unset it to use the embedded database');
 		return { mode: 'postgres', url: DATABASE_URL };
 	}
 	return { mode: 'embedded', dataDir: resolve(env.TERRAIN_DATA_DIR || 'data') };

@@ -7,7 +7,12 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const lang = form.get('lang');
 		if (isLocale(lang)) {
-			cookies.set('terrain_lang', lang, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 365 * 86400 });
+			cookies.set('terrain_lang', lang, {
+				path: '/',
+				httpOnly: false,
+				sameSite: 'lax',
+				maxAge: 365 * 86400
+			});
 		}
 		const next = String(form.get('next') ?? '/');
 		// Only same-site paths: never an open redirect.

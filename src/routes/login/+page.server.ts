@@ -18,7 +18,12 @@ export const actions: Actions = {
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
 		if (!email || !password) return fail(400, { email, error: 'auth.missing' as const });
-		const result = await signIn(email, password, getClientAddress(), request.headers.get('user-agent') ?? '');
+		const result = await signIn(
+			email,
+			password,
+			getClientAddress(),
+			request.headers.get('user-agent') ?? ''
+		);
 		if (!result.ok) return fail(400, { email, error: 'auth.failed' as const });
 		cookies.set(SESSION_COOKIE, result.token, {
 			path: '/',

@@ -65,7 +65,11 @@ export async function openBrowser(o: BrowserOptions = {}): Promise<TestBrowser> 
 	const profile = mkdtempSync(join(tmpdir(), 'terrain-chromium-'));
 	const locale = o.locale ?? 'en-GB';
 	// --lang as well as `locale`: the former sets the format of date inputs and other built-in UI.
-	const args = [...BASE_ARGS, `--lang=${locale}`, ...(o.renderer === 'swiftshader' ? ['--disable-gpu'] : [])];
+	const args = [
+		...BASE_ARGS,
+		`--lang=${locale}`,
+		...(o.renderer === 'swiftshader' ? ['--disable-gpu'] : [])
+	];
 	let context: BrowserContext;
 	try {
 		context = await chromium.launchPersistentContext(profile, {
@@ -150,14 +154,20 @@ export async function signIn(page: Page, baseUrl: string, who: Role | Credential
 	await page.locator('#password').fill(c.password);
 	// A plain form POST (no JS needed): the answer is a navigation either way.
 	const [answer] = await Promise.all([
-		page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+		page.waitForResponse(
+			(r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'
+		),
 		page.locator('form button[type="submit"]').click()
 	]);
 	await page.waitForLoadState('load');
 	if (new URL(page.url()).pathname === '/login') {
-		const shown = await page.locator('[role="alert"]').textContent({ timeout: 2000 }).catch(() => null);
+		const shown = await page
+			.locator('[role="alert"]')
+			.textContent({ timeout: 2000 })
+			.catch(() => null);
 		const origin = (await answer.request().headerValue('origin')) ?? '(none)';
-		const body = answer.status() === 403 ? ` «${(await answer.text().catch(() => '')).slice(0, 200)}»` : '';
+		const body =
+			answer.status() === 403 ? ` «${(await answer.text().catch(() => '')).slice(0, 200)}»` : '';
 		throw new Error(
 			`sign-in as ${c.email} was refused: ${shown ?? '(no message shown)'} ` +
 				`[POST /login → HTTP ${answer.status()}${body}; the browser sent Origin: ${origin}]`
@@ -169,17 +179,25 @@ export async function signIn(page: Page, baseUrl: string, who: Role | Credential
  * Waits until the page has elements with a data-loading attribute (the map container has one)
  * and none of them says "true". Resolves false, after `settle` ms, when the page has none at all.
  */
-export async function waitUntilLoaded(page: Page, o: { timeout?: number; settle?: number } = {}): Promise<boolean> {
+export async function waitUntilLoaded(
+	page: Page,
+	o: { timeout?: number; settle?: number } = {}
+): Promise<boolean> {
 	const timeout = o.timeout ?? 120_000;
 	const settle = o.settle ?? 10_000;
 	const found = await page
 		.locator('[data-loading]')
 		.first()
 		.waitFor({ state: 'attached', timeout: settle })
-		.then(() => true, () => false);
+		.then(
+			() => true,
+			() => false
+		);
 	if (!found) return false;
 	await page.waitForFunction(
-		() => document.querySelectorAll('[data-loading]').length > 0 && !document.querySelector('[data-loading="true"]'),
+		() =>
+			document.querySelectorAll('[data-loading]').length > 0 &&
+			!document.querySelector('[data-loading="true"]'),
 		undefined,
 		{ timeout, polling: 250 }
 	);
@@ -219,7 +237,10 @@ export async function waitForPixels(
 	let lastError: unknown;
 	for (;;) {
 		try {
-			last = await target.screenshot({ animations: 'allow', timeout: Math.max(1000, until - Date.now()) });
+			last = await target.screenshot({
+				animations: 'allow',
+				timeout: Math.max(1000, until - Date.now())
+			});
 			const img = Pixels.fromPng(last);
 			if (predicate(img)) return img;
 		} catch (e) {
@@ -309,7 +330,9 @@ export class Pixels {
 				const depth = body[8];
 				colourType = body[9];
 				if (depth !== 8 || body[12] !== 0 || ![0, 2, 4, 6].includes(colourType)) {
-					throw new Error(`unsupported PNG (depth ${depth}, colour type ${colourType}, interlace ${body[12]})`);
+					throw new Error(
+						`unsupported PNG (depth ${depth}, colour type ${colourType}, interlace ${body[12]})`
+					);
 				}
 			} else if (type === 'IDAT') idat.push(body);
 			else if (type === 'IEND') break;

@@ -43,17 +43,31 @@ const INHERITED_CONFIG = [
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (INHERITED_CONFIG.includes(k) || k.startsWith('VITEST') || k === 'TEST' || k === 'NODE_OPTIONS') continue;
+		if (
+			INHERITED_CONFIG.includes(k) ||
+			k.startsWith('VITEST') ||
+			k === 'TEST' ||
+			k === 'NODE_OPTIONS'
+		)
+			continue;
 		env[k] = v;
 	}
 	return { ...env, ...extra };
 }
 
 /** Runs `node bin/terrain.js …args` and waits for it (killed after timeoutMs). */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 180_000): Promise<CliResult> {
+export function runCli(
+	args: string[],
+	env: Record<string, string>,
+	timeoutMs = 180_000
+): Promise<CliResult> {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [CLI, ...args], {
+			cwd: ROOT,
+			env: childEnv(env),
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -62,7 +76,10 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 		child.once('error', reject);
 		child.once('close', (code) => {
 			clearTimeout(timer);
-			const lines = stderr.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+			const lines = stderr
+				.split('\n')
+				.map((l) => l.trimEnd())
+				.filter(Boolean);
 			resolve({ code, stdout, stderr, lines, ms: Date.now() - started });
 		});
 	});
@@ -72,7 +89,9 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 export async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
 	const r = await runCli(args, env);
 	if (r.code !== 0) {
-		throw new Error(`terrain ${args.join(' ')} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+		throw new Error(
+			`terrain ${args.join(' ')} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`
+		);
 	}
 	return r;
 }
@@ -81,4 +100,3 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
 export function tempDir(prefix = 'terrain-e2e-'): string {
 	return mkdtempSync(join(tmpdir(), prefix));
 }
-

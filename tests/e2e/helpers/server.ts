@@ -58,7 +58,8 @@ export async function http(path: string, o: HttpOptions = {}): Promise<Response>
 	const h: Record<string, string> = { accept: 'application/json', ...headers };
 	if (cookie) h.cookie = cookie;
 	if (token) h.authorization = `Bearer ${token}`;
-	const o2 = origin === undefined ? (method === 'GET' || method === 'HEAD' ? null : baseUrl) : origin;
+	const o2 =
+		origin === undefined ? (method === 'GET' || method === 'HEAD' ? null : baseUrl) : origin;
 	if (o2) h.origin = o2;
 	let payload: BodyInit | undefined;
 	if (body instanceof URLSearchParams || typeof body === 'string') payload = body;
@@ -66,7 +67,13 @@ export async function http(path: string, o: HttpOptions = {}): Promise<Response>
 		payload = JSON.stringify(body);
 		h['content-type'] ??= 'application/json';
 	}
-	return fetch(new URL(path, baseUrl), { ...init, method, headers: h, body: payload, redirect: 'manual' });
+	return fetch(new URL(path, baseUrl), {
+		...init,
+		method,
+		headers: h,
+		body: payload,
+		redirect: 'manual'
+	});
 }
 
 /** Posts the sign-in form the way a browser does. 303 = signed in, 400 = refused. */
@@ -87,6 +94,7 @@ export async function sessionCookie(who: Role | Credentials): Promise<string> {
 	const c = typeof who === 'string' ? e2e().users[who] : who;
 	const r = await postLogin(c.email, c.password);
 	const cookie = r.headers.getSetCookie().find((s) => s.startsWith('terrain_session='));
-	if (r.status !== 303 || !cookie) throw new Error(`sign-in as ${c.email} failed: HTTP ${r.status}`);
+	if (r.status !== 303 || !cookie)
+		throw new Error(`sign-in as ${c.email} failed: HTTP ${r.status}`);
 	return cookie.split(';')[0];
 }

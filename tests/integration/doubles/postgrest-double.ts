@@ -79,18 +79,47 @@ class HttpError extends Error {
 }
 
 /** PostgREST's error object; details and hint are null when absent. */
-const pgrst = (code: string, message: string, details: string | null = null, hint: string | null = null) => ({ code, message, details, hint });
+const pgrst = (
+	code: string,
+	message: string,
+	details: string | null = null,
+	hint: string | null = null
+) => ({ code, message, details, hint });
 
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 // docs.postgrest.org › Errors › HTTP Status Codes (exact codes first, then classes; "other" → 400).
 const EXACT_STATUS: Record<string, number> = {
-	'23503': 409, '23505': 409, '25006': 405, '53400': 500, P0001: 400, '42883': 404, '42P01': 404, '42P17': 500
+	'23503': 409,
+	'23505': 409,
+	'25006': 405,
+	'53400': 500,
+	P0001: 400,
+	'42883': 404,
+	'42P01': 404,
+	'42P17': 500
 };
 const CLASS_STATUS: Record<string, number> = {
-	'08': 503, '09': 500, '0L': 403, '0P': 403, '25': 500, '28': 403, '2D': 500, '38': 500, '39': 500,
-	'3B': 500, '40': 500, '53': 503, '54': 500, '55': 500, '57': 500, '58': 500, F0: 500, HV: 500,
-	P0: 500, XX: 500
+	'08': 503,
+	'09': 500,
+	'0L': 403,
+	'0P': 403,
+	'25': 500,
+	'28': 403,
+	'2D': 500,
+	'38': 500,
+	'39': 500,
+	'3B': 500,
+	'40': 500,
+	'53': 503,
+	'54': 500,
+	'55': 500,
+	'57': 500,
+	'58': 500,
+	F0: 500,
+	HV: 500,
+	P0: 500,
+	XX: 500
 };
 
 export function statusForSqlstate(code: string, anonymous: boolean): number {
@@ -122,7 +151,10 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 			// PostgREST allows 30 s of clock skew on exp/nbf/iat.
 			return (await jwtVerify(m[1], secret, { algorithms: ['HS256'], clockTolerance: 30 })).payload;
 		} catch (e) {
-			const message = (e as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'JWT expired' : `JWT invalid: ${(e as Error).message}`;
+			const message =
+				(e as { code?: string }).code === 'ERR_JWT_EXPIRED'
+					? 'JWT expired'
+					: `JWT invalid: ${(e as Error).message}`;
 			throw new HttpError(401, pgrst('PGRST301', message), {
 				'www-authenticate': `Bearer error="invalid_token", error_description="${message}"`
 			});
@@ -132,8 +164,14 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 	/** The function the schema cache would pick: every required argument given, no unknown one. */
 	async function resolve(schema: string, name: string, keys: string[]): Promise<Fn> {
 		const { rows } = await opts.db.query<{
-			volatility: Fn['volatility']; names: string[] | null; modes: string[] | null; types: string[];
-			nargs: number; ndefaults: number; returns_set: boolean; returns: string;
+			volatility: Fn['volatility'];
+			names: string[] | null;
+			modes: string[] | null;
+			types: string[];
+			nargs: number;
+			ndefaults: number;
+			returns_set: boolean;
+			returns: string;
 		}>(
 			`select p.provolatile as volatility, p.proargnames as names, p.proargmodes::text[] as modes,
 			        array(select format_type(t, null) from unnest(p.proargtypes::oid[]) with ordinality u(t, i) order by i) as types,
@@ -145,25 +183,61 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 		);
 		for (const r of rows) {
 			// proargnames lists every argument; the input ones are those with mode i/b/v (or all).
-			const names = (r.names ?? []).filter((_, i) => !r.modes || ['i', 'b', 'v'].includes(r.modes[i]));
+			const names = (r.names ?? []).filter(
+				(_, i) => !r.modes || ['i', 'b', 'v'].includes(r.modes[i])
+			);
 			if (names.length !== r.nargs || names.some((n) => !n)) continue;
 			const required = r.nargs - r.ndefaults;
-			if (names.slice(0, required).every((n) => keys.includes(n)) && keys.every((k) => names.includes(k))) {
-				return { volatility: r.volatility, names, types: r.types, returnsSet: r.returns_set, returnsVoid: r.returns === 'void' };
+			if (
+				names.slice(0, required).every((n) => keys.includes(n)) &&
+				keys.every((k) => names.includes(k))
+			) {
+				return {
+					volatility: r.volatility,
+					names,
+					types: r.types,
+					returnsSet: r.returns_set,
+					returnsVoid: r.returns === 'void'
+				};
 			}
 		}
-		throw new HttpError(404, pgrst('PGRST202', `Could not find the function ${schema}.${name}(${[...keys].sort().join(', ')}) in the schema cache`, null,
-			'If a new function was created in the database with this name and parameters, try reloading the schema cache.'));
+		throw new HttpError(
+			404,
+			pgrst(
+				'PGRST202',
+				`Could not find the function ${schema}.${name}(${[...keys].sort().join(', ')}) in the schema cache`,
+				null,
+				'If a new function was created in the database with this name and parameters, try reloading the schema cache.'
+			)
+		);
 	}
 
-	async function rpc(req: RecordedRequest, fnName: string): Promise<{ status: number; body: string }> {
-		if (req.method !== 'POST') throw new HttpError(501, pgrst('DOUBLE', `the double implements POST /rpc only, not ${req.method}`));
+	async function rpc(
+		req: RecordedRequest,
+		fnName: string
+	): Promise<{ status: number; body: string }> {
+		if (req.method !== 'POST')
+			throw new HttpError(
+				501,
+				pgrst('DOUBLE', `the double implements POST /rpc only, not ${req.method}`)
+			);
 		const schema = req.headers['content-profile'] ?? schemas[0];
 		if (!schemas.includes(schema)) {
-			throw new HttpError(406, pgrst('PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${schemas.join(', ')}`));
+			throw new HttpError(
+				406,
+				pgrst(
+					'PGRST106',
+					`Invalid schema: ${schema}`,
+					null,
+					`Only the following schemas are exposed: ${schemas.join(', ')}`
+				)
+			);
 		}
 		if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-			throw new HttpError(415, pgrst('PGRST107', `Content-Type not acceptable: ${req.headers['content-type'] ?? ''}`));
+			throw new HttpError(
+				415,
+				pgrst('PGRST107', `Content-Type not acceptable: ${req.headers['content-type'] ?? ''}`)
+			);
 		}
 		const args = req.raw === '' ? {} : req.body;
 		if (args === null || typeof args !== 'object' || Array.isArray(args)) {
@@ -175,9 +249,13 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 		const fn = await resolve(schema, fnName, keys);
 
 		// Like PostgREST's own query: the body becomes a typed record, then a call with named arguments.
-		const present = fn.names.map((n, i) => ({ n, t: fn.types[i] })).filter(({ n }) => keys.includes(n));
+		const present = fn.names
+			.map((n, i) => ({ n, t: fn.types[i] }))
+			.filter(({ n }) => keys.includes(n));
 		const call = `${ident(schema)}.${ident(fnName)}(${present.map(({ n }) => `${ident(n)} := _args.${ident(n)}`).join(', ')})`;
-		const record = present.length ? `json_to_record($1::json) as _args(${present.map(({ n, t }) => `${ident(n)} ${t}`).join(', ')})` : '';
+		const record = present.length
+			? `json_to_record($1::json) as _args(${present.map(({ n, t }) => `${ident(n)} ${t}`).join(', ')})`
+			: '';
 		const sql = fn.returnsSet
 			? `select coalesce(json_agg(_r), '[]')::text as body from ${record ? `${record}, ` : ''}${call} _r`
 			: `select ${fn.returnsVoid ? call : `to_json(${call})::text as body`}${record ? ` from ${record}` : ''}`;
@@ -191,7 +269,13 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 					`select set_config('search_path', $1, true), set_config('request.jwt.claims', $2, true),
 					        set_config('request.method', $3, true), set_config('request.path', $4, true),
 					        set_config('request.headers', $5, true)`,
-					[`${ident(schema)}, public, extensions`, JSON.stringify({ ...claims, role }), req.method, req.path, JSON.stringify(req.headers)]
+					[
+						`${ident(schema)}, public, extensions`,
+						JSON.stringify({ ...claims, role }),
+						req.method,
+						req.path,
+						JSON.stringify(req.headers)
+					]
 				);
 				const r = await tx.query<{ body: string }>(sql, params);
 				return fn.returnsVoid ? null : (r.rows[0]?.body ?? 'null');
@@ -200,7 +284,10 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 		} catch (e) {
 			const err = e as PgError;
 			if (!err.code) throw e;
-			throw new HttpError(statusForSqlstate(err.code, role === anonRole), pgrst(err.code, err.message ?? '', err.detail ?? null, err.hint ?? null));
+			throw new HttpError(
+				statusForSqlstate(err.code, role === anonRole),
+				pgrst(err.code, err.message ?? '', err.detail ?? null, err.hint ?? null)
+			);
 		}
 	}
 
@@ -211,10 +298,22 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 			if (!claims.sub) throw new Error('no sub claim');
 			return {
 				status: 200,
-				body: JSON.stringify({ id: claims.sub, aud: claims.aud ?? 'authenticated', role: claims.role, email: claims.email ?? '' })
+				body: JSON.stringify({
+					id: claims.sub,
+					aud: claims.aud ?? 'authenticated',
+					role: claims.role,
+					email: claims.email ?? ''
+				})
 			};
 		} catch (e) {
-			return { status: 401, body: JSON.stringify({ code: 401, error_code: 'bad_jwt', msg: `invalid JWT: ${(e as Error).message}` }) };
+			return {
+				status: 401,
+				body: JSON.stringify({
+					code: 401,
+					error_code: 'bad_jwt',
+					msg: `invalid JWT: ${(e as Error).message}`
+				})
+			};
 		}
 	}
 
@@ -223,35 +322,56 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 		for await (const c of req) chunks.push(c as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
 		const url = new URL(req.url ?? '/', 'http://double');
-		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+		const headers = Object.fromEntries(
+			Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])
+		);
 		let body: unknown;
 		try {
 			body = raw ? JSON.parse(raw) : undefined;
 		} catch {
 			body = undefined;
 		}
-		const rec: RecordedRequest = { method: req.method ?? '', path: url.pathname, query: url.search, headers, raw, body };
+		const rec: RecordedRequest = {
+			method: req.method ?? '',
+			path: url.pathname,
+			query: url.search,
+			headers,
+			raw,
+			body
+		};
 		requests.push(rec);
 
 		const send = (status: number, text: string, extra: Record<string, string> = {}) => {
 			rec.response = { status, body: text };
-			res.writeHead(status, text ? { 'content-type': 'application/json; charset=utf-8', ...extra } : extra);
+			res.writeHead(
+				status,
+				text ? { 'content-type': 'application/json; charset=utf-8', ...extra } : extra
+			);
 			res.end(text);
 		};
 		try {
 			// Supabase's gateway refuses anything without a known API key before PostgREST sees it.
-			if (!headers.apikey) throw new HttpError(401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
-			if (!opts.apiKeys.includes(headers.apikey)) throw new HttpError(401, { message: 'Invalid API key' });
+			if (!headers.apikey)
+				throw new HttpError(401, {
+					message: 'No API key found in request',
+					hint: 'No `apikey` request header or url param was found.'
+				});
+			if (!opts.apiKeys.includes(headers.apikey))
+				throw new HttpError(401, { message: 'Invalid API key' });
 
 			const m = /^\/rest\/v1\/rpc\/([^/]+)$/.exec(url.pathname);
 			let out: { status: number; body: string };
 			if (m) {
-				if (raw && body === undefined) throw new HttpError(400, pgrst('PGRST102', 'Empty or invalid json'));
+				if (raw && body === undefined)
+					throw new HttpError(400, pgrst('PGRST102', 'Empty or invalid json'));
 				out = await rpc(rec, decodeURIComponent(m[1]));
 			} else if (url.pathname === '/auth/v1/user' && rec.method === 'GET') {
 				out = await authUser(rec);
 			} else {
-				throw new HttpError(404, pgrst('DOUBLE', `the double does not implement ${rec.method} ${url.pathname}`));
+				throw new HttpError(
+					404,
+					pgrst('DOUBLE', `the double does not implement ${rec.method} ${url.pathname}`)
+				);
 			}
 			send(out.status, out.body);
 		} catch (e) {
@@ -266,9 +386,10 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 	return {
 		url: `http://127.0.0.1:${port}`,
 		requests,
-		close: () => new Promise<void>((ok, ko) => {
-			server.closeAllConnections();
-			server.close((e) => (e ? ko(e) : ok()));
-		})
+		close: () =>
+			new Promise<void>((ok, ko) => {
+				server.closeAllConnections();
+				server.close((e) => (e ? ko(e) : ok()));
+			})
 	};
 }

@@ -61,7 +61,11 @@ export async function openEngine(name: Engine['name'], state: DbState): Promise<
 }
 
 /** Creates a user with a role (as the server would) and returns the caller to run calls as. */
-export async function makeUser(db: Adapter, role: AppRole, email = `${role}-${randomBytes(3).toString('hex')}@test.org`): Promise<CallerUser> {
+export async function makeUser(
+	db: Adapter,
+	role: AppRole,
+	email = `${role}-${randomBytes(3).toString('hex')}@test.org`
+): Promise<CallerUser> {
 	const u = await db.rpc<{ id: string; email: string }>(
 		'private.account_upsert',
 		{ p_email: email, p_role: role, p_display_name: role, p_password_hash: null },
@@ -93,7 +97,9 @@ export async function sqlAs<T = Record<string, unknown>>(
 	commit = false
 ): Promise<T[]> {
 	const role = as === 'anon' ? 'anon' : 'authenticated';
-	const claims = JSON.stringify(as === 'anon' ? { role: 'anon' } : { sub: as.id, role: 'authenticated', email: as.email });
+	const claims = JSON.stringify(
+		as === 'anon' ? { role: 'anon' } : { sub: as.id, role: 'authenticated', email: as.email }
+	);
 	if (db instanceof PgliteAdapter) {
 		return db.db.transaction(async (tx) => {
 			await tx.exec(`set local role ${role}`);

@@ -28,11 +28,28 @@ export async function callRoute<T = Parsed>(
 	const request = new Request(url, {
 		method,
 		headers: { 'content-type': 'application/json' },
-		body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body)
+		body:
+			opts.body === undefined
+				? undefined
+				: typeof opts.body === 'string'
+					? opts.body
+					: JSON.stringify(opts.body)
 	});
-	const event = { url, request, params: opts.params ?? {}, locals: { user: as, authVia: as ? 'token' : null, locale: 'en' }, route: { id: null } };
+	const event = {
+		url,
+		request,
+		params: opts.params ?? {},
+		locals: { user: as, authVia: as ? 'token' : null, locale: 'en' },
+		route: { id: null }
+	};
 	const r = await (handler as Handler)(event as unknown as RequestEvent);
 	const type = r.headers.get('content-type');
 	const text = await r.text();
-	return { status: r.status, type, text, headers: r.headers, body: type?.includes('json') ? JSON.parse(text) : null };
+	return {
+		status: r.status,
+		type,
+		text,
+		headers: r.headers,
+		body: type?.includes('json') ? JSON.parse(text) : null
+	};
 }

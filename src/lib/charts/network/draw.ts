@@ -3,7 +3,13 @@
  * while the force layout runs; one canvas path per edge colour and one pass over the nodes keeps
  * each frame to a few milliseconds.
  */
-import { KIND_COLOURS, STANCE_COLOURS, typeFamily, type EdgeKind, type Stance } from '../../domain/actors.ts';
+import {
+	KIND_COLOURS,
+	STANCE_COLOURS,
+	typeFamily,
+	type EdgeKind,
+	type Stance
+} from '../../domain/actors.ts';
 
 export interface SimNode {
 	id: string;
@@ -69,7 +75,13 @@ export function drawNetwork(
 	nodes: readonly SimNode[],
 	edges: readonly SimEdge[],
 	view: View,
-	opts: { selected?: string | null; hover?: string | null; highlight?: ReadonlySet<string>; hop?: Map<string, number> | null; labels: boolean }
+	opts: {
+		selected?: string | null;
+		hover?: string | null;
+		highlight?: ReadonlySet<string>;
+		hop?: Map<string, number> | null;
+		labels: boolean;
+	}
 ) {
 	const dpr = ctx.canvas.width / width;
 	ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -121,8 +133,14 @@ export function drawNetwork(
 			ctx.fillStyle = KIND_COLOURS[e.kind] ?? '#999';
 			ctx.beginPath();
 			ctx.moveTo(tx, ty);
-			ctx.lineTo(tx - (dx / len) * a - (dy / len) * a * 0.5, ty - (dy / len) * a + (dx / len) * a * 0.5);
-			ctx.lineTo(tx - (dx / len) * a + (dy / len) * a * 0.5, ty - (dy / len) * a - (dx / len) * a * 0.5);
+			ctx.lineTo(
+				tx - (dx / len) * a - (dy / len) * a * 0.5,
+				ty - (dy / len) * a + (dx / len) * a * 0.5
+			);
+			ctx.lineTo(
+				tx - (dx / len) * a + (dy / len) * a * 0.5,
+				ty - (dy / len) * a - (dx / len) * a * 0.5
+			);
 			ctx.closePath();
 			ctx.fill();
 		}
@@ -166,7 +184,12 @@ export function drawNetwork(
 	ctx.strokeStyle = 'rgba(255,255,255,0.85)';
 	ctx.lineWidth = 3 / view.k;
 	for (const n of nodes) {
-		const show = opts.labels || n.id === opts.hover || n.id === opts.selected || opts.highlight?.has(n.id) || (opts.hop && opts.hop.has(n.id));
+		const show =
+			opts.labels ||
+			n.id === opts.hover ||
+			n.id === opts.selected ||
+			opts.highlight?.has(n.id) ||
+			(opts.hop && opts.hop.has(n.id));
 		if (!show) continue;
 		const x = n.x + (nodeRadius(n) + 3) / view.k;
 		ctx.strokeText(n.name, x, n.y + 4 / view.k);

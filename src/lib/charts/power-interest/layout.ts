@@ -31,10 +31,18 @@ export interface PiLayout {
 	midY: number;
 }
 
-export function powerInterestLayout(actors: readonly PiActor[], width: number, height: number): PiLayout {
+export function powerInterestLayout(
+	actors: readonly PiActor[],
+	width: number,
+	height: number
+): PiLayout {
 	const margin = { top: 16, right: 16, bottom: 44, left: 52 };
-	const x = scaleLinear().domain([0.5, 5.5]).range([margin.left, width - margin.right]);
-	const y = scaleLinear().domain([0.5, 5.5]).range([height - margin.bottom, margin.top]);
+	const x = scaleLinear()
+		.domain([0.5, 5.5])
+		.range([margin.left, width - margin.right]);
+	const y = scaleLinear()
+		.domain([0.5, 5.5])
+		.range([height - margin.bottom, margin.top]);
 	const cellW = x(1.5) - x(0.5);
 	const cellH = y(0.5) - y(1.5);
 	const groups = new Map<string, PiActor[]>();
@@ -50,12 +58,19 @@ export function powerInterestLayout(actors: readonly PiActor[], width: number, h
 			// Golden-angle spiral: even spread, stable for a given membership.
 			const r = i === 0 ? 0 : step * Math.sqrt(i);
 			const th = i * 2.399963;
-			points.push({ ...a, x: x(a.interest) + r * Math.cos(th), y: y(a.influence) + r * Math.sin(th) });
+			points.push({
+				...a,
+				x: x(a.interest) + r * Math.cos(th),
+				y: y(a.influence) + r * Math.sin(th)
+			});
 		});
 	}
 	const ticks = [1, 2, 3, 4, 5];
 	return {
-		width, height, margin, points,
+		width,
+		height,
+		margin,
+		points,
 		xTicks: ticks.map((v) => ({ v, x: x(v) })),
 		yTicks: ticks.map((v) => ({ v, y: y(v) })),
 		midX: x(3),

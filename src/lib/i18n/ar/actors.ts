@@ -143,7 +143,8 @@ export const actors = {
 	'contacts.cards': 'البطاقات المرافقة',
 	'contacts.print': 'طباعة',
 	'contacts.card_emergency': 'أرقام الطوارئ',
-	'contacts.nearby_hint': 'نقطة (خط الطول، خط العرض) أو نقطة تفتيش: جهات اتصال المناطق التي تحتويها، ثم جهات اتصال أقرب نقاط التفتيش.',
+	'contacts.nearby_hint':
+		'نقطة (خط الطول، خط العرض) أو نقطة تفتيش: جهات اتصال المناطق التي تحتويها، ثم جهات اتصال أقرب نقاط التفتيش.',
 	'contacts.lon': 'خط الطول',
 	'contacts.lat': 'خط العرض',
 	'contacts.or_checkpoint': 'أو نقطة تفتيش',
@@ -201,7 +202,8 @@ export const actors = {
 	'contacts.unknown_choice': '"{text}" ليس في القائمة.',
 	'contacts.ambiguous_choice': '"{text}" اسم لأكثر من واحد: اختر من القائمة.',
 	'contacts.verify_today': 'تأكيد التحقق اليوم (باسمك)',
-	'contacts.field_edit_hint': 'يمكنك تصحيح أرقام جهة الاتصال وتفاصيلها. أما المناطق ونقاط التفتيش والحساسية فيحددها المحللون.',
+	'contacts.field_edit_hint':
+		'يمكنك تصحيح أرقام جهة الاتصال وتفاصيلها. أما المناطق ونقاط التفتيش والحساسية فيحددها المحللون.',
 	'contacts.form_errors': 'لم يُحفظ شيء: صحّح الحقول المعلّمة بالأحمر.',
 	'contacts.section_person': 'الشخص',
 	'contacts.section_reach': 'طرق التواصل',
@@ -217,7 +219,8 @@ export const actors = {
 	'contacts.error.handle_required': 'أدخل الحساب أو الرقم.',
 	'contacts.error.language': 'استخدم رموز لغات مثل ar أو ckb أو en.',
 	'contacts.error.sensitivity': 'اختر عادية أو مقيدة.',
-	'contacts.error.phone_invalid': 'ليس رقم هاتف. اكتبه هكذا: ⁦0750 123 4567⁩ أو ⁦+964 750 123 4567⁩.',
+	'contacts.error.phone_invalid':
+		'ليس رقم هاتف. اكتبه هكذا: ⁦0750 123 4567⁩ أو ⁦+964 750 123 4567⁩.',
 	'contacts.phone_hint': 'بأي صيغة معتادة، مثل ⁦0750 111 1111⁩ أو ⁦+964 750 111 1111⁩',
 	'contacts.error.phone_empty': 'أدخل الرقم أو احذف السطر.',
 	'contacts.error.phone_type': 'اختر نوع الهاتف.',

@@ -7,7 +7,8 @@ export const admin = {
 	'admin.users.name': 'الاسم',
 	'admin.users.role': 'الدور',
 	'admin.users.password': 'كلمة المرور الأولية',
-	'admin.users.password_hint': '12 حرفًا على الأقل. أرسلها إلى الشخص عبر قناة أخرى؛ سيختار كلمة مروره الخاصة عند أول تسجيل دخول.',
+	'admin.users.password_hint':
+		'12 حرفًا على الأقل. أرسلها إلى الشخص عبر قناة أخرى؛ سيختار كلمة مروره الخاصة عند أول تسجيل دخول.',
 	'admin.users.status': 'الحالة',
 	'admin.users.active': 'نشط',
 	'admin.users.disabled': 'معطّل',
@@ -48,14 +49,16 @@ export const admin = {
 	'account.token_name_too_long': 'استخدم 100 حرف على الأكثر.',
 	'account.token_not_found': 'هذا الرمز لم يعد موجودًا أو أُلغي بالفعل.',
 	'admin.users.areas': 'المناطق',
-	'admin.users.areas_help': 'يرى المستخدمون الميدانيون جهات الاتصال العادية في مناطقهم (وفي المناطق الواقعة ضمنها).',
+	'admin.users.areas_help':
+		'يرى المستخدمون الميدانيون جهات الاتصال العادية في مناطقهم (وفي المناطق الواقعة ضمنها).',
 	'admin.users.areas_change': 'تغيير المناطق',
 	'admin.users.areas_save': 'حفظ المناطق',
 	'admin.users.areas_saved': 'حُفظت مناطق {email}.',
 	'admin.users.areas_none': 'لا مناطق: لا يرى أي جهة اتصال',
 	'admin.users.areas_not_field': '—',
 	'admin.users.areas_for': 'مناطق {email}',
-	'admin.users.roles_help': 'المسؤولون يديرون المستخدمين؛ المحللون يرون كل الحوادث ويعدّلونها؛ الموظفون الميدانيون يرون الحوادث المؤكدة وتقاريرهم؛ المشاهدون يرون الحوادث المؤكدة.',
+	'admin.users.roles_help':
+		'المسؤولون يديرون المستخدمين؛ المحللون يرون كل الحوادث ويعدّلونها؛ الموظفون الميدانيون يرون الحوادث المؤكدة وتقاريرهم؛ المشاهدون يرون الحوادث المؤكدة.',
 	'error.unauthorized': 'سجّل الدخول للمتابعة.',
 	'error.title': 'خطأ {status}',
 	'error.home': 'العودة إلى الخريطة',

@@ -19,7 +19,8 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'analysis.reset': 'إعادة الضبط',
 	'analysis.open_map': 'فتح على الخريطة الرئيسية',
 	'analysis.map.title': 'خريطة هذه الحوادث',
-	'analysis.map.hint': 'أشِر إلى عمود أو يوم أو منطقة في الرسوم (أو تنقّل بينها بمفاتيح الأسهم) لإبراز حوادثها هنا.',
+	'analysis.map.hint':
+		'أشِر إلى عمود أو يوم أو منطقة في الرسوم (أو تنقّل بينها بمفاتيح الأسهم) لإبراز حوادثها هنا.',
 	'analysis.map.highlighted': '{count} حادثة مُبرَزة',
 	'analysis.map.highlight_capped': '(مرسوم منها أحدث {shown})',
 	'analysis.hour_range': '\u2066{from}:00–{from}:59\u2069',
@@ -27,7 +28,8 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'analysis.covered': 'يغطي {from} – {to}',
 	'analysis.source': 'المصدر: {source}',
 	'analysis.sources_none': 'لا توجد حوادث',
-	'analysis.source.ucdp-ged': 'مجموعة بيانات الأحداث المرجعية جغرافياً (برنامج أوبسالا لبيانات النزاعات UCDP)',
+	'analysis.source.ucdp-ged':
+		'مجموعة بيانات الأحداث المرجعية جغرافياً (برنامج أوبسالا لبيانات النزاعات UCDP)',
 	'analysis.source.synthetic': 'بيانات اختبار مصطنعة',
 	'analysis.source.own': 'حوادث مُبلَّغ عنها في Terrain',
 	'analysis.no_data': 'لا توجد حوادث تطابق عوامل التصفية هذه، فلا شيء لعرضه.',
@@ -60,14 +62,16 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'analysis.bin_label': 'الفترة التي تبدأ في {date}',
 	'analysis.incidents': 'الحوادث',
 	'analysis.fatalities': 'القتلى',
-	'analysis.unplaced_note': '{count} حادثة غير منسوبة إلى أي منطقة في هذا المستوى (حُدِّد موقعها كإقليم أو كالبلد كله فقط).',
+	'analysis.unplaced_note':
+		'{count} حادثة غير منسوبة إلى أي منطقة في هذا المستوى (حُدِّد موقعها كإقليم أو كالبلد كله فقط).',
 	'analysis.area_level': 'المستوى',
 	'analysis.area_click_hint': 'اختر منطقة للتصفية بها.',
 	'analysis.hour_basis': 'بناءً على {count} من أصل {total} حادثة معروفة الساعة.',
 	'analysis.dow_basis': 'بناءً على {count} من أصل {total} حادثة معروفة اليوم.',
 	'analysis.no_time': 'لا تُعرف ساعة أيٍّ من هذه الحوادث (يسجّل UCDP التواريخ فقط).',
 	'analysis.calendar_cut': 'المعروض: {shown}؛ ضيّق التواريخ لرؤية {hidden}.',
-	'analysis.actors_basis': '{count} من أصل {total} حادثة تذكر طرفاً. تُحسب الحادثة مرة واحدة لكل طرف أياً كان جانبه.',
+	'analysis.actors_basis':
+		'{count} من أصل {total} حادثة تذكر طرفاً. تُحسب الحادثة مرة واحدة لكل طرف أياً كان جانبه.',
 	'analysis.as_side1': 'كطرف أول',
 	'analysis.as_side2': 'كطرف ثانٍ',
 	'dow.1': 'الاثنين',
@@ -118,7 +122,8 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'analysis.proximity.days': 'خلال آخر (أيام)',
 	'analysis.proximity.as_of': 'حتى',
 	'analysis.proximity.geometry': 'GeoJSON',
-	'analysis.proximity.geometry_hint': 'الصق شكلاً هندسياً أو عنصراً بصيغة GeoJSON (خط الطول، خط العرض بالدرجات).',
+	'analysis.proximity.geometry_hint':
+		'الصق شكلاً هندسياً أو عنصراً بصيغة GeoJSON (خط الطول، خط العرض بالدرجات).',
 	'analysis.proximity.search': 'ابحث عن الحوادث',
 	'analysis.proximity.result': '{count} حادثة ({fatalities} قتيلاً) ضمن {km} كم، {from} – {to}',
 	'analysis.proximity.none': 'لا توجد حوادث ضمن {km} كم في هذه الفترة.',
@@ -182,9 +187,11 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'security_level.4.name': 'مرتفع',
 	'security_level.5.name': 'قصوى',
 	'security_level.1.movement': 'تنقلات البرامج عادية؛ تسجيل المغادرة والعودة المعتاد.',
-	'security_level.2.movement': 'تنقلات مع احتياطات روتينية: السفر نهاراً، والتحقق من الطريق قبل الانطلاق، وإبقاء الاتصالات مفتوحة.',
+	'security_level.2.movement':
+		'تنقلات مع احتياطات روتينية: السفر نهاراً، والتحقق من الطريق قبل الانطلاق، وإبقاء الاتصالات مفتوحة.',
 	'security_level.3.movement': 'التنقلات الضرورية فقط بموافقة مسؤول الأمن؛ سيارتان؛ لا مبيت.',
-	'security_level.4.movement': 'تعليق التنقلات إلا المنقذة للحياة بموافقة رئيس البعثة؛ الاستعداد للاحتماء.',
+	'security_level.4.movement':
+		'تعليق التنقلات إلا المنقذة للحياة بموافقة رئيس البعثة؛ الاستعداد للاحتماء.',
 	'security_level.5.movement': 'لا تنقل. احتماء الموظفين أو نقلهم أو إجلاؤهم وفق خطة الطوارئ.',
 	'security_level.badge': 'المستوى {level}: {name}'
 };

@@ -34,7 +34,8 @@ export const incidents = {
 	'incident.field.event_type': 'نوع الحدث',
 	'incident.field.sub_event_type': 'النوع الفرعي',
 	'incident.field.coordinates': 'الموقع',
-	'incident.field.coordinates_hint': 'انقر أو اسحب على الخريطة، أو اكتب الإحداثيات بالدرجات العشرية أو الدرجات والدقائق والثواني أو MGRS.',
+	'incident.field.coordinates_hint':
+		'انقر أو اسحب على الخريطة، أو اكتب الإحداثيات بالدرجات العشرية أو الدرجات والدقائق والثواني أو MGRS.',
 	'incident.field.admin_pcode': 'أو الرمز الجغرافي للمنطقة',
 	'incident.field.location_name': 'اسم المكان',
 	'incident.field.actor1': 'الجهة الأولى',
@@ -75,8 +76,10 @@ export const incidents = {
 	'incident.action.archive': 'أرشفة',
 	'incident.action.reject_reason': 'لماذا رُفضت؟',
 	'incident.history.by': 'بواسطة {who}',
-	'incident.error.coordinates_required': 'حدد الموقع: انقر على الخريطة أو اكتب الإحداثيات أو رمز المنطقة.',
-	'incident.error.coordinates_format': 'ليس موقعاً بالدرجات العشرية أو الدرجات والدقائق والثواني أو MGRS.',
+	'incident.error.coordinates_required':
+		'حدد الموقع: انقر على الخريطة أو اكتب الإحداثيات أو رمز المنطقة.',
+	'incident.error.coordinates_format':
+		'ليس موقعاً بالدرجات العشرية أو الدرجات والدقائق والثواني أو MGRS.',
 	'incident.error.coordinates_swapped': 'يبدو أن خط العرض وخط الطول مقلوبان.',
 	'incident.error.date_future': 'لا يمكن أن يكون التاريخ في المستقبل.',
 	'incident.error.date_invalid': 'ليس تاريخاً صحيحاً.',
@@ -94,7 +97,8 @@ export const incidents = {
 	'import.problem.column': 'العمود',
 	'import.problem.reason': 'المشكلة',
 	'import.result.dry': 'تجربة: قُرئ {read} صفاً، {valid} سليمة، {skipped} فيها مشكلات. لم يُكتب شيء.',
-	'import.result.done': 'تم الاستيراد: {inserted} جديدة، {updated} محدثة، {unchanged} دون تغيير، {skipped} متجاوزة.',
+	'import.result.done':
+		'تم الاستيراد: {inserted} جديدة، {updated} محدثة، {unchanged} دون تغيير، {skipped} متجاوزة.',
 	'import.result.failed': 'لم يُستورد شيء: في {errors} صفاً أخطاء.',
 	'import.result.fatal': 'لا يمكن استيراد الملف: {message}',
 	'export.title': 'تصدير',

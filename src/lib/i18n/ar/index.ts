@@ -9,4 +9,13 @@ import { draw } from './draw.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
-export const ar: Partial<Record<keyof typeof en, string>> = { ...common, ...map, ...admin, ...analysis, ...actors, ...incidents, ...draw, ...more };
+export const ar: Partial<Record<keyof typeof en, string>> = {
+	...common,
+	...map,
+	...admin,
+	...analysis,
+	...actors,
+	...incidents,
+	...draw,
+	...more
+};

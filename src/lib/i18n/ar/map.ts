@@ -108,7 +108,8 @@ export const map = {
 	'map.layer.actor_presence': 'مناطق التواجد',
 	'map.layer.actor_arcs': 'العلاقات',
 	'map.layers.shading': 'تلوين المناطق',
-	'map.layers.shading_hint': 'تلوين واحد في كل مرة: اجتماع التعبئتين ينتج ألواناً لا توجد في أي من المفتاحين.',
+	'map.layers.shading_hint':
+		'تلوين واحد في كل مرة: اجتماع التعبئتين ينتج ألواناً لا توجد في أي من المفتاحين.',
 	'map.layer.no_shading': 'بلا',
 	'map.layer.area_levels': 'المستويات الأمنية',
 	'map.layer.area_baseline': 'التغير عن خط الأساس',
@@ -133,7 +134,8 @@ export const map = {
 	'map.levels.inherited_short': 'موروث من المحافظة',
 	'map.levels.none': 'لم يُسجل أي مستوى لأي قضاء في هذا التاريخ.',
 	'map.levels.tooltip': '{area} · المستوى {level}: {name} · حُدد في {date}',
-	'map.levels.tooltip_inherited': '{area} · المستوى {level}: {name} · موروث من {from}، حُدد في {date}',
+	'map.levels.tooltip_inherited':
+		'{area} · المستوى {level}: {name} · موروث من {from}، حُدد في {date}',
 	'map.baseline.legend': 'آخر 4 أسابيع مقارنة بمتوسط 52 أسبوعاً',
 	'map.baseline.low_count': 'حوادث أقل من أن يُحكم عليها',
 	'map.baseline.summary': '{rising} في ارتفاع، {falling} في انخفاض من أصل {total} قضاء',

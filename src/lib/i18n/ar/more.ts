@@ -31,8 +31,10 @@ export const more = {
 	'actors.delete_deps':
 		'لديها {relationships} علاقة، و{contacts} جهة اتصال، و{incidents} حادثة، و{checkpoints} نقطة تفتيش، و{presence} منطقة تواجد. ماذا يحدث لها؟',
 	'actors.delete_mode.reassign': 'نقلها إلى جهة أخرى (دمج)',
-	'actors.delete_mode.detach': 'الإبقاء على جهات الاتصال والحوادث ونقاط التفتيش دون جهة؛ وحذف العلاقات ومناطق التواجد',
-	'actors.delete_mode.delete': 'حذف علاقاتها ومناطق تواجدها وجهات اتصالها (تبقى الحوادث ونقاط التفتيش دون جهة)',
+	'actors.delete_mode.detach':
+		'الإبقاء على جهات الاتصال والحوادث ونقاط التفتيش دون جهة؛ وحذف العلاقات ومناطق التواجد',
+	'actors.delete_mode.delete':
+		'حذف علاقاتها ومناطق تواجدها وجهات اتصالها (تبقى الحوادث ونقاط التفتيش دون جهة)',
 	'actors.delete_confirm': 'حذف {name}؟ لا يمكن التراجع عن ذلك.',
 	'actors.deleted': 'حُذفت {name}.',
 
@@ -45,13 +47,15 @@ export const more = {
 	'contacts.name_ar': 'الاسم بالعربية',
 	// \u2066…\u2069 (left-to-right isolate) keeps each example in reading order inside the RTL
 	// sentence; without it "0750 111 1111" shows its digit groups reversed.
-	'contacts.phone_hint': 'بأي صيغة معتادة، مثلاً \u20660750 111 1111\u2069 أو \u2066+964 750 111 1111\u2069',
+	'contacts.phone_hint':
+		'بأي صيغة معتادة، مثلاً \u20660750 111 1111\u2069 أو \u2066+964 750 111 1111\u2069',
 	'contacts.messaging': 'تطبيقات المراسلة',
 	'contacts.verified_by': '{when} بواسطة {who}',
 	'contacts.verified_ok': 'سُجِّل التحقق.',
 	'contacts.notes': 'ملاحظات',
 	'contacts.added': 'تم حفظ جهة الاتصال.',
-	'contacts.field_no_areas': 'لا مناطق مسندة إليك، لذا لا تظهر جهات اتصال. اطلب من مدير النظام إسناد مناطقك.',
+	'contacts.field_no_areas':
+		'لا مناطق مسندة إليك، لذا لا تظهر جهات اتصال. اطلب من مدير النظام إسناد مناطقك.',
 	'contacts.card_generated': 'طُبعت {when} · احفظها في مكان آمن وأتلفها عند انتهاء صلاحيتها',
 	'contacts.delete': 'حذف جهة الاتصال',
 	'contacts.not_found': 'لا توجد جهة اتصال كهذه، أو لا يحق لك رؤيتها.',

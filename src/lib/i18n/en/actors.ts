@@ -64,10 +64,13 @@ export const actors = {
 	'actors.contacts_none': 'No contacts you can see belong to this actor.',
 	'actors.contacts_hidden': 'Contacts are shown to field staff, analysts and admins only.',
 	'actors.delete': 'Delete this actor',
-	'actors.delete_deps': 'It has {relationships} relationships, {contacts} contacts, {incidents} incidents, {checkpoints} checkpoints and {presence} presence areas. What should happen to them?',
+	'actors.delete_deps':
+		'It has {relationships} relationships, {contacts} contacts, {incidents} incidents, {checkpoints} checkpoints and {presence} presence areas. What should happen to them?',
 	'actors.delete_mode.reassign': 'Move them to another actor (merge)',
-	'actors.delete_mode.detach': 'Keep contacts, incidents and checkpoints without an actor; remove relationships and presence',
-	'actors.delete_mode.delete': 'Delete its relationships, presence and contacts (incidents and checkpoints are kept without an actor)',
+	'actors.delete_mode.detach':
+		'Keep contacts, incidents and checkpoints without an actor; remove relationships and presence',
+	'actors.delete_mode.delete':
+		'Delete its relationships, presence and contacts (incidents and checkpoints are kept without an actor)',
 	'actors.delete_target': 'Move to',
 	'actors.delete_confirm': 'Delete {name}? This cannot be undone.',
 	'actors.deleted': '{name} was deleted.',
@@ -175,10 +178,12 @@ export const actors = {
 	'contacts.audited': 'Every view of contact details is written to the audit log.',
 	'contacts.viewers_none': 'Contacts are shown to field staff, analysts and admins only.',
 	'contacts.field_scope': 'You see the normal contacts of your assigned areas: {areas}.',
-	'contacts.field_no_areas': 'You have no assigned areas, so no contacts are shown. Ask an admin to assign your areas.',
+	'contacts.field_no_areas':
+		'You have no assigned areas, so no contacts are shown. Ask an admin to assign your areas.',
 	'contacts.none': 'No contacts match.',
 	'contacts.nearby': 'Who to call here',
-	'contacts.nearby_hint': 'A point (longitude, latitude) or a checkpoint: contacts of the areas containing it, then of the nearest checkpoints.',
+	'contacts.nearby_hint':
+		'A point (longitude, latitude) or a checkpoint: contacts of the areas containing it, then of the nearest checkpoints.',
 	'contacts.lon': 'Longitude',
 	'contacts.lat': 'Latitude',
 	'contacts.or_checkpoint': 'or a checkpoint',
@@ -225,12 +230,13 @@ export const actors = {
 	'contacts.unknown_choice': '"{text}" is not in the list.',
 	'contacts.ambiguous_choice': '"{text}" is the name of several: pick one from the list.',
 	'contacts.verify_today': 'Mark verified today (by you)',
-	'contacts.field_edit_hint': 'You may correct the numbers and details of this contact. Areas, checkpoints and sensitivity are set by analysts.',
+	'contacts.field_edit_hint':
+		'You may correct the numbers and details of this contact. Areas, checkpoints and sensitivity are set by analysts.',
 	'contacts.form_errors': 'Nothing was saved: correct the fields marked in red.',
 	'contacts.section_person': 'Person',
 	'contacts.section_reach': 'How to reach them',
 	'contacts.section_scope': 'Where they help',
-	'contacts.error.name_required': 'Give the person\'s name.',
+	'contacts.error.name_required': "Give the person's name.",
 	'contacts.error.too_long': 'Too long.',
 	'contacts.error.too_many': 'At most 20 phone numbers.',
 	'contacts.error.actor': 'Pick an organisation from the list of actors.',
@@ -238,7 +244,8 @@ export const actors = {
 	'contacts.error.handle_required': 'Give the handle or number.',
 	'contacts.error.language': 'Use language codes such as ar, ckb or en.',
 	'contacts.error.sensitivity': 'Choose normal or restricted.',
-	'contacts.error.phone_invalid': 'Not a phone number. Type it as 0750 123 4567 or +964 750 123 4567.',
+	'contacts.error.phone_invalid':
+		'Not a phone number. Type it as 0750 123 4567 or +964 750 123 4567.',
 	'contacts.error.phone_empty': 'Give the number, or remove the row.',
 	'contacts.error.phone_type': 'Choose the type of phone.',
 	'contacts.error.phone_duplicate': 'This number is already listed above.',

@@ -5,12 +5,14 @@ export const admin = {
 	'admin.users.name': 'Name',
 	'admin.users.role': 'Role',
 	'admin.users.password': 'Initial password',
-	'admin.users.password_hint': 'At least 12 characters. Give it to the person through another channel; they choose their own at first sign-in.',
+	'admin.users.password_hint':
+		'At least 12 characters. Give it to the person through another channel; they choose their own at first sign-in.',
 	'admin.users.status': 'Status',
 	'admin.users.active': 'Active',
 	'admin.users.disabled': 'Disabled',
 	'admin.users.disable': 'Disable',
-	'admin.users.disable_confirm': 'Disable {email}? Their sessions and API tokens stop working at once.',
+	'admin.users.disable_confirm':
+		'Disable {email}? Their sessions and API tokens stop working at once.',
 	'admin.users.added': 'User {email} added.',
 	'admin.users.disabled_ok': 'User {email} disabled; their sessions and tokens are revoked.',
 	'admin.users.exists': 'A user with this email already exists.',
@@ -22,9 +24,11 @@ export const admin = {
 	'admin.users.count': '{n} users',
 	'admin.users.not_found': 'This user no longer exists.',
 	'admin.users.cannot_disable_self': 'You cannot disable your own account.',
-	'admin.users.roles_help': 'Admins manage users; analysts see and edit every incident; field staff see verified incidents and their own reports; viewers see verified incidents.',
+	'admin.users.roles_help':
+		'Admins manage users; analysts see and edit every incident; field staff see verified incidents and their own reports; viewers see verified incidents.',
 	'admin.users.areas': 'Areas',
-	'admin.users.areas_help': 'Field users see the normal contacts of their areas (and of the areas inside them).',
+	'admin.users.areas_help':
+		'Field users see the normal contacts of their areas (and of the areas inside them).',
 	'admin.users.areas_change': 'Change areas',
 	'admin.users.areas_save': 'Save areas',
 	'admin.users.areas_saved': 'Areas of {email} saved.',
@@ -36,7 +40,8 @@ export const admin = {
 	'account.member_since': 'Member since',
 	'account.assigned_areas': 'Assigned areas',
 	'account.tokens': 'API tokens',
-	'account.tokens_help': 'Personal tokens let scripts call the API as you (Authorization: Bearer …). A token is shown once; keep it secret.',
+	'account.tokens_help':
+		'Personal tokens let scripts call the API as you (Authorization: Bearer …). A token is shown once; keep it secret.',
 	'account.api_docs': 'API description (OpenAPI)',
 	'account.token_name': 'Token name',
 	'account.token_name_placeholder': 'e.g. weekly report script',
@@ -45,7 +50,8 @@ export const admin = {
 	'account.token_copy': 'Copy',
 	'account.token_copied': 'Copied',
 	'account.token_revoke': 'Revoke',
-	'account.token_revoke_confirm': 'Revoke the token "{name}"? Scripts using it stop working at once.',
+	'account.token_revoke_confirm':
+		'Revoke the token "{name}"? Scripts using it stop working at once.',
 	'account.token_revoked': 'Revoked',
 	'account.token_revoked_ok': 'Token "{name}" revoked.',
 	'account.token_prefix': 'Starts with',

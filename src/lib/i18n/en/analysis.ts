@@ -15,7 +15,8 @@ export const analysis = {
 	'analysis.reset': 'Reset',
 	'analysis.open_map': 'Open on the main map',
 	'analysis.map.title': 'Map of these incidents',
-	'analysis.map.hint': 'Point at a bar, a day or an area in the charts (or move through them with the arrow keys) to pick out its incidents here.',
+	'analysis.map.hint':
+		'Point at a bar, a day or an area in the charts (or move through them with the arrow keys) to pick out its incidents here.',
 	'analysis.map.highlighted': '{count} incidents highlighted',
 	'analysis.map.highlight_capped': '(the {shown} most recent drawn)',
 	'analysis.hour_range': '{from}:00–{from}:59',
@@ -56,14 +57,16 @@ export const analysis = {
 	'analysis.bin_label': 'Bin starting {date}',
 	'analysis.incidents': 'Incidents',
 	'analysis.fatalities': 'Fatalities',
-	'analysis.unplaced_note': '{count} incidents are placed in no area at this level (located only as a region or the whole country).',
+	'analysis.unplaced_note':
+		'{count} incidents are placed in no area at this level (located only as a region or the whole country).',
 	'analysis.area_level': 'Level',
 	'analysis.area_click_hint': 'Choose an area to filter by it.',
 	'analysis.hour_basis': 'Based on the {count} of {total} incidents whose time of day is known.',
 	'analysis.dow_basis': 'Based on the {count} of {total} incidents whose day is known.',
 	'analysis.no_time': 'None of these incidents has a known time of day (UCDP records dates only).',
 	'analysis.calendar_cut': 'Showing {shown}; narrow the dates to see {hidden}.',
-	'analysis.actors_basis': '{count} of {total} incidents name an actor. An incident counts once per actor, whichever side.',
+	'analysis.actors_basis':
+		'{count} of {total} incidents name an actor. An incident counts once per actor, whichever side.',
 	'analysis.as_side1': 'as side 1',
 	'analysis.as_side2': 'as side 2',
 	'dow.1': 'Mon',
@@ -114,9 +117,11 @@ export const analysis = {
 	'analysis.proximity.days': 'In the last (days)',
 	'analysis.proximity.as_of': 'Up to',
 	'analysis.proximity.geometry': 'GeoJSON',
-	'analysis.proximity.geometry_hint': 'Paste a GeoJSON geometry or Feature (longitude, latitude in degrees).',
+	'analysis.proximity.geometry_hint':
+		'Paste a GeoJSON geometry or Feature (longitude, latitude in degrees).',
 	'analysis.proximity.search': 'Find incidents',
-	'analysis.proximity.result': '{count} incidents ({fatalities} fatalities) within {km} km, {from} – {to}',
+	'analysis.proximity.result':
+		'{count} incidents ({fatalities} fatalities) within {km} km, {from} – {to}',
 	'analysis.proximity.none': 'No incident within {km} km in this period.',
 	'analysis.proximity.per_target': 'Per site',
 	'analysis.proximity.date': 'Date',
@@ -165,7 +170,8 @@ export const analysis = {
 	'areas.not_found': 'There is no area with P-code {pcode}.',
 	'areas.error.level_range': 'Choose a level from 1 to 5.',
 	'areas.error.note_type': 'The note must be text.',
-	'areas.error.note_empty': 'Write a short assessment: what changed and what it means for movements.',
+	'areas.error.note_empty':
+		'Write a short assessment: what changed and what it means for movements.',
 	'areas.error.note_long': 'Keep the note under 2,000 characters.',
 	'areas.error.date_invalid': 'Give a real date.',
 	'areas.error.date_future': 'The effective date cannot be in the future.',
@@ -178,9 +184,13 @@ export const analysis = {
 	'security_level.4.name': 'High',
 	'security_level.5.name': 'Extreme',
 	'security_level.1.movement': 'Normal programme movements; standard check-in and check-out.',
-	'security_level.2.movement': 'Movements with routine precautions: daylight travel, route checked before leaving, communications on.',
-	'security_level.3.movement': 'Essential movements only, approved by the security focal point; two vehicles; no overnight stays.',
-	'security_level.4.movement': 'Movements suspended except life-saving ones approved by the head of mission; hibernation ready.',
-	'security_level.5.movement': 'No movement. Hibernate, relocate or evacuate staff as the contingency plan says.',
+	'security_level.2.movement':
+		'Movements with routine precautions: daylight travel, route checked before leaving, communications on.',
+	'security_level.3.movement':
+		'Essential movements only, approved by the security focal point; two vehicles; no overnight stays.',
+	'security_level.4.movement':
+		'Movements suspended except life-saving ones approved by the head of mission; hibernation ready.',
+	'security_level.5.movement':
+		'No movement. Hibernate, relocate or evacuate staff as the contingency plan says.',
 	'security_level.badge': 'Level {level}: {name}'
 };

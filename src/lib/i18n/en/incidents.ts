@@ -34,7 +34,8 @@ export const incidents = {
 	'incident.field.event_type': 'Event type',
 	'incident.field.sub_event_type': 'Sub-event type',
 	'incident.field.coordinates': 'Location',
-	'incident.field.coordinates_hint': 'Click or drag on the map, or type decimal degrees (36.34, 43.13), DMS (36°20′24″N 43°07′48″E) or MGRS (38S LF 32178 23283).',
+	'incident.field.coordinates_hint':
+		'Click or drag on the map, or type decimal degrees (36.34, 43.13), DMS (36°20′24″N 43°07′48″E) or MGRS (38S LF 32178 23283).',
 	'incident.field.admin_pcode': 'Or an area P-code (placed at the area)',
 	'incident.field.location_name': 'Place name',
 	'incident.field.actor1': 'Actor 1',
@@ -95,7 +96,8 @@ export const incidents = {
 	'incident.form.lens': 'NGO lens',
 	'incident.form.grading': 'Source grading',
 	'incident.form.created': 'The incident was recorded.',
-	'incident.form.duplicates': 'This looks like {count} incident(s) already recorded nearby, on the same days.',
+	'incident.form.duplicates':
+		'This looks like {count} incident(s) already recorded nearby, on the same days.',
 	'incident.form.duplicates_hint': 'An analyst will compare them.',
 	'incident.page.title': 'Incident of {date}',
 	'incident.page.details': 'Details',
@@ -121,7 +123,8 @@ export const incidents = {
 	'incident.history.unmerge': 'Merge undone',
 	'incident.history.by': 'by {who}',
 	'incident.history.empty': 'No recorded changes.',
-	'incident.error.coordinates_required': 'Give a location: click the map, type coordinates or an area P-code.',
+	'incident.error.coordinates_required':
+		'Give a location: click the map, type coordinates or an area P-code.',
 	'incident.error.coordinates_format': 'Not a location in decimal degrees, DMS or MGRS.',
 	'incident.error.coordinates_swapped': 'Latitude and longitude look swapped.',
 	'incident.error.lat_range': 'Latitude must be between -90 and 90.',
@@ -142,7 +145,8 @@ export const incidents = {
 	'incident.error.pcode': 'Not a P-code (e.g. IQG15 or IQD1501).',
 	'incident.error.actor': 'Unknown actor.',
 	'import.title': 'Import',
-	'import.intro': 'Bring in incidents, sites or an actor registry from ACLED, UCDP, HXL-tagged files, spreadsheets (CSV, XLSX), GeoJSON, KML and KMZ. A dry run shows every problem first; nothing is written until you import.',
+	'import.intro':
+		'Bring in incidents, sites or an actor registry from ACLED, UCDP, HXL-tagged files, spreadsheets (CSV, XLSX), GeoJSON, KML and KMZ. A dry run shows every problem first; nothing is written until you import.',
 	'import.file': 'File',
 	'import.target': 'Import into',
 	'import.target.incidents': 'Incidents',
@@ -157,7 +161,8 @@ export const incidents = {
 	'import.check': 'Check the file (dry run)',
 	'import.commit': 'Import',
 	'import.valid_only': 'Import only the valid rows (skip the rest)',
-	'import.merge_duplicates': 'Add the names of rows that duplicate an existing actor to its aliases',
+	'import.merge_duplicates':
+		'Add the names of rows that duplicate an existing actor to its aliases',
 	'import.mapping': 'Columns',
 	'import.mapping.field': 'Field',
 	'import.mapping.column': 'Column of the file',
@@ -175,9 +180,12 @@ export const incidents = {
 	'import.progress.uploading': 'Uploading… {percent}%',
 	'import.progress.reading': 'Reading rows: {rows}',
 	'import.progress.committing': 'Writing {rows} rows in one transaction…',
-	'import.result.dry': 'Dry run: {read} rows read, {valid} valid, {skipped} with problems. Nothing was written.',
-	'import.result.done': 'Imported: {inserted} new, {updated} updated, {unchanged} unchanged, {skipped} skipped.',
-	'import.result.failed': 'Nothing was imported: {errors} row(s) have errors. Fix the file, or import only the valid rows.',
+	'import.result.dry':
+		'Dry run: {read} rows read, {valid} valid, {skipped} with problems. Nothing was written.',
+	'import.result.done':
+		'Imported: {inserted} new, {updated} updated, {unchanged} unchanged, {skipped} skipped.',
+	'import.result.failed':
+		'Nothing was imported: {errors} row(s) have errors. Fix the file, or import only the valid rows.',
 	'import.result.fatal': 'The file cannot be imported: {message}',
 	'import.recent': 'Your recent imports',
 	'export.title': 'Export',

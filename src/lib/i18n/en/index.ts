@@ -8,4 +8,14 @@ import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
 
-export const en = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents, ...draw };
+export const en = {
+	...common,
+	...auth,
+	...admin,
+	...map,
+	...taxonomy,
+	...analysis,
+	...actors,
+	...incidents,
+	...draw
+};

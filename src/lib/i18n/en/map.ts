@@ -55,7 +55,8 @@ export const map = {
 	'map.kind.checkpoints': 'Checkpoint',
 	'map.kind.org_sites': 'Our site',
 	'map.kind.area': 'Administrative area',
-	'map.not_found': 'This record is not available: it may have been removed, or you may not have access to it.',
+	'map.not_found':
+		'This record is not available: it may have been removed, or you may not have access to it.',
 	'map.field.date': 'Date',
 	'map.field.event_type': 'Event type',
 	'map.field.sub_event_type': 'Sub-type',
@@ -108,7 +109,8 @@ export const map = {
 	'map.layer.actor_presence': 'Presence areas',
 	'map.layer.actor_arcs': 'Relationships',
 	'map.layers.shading': 'Area shading',
-	'map.layers.shading_hint': 'One shading at a time: the two fills would mix into colours neither legend has.',
+	'map.layers.shading_hint':
+		'One shading at a time: the two fills would mix into colours neither legend has.',
 	'map.layer.no_shading': 'None',
 	'map.layer.area_levels': 'Security levels',
 	'map.layer.area_baseline': 'Change against baseline',
@@ -133,11 +135,13 @@ export const map = {
 	'map.levels.inherited_short': 'inherited from the governorate',
 	'map.levels.none': 'No level has been recorded for any district on this date.',
 	'map.levels.tooltip': '{area} · Level {level}: {name} · set {date}',
-	'map.levels.tooltip_inherited': '{area} · Level {level}: {name} · inherited from {from}, set {date}',
+	'map.levels.tooltip_inherited':
+		'{area} · Level {level}: {name} · inherited from {from}, set {date}',
 	'map.baseline.legend': 'Last 4 weeks against the 52-week average',
 	'map.baseline.low_count': 'Too few incidents to tell',
 	'map.baseline.summary': '{rising} rising, {falling} falling of {total} districts',
-	'map.baseline.tooltip': '{area} · {trend} · {count} in the last 4 weeks, 52-week average {expected}',
+	'map.baseline.tooltip':
+		'{area} · {trend} · {count} in the last 4 weeks, 52-week average {expected}',
 	'map.baseline.table': 'Open the baseline table',
 	'map.kind.actor': 'Actor',
 	'map.kind.relationship': 'Relationship',

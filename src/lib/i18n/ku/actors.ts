@@ -64,17 +64,22 @@ export const actors = {
 	'actors.incidents_latest': 'دوایین ڕووداوەکان',
 	'actors.incidents_none': 'هیچ ڕووداوێک کە تۆ بیبینیت پەیوەندیی بەم لایەنەوە نییە.',
 	'actors.contacts_none': 'هیچ کەسێکی پەیوەندی کە تۆ بیبینیت سەر بەم لایەنە نییە.',
-	'actors.contacts_hidden': 'کەسانی پەیوەندی تەنها بە کارمەندانی مەیدانی، شیکەرەوەکان و بەڕێوەبەران پیشان دەدرێن.',
+	'actors.contacts_hidden':
+		'کەسانی پەیوەندی تەنها بە کارمەندانی مەیدانی، شیکەرەوەکان و بەڕێوەبەران پیشان دەدرێن.',
 	'actors.delete': 'سڕینەوەی ئەم لایەنە',
-	'actors.delete_deps': '{relationships} پەیوەندی، {contacts} کەسی پەیوەندی، {incidents} ڕووداو، {checkpoints} خاڵی پشکنین و {presence} ناوچەی ئامادەبوونی هەیە. چییان لێ بکرێت؟',
+	'actors.delete_deps':
+		'{relationships} پەیوەندی، {contacts} کەسی پەیوەندی، {incidents} ڕووداو، {checkpoints} خاڵی پشکنین و {presence} ناوچەی ئامادەبوونی هەیە. چییان لێ بکرێت؟',
 	'actors.delete_mode.reassign': 'گواستنەوەیان بۆ لایەنێکی تر (یەکخستن)',
-	'actors.delete_mode.detach': 'کەسانی پەیوەندی، ڕووداو و خاڵەکانی پشکنین بێ لایەن بمێننەوە؛ پەیوەندی و ئامادەبوون لاببرێن',
-	'actors.delete_mode.delete': 'سڕینەوەی پەیوەندی، ئامادەبوون و کەسانی پەیوەندیی (ڕووداو و خاڵەکانی پشکنین بێ لایەن دەمێننەوە)',
+	'actors.delete_mode.detach':
+		'کەسانی پەیوەندی، ڕووداو و خاڵەکانی پشکنین بێ لایەن بمێننەوە؛ پەیوەندی و ئامادەبوون لاببرێن',
+	'actors.delete_mode.delete':
+		'سڕینەوەی پەیوەندی، ئامادەبوون و کەسانی پەیوەندیی (ڕووداو و خاڵەکانی پشکنین بێ لایەن دەمێننەوە)',
 	'actors.delete_target': 'گواستنەوە بۆ',
 	'actors.delete_confirm': '{name} بسڕدرێتەوە؟ ناگەڕێتەوە.',
 	'actors.deleted': '{name} سڕایەوە.',
 	'actors.pi.title': 'خشتەی دەسەڵات–بەرژەوەندی',
-	'actors.pi.hint': 'ئەو لایەنانەی دەسەڵات و بەرژەوەندییان دیاری کراوە. کرتە لە خاڵێک بکە بۆ کردنەوەی لایەنەکە.',
+	'actors.pi.hint':
+		'ئەو لایەنانەی دەسەڵات و بەرژەوەندییان دیاری کراوە. کرتە لە خاڵێک بکە بۆ کردنەوەی لایەنەکە.',
 	'actors.pi.manage_closely': 'بەڕێوەبردنی نزیک',
 	'actors.pi.keep_satisfied': 'ڕازی ڕاگرتن',
 	'actors.pi.keep_informed': 'ئاگادار ڕاگرتن',
@@ -153,7 +158,8 @@ export const actors = {
 	'contacts.phones': 'ژمارە تەلەفۆنەکان',
 	// \u2066…\u2069 (left-to-right isolate) keeps each example in reading order inside the RTL
 	// sentence; without it "0750 111 1111" shows its digit groups reversed.
-	'contacts.phone_hint': 'بە هەر شێوەیەکی باو، بۆ نموونە \u20660750 111 1111\u2069 یان \u2066+964 750 111 1111\u2069',
+	'contacts.phone_hint':
+		'بە هەر شێوەیەکی باو، بۆ نموونە \u20660750 111 1111\u2069 یان \u2066+964 750 111 1111\u2069',
 	'contacts.phone_type.mobile': 'مۆبایل',
 	'contacts.phone_type.landline': 'تەلەفۆنی زەمینی',
 	'contacts.phone_type.satellite': 'مانگی دەستکرد (ساتەلایت)',
@@ -178,12 +184,15 @@ export const actors = {
 	'contacts.export_vcard': 'هەناردەکردنی vCard',
 	'contacts.export_hint': 'هەناردەکردنەکان لە تۆماری وردبینیدا دەنووسرێن.',
 	'contacts.audited': 'هەر بینینێکی وردەکاریی کەسی پەیوەندی لە تۆماری وردبینیدا دەنووسرێت.',
-	'contacts.viewers_none': 'کەسانی پەیوەندی تەنها بە کارمەندانی مەیدانی، شیکەرەوەکان و بەڕێوەبەران پیشان دەدرێن.',
+	'contacts.viewers_none':
+		'کەسانی پەیوەندی تەنها بە کارمەندانی مەیدانی، شیکەرەوەکان و بەڕێوەبەران پیشان دەدرێن.',
 	'contacts.field_scope': 'کەسانی پەیوەندیی ئاسایی ناوچەکانی خۆت دەبینیت: {areas}.',
-	'contacts.field_no_areas': 'هیچ ناوچەیەکت بۆ دیاری نەکراوە، بۆیە هیچ کەسێکی پەیوەندی پیشان نادرێت. داوا لە بەڕێوەبەر بکە ناوچەکانت دیاری بکات.',
+	'contacts.field_no_areas':
+		'هیچ ناوچەیەکت بۆ دیاری نەکراوە، بۆیە هیچ کەسێکی پەیوەندی پیشان نادرێت. داوا لە بەڕێوەبەر بکە ناوچەکانت دیاری بکات.',
 	'contacts.none': 'هیچ کەسێکی پەیوەندی ناگونجێت.',
 	'contacts.nearby': 'لێرە پەیوەندی بە کێوە بکەین',
-	'contacts.nearby_hint': 'خاڵێک (درێژی، پانی) یان خاڵێکی پشکنین: کەسانی پەیوەندیی ئەو ناوچانەی تێیدایە، پاشان هی نزیکترین خاڵەکانی پشکنین.',
+	'contacts.nearby_hint':
+		'خاڵێک (درێژی، پانی) یان خاڵێکی پشکنین: کەسانی پەیوەندیی ئەو ناوچانەی تێیدایە، پاشان هی نزیکترین خاڵەکانی پشکنین.',
 	'contacts.lon': 'هێڵی درێژی',
 	'contacts.lat': 'هێڵی پانی',
 	'contacts.or_checkpoint': 'یان خاڵێکی پشکنین',
@@ -194,7 +203,8 @@ export const actors = {
 	'contacts.in_areas': 'لێرە: {areas}',
 	'contacts.card': 'کارتی گیرفان',
 	'contacts.cards': 'کارتەکانی گیرفان',
-	'contacts.card_hint': 'کارتێکی بە قەبارەی جزدان بۆ هەر بنکەیەک، ژمارەکانی فریاکەوتن و ناوی بانگی بێتەلی تێدایە.',
+	'contacts.card_hint':
+		'کارتێکی بە قەبارەی جزدان بۆ هەر بنکەیەک، ژمارەکانی فریاکەوتن و ناوی بانگی بێتەلی تێدایە.',
 	'contacts.print': 'چاپکردن',
 	'contacts.card_emergency': 'پەیوەندییەکانی فریاکەوتن',
 	'contacts.card_generated': 'چاپکراوە {when} · بە سەلامەتی بیپارێزە، کە کۆن بوو لەناوی ببە',
@@ -247,7 +257,8 @@ export const actors = {
 	'contacts.unknown_choice': '"{text}" لە لیستەکەدا نییە.',
 	'contacts.ambiguous_choice': '"{text}" ناوی چەند دانەیەکە: یەکێکیان لە لیستەکە هەڵبژێرە.',
 	'contacts.verify_today': 'ئەمڕۆ وەک پشتڕاستکراوە نیشانی بکە (لەلایەن تۆوە)',
-	'contacts.field_edit_hint': 'دەتوانیت ژمارە و وردەکارییەکانی ئەم کەسی پەیوەندییە ڕاست بکەیتەوە. ناوچەکان، خاڵەکانی پشکنین و هەستیاری لەلایەن شیکەرەوەکانەوە دیاری دەکرێن.',
+	'contacts.field_edit_hint':
+		'دەتوانیت ژمارە و وردەکارییەکانی ئەم کەسی پەیوەندییە ڕاست بکەیتەوە. ناوچەکان، خاڵەکانی پشکنین و هەستیاری لەلایەن شیکەرەوەکانەوە دیاری دەکرێن.',
 	'contacts.form_errors': 'هیچ پاشەکەوت نەکرا: ئەو خانانە ڕاست بکەرەوە کە بە سوور نیشانکراون.',
 	'contacts.section_person': 'کەس',
 	'contacts.section_reach': 'چۆن پەیوەندییان پێوە بکرێت',
@@ -260,7 +271,8 @@ export const actors = {
 	'contacts.error.handle_required': 'هەژمار یان ژمارەکە بنووسە.',
 	'contacts.error.language': 'کۆدی زمان وەک ar، ckb یان en بەکاربهێنە.',
 	'contacts.error.sensitivity': 'ئاسایی یان سنووردار هەڵبژێرە.',
-	'contacts.error.phone_invalid': 'ئەمە ژمارە تەلەفۆن نییە. بەم شێوەیە بینووسە: \u20660750 123 4567\u2069 یان \u2066+964 750 123 4567\u2069.',
+	'contacts.error.phone_invalid':
+		'ئەمە ژمارە تەلەفۆن نییە. بەم شێوەیە بینووسە: \u20660750 123 4567\u2069 یان \u2066+964 750 123 4567\u2069.',
 	'contacts.error.phone_empty': 'ژمارەکە بنووسە، یان ڕیزەکە لاببە.',
 	'contacts.error.phone_type': 'جۆری تەلەفۆنەکە هەڵبژێرە.',
 	'contacts.error.phone_duplicate': 'ئەم ژمارەیە پێشتر لە سەرەوە هاتووە.',

@@ -8,12 +8,14 @@ export const admin = {
 	'admin.users.name': 'ناو',
 	'admin.users.role': 'ڕۆڵ',
 	'admin.users.password': 'وشەی نهێنیی سەرەتایی',
-	'admin.users.password_hint': 'لانیکەم 12 پیت. لە ڕێگەی کەناڵێکی ترەوە بیدە بە کەسەکە؛ لە یەکەم چوونەژوورەوەدا وشەی نهێنیی خۆی هەڵدەبژێرێت.',
+	'admin.users.password_hint':
+		'لانیکەم 12 پیت. لە ڕێگەی کەناڵێکی ترەوە بیدە بە کەسەکە؛ لە یەکەم چوونەژوورەوەدا وشەی نهێنیی خۆی هەڵدەبژێرێت.',
 	'admin.users.status': 'دۆخ',
 	'admin.users.active': 'چالاک',
 	'admin.users.disabled': 'ناچالاککراو',
 	'admin.users.disable': 'ناچالاککردن',
-	'admin.users.disable_confirm': '{email} ناچالاک بکرێت؟ دانیشتنەکان و تۆکنەکانی API ـی یەکسەر لە کار دەکەون.',
+	'admin.users.disable_confirm':
+		'{email} ناچالاک بکرێت؟ دانیشتنەکان و تۆکنەکانی API ـی یەکسەر لە کار دەکەون.',
 	'admin.users.added': 'بەکارهێنەر {email} زیادکرا.',
 	'admin.users.disabled_ok': 'بەکارهێنەر {email} ناچالاککرا؛ دانیشتن و تۆکنەکانی هەڵوەشێنرانەوە.',
 	'admin.users.exists': 'بەکارهێنەرێک بەم ئیمەیڵە پێشتر هەیە.',
@@ -25,13 +27,15 @@ export const admin = {
 	'admin.users.count': '{n} بەکارهێنەر',
 	'admin.users.not_found': 'ئەم بەکارهێنەرە چیتر بوونی نییە.',
 	'admin.users.cannot_disable_self': 'ناتوانیت هەژماری خۆت ناچالاک بکەیت.',
-	'admin.users.roles_help': 'بەڕێوەبەران بەکارهێنەران بەڕێوەدەبەن؛ شیکەرەوەکان هەموو ڕووداوێک دەبینن و دەستکاری دەکەن؛ کارمەندانی مەیدانی ڕووداوە پشتڕاستکراوەکان و ڕاپۆرتەکانی خۆیان دەبینن؛ بینەران ڕووداوە پشتڕاستکراوەکان دەبینن.',
+	'admin.users.roles_help':
+		'بەڕێوەبەران بەکارهێنەران بەڕێوەدەبەن؛ شیکەرەوەکان هەموو ڕووداوێک دەبینن و دەستکاری دەکەن؛ کارمەندانی مەیدانی ڕووداوە پشتڕاستکراوەکان و ڕاپۆرتەکانی خۆیان دەبینن؛ بینەران ڕووداوە پشتڕاستکراوەکان دەبینن.',
 	'account.title': 'هەژمارەکەم',
 	'account.profile': 'پرۆفایل',
 	'account.member_since': 'بەرواری ئەندامبوون',
 	'account.assigned_areas': 'ناوچە دیاریکراوەکان',
 	'account.tokens': 'تۆکنەکانی API',
-	'account.tokens_help': 'تۆکنی کەسی ڕێگە بە سکریپتەکان دەدات وەک تۆ API بانگ بکەن (Authorization: Bearer …). تۆکن تەنها یەک جار پیشان دەدرێت؛ بە نهێنی بیپارێزە.',
+	'account.tokens_help':
+		'تۆکنی کەسی ڕێگە بە سکریپتەکان دەدات وەک تۆ API بانگ بکەن (Authorization: Bearer …). تۆکن تەنها یەک جار پیشان دەدرێت؛ بە نهێنی بیپارێزە.',
 	'account.api_docs': 'وەسفی API (OpenAPI)',
 	'account.token_name': 'ناوی تۆکن',
 	'account.token_name_placeholder': 'بۆ نموونە سکریپتی ڕاپۆرتی هەفتانە',
@@ -40,7 +44,8 @@ export const admin = {
 	'account.token_copy': 'کۆپیکردن',
 	'account.token_copied': 'کۆپیکرا',
 	'account.token_revoke': 'هەڵوەشاندنەوە',
-	'account.token_revoke_confirm': 'تۆکنی "{name}" هەڵبوەشێنرێتەوە؟ ئەو سکریپتانەی بەکاری دەهێنن یەکسەر لە کار دەکەون.',
+	'account.token_revoke_confirm':
+		'تۆکنی "{name}" هەڵبوەشێنرێتەوە؟ ئەو سکریپتانەی بەکاری دەهێنن یەکسەر لە کار دەکەون.',
 	'account.token_revoked': 'هەڵوەشێنراوە',
 	'account.token_revoked_ok': 'تۆکنی "{name}" هەڵوەشێنرایەوە.',
 	'account.token_prefix': 'دەستپێدەکات بە',
@@ -60,7 +65,8 @@ export const admin = {
 
 	// Areas of field users (which contacts they see).
 	'admin.users.areas': 'ناوچەکان',
-	'admin.users.areas_help': 'بەکارهێنەرانی مەیدانی کەسانی پەیوەندیی ئاسایی ناوچەکانی خۆیان دەبینن (و هی ئەو ناوچانەی لە ناویاندان).',
+	'admin.users.areas_help':
+		'بەکارهێنەرانی مەیدانی کەسانی پەیوەندیی ئاسایی ناوچەکانی خۆیان دەبینن (و هی ئەو ناوچانەی لە ناویاندان).',
 	'admin.users.areas_change': 'گۆڕینی ناوچەکان',
 	'admin.users.areas_save': 'پاشەکەوتکردنی ناوچەکان',
 	'admin.users.areas_saved': 'ناوچەکانی {email} پاشەکەوتکران.',

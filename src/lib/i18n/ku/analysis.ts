@@ -21,7 +21,8 @@ export const analysis = {
 	'analysis.covered': 'ماوەی {from} – {to}',
 	'analysis.source': 'سەرچاوە: {source}',
 	'analysis.sources_none': 'هیچ ڕووداوێک نییە',
-	'analysis.source.ucdp-ged': 'داتاسێتی ڕووداوە جوگرافیاکراوەکانی UCDP (بەرنامەی داتای ململانێی ئوپسالا)',
+	'analysis.source.ucdp-ged':
+		'داتاسێتی ڕووداوە جوگرافیاکراوەکانی UCDP (بەرنامەی داتای ململانێی ئوپسالا)',
 	'analysis.source.synthetic': 'داتای تاقیکردنەوەی دروستکراو',
 	'analysis.source.own': 'ڕووداوە ڕاپۆرتکراوەکان لە Terrain',
 	'analysis.no_data': 'هیچ ڕووداوێک لەگەڵ ئەم فلتەرانە ناگونجێت، بۆیە هیچ چارتێک نییە.',
@@ -54,14 +55,16 @@ export const analysis = {
 	'analysis.bin_label': 'ماوەی دەستپێکردوو لە {date}',
 	'analysis.incidents': 'ڕووداوەکان',
 	'analysis.fatalities': 'کوژراوان',
-	'analysis.unplaced_note': '{count} ڕووداو لەم ئاستەدا هیچ ناوچەیەکیان بۆ دیاری نەکراوە (تەنها وەک هەرێم یان هەموو وڵات شوێنیان دیارە).',
+	'analysis.unplaced_note':
+		'{count} ڕووداو لەم ئاستەدا هیچ ناوچەیەکیان بۆ دیاری نەکراوە (تەنها وەک هەرێم یان هەموو وڵات شوێنیان دیارە).',
 	'analysis.area_level': 'ئاست',
 	'analysis.area_click_hint': 'ناوچەیەک هەڵبژێرە بۆ فلتەرکردن پێی.',
 	'analysis.hour_basis': 'لەسەر بنەمای {count} لە {total} ڕووداو کە کاتژمێرەکەیان زانراوە.',
 	'analysis.dow_basis': 'لەسەر بنەمای {count} لە {total} ڕووداو کە ڕۆژەکەیان زانراوە.',
 	'analysis.no_time': 'کاتژمێری هیچ کام لەم ڕووداوانە نەزانراوە (UCDP تەنها بەروار تۆمار دەکات).',
 	'analysis.calendar_cut': '{shown} پیشان دەدرێت؛ بەروارەکان کورت بکەرەوە بۆ بینینی {hidden}.',
-	'analysis.actors_basis': '{count} لە {total} ڕووداو ناوی لایەنێک دەهێنن. هەر ڕووداوێک بۆ هەر لایەنێک یەک جار دەژمێردرێت، لە هەر لایەکدا بێت.',
+	'analysis.actors_basis':
+		'{count} لە {total} ڕووداو ناوی لایەنێک دەهێنن. هەر ڕووداوێک بۆ هەر لایەنێک یەک جار دەژمێردرێت، لە هەر لایەکدا بێت.',
 	'analysis.as_side1': 'وەک لایەنی 1',
 	'analysis.as_side2': 'وەک لایەنی 2',
 	'dow.1': 'دووشەممە',
@@ -112,9 +115,11 @@ export const analysis = {
 	'analysis.proximity.days': 'لە ڕابردوودا (ڕۆژ)',
 	'analysis.proximity.as_of': 'تا',
 	'analysis.proximity.geometry': 'GeoJSON',
-	'analysis.proximity.geometry_hint': 'ئەندازەیەک یان Feature ـێکی GeoJSON بلکێنە (درێژی، پانی بە پلە).',
+	'analysis.proximity.geometry_hint':
+		'ئەندازەیەک یان Feature ـێکی GeoJSON بلکێنە (درێژی، پانی بە پلە).',
 	'analysis.proximity.search': 'دۆزینەوەی ڕووداوەکان',
-	'analysis.proximity.result': '{count} ڕووداو ({fatalities} کوژراو) لە ماوەی {km} کم، {from} – {to}',
+	'analysis.proximity.result':
+		'{count} ڕووداو ({fatalities} کوژراو) لە ماوەی {km} کم، {from} – {to}',
 	'analysis.proximity.none': 'لەم ماوەیەدا هیچ ڕووداوێک لە ماوەی {km} کم نییە.',
 	'analysis.proximity.per_target': 'بۆ هەر شوێنێک',
 	'analysis.proximity.date': 'بەروار',
@@ -175,16 +180,22 @@ export const analysis = {
 	'security_level.3.name': 'بەرچاو',
 	'security_level.4.name': 'بەرز',
 	'security_level.5.name': 'زۆر بەرز',
-	'security_level.1.movement': 'هاتوچۆی ئاسایی بەرنامە؛ ناساندنی ئاسایی پێش ڕۆیشتن و دوای گەڕانەوە (check-in/check-out).',
-	'security_level.2.movement': 'هاتوچۆ لەگەڵ ڕێوشوێنی ئاسایی: گەشت بە ڕۆژ، پشکنینی ڕێگا پێش دەرچوون، پەیوەندییەکان کراوە بن.',
-	'security_level.3.movement': 'تەنها هاتوچۆی پێویست، بە ڕەزامەندیی بەرپرسی ئاسایش؛ دوو ئۆتۆمبێل؛ مانەوەی شەو نابێت.',
-	'security_level.4.movement': 'هاتوچۆ ڕاگیراوە جگە لە ڕزگارکردنی ژیان بە ڕەزامەندیی بەڕێوەبەری نێردە؛ ئامادەباشی بۆ مانەوە لە شوێن (hibernation).',
-	'security_level.5.movement': 'هیچ هاتوچۆیەک نییە. کارمەندان لە شوێن بمێننەوە، بگوازرێنەوە یان دەربهێنرێن بەپێی پلانی ئاوارتە.',
+	'security_level.1.movement':
+		'هاتوچۆی ئاسایی بەرنامە؛ ناساندنی ئاسایی پێش ڕۆیشتن و دوای گەڕانەوە (check-in/check-out).',
+	'security_level.2.movement':
+		'هاتوچۆ لەگەڵ ڕێوشوێنی ئاسایی: گەشت بە ڕۆژ، پشکنینی ڕێگا پێش دەرچوون، پەیوەندییەکان کراوە بن.',
+	'security_level.3.movement':
+		'تەنها هاتوچۆی پێویست، بە ڕەزامەندیی بەرپرسی ئاسایش؛ دوو ئۆتۆمبێل؛ مانەوەی شەو نابێت.',
+	'security_level.4.movement':
+		'هاتوچۆ ڕاگیراوە جگە لە ڕزگارکردنی ژیان بە ڕەزامەندیی بەڕێوەبەری نێردە؛ ئامادەباشی بۆ مانەوە لە شوێن (hibernation).',
+	'security_level.5.movement':
+		'هیچ هاتوچۆیەک نییە. کارمەندان لە شوێن بمێننەوە، بگوازرێنەوە یان دەربهێنرێن بەپێی پلانی ئاوارتە.',
 	'security_level.badge': 'ئاستی {level}: {name}',
 
 	// The map on the analysis screen.
 	'analysis.map.title': 'نەخشەی ئەم ڕووداوانە',
-	'analysis.map.hint': 'ئاماژە بۆ ستوونێک، ڕۆژێک یان ناوچەیەک لە هێڵکارییەکاندا بکە (یان بە کلیلەکانی تیر بە ناویاندا بڕۆ) بۆ ئەوەی ڕووداوەکانی لێرە دیار بکرێن.',
+	'analysis.map.hint':
+		'ئاماژە بۆ ستوونێک، ڕۆژێک یان ناوچەیەک لە هێڵکارییەکاندا بکە (یان بە کلیلەکانی تیر بە ناویاندا بڕۆ) بۆ ئەوەی ڕووداوەکانی لێرە دیار بکرێن.',
 	'analysis.map.highlighted': '{count} ڕووداو دیارکراون',
 	'analysis.map.highlight_capped': '(تەنها {shown} نوێترینیان کێشراون)',
 	// \u2066…\u2069 keeps the hour range left to right inside the RTL text.

@@ -37,7 +37,8 @@ export const incidents = {
 	'incident.field.sub_event_type': 'جۆری لاوەکیی ڕووداو',
 	'incident.field.coordinates': 'شوێن',
 	// \u2066…\u2069 keeps each coordinate example left to right inside the RTL sentence.
-	'incident.field.coordinates_hint': 'کرتە بکە یان ڕابکێشە لەسەر نەخشە، یان پلەی دەیی (\u206636.34, 43.13\u2069)، DMS (\u206636°20′24″N 43°07′48″E\u2069) یان MGRS (\u206638S LF 32178 23283\u2069) بنووسە.',
+	'incident.field.coordinates_hint':
+		'کرتە بکە یان ڕابکێشە لەسەر نەخشە، یان پلەی دەیی (\u206636.34, 43.13\u2069)، DMS (\u206636°20′24″N 43°07′48″E\u2069) یان MGRS (\u206638S LF 32178 23283\u2069) بنووسە.',
 	'incident.field.admin_pcode': 'یان P-code ـی ناوچەیەک (لە ناوچەکەدا دادەنرێت)',
 	'incident.field.location_name': 'ناوی شوێن',
 	'incident.field.actor1': 'لایەنی 1',
@@ -98,7 +99,8 @@ export const incidents = {
 	'incident.form.lens': 'ڕوانگەی ڕێکخراوە ناحکومییەکان',
 	'incident.form.grading': 'هەڵسەنگاندنی سەرچاوە',
 	'incident.form.created': 'ڕووداوەکە تۆمارکرا.',
-	'incident.form.duplicates': 'وا دیارە ئەمە وەک {count} ڕووداوە کە پێشتر لە نزیکەوە و لە هەمان ڕۆژەکاندا تۆمارکراون.',
+	'incident.form.duplicates':
+		'وا دیارە ئەمە وەک {count} ڕووداوە کە پێشتر لە نزیکەوە و لە هەمان ڕۆژەکاندا تۆمارکراون.',
 	'incident.form.duplicates_hint': 'شیکەرەوەیەک بەراوردیان دەکات.',
 	'incident.page.title': 'ڕووداوی {date}',
 	'incident.page.details': 'وردەکاری',
@@ -124,7 +126,8 @@ export const incidents = {
 	'incident.history.unmerge': 'یەکخستن هەڵوەشێنرایەوە',
 	'incident.history.by': 'لەلایەن {who}',
 	'incident.history.empty': 'هیچ گۆڕانکارییەک تۆمار نەکراوە.',
-	'incident.error.coordinates_required': 'شوێنێک دیاری بکە: کرتە لە نەخشە بکە، پۆتانەکان یان P-code ـی ناوچەیەک بنووسە.',
+	'incident.error.coordinates_required':
+		'شوێنێک دیاری بکە: کرتە لە نەخشە بکە، پۆتانەکان یان P-code ـی ناوچەیەک بنووسە.',
 	'incident.error.coordinates_format': 'ئەمە شوێن نییە بە پلەی دەیی، DMS یان MGRS.',
 	'incident.error.coordinates_swapped': 'وا دیارە هێڵی پانی و درێژی جێگۆڕکێیان پێکراوە.',
 	'incident.error.lat_range': 'هێڵی پانی دەبێت لە نێوان -90 و 90 بێت.',
@@ -145,7 +148,8 @@ export const incidents = {
 	'incident.error.pcode': 'P-code نییە (بۆ نموونە IQG15 یان IQD1501).',
 	'incident.error.actor': 'لایەنی نەناسراو.',
 	'import.title': 'هاوردەکردن',
-	'import.intro': 'ڕووداو، شوێن یان تۆماری لایەنەکان لە ACLED، UCDP، فایلی نیشانەکراو بە HXL، خشتەکان (CSV، XLSX)، GeoJSON، KML و KMZ هاوردە بکە. تاقیکردنەوە (dry run) سەرەتا هەموو کێشەکان پیشان دەدات؛ هیچ شتێک نانووسرێت تا هاوردە نەکەیت.',
+	'import.intro':
+		'ڕووداو، شوێن یان تۆماری لایەنەکان لە ACLED، UCDP، فایلی نیشانەکراو بە HXL، خشتەکان (CSV، XLSX)، GeoJSON، KML و KMZ هاوردە بکە. تاقیکردنەوە (dry run) سەرەتا هەموو کێشەکان پیشان دەدات؛ هیچ شتێک نانووسرێت تا هاوردە نەکەیت.',
 	'import.file': 'فایل',
 	'import.target': 'هاوردەکردن بۆ',
 	'import.target.incidents': 'ڕووداوەکان',
@@ -160,7 +164,8 @@ export const incidents = {
 	'import.check': 'پشکنینی فایل (تاقیکردنەوە)',
 	'import.commit': 'هاوردەکردن',
 	'import.valid_only': 'تەنها ڕیزە دروستەکان هاوردە بکە (ئەوانی تر تێپەڕێنە)',
-	'import.merge_duplicates': 'ناوی ئەو ڕیزانەی دووبارەی لایەنێکی هەبوون، بۆ ناوە جیاوازەکانی ئەو لایەنە زیاد بکە',
+	'import.merge_duplicates':
+		'ناوی ئەو ڕیزانەی دووبارەی لایەنێکی هەبوون، بۆ ناوە جیاوازەکانی ئەو لایەنە زیاد بکە',
 	'import.mapping': 'ستوونەکان',
 	'import.mapping.field': 'خانە',
 	'import.mapping.column': 'ستوونی فایل',
@@ -178,9 +183,12 @@ export const incidents = {
 	'import.progress.uploading': 'ناردنی فایل… {percent}%',
 	'import.progress.reading': 'خوێندنەوەی ڕیزەکان: {rows}',
 	'import.progress.committing': 'نووسینی {rows} ڕیز لە یەک مامەڵەدا…',
-	'import.result.dry': 'تاقیکردنەوە: {read} ڕیز خوێندرایەوە، {valid} دروست، {skipped} کێشەیان هەیە. هیچ شتێک نەنووسرا.',
-	'import.result.done': 'هاوردەکرا: {inserted} نوێ، {updated} نوێکراوە، {unchanged} نەگۆڕاو، {skipped} تێپەڕێنراو.',
-	'import.result.failed': 'هیچ شتێک هاوردە نەکرا: {errors} ڕیز هەڵەیان تێدایە. فایلەکە چاک بکە، یان تەنها ڕیزە دروستەکان هاوردە بکە.',
+	'import.result.dry':
+		'تاقیکردنەوە: {read} ڕیز خوێندرایەوە، {valid} دروست، {skipped} کێشەیان هەیە. هیچ شتێک نەنووسرا.',
+	'import.result.done':
+		'هاوردەکرا: {inserted} نوێ، {updated} نوێکراوە، {unchanged} نەگۆڕاو، {skipped} تێپەڕێنراو.',
+	'import.result.failed':
+		'هیچ شتێک هاوردە نەکرا: {errors} ڕیز هەڵەیان تێدایە. فایلەکە چاک بکە، یان تەنها ڕیزە دروستەکان هاوردە بکە.',
 	'import.result.fatal': 'فایلەکە ناتوانرێت هاوردە بکرێت: {message}',
 	'import.recent': 'دوایین هاوردەکردنەکانت',
 	'export.title': 'هەناردەکردن',

@@ -15,4 +15,14 @@ import { draw } from './draw.ts';
 // the admin of your Terrain server) quoting the key — e.g. `map.layer.checkpoints` — the
 // current text and the term you use; the key is the name in the ku/*.ts file of its area.
 // Keys missing here fall back to English one by one.
-export const ku: Partial<Record<keyof typeof en, string>> = { ...common, ...auth, ...admin, ...map, ...taxonomy, ...analysis, ...actors, ...incidents, ...draw };
+export const ku: Partial<Record<keyof typeof en, string>> = {
+	...common,
+	...auth,
+	...admin,
+	...map,
+	...taxonomy,
+	...analysis,
+	...actors,
+	...incidents,
+	...draw
+};

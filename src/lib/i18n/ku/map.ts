@@ -27,7 +27,8 @@ export const map = {
 	'map.reset': 'سڕینەوەی فلتەرەکان',
 	'map.count.incidents': '{count} ڕووداو لە دیمەنەکەدا',
 	'map.count.fatalities': '{count} کوژراو',
-	'map.count.capped': 'نوێترین {shown} پیشان دەدرێن؛ نزیکی بکەرەوە یان چڕی بەکاربهێنە بۆ بینینی هەمووی.',
+	'map.count.capped':
+		'نوێترین {shown} پیشان دەدرێن؛ نزیکی بکەرەوە یان چڕی بەکاربهێنە بۆ بینینی هەمووی.',
 	'map.count.layer_off': 'ڕووداوەکان شاردراونەتەوە.',
 	'map.count.none_selected': 'هیچ جۆرێکی ڕووداو هەڵنەبژێردراوە.',
 	'map.details': 'وردەکاری',
@@ -113,13 +114,15 @@ export const map = {
 	'map.layer.actor_presence': 'ناوچەکانی ئامادەبوون',
 	'map.layer.actor_arcs': 'پەیوەندییەکان',
 	'map.layers.shading': 'ڕەنگکردنی ناوچەکان',
-	'map.layers.shading_hint': 'یەک ڕەنگکردن لە یەک کاتدا: دوو پڕکردنەوەکە تێکەڵ دەبن و ڕەنگێک دروست دەکەن کە لە هیچ کام لە دوو ڕێبەرەکەدا نییە.',
+	'map.layers.shading_hint':
+		'یەک ڕەنگکردن لە یەک کاتدا: دوو پڕکردنەوەکە تێکەڵ دەبن و ڕەنگێک دروست دەکەن کە لە هیچ کام لە دوو ڕێبەرەکەدا نییە.',
 	'map.layer.no_shading': 'هیچ',
 	'map.layer.area_levels': 'ئاستەکانی ئاسایش',
 	'map.layer.area_baseline': 'گۆڕان بەراورد بە هێڵی بنەڕەت',
 	'map.as_of.to': 'تا {date}، کۆتایی ماوە هەڵبژێردراوەکە.',
 	'map.as_of.today': 'تا ئەمڕۆ ({date})؛ بەروارێکی کۆتایی دابنێ بۆ ئاوڕدانەوە لە ڕابردوو.',
-	'map.as_of.latest': 'تا {date}، نوێترین ڕووداو؛ بەروارێکی کۆتایی دابنێ بۆ هەڵبژاردنی بەروارێکی تر.',
+	'map.as_of.latest':
+		'تا {date}، نوێترین ڕووداو؛ بەروارێکی کۆتایی دابنێ بۆ هەڵبژاردنی بەروارێکی تر.',
 	'map.presence.by_stance': 'ڕەنگ: هەڵوێست بەرامبەر ئێمە',
 	// \u200F (right-to-left mark) starts these tooltips right to left, as in the Arabic.
 	'map.presence.tooltip': '\u200F{name} · {stance} · {place}',
@@ -139,11 +142,13 @@ export const map = {
 	'map.levels.inherited_short': 'لە پارێزگاکەوە وەرگیراوە',
 	'map.levels.none': 'لەم بەروارەدا هیچ ئاستێک بۆ هیچ قەزایەک تۆمار نەکراوە.',
 	'map.levels.tooltip': '{area} · ئاستی {level}: {name} · دانراوە لە {date}',
-	'map.levels.tooltip_inherited': '{area} · ئاستی {level}: {name} · لە {from} ـەوە وەرگیراوە، دانراوە لە {date}',
+	'map.levels.tooltip_inherited':
+		'{area} · ئاستی {level}: {name} · لە {from} ـەوە وەرگیراوە، دانراوە لە {date}',
 	'map.baseline.legend': '4 هەفتەی ڕابردوو بەراورد بە تێکڕای 52 هەفتە',
 	'map.baseline.low_count': 'ڕووداوەکان کەمترن لەوەی بڕیاری لێ بدرێت',
 	'map.baseline.summary': '{rising} بەرزبوونەوە، {falling} دابەزین لە کۆی {total} قەزا',
-	'map.baseline.tooltip': '{area} · {trend} · {count} لە 4 هەفتەی ڕابردوودا، تێکڕای 52 هەفتە {expected}',
+	'map.baseline.tooltip':
+		'{area} · {trend} · {count} لە 4 هەفتەی ڕابردوودا، تێکڕای 52 هەفتە {expected}',
 	'map.baseline.table': 'کردنەوەی خشتەی هێڵی بنەڕەت',
 	'map.kind.actor': 'لایەن',
 	'map.kind.relationship': 'پەیوەندی',

@@ -64,7 +64,8 @@ export class DrawState {
 		if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
 		if (e.key === 'Escape') this.clear();
 		else if (e.key === 'Enter' && target?.tagName !== 'BUTTON') this.finish();
-		else if (e.key === 'Backspace' || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z')) this.undo();
+		else if (e.key === 'Backspace' || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z'))
+			this.undo();
 		else return;
 		e.preventDefault();
 	};

@@ -37,7 +37,12 @@ export class SketchLayer extends CompositeLayer<SketchLayerProps> {
 		const path: LngLat[] = polygon && sketch.done ? closeRing(v) : v;
 		// The segment(s) the next click would add: from the last vertex to the pointer, and on a
 		// polygon back to the first vertex too.
-		const band: LngLat[] = !sketch.done && hover && v.length ? (polygon && v.length > 1 ? [v.at(-1)!, hover, v[0]] : [v.at(-1)!, hover]) : [];
+		const band: LngLat[] =
+			!sketch.done && hover && v.length
+				? polygon && v.length > 1
+					? [v.at(-1)!, hover, v[0]]
+					: [v.at(-1)!, hover]
+				: [];
 		// Always drawn over what is under it: with maplibre's depth buffer (interleaved) the flat
 		// sketch would otherwise fight, triangle by triangle, with the areas at the same height.
 		const common = { parameters: { depthCompare: 'always' as const } };
@@ -80,14 +85,21 @@ export class SketchLayer extends CompositeLayer<SketchLayerProps> {
 				data: v.map((p, i) => ({ p, first: i === 0 })),
 				getPosition: (d) => d.p,
 				radiusUnits: 'pixels',
-				getRadius: (d) => (sketch.mode === 'point' ? 7 : d.first && polygon && !sketch.done ? 6.5 : 4.5),
+				getRadius: (d) =>
+					sketch.mode === 'point' ? 7 : d.first && polygon && !sketch.done ? 6.5 : 4.5,
 				filled: true,
-				getFillColor: (d) => (sketch.mode === 'point' || (d.first && polygon) ? ink : [255, 255, 255, 255]),
+				getFillColor: (d) =>
+					sketch.mode === 'point' || (d.first && polygon) ? ink : [255, 255, 255, 255],
 				stroked: true,
 				lineWidthUnits: 'pixels',
 				getLineWidth: 2,
-				getLineColor: (d) => (sketch.mode === 'point' || (d.first && polygon) ? [255, 255, 255, 255] : ink),
-				updateTriggers: { getRadius: [sketch.mode, sketch.done], getFillColor: [invalid, sketch.mode], getLineColor: [invalid, sketch.mode] }
+				getLineColor: (d) =>
+					sketch.mode === 'point' || (d.first && polygon) ? [255, 255, 255, 255] : ink,
+				updateTriggers: {
+					getRadius: [sketch.mode, sketch.done],
+					getFillColor: [invalid, sketch.mode],
+					getLineColor: [invalid, sketch.mode]
+				}
 			})
 		];
 	}

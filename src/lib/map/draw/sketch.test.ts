@@ -17,7 +17,8 @@ import {
 	type Sketch
 } from './sketch.ts';
 
-const draw = (mode: Sketch['mode'], pts: LngLat[], tolerance = 0) => pts.reduce((s, p) => addVertex(s, p, tolerance), emptySketch(mode));
+const draw = (mode: Sketch['mode'], pts: LngLat[], tolerance = 0) =>
+	pts.reduce((s, p) => addVertex(s, p, tolerance), emptySketch(mode));
 // Around Mosul: a square, and a "bow tie" whose edges cross.
 const SQUARE: LngLat[] = [
 	[43.0, 36.3],
@@ -101,28 +102,67 @@ describe('a sketch', () => {
 describe('validation', () => {
 	it('refuses too few vertices with the minimum', () => {
 		expect(validateSketch(emptySketch('polygon'))).toEqual({ ok: false, reason: 'empty' });
-		expect(validateSketch(draw('line', [SQUARE[0]]))).toEqual({ ok: false, reason: 'too_few', min: 2 });
-		expect(validateSketch(draw('polygon', SQUARE.slice(0, 2)))).toEqual({ ok: false, reason: 'too_few', min: 3 });
+		expect(validateSketch(draw('line', [SQUARE[0]]))).toEqual({
+			ok: false,
+			reason: 'too_few',
+			min: 2
+		});
+		expect(validateSketch(draw('polygon', SQUARE.slice(0, 2)))).toEqual({
+			ok: false,
+			reason: 'too_few',
+			min: 3
+		});
 		expect(validateSketch(draw('line', SQUARE.slice(0, 2))).ok).toBe(true);
 	});
 
 	it('refuses a polygon that crosses itself (turf kinks), and accepts the same corners in order', () => {
-		expect(validateSketch(draw('polygon', BOW_TIE))).toEqual({ ok: false, reason: 'self_intersecting' });
+		expect(validateSketch(draw('polygon', BOW_TIE))).toEqual({
+			ok: false,
+			reason: 'self_intersecting'
+		});
 		const ok = validateSketch(draw('polygon', SQUARE));
 		expect(ok.ok).toBe(true);
 		expect(ok.ok && ok.geometry.type).toBe('Polygon');
 	});
 
 	it('refuses a polygon with no area (all vertices on one line)', () => {
-		expect(validateSketch(draw('polygon', [[43, 36], [43.1, 36.1], [43.2, 36.2]]))).toEqual({ ok: false, reason: 'no_area' });
+		expect(
+			validateSketch(
+				draw('polygon', [
+					[43, 36],
+					[43.1, 36.1],
+					[43.2, 36.2]
+				])
+			)
+		).toEqual({ ok: false, reason: 'no_area' });
 	});
 
 	it('validates pasted GeoJSON: features, multi-geometries, wrong types, out-of-range coordinates', () => {
-		expect(validateGeometry({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [43.13, 36.34] } }).ok).toBe(true);
-		expect(validateGeometry({ type: 'MultiPolygon', coordinates: [[closeRing(SQUARE)], [closeRing(BOW_TIE)]] })).toEqual({ ok: false, reason: 'self_intersecting' });
-		expect(validateGeometry({ type: 'GeometryCollection', geometries: [] })).toEqual({ ok: false, reason: 'unsupported' });
-		expect(validateGeometry({ type: 'Point', coordinates: ['a', 1] })).toEqual({ ok: false, reason: 'not_geojson' });
-		expect(validateGeometry({ type: 'Point', coordinates: [36.34, 243.13] })).toEqual({ ok: false, reason: 'out_of_range' });
+		expect(
+			validateGeometry({
+				type: 'Feature',
+				properties: {},
+				geometry: { type: 'Point', coordinates: [43.13, 36.34] }
+			}).ok
+		).toBe(true);
+		expect(
+			validateGeometry({
+				type: 'MultiPolygon',
+				coordinates: [[closeRing(SQUARE)], [closeRing(BOW_TIE)]]
+			})
+		).toEqual({ ok: false, reason: 'self_intersecting' });
+		expect(validateGeometry({ type: 'GeometryCollection', geometries: [] })).toEqual({
+			ok: false,
+			reason: 'unsupported'
+		});
+		expect(validateGeometry({ type: 'Point', coordinates: ['a', 1] })).toEqual({
+			ok: false,
+			reason: 'not_geojson'
+		});
+		expect(validateGeometry({ type: 'Point', coordinates: [36.34, 243.13] })).toEqual({
+			ok: false,
+			reason: 'out_of_range'
+		});
 		expect(validateGeometry([1, 2])).toEqual({ ok: false, reason: 'not_geojson' });
 	});
 
@@ -136,7 +176,9 @@ describe('validation', () => {
 describe('buffer preview', () => {
 	it('grows a point by the distance (turf buffer), about 2 × km wide', () => {
 		const [b] = bufferPreview({ type: 'Point', coordinates: [43.13, 36.34] }, 10);
-		const lats = (b.geometry as unknown as { coordinates: LngLat[][] }).coordinates[0].map((p) => p[1]);
+		const lats = (b.geometry as unknown as { coordinates: LngLat[][] }).coordinates[0].map(
+			(p) => p[1]
+		);
 		const height = (Math.max(...lats) - Math.min(...lats)) * 111.0;
 		expect(height).toBeGreaterThan(19.5);
 		expect(height).toBeLessThan(20.5);

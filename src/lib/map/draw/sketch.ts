@@ -20,9 +20,17 @@ export interface Sketch {
 }
 
 /** Why a geometry cannot be used; each has a message in i18n (draw.invalid.<reason>). */
-export type InvalidReason = 'empty' | 'too_few' | 'self_intersecting' | 'no_area' | 'not_geojson' | 'unsupported' | 'out_of_range';
+export type InvalidReason =
+	| 'empty'
+	| 'too_few'
+	| 'self_intersecting'
+	| 'no_area'
+	| 'not_geojson'
+	| 'unsupported'
+	| 'out_of_range';
 
-export type Validation = { ok: true; geometry: Geometry } | { ok: false; reason: InvalidReason; min?: number };
+export type Validation =
+	{ ok: true; geometry: Geometry } | { ok: false; reason: InvalidReason; min?: number };
 
 /** The fewest distinct vertices each mode needs. */
 export const MIN_VERTICES: Record<DrawMode, number> = { point: 1, line: 2, polygon: 3 };
@@ -30,9 +38,14 @@ export const MIN_VERTICES: Record<DrawMode, number> = { point: 1, line: 2, polyg
 /** 5 decimals ≈ 1 m: plenty for a click, and keeps a drawn geometry short enough for a URL. */
 export const round = (n: number) => Math.round(n * 1e5) / 1e5;
 const roundPt = (p: LngLat): LngLat => [round(p[0]), round(p[1])];
-const same = (a: LngLat, b: LngLat, tolerance = 0) => Math.abs(a[0] - b[0]) <= tolerance && Math.abs(a[1] - b[1]) <= tolerance;
+const same = (a: LngLat, b: LngLat, tolerance = 0) =>
+	Math.abs(a[0] - b[0]) <= tolerance && Math.abs(a[1] - b[1]) <= tolerance;
 
-export const emptySketch = (mode: DrawMode = 'polygon'): Sketch => ({ mode, vertices: [], done: false });
+export const emptySketch = (mode: DrawMode = 'polygon'): Sketch => ({
+	mode,
+	vertices: [],
+	done: false
+});
 
 /**
  * Adds a clicked vertex. `tolerance` (degrees, from the zoom: a few pixels) makes the clicks of a
@@ -45,7 +58,11 @@ export function addVertex(s: Sketch, p: LngLat, tolerance = 0): Sketch {
 	if (s.done) return s;
 	const last = s.vertices.at(-1);
 	if (last && same(last, v, tolerance)) return s;
-	if (s.mode === 'polygon' && s.vertices.length >= MIN_VERTICES.polygon && same(s.vertices[0], v, tolerance)) {
+	if (
+		s.mode === 'polygon' &&
+		s.vertices.length >= MIN_VERTICES.polygon &&
+		same(s.vertices[0], v, tolerance)
+	) {
 		return { ...s, done: true };
 	}
 	return { ...s, vertices: [...s.vertices, v] };
@@ -67,7 +84,8 @@ export const clear = (s: Sketch): Sketch => emptySketch(s.mode);
 /** Changing the mode keeps the vertices that still make sense (all but a point's). */
 export function setMode(s: Sketch, mode: DrawMode): Sketch {
 	if (mode === s.mode) return s;
-	if (mode === 'point') return { mode, vertices: s.vertices.slice(0, 1), done: s.vertices.length > 0 };
+	if (mode === 'point')
+		return { mode, vertices: s.vertices.slice(0, 1), done: s.vertices.length > 0 };
 	return { mode, vertices: s.vertices.slice(), done: false };
 }
 
@@ -94,12 +112,18 @@ export function toGeometry(s: Sketch): Point | LineString | Polygon | null {
 /** Validates the sketch as it would be sent (it need not be finished). */
 export function validateSketch(s: Sketch): Validation {
 	if (!s.vertices.length) return { ok: false, reason: 'empty' };
-	if (distinct(s.vertices).length < MIN_VERTICES[s.mode]) return { ok: false, reason: 'too_few', min: MIN_VERTICES[s.mode] };
+	if (distinct(s.vertices).length < MIN_VERTICES[s.mode])
+		return { ok: false, reason: 'too_few', min: MIN_VERTICES[s.mode] };
 	return validateGeometry(toGeometry(s));
 }
 
 const isPos = (p: unknown): p is LngLat =>
-	Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number' && Number.isFinite(p[0]) && Number.isFinite(p[1]);
+	Array.isArray(p) &&
+	p.length >= 2 &&
+	typeof p[0] === 'number' &&
+	typeof p[1] === 'number' &&
+	Number.isFinite(p[0]) &&
+	Number.isFinite(p[1]);
 
 /**
  * Validates any GeoJSON geometry or Feature a user may paste or draw: the types the proximity
@@ -107,16 +131,21 @@ const isPos = (p: unknown): p is LngLat =>
  */
 export function validateGeometry(input: unknown): Validation {
 	if (input === null || input === undefined) return { ok: false, reason: 'empty' };
-	if (typeof input !== 'object' || Array.isArray(input)) return { ok: false, reason: 'not_geojson' };
+	if (typeof input !== 'object' || Array.isArray(input))
+		return { ok: false, reason: 'not_geojson' };
 	const o = input as { type?: unknown; geometry?: unknown; coordinates?: unknown };
-	const g = (o.type === 'Feature' ? o.geometry : o) as { type?: unknown; coordinates?: unknown } | null;
+	const g = (o.type === 'Feature' ? o.geometry : o) as {
+		type?: unknown;
+		coordinates?: unknown;
+	} | null;
 	if (!g || typeof g !== 'object') return { ok: false, reason: 'not_geojson' };
 	const c = g.coordinates;
 	const points: LngLat[] = [];
 	const lines: LngLat[][] = [];
 	const polys: LngLat[][][] = [];
 	const asLine = (l: unknown) => (Array.isArray(l) && l.every(isPos) ? (l as LngLat[]) : null);
-	const asPoly = (p: unknown) => (Array.isArray(p) && p.length > 0 && p.every((r) => asLine(r)) ? (p as LngLat[][]) : null);
+	const asPoly = (p: unknown) =>
+		Array.isArray(p) && p.length > 0 && p.every((r) => asLine(r)) ? (p as LngLat[][]) : null;
 	switch (g.type) {
 		case 'Point':
 			if (!isPos(c)) return { ok: false, reason: 'not_geojson' };
@@ -131,7 +160,8 @@ export function validateGeometry(input: unknown): Validation {
 			lines.push(c as LngLat[]);
 			break;
 		case 'MultiLineString':
-			if (!Array.isArray(c) || !c.length || !c.every(asLine)) return { ok: false, reason: 'not_geojson' };
+			if (!Array.isArray(c) || !c.length || !c.every(asLine))
+				return { ok: false, reason: 'not_geojson' };
 			lines.push(...(c as LngLat[][]));
 			break;
 		case 'Polygon':
@@ -139,21 +169,26 @@ export function validateGeometry(input: unknown): Validation {
 			polys.push(c as LngLat[][]);
 			break;
 		case 'MultiPolygon':
-			if (!Array.isArray(c) || !c.length || !c.every(asPoly)) return { ok: false, reason: 'not_geojson' };
+			if (!Array.isArray(c) || !c.length || !c.every(asPoly))
+				return { ok: false, reason: 'not_geojson' };
 			polys.push(...(c as LngLat[][][]));
 			break;
 		default:
 			return { ok: false, reason: typeof g.type === 'string' ? 'unsupported' : 'not_geojson' };
 	}
 	const all = [...points, ...lines.flat(), ...polys.flat(2)];
-	if (all.some(([x, y]) => x < -180 || x > 180 || y < -90 || y > 90)) return { ok: false, reason: 'out_of_range' };
-	for (const l of lines) if (distinct(l).length < 2) return { ok: false, reason: 'too_few', min: 2 };
+	if (all.some(([x, y]) => x < -180 || x > 180 || y < -90 || y > 90))
+		return { ok: false, reason: 'out_of_range' };
+	for (const l of lines)
+		if (distinct(l).length < 2) return { ok: false, reason: 'too_few', min: 2 };
 	for (const p of polys) {
-		for (const ring of p) if (distinct(ring).length < 3) return { ok: false, reason: 'too_few', min: 3 };
+		for (const ring of p)
+			if (distinct(ring).length < 3) return { ok: false, reason: 'too_few', min: 3 };
 		const poly: Polygon = { type: 'Polygon', coordinates: p.map(closeRing) };
 		if (kinks(poly).features.length > 0) return { ok: false, reason: 'self_intersecting' };
 		// turf's spherical area of collinear lon/lat points is not exactly 0: compare in degrees.
-		if (area(poly) <= 0 || Math.abs(planarArea(poly.coordinates[0] as LngLat[])) < 1e-10) return { ok: false, reason: 'no_area' };
+		if (area(poly) <= 0 || Math.abs(planarArea(poly.coordinates[0] as LngLat[])) < 1e-10)
+			return { ok: false, reason: 'no_area' };
 	}
 	return { ok: true, geometry: g as Geometry };
 }
@@ -161,7 +196,8 @@ export function validateGeometry(input: unknown): Validation {
 /** Shoelace area of a closed ring in square degrees (its sign is the winding). */
 function planarArea(ring: LngLat[]): number {
 	let a = 0;
-	for (let i = 1; i < ring.length; i++) a += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
+	for (let i = 1; i < ring.length; i++)
+		a += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
 	return a / 2;
 }
 
@@ -181,10 +217,15 @@ export function sketchFromGeometry(input: unknown): Sketch | null {
 	if (!v.ok) return null;
 	const g = v.geometry;
 	if (g.type === 'Point') return { mode: 'point', vertices: [g.coordinates as LngLat], done: true };
-	if (g.type === 'LineString') return { mode: 'line', vertices: g.coordinates as LngLat[], done: true };
+	if (g.type === 'LineString')
+		return { mode: 'line', vertices: g.coordinates as LngLat[], done: true };
 	if (g.type === 'Polygon' && g.coordinates.length === 1) {
 		const ring = g.coordinates[0] as LngLat[];
-		return { mode: 'polygon', vertices: same(ring[0], ring.at(-1)!) ? ring.slice(0, -1) : ring.slice(), done: true };
+		return {
+			mode: 'polygon',
+			vertices: same(ring[0], ring.at(-1)!) ? ring.slice(0, -1) : ring.slice(),
+			done: true
+		};
 	}
 	return null;
 }
@@ -193,12 +234,18 @@ export function sketchFromGeometry(input: unknown): Sketch | null {
  * The area within `km` of a geometry, for drawing only: turf's buffer is planar around the
  * geometry's centre, close to but not exactly PostGIS's geodesic distance, which decides.
  */
-export function bufferPreview(geometry: Geometry | Geometry[] | null, km: number): Feature<Polygon | MultiPolygon>[] {
+export function bufferPreview(
+	geometry: Geometry | Geometry[] | null,
+	km: number
+): Feature<Polygon | MultiPolygon>[] {
 	if (!geometry || !(km > 0)) return [];
 	const list = Array.isArray(geometry) ? geometry : [geometry];
 	const out: Feature<Polygon | MultiPolygon>[] = [];
 	for (const g of list) {
-		const b = buffer({ type: 'Feature', properties: {}, geometry: g }, km, { units: 'kilometers', steps: 16 });
+		const b = buffer({ type: 'Feature', properties: {}, geometry: g }, km, {
+			units: 'kilometers',
+			steps: 16
+		});
 		if (b?.geometry) out.push(b as Feature<Polygon | MultiPolygon>);
 	}
 	return out;

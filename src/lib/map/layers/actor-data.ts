@@ -18,7 +18,14 @@ export type ArcRow = [
 
 /** GET /api/v1/relationships?as_of=…: what stands on the date, with both actors' ids. */
 export interface RelationshipsAsOf {
-	relationships: { id: string; source_actor_id: string; target_actor_id: string; source_name: string; target_name: string; kind: string }[];
+	relationships: {
+		id: string;
+		source_actor_id: string;
+		target_actor_id: string;
+		source_name: string;
+		target_name: string;
+		kind: string;
+	}[];
 	confrontations: {
 		source_actor_id: string;
 		target_actor_id: string;
@@ -112,4 +119,7 @@ export interface PresenceProperties {
 	valid_to: string | null;
 	drawn: boolean;
 }
-export type PresenceCollection = FeatureCollection<PresenceProperties, { type: string; coordinates: unknown }>;
+export type PresenceCollection = FeatureCollection<
+	PresenceProperties,
+	{ type: string; coordinates: unknown }
+>;

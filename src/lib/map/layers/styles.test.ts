@@ -48,16 +48,28 @@ describe('layer colours', () => {
 
 	it('fills levels in the scale colour, inherited ones paler', () => {
 		for (const l of SECURITY_SCALE) {
-			expect(levelFill(l.level, l.colour, false)).toEqual([...hexToRgb(l.colour), LEVEL_FILL_ALPHA]);
-			expect(levelFill(l.level, null, true)).toEqual([...hexToRgb(l.colour), LEVEL_INHERITED_ALPHA]);
+			expect(levelFill(l.level, l.colour, false)).toEqual([
+				...hexToRgb(l.colour),
+				LEVEL_FILL_ALPHA
+			]);
+			expect(levelFill(l.level, null, true)).toEqual([
+				...hexToRgb(l.colour),
+				LEVEL_INHERITED_ALPHA
+			]);
 		}
 		expect(LEVEL_INHERITED_ALPHA).toBeLessThan(LEVEL_FILL_ALPHA);
 	});
 
 	it('flags the baseline as the table does, with low counts apart from stable', () => {
-		expect(baselineFlag({ four_weeks_trend: 'rising', four_weeks_low_count: false })).toBe('rising');
-		expect(baselineFlag({ four_weeks_trend: 'stable', four_weeks_low_count: true })).toBe('low_count');
-		expect(baselineFlag({ four_weeks_trend: 'stable', four_weeks_low_count: false })).toBe('stable');
+		expect(baselineFlag({ four_weeks_trend: 'rising', four_weeks_low_count: false })).toBe(
+			'rising'
+		);
+		expect(baselineFlag({ four_weeks_trend: 'stable', four_weeks_low_count: true })).toBe(
+			'low_count'
+		);
+		expect(baselineFlag({ four_weeks_trend: 'stable', four_weeks_low_count: false })).toBe(
+			'stable'
+		);
 		expect(baselineFill('rising')).toEqual([178, 24, 43, BASELINE_FILL_ALPHA]);
 		expect(baselineFill('falling')).toEqual([27, 120, 55, BASELINE_FILL_ALPHA]);
 		expect(baselineFill('stable')[3]).toBeLessThan(BASELINE_FILL_ALPHA);

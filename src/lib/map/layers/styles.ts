@@ -27,7 +27,9 @@ export const PRESENCE_FILL_ALPHA = 56;
 export const PRESENCE_LINE_ALPHA = 220;
 
 export function stanceColour(stance: unknown): Rgb {
-	return hexToRgb(STANCE_COLOURS[(stance as Stance) in STANCE_COLOURS ? (stance as Stance) : 'unknown']);
+	return hexToRgb(
+		STANCE_COLOURS[(stance as Stance) in STANCE_COLOURS ? (stance as Stance) : 'unknown']
+	);
 }
 
 // ---- Relationship arcs ------------------------------------------------------------------------
@@ -66,7 +68,11 @@ export function arcWidth(weight: number): number {
 export const LEVEL_FILL_ALPHA = 165;
 export const LEVEL_INHERITED_ALPHA = 70;
 
-export function levelFill(level: number, colour: string | null | undefined, inherited: boolean): Rgba {
+export function levelFill(
+	level: number,
+	colour: string | null | undefined,
+	inherited: boolean
+): Rgba {
 	const c = hexToRgb(colour ?? levelInfo(level)?.colour ?? '#808080');
 	return [...c, inherited ? LEVEL_INHERITED_ALPHA : LEVEL_FILL_ALPHA];
 }
@@ -87,8 +93,13 @@ export type BaselineFlag = Trend | 'low_count';
  * The flag an area gets on the map: the last four weeks against the 52-week average. Too few
  * incidents to call a trend (low count) is its own, pale class, not "stable".
  */
-export function baselineFlag(row: { four_weeks_trend: Trend; four_weeks_low_count: boolean }): BaselineFlag {
-	return row.four_weeks_low_count && row.four_weeks_trend === 'stable' ? 'low_count' : row.four_weeks_trend;
+export function baselineFlag(row: {
+	four_weeks_trend: Trend;
+	four_weeks_low_count: boolean;
+}): BaselineFlag {
+	return row.four_weeks_low_count && row.four_weeks_trend === 'stable'
+		? 'low_count'
+		: row.four_weeks_trend;
 }
 
 export function baselineFill(flag: BaselineFlag): Rgba {

@@ -25,10 +25,19 @@ export function dateParam(params: URLSearchParams, name: string): string | null 
 }
 
 /** Repeated or comma-separated values of a fixed list. */
-export function listParam(params: URLSearchParams, name: string, allowed: readonly string[]): string[] {
-	const vals = params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+export function listParam(
+	params: URLSearchParams,
+	name: string,
+	allowed: readonly string[]
+): string[] {
+	const vals = params
+		.getAll(name)
+		.flatMap((v) => v.split(','))
+		.map((v) => v.trim())
+		.filter(Boolean);
 	for (const v of vals) {
-		if (!allowed.includes(v)) throw new FilterError(name, `unknown value "${v}"; use one of ${allowed.join(', ')}`);
+		if (!allowed.includes(v))
+			throw new FilterError(name, `unknown value "${v}"; use one of ${allowed.join(', ')}`);
 	}
 	return [...new Set(vals)];
 }
@@ -67,7 +76,10 @@ export function actorsRoute<H extends (event: never) => Response | Promise<Respo
 			return await fn(event);
 		} catch (e) {
 			if (e instanceof DuplicateActorError) {
-				return json({ message: e.message, parameter: 'name', duplicates: e.duplicates }, { status: 409 });
+				return json(
+					{ message: e.message, parameter: 'name', duplicates: e.duplicates },
+					{ status: 409 }
+				);
 			}
 			throw e;
 		}

@@ -3,7 +3,12 @@
  * analysis chart bar stands for — hour, dow, actor, or a stack group of areas. Every failure is a
  * FilterError naming the parameter (→ 400).
  */
-import { FilterError, filterArgs, parseIncidentFilters, type IncidentFilters } from '../../domain/filters.ts';
+import {
+	FilterError,
+	filterArgs,
+	parseIncidentFilters,
+	type IncidentFilters
+} from '../../domain/filters.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
@@ -39,7 +44,8 @@ function areaKeys(params: URLSearchParams, name: string): string[] | undefined {
 		.map((v) => v.trim())
 		.filter(Boolean);
 	for (const k of keys) {
-		if (k !== 'none' && !PCODE.test(k)) throw new FilterError(name, `"${k}" is neither a P-code such as IQG15 nor none`);
+		if (k !== 'none' && !PCODE.test(k))
+			throw new FilterError(name, `"${k}" is neither a P-code such as IQG15 nor none`);
 	}
 	if (keys.length > 500) throw new FilterError(name, 'at most 500 areas');
 	return keys;
@@ -47,7 +53,11 @@ function areaKeys(params: URLSearchParams, name: string): string[] | undefined {
 
 export function parseHighlightQuery(params: URLSearchParams): HighlightQuery {
 	const filters = parseIncidentFilters(params);
-	const q: HighlightQuery = { filters, limit: int(params, 'limit', HIGHLIGHT_POINTS.min, HIGHLIGHT_POINTS.max) ?? HIGHLIGHT_POINTS.fallback };
+	const q: HighlightQuery = {
+		filters,
+		limit:
+			int(params, 'limit', HIGHLIGHT_POINTS.min, HIGHLIGHT_POINTS.max) ?? HIGHLIGHT_POINTS.fallback
+	};
 	q.hour = int(params, 'hour', 0, 23);
 	q.dow = int(params, 'dow', 1, 7);
 	const actor = params.get('actor')?.trim();
@@ -58,7 +68,8 @@ export function parseHighlightQuery(params: URLSearchParams): HighlightQuery {
 	const level = int(params, 'admin_level', 1, 3) as 1 | 2 | 3 | undefined;
 	q.adminIn = areaKeys(params, 'admin_in');
 	q.adminOut = areaKeys(params, 'admin_out');
-	if ((q.adminIn || q.adminOut) && !level) throw new FilterError('admin_level', 'is required with admin_in or admin_out (1, 2 or 3)');
+	if ((q.adminIn || q.adminOut) && !level)
+		throw new FilterError('admin_level', 'is required with admin_in or admin_out (1, 2 or 3)');
 	q.adminLevel = level;
 	return q;
 }

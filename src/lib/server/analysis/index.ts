@@ -37,7 +37,8 @@ export const incidentStats = (as: CallerUser, f: IncidentFilters, by: BinSize, g
 export const incidentsByArea = (as: CallerUser, f: IncidentFilters, level: 1 | 2 | 3) =>
 	call<T.ByArea>('incidents_by_area', { ...filterArgs(f), p_level: level }, as);
 
-export const incidentsCalendar = (as: CallerUser, f: IncidentFilters) => call<T.Calendar>('incidents_calendar', filterArgs(f), as);
+export const incidentsCalendar = (as: CallerUser, f: IncidentFilters) =>
+	call<T.Calendar>('incidents_calendar', filterArgs(f), as);
 
 export const incidentsTimePattern = (as: CallerUser, f: IncidentFilters) =>
 	call<T.TimePattern>('incidents_time_pattern', filterArgs(f), as);
@@ -45,19 +46,33 @@ export const incidentsTimePattern = (as: CallerUser, f: IncidentFilters) =>
 export const topActors = (as: CallerUser, f: IncidentFilters, limit = 10) =>
 	call<T.TopActors>('incidents_top_actors', { ...filterArgs(f), p_limit: limit }, as);
 
-export const incidentSources = (as: CallerUser, f: IncidentFilters) => call<T.SourceCount[]>('incidents_sources', filterArgs(f), as);
+export const incidentSources = (as: CallerUser, f: IncidentFilters) =>
+	call<T.SourceCount[]>('incidents_sources', filterArgs(f), as);
 
 export const dateRange = (as: CallerUser) => call<T.DateRange>('incidents_date_range', {}, as);
 
 export const baselineTable = (as: CallerUser, q: BaselineQuery) =>
 	call<T.BaselineTable>(
 		'baseline_table',
-		{ p_as_of: q.asOf ?? null, p_types: q.types ?? null, p_level: q.level ?? null, p_parent: q.parent ?? null },
+		{
+			p_as_of: q.asOf ?? null,
+			p_types: q.types ?? null,
+			p_level: q.level ?? null,
+			p_parent: q.parent ?? null
+		},
 		as
 	);
 
-export const areaBaseline = (as: CallerUser, pcode: string | null, q: { asOf?: string; types?: string[] }) =>
-	call<T.AreaBaseline>('area_baseline', { p_pcode: pcode, p_as_of: q.asOf ?? null, p_types: q.types ?? null }, as);
+export const areaBaseline = (
+	as: CallerUser,
+	pcode: string | null,
+	q: { asOf?: string; types?: string[] }
+) =>
+	call<T.AreaBaseline>(
+		'area_baseline',
+		{ p_pcode: pcode, p_as_of: q.asOf ?? null, p_types: q.types ?? null },
+		as
+	);
 
 export const proximity = (as: CallerUser, q: ProximityQuery) =>
 	call<T.Proximity>(
@@ -83,13 +98,28 @@ export const areaLevels = (as: CallerUser, pcode: string, limit = 200) =>
 export const recordLevel = (as: CallerUser, pcode: string, input: LevelInput) =>
 	call<T.LevelRecord>(
 		'area_level_record',
-		{ p_pcode: pcode, p_level: input.level, p_note: input.note, p_effective_date: input.effectiveDate },
+		{
+			p_pcode: pcode,
+			p_level: input.level,
+			p_note: input.note,
+			p_effective_date: input.effectiveDate
+		},
 		as
 	);
 
 export const currentLevels = (as: CallerUser, q: { asOf?: string; level?: number }) =>
-	call<T.CurrentLevel[]>('area_levels_current', { p_as_of: q.asOf ?? null, p_level: q.level ?? null }, as);
+	call<T.CurrentLevel[]>(
+		'area_levels_current',
+		{ p_as_of: q.asOf ?? null, p_level: q.level ?? null },
+		as
+	);
 
-export const areaProfile = (as: CallerUser, pcode: string) => call<T.AreaProfile>('area_profile', { p_pcode: pcode }, as);
+export const areaProfile = (as: CallerUser, pcode: string) =>
+	call<T.AreaProfile>('area_profile', { p_pcode: pcode }, as);
 
-export const siteKinds: readonly SiteKind[] = ['org_sites', 'health_facilities', 'idp_camps', 'checkpoints'];
+export const siteKinds: readonly SiteKind[] = [
+	'org_sites',
+	'health_facilities',
+	'idp_camps',
+	'checkpoints'
+];

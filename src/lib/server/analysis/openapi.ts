@@ -10,13 +10,31 @@ import { EVENT_TYPES, SITE_KINDS } from '../../domain/taxonomy.ts';
 type Ref = { $ref: string };
 type Method = 'get' | 'post' | 'delete';
 
-const ref = (kind: 'parameters' | 'responses', name: string): Ref => ({ $ref: `#/components/${kind}/${name}` });
-const ok = (description: string, schema: Schema): Response => ({ description, content: { 'application/json': { schema } } });
-const filters = [ref('parameters', 'from'), ref('parameters', 'to'), ref('parameters', 'type'), ref('parameters', 'area'), ref('parameters', 'bboxOptional')];
+const ref = (kind: 'parameters' | 'responses', name: string): Ref => ({
+	$ref: `#/components/${kind}/${name}`
+});
+const ok = (description: string, schema: Schema): Response => ({
+	description,
+	content: { 'application/json': { schema } }
+});
+const filters = [
+	ref('parameters', 'from'),
+	ref('parameters', 'to'),
+	ref('parameters', 'type'),
+	ref('parameters', 'area'),
+	ref('parameters', 'bboxOptional')
+];
 
-function answers(status: '200' | '201', body: Response, ...extra: ('400' | '403' | '404')[]): Record<string, Response | Ref> {
+function answers(
+	status: '200' | '201',
+	body: Response,
+	...extra: ('400' | '403' | '404')[]
+): Record<string, Response | Ref> {
 	const names = { '400': 'BadRequest', '403': 'Forbidden', '404': 'NotFound' } as const;
-	const r: Record<string, Response | Ref> = { [status]: body, '401': ref('responses', 'Unauthorized') };
+	const r: Record<string, Response | Ref> = {
+		[status]: body,
+		'401': ref('responses', 'Unauthorized')
+	};
 	for (const c of extra) r[c] = ref('responses', names[c]);
 	return r;
 }
@@ -31,7 +49,8 @@ const pcodePath: Parameter = {
 const asOf: Parameter = {
 	name: 'as_of',
 	in: 'query',
-	description: 'The last day of the windows (YYYY-MM-DD); default today. The demo data ends in December 2018.',
+	description:
+		'The last day of the windows (YYYY-MM-DD); default today. The demo data ends in December 2018.',
 	schema: { type: 'string', format: 'date' }
 };
 const types: Parameter = {
@@ -40,7 +59,12 @@ const types: Parameter = {
 	description: 'Event types, comma-separated',
 	schema: { type: 'string', examples: [EVENT_TYPES.slice(0, 2).join(',')] }
 };
-const level = (description: string, values: number[]): Parameter => ({ name: 'level', in: 'query', description, schema: { type: 'integer', enum: values } });
+const level = (description: string, values: number[]): Parameter => ({
+	name: 'level',
+	in: 'query',
+	description,
+	schema: { type: 'integer', enum: values }
+});
 const limit = (max: number, fallback: number): Parameter => ({
 	name: 'limit',
 	in: 'query',
@@ -93,14 +117,41 @@ const levelRecord: Schema = {
 	}
 };
 const proximityParams: Parameter[] = [
-	{ name: 'km', in: 'query', required: true, description: 'Distance in kilometres (0 < km ≤ 200)', schema: { type: 'number' } },
-	{ name: 'days', in: 'query', description: 'Days back, counting as_of itself', schema: { type: 'integer', minimum: 1, maximum: 36600, default: 30 } },
+	{
+		name: 'km',
+		in: 'query',
+		required: true,
+		description: 'Distance in kilometres (0 < km ≤ 200)',
+		schema: { type: 'number' }
+	},
+	{
+		name: 'days',
+		in: 'query',
+		description: 'Days back, counting as_of itself',
+		schema: { type: 'integer', minimum: 1, maximum: 36600, default: 30 }
+	},
 	asOf,
-	{ name: 'site_kind', in: 'query', description: 'Measure from all sites of this registry (or only site_id)', schema: { type: 'string', enum: SITE_KINDS } },
+	{
+		name: 'site_kind',
+		in: 'query',
+		description: 'Measure from all sites of this registry (or only site_id)',
+		schema: { type: 'string', enum: SITE_KINDS }
+	},
 	{ name: 'site_id', in: 'query', schema: { type: 'string', format: 'uuid' } },
-	{ name: 'geometry', in: 'query', description: 'Instead of sites: a GeoJSON Point, LineString or Polygon (or Feature), URL-encoded', schema: { type: 'string' } },
+	{
+		name: 'geometry',
+		in: 'query',
+		description:
+			'Instead of sites: a GeoJSON Point, LineString or Polygon (or Feature), URL-encoded',
+		schema: { type: 'string' }
+	},
 	types,
-	{ name: 'limit', in: 'query', description: 'Most incidents listed (totals stay exact)', schema: { type: 'integer', minimum: 0, maximum: 10000, default: 500 } }
+	{
+		name: 'limit',
+		in: 'query',
+		description: 'Most incidents listed (totals stay exact)',
+		schema: { type: 'integer', minimum: 0, maximum: 10000, default: 500 }
+	}
 ];
 const proximityAnswer: Schema = {
 	type: 'object',
@@ -112,22 +163,33 @@ const proximityAnswer: Schema = {
 		total: { type: 'integer' },
 		fatalities: { type: 'integer' },
 		targets: { type: 'array', items: { type: 'object' } },
-		incidents: { type: 'array', items: { type: 'object', description: 'Nearest first; distance_m to the nearest target' } }
+		incidents: {
+			type: 'array',
+			items: { type: 'object', description: 'Nearest first; distance_m to the nearest target' }
+		}
 	}
 };
 
-export const analysisTags = [{ name: 'analysis', description: 'Trends, baselines, proximity and security levels' }];
+export const analysisTags = [
+	{ name: 'analysis', description: 'Trends, baselines, proximity and security levels' }
+];
 
 export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/stats/incidents': {
 		get: {
 			operationId: 'incidentStats',
-			summary: 'Incidents and fatalities per day, ISO week (Monday first) or month, per event type, governorate or district',
+			summary:
+				'Incidents and fatalities per day, ISO week (Monday first) or month, per event type, governorate or district',
 			tags: ['analysis'],
 			parameters: [
 				...filters,
 				{ name: 'by', in: 'query', schema: { type: 'string', enum: BIN_SIZES, default: 'month' } },
-				{ name: 'group', in: 'query', description: 'type, area1 (governorate), area2 (district) or none', schema: { type: 'string', enum: STACK_GROUPS, default: 'type' } }
+				{
+					name: 'group',
+					in: 'query',
+					description: 'type, area1 (governorate), area2 (district) or none',
+					schema: { type: 'string', enum: STACK_GROUPS, default: 'type' }
+				}
 			],
 			responses: answers(
 				'200',
@@ -142,7 +204,15 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 						groups: { type: 'array', items: { type: 'object' } },
 						bins: {
 							type: 'array',
-							items: { type: 'object', properties: { bin: { type: 'string', format: 'date' }, key: { type: 'string' }, n: { type: 'integer' }, fatalities: { type: 'integer' } } }
+							items: {
+								type: 'object',
+								properties: {
+									bin: { type: 'string', format: 'date' },
+									key: { type: 'string' },
+									n: { type: 'integer' },
+									fatalities: { type: 'integer' }
+								}
+							}
 						}
 					}
 				}),
@@ -153,10 +223,18 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 	'/stats/areas': {
 		get: {
 			operationId: 'incidentsByArea',
-			summary: 'Incidents and fatalities per area of one level (zeros included), and those in no area',
+			summary:
+				'Incidents and fatalities per area of one level (zeros included), and those in no area',
 			tags: ['analysis'],
 			parameters: [...filters, level('1 governorate, 2 district, 3 sub-district', [1, 2, 3])],
-			responses: answers('200', ok('Areas, most incidents first', { type: 'object', properties: { ...covered, areas: { type: 'array', items: { type: 'object' } } } }), '400')
+			responses: answers(
+				'200',
+				ok('Areas, most incidents first', {
+					type: 'object',
+					properties: { ...covered, areas: { type: 'array', items: { type: 'object' } } }
+				}),
+				'400'
+			)
 		}
 	},
 	'/stats/calendar': {
@@ -165,21 +243,38 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'Incidents and fatalities per day',
 			tags: ['analysis'],
 			parameters: filters,
-			responses: answers('200', ok('[date, incidents, fatalities] per day with incidents', { type: 'object', properties: { ...covered, days: { type: 'array' } } }), '400')
+			responses: answers(
+				'200',
+				ok('[date, incidents, fatalities] per day with incidents', {
+					type: 'object',
+					properties: { ...covered, days: { type: 'array' } }
+				}),
+				'400'
+			)
 		}
 	},
 	'/stats/time-of-day': {
 		get: {
 			operationId: 'incidentsTimeOfDay',
-			summary: 'Incidents by hour (only where the time is known) and by day of week (only where the day is known)',
+			summary:
+				'Incidents by hour (only where the time is known) and by day of week (only where the day is known)',
 			tags: ['analysis'],
 			parameters: filters,
 			responses: answers(
 				'200',
-				ok('by_hour: 24 counts; by_dow: 7 counts, Monday first; with_time / with_day: how many incidents each rests on', {
-					type: 'object',
-					properties: { total: { type: 'integer' }, with_time: { type: 'integer' }, with_day: { type: 'integer' }, by_hour: { type: 'array' }, by_dow: { type: 'array' } }
-				}),
+				ok(
+					'by_hour: 24 counts; by_dow: 7 counts, Monday first; with_time / with_day: how many incidents each rests on',
+					{
+						type: 'object',
+						properties: {
+							total: { type: 'integer' },
+							with_time: { type: 'integer' },
+							with_day: { type: 'integer' },
+							by_hour: { type: 'array' },
+							by_dow: { type: 'array' }
+						}
+					}
+				),
 				'400'
 			)
 		}
@@ -190,7 +285,14 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'The actors most often involved (either side)',
 			tags: ['analysis'],
 			parameters: [...filters, limit(100, 10)],
-			responses: answers('200', ok('Actors, most incidents first', { type: 'object', properties: { ...covered, actors: { type: 'array' } } }), '400')
+			responses: answers(
+				'200',
+				ok('Actors, most incidents first', {
+					type: 'object',
+					properties: { ...covered, actors: { type: 'array' } }
+				}),
+				'400'
+			)
 		}
 	},
 	'/stats/sources': {
@@ -199,30 +301,59 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'Where the matching incidents come from, with the dates each source covers',
 			tags: ['analysis'],
 			parameters: filters,
-			responses: answers('200', ok('Per upstream source (null: reported in Terrain)', { type: 'array', items: { type: 'object' } }), '400')
+			responses: answers(
+				'200',
+				ok('Per upstream source (null: reported in Terrain)', {
+					type: 'array',
+					items: { type: 'object' }
+				}),
+				'400'
+			)
 		}
 	},
 	'/stats/baseline': {
 		get: {
 			operationId: 'baselineTable',
-			summary: 'Every area and the country: last week and last 4 weeks against the 52-week average, flagged',
+			summary:
+				'Every area and the country: last week and last 4 weeks against the 52-week average, flagged',
 			tags: ['analysis'],
 			parameters: [
 				asOf,
 				types,
 				level('0 country, 1 governorate, 2 district, 3 sub-district (default all)', [0, 1, 2, 3]),
-				{ name: 'parent', in: 'query', description: 'Only this area and the areas directly inside it', schema: { type: 'string' } }
+				{
+					name: 'parent',
+					in: 'query',
+					description: 'Only this area and the areas directly inside it',
+					schema: { type: 'string' }
+				}
 			],
-			responses: answers('200', ok('The windows, the rule and one row per area', { type: 'object', properties: { as_of: { type: 'string', format: 'date' }, rows: { type: 'array', items: baselineRow } } }), '400', '404')
+			responses: answers(
+				'200',
+				ok('The windows, the rule and one row per area', {
+					type: 'object',
+					properties: {
+						as_of: { type: 'string', format: 'date' },
+						rows: { type: 'array', items: baselineRow }
+					}
+				}),
+				'400',
+				'404'
+			)
 		}
 	},
 	'/stats/levels': {
 		get: {
 			operationId: 'currentLevels',
-			summary: 'The security level in force per area on a date (own or inherited from the enclosing area)',
+			summary:
+				'The security level in force per area on a date (own or inherited from the enclosing area)',
 			tags: ['analysis'],
 			parameters: [asOf, level('Areas of this level only', [1, 2, 3])],
-			responses: answers('200', ok('One entry per area that has a level', { type: 'array', items: { type: 'object' } }), '400')
+			responses: answers(
+				'200',
+				ok('One entry per area that has a level', { type: 'array', items: { type: 'object' } }),
+				'400'
+			)
 		}
 	},
 	'/areas/{pcode}': {
@@ -237,10 +368,19 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 	'/areas/{pcode}/baseline': {
 		get: {
 			operationId: 'areaBaseline',
-			summary: 'An area’s last-week and last-4-week counts against its 52-week average, flagged, with 56 weekly counts',
+			summary:
+				'An area’s last-week and last-4-week counts against its 52-week average, flagged, with 56 weekly counts',
 			tags: ['analysis'],
 			parameters: [pcodePath, asOf, types],
-			responses: answers('200', ok('The windows, the rule, the row and the weeks', { type: 'object', properties: { row: baselineRow, weeks: { type: 'array' } } }), '400', '404')
+			responses: answers(
+				'200',
+				ok('The windows, the rule, the row and the weeks', {
+					type: 'object',
+					properties: { row: baselineRow, weeks: { type: 'array' } }
+				}),
+				'400',
+				'404'
+			)
 		}
 	},
 	'/areas/{pcode}/levels': {
@@ -249,7 +389,12 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'An area’s security level history, newest first',
 			tags: ['analysis'],
 			parameters: [pcodePath, limit(1000, 200)],
-			responses: answers('200', ok('Assessments', { type: 'array', items: levelRecord }), '400', '404')
+			responses: answers(
+				'200',
+				ok('Assessments', { type: 'array', items: levelRecord }),
+				'400',
+				'404'
+			)
 		},
 		post: {
 			operationId: 'recordAreaLevel',
@@ -264,9 +409,18 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 							type: 'object',
 							required: ['level', 'note'],
 							properties: {
-								level: { type: 'integer', minimum: 1, maximum: 5, description: '1 low, 2 moderate, 3 substantial, 4 high, 5 extreme' },
+								level: {
+									type: 'integer',
+									minimum: 1,
+									maximum: 5,
+									description: '1 low, 2 moderate, 3 substantial, 4 high, 5 extreme'
+								},
 								note: { type: 'string', minLength: 1, maxLength: 2000 },
-								effective_date: { type: 'string', format: 'date', description: 'Not in the future; default today' }
+								effective_date: {
+									type: 'string',
+									format: 'date',
+									description: 'Not in the future; default today'
+								}
 							}
 						}
 					}
@@ -278,23 +432,67 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 	'/map/highlight': {
 		get: {
 			operationId: 'mapHighlight',
-			summary: 'The incidents behind one analysis chart bar: the filters narrowed by hour, weekday, actor or an area group',
+			summary:
+				'The incidents behind one analysis chart bar: the filters narrowed by hour, weekday, actor or an area group',
 			tags: ['analysis', 'map'],
 			parameters: [
 				...filters,
-				{ name: 'hour', in: 'query', description: 'Hour of day 0–23; only incidents whose time is exact (as /stats/time-of-day counts them)', schema: { type: 'integer', minimum: 0, maximum: 23 } },
-				{ name: 'dow', in: 'query', description: 'ISO day of week, 1 Monday … 7 Sunday; only incidents whose day is known', schema: { type: 'integer', minimum: 1, maximum: 7 } },
-				{ name: 'actor', in: 'query', description: 'An actor on either side', schema: { type: 'string', format: 'uuid' } },
-				{ name: 'admin_level', in: 'query', description: 'The area level admin_in / admin_out speak of: 1 governorate, 2 district, 3 sub-district', schema: { type: 'integer', enum: [1, 2, 3] } },
-				{ name: 'admin_in', in: 'query', description: 'Only incidents in one of these areas of admin_level (comma-separated P-codes; "none": in no area of that level)', schema: { type: 'string', examples: ['IQG15', 'none'] } },
-				{ name: 'admin_out', in: 'query', description: 'Only incidents in none of these (as admin_in): a chart\'s "other" group', schema: { type: 'string', examples: ['IQG15,IQG21,none'] } },
-				{ name: 'limit', in: 'query', description: 'Most points returned, newest first (counts stay exact)', schema: { type: 'integer', minimum: 0, maximum: 20000, default: 5000 } }
+				{
+					name: 'hour',
+					in: 'query',
+					description:
+						'Hour of day 0–23; only incidents whose time is exact (as /stats/time-of-day counts them)',
+					schema: { type: 'integer', minimum: 0, maximum: 23 }
+				},
+				{
+					name: 'dow',
+					in: 'query',
+					description: 'ISO day of week, 1 Monday … 7 Sunday; only incidents whose day is known',
+					schema: { type: 'integer', minimum: 1, maximum: 7 }
+				},
+				{
+					name: 'actor',
+					in: 'query',
+					description: 'An actor on either side',
+					schema: { type: 'string', format: 'uuid' }
+				},
+				{
+					name: 'admin_level',
+					in: 'query',
+					description:
+						'The area level admin_in / admin_out speak of: 1 governorate, 2 district, 3 sub-district',
+					schema: { type: 'integer', enum: [1, 2, 3] }
+				},
+				{
+					name: 'admin_in',
+					in: 'query',
+					description:
+						'Only incidents in one of these areas of admin_level (comma-separated P-codes; "none": in no area of that level)',
+					schema: { type: 'string', examples: ['IQG15', 'none'] }
+				},
+				{
+					name: 'admin_out',
+					in: 'query',
+					description: 'Only incidents in none of these (as admin_in): a chart\'s "other" group',
+					schema: { type: 'string', examples: ['IQG15,IQG21,none'] }
+				},
+				{
+					name: 'limit',
+					in: 'query',
+					description: 'Most points returned, newest first (counts stay exact)',
+					schema: { type: 'integer', minimum: 0, maximum: 20000, default: 5000 }
+				}
 			],
 			responses: answers(
 				'200',
 				ok('Exact counts and the points [id, lon, lat, event_type, fatalities]', {
 					type: 'object',
-					properties: { total: { type: 'integer' }, fatalities: { type: 'integer' }, by_type: { type: 'object' }, points: { type: 'array' } }
+					properties: {
+						total: { type: 'integer' },
+						fatalities: { type: 'integer' },
+						by_type: { type: 'object' },
+						points: { type: 'array' }
+					}
 				}),
 				'400'
 			)
@@ -303,16 +501,25 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 	'/proximity': {
 		get: {
 			operationId: 'proximity',
-			summary: 'Incidents within km of our sites, a facility, a camp, a checkpoint or a geometry, in the last days',
+			summary:
+				'Incidents within km of our sites, a facility, a camp, a checkpoint or a geometry, in the last days',
 			tags: ['analysis'],
 			parameters: proximityParams,
-			responses: answers('200', ok('Targets with counts, and the incidents nearest first', proximityAnswer), '400', '404')
+			responses: answers(
+				'200',
+				ok('Targets with counts, and the incidents nearest first', proximityAnswer),
+				'400',
+				'404'
+			)
 		},
 		post: {
 			operationId: 'proximityPost',
 			summary: 'The same with a JSON body (the query parameters as fields; geometry as GeoJSON)',
 			tags: ['analysis'],
-			requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['km'] } } } },
+			requestBody: {
+				required: true,
+				content: { 'application/json': { schema: { type: 'object', required: ['km'] } } }
+			},
 			responses: answers('200', ok('As GET', proximityAnswer), '400', '404')
 		}
 	}

@@ -6,11 +6,24 @@
 import { rpc } from '../db/index.ts';
 import type { CallerUser } from '../db/types.ts';
 import { FilterError, parseIncidentFilters, type IncidentFilters } from '../../domain/filters.ts';
-import { autoBin, BIN_SIZES, STACK_GROUPS, type BinSize, type StackGroup } from '../../domain/analysis.ts';
+import {
+	autoBin,
+	BIN_SIZES,
+	STACK_GROUPS,
+	type BinSize,
+	type StackGroup
+} from '../../domain/analysis.ts';
 import * as A from './index.ts';
 import type { AreaOption } from '../../domain/analysis-types.ts';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { isRealDate, latestToday, parseBaselineQuery, parseProximity, pcodeParam, typesParam } from './params.ts';
+import {
+	isRealDate,
+	latestToday,
+	parseBaselineQuery,
+	parseProximity,
+	pcodeParam,
+	typesParam
+} from './params.ts';
 
 export interface UrlProblem {
 	parameter: string;
@@ -41,7 +54,12 @@ export function lenientFilters(params: URLSearchParams, problems: UrlProblem[]):
 	return out;
 }
 
-function pick<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[], problems: UrlProblem[]): T | undefined {
+function pick<T extends string>(
+	params: URLSearchParams,
+	name: string,
+	allowed: readonly T[],
+	problems: UrlProblem[]
+): T | undefined {
 	const v = params.get(name);
 	if (!v) return undefined;
 	if ((allowed as readonly string[]).includes(v)) return v as T;
@@ -64,7 +82,8 @@ export async function trendsPage(user: CallerUser, params: URLSearchParams) {
 	const filters = lenientFilters(params, problems);
 	const [range, areas] = await Promise.all([A.dateRange(user), areaOptions(user)]);
 	const area = filters.area ? areas.find((a) => a.pcode === filters.area) : undefined;
-	if (filters.area && !area) problems.push({ parameter: 'area', message: `area: no area with P-code ${filters.area}` });
+	if (filters.area && !area)
+		problems.push({ parameter: 'area', message: `area: no area with P-code ${filters.area}` });
 
 	const from = filters.from ?? range.first_date;
 	const to = filters.to ?? range.last_date;
@@ -78,7 +97,8 @@ export async function trendsPage(user: CallerUser, params: URLSearchParams) {
 		else problems.push({ parameter: 'alevel', message: `alevel: must be 1, 2 or 3` });
 	}
 	// The calendar shows at most the last six years of the range: ask only for those days.
-	const calendarFrom = from && to ? [from, `${Number(to.slice(0, 4)) - 5}-01-01`].sort().at(-1)! : undefined;
+	const calendarFrom =
+		from && to ? [from, `${Number(to.slice(0, 4)) - 5}-01-01`].sort().at(-1)! : undefined;
 
 	const [stats, byArea, calendar, time, actors, sources, shapes] = await Promise.all([
 		A.incidentStats(user, filters, by, group),
@@ -88,7 +108,11 @@ export async function trendsPage(user: CallerUser, params: URLSearchParams) {
 		A.topActors(user, filters, 12),
 		A.incidentSources(user, filters),
 		// outlines for the choropleth, simplified to what a 400-px map shows
-		rpc<AreaShapes>('areas_geojson', { p_level: alevel, p_tolerance: alevel === 1 ? 0.02 : 0.008 }, user)
+		rpc<AreaShapes>(
+			'areas_geojson',
+			{ p_level: alevel, p_tolerance: alevel === 1 ? 0.02 : 0.008 },
+			user
+		)
 	]);
 	const inScope = new Set(byArea.areas.map((a) => a.pcode));
 	return {
@@ -109,7 +133,10 @@ export async function trendsPage(user: CallerUser, params: URLSearchParams) {
 		time,
 		actors,
 		sources,
-		shapes: { type: 'FeatureCollection' as const, features: shapes.features.filter((f) => inScope.has(f.properties.pcode)) },
+		shapes: {
+			type: 'FeatureCollection' as const,
+			features: shapes.features.filter((f) => inScope.has(f.properties.pcode))
+		},
 		problems
 	};
 }
@@ -134,16 +161,27 @@ export async function baselinePage(user: CallerUser, params: URLSearchParams) {
 	let level: number | undefined;
 	const lv = params.get('level');
 	if (lv && ['0', '1', '2', '3'].includes(lv)) level = Number(lv);
-	else if (lv && lv !== 'all') problems.push({ parameter: 'level', message: 'level: must be 0, 1, 2 or 3' });
+	else if (lv && lv !== 'all')
+		problems.push({ parameter: 'level', message: 'level: must be 0, 1, 2 or 3' });
 	let parent: string | undefined;
 	try {
-		parent = parseBaselineQuery(new URLSearchParams(params.get('parent') ? { parent: params.get('parent')! } : {})).parent;
+		parent = parseBaselineQuery(
+			new URLSearchParams(params.get('parent') ? { parent: params.get('parent')! } : {})
+		).parent;
 	} catch (e) {
 		if (e instanceof FilterError) problems.push({ parameter: e.parameter, message: e.message });
 		else throw e;
 	}
 	const table = await A.baselineTable(user, { asOf: effective, types, level, parent });
-	return { asOf: effective, range, types: types ?? null, level: level ?? null, parent: parent ?? null, table, problems };
+	return {
+		asOf: effective,
+		range,
+		types: types ?? null,
+		level: level ?? null,
+		parent: parent ?? null,
+		table,
+		problems
+	};
 }
 
 export async function proximityPage(user: CallerUser, params: URLSearchParams) {
@@ -163,7 +201,12 @@ export async function proximityPage(user: CallerUser, params: URLSearchParams) {
 			lon: f.geometry?.coordinates?.[0] ?? null,
 			lat: f.geometry?.coordinates?.[1] ?? null
 		}));
-	const sites = { org_sites: names(org), health_facilities: names(health), idp_camps: names(camps), checkpoints: names(checkpoints) };
+	const sites = {
+		org_sites: names(org),
+		health_facilities: names(health),
+		idp_camps: names(camps),
+		checkpoints: names(checkpoints)
+	};
 	const defaults = { km: '25', days: '30', as_of: range.last_date ?? latestToday() };
 	const asked = params.has('km');
 	let result: A.Proximity | null = null;
@@ -174,7 +217,8 @@ export async function proximityPage(user: CallerUser, params: URLSearchParams) {
 			result = await A.proximity(user, { ...q, asOf: q.asOf ?? defaults.as_of });
 		} catch (e) {
 			if (e instanceof FilterError) problem = { parameter: e.parameter, message: e.message };
-			else if ((e as { code?: string }).code === 'P0002') problem = { parameter: 'site_id', message: (e as Error).message };
+			else if ((e as { code?: string }).code === 'P0002')
+				problem = { parameter: 'site_id', message: (e as Error).message };
 			else throw e;
 		}
 	}
@@ -183,11 +227,18 @@ export async function proximityPage(user: CallerUser, params: URLSearchParams) {
 
 interface AreaShapes {
 	type: 'FeatureCollection';
-	features: Feature<Polygon | MultiPolygon, { pcode: string; name_en: string; name_ar: string | null }>[];
+	features: Feature<
+		Polygon | MultiPolygon,
+		{ pcode: string; name_en: string; name_ar: string | null }
+	>[];
 }
 
 interface SiteCollection {
-	features: { id: string | number; properties: Record<string, unknown>; geometry?: { coordinates?: [number, number] } }[];
+	features: {
+		id: string | number;
+		properties: Record<string, unknown>;
+		geometry?: { coordinates?: [number, number] };
+	}[];
 }
 
 export async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSearchParams) {
@@ -201,9 +252,24 @@ export async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSe
 		A.areaLevels(user, pcode, 100),
 		A.areaBaseline(user, pcode, { asOf }),
 		A.incidentStats(user, filters, 'month', 'type'),
-		profile.level < 3 ? A.incidentsByArea(user, filters, (profile.level + 1) as 2 | 3) : Promise.resolve(null),
+		profile.level < 3
+			? A.incidentsByArea(user, filters, (profile.level + 1) as 2 | 3)
+			: Promise.resolve(null),
 		A.incidentSources(user, filters)
 	]);
-	const childBaseline = profile.level < 3 ? await A.baselineTable(user, { asOf, parent: pcode }) : null;
-	return { pcode, profile, levels, baseline, childBaseline, stats, byArea, sources, asOf, range, today: new Date().toISOString().slice(0, 10) };
+	const childBaseline =
+		profile.level < 3 ? await A.baselineTable(user, { asOf, parent: pcode }) : null;
+	return {
+		pcode,
+		profile,
+		levels,
+		baseline,
+		childBaseline,
+		stats,
+		byArea,
+		sources,
+		asOf,
+		range,
+		today: new Date().toISOString().slice(0, 10)
+	};
 }

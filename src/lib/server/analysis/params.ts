@@ -38,7 +38,12 @@ export function pcodeParam(name: string, raw: string | null | undefined): string
 	return s;
 }
 
-function choice<T extends string>(name: string, raw: string | null, allowed: readonly T[], fallback: T): T {
+function choice<T extends string>(
+	name: string,
+	raw: string | null,
+	allowed: readonly T[],
+	fallback: T
+): T {
 	if (raw === null || raw === '') return fallback;
 	if (!(allowed as readonly string[]).includes(raw)) {
 		throw new FilterError(name, `unknown value "${raw}"; use one of ${allowed.join(', ')}`);
@@ -46,7 +51,13 @@ function choice<T extends string>(name: string, raw: string | null, allowed: rea
 	return raw as T;
 }
 
-function intIn(name: string, raw: string | null, min: number, max: number, fallback?: number): number | undefined {
+function intIn(
+	name: string,
+	raw: string | null,
+	min: number,
+	max: number,
+	fallback?: number
+): number | undefined {
 	if (raw === null || raw.trim() === '') return fallback;
 	if (!/^[+-]?\d+$/.test(raw.trim())) throw new FilterError(name, 'expected a whole number');
 	const n = Number(raw);
@@ -79,10 +90,17 @@ export function limitParam(params: URLSearchParams, max: number, fallback: numbe
 
 /** Event types alone (the baseline and proximity take no area or viewport filter). */
 export function typesParam(params: URLSearchParams): string[] | undefined {
-	const types = params.getAll('type').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+	const types = params
+		.getAll('type')
+		.flatMap((t) => t.split(','))
+		.map((t) => t.trim())
+		.filter(Boolean);
 	for (const t of types) {
 		if (!(EVENT_TYPES as readonly string[]).includes(t)) {
-			throw new FilterError('type', `unknown event type "${t}"; use one of ${EVENT_TYPES.join(', ')}`);
+			throw new FilterError(
+				'type',
+				`unknown event type "${t}"; use one of ${EVENT_TYPES.join(', ')}`
+			);
 		}
 	}
 	return types.length ? [...new Set(types)] : undefined;
@@ -129,9 +147,11 @@ export function parseProximity(input: URLSearchParams | Record<string, unknown>)
 		return String(v);
 	};
 	const kmRaw = get('km');
-	if (kmRaw === null || kmRaw.trim() === '') throw new FilterError('km', 'is required: the distance in kilometres');
+	if (kmRaw === null || kmRaw.trim() === '')
+		throw new FilterError('km', 'is required: the distance in kilometres');
 	const km = Number(kmRaw);
-	if (!Number.isFinite(km) || km <= 0 || km > 200) throw new FilterError('km', 'must be a number more than 0 and at most 200');
+	if (!Number.isFinite(km) || km <= 0 || km > 200)
+		throw new FilterError('km', 'must be a number more than 0 and at most 200');
 	const days = intIn('days', get('days'), 1, 36600, 30)!;
 	const asOf = dateParam('as_of', get('as_of'));
 	const kindRaw = get('site_kind');
@@ -151,8 +171,13 @@ export function parseProximity(input: URLSearchParams | Record<string, unknown>)
 			throw new FilterError('geometry', 'expected GeoJSON (a geometry or a Feature)');
 		}
 	}
-	if (!siteKind && !geometry) throw new FilterError('site_kind', 'give either site_kind (and optionally site_id) or geometry');
-	if (siteKind && geometry) throw new FilterError('geometry', 'give either site_kind or geometry, not both');
+	if (!siteKind && !geometry)
+		throw new FilterError(
+			'site_kind',
+			'give either site_kind (and optionally site_id) or geometry'
+		);
+	if (siteKind && geometry)
+		throw new FilterError('geometry', 'give either site_kind or geometry, not both');
 	const typeRaw = get('type');
 	const types = typeRaw ? typesParam(new URLSearchParams({ type: typeRaw })) : undefined;
 	return {
@@ -173,7 +198,8 @@ export interface LevelInput {
 	effectiveDate: string;
 }
 
-export type LevelErrorCode = 'level_range' | 'note_type' | 'note_empty' | 'note_long' | 'date_invalid' | 'date_future';
+export type LevelErrorCode =
+	'level_range' | 'note_type' | 'note_empty' | 'note_long' | 'date_invalid' | 'date_future';
 const LEVEL_ERRORS: Record<LevelErrorCode, string> = {
 	level_range: 'must be a whole number from 1 to 5',
 	note_type: 'expected text',
@@ -199,27 +225,40 @@ export function checkLevelInput(
 		errors[field] = LEVEL_ERRORS[code];
 	};
 	const rawLevel = get('level');
-	const level = typeof rawLevel === 'number' ? rawLevel : typeof rawLevel === 'string' && /^\s*\d+\s*$/.test(rawLevel) ? Number(rawLevel) : NaN;
+	const level =
+		typeof rawLevel === 'number'
+			? rawLevel
+			: typeof rawLevel === 'string' && /^\s*\d+\s*$/.test(rawLevel)
+				? Number(rawLevel)
+				: NaN;
 	if (!Number.isInteger(level) || level < 1 || level > 5) bad('level', 'level_range');
 	const rawNote = get('note');
 	const note = typeof rawNote === 'string' ? rawNote.trim() : '';
-	if (rawNote !== undefined && rawNote !== null && typeof rawNote !== 'string') bad('note', 'note_type');
+	if (rawNote !== undefined && rawNote !== null && typeof rawNote !== 'string')
+		bad('note', 'note_type');
 	else if (!note) bad('note', 'note_empty');
 	else if (note.length > LEVEL_NOTE_MAX) bad('note', 'note_long');
 	const rawDate = get('effective_date');
 	let effectiveDate = now.toISOString().slice(0, 10);
-	if (rawDate !== undefined && rawDate !== null && typeof rawDate !== 'string') bad('effective_date', 'date_invalid');
+	if (rawDate !== undefined && rawDate !== null && typeof rawDate !== 'string')
+		bad('effective_date', 'date_invalid');
 	else {
 		const d = typeof rawDate === 'string' ? rawDate.trim() : '';
 		if (d && !isRealDate(d)) bad('effective_date', 'date_invalid');
 		else if (d) effectiveDate = d;
-		if (!codes.effective_date && effectiveDate > latestToday(now)) bad('effective_date', 'date_future');
+		if (!codes.effective_date && effectiveDate > latestToday(now))
+			bad('effective_date', 'date_future');
 	}
-	return Object.keys(errors).length ? { errors, codes } : { value: { level, note, effectiveDate }, errors, codes };
+	return Object.keys(errors).length
+		? { errors, codes }
+		: { value: { level, note, effectiveDate }, errors, codes };
 }
 
 /** The same for the API: the first field error as a FilterError (→ 400 naming the field). */
-export function parseLevelInput(input: Record<string, unknown> | FormData, now = new Date()): LevelInput {
+export function parseLevelInput(
+	input: Record<string, unknown> | FormData,
+	now = new Date()
+): LevelInput {
 	const { value, errors } = checkLevelInput(input, now);
 	const [field] = Object.keys(errors);
 	if (field) throw new FilterError(field, errors[field]);

@@ -19,7 +19,8 @@ export interface NewUser {
 }
 
 export type FieldErrors<K extends string> = Partial<Record<K, MessageKey>>;
-export type Checked<T, K extends string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<K> };
+export type Checked<T, K extends string> =
+	{ ok: true; value: T } | { ok: false; errors: FieldErrors<K> };
 
 const email = z.email();
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -32,7 +33,8 @@ export function checkNewUser(input: Record<string, unknown>): Checked<NewUser, k
 		password: str(input.password)
 	};
 	const errors: FieldErrors<keyof NewUser> = {};
-	if (!email.safeParse(value.email).success || value.email.length > 254) errors.email = 'admin.users.invalid_email';
+	if (!email.safeParse(value.email).success || value.email.length > 254)
+		errors.email = 'admin.users.invalid_email';
 	if (!APP_ROLES.includes(value.role)) errors.role = 'admin.users.invalid_role';
 	if (value.display_name.length > 200) errors.display_name = 'admin.users.name_too_long';
 	const pw = passwordProblem(value.password);
@@ -57,9 +59,15 @@ export function fieldError<K extends string>(errors: FieldErrors<K>): FilterErro
  * A fresh personal API token: the secret the user sees once, and the token_create arguments
  * (only its digest and a display prefix are stored).
  */
-export function newApiToken(name: string): { secret: string; args: { p_name: string; p_token_hash: string; p_prefix: string } } {
+export function newApiToken(name: string): {
+	secret: string;
+	args: { p_name: string; p_token_hash: string; p_prefix: string };
+} {
 	const secret = newSecret('trt');
-	return { secret, args: { p_name: name, p_token_hash: digest(secret), p_prefix: displayPrefix(secret) } };
+	return {
+		secret,
+		args: { p_name: name, p_token_hash: digest(secret), p_prefix: displayPrefix(secret) }
+	};
 }
 
 /**
@@ -71,9 +79,15 @@ export async function addUserAs(admin: CallerUser, u: NewUser): Promise<Record<s
 	const db = await getDb();
 	const created = await db.rpc<Record<string, unknown>>(
 		'user_add',
-		{ p_email: u.email, p_role: u.role, p_display_name: u.display_name, p_password_hash: await hashPassword(u.password) },
+		{
+			p_email: u.email,
+			p_role: u.role,
+			p_display_name: u.display_name,
+			p_password_hash: await hashPassword(u.password)
+		},
 		admin
 	);
-	if (db.kind !== 'supabase') await db.rpc('private.account_require_change', { p_email: u.email }, 'service');
+	if (db.kind !== 'supabase')
+		await db.rpc('private.account_require_change', { p_email: u.email }, 'service');
 	return created;
 }

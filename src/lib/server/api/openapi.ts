@@ -76,7 +76,9 @@ export interface OpenApiDocument {
 
 // ---------------------------------------------------------------------------------------------
 
-const ref = (kind: 'parameters' | 'responses' | 'schemas', name: string): Ref => ({ $ref: `#/components/${kind}/${name}` });
+const ref = (kind: 'parameters' | 'responses' | 'schemas', name: string): Ref => ({
+	$ref: `#/components/${kind}/${name}`
+});
 const jsonOf = (schema: Schema | Ref) => ({ 'application/json': { schema } });
 const geoOf = (schema: Schema | Ref) => ({ 'application/geo+json': { schema } });
 
@@ -91,9 +93,21 @@ function created(ok: Response, ...extra: Extra[]): Record<string, Response | Ref
 	return answersWith('201', ok, extra);
 }
 
-function answersWith(status: '200' | '201', ok: Response, extra: Extra[]): Record<string, Response | Ref> {
-	const r: Record<string, Response | Ref> = { [status]: ok, '401': ref('responses', 'Unauthorized') };
-	const names = { '400': 'BadRequest', '403': 'Forbidden', '404': 'NotFound', '409': 'Conflict' } as const;
+function answersWith(
+	status: '200' | '201',
+	ok: Response,
+	extra: Extra[]
+): Record<string, Response | Ref> {
+	const r: Record<string, Response | Ref> = {
+		[status]: ok,
+		'401': ref('responses', 'Unauthorized')
+	};
+	const names = {
+		'400': 'BadRequest',
+		'403': 'Forbidden',
+		'404': 'NotFound',
+		'409': 'Conflict'
+	} as const;
 	for (const code of extra) r[code] = ref('responses', names[code]);
 	return r;
 }
@@ -105,7 +119,12 @@ const levelParam: Parameter = {
 	schema: { type: 'integer', enum: [1, 2, 3] }
 };
 
-const filterParams = [ref('parameters', 'from'), ref('parameters', 'to'), ref('parameters', 'type'), ref('parameters', 'area')];
+const filterParams = [
+	ref('parameters', 'from'),
+	ref('parameters', 'to'),
+	ref('parameters', 'type'),
+	ref('parameters', 'area')
+];
 const pathId = (description: string): Parameter => ({
 	name: 'id',
 	in: 'path',
@@ -120,7 +139,10 @@ const schemas: Record<string, Schema> = {
 		required: ['message'],
 		properties: {
 			message: { type: 'string' },
-			parameter: { type: 'string', description: 'The query parameter, path segment or body field that was wrong (400 only).' }
+			parameter: {
+				type: 'string',
+				description: 'The query parameter, path segment or body field that was wrong (400 only).'
+			}
 		}
 	},
 	Point: {
@@ -128,7 +150,11 @@ const schemas: Record<string, Schema> = {
 		required: ['type', 'coordinates'],
 		properties: {
 			type: { const: 'Point' },
-			coordinates: { type: 'array', items: { type: 'number' }, description: '[longitude, latitude] in WGS 84' }
+			coordinates: {
+				type: 'array',
+				items: { type: 'number' },
+				description: '[longitude, latitude] in WGS 84'
+			}
 		}
 	},
 	Geometry: {
@@ -139,7 +165,8 @@ const schemas: Record<string, Schema> = {
 	},
 	Incident: {
 		type: 'object',
-		description: 'An incident: the ACLED-compatible core, the NGO lens, admiralty grading, confidentiality and status.',
+		description:
+			'An incident: the ACLED-compatible core, the NGO lens, admiralty grading, confidentiality and status.',
 		properties: {
 			id: { type: 'string', format: 'uuid' },
 			event_date: { type: 'string', format: 'date' },
@@ -165,8 +192,16 @@ const schemas: Record<string, Schema> = {
 			affects_us: { type: 'boolean' },
 			affects_ngos: { type: 'boolean' },
 			serious: { type: 'boolean' },
-			source_reliability: { type: ['string', 'null'], description: 'Admiralty grade of the source, A (reliable) to F (cannot be judged)' },
-			info_credibility: { type: ['integer', 'null'], minimum: 1, maximum: 6, description: 'Admiralty grade of the information, 1 (confirmed) to 6 (cannot be judged)' },
+			source_reliability: {
+				type: ['string', 'null'],
+				description: 'Admiralty grade of the source, A (reliable) to F (cannot be judged)'
+			},
+			info_credibility: {
+				type: ['integer', 'null'],
+				minimum: 1,
+				maximum: 6,
+				description: 'Admiralty grade of the information, 1 (confirmed) to 6 (cannot be judged)'
+			},
 			confidentiality: { type: 'string', enum: ['public', 'internal', 'restricted'] },
 			status: { type: 'string', enum: ['reported', 'verified', 'rejected', 'archived'] },
 			reported_by: { type: ['string', 'null'], format: 'uuid' },
@@ -201,7 +236,10 @@ const schemas: Record<string, Schema> = {
 		required: ['type', 'features', 'total', 'limit', 'offset'],
 		properties: {
 			type: { const: 'FeatureCollection' },
-			total: { type: 'integer', description: 'Matching incidents visible to the caller, over all pages.' },
+			total: {
+				type: 'integer',
+				description: 'Matching incidents visible to the caller, over all pages.'
+			},
 			limit: { type: 'integer' },
 			offset: { type: 'integer' },
 			features: {
@@ -224,16 +262,31 @@ const schemas: Record<string, Schema> = {
 		properties: {
 			total: { type: 'integer' },
 			fatalities: { type: 'integer' },
-			by_year: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Year → count' },
-			by_admin1: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Governorate P-code (or "none") → count' },
-			by_type: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Event type → count' }
+			by_year: {
+				type: 'object',
+				additionalProperties: { type: 'integer' },
+				description: 'Year → count'
+			},
+			by_admin1: {
+				type: 'object',
+				additionalProperties: { type: 'integer' },
+				description: 'Governorate P-code (or "none") → count'
+			},
+			by_type: {
+				type: 'object',
+				additionalProperties: { type: 'integer' },
+				description: 'Event type → count'
+			}
 		}
 	},
 	MapIncidents: {
 		type: 'object',
 		required: ['total', 'fatalities', 'by_type', 'points'],
 		properties: {
-			total: { type: 'integer', description: 'All matching incidents in the viewport, even beyond `limit`.' },
+			total: {
+				type: 'integer',
+				description: 'All matching incidents in the viewport, even beyond `limit`.'
+			},
 			fatalities: { type: 'integer' },
 			by_type: { type: 'object', additionalProperties: { type: 'integer' } },
 			points: {
@@ -254,10 +307,16 @@ const schemas: Record<string, Schema> = {
 	},
 	DensityCells: {
 		type: 'array',
-		description: 'One row per grid cell holding incidents: [longitude, latitude, count, fatalities].',
+		description:
+			'One row per grid cell holding incidents: [longitude, latitude, count, fatalities].',
 		items: {
 			type: 'array',
-			prefixItems: [{ type: 'number' }, { type: 'number' }, { type: 'integer' }, { type: 'integer' }]
+			prefixItems: [
+				{ type: 'number' },
+				{ type: 'number' },
+				{ type: 'integer' },
+				{ type: 'integer' }
+			]
 		}
 	},
 	AreaCollection: {
@@ -315,7 +374,8 @@ const schemas: Record<string, Schema> = {
 						geometry: ref('schemas', 'Point'),
 						properties: {
 							type: 'object',
-							description: 'The registry row without its geometry (columns differ per kind; checkpoints add controlling_actor).',
+							description:
+								'The registry row without its geometry (columns differ per kind; checkpoints add controlling_actor).',
 							additionalProperties: true
 						}
 					}
@@ -342,7 +402,12 @@ const schemas: Record<string, Schema> = {
 			email: { type: 'string', format: 'email' },
 			role: { type: 'string', enum: APP_ROLES },
 			display_name: { type: 'string', maxLength: 200 },
-			password: { type: 'string', minLength: 12, maxLength: 512, description: 'The initial password; stored as an scrypt hash.' }
+			password: {
+				type: 'string',
+				minLength: 12,
+				maxLength: 512,
+				description: 'The initial password; stored as an scrypt hash.'
+			}
 		}
 	},
 	Token: {
@@ -350,7 +415,10 @@ const schemas: Record<string, Schema> = {
 		properties: {
 			id: { type: 'string', format: 'uuid' },
 			name: { type: 'string' },
-			prefix: { type: 'string', description: 'The first characters of the token, to tell tokens apart.' },
+			prefix: {
+				type: 'string',
+				description: 'The first characters of the token, to tell tokens apart.'
+			},
 			created_at: { type: 'string', format: 'date-time' },
 			last_used_at: { type: ['string', 'null'], format: 'date-time' },
 			revoked_at: { type: ['string', 'null'], format: 'date-time' }
@@ -363,7 +431,11 @@ const schemas: Record<string, Schema> = {
 			id: { type: 'string', format: 'uuid' },
 			name: { type: 'string' },
 			prefix: { type: 'string' },
-			token: { type: 'string', description: 'The secret. Shown in this response only; send it as `Authorization: Bearer <token>`.' }
+			token: {
+				type: 'string',
+				description:
+					'The secret. Shown in this response only; send it as `Authorization: Bearer <token>`.'
+			}
 		}
 	}
 };
@@ -410,11 +482,22 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 							name: 'limit',
 							in: 'query',
 							description: 'Page size',
-							schema: { type: 'integer', minimum: INCIDENTS_PAGE.min, maximum: INCIDENTS_PAGE.max, default: INCIDENTS_PAGE.fallback }
+							schema: {
+								type: 'integer',
+								minimum: INCIDENTS_PAGE.min,
+								maximum: INCIDENTS_PAGE.max,
+								default: INCIDENTS_PAGE.fallback
+							}
 						},
 						{ name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } }
 					],
-					responses: answers({ description: 'A FeatureCollection of incidents', content: geoOf(ref('schemas', 'IncidentCollection')) }, '400')
+					responses: answers(
+						{
+							description: 'A FeatureCollection of incidents',
+							content: geoOf(ref('schemas', 'IncidentCollection'))
+						},
+						'400'
+					)
 				}
 			},
 			'/incidents/counts': {
@@ -423,7 +506,10 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					summary: 'Incident totals by year, governorate and event type',
 					tags: ['incidents'],
 					parameters: filterParams,
-					responses: answers({ description: 'Counts', content: jsonOf(ref('schemas', 'IncidentCounts')) }, '400')
+					responses: answers(
+						{ description: 'Counts', content: jsonOf(ref('schemas', 'IncidentCounts')) },
+						'400'
+					)
 				}
 			},
 			'/incidents/{id}': {
@@ -451,10 +537,18 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 							name: 'limit',
 							in: 'query',
 							description: 'Most points returned (counts stay exact)',
-							schema: { type: 'integer', minimum: MAP_POINTS.min, maximum: MAP_POINTS.max, default: MAP_POINTS.fallback }
+							schema: {
+								type: 'integer',
+								minimum: MAP_POINTS.min,
+								maximum: MAP_POINTS.max,
+								default: MAP_POINTS.fallback
+							}
 						}
 					],
-					responses: answers({ description: 'Points and counts', content: jsonOf(ref('schemas', 'MapIncidents')) }, '400')
+					responses: answers(
+						{ description: 'Points and counts', content: jsonOf(ref('schemas', 'MapIncidents')) },
+						'400'
+					)
 				}
 			},
 			'/map/density': {
@@ -467,12 +561,16 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 						{
 							name: 'cell',
 							in: 'query',
-							description: 'Grid cell size in degrees; by default about 1/128 of the viewport width',
+							description:
+								'Grid cell size in degrees; by default about 1/128 of the viewport width',
 							schema: { type: 'number', minimum: DENSITY_CELL.min, maximum: DENSITY_CELL.max }
 						},
 						...filterParams
 					],
-					responses: answers({ description: 'Grid cells', content: jsonOf(ref('schemas', 'DensityCells')) }, '400')
+					responses: answers(
+						{ description: 'Grid cells', content: jsonOf(ref('schemas', 'DensityCells')) },
+						'400'
+					)
 				}
 			},
 			'/areas': {
@@ -486,10 +584,21 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 							name: 'tolerance',
 							in: 'query',
 							description: 'Simplification tolerance in degrees',
-							schema: { type: 'number', minimum: AREA_TOLERANCE.min, maximum: AREA_TOLERANCE.max, default: 0.002 }
+							schema: {
+								type: 'number',
+								minimum: AREA_TOLERANCE.min,
+								maximum: AREA_TOLERANCE.max,
+								default: 0.002
+							}
 						}
 					],
-					responses: answers({ description: 'A FeatureCollection of areas', content: geoOf(ref('schemas', 'AreaCollection')) }, '400')
+					responses: answers(
+						{
+							description: 'A FeatureCollection of areas',
+							content: geoOf(ref('schemas', 'AreaCollection'))
+						},
+						'400'
+					)
 				}
 			},
 			'/areas/list': {
@@ -498,7 +607,13 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					summary: 'Areas without geometry, for pickers (every level when `level` is absent)',
 					tags: ['areas'],
 					parameters: [levelParam],
-					responses: answers({ description: 'Areas', content: jsonOf({ type: 'array', items: ref('schemas', 'Area') }) }, '400')
+					responses: answers(
+						{
+							description: 'Areas',
+							content: jsonOf({ type: 'array', items: ref('schemas', 'Area') })
+						},
+						'400'
+					)
 				}
 			},
 			'/sites/{kind}': {
@@ -506,8 +621,21 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					operationId: 'sites',
 					summary: 'One site registry as GeoJSON',
 					tags: ['sites'],
-					parameters: [{ name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: SITE_KINDS } }],
-					responses: answers({ description: 'A FeatureCollection of sites', content: geoOf(ref('schemas', 'SiteCollection')) }, '400')
+					parameters: [
+						{
+							name: 'kind',
+							in: 'path',
+							required: true,
+							schema: { type: 'string', enum: SITE_KINDS }
+						}
+					],
+					responses: answers(
+						{
+							description: 'A FeatureCollection of sites',
+							content: geoOf(ref('schemas', 'SiteCollection'))
+						},
+						'400'
+					)
 				}
 			},
 			'/me': {
@@ -523,7 +651,10 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					operationId: 'listTokens',
 					summary: 'The caller’s API tokens (never the secrets)',
 					tags: ['account'],
-					responses: answers({ description: 'Tokens, newest first', content: jsonOf({ type: 'array', items: ref('schemas', 'Token') }) })
+					responses: answers({
+						description: 'Tokens, newest first',
+						content: jsonOf({ type: 'array', items: ref('schemas', 'Token') })
+					})
 				},
 				post: {
 					operationId: 'createToken',
@@ -531,9 +662,20 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					tags: ['account'],
 					requestBody: {
 						required: true,
-						content: jsonOf({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } })
+						content: jsonOf({
+							type: 'object',
+							required: ['name'],
+							properties: { name: { type: 'string', minLength: 1, maxLength: 100 } }
+						})
 					},
-					responses: created({ description: 'The new token, with its secret', content: jsonOf(ref('schemas', 'NewToken')) }, '400', '403')
+					responses: created(
+						{
+							description: 'The new token, with its secret',
+							content: jsonOf(ref('schemas', 'NewToken'))
+						},
+						'400',
+						'403'
+					)
 				}
 			},
 			'/tokens/{id}': {
@@ -545,7 +687,10 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					responses: answers(
 						{
 							description: 'Revoked',
-							content: jsonOf({ type: 'object', properties: { id: { type: 'string', format: 'uuid' }, revoked: { const: true } } })
+							content: jsonOf({
+								type: 'object',
+								properties: { id: { type: 'string', format: 'uuid' }, revoked: { const: true } }
+							})
 						},
 						'400',
 						'404'
@@ -557,34 +702,70 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					operationId: 'listUsers',
 					summary: 'Every user (admins only)',
 					tags: ['admin'],
-					responses: answers({ description: 'Users by email', content: jsonOf({ type: 'array', items: ref('schemas', 'User') }) }, '403')
+					responses: answers(
+						{
+							description: 'Users by email',
+							content: jsonOf({ type: 'array', items: ref('schemas', 'User') })
+						},
+						'403'
+					)
 				},
 				post: {
 					operationId: 'addUser',
 					summary: 'Add a local account (admins only)',
 					tags: ['admin'],
 					requestBody: { required: true, content: jsonOf(ref('schemas', 'NewUser')) },
-					responses: created({ description: 'The new user', content: jsonOf(ref('schemas', 'User')) }, '400', '403', '409')
+					responses: created(
+						{ description: 'The new user', content: jsonOf(ref('schemas', 'User')) },
+						'400',
+						'403',
+						'409'
+					)
 				}
 			},
 			'/users/{id}/disable': {
 				post: {
 					operationId: 'disableUser',
-					summary: 'Disable a user and revoke their sessions and tokens (admins only; not yourself)',
+					summary:
+						'Disable a user and revoke their sessions and tokens (admins only; not yourself)',
 					tags: ['admin'],
 					parameters: [pathId('User id')],
-					responses: answers({ description: 'The disabled user', content: jsonOf(ref('schemas', 'User')) }, '400', '403', '404')
+					responses: answers(
+						{ description: 'The disabled user', content: jsonOf(ref('schemas', 'User')) },
+						'400',
+						'403',
+						'404'
+					)
 				}
 			}
 		},
 		components: {
 			securitySchemes: {
-				bearerAuth: { type: 'http', scheme: 'bearer', description: 'A personal API token (trt_…), from My account.' },
-				cookieAuth: { type: 'apiKey', in: 'cookie', name: 'terrain_session', description: 'The browser session of a signed-in user.' }
+				bearerAuth: {
+					type: 'http',
+					scheme: 'bearer',
+					description: 'A personal API token (trt_…), from My account.'
+				},
+				cookieAuth: {
+					type: 'apiKey',
+					in: 'cookie',
+					name: 'terrain_session',
+					description: 'The browser session of a signed-in user.'
+				}
 			},
 			parameters: {
-				from: { name: 'from', in: 'query', description: 'First event date (inclusive)', schema: { type: 'string', format: 'date' } },
-				to: { name: 'to', in: 'query', description: 'Last event date (inclusive); not before `from`', schema: { type: 'string', format: 'date' } },
+				from: {
+					name: 'from',
+					in: 'query',
+					description: 'First event date (inclusive)',
+					schema: { type: 'string', format: 'date' }
+				},
+				to: {
+					name: 'to',
+					in: 'query',
+					description: 'Last event date (inclusive); not before `from`',
+					schema: { type: 'string', format: 'date' }
+				},
 				type: {
 					name: 'type',
 					in: 'query',
@@ -614,10 +795,22 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 				}
 			},
 			responses: {
-				BadRequest: { description: 'A parameter is missing or wrong; `parameter` names it', content: jsonOf(ref('schemas', 'Error')) },
-				Unauthorized: { description: 'No session and no valid API token', content: jsonOf(ref('schemas', 'Error')) },
-				Forbidden: { description: 'The caller’s role may not do this', content: jsonOf(ref('schemas', 'Error')) },
-				NotFound: { description: 'No such thing, or not visible to the caller', content: jsonOf(ref('schemas', 'Error')) },
+				BadRequest: {
+					description: 'A parameter is missing or wrong; `parameter` names it',
+					content: jsonOf(ref('schemas', 'Error'))
+				},
+				Unauthorized: {
+					description: 'No session and no valid API token',
+					content: jsonOf(ref('schemas', 'Error'))
+				},
+				Forbidden: {
+					description: 'The caller’s role may not do this',
+					content: jsonOf(ref('schemas', 'Error'))
+				},
+				NotFound: {
+					description: 'No such thing, or not visible to the caller',
+					content: jsonOf(ref('schemas', 'Error'))
+				},
 				Conflict: { description: 'It already exists', content: jsonOf(ref('schemas', 'Error')) }
 			},
 			schemas

@@ -45,7 +45,10 @@ describe('intParam', () => {
 	});
 	it('refuses out-of-range values, decimals and words, naming the parameter', () => {
 		for (const v of ['0', '10001', '-5', '1.5', 'ten', '1e3', '0x10']) {
-			expect(failing(() => intParam(q(`limit=${v}`), 'limit', INCIDENTS_PAGE)), v).toBe('limit');
+			expect(
+				failing(() => intParam(q(`limit=${v}`), 'limit', INCIDENTS_PAGE)),
+				v
+			).toBe('limit');
 		}
 		expect(failing(() => intParam(q('limit=50001'), 'limit', MAP_POINTS))).toBe('limit');
 	});
@@ -62,7 +65,10 @@ describe('numberParam', () => {
 	});
 	it('refuses what is not a finite number in range', () => {
 		for (const v of ['0', '0.0009', '5.1', 'abc', 'Infinity', 'NaN']) {
-			expect(failing(() => numberParam(q(`cell=${v}`), 'cell', DENSITY_CELL)), v).toBe('cell');
+			expect(
+				failing(() => numberParam(q(`cell=${v}`), 'cell', DENSITY_CELL)),
+				v
+			).toBe('cell');
 		}
 		expect(failing(() => numberParam(q(''), 'cell', DENSITY_CELL))).toBe('cell');
 	});
@@ -78,9 +84,20 @@ describe('oneOf, uuid, siteKind', () => {
 		expect(failing(() => siteKind('contacts'))).toBe('kind');
 	});
 	it('accept UUIDs only, lower-cased', () => {
-		expect(uuid('id', '0F8FAD5B-D9CB-469F-A165-70867728950E')).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
-		for (const v of ['', 'abc', '1', '0f8fad5b-d9cb-469f-a165-70867728950', "0f8fad5b-d9cb-469f-a165-70867728950e' or 1=1"]) {
-			expect(failing(() => uuid('id', v)), v).toBe('id');
+		expect(uuid('id', '0F8FAD5B-D9CB-469F-A165-70867728950E')).toBe(
+			'0f8fad5b-d9cb-469f-a165-70867728950e'
+		);
+		for (const v of [
+			'',
+			'abc',
+			'1',
+			'0f8fad5b-d9cb-469f-a165-70867728950',
+			"0f8fad5b-d9cb-469f-a165-70867728950e' or 1=1"
+		]) {
+			expect(
+				failing(() => uuid('id', v)),
+				v
+			).toBe('id');
 		}
 		expect(failing(() => uuid('id', undefined))).toBe('id');
 	});
@@ -112,7 +129,9 @@ describe('mapFilters', () => {
 describe('filtersWithoutBbox', () => {
 	it('refuses a bbox where the SQL function has no viewport', () => {
 		expect(failing(() => filtersWithoutBbox(q('bbox=42,36,44,37')))).toBe('bbox');
-		expect(filtersWithoutBbox(q('type=battles&type=protests'))).toEqual({ types: ['battles', 'protests'] });
+		expect(filtersWithoutBbox(q('type=battles&type=protests'))).toEqual({
+			types: ['battles', 'protests']
+		});
 	});
 });
 
@@ -137,15 +156,30 @@ describe('request bodies', () => {
 });
 
 describe('account input', () => {
-	const good = { email: ' Ana@Example.ORG ', role: 'field', display_name: ' Ana ', password: 'twelve chars!' };
+	const good = {
+		email: ' Ana@Example.ORG ',
+		role: 'field',
+		display_name: ' Ana ',
+		password: 'twelve chars!'
+	};
 	it('normalises a good new user', () => {
 		expect(checkNewUser(good)).toEqual({
 			ok: true,
-			value: { email: 'ana@example.org', role: 'field', display_name: 'Ana', password: 'twelve chars!' }
+			value: {
+				email: 'ana@example.org',
+				role: 'field',
+				display_name: 'Ana',
+				password: 'twelve chars!'
+			}
 		});
 	});
 	it('reports every wrong field with its message key', () => {
-		const r = checkNewUser({ email: 'nope', role: 'root', display_name: 'x'.repeat(201), password: 'short' });
+		const r = checkNewUser({
+			email: 'nope',
+			role: 'root',
+			display_name: 'x'.repeat(201),
+			password: 'short'
+		});
 		expect(r).toEqual({
 			ok: false,
 			errors: {
@@ -155,7 +189,10 @@ describe('account input', () => {
 				password: 'password_too_short'
 			}
 		});
-		expect(checkNewUser({ ...good, password: 12345678901234 })).toMatchObject({ ok: false, errors: { password: 'password_too_short' } });
+		expect(checkNewUser({ ...good, password: 12345678901234 })).toMatchObject({
+			ok: false,
+			errors: { password: 'password_too_short' }
+		});
 	});
 	it('gives the API the first error in English, naming the field', () => {
 		const r = checkNewUser({ ...good, role: 'root' });
@@ -166,20 +203,34 @@ describe('account input', () => {
 	});
 	it('wants a token name of 1 to 100 characters', () => {
 		expect(checkTokenName(' cron ')).toEqual({ ok: true, value: 'cron' });
-		expect(checkTokenName('')).toMatchObject({ ok: false, errors: { name: 'account.token_name_missing' } });
+		expect(checkTokenName('')).toMatchObject({
+			ok: false,
+			errors: { name: 'account.token_name_missing' }
+		});
 		expect(checkTokenName(undefined)).toMatchObject({ ok: false });
-		expect(checkTokenName('x'.repeat(101))).toMatchObject({ ok: false, errors: { name: 'account.token_name_too_long' } });
+		expect(checkTokenName('x'.repeat(101))).toMatchObject({
+			ok: false,
+			errors: { name: 'account.token_name_too_long' }
+		});
 	});
 	it('makes tokens whose stored form is a digest and a short prefix', () => {
 		const { secret, args } = newApiToken('cron');
 		expect(secret).toMatch(/^trt_/);
-		expect(args).toEqual({ p_name: 'cron', p_token_hash: digest(secret), p_prefix: secret.slice(0, 10) });
+		expect(args).toEqual({
+			p_name: 'cron',
+			p_token_hash: digest(secret),
+			p_prefix: secret.slice(0, 10)
+		});
 		expect(args.p_token_hash).not.toContain(secret.slice(4));
 	});
 });
 
 describe('errorResponse', () => {
-	const body = async (r: Response) => ({ status: r.status, type: r.headers.get('content-type'), body: await r.json() });
+	const body = async (r: Response) => ({
+		status: r.status,
+		type: r.headers.get('content-type'),
+		body: await r.json()
+	});
 
 	it('answers a FilterError with 400 naming the parameter', async () => {
 		expect(await body(errorResponse(new FilterError('bbox', 'is required')))).toEqual({
@@ -189,7 +240,13 @@ describe('errorResponse', () => {
 		});
 	});
 	it('maps database errors by SQLSTATE and hides unexpected ones', async () => {
-		const cases: [string, number][] = [['42501', 403], ['P0002', 404], ['23505', 409], ['22023', 400], ['XX000', 500]];
+		const cases: [string, number][] = [
+			['42501', 403],
+			['P0002', 404],
+			['23505', 409],
+			['22023', 400],
+			['XX000', 500]
+		];
 		for (const [code, status] of cases) {
 			const r = await body(errorResponse(new DbError(`boom ${code}`, code)));
 			expect(r.status, code).toBe(status);
@@ -199,7 +256,10 @@ describe('errorResponse', () => {
 	it('recognises a DbError made by another copy of the class (the CLI opens the database, the built app bundles its own)', async () => {
 		class DbErrorCopy extends Error {
 			name = 'DbError';
-			constructor(message: string, readonly code: string) {
+			constructor(
+				message: string,
+				readonly code: string
+			) {
 				super(message);
 			}
 			get httpStatus() {

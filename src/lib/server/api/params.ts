@@ -4,7 +4,12 @@
  * once which part of the request to fix. The incident filters themselves are parsed by the
  * shared $lib/domain/filters (the map, the list and the exports read the same parameters).
  */
-import { FilterError, parseBbox, parseIncidentFilters, type IncidentFilters } from '../../domain/filters.ts';
+import {
+	FilterError,
+	parseBbox,
+	parseIncidentFilters,
+	type IncidentFilters
+} from '../../domain/filters.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
 
 export { FilterError };
@@ -43,9 +48,15 @@ function inRange(name: string, n: number, o: RangeOptions): number {
 }
 
 /** One value of a fixed list; the fallback when absent (or a 400 when there is none). */
-export function oneOf<T extends string>(name: string, raw: string | null | undefined, allowed: readonly T[], fallback?: T): T {
+export function oneOf<T extends string>(
+	name: string,
+	raw: string | null | undefined,
+	allowed: readonly T[],
+	fallback?: T
+): T {
 	if (raw === null || raw === undefined || raw === '') {
-		if (fallback === undefined) throw new FilterError(name, `is required; use one of ${allowed.join(', ')}`);
+		if (fallback === undefined)
+			throw new FilterError(name, `is required; use one of ${allowed.join(', ')}`);
 		return fallback;
 	}
 	if (!(allowed as readonly string[]).includes(raw)) {
@@ -67,15 +78,19 @@ export function siteKind(raw: string | undefined): SiteKind {
 }
 
 /** The incident filters plus the bbox that the map endpoints cannot do without. */
-export function mapFilters(params: URLSearchParams): IncidentFilters & { bbox: [number, number, number, number] } {
-	if (!params.get('bbox')) throw new FilterError('bbox', 'is required: west,south,east,north in degrees');
+export function mapFilters(
+	params: URLSearchParams
+): IncidentFilters & { bbox: [number, number, number, number] } {
+	if (!params.get('bbox'))
+		throw new FilterError('bbox', 'is required: west,south,east,north in degrees');
 	const f = parseIncidentFilters(params);
 	return { ...f, bbox: f.bbox ?? parseBbox(params.get('bbox')!) };
 }
 
 /** Filters for the endpoints whose SQL function has no viewport (counts). */
 export function filtersWithoutBbox(params: URLSearchParams): IncidentFilters {
-	if (params.has('bbox')) throw new FilterError('bbox', 'is not supported here; filter by area instead');
+	if (params.has('bbox'))
+		throw new FilterError('bbox', 'is not supported here; filter by area instead');
 	return parseIncidentFilters(params);
 }
 
@@ -121,7 +136,11 @@ export function textField(
 	}
 	if (typeof v !== 'string') throw new FilterError(name, 'expected a string');
 	const s = o.trim === false ? v : v.trim();
-	if (s.length < (o.min ?? 0)) throw new FilterError(name, o.min === 1 ? 'must not be empty' : `must have at least ${o.min} characters`);
+	if (s.length < (o.min ?? 0))
+		throw new FilterError(
+			name,
+			o.min === 1 ? 'must not be empty' : `must have at least ${o.min} characters`
+		);
 	if (s.length > o.max) throw new FilterError(name, `must have at most ${o.max} characters`);
 	return s;
 }

@@ -17,7 +17,10 @@ export function requireUser(locals: App.Locals, roles?: readonly AppRole[]): Cal
  * so errors from the shared adapter are instances of the other DbError.
  */
 export function isDbError(e: unknown): e is DbError {
-	return e instanceof DbError || (e instanceof Error && e.name === 'DbError' && 'code' in e && 'httpStatus' in e);
+	return (
+		e instanceof DbError ||
+		(e instanceof Error && e.name === 'DbError' && 'code' in e && 'httpStatus' in e)
+	);
 }
 
 /** Turns a database error into the HTTP answer it deserves (400/403/404/409), else rethrows. */

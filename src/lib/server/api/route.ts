@@ -36,7 +36,8 @@ export function errorResponse(e: unknown): Response {
 		return json({ message: 'Internal error' }, { status: 500 });
 	}
 	if (isHttpError(e)) {
-		const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+		const headers: Record<string, string> =
+			e.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
 		return json(e.body, { status: e.status, headers });
 	}
 	console.error(e);

@@ -1,6 +1,11 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+function scrypt(
+	password: string,
+	salt: Buffer,
+	keylen: number,
+	opts: ScryptOptions
+): Promise<Buffer> {
 	return new Promise((resolve, reject) =>
 		scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)))
 	);
@@ -20,7 +25,10 @@ export async function hashPassword(password: string): Promise<string> {
 	return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
+export async function verifyPassword(
+	password: string,
+	stored: string | null | undefined
+): Promise<boolean> {
 	const parts = (stored ?? '').split('$');
 	if (parts.length !== 6 || parts[0] !== 'scrypt') {
 		// Spend the same time as a real check so unknown accounts are not revealed by timing.
@@ -39,7 +47,9 @@ export async function verifyPassword(password: string, stored: string | null | u
 }
 
 /** Minimum rules for a password an admin sets or a user chooses. Returns a message key or null. */
-export function passwordProblem(password: string): 'password_too_short' | 'password_too_long' | null {
+export function passwordProblem(
+	password: string
+): 'password_too_short' | 'password_too_long' | null {
 	if (password.length < 12) return 'password_too_short';
 	if (password.length > 512) return 'password_too_long';
 	return null;

@@ -17,32 +17,57 @@ export type SignInResult = { ok: true; token: string; user: CallerUser } | { ok:
  * (unknown email, wrong password, disabled account) and repeated failures for an email or a
  * client address are answered more and more slowly.
  */
-export async function signIn(email: string, password: string, clientAddress: string, userAgent: string): Promise<SignInResult> {
+export async function signIn(
+	email: string,
+	password: string,
+	clientAddress: string,
+	userAgent: string
+): Promise<SignInResult> {
 	const db = await getDb();
 	const normalised = email.trim().toLowerCase();
 	if (db instanceof SupabaseAdapter) return signInSupabase(db, normalised, password);
 
 	const keys = [`email:${normalised}`, `ip:${clientAddress}`];
-	const counts = await Promise.all(keys.map((k) => db.rpc<number>('private.login_attempt', { p_key: k, p_failed: false }, 'service')));
+	const counts = await Promise.all(
+		keys.map((k) =>
+			db.rpc<number>('private.login_attempt', { p_key: k, p_failed: false }, 'service')
+		)
+	);
 	await sleep(throttleDelay(Math.max(...counts)));
 
-	const creds = await db.rpc<{ id: string; email: string; role: CallerUser['role']; disabled: boolean; password_hash: string | null } | null>(
-		'private.account_credentials',
-		{ p_email: normalised },
-		'service'
-	);
+	const creds = await db.rpc<{
+		id: string;
+		email: string;
+		role: CallerUser['role'];
+		disabled: boolean;
+		password_hash: string | null;
+	} | null>('private.account_credentials', { p_email: normalised }, 'service');
 	const good = await verifyPassword(password, creds?.password_hash);
 	if (!creds || !good || creds.disabled) {
-		for (const k of keys) await db.rpc('private.login_attempt', { p_key: k, p_failed: true }, 'service');
+		for (const k of keys)
+			await db.rpc('private.login_attempt', { p_key: k, p_failed: true }, 'service');
 		return { ok: false };
 	}
 	for (const k of keys) await db.rpc('private.login_succeeded', { p_key: k }, 'service');
 	const token = newSecret('trs');
-	await db.rpc('private.session_create', { p_user_id: creds.id, p_token_hash: digest(token), p_ttl_seconds: SESSION_TTL_SECONDS, p_user_agent: userAgent }, 'service');
+	await db.rpc(
+		'private.session_create',
+		{
+			p_user_id: creds.id,
+			p_token_hash: digest(token),
+			p_ttl_seconds: SESSION_TTL_SECONDS,
+			p_user_agent: userAgent
+		},
+		'service'
+	);
 	return { ok: true, token, user: { id: creds.id, email: creds.email, role: creds.role } };
 }
 
-async function signInSupabase(db: SupabaseAdapter, email: string, password: string): Promise<SignInResult> {
+async function signInSupabase(
+	db: SupabaseAdapter,
+	email: string,
+	password: string
+): Promise<SignInResult> {
 	const { data, error } = await db.client('anon').auth.signInWithPassword({ email, password });
 	if (error || !data.session) return { ok: false };
 	const user = await supabaseUser(db, data.session.access_token);
@@ -52,8 +77,15 @@ async function signInSupabase(db: SupabaseAdapter, email: string, password: stri
 async function supabaseUser(db: SupabaseAdapter, accessToken: string): Promise<CallerUser | null> {
 	const { data, error } = await db.client('anon').auth.getUser(accessToken);
 	if (error || !data.user) return null;
-	const me = await db.rpc<{ id: string; email: string; role: CallerUser['role']; disabled: boolean } | null>(
-		'me', {}, { id: data.user.id, email: data.user.email ?? '', role: 'viewer', accessToken }
+	const me = await db.rpc<{
+		id: string;
+		email: string;
+		role: CallerUser['role'];
+		disabled: boolean;
+	} | null>(
+		'me',
+		{},
+		{ id: data.user.id, email: data.user.email ?? '', role: 'viewer', accessToken }
 	);
 	if (!me || me.disabled) return null;
 	return { id: me.id, email: me.email, role: me.role, accessToken };
@@ -63,14 +95,22 @@ async function supabaseUser(db: SupabaseAdapter, accessToken: string): Promise<C
 export async function userFromSession(token: string): Promise<CallerUser | null> {
 	const db = await getDb();
 	if (db instanceof SupabaseAdapter) return supabaseUser(db, token);
-	return db.rpc<CallerUser | null>('private.session_user', { p_token_hash: digest(token) }, 'service');
+	return db.rpc<CallerUser | null>(
+		'private.session_user',
+		{ p_token_hash: digest(token) },
+		'service'
+	);
 }
 
 /** The user behind a personal API token (Authorization: Bearer), or null. */
 export async function userFromApiToken(token: string): Promise<CallerUser | null> {
 	const db = await getDb();
 	if (db instanceof SupabaseAdapter) return supabaseUser(db, token);
-	return db.rpc<CallerUser | null>('private.token_user', { p_token_hash: digest(token) }, 'service');
+	return db.rpc<CallerUser | null>(
+		'private.token_user',
+		{ p_token_hash: digest(token) },
+		'service'
+	);
 }
 
 export async function signOut(token: string): Promise<void> {

@@ -19,10 +19,18 @@ export function readMigrations(dir: string): MigrationFile[] {
 		.sort()
 		.map((f) => {
 			const m = FILE.exec(f);
-			if (!m) throw new ConfigError(`migration file name ${f} must look like 20261122000100_what_it_does.sql`);
+			if (!m)
+				throw new ConfigError(
+					`migration file name ${f} must look like 20261122000100_what_it_does.sql`
+				);
 			// Line endings must not change a checksum: a checkout on Windows is the same migration.
 			const sql = readFileSync(join(dir, f), 'utf8').replace(/\r\n?/g, '\n');
-			return { version: m[1], name: m[2], sql, checksum: createHash('sha256').update(sql).digest('hex') };
+			return {
+				version: m[1],
+				name: m[2],
+				sql,
+				checksum: createHash('sha256').update(sql).digest('hex')
+			};
 		});
 }
 

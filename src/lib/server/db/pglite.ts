@@ -18,7 +18,9 @@ export class ConfigError extends Error {
 export function checkDataDir(dir: string): 'new' | 'existing' {
 	if (!existsSync(dir)) return 'new';
 	if (!statSync(dir).isDirectory()) {
-		throw new ConfigError(`TERRAIN_DATA_DIR ${dir} is a file, not a directory; point TERRAIN_DATA_DIR at an empty or a Terrain data directory`);
+		throw new ConfigError(
+			`TERRAIN_DATA_DIR ${dir} is a file, not a directory; point TERRAIN_DATA_DIR at an empty or a Terrain data directory`
+		);
 	}
 	const entries = readdirSync(dir);
 	if (entries.length === 0) return 'new';

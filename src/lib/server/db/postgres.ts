@@ -16,12 +16,18 @@ export class PostgresAdapter implements Adapter {
 		try {
 			parsed = new URL(url);
 		} catch {
-			throw new ConfigError('DATABASE_URL is not a valid URL; expected postgres://user:password@host:5432/database');
+			throw new ConfigError(
+				'DATABASE_URL is not a valid URL; expected postgres://user:password@host:5432/database'
+			);
 		}
 		if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
 			throw new ConfigError(`DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
 		}
-		const pool = new pg.Pool({ connectionString: url, max: Number(process.env.TERRAIN_DB_POOL ?? 10), connectionTimeoutMillis: 10_000 });
+		const pool = new pg.Pool({
+			connectionString: url,
+			max: Number(process.env.TERRAIN_DB_POOL ?? 10),
+			connectionTimeoutMillis: 10_000
+		});
 		// Idle clients that lose their server must not crash the process.
 		pool.on('error', () => {});
 		try {
@@ -30,7 +36,9 @@ export class PostgresAdapter implements Adapter {
 		} catch (e) {
 			await pool.end().catch(() => {});
 			const where = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
-			throw new ConfigError(`cannot connect to DATABASE_URL (${where}): ${(e as Error).message}; check the address, credentials and that PostgreSQL is running`);
+			throw new ConfigError(
+				`cannot connect to DATABASE_URL (${where}): ${(e as Error).message}; check the address, credentials and that PostgreSQL is running`
+			);
 		}
 		return new PostgresAdapter(pool);
 	}

@@ -3,8 +3,15 @@ import { callerContext, functionName, rpcStatement } from './sql.ts';
 
 describe('rpcStatement', () => {
 	it('calls the function by name with named parameters and skips undefined arguments', () => {
-		const s = rpcStatement('incidents_map', { p_west: 40, p_types: ['battles'], p_area: undefined, p_to: null });
-		expect(s.text).toBe('select "public"."incidents_map"(p_west => $1, p_types => $2, p_to => $3) as result');
+		const s = rpcStatement('incidents_map', {
+			p_west: 40,
+			p_types: ['battles'],
+			p_area: undefined,
+			p_to: null
+		});
+		expect(s.text).toBe(
+			'select "public"."incidents_map"(p_west => $1, p_types => $2, p_to => $3) as result'
+		);
 		expect(s.values).toEqual([40, ['battles'], null]);
 	});
 	it('sends objects as JSON text', () => {
@@ -14,7 +21,10 @@ describe('rpcStatement', () => {
 		expect(() => functionName('f(); drop table x')).toThrow(/invalid function name/);
 		expect(() => functionName('a.b.c')).toThrow(/invalid function name/);
 		expect(() => rpcStatement('f', { 'p; drop': 1 })).toThrow(/invalid argument name/);
-		expect(functionName('private.session_user')).toEqual({ schema: 'private', name: 'session_user' });
+		expect(functionName('private.session_user')).toEqual({
+			schema: 'private',
+			name: 'session_user'
+		});
 	});
 });
 

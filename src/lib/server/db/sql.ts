@@ -23,14 +23,24 @@ export function rpcStatement(fn: string, args: Args): { text: string; values: un
 	for (const [key, value] of Object.entries(args)) {
 		if (value === undefined) continue;
 		if (!IDENT.test(key)) throw new Error(`invalid argument name: ${key}`);
-		values.push(value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) ? JSON.stringify(value) : value);
+		values.push(
+			value !== null &&
+				typeof value === 'object' &&
+				!Array.isArray(value) &&
+				!(value instanceof Date)
+				? JSON.stringify(value)
+				: value
+		);
 		named.push(`${key} => $${values.length}`);
 	}
 	return { text: `select "${schema}"."${name}"(${named.join(', ')}) as result`, values };
 }
 
 /** The role and JWT claims a call runs with (see Caller). */
-export function callerContext(as: Caller): { role: 'anon' | 'authenticated' | null; claims: string } {
+export function callerContext(as: Caller): {
+	role: 'anon' | 'authenticated' | null;
+	claims: string;
+} {
 	if (as === 'service') return { role: null, claims: JSON.stringify({ role: 'service_role' }) };
 	if (as === 'anon') return { role: 'anon', claims: JSON.stringify({ role: 'anon' }) };
 	return {

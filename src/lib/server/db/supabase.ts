@@ -21,9 +21,14 @@ export class SupabaseAdapter implements Adapter {
 		try {
 			new URL(url);
 		} catch {
-			throw new ConfigError('SUPABASE_URL is not a valid URL; expected https://<project>.supabase.co');
+			throw new ConfigError(
+				'SUPABASE_URL is not a valid URL; expected https://<project>.supabase.co'
+			);
 		}
-		if (!anonKey) throw new ConfigError('SUPABASE_ANON_KEY is missing; copy it from the project settings (API)');
+		if (!anonKey)
+			throw new ConfigError(
+				'SUPABASE_ANON_KEY is missing; copy it from the project settings (API)'
+			);
 		return new SupabaseAdapter(url.replace(/\/$/, ''), anonKey, serviceKey);
 	}
 
@@ -57,7 +62,9 @@ export class SupabaseAdapter implements Adapter {
 	}
 
 	async execOwner(): Promise<void> {
-		throw new ConfigError('in Supabase mode apply migrations with `supabase db push` (supabase/migrations)');
+		throw new ConfigError(
+			'in Supabase mode apply migrations with `supabase db push` (supabase/migrations)'
+		);
 	}
 
 	async queryOwner<T>(): Promise<T[]> {

@@ -6,7 +6,14 @@
 import { FilterError, parseIncidentFilters } from '../../domain/filters.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
 import type { Adapter, CallerUser } from '../db/types.ts';
-import { CONTENT_TYPES, EXPORT_FORMATS, exportFileName, exportIncidents, exportSites, type ExportFormat } from './index.ts';
+import {
+	CONTENT_TYPES,
+	EXPORT_FORMATS,
+	exportFileName,
+	exportIncidents,
+	exportSites,
+	type ExportFormat
+} from './index.ts';
 
 const KINDS: Record<string, 'incidents' | SiteKind> = {
 	incidents: 'incidents',
@@ -23,11 +30,21 @@ export function exportRequest(db: Adapter, user: CallerUser, url: URL): Response
 	const q = url.searchParams;
 	// `from` is the date filter here, as on the map; what to export is `dataset`.
 	const what = KINDS[q.get('dataset') ?? 'incidents'];
-	if (!what) throw new FilterError('dataset', `use one of incidents, health-facilities, idp-camps, checkpoints, sites`);
+	if (!what)
+		throw new FilterError(
+			'dataset',
+			`use one of incidents, health-facilities, idp-camps, checkpoints, sites`
+		);
 	const format = (q.get('format') ?? '') as ExportFormat;
-	if (!EXPORT_FORMATS.includes(format)) throw new FilterError('format', `use one of ${EXPORT_FORMATS.join(', ')}`);
-	const statuses = q.getAll('status').flatMap((s) => s.split(',')).filter(Boolean);
-	for (const s of statuses) if (!['reported', 'verified', 'rejected', 'archived'].includes(s)) throw new FilterError('status', `unknown status "${s}"`);
+	if (!EXPORT_FORMATS.includes(format))
+		throw new FilterError('format', `use one of ${EXPORT_FORMATS.join(', ')}`);
+	const statuses = q
+		.getAll('status')
+		.flatMap((s) => s.split(','))
+		.filter(Boolean);
+	for (const s of statuses)
+		if (!['reported', 'verified', 'rejected', 'archived'].includes(s))
+			throw new FilterError('status', `unknown status "${s}"`);
 	const filters = parseIncidentFilters(q);
 	void SITE_KINDS;
 

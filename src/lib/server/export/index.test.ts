@@ -30,7 +30,9 @@ describe('export writers', () => {
 		expect(s).toContain(`"'=HYPERLINK(""http://x"") line one\nline two, with comma"`);
 		expect(s).toContain('"Mosul <old city> & ""bridge"""');
 		// Negative numbers stay numbers.
-		expect(await text(csvWriter(rows({ lon: -3.5 }), [['lon', '#geo+lon']]))).toContain('\r\n-3.5\r\n');
+		expect(await text(csvWriter(rows({ lon: -3.5 }), [['lon', '#geo+lon']]))).toContain(
+			'\r\n-3.5\r\n'
+		);
 	});
 
 	it('writes GeoJSON that parses, with points as [lon, lat]', async () => {
@@ -42,10 +44,16 @@ describe('export writers', () => {
 
 	it('writes well-formed KML, styled by event type, with every field as extended data', async () => {
 		const kml = await text(kmlWriter(rows(row), 'Test & export'));
-		const doc = new DOMParser({ onError: (l: string, m: string) => { if (l !== 'warning') throw new Error(m); } }).parseFromString(kml, 'text/xml');
+		const doc = new DOMParser({
+			onError: (l: string, m: string) => {
+				if (l !== 'warning') throw new Error(m);
+			}
+		}).parseFromString(kml, 'text/xml');
 		expect(doc.getElementsByTagName('Placemark').length).toBe(1);
 		expect(doc.getElementsByTagName('styleUrl')[0].textContent).toBe('#battles');
-		expect(doc.getElementsByTagName('name')[1].textContent).toBe('Mosul <old city> & "bridge" — 2024-05-01');
+		expect(doc.getElementsByTagName('name')[1].textContent).toBe(
+			'Mosul <old city> & "bridge" — 2024-05-01'
+		);
 		expect(kml).toContain('<Style id="battles"><IconStyle><color>ff005ed5</color>');
 		expect(kml).toContain('<coordinates>43.13,36.34</coordinates>');
 	});

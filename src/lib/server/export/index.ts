@@ -82,15 +82,19 @@ export async function* incidentRows(o: ExportOptions): AsyncGenerator<Row, void,
 	let n = 0;
 	let total: number | null = null;
 	for (;;) {
-		const page: { total: number | null; rows: Row[] } = await o.db.rpc('incidents_export', {
-			...filterArgs(o.filters ?? {}),
-			p_q: o.q || null,
-			p_status: o.status?.length ? o.status : null,
-			p_format: o.format,
-			p_after_date: after?.date ?? null,
-			p_after_id: after?.id ?? null,
-			p_limit: o.pageSize ?? 2000
-		}, o.as);
+		const page: { total: number | null; rows: Row[] } = await o.db.rpc(
+			'incidents_export',
+			{
+				...filterArgs(o.filters ?? {}),
+				p_q: o.q || null,
+				p_status: o.status?.length ? o.status : null,
+				p_format: o.format,
+				p_after_date: after?.date ?? null,
+				p_after_id: after?.id ?? null,
+				p_limit: o.pageSize ?? 2000
+			},
+			o.as
+		);
 		if (page.total !== null && page.total !== undefined) total = page.total;
 		for (const r of page.rows) yield r;
 		n += page.rows.length;
@@ -112,7 +116,10 @@ function csvCell(v: unknown): string {
 	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export async function* csvWriter(rows: AsyncIterable<Row>, columns: [string, string][]): AsyncGenerator<string> {
+export async function* csvWriter(
+	rows: AsyncIterable<Row>,
+	columns: [string, string][]
+): AsyncGenerator<string> {
 	// A BOM so that Excel opens UTF-8 (Arabic) correctly.
 	yield '\uFEFF' + columns.map(([c]) => csvCell(c)).join(',') + '\r\n';
 	yield columns.map(([, h]) => h).join(',') + '\r\n';
@@ -133,7 +140,12 @@ export async function* geojsonWriter(rows: AsyncIterable<Row>): AsyncGenerator<s
 	let buf = '';
 	for await (const r of rows) {
 		const { lon, lat, ...props } = r;
-		const f = { type: 'Feature', id: props.id, geometry: { type: 'Point', coordinates: [Number(lon), Number(lat)] }, properties: { ...props, lat, lon } };
+		const f = {
+			type: 'Feature',
+			id: props.id,
+			geometry: { type: 'Point', coordinates: [Number(lon), Number(lat)] },
+			properties: { ...props, lat, lon }
+		};
 		buf += (first ? '' : ',\n') + JSON.stringify(f);
 		first = false;
 		if (buf.length > 64 * 1024) {
@@ -161,14 +173,21 @@ function kmlColour([r, g, b]: [number, number, number]): string {
 
 export async function* kmlWriter(rows: AsyncIterable<Row>, title: string): AsyncGenerator<string> {
 	let head = `<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n<Document>\n<name>${xml(title)}</name>\n`;
-	for (const [type, colour] of Object.entries(EVENT_TYPE_COLOURS) as [EventType, [number, number, number]][]) {
+	for (const [type, colour] of Object.entries(EVENT_TYPE_COLOURS) as [
+		EventType,
+		[number, number, number]
+	][]) {
 		head += `<Style id="${type}"><IconStyle><color>${kmlColour(colour)}</color><scale>1.1</scale><Icon><href>http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png</href></Icon></IconStyle><LabelStyle><scale>0</scale></LabelStyle></Style>\n`;
 	}
 	yield head;
 	let buf = '';
 	for await (const r of rows) {
-		const name = r.location_name ? `${r.location_name} — ${r.event_date}` : `${r.event_type} — ${r.event_date}`;
-		const data = INCIDENT_COLUMNS.filter(([c]) => r[c] !== null && r[c] !== undefined && r[c] !== '')
+		const name = r.location_name
+			? `${r.location_name} — ${r.event_date}`
+			: `${r.event_type} — ${r.event_date}`;
+		const data = INCIDENT_COLUMNS.filter(
+			([c]) => r[c] !== null && r[c] !== undefined && r[c] !== ''
+		)
 			.map(([c]) => `<Data name="${c}"><value>${xml(r[c])}</value></Data>`)
 			.join('');
 		buf +=
@@ -183,9 +202,17 @@ export async function* kmlWriter(rows: AsyncIterable<Row>, title: string): Async
 	yield buf + '</Document>\n</kml>\n';
 }
 
-export async function* xlsxWriter(rows: AsyncIterable<Row>, columns: [string, string][], sheetName: string): AsyncGenerator<Uint8Array> {
+export async function* xlsxWriter(
+	rows: AsyncIterable<Row>,
+	columns: [string, string][],
+	sheetName: string
+): AsyncGenerator<Uint8Array> {
 	const out = new PassThrough();
-	const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+	const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+		stream: out,
+		useSharedStrings: false,
+		useStyles: true
+	});
 	const ws = wb.addWorksheet(sheetName.slice(0, 31));
 	ws.columns = columns.map(([c]) => ({ header: c, key: c, width: c === 'notes' ? 60 : 16 }));
 	ws.getRow(1).font = { bold: true };
@@ -222,8 +249,12 @@ export function exportIncidents(o: ExportOptions): AsyncGenerator<string | Uint8
 }
 
 /** A site registry (health facilities, camps, checkpoints, our sites) in the chosen format. */
-export async function* exportSites(o: Omit<ExportOptions, 'filters' | 'q' | 'status'> & { kind: SiteKind }): AsyncGenerator<string | Uint8Array> {
-	const fc = await o.db.rpc<{ features: { id: string; geometry: { coordinates: [number, number] }; properties: Row }[] }>('sites_export', { p_kind: o.kind, p_format: o.format }, o.as);
+export async function* exportSites(
+	o: Omit<ExportOptions, 'filters' | 'q' | 'status'> & { kind: SiteKind }
+): AsyncGenerator<string | Uint8Array> {
+	const fc = await o.db.rpc<{
+		features: { id: string; geometry: { coordinates: [number, number] }; properties: Row }[];
+	}>('sites_export', { p_kind: o.kind, p_format: o.format }, o.as);
 	const rows: Row[] = fc.features.map((f) => {
 		const p = { ...f.properties };
 		if (!p.upstream_id) {
@@ -233,7 +264,22 @@ export async function* exportSites(o: Omit<ExportOptions, 'filters' | 'q' | 'sta
 		return { ...p, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] };
 	});
 	const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-	const hxl: Record<string, string> = { name: '#loc+name', name_ar: '#loc+name+ar', lat: '#geo+lat', lon: '#geo+lon', upstream_id: '#loc+code', admin1_pcode: '#adm1+code', admin2_pcode: '#adm2+code', admin3_pcode: '#adm3+code', population: '#affected+idps+ind', households: '#affected+hh', managing_org: '#org+name', status: '#status', notes: '#description', source: '#meta+source' };
+	const hxl: Record<string, string> = {
+		name: '#loc+name',
+		name_ar: '#loc+name+ar',
+		lat: '#geo+lat',
+		lon: '#geo+lon',
+		upstream_id: '#loc+code',
+		admin1_pcode: '#adm1+code',
+		admin2_pcode: '#adm2+code',
+		admin3_pcode: '#adm3+code',
+		population: '#affected+idps+ind',
+		households: '#affected+hh',
+		managing_org: '#org+name',
+		status: '#status',
+		notes: '#description',
+		source: '#meta+source'
+	};
 	const columns: [string, string][] = keys.map((k) => [k, hxl[k] ?? '']);
 	async function* it() {
 		for (const r of rows) yield r;
@@ -249,7 +295,13 @@ export async function* exportSites(o: Omit<ExportOptions, 'filters' | 'q' | 'sta
 			// Sites have no event type; one neutral style.
 			let s = `<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n<Document>\n<name>${xml(o.kind)}</name>\n`;
 			for (const r of rows) {
-				const data = keys.filter((k) => r[k] !== null && r[k] !== undefined && r[k] !== '').map((k) => `<Data name="${xml(k)}"><value>${xml(typeof r[k] === 'object' ? JSON.stringify(r[k]) : r[k])}</value></Data>`).join('');
+				const data = keys
+					.filter((k) => r[k] !== null && r[k] !== undefined && r[k] !== '')
+					.map(
+						(k) =>
+							`<Data name="${xml(k)}"><value>${xml(typeof r[k] === 'object' ? JSON.stringify(r[k]) : r[k])}</value></Data>`
+					)
+					.join('');
 				s += `<Placemark><name>${xml(r.name)}</name><ExtendedData>${data}</ExtendedData><Point><coordinates>${r.lon},${r.lat}</coordinates></Point></Placemark>\n`;
 			}
 			yield s + '</Document>\n</kml>\n';

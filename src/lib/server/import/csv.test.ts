@@ -41,7 +41,9 @@ describe('csvSource', () => {
 	});
 
 	it('stops at an unclosed quote, naming the row', async () => {
-		await expect(read('a,b\n1,2\n3,"open\n4,5\n')).rejects.toThrow(/row 3: a quoted field is not closed/);
+		await expect(read('a,b\n1,2\n3,"open\n4,5\n')).rejects.toThrow(
+			/row 3: a quoted field is not closed/
+		);
 	});
 });
 
@@ -56,10 +58,22 @@ describe('decodeText', () => {
 	}
 
 	it('recognises BOMs, UTF-16 without one, and falls back to Windows-1256 for Arabic', async () => {
-		expect(sniffEncoding(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61))).toEqual({ encoding: 'utf-8', bom: 3 });
-		expect(sniffEncoding(Uint8Array.of(0xff, 0xfe, 0x61, 0))).toEqual({ encoding: 'utf-16le', bom: 2 });
-		expect(sniffEncoding(Buffer.from('id,date', 'utf16le'))).toEqual({ encoding: 'utf-16le', bom: 0 });
-		expect(sniffEncoding(Uint8Array.of(0x61, 0xc7, 0xe1, 0xd1))).toEqual({ encoding: 'windows-1256', bom: 0 });
+		expect(sniffEncoding(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61))).toEqual({
+			encoding: 'utf-8',
+			bom: 3
+		});
+		expect(sniffEncoding(Uint8Array.of(0xff, 0xfe, 0x61, 0))).toEqual({
+			encoding: 'utf-16le',
+			bom: 2
+		});
+		expect(sniffEncoding(Buffer.from('id,date', 'utf16le'))).toEqual({
+			encoding: 'utf-16le',
+			bom: 0
+		});
+		expect(sniffEncoding(Uint8Array.of(0x61, 0xc7, 0xe1, 0xd1))).toEqual({
+			encoding: 'windows-1256',
+			bom: 0
+		});
 		const r = await decodeText(bytes(Uint8Array.of(0xc7, 0xe1, 0xe3, 0xe6, 0xd5, 0xe1)));
 		expect(r.encoding).toBe('windows-1256');
 		expect(await all(r.text)).toBe('الموصل');

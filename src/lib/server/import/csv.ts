@@ -12,14 +12,20 @@ import { ImportError, type Problem, type RecordSource, type SourceRecord } from 
 
 export function isHxlRow(cells: readonly unknown[]): boolean {
 	const filled = cells.map((c) => String(c ?? '').trim()).filter(Boolean);
-	return filled.length > 0 && filled.every((c) => /^#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*$/i.test(c));
+	return (
+		filled.length > 0 &&
+		filled.every((c) => /^#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*$/i.test(c))
+	);
 }
 
 /** Header cells → unique, non-empty column names ("" → "column 3", a repeat → "name (2)"). */
 export function columnNames(cells: readonly unknown[]): string[] {
 	const seen = new Map<string, number>();
 	return cells.map((c, i) => {
-		let name = String(c ?? '').replace(/^\uFEFF/, '').trim() || `column ${i + 1}`;
+		let name =
+			String(c ?? '')
+				.replace(/^\uFEFF/, '')
+				.trim() || `column ${i + 1}`;
 		const n = (seen.get(name.toLowerCase()) ?? 0) + 1;
 		seen.set(name.toLowerCase(), n);
 		if (n > 1) name = `${name} (${n})`;
@@ -36,7 +42,10 @@ interface Options {
  * Rows of a delimited text stream as an async iterator of string arrays with their 1-based row
  * numbers. Fatal parse errors (an unclosed quote) end the iteration with an ImportError.
  */
-async function* rows(text: AsyncIterable<string>, o: Options): AsyncGenerator<{ row: number; cells: string[]; problem?: Problem }> {
+async function* rows(
+	text: AsyncIterable<string>,
+	o: Options
+): AsyncGenerator<{ row: number; cells: string[]; problem?: Problem }> {
 	const queue: { row: number; cells: string[]; problem?: Problem }[] = [];
 	let done = false;
 	let failure: Error | null = null;
@@ -96,7 +105,9 @@ async function* rows(text: AsyncIterable<string>, o: Options): AsyncGenerator<{ 
 				return;
 			}
 			if (n > o.maxRows + 2) {
-				failure = new ImportError(`the file has more than ${o.maxRows} rows (TERRAIN_IMPORT_MAX_ROWS)`);
+				failure = new ImportError(
+					`the file has more than ${o.maxRows} rows (TERRAIN_IMPORT_MAX_ROWS)`
+				);
 				parser.abort();
 				return;
 			}
@@ -135,12 +146,16 @@ async function* rows(text: AsyncIterable<string>, o: Options): AsyncGenerator<{ 
 }
 
 /** A delimited text stream as a RecordSource. Reads the header (and HXL row) before returning. */
-export async function csvSource(text: AsyncIterable<string>, o: Options & { encoding?: string }): Promise<RecordSource> {
+export async function csvSource(
+	text: AsyncIterable<string>,
+	o: Options & { encoding?: string }
+): Promise<RecordSource> {
 	const it = rows(text, o);
 	const first = await it.next();
 	if (first.done) throw new ImportError('the file is empty: there is no header row');
 	const columns = columnNames(first.value.cells);
-	if (columns.every((c) => /^column \d+$/.test(c))) throw new ImportError('the header row is empty', { row: 1 });
+	if (columns.every((c) => /^column \d+$/.test(c)))
+		throw new ImportError('the header row is empty', { row: 1 });
 
 	let hxl: Record<string, string> | null = null;
 	let pending: { row: number; cells: string[] } | null = null;
@@ -160,7 +175,10 @@ export async function csvSource(text: AsyncIterable<string>, o: Options & { enco
 			const values: Record<string, unknown> = {};
 			columns.forEach((c, i) => (values[c] = r.cells[i] ?? ''));
 			const rec: SourceRecord = { row: r.row, values };
-			if (r.cells.length > columns.length && r.cells.slice(columns.length).some((c) => String(c).trim() !== '')) {
+			if (
+				r.cells.length > columns.length &&
+				r.cells.slice(columns.length).some((c) => String(c).trim() !== '')
+			) {
 				rec.problem = {
 					row: r.row,
 					reason: `the row has ${r.cells.length} fields but the header has ${columns.length}; check the delimiter and quotes`,

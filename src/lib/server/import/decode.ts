@@ -6,11 +6,17 @@
 import { ImportError, megabytes } from './types.ts';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1256';
-export const TEXT_ENCODINGS: readonly TextEncoding[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256'];
+export const TEXT_ENCODINGS: readonly TextEncoding[] = [
+	'utf-8',
+	'utf-16le',
+	'utf-16be',
+	'windows-1256'
+];
 
 /** The encoding of a file from its first bytes: BOM, then NUL patterns, then UTF-8 validity. */
 export function sniffEncoding(head: Uint8Array): { encoding: TextEncoding; bom: number } {
-	if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+	if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf)
+		return { encoding: 'utf-8', bom: 3 };
 	if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
 	if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
 	// UTF-16 without a BOM: ASCII text then has a NUL in every other byte.
@@ -67,11 +73,18 @@ export async function peek(
 }
 
 /** Stops a byte stream that goes past a limit, with a message naming the limit. */
-export async function* limitBytes(source: AsyncIterable<Uint8Array>, max: number, what = 'the file'): AsyncIterable<Uint8Array> {
+export async function* limitBytes(
+	source: AsyncIterable<Uint8Array>,
+	max: number,
+	what = 'the file'
+): AsyncIterable<Uint8Array> {
 	let total = 0;
 	for await (const chunk of source) {
 		total += chunk.length;
-		if (total > max) throw new ImportError(`${what} is larger than the limit of ${megabytes(max)} (TERRAIN_IMPORT_MAX_MB)`);
+		if (total > max)
+			throw new ImportError(
+				`${what} is larger than the limit of ${megabytes(max)} (TERRAIN_IMPORT_MAX_MB)`
+			);
 		yield chunk;
 	}
 }

@@ -4,7 +4,12 @@
  */
 import { EVENT_TYPES, type EventType } from '../../domain/taxonomy.ts';
 import { ACTOR_TYPES, STANCES } from '../../domain/actors.ts';
-import { CONFIDENTIALITY, OPS_IMPACT, SOURCE_RELIABILITY, TIME_PRECISIONS } from '../../domain/incident-schema.ts';
+import {
+	CONFIDENTIALITY,
+	OPS_IMPACT,
+	SOURCE_RELIABILITY,
+	TIME_PRECISIONS
+} from '../../domain/incident-schema.ts';
 import * as V from './values.ts';
 import type { ImportTarget, Problem, SourceRecord } from './types.ts';
 
@@ -34,7 +39,8 @@ export interface FieldDef {
 }
 
 /** Code tables of particular sources, applied to a mapped column. */
-export type Transform = 'acled_time_precision' | 'ucdp_date_prec' | 'ucdp_where_prec' | 'ucdp_violence';
+export type Transform =
+	'acled_time_precision' | 'ucdp_date_prec' | 'ucdp_where_prec' | 'ucdp_violence';
 
 export interface ColumnRef {
 	column: string;
@@ -92,7 +98,11 @@ export const FIELDS: Record<ImportTarget, FieldDef[]> = {
 	health_facilities: [
 		...SITE_COMMON,
 		{ name: 'name_ar', kind: 'text', max: 300 },
-		{ name: 'facility_type', kind: 'enum', values: ['hospital', 'phcc', 'mobile_clinic_stop', 'clinic', 'other'] },
+		{
+			name: 'facility_type',
+			kind: 'enum',
+			values: ['hospital', 'phcc', 'mobile_clinic_stop', 'clinic', 'other']
+		},
 		{ name: 'services', kind: 'list' },
 		{ name: 'supported', kind: 'bool' }
 	],
@@ -116,7 +126,11 @@ export const FIELDS: Record<ImportTarget, FieldDef[]> = {
 	],
 	org_sites: [
 		...SITE_COMMON,
-		{ name: 'site_type', kind: 'enum', values: ['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point'] }
+		{
+			name: 'site_type',
+			kind: 'enum',
+			values: ['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point']
+		}
 	],
 	// An actor registry (a stakeholder mapping). Duplicates by name key — of actors already in
 	// Terrain or of an earlier row — are found in SQL (20261122006000_actor_import.sql).
@@ -145,7 +159,15 @@ export const REQUIRED: Record<ImportTarget, string[]> = {
 	actors: ['name']
 };
 
-export const LOCATION_FIELDS = ['lat', 'lon', 'coordinates', 'admin_pcode', 'admin1', 'admin2', 'admin3'];
+export const LOCATION_FIELDS = [
+	'lat',
+	'lon',
+	'coordinates',
+	'admin_pcode',
+	'admin1',
+	'admin2',
+	'admin3'
+];
 
 export function fieldNames(target: ImportTarget): string[] {
 	return FIELDS[target].map((f) => f.name);
@@ -153,24 +175,70 @@ export function fieldNames(target: ImportTarget): string[] {
 
 // Synonyms people use in these registries for our codes.
 const ENUM_SYNONYMS: Record<string, Record<string, string>> = {
-	facility_type: { primaryhealthcarecentre: 'phcc', primaryhealthcarecenter: 'phcc', phc: 'phcc', healthcentre: 'clinic', healthcenter: 'clinic', doctors: 'clinic', mobileclinic: 'mobile_clinic_stop' },
+	facility_type: {
+		primaryhealthcarecentre: 'phcc',
+		primaryhealthcarecenter: 'phcc',
+		phc: 'phcc',
+		healthcentre: 'clinic',
+		healthcenter: 'clinic',
+		doctors: 'clinic',
+		mobileclinic: 'mobile_clinic_stop'
+	},
 	camp_type: { internallydisplacedpersons: 'idp', idps: 'idp', refugees: 'refugee' },
 	status: { underconstruction: 'under_construction', active: 'open', operational: 'open' },
 	time_precision: { exacttime: 'exact' },
 	site_type: { hibernation: 'hibernation_site', assembly: 'assembly_point' },
 	// Keys are our codes' spellings with spaces, dashes and underscores removed, lower case.
 	actor_type: {
-		state: 'state_forces', stateforce: 'state_forces', stateforces: 'state_forces', securityforces: 'state_forces', army: 'state_forces', military: 'state_forces', police: 'state_forces', government: 'authority',
-		armedgroup: 'armed_group', armedgroups: 'armed_group', nsag: 'armed_group', nonstatearmedgroup: 'armed_group', insurgents: 'armed_group', rebels: 'armed_group',
-		militias: 'militia', pmf: 'militia', party: 'political_party', politicalparty: 'political_party',
-		authorities: 'authority', localauthority: 'authority', governmentauthority: 'authority',
-		healthauthority: 'health_authority', ministryofhealth: 'health_authority', moh: 'health_authority', doh: 'health_authority',
-		un: 'un_agency', unagency: 'un_agency', unitednations: 'un_agency', ingo: 'ingo', internationalngo: 'ingo', internationalngos: 'ingo',
-		ngo: 'national_ngo', nngo: 'national_ngo', localngo: 'national_ngo', nationalngo: 'national_ngo', cso: 'national_ngo',
-		communityleader: 'community_leader', triballeader: 'community_leader', tribal: 'community_leader', sheikh: 'community_leader', mukhtar: 'community_leader',
-		religiousleader: 'religious_leader', religious: 'religious_leader', cleric: 'religious_leader',
-		diaspora: 'diaspora_association', diasporaassociation: 'diaspora_association', professionals: 'professional',
-		civilian: 'civilians', other: 'unknown'
+		state: 'state_forces',
+		stateforce: 'state_forces',
+		stateforces: 'state_forces',
+		securityforces: 'state_forces',
+		army: 'state_forces',
+		military: 'state_forces',
+		police: 'state_forces',
+		government: 'authority',
+		armedgroup: 'armed_group',
+		armedgroups: 'armed_group',
+		nsag: 'armed_group',
+		nonstatearmedgroup: 'armed_group',
+		insurgents: 'armed_group',
+		rebels: 'armed_group',
+		militias: 'militia',
+		pmf: 'militia',
+		party: 'political_party',
+		politicalparty: 'political_party',
+		authorities: 'authority',
+		localauthority: 'authority',
+		governmentauthority: 'authority',
+		healthauthority: 'health_authority',
+		ministryofhealth: 'health_authority',
+		moh: 'health_authority',
+		doh: 'health_authority',
+		un: 'un_agency',
+		unagency: 'un_agency',
+		unitednations: 'un_agency',
+		ingo: 'ingo',
+		internationalngo: 'ingo',
+		internationalngos: 'ingo',
+		ngo: 'national_ngo',
+		nngo: 'national_ngo',
+		localngo: 'national_ngo',
+		nationalngo: 'national_ngo',
+		cso: 'national_ngo',
+		communityleader: 'community_leader',
+		triballeader: 'community_leader',
+		tribal: 'community_leader',
+		sheikh: 'community_leader',
+		mukhtar: 'community_leader',
+		religiousleader: 'religious_leader',
+		religious: 'religious_leader',
+		cleric: 'religious_leader',
+		diaspora: 'diaspora_association',
+		diasporaassociation: 'diaspora_association',
+		professionals: 'professional',
+		civilian: 'civilians',
+		other: 'unknown'
 	}
 };
 
@@ -184,26 +252,41 @@ function transformed(t: Transform, raw: unknown): unknown {
 			return m[s];
 		}
 		case 'ucdp_date_prec': {
-			const m: Record<string, string> = { '1': 'day', '2': 'week', '3': 'week', '4': 'month', '5': 'year' };
+			const m: Record<string, string> = {
+				'1': 'day',
+				'2': 'week',
+				'3': 'week',
+				'4': 'month',
+				'5': 'year'
+			};
 			if (!m[s]) throw new V.ValueError(`UCDP date_prec must be 1–5 (got "${s}")`);
 			return m[s];
 		}
 		case 'ucdp_where_prec': {
 			const p = Number(s);
-			if (!Number.isInteger(p) || p < 1 || p > 7) throw new V.ValueError(`UCDP where_prec must be 1–7 (got "${s}")`);
+			if (!Number.isInteger(p) || p < 1 || p > 7)
+				throw new V.ValueError(`UCDP where_prec must be 1–7 (got "${s}")`);
 			return p === 1 ? 1 : p <= 3 ? 2 : 3;
 		}
 		case 'ucdp_violence': {
 			// 1 state-based and 2 non-state conflict are fighting between organised groups; 3 is
 			// one-sided violence against civilians (the demo loader maps UCDP the same way).
-			const m: Record<string, EventType> = { '1': 'battles', '2': 'battles', '3': 'violence_against_civilians' };
+			const m: Record<string, EventType> = {
+				'1': 'battles',
+				'2': 'battles',
+				'3': 'violence_against_civilians'
+			};
 			if (!m[s]) throw new V.ValueError(`UCDP type_of_violence must be 1, 2 or 3 (got "${s}")`);
 			return m[s];
 		}
 	}
 }
 
-function readValue(f: FieldDef, raw: unknown, ctx: { eventType?: EventType; dateOrder: V.DateOrder }): unknown {
+function readValue(
+	f: FieldDef,
+	raw: unknown,
+	ctx: { eventType?: EventType; dateOrder: V.DateOrder }
+): unknown {
 	switch (f.kind) {
 		case 'id': {
 			const s = V.text(raw);
@@ -224,9 +307,12 @@ function readValue(f: FieldDef, raw: unknown, ctx: { eventType?: EventType; date
 		case 'int': {
 			const n = V.number(raw);
 			if (n !== null && !Number.isInteger(n)) throw new V.ValueError(`${n} is not a whole number`);
-			if (n !== null && f.name === 'geo_precision' && (n < 1 || n > 3)) throw new V.ValueError('geo precision is 1, 2 or 3');
-			if (n !== null && f.name === 'info_credibility' && (n < 1 || n > 6)) throw new V.ValueError('information credibility is 1–6');
-			if (n !== null && (f.name === 'influence' || f.name === 'interest') && (n < 1 || n > 5)) throw new V.ValueError(`${f.name} is 1–5 (got ${n})`);
+			if (n !== null && f.name === 'geo_precision' && (n < 1 || n > 3))
+				throw new V.ValueError('geo precision is 1, 2 or 3');
+			if (n !== null && f.name === 'info_credibility' && (n < 1 || n > 6))
+				throw new V.ValueError('information credibility is 1–6');
+			if (n !== null && (f.name === 'influence' || f.name === 'interest') && (n < 1 || n > 5))
+				throw new V.ValueError(`${f.name} is 1–5 (got ${n})`);
 			return n;
 		}
 		case 'bool':
@@ -236,7 +322,8 @@ function readValue(f: FieldDef, raw: unknown, ctx: { eventType?: EventType; date
 		case 'sub_event_type':
 			return V.subEventType(raw, ctx.eventType);
 		case 'enum': {
-			if (f.name === 'source_reliability') return V.oneOf(typeof raw === 'string' ? raw.toUpperCase() : raw, f.values!);
+			if (f.name === 'source_reliability')
+				return V.oneOf(typeof raw === 'string' ? raw.toUpperCase() : raw, f.values!);
 			return V.oneOf(raw, f.values!, (ENUM_SYNONYMS[f.name] ?? {}) as Record<string, string>);
 		}
 		case 'lat':
@@ -247,7 +334,8 @@ function readValue(f: FieldDef, raw: unknown, ctx: { eventType?: EventType; date
 			return V.coordinates(raw);
 		case 'pcode': {
 			const s = V.text(raw);
-			if (s && !/^[A-Z]{2,3}[A-Z0-9]+$/.test(s.toUpperCase())) throw new V.ValueError(`"${s}" is not a P-code`);
+			if (s && !/^[A-Z]{2,3}[A-Z0-9]+$/.test(s.toUpperCase()))
+				throw new V.ValueError(`"${s}" is not a P-code`);
 			return s ? s.toUpperCase() : null;
 		}
 		case 'list':
@@ -280,7 +368,9 @@ export function mapRecord(
 	const ctx: { eventType?: EventType; dateOrder: V.DateOrder } = { dateOrder: o.dateOrder };
 
 	// event_type first: the sub-event type is checked against it.
-	const order = [...defs].sort((a, b) => (a.kind === 'event_type' ? -1 : b.kind === 'event_type' ? 1 : 0));
+	const order = [...defs].sort((a, b) =>
+		a.kind === 'event_type' ? -1 : b.kind === 'event_type' ? 1 : 0
+	);
 	for (const f of order) {
 		const ref = mapping[f.name];
 		if (!ref) continue;
@@ -298,66 +388,110 @@ export function mapRecord(
 			if (v !== null && v !== undefined) data[f.name] = v;
 		} catch (e) {
 			if (!(e instanceof V.ValueError)) throw e;
-			problems.push({ row: rec.row, column: ref.column, reason: `${f.name}: ${e.message}`, level: 'error' });
+			problems.push({
+				row: rec.row,
+				column: ref.column,
+				reason: `${f.name}: ${e.message}`,
+				level: 'error'
+			});
 		}
 	}
 
 	// The location: the format's own geometry, else lat/lon columns, else a coordinates column;
 	// without any of them a P-code or admin names (placed at the area in SQL).
 	// A location that failed to parse has its problem already; say nothing more about it.
-	const locationFailed = problems.some((p) => /^(lat|lon|coordinates):/.test(p.reason) || p.column === 'geometry');
+	const locationFailed = problems.some(
+		(p) => /^(lat|lon|coordinates):/.test(p.reason) || p.column === 'geometry'
+	);
 	if (target === 'actors') {
 		// An actor's headquarters is optional, but comes as a pair, on Earth.
-		for (const [f, lim] of [['hq_lat', 90], ['hq_lon', 180]] as const) {
+		for (const [f, lim] of [
+			['hq_lat', 90],
+			['hq_lon', 180]
+		] as const) {
 			const v = data[f] as number | undefined;
 			if (v !== undefined && Math.abs(v) > lim) {
-				problems.push({ row: rec.row, column: mapping[f]?.column, reason: `${f}: ${v} is outside ±${lim}`, level: 'error' });
+				problems.push({
+					row: rec.row,
+					column: mapping[f]?.column,
+					reason: `${f}: ${v} is outside ±${lim}`,
+					level: 'error'
+				});
 				delete data[f];
 			}
 		}
-		if ((data.hq_lat === undefined) !== (data.hq_lon === undefined) && !problems.some((p) => /^hq_(lat|lon):/.test(p.reason))) {
+		if (
+			(data.hq_lat === undefined) !== (data.hq_lon === undefined) &&
+			!problems.some((p) => /^hq_(lat|lon):/.test(p.reason))
+		) {
 			const missing = data.hq_lat === undefined ? 'hq_lat' : 'hq_lon';
-			problems.push({ row: rec.row, column: mapping[missing]?.column ?? mapping.hq_lat?.column ?? mapping.hq_lon?.column, reason: `${missing}: give both latitude and longitude of the headquarters, or neither`, level: 'error' });
+			problems.push({
+				row: rec.row,
+				column: mapping[missing]?.column ?? mapping.hq_lat?.column ?? mapping.hq_lon?.column,
+				reason: `${missing}: give both latitude and longitude of the headquarters, or neither`,
+				level: 'error'
+			});
 		}
 	} else if (locationFailed) {
 		delete data.lon;
 		delete data.lat;
 		delete data.coordinates;
-	} else try {
-		let p: { lon: number; lat: number } | null = null;
-		if (mapping.lat || mapping.lon) {
-			p = V.point((data.lon as number | undefined) ?? null, (data.lat as number | undefined) ?? null);
-		}
-		if (!p && data.coordinates) p = data.coordinates as { lon: number; lat: number };
-		if (!p && rec.point) p = V.point(rec.point.lon, rec.point.lat);
-		delete data.coordinates;
-		if (p) {
-			data.lon = Math.round(p.lon * 1e7) / 1e7;
-			data.lat = Math.round(p.lat * 1e7) / 1e7;
-		} else {
-			delete data.lon;
-			delete data.lat;
-			delete data.geo_precision;
-			if (!data.admin_pcode && !data.admin1 && !data.admin2 && !data.admin3 && !problems.some((x) => /^(lat|lon|coordinates):/.test(x.reason))) {
-				problems.push({
-					row: rec.row,
-					column: mapping.lat?.column ?? mapping.coordinates?.column,
-					reason: 'no location: the row has no coordinates, P-code or admin area name',
-					level: 'error'
-				});
+	} else
+		try {
+			let p: { lon: number; lat: number } | null = null;
+			if (mapping.lat || mapping.lon) {
+				p = V.point(
+					(data.lon as number | undefined) ?? null,
+					(data.lat as number | undefined) ?? null
+				);
 			}
+			if (!p && data.coordinates) p = data.coordinates as { lon: number; lat: number };
+			if (!p && rec.point) p = V.point(rec.point.lon, rec.point.lat);
+			delete data.coordinates;
+			if (p) {
+				data.lon = Math.round(p.lon * 1e7) / 1e7;
+				data.lat = Math.round(p.lat * 1e7) / 1e7;
+			} else {
+				delete data.lon;
+				delete data.lat;
+				delete data.geo_precision;
+				if (
+					!data.admin_pcode &&
+					!data.admin1 &&
+					!data.admin2 &&
+					!data.admin3 &&
+					!problems.some((x) => /^(lat|lon|coordinates):/.test(x.reason))
+				) {
+					problems.push({
+						row: rec.row,
+						column: mapping.lat?.column ?? mapping.coordinates?.column,
+						reason: 'no location: the row has no coordinates, P-code or admin area name',
+						level: 'error'
+					});
+				}
+			}
+		} catch (e) {
+			if (!(e instanceof V.ValueError)) throw e;
+			problems.push({
+				row: rec.row,
+				column: mapping.lat?.column ?? mapping.coordinates?.column,
+				reason: e.message,
+				level: 'error'
+			});
 		}
-	} catch (e) {
-		if (!(e instanceof V.ValueError)) throw e;
-		problems.push({ row: rec.row, column: mapping.lat?.column ?? mapping.coordinates?.column, reason: e.message, level: 'error' });
-	}
 
 	for (const name of REQUIRED[target]) {
 		if (data[name] === undefined && !problems.some((p) => p.reason.startsWith(`${name}:`))) {
-			problems.push({ row: rec.row, column: mapping[name]?.column, reason: `${name}: is empty`, level: 'error' });
+			problems.push({
+				row: rec.row,
+				column: mapping[name]?.column,
+				reason: `${name}: is empty`,
+				level: 'error'
+			});
 		}
 	}
-	if (target === 'incidents' && data.event_time && !data.time_precision) data.time_precision = 'exact';
+	if (target === 'incidents' && data.event_time && !data.time_precision)
+		data.time_precision = 'exact';
 	return { data: problems.some((p) => p.level === 'error') ? null : data, problems };
 }
 

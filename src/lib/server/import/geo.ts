@@ -8,7 +8,13 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { kml } from '@tmcw/togeojson';
 import yauzl from 'yauzl';
-import { ImportError, megabytes, type ImportLimits, type RecordSource, type SourceRecord } from './types.ts';
+import {
+	ImportError,
+	megabytes,
+	type ImportLimits,
+	type RecordSource,
+	type SourceRecord
+} from './types.ts';
 
 interface Feature {
 	type?: string;
@@ -17,13 +23,19 @@ interface Feature {
 	id?: unknown;
 }
 
-export async function readAll(source: AsyncIterable<Uint8Array>, max: number, what: string): Promise<Buffer> {
+export async function readAll(
+	source: AsyncIterable<Uint8Array>,
+	max: number,
+	what: string
+): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let total = 0;
 	for await (const c of source) {
 		total += c.length;
 		if (total > max) {
-			throw new ImportError(`${what} is larger than ${megabytes(max)}, the limit for documents read whole (TERRAIN_IMPORT_MAX_DOCUMENT_MB)`);
+			throw new ImportError(
+				`${what} is larger than ${megabytes(max)}, the limit for documents read whole (TERRAIN_IMPORT_MAX_DOCUMENT_MB)`
+			);
 		}
 		chunks.push(Buffer.from(c));
 	}
@@ -43,20 +55,38 @@ function featureRecord(f: Feature, index: number): SourceRecord {
 	let c: unknown = g.coordinates;
 	if (g.type === 'MultiPoint' && Array.isArray(c) && c.length === 1) c = c[0];
 	if (g.type === 'Point' || g.type === 'MultiPoint') {
-		if (!Array.isArray(c) || c.length < 2 || typeof c[0] !== 'number' || typeof c[1] !== 'number' || !Number.isFinite(c[0]) || !Number.isFinite(c[1])) {
-			rec.problem = { row, column: 'geometry', reason: `invalid geometry: point coordinates ${JSON.stringify(c)?.slice(0, 60)} are not [longitude, latitude]`, level: 'error' };
+		if (
+			!Array.isArray(c) ||
+			c.length < 2 ||
+			typeof c[0] !== 'number' ||
+			typeof c[1] !== 'number' ||
+			!Number.isFinite(c[0]) ||
+			!Number.isFinite(c[1])
+		) {
+			rec.problem = {
+				row,
+				column: 'geometry',
+				reason: `invalid geometry: point coordinates ${JSON.stringify(c)?.slice(0, 60)} are not [longitude, latitude]`,
+				level: 'error'
+			};
 			return rec;
 		}
 		rec.point = { lon: c[0], lat: c[1] };
 		return rec;
 	}
-	rec.problem = { row, column: 'geometry', reason: `geometry type ${g.type ?? 'unknown'}: only points can be imported`, level: 'error' };
+	rec.problem = {
+		row,
+		column: 'geometry',
+		reason: `geometry type ${g.type ?? 'unknown'}: only points can be imported`,
+		level: 'error'
+	};
 	return rec;
 }
 
 function featuresSource(container: RecordSource['container'], features: Feature[]): RecordSource {
 	const cols = new Set<string>();
-	for (const f of features.slice(0, 5000)) for (const k of Object.keys(f.properties ?? {})) cols.add(k);
+	for (const f of features.slice(0, 5000))
+		for (const k of Object.keys(f.properties ?? {})) cols.add(k);
 	if (features.some((f) => f.id !== undefined) && !cols.has('id')) cols.add('id');
 	async function* records(): AsyncIterable<SourceRecord> {
 		for (let i = 0; i < features.length; i++) yield featureRecord(features[i], i);
@@ -76,20 +106,30 @@ export function geojsonSource(buf: Buffer, limits: ImportLimits): RecordSource {
 	}
 	const d = doc as { type?: string; features?: unknown };
 	let features: Feature[];
-	if (d && d.type === 'FeatureCollection' && Array.isArray(d.features)) features = d.features as Feature[];
+	if (d && d.type === 'FeatureCollection' && Array.isArray(d.features))
+		features = d.features as Feature[];
 	else if (d && d.type === 'Feature') features = [d as Feature];
 	else if (Array.isArray(doc)) features = doc as Feature[];
 	else throw new ImportError('not GeoJSON: expected a FeatureCollection or a Feature');
-	if (features.length > limits.maxRows) throw new ImportError(`the file has more than ${limits.maxRows} features (TERRAIN_IMPORT_MAX_ROWS)`);
+	if (features.length > limits.maxRows)
+		throw new ImportError(
+			`the file has more than ${limits.maxRows} features (TERRAIN_IMPORT_MAX_ROWS)`
+		);
 	return featuresSource('geojson', features);
 }
 
-export function kmlSource(buf: Buffer, limits: ImportLimits, container: 'kml' | 'kmz' = 'kml'): RecordSource {
+export function kmlSource(
+	buf: Buffer,
+	limits: ImportLimits,
+	container: 'kml' | 'kmz' = 'kml'
+): RecordSource {
 	let text = buf.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	if (!text.trim()) throw new ImportError('the file is empty');
 	if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-		throw new ImportError('the XML declares a DOCTYPE or entities, which KML never needs; refused (this is how XML bombs and external-entity attacks work)');
+		throw new ImportError(
+			'the XML declares a DOCTYPE or entities, which KML never needs; refused (this is how XML bombs and external-entity attacks work)'
+		);
 	}
 	let doc: Document;
 	try {
@@ -99,31 +139,47 @@ export function kmlSource(buf: Buffer, limits: ImportLimits, container: 'kml' | 
 			}
 		}).parseFromString(text, 'text/xml') as unknown as Document;
 	} catch (e) {
-		const m = /ParseError: |caused Error: /.test(String((e as Error).message)) ? String((e as Error).message).split(/caused Error: /).pop() : (e as Error).message;
+		const m = /ParseError: |caused Error: /.test(String((e as Error).message))
+			? String((e as Error).message)
+					.split(/caused Error: /)
+					.pop()
+			: (e as Error).message;
 		throw new ImportError(`not well-formed XML: ${m}`);
 	}
 	if (!doc.documentElement || doc.documentElement.localName?.toLowerCase() !== 'kml') {
 		throw new ImportError('not KML: the document element is not <kml>');
 	}
 	const fc = kml(doc as never, { skipNullGeometry: false });
-	if (fc.features.length > limits.maxRows) throw new ImportError(`the file has more than ${limits.maxRows} placemarks`);
+	if (fc.features.length > limits.maxRows)
+		throw new ImportError(`the file has more than ${limits.maxRows} placemarks`);
 	// togeojson puts styling into properties; they are not data.
 	for (const f of fc.features) {
-		for (const k of Object.keys(f.properties ?? {})) if (/^(styleUrl|styleHash|styleMap|stroke|fill|icon|label-|visibility)/.test(k)) delete f.properties![k];
+		for (const k of Object.keys(f.properties ?? {}))
+			if (/^(styleUrl|styleHash|styleMap|stroke|fill|icon|label-|visibility)/.test(k))
+				delete f.properties![k];
 	}
 	return featuresSource(container, fc.features as Feature[]);
 }
 
 /** The KML inside a KMZ (doc.kml, else the first .kml at the top level), checked against the limits. */
 export async function kmzSource(path: string, limits: ImportLimits): Promise<RecordSource> {
-	const kmlBuf = await readZipEntry(path, limits, (names) => names.find((n) => n.toLowerCase() === 'doc.kml') ?? names.find((n) => /\.kml$/i.test(n)), 'KMZ');
+	const kmlBuf = await readZipEntry(
+		path,
+		limits,
+		(names) =>
+			names.find((n) => n.toLowerCase() === 'doc.kml') ?? names.find((n) => /\.kml$/i.test(n)),
+		'KMZ'
+	);
 	return kmlSource(kmlBuf, limits, 'kmz');
 }
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
 	return new Promise((resolve, reject) =>
-		yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, zip) =>
-			err ? reject(new ImportError(`not a valid zip archive: ${err.message}`)) : resolve(zip!)
+		yauzl.open(
+			path,
+			{ lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
+			(err, zip) =>
+				err ? reject(new ImportError(`not a valid zip archive: ${err.message}`)) : resolve(zip!)
 		)
 	);
 }
@@ -141,7 +197,9 @@ export async function readZipEntry(
 	const zip = await openZip(path);
 	try {
 		if (zip.entryCount > limits.maxZipEntries) {
-			throw new ImportError(`the ${what} has ${zip.entryCount} entries, more than the limit of ${limits.maxZipEntries} (TERRAIN_IMPORT_MAX_ZIP_ENTRIES)`);
+			throw new ImportError(
+				`the ${what} has ${zip.entryCount} entries, more than the limit of ${limits.maxZipEntries} (TERRAIN_IMPORT_MAX_ZIP_ENTRIES)`
+			);
 		}
 		const entries: yauzl.Entry[] = await new Promise((resolve, reject) => {
 			const list: yauzl.Entry[] = [];
@@ -150,13 +208,20 @@ export async function readZipEntry(
 				zip.readEntry();
 			});
 			zip.on('end', () => resolve(list));
-			zip.on('error', (e: Error) => reject(new ImportError(`the ${what} archive is damaged: ${e.message}`)));
+			zip.on('error', (e: Error) =>
+				reject(new ImportError(`the ${what} archive is damaged: ${e.message}`))
+			);
 			zip.readEntry();
 		});
 		let total = 0;
 		for (const e of entries) {
 			total += e.uncompressedSize;
-			const ratio = e.compressedSize > 0 ? e.uncompressedSize / e.compressedSize : e.uncompressedSize > 0 ? Infinity : 0;
+			const ratio =
+				e.compressedSize > 0
+					? e.uncompressedSize / e.compressedSize
+					: e.uncompressedSize > 0
+						? Infinity
+						: 0;
 			if (e.uncompressedSize > 1024 * 1024 && ratio > limits.maxCompressionRatio) {
 				throw new ImportError(
 					`the ${what} entry ${e.fileName} inflates ${Math.round(ratio)}:1 (${megabytes(e.uncompressedSize)}): refused as a zip bomb (TERRAIN_IMPORT_MAX_COMPRESSION_RATIO)`
@@ -164,20 +229,33 @@ export async function readZipEntry(
 			}
 		}
 		if (total > limits.maxUncompressedBytes) {
-			throw new ImportError(`the ${what} would inflate to ${megabytes(total)}, more than the limit of ${megabytes(limits.maxUncompressedBytes)} (TERRAIN_IMPORT_MAX_UNCOMPRESSED_MB)`);
+			throw new ImportError(
+				`the ${what} would inflate to ${megabytes(total)}, more than the limit of ${megabytes(limits.maxUncompressedBytes)} (TERRAIN_IMPORT_MAX_UNCOMPRESSED_MB)`
+			);
 		}
 		const name = choose(entries.map((e) => e.fileName));
 		const entry = entries.find((e) => e.fileName === name);
-		if (!entry) throw new ImportError(`the ${what} holds no ${what === 'KMZ' ? 'KML document (doc.kml)' : 'usable entry'}`);
+		if (!entry)
+			throw new ImportError(
+				`the ${what} holds no ${what === 'KMZ' ? 'KML document (doc.kml)' : 'usable entry'}`
+			);
 		if (entry.uncompressedSize > limits.maxDocumentBytes) {
-			throw new ImportError(`${entry.fileName} inflates to ${megabytes(entry.uncompressedSize)}, more than ${megabytes(limits.maxDocumentBytes)} (TERRAIN_IMPORT_MAX_DOCUMENT_MB)`);
+			throw new ImportError(
+				`${entry.fileName} inflates to ${megabytes(entry.uncompressedSize)}, more than ${megabytes(limits.maxDocumentBytes)} (TERRAIN_IMPORT_MAX_DOCUMENT_MB)`
+			);
 		}
 		const stream: NodeJS.ReadableStream = await new Promise((resolve, reject) =>
-			zip.openReadStream(entry, (err, s) => (err ? reject(new ImportError(`cannot read ${entry.fileName}: ${err.message}`)) : resolve(s!)))
+			zip.openReadStream(entry, (err, s) =>
+				err ? reject(new ImportError(`cannot read ${entry.fileName}: ${err.message}`)) : resolve(s!)
+			)
 		);
 		try {
 			// yauzl checks the real size against the declared one; readAll caps it again.
-			return await readAll(stream as AsyncIterable<Uint8Array>, Math.min(limits.maxDocumentBytes, entry.uncompressedSize + 1), entry.fileName);
+			return await readAll(
+				stream as AsyncIterable<Uint8Array>,
+				Math.min(limits.maxDocumentBytes, entry.uncompressedSize + 1),
+				entry.fileName
+			);
 		} catch (e) {
 			if (e instanceof ImportError) throw e;
 			throw new ImportError(`cannot inflate ${entry.fileName}: ${(e as Error).message}`);

@@ -17,7 +17,15 @@ import { FilterError } from '../../domain/filters.ts';
 import type { Adapter, CallerUser } from '../db/types.ts';
 import { TEXT_ENCODINGS, type TextEncoding } from './decode.ts';
 import { runImport, type ImportOptions, type ImportSummary } from './pipeline.ts';
-import { IMPORT_FORMATS, IMPORT_TARGETS, ImportError, importLimits, megabytes, type ImportFormat, type ImportTarget } from './types.ts';
+import {
+	IMPORT_FORMATS,
+	IMPORT_TARGETS,
+	ImportError,
+	importLimits,
+	megabytes,
+	type ImportFormat,
+	type ImportTarget
+} from './types.ts';
 
 const TARGET_ALIASES: Record<string, ImportTarget> = {
 	'health-facilities': 'health_facilities',
@@ -34,17 +42,25 @@ function flag(v: string | null): boolean {
 export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as' | 'file'> {
 	const rawTarget = q.get('into') ?? '';
 	const target = (TARGET_ALIASES[rawTarget] ?? rawTarget) as ImportTarget;
-	if (!IMPORT_TARGETS.includes(target)) throw new FilterError('into', `use one of incidents, health-facilities, idp-camps, checkpoints, sites, actors`);
+	if (!IMPORT_TARGETS.includes(target))
+		throw new FilterError(
+			'into',
+			`use one of incidents, health-facilities, idp-camps, checkpoints, sites, actors`
+		);
 	const format = (q.get('format') || undefined) as ImportFormat | undefined;
-	if (format && !IMPORT_FORMATS.includes(format)) throw new FilterError('format', `use one of ${IMPORT_FORMATS.join(', ')}`);
+	if (format && !IMPORT_FORMATS.includes(format))
+		throw new FilterError('format', `use one of ${IMPORT_FORMATS.join(', ')}`);
 	const encoding = (q.get('encoding') || undefined)?.toLowerCase() as TextEncoding | undefined;
-	if (encoding && !TEXT_ENCODINGS.includes(encoding)) throw new FilterError('encoding', `use one of ${TEXT_ENCODINGS.join(', ')}`);
+	if (encoding && !TEXT_ENCODINGS.includes(encoding))
+		throw new FilterError('encoding', `use one of ${TEXT_ENCODINGS.join(', ')}`);
 	const dates = q.get('dates');
 	if (dates && dates !== 'dmy' && dates !== 'mdy') throw new FilterError('dates', 'dmy or mdy');
 	const status = q.get('status');
-	if (status && status !== 'reported' && status !== 'verified') throw new FilterError('status', 'reported or verified');
+	if (status && status !== 'reported' && status !== 'verified')
+		throw new FilterError('status', 'reported or verified');
 	const source = q.get('source') || undefined;
-	if (source && !/^[a-z0-9][a-z0-9._:-]{0,79}$/.test(source)) throw new FilterError('source', 'a short lower-case name such as partner-camps-2024');
+	if (source && !/^[a-z0-9][a-z0-9._:-]{0,79}$/.test(source))
+		throw new FilterError('source', 'a short lower-case name such as partner-camps-2024');
 	const map: Record<string, string | null> = {};
 	for (const raw of q.getAll('map')) {
 		if (raw.trim().startsWith('{')) {
@@ -78,19 +94,30 @@ export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as
 }
 
 /** Writes a request body to a temporary file, refusing more than the limit. */
-export async function spool(request: Request, dir: string): Promise<{ path: string; name: string | null }> {
+export async function spool(
+	request: Request,
+	dir: string
+): Promise<{ path: string; name: string | null }> {
 	const limit = importLimits().maxBytes;
 	const type = request.headers.get('content-type') ?? '';
 	const declared = Number(request.headers.get('content-length') ?? 0);
-	if (declared > limit) throw new ImportError(`the file is larger than the limit of ${megabytes(limit)} (TERRAIN_IMPORT_MAX_MB)`);
+	if (declared > limit)
+		throw new ImportError(
+			`the file is larger than the limit of ${megabytes(limit)} (TERRAIN_IMPORT_MAX_MB)`
+		);
 	const path = join(dir, 'upload');
 	if (type.startsWith('multipart/form-data')) {
 		const form = await request.formData();
 		const f = form.get('file');
-		if (!f || typeof f === 'string') throw new FilterError('file', 'send the file in a multipart field named "file"');
-		if (f.size > limit) throw new ImportError(`the file is larger than the limit of ${megabytes(limit)} (TERRAIN_IMPORT_MAX_MB)`);
+		if (!f || typeof f === 'string')
+			throw new FilterError('file', 'send the file in a multipart field named "file"');
+		if (f.size > limit)
+			throw new ImportError(
+				`the file is larger than the limit of ${megabytes(limit)} (TERRAIN_IMPORT_MAX_MB)`
+			);
 		const out = createWriteStream(path);
-		for await (const c of f.stream() as unknown as AsyncIterable<Uint8Array>) if (!out.write(c)) await once(out, 'drain');
+		for await (const c of f.stream() as unknown as AsyncIterable<Uint8Array>)
+			if (!out.write(c)) await once(out, 'drain');
 		out.end();
 		await once(out, 'finish');
 		return { path, name: f.name || null };
@@ -101,13 +128,18 @@ export async function spool(request: Request, dir: string): Promise<{ path: stri
 	try {
 		for await (const c of request.body as unknown as AsyncIterable<Uint8Array>) {
 			total += c.length;
-			if (total > limit) throw new ImportError(`the file is larger than the limit of ${megabytes(limit)} (TERRAIN_IMPORT_MAX_MB)`);
+			if (total > limit)
+				throw new ImportError(
+					`the file is larger than the limit of ${megabytes(limit)} (TERRAIN_IMPORT_MAX_MB)`
+				);
 			if (!out.write(c)) await once(out, 'drain');
 		}
 	} catch (e) {
 		// adapter-node refuses bodies over BODY_SIZE_LIMIT (512 KB unless configured) as it reads them.
 		if ((e as { status?: number }).status === 413) {
-			throw new ImportError(`the upload is larger than the server accepts (${(e as Error).message}); start Terrain with BODY_SIZE_LIMIT set at least to the file's size, e.g. BODY_SIZE_LIMIT=512M`);
+			throw new ImportError(
+				`the upload is larger than the server accepts (${(e as Error).message}); start Terrain with BODY_SIZE_LIMIT set at least to the file's size, e.g. BODY_SIZE_LIMIT=512M`
+			);
 		}
 		throw e;
 	} finally {
@@ -121,7 +153,12 @@ export async function spool(request: Request, dir: string): Promise<{ path: stri
  * Runs an upload through the pipeline. The temporary file is removed whatever happens. A file
  * problem answers 422 with the summary (its `fatal` says what); bad parameters 400.
  */
-export async function importRequest(db: Adapter, user: CallerUser, request: Request, url: URL): Promise<Response> {
+export async function importRequest(
+	db: Adapter,
+	user: CallerUser,
+	request: Request,
+	url: URL
+): Promise<Response> {
 	if (user.role !== 'admin' && user.role !== 'analyst') {
 		return Response.json({ message: 'only analysts and admins can import' }, { status: 403 });
 	}
@@ -137,7 +174,13 @@ export async function importRequest(db: Adapter, user: CallerUser, request: Requ
 		if (e instanceof ImportError) return Response.json({ message: e.message }, { status: 413 });
 		throw e;
 	}
-	const opts: ImportOptions = { ...params, db, as: user, file: file.path, fileName: params.fileName ?? file.name ?? 'upload' };
+	const opts: ImportOptions = {
+		...params,
+		db,
+		as: user,
+		file: file.path,
+		fileName: params.fileName ?? file.name ?? 'upload'
+	};
 
 	if (!flag(url.searchParams.get('progress'))) {
 		try {
@@ -172,5 +215,7 @@ export async function importRequest(db: Adapter, user: CallerUser, request: Requ
 			}
 		}
 	});
-	return new Response(body, { headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' } });
+	return new Response(body, {
+		headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' }
+	});
 }

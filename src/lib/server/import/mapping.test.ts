@@ -2,31 +2,95 @@ import { describe, expect, it } from 'vitest';
 import { mapRecord } from './fields.ts';
 import { detectPreset, guessMapping, hxlMapping, resolveMapping } from './mapping.ts';
 
-const ACLED_COLS = ['event_id_cnty', 'event_date', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', 'admin1', 'location', 'latitude', 'longitude', 'geo_precision', 'fatalities', 'notes', 'source'];
+const ACLED_COLS = [
+	'event_id_cnty',
+	'event_date',
+	'time_precision',
+	'event_type',
+	'sub_event_type',
+	'actor1',
+	'actor2',
+	'admin1',
+	'location',
+	'latitude',
+	'longitude',
+	'geo_precision',
+	'fatalities',
+	'notes',
+	'source'
+];
 
 describe('mappings', () => {
 	it('recognises ACLED, UCDP and Terrain exports by their columns', () => {
 		expect(detectPreset('incidents', ACLED_COLS, null)).toBe('acled');
-		expect(detectPreset('incidents', ['id', 'type_of_violence', 'date_start', 'date_prec', 'where_prec', 'latitude', 'longitude', 'best'], null)).toBe('ucdp');
-		expect(detectPreset('incidents', ['upstream_source', 'upstream_id', 'event_type', 'event_date', 'lat', 'lon', 'confidentiality'], null)).toBe('terrain');
+		expect(
+			detectPreset(
+				'incidents',
+				[
+					'id',
+					'type_of_violence',
+					'date_start',
+					'date_prec',
+					'where_prec',
+					'latitude',
+					'longitude',
+					'best'
+				],
+				null
+			)
+		).toBe('ucdp');
+		expect(
+			detectPreset(
+				'incidents',
+				[
+					'upstream_source',
+					'upstream_id',
+					'event_type',
+					'event_date',
+					'lat',
+					'lon',
+					'confidentiality'
+				],
+				null
+			)
+		).toBe('terrain');
 		expect(detectPreset('incidents', ['a', 'b'], { a: '#geo+lat' })).toBe('hxl');
 		expect(detectPreset('incidents', ['Date', 'Lat'], null)).toBe('columns');
 	});
 
 	it('maps HXL hashtags by tag and attributes, as HXL patterns do', () => {
-		const m = hxlMapping('incidents', { D: '#date+occurred', Y: '#date+year', K: '#affected+killed', P: '#adm2+code', N: '#adm2+name', T: '#event+type', S: '#event+type+sub' });
-		expect(m).toMatchObject({ event_date: { column: 'D' }, fatalities: { column: 'K' }, admin_pcode: { column: 'P' }, admin2: { column: 'N' }, event_type: { column: 'T' }, sub_event_type: { column: 'S' } });
+		const m = hxlMapping('incidents', {
+			D: '#date+occurred',
+			Y: '#date+year',
+			K: '#affected+killed',
+			P: '#adm2+code',
+			N: '#adm2+name',
+			T: '#event+type',
+			S: '#event+type+sub'
+		});
+		expect(m).toMatchObject({
+			event_date: { column: 'D' },
+			fatalities: { column: 'K' },
+			admin_pcode: { column: 'P' },
+			admin2: { column: 'N' },
+			event_type: { column: 'T' },
+			sub_event_type: { column: 'S' }
+		});
 	});
 
 	it('guesses columns from English and Arabic names', () => {
-		expect(guessMapping('incidents', ['Date of incident', 'Latitude', 'Longitude', 'Killed', 'الوصف'])).toMatchObject({
+		expect(
+			guessMapping('incidents', ['Date of incident', 'Latitude', 'Longitude', 'Killed', 'الوصف'])
+		).toMatchObject({
 			event_date: { column: 'Date of incident' },
 			lat: { column: 'Latitude' },
 			lon: { column: 'Longitude' },
 			fatalities: { column: 'Killed' },
 			notes: { column: 'الوصف' }
 		});
-		expect(guessMapping('idp_camps', ['Camp name', 'HH', 'Individuals', 'CCCM agency'])).toMatchObject({
+		expect(
+			guessMapping('idp_camps', ['Camp name', 'HH', 'Individuals', 'CCCM agency'])
+		).toMatchObject({
 			name: { column: 'Camp name' },
 			households: { column: 'HH' },
 			population: { column: 'Individuals' },
@@ -35,41 +99,118 @@ describe('mappings', () => {
 	});
 
 	it('lets the user map and unmap, and names what is missing or unknown', () => {
-		const r = resolveMapping('incidents', 'csv', ['When', 'What', 'Where'], null, { event_date: 'When', event_type: 'What', coordinates: 'Where' });
-		expect(r.mapping).toMatchObject({ event_date: { column: 'When' }, coordinates: { column: 'Where' } });
-		expect(() => resolveMapping('incidents', 'csv', ['When'], null, { colour: 'When' })).toThrow(/no field "colour"/);
-		expect(() => resolveMapping('incidents', 'csv', ['When'], null, { event_date: 'Whence' })).toThrow(/no column "Whence"/);
-		expect(() => resolveMapping('incidents', 'csv', ['When', 'What'], null, { event_date: 'When', event_type: 'What' })).toThrow(/no location column/);
-		expect(() => resolveMapping('incidents', 'acled', ['event_id_cnty', 'event_date'], null)).toThrow(/missing required ACLED columns: event_type, latitude, longitude/);
+		const r = resolveMapping('incidents', 'csv', ['When', 'What', 'Where'], null, {
+			event_date: 'When',
+			event_type: 'What',
+			coordinates: 'Where'
+		});
+		expect(r.mapping).toMatchObject({
+			event_date: { column: 'When' },
+			coordinates: { column: 'Where' }
+		});
+		expect(() => resolveMapping('incidents', 'csv', ['When'], null, { colour: 'When' })).toThrow(
+			/no field "colour"/
+		);
+		expect(() =>
+			resolveMapping('incidents', 'csv', ['When'], null, { event_date: 'Whence' })
+		).toThrow(/no column "Whence"/);
+		expect(() =>
+			resolveMapping('incidents', 'csv', ['When', 'What'], null, {
+				event_date: 'When',
+				event_type: 'What'
+			})
+		).toThrow(/no location column/);
+		expect(() =>
+			resolveMapping('incidents', 'acled', ['event_id_cnty', 'event_date'], null)
+		).toThrow(/missing required ACLED columns: event_type, latitude, longitude/);
 	});
 
 	it('turns an ACLED record into a staged row with ACLED code tables', () => {
 		const { mapping } = resolveMapping('incidents', undefined, ACLED_COLS, null);
 		const values = Object.fromEntries(ACLED_COLS.map((c) => [c, '']));
-		Object.assign(values, { event_id_cnty: 'IRQ1', event_date: '2024-03-01', time_precision: '2', event_type: 'Battles', sub_event_type: 'Armed clash', latitude: '36.3', longitude: '43.1', geo_precision: '2', fatalities: '3' });
-		const { data, problems } = mapRecord('incidents', { row: 2, values }, mapping, { dateOrder: 'dmy' });
+		Object.assign(values, {
+			event_id_cnty: 'IRQ1',
+			event_date: '2024-03-01',
+			time_precision: '2',
+			event_type: 'Battles',
+			sub_event_type: 'Armed clash',
+			latitude: '36.3',
+			longitude: '43.1',
+			geo_precision: '2',
+			fatalities: '3'
+		});
+		const { data, problems } = mapRecord('incidents', { row: 2, values }, mapping, {
+			dateOrder: 'dmy'
+		});
 		expect(problems).toEqual([]);
-		expect(data).toEqual({ _row: 2, upstream_id: 'IRQ1', event_date: '2024-03-01', time_precision: 'week', event_type: 'battles', sub_event_type: 'Armed clash', lat: 36.3, lon: 43.1, geo_precision: 2, fatalities: 3 });
-		const bad = mapRecord('incidents', { row: 3, values: { ...values, time_precision: '9', sub_event_type: 'Grenade' } }, mapping, { dateOrder: 'dmy' });
+		expect(data).toEqual({
+			_row: 2,
+			upstream_id: 'IRQ1',
+			event_date: '2024-03-01',
+			time_precision: 'week',
+			event_type: 'battles',
+			sub_event_type: 'Armed clash',
+			lat: 36.3,
+			lon: 43.1,
+			geo_precision: 2,
+			fatalities: 3
+		});
+		const bad = mapRecord(
+			'incidents',
+			{ row: 3, values: { ...values, time_precision: '9', sub_event_type: 'Grenade' } },
+			mapping,
+			{ dateOrder: 'dmy' }
+		);
 		expect(bad.data).toBeNull();
 		expect(bad.problems.map((p) => p.column).sort()).toEqual(['sub_event_type', 'time_precision']);
 	});
 });
 
 describe('actor registries', () => {
-	const cols = ['Stakeholder', 'Arabic name', 'Category', 'AKA', 'Stance', 'Influence', 'Interest', 'HQ latitude', 'HQ longitude'];
+	const cols = [
+		'Stakeholder',
+		'Arabic name',
+		'Category',
+		'AKA',
+		'Stance',
+		'Influence',
+		'Interest',
+		'HQ latitude',
+		'HQ longitude'
+	];
 	it('guesses the columns of a stakeholder mapping and needs no location', () => {
 		const r = resolveMapping('actors', undefined, cols, null);
-		expect(r.mapping).toMatchObject({ name: { column: 'Stakeholder' }, name_ar: { column: 'Arabic name' }, actor_type: { column: 'Category' }, aliases: { column: 'AKA' }, hq_lat: { column: 'HQ latitude' }, hq_lon: { column: 'HQ longitude' } });
+		expect(r.mapping).toMatchObject({
+			name: { column: 'Stakeholder' },
+			name_ar: { column: 'Arabic name' },
+			actor_type: { column: 'Category' },
+			aliases: { column: 'AKA' },
+			hq_lat: { column: 'HQ latitude' },
+			hq_lon: { column: 'HQ longitude' }
+		});
 		expect(() => resolveMapping('actors', undefined, ['Name', 'Type'], null)).not.toThrow();
 	});
 
 	it('reads forgiving actor types, lists of aliases, and refuses influence outside 1–5 naming row and column', () => {
 		const { mapping } = resolveMapping('actors', undefined, cols, null);
-		const row = (values: Record<string, unknown>) => mapRecord('actors', { row: 7, values }, mapping, { dateOrder: 'dmy' });
-		expect(row({ Stakeholder: 'Sheikh X', Category: 'Tribal leader', AKA: 'X; Abu Y, Y' }).data).toMatchObject({ name: 'Sheikh X', actor_type: 'community_leader', aliases: ['X', 'Abu Y', 'Y'] });
-		expect(row({ Stakeholder: 'A', Category: 'International NGO' }).data).toMatchObject({ actor_type: 'ingo' });
-		const bad = row({ Stakeholder: 'B', Category: 'Criminal gang', Influence: '7', 'HQ latitude': '36.1' });
+		const row = (values: Record<string, unknown>) =>
+			mapRecord('actors', { row: 7, values }, mapping, { dateOrder: 'dmy' });
+		expect(
+			row({ Stakeholder: 'Sheikh X', Category: 'Tribal leader', AKA: 'X; Abu Y, Y' }).data
+		).toMatchObject({
+			name: 'Sheikh X',
+			actor_type: 'community_leader',
+			aliases: ['X', 'Abu Y', 'Y']
+		});
+		expect(row({ Stakeholder: 'A', Category: 'International NGO' }).data).toMatchObject({
+			actor_type: 'ingo'
+		});
+		const bad = row({
+			Stakeholder: 'B',
+			Category: 'Criminal gang',
+			Influence: '7',
+			'HQ latitude': '36.1'
+		});
 		expect(bad.data).toBeNull();
 		expect(bad.problems.map((p) => [p.row, p.column, p.reason.split(':')[0]])).toEqual([
 			[7, 'Category', 'actor_type'],

@@ -4,7 +4,14 @@
  * names (English and Arabic) that the user confirms or corrects in the mapping step
  * (`--map FIELD=COLUMN` in the CLI).
  */
-import { FIELDS, LOCATION_FIELDS, REQUIRED, fieldNames, type Mapping, type Transform } from './fields.ts';
+import {
+	FIELDS,
+	LOCATION_FIELDS,
+	REQUIRED,
+	fieldNames,
+	type Mapping,
+	type Transform
+} from './fields.ts';
 import { ImportError, type ImportFormat, type ImportTarget } from './types.ts';
 
 const norm = (s: string) =>
@@ -63,10 +70,26 @@ const UCDP: Preset = {
 	notes: 'source_headline',
 	source: 'source_original'
 };
-const UCDP_REQUIRED = ['id', 'type_of_violence', 'date_start', 'date_prec', 'latitude', 'longitude', 'best'];
+const UCDP_REQUIRED = [
+	'id',
+	'type_of_violence',
+	'date_start',
+	'date_prec',
+	'latitude',
+	'longitude',
+	'best'
+];
 
 /** Columns of Terrain's own CSV/XLSX export (src/lib/server/export): field names as they are. */
-const TERRAIN_MARKERS = ['upstream_source', 'upstream_id', 'event_type', 'event_date', 'lat', 'lon', 'confidentiality'];
+const TERRAIN_MARKERS = [
+	'upstream_source',
+	'upstream_id',
+	'event_type',
+	'event_date',
+	'lat',
+	'lon',
+	'confidentiality'
+];
 
 function fromPreset(columns: string[], preset: Preset): Mapping {
 	const m: Mapping = {};
@@ -81,11 +104,17 @@ function fromPreset(columns: string[], preset: Preset): Mapping {
 function requireColumns(columns: string[], needed: string[], what: string): void {
 	const missing = needed.filter((c) => !find(columns, c));
 	if (missing.length) {
-		const hint = columns.length === 1 ? ` The header was read as one column ("${columns[0].slice(0, 60)}"): is the delimiter right?` : '';
-		throw new ImportError(`missing required ${what} column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.${hint}`, {
-			row: 1,
-			column: missing[0]
-		});
+		const hint =
+			columns.length === 1
+				? ` The header was read as one column ("${columns[0].slice(0, 60)}"): is the delimiter right?`
+				: '';
+		throw new ImportError(
+			`missing required ${what} column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.${hint}`,
+			{
+				row: 1,
+				column: missing[0]
+			}
+		);
 	}
 }
 
@@ -137,7 +166,10 @@ const HXL_SITES: [string, string[]][] = [
 	['admin1', ['#adm1+name', '#adm1-code']],
 	['admin2', ['#adm2+name', '#adm2-code']],
 	['admin3', ['#adm3+name', '#adm3-code']],
-	['population', ['#affected+idps+ind', '#population', '#affected+ind', '#affected+idps', '#inneed+ind']],
+	[
+		'population',
+		['#affected+idps+ind', '#population', '#affected+ind', '#affected+idps', '#inneed+ind']
+	],
 	['households', ['#affected+hh', '#affected+idps+hh', '#households']],
 	['managing_org', ['#org+name', '#org+impl', '#org']],
 	['status', ['#status']],
@@ -173,9 +205,37 @@ export function hxlMapping(target: ImportTarget, hxl: Record<string, string>): M
 // Guessing from column names.
 
 const SYNONYMS: Record<string, string[]> = {
-	upstream_id: ['upstream_id', 'id', 'event_id', 'eventid', 'incident_id', 'event_id_cnty', 'reference', 'ref', 'code', 'site_id', 'camp_id', 'facility_id', 'fid', 'osm_id', 'pcode_site', 'المعرف'],
+	upstream_id: [
+		'upstream_id',
+		'id',
+		'event_id',
+		'eventid',
+		'incident_id',
+		'event_id_cnty',
+		'reference',
+		'ref',
+		'code',
+		'site_id',
+		'camp_id',
+		'facility_id',
+		'fid',
+		'osm_id',
+		'pcode_site',
+		'المعرف'
+	],
 	upstream_source: ['upstream_source'],
-	event_date: ['event_date', 'date', 'incident_date', 'date_of_incident', 'occurred', 'date_occurred', 'when', 'timestamp', 'التاريخ', 'تاريخ'],
+	event_date: [
+		'event_date',
+		'date',
+		'incident_date',
+		'date_of_incident',
+		'occurred',
+		'date_occurred',
+		'when',
+		'timestamp',
+		'التاريخ',
+		'تاريخ'
+	],
 	event_time: ['event_time', 'time', 'incident_time', 'الوقت'],
 	time_precision: ['time_precision', 'date_precision'],
 	event_type: ['event_type', 'type', 'incident_type', 'category', 'نوع_الحادث', 'النوع'],
@@ -184,17 +244,55 @@ const SYNONYMS: Record<string, string[]> = {
 	actor2: ['actor2', 'actor_2', 'target', 'side_b'],
 	lat: ['lat', 'latitude', 'y', 'lat_dd', 'gps_latitude', 'خط_العرض'],
 	lon: ['lon', 'lng', 'long', 'longitude', 'x', 'lon_dd', 'gps_longitude', 'خط_الطول'],
-	coordinates: ['coordinates', 'coords', 'coordinate', 'location_coordinates', 'gps', 'mgrs', 'position', 'الإحداثيات'],
-	admin_pcode: ['admin_pcode', 'pcode', 'p_code', 'adm3_pcode', 'admin3pcode', 'adm2_pcode', 'admin2pcode', 'adm1_pcode', 'admin1pcode'],
+	coordinates: [
+		'coordinates',
+		'coords',
+		'coordinate',
+		'location_coordinates',
+		'gps',
+		'mgrs',
+		'position',
+		'الإحداثيات'
+	],
+	admin_pcode: [
+		'admin_pcode',
+		'pcode',
+		'p_code',
+		'adm3_pcode',
+		'admin3pcode',
+		'adm2_pcode',
+		'admin2pcode',
+		'adm1_pcode',
+		'admin1pcode'
+	],
 	admin1: ['admin1', 'adm1', 'adm1_name', 'governorate', 'province', 'region', 'state', 'المحافظة'],
 	admin2: ['admin2', 'adm2', 'adm2_name', 'district', 'qada', 'القضاء'],
 	admin3: ['admin3', 'adm3', 'adm3_name', 'subdistrict', 'sub_district', 'nahia', 'الناحية'],
 	geo_precision: ['geo_precision', 'location_precision'],
-	location_name: ['location_name', 'location', 'place', 'village', 'town', 'locality', 'الموقع', 'المكان'],
+	location_name: [
+		'location_name',
+		'location',
+		'place',
+		'village',
+		'town',
+		'locality',
+		'الموقع',
+		'المكان'
+	],
 	fatalities: ['fatalities', 'killed', 'deaths', 'dead', 'death', 'kia', 'القتلى'],
 	injuries: ['injuries', 'injured', 'wounded', 'الجرحى'],
 	abductions: ['abductions', 'abducted', 'kidnapped', 'kidnappings', 'المختطفين'],
-	notes: ['notes', 'description', 'details', 'summary', 'narrative', 'comments', 'remarks', 'الوصف', 'ملاحظات'],
+	notes: [
+		'notes',
+		'description',
+		'details',
+		'summary',
+		'narrative',
+		'comments',
+		'remarks',
+		'الوصف',
+		'ملاحظات'
+	],
 	source: ['source', 'sources', 'information_source', 'المصدر'],
 	source_scale: ['source_scale'],
 	affects_us: ['affects_us', 'affects_our_organisation', 'affects_organisation'],
@@ -205,7 +303,19 @@ const SYNONYMS: Record<string, string[]> = {
 	info_credibility: ['info_credibility', 'credibility'],
 	confidentiality: ['confidentiality', 'classification'],
 	status: ['status', 'verification_status', 'الحالة'],
-	name: ['name', 'site_name', 'camp_name', 'facility_name', 'actor', 'actor_name', 'stakeholder', 'organisation', 'organization', 'title', 'الاسم'],
+	name: [
+		'name',
+		'site_name',
+		'camp_name',
+		'facility_name',
+		'actor',
+		'actor_name',
+		'stakeholder',
+		'organisation',
+		'organization',
+		'title',
+		'الاسم'
+	],
 	name_ar: ['name_ar', 'name_arabic', 'arabic_name', 'name:ar', 'الاسم_بالعربية'],
 	facility_type: ['facility_type', 'type', 'amenity', 'healthcare'],
 	services: ['services', 'service'],
@@ -213,7 +323,17 @@ const SYNONYMS: Record<string, string[]> = {
 	camp_type: ['camp_type', 'type'],
 	population: ['population', 'individuals', 'ind', 'idps', 'persons', 'pop', 'السكان'],
 	households: ['households', 'hh', 'families', 'العوائل'],
-	managing_org: ['managing_org', 'managing_organisation', 'managing_organization', 'camp_manager', 'cccm_agency', 'managing_agency', 'management', 'managed_by', 'agency'],
+	managing_org: [
+		'managing_org',
+		'managing_organisation',
+		'managing_organization',
+		'camp_manager',
+		'cccm_agency',
+		'managing_agency',
+		'management',
+		'managed_by',
+		'agency'
+	],
 	population_date: ['population_date', 'date', 'as_of'],
 	controlled_by: ['controlled_by', 'control', 'controlling_actor', 'controlling_force'],
 	last_verified_at: ['last_verified_at', 'last_verified', 'verified_on'],
@@ -226,7 +346,7 @@ const SYNONYMS: Record<string, string[]> = {
 	interest: ['interest', 'الاهتمام'],
 	hq_lat: ['hq_lat', 'hq_latitude', 'lat', 'latitude'],
 	hq_lon: ['hq_lon', 'hq_lng', 'hq_longitude', 'lon', 'lng', 'longitude'],
-	sources: ['sources', 'source', 'المصدر'],
+	sources: ['sources', 'source', 'المصدر']
 };
 
 export function guessMapping(target: ImportTarget, columns: string[]): Mapping {
@@ -250,12 +370,19 @@ export function guessMapping(target: ImportTarget, columns: string[]): Mapping {
 export type Preset_ = 'acled' | 'ucdp' | 'terrain' | 'hxl' | 'columns';
 
 /** Which way of mapping fits this file (for a format given as csv/xlsx/geojson/kml/kmz). */
-export function detectPreset(target: ImportTarget, columns: string[], hxl: Record<string, string> | null): Preset_ {
+export function detectPreset(
+	target: ImportTarget,
+	columns: string[],
+	hxl: Record<string, string> | null
+): Preset_ {
 	if (target === 'incidents') {
 		if (UCDP_REQUIRED.every((c) => find(columns, c)) && find(columns, 'where_prec')) return 'ucdp';
 		if (find(columns, 'event_id_cnty') && find(columns, 'event_type')) return 'acled';
 	}
-	if (TERRAIN_MARKERS.slice(0, 2).every((c) => find(columns, c)) && (target !== 'incidents' || TERRAIN_MARKERS.every((c) => find(columns, c))))
+	if (
+		TERRAIN_MARKERS.slice(0, 2).every((c) => find(columns, c)) &&
+		(target !== 'incidents' || TERRAIN_MARKERS.every((c) => find(columns, c)))
+	)
 		return 'terrain';
 	if (hxl && Object.keys(hxl).length) return 'hxl';
 	return 'columns';
@@ -281,21 +408,35 @@ export function resolveMapping(
 	hasGeometry = false
 ): ResolvedMapping {
 	let preset: Preset_ =
-		format === 'acled' ? 'acled' : format === 'ucdp' ? 'ucdp' : format === 'hxl' ? 'hxl' : format === 'terrain' ? 'terrain' : detectPreset(target, columns, hxl);
+		format === 'acled'
+			? 'acled'
+			: format === 'ucdp'
+				? 'ucdp'
+				: format === 'hxl'
+					? 'hxl'
+					: format === 'terrain'
+						? 'terrain'
+						: detectPreset(target, columns, hxl);
 	let mapping: Mapping;
 	let source: string | undefined;
 	if (preset === 'acled') {
-		if (target !== 'incidents') throw new ImportError('ACLED files hold incidents: import them --into incidents');
+		if (target !== 'incidents')
+			throw new ImportError('ACLED files hold incidents: import them --into incidents');
 		requireColumns(columns, ACLED_REQUIRED, 'ACLED');
 		mapping = fromPreset(columns, ACLED);
 		source = 'acled';
 	} else if (preset === 'ucdp') {
-		if (target !== 'incidents') throw new ImportError('UCDP GED files hold incidents: import them --into incidents');
+		if (target !== 'incidents')
+			throw new ImportError('UCDP GED files hold incidents: import them --into incidents');
 		requireColumns(columns, UCDP_REQUIRED, 'UCDP GED');
 		mapping = fromPreset(columns, UCDP);
 		source = 'ucdp-ged';
 	} else if (preset === 'hxl') {
-		if (!hxl) throw new ImportError('the file has no HXL hashtag row (a second row of #tags under the header)', { row: 2 });
+		if (!hxl)
+			throw new ImportError(
+				'the file has no HXL hashtag row (a second row of #tags under the header)',
+				{ row: 2 }
+			);
 		mapping = { ...guessMapping(target, columns), ...hxlMapping(target, hxl) };
 	} else if (preset === 'terrain') {
 		mapping = {};
@@ -310,14 +451,20 @@ export function resolveMapping(
 	const known = new Set(fieldNames(target));
 	for (const [field, column] of Object.entries(user)) {
 		if (!known.has(field)) {
-			throw new ImportError(`--map ${field}=…: ${target} has no field "${field}"; fields: ${fieldNames(target).join(', ')}`);
+			throw new ImportError(
+				`--map ${field}=…: ${target} has no field "${field}"; fields: ${fieldNames(target).join(', ')}`
+			);
 		}
 		if (column === null || column === '') {
 			delete mapping[field];
 			continue;
 		}
 		const c = find(columns, column);
-		if (!c) throw new ImportError(`--map ${field}=${column}: the file has no column "${column}"; columns: ${columns.join(', ')}`, { row: 1 });
+		if (!c)
+			throw new ImportError(
+				`--map ${field}=${column}: the file has no column "${column}"; columns: ${columns.join(', ')}`,
+				{ row: 1 }
+			);
 		mapping[field] = { column: c };
 		if (preset !== 'columns' && preset !== 'terrain') preset = preset; // presets stay named; the user's choice wins per field
 	}
@@ -334,7 +481,10 @@ export function resolveMapping(
 		);
 	}
 	if ((mapping.hq_lat && !mapping.hq_lon) || (mapping.hq_lon && !mapping.hq_lat)) {
-		throw new ImportError(`the headquarters' latitude and longitude come together: map both (found only ${mapping.hq_lat ? 'hq_lat' : 'hq_lon'})`, { row: 1 });
+		throw new ImportError(
+			`the headquarters' latitude and longitude come together: map both (found only ${mapping.hq_lat ? 'hq_lat' : 'hq_lon'})`,
+			{ row: 1 }
+		);
 	}
 	if (target !== 'actors' && !hasGeometry && !LOCATION_FIELDS.some((f) => mapping[f])) {
 		throw new ImportError(
@@ -343,7 +493,10 @@ export function resolveMapping(
 		);
 	}
 	if ((mapping.lat && !mapping.lon) || (mapping.lon && !mapping.lat)) {
-		throw new ImportError(`latitude and longitude come together: map both (found only ${mapping.lat ? 'lat' : 'lon'})`, { row: 1 });
+		throw new ImportError(
+			`latitude and longitude come together: map both (found only ${mapping.lat ? 'lat' : 'lon'})`,
+			{ row: 1 }
+		);
 	}
 	return { preset, mapping, source };
 }

@@ -97,7 +97,10 @@ export interface ImportSummary {
 	errors: number;
 	problems: Problem[];
 	problems_total: number;
-	duplicates: { row: number; of: { id: string; distance_km: number; days_apart: number; event_date: string }[] }[];
+	duplicates: {
+		row: number;
+		of: { id: string; distance_km: number; days_apart: number; event_date: string }[];
+	}[];
 	preview?: { records: Record<string, unknown>[]; rows: Record<string, unknown>[] };
 	fatal?: { message: string; row?: number; column?: string };
 	job_id?: string;
@@ -117,8 +120,19 @@ const EXT: Record<string, RecordSource['container']> = {
 };
 
 /** Which parser reads the file: the format asked for, else the extension, else the first bytes. */
-export async function detectContainer(path: string, fileName: string, format?: ImportFormat): Promise<RecordSource['container']> {
-	if (format === 'xlsx' || format === 'geojson' || format === 'kml' || format === 'kmz' || format === 'csv') return format;
+export async function detectContainer(
+	path: string,
+	fileName: string,
+	format?: ImportFormat
+): Promise<RecordSource['container']> {
+	if (
+		format === 'xlsx' ||
+		format === 'geojson' ||
+		format === 'kml' ||
+		format === 'kmz' ||
+		format === 'csv'
+	)
+		return format;
 	const byExt = EXT[extname(fileName).toLowerCase()];
 	if (byExt) return byExt;
 	const fh = await open(path, 'r');
@@ -132,7 +146,10 @@ export async function detectContainer(path: string, fileName: string, format?: I
 		if (names.some((n) => /\.kml$/i.test(n))) return 'kmz';
 		throw new ImportError('a zip archive that is neither an XLSX workbook nor a KMZ');
 	}
-	const text = h.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+	const text = h
+		.toString('utf8')
+		.replace(/^\uFEFF/, '')
+		.trimStart();
 	if (text.startsWith('{') || text.startsWith('[')) return 'geojson';
 	if (text.startsWith('<')) return 'kml';
 	return 'csv';
@@ -169,7 +186,10 @@ async function openSource(
 		case 'xlsx':
 			return xlsxSource(o.file, limits);
 		case 'geojson':
-			return geojsonSource(await readAll(bytes(), limits.maxDocumentBytes, 'the GeoJSON document'), limits);
+			return geojsonSource(
+				await readAll(bytes(), limits.maxDocumentBytes, 'the GeoJSON document'),
+				limits
+			);
 		case 'kml':
 			return kmlSource(await readAll(bytes(), limits.maxDocumentBytes, 'the KML document'), limits);
 		case 'kmz':
@@ -212,7 +232,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 	};
 	const counter = { bytes: 0 };
 	const totalBytes = (await stat(o.file)).size;
-	const progress = (phase: ImportProgress['phase']) => o.onProgress?.({ phase, rows: s.rows_read, bytes: counter.bytes, totalBytes });
+	const progress = (phase: ImportProgress['phase']) =>
+		o.onProgress?.({ phase, rows: s.rows_read, bytes: counter.bytes, totalBytes });
 	let mappingRef: Record<string, { column: string }> = {};
 	const addProblem = (p: Problem) => {
 		s.problems_total++;
@@ -221,9 +242,19 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		if (s.problems.length < limits.maxProblems) s.problems.push(p);
 	};
 	// SQL names our fields; the user needs the file's columns.
-	const sqlProblem = (p: { row: number; field?: string; reason: string; level: 'error' | 'warning' }): Problem => ({
+	const sqlProblem = (p: {
+		row: number;
+		field?: string;
+		reason: string;
+		level: 'error' | 'warning';
+	}): Problem => ({
 		row: p.row,
-		column: p.field ? (mappingRef[p.field]?.column ?? (['lat', 'lon'].includes(p.field) && s.container !== 'csv' && s.container !== 'xlsx' ? 'geometry' : p.field)) : undefined,
+		column: p.field
+			? (mappingRef[p.field]?.column ??
+				(['lat', 'lon'].includes(p.field) && s.container !== 'csv' && s.container !== 'xlsx'
+					? 'geometry'
+					: p.field))
+			: undefined,
 		reason: p.reason,
 		level: p.level
 	});
@@ -231,7 +262,10 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 	let job: string | null = null;
 	try {
 		if (totalBytes === 0) throw new ImportError('the file is empty (0 bytes)');
-		if (totalBytes > limits.maxBytes) throw new ImportError(`the file is larger than the limit of ${Math.round(limits.maxBytes / 1048576)} MB (TERRAIN_IMPORT_MAX_MB)`);
+		if (totalBytes > limits.maxBytes)
+			throw new ImportError(
+				`the file is larger than the limit of ${Math.round(limits.maxBytes / 1048576)} MB (TERRAIN_IMPORT_MAX_MB)`
+			);
 		const container = await detectContainer(o.file, fileName, o.format);
 		s.container = container;
 		const src = await openSource(o, container, limits, counter);
@@ -241,11 +275,21 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		if (src.columns.length === 0 && container !== 'csv' && container !== 'xlsx') {
 			// Features without properties can still be imported when the mapping does not need columns.
 		}
-		const resolved = resolveMapping(o.target, o.format, src.columns, src.hxl, o.map ?? {}, container !== 'csv' && container !== 'xlsx');
+		const resolved = resolveMapping(
+			o.target,
+			o.format,
+			src.columns,
+			src.hxl,
+			o.map ?? {},
+			container !== 'csv' && container !== 'xlsx'
+		);
 		s.preset = resolved.preset;
 		s.mapping = mappingColumns(resolved.mapping);
 		mappingRef = resolved.mapping;
-		const source = o.source ?? resolved.source ?? (resolved.preset === 'terrain' ? 'terrain' : sourceFromFileName(fileName));
+		const source =
+			o.source ??
+			resolved.source ??
+			(resolved.preset === 'terrain' ? 'terrain' : sourceFromFileName(fileName));
 		s.source = source;
 		const published = resolved.preset === 'acled' || resolved.preset === 'ucdp';
 		const jobOptions = {
@@ -257,7 +301,13 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		if (!o.dryRun) {
 			job = await o.db.rpc<string>(
 				'import_begin',
-				{ p_target: o.target, p_source: source, p_file_name: fileName, p_format: o.format ?? resolved.preset, p_options: jobOptions },
+				{
+					p_target: o.target,
+					p_source: source,
+					p_file_name: fileName,
+					p_format: o.format ?? resolved.preset,
+					p_options: jobOptions
+				},
 				o.as
 			);
 			s.job_id = job;
@@ -266,24 +316,47 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		// UCDP GED is mapped exactly as the demo loader maps it (src/lib/server/seed/ucdp.ts: event
 		// types from type_of_violence and the weapon named, admin depth from where_prec), so that
 		// re-importing the HDX file over the demo data changes nothing — unless the user remapped.
-		const ucdp = resolved.preset === 'ucdp' && o.target === 'incidents' && !Object.keys(o.map ?? {}).length;
+		const ucdp =
+			resolved.preset === 'ucdp' && o.target === 'incidents' && !Object.keys(o.map ?? {}).length;
 		if (ucdp) {
 			const missing = UCDP_COLUMNS.filter((c) => !src.columns.includes(c));
-			if (missing.length) throw new ImportError(`missing required UCDP GED column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { row: 1, column: missing[0] });
+			if (missing.length)
+				throw new ImportError(
+					`missing required UCDP GED column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+					{ row: 1, column: missing[0] }
+				);
 		}
 		const ucdpRecord = (rec: { row: number; values: Record<string, unknown> }) => {
 			try {
-				const { is_sample: _s, ...row } = mapUcdpRecord(Object.fromEntries(Object.entries(rec.values).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)])) as UcdpRecord);
-				return { data: { _row: rec.row, ...row } as Record<string, unknown>, problems: [] as Problem[] };
+				const { is_sample: _s, ...row } = mapUcdpRecord(
+					Object.fromEntries(
+						Object.entries(rec.values).map(([k, v]) => [
+							k,
+							v === null || v === undefined ? '' : String(v)
+						])
+					) as UcdpRecord
+				);
+				return {
+					data: { _row: rec.row, ...row } as Record<string, unknown>,
+					problems: [] as Problem[]
+				};
 			} catch (e) {
 				const message = (e as Error).message;
-				const column = UCDP_COLUMNS.find((c) => message.includes(`UCDP ${c} `) || message.includes(` ${c} `));
-				return { data: null, problems: [{ row: rec.row, column, reason: message, level: 'error' as const }] };
+				const column = UCDP_COLUMNS.find(
+					(c) => message.includes(`UCDP ${c} `) || message.includes(` ${c} `)
+				);
+				return {
+					data: null,
+					problems: [{ row: rec.row, column, reason: message, level: 'error' as const }]
+				};
 			}
 		};
 
 		const statedDepth = statedDepthReader({
-			preset: resolved.preset, target: o.target, remapped: !!Object.keys(o.map ?? {}).length, columns: src.columns
+			preset: resolved.preset,
+			target: o.target,
+			remapped: !!Object.keys(o.map ?? {}).length,
+			columns: src.columns
 		});
 
 		const seen = new Map<string, number>();
@@ -295,19 +368,32 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 			if (!batch.length) return;
 			const rows = JSON.stringify(batch);
 			const check = async (dup: boolean) => {
-				const r = await o.db.rpc<{ problems: { row: number; field: string; reason: string; level: 'error' | 'warning' }[]; duplicates: ImportSummary['duplicates'] }>(
+				const r = await o.db.rpc<{
+					problems: { row: number; field: string; reason: string; level: 'error' | 'warning' }[];
+					duplicates: ImportSummary['duplicates'];
+				}>(
 					'import_check',
-					{ p_target: o.target, p_rows: rows, p_duplicates: dup, p_dup_km: o.duplicateKm, p_dup_days: o.duplicateDays, p_source: source, p_merge: o.target === 'actors' && !!o.mergeDuplicates },
+					{
+						p_target: o.target,
+						p_rows: rows,
+						p_duplicates: dup,
+						p_dup_km: o.duplicateKm,
+						p_dup_days: o.duplicateDays,
+						p_source: source,
+						p_merge: o.target === 'actors' && !!o.mergeDuplicates
+					},
 					o.as
 				);
 				for (const p of r.problems) {
 					addProblem(sqlProblem(p));
 					if (p.level === 'error') s.valid--;
 				}
-				for (const d of r.duplicates) if (s.duplicates.length < limits.maxProblems) s.duplicates.push(d);
+				for (const d of r.duplicates)
+					if (s.duplicates.length < limits.maxProblems) s.duplicates.push(d);
 			};
 			if (o.dryRun) {
-				const dup = !!o.checkDuplicates && o.target === 'incidents' && checkedForDuplicates < 20_000;
+				const dup =
+					!!o.checkDuplicates && o.target === 'incidents' && checkedForDuplicates < 20_000;
 				checkedForDuplicates += batch.length;
 				await check(dup);
 			} else if (job && (o.validOnly || s.errors === 0)) {
@@ -322,15 +408,27 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 
 		for await (const rec of src.records) {
 			s.rows_read++;
-			if (s.preview && s.preview.records.length < wantPreview) s.preview.records.push({ _row: rec.row, ...rec.values });
-			const { data, problems } = ucdp ? ucdpRecord(rec) : mapRecord(o.target, rec, resolved.mapping, { dateOrder: o.dateOrder ?? 'dmy', fixed: {} });
+			if (s.preview && s.preview.records.length < wantPreview)
+				s.preview.records.push({ _row: rec.row, ...rec.values });
+			const { data, problems } = ucdp
+				? ucdpRecord(rec)
+				: mapRecord(o.target, rec, resolved.mapping, {
+						dateOrder: o.dateOrder ?? 'dmy',
+						fixed: {}
+					});
 			for (const p of problems) addProblem(p);
 			if (data && !ucdp && statedDepth) data.admin_depth = statedDepth(rec.values);
 			if (data) {
 				const id = data.upstream_id as string | undefined;
-				const key = id !== undefined ? `${(data.upstream_source as string) ?? ''}\u0000${id}` : undefined;
+				const key =
+					id !== undefined ? `${(data.upstream_source as string) ?? ''}\u0000${id}` : undefined;
 				if (key !== undefined && seen.has(key)) {
-					addProblem({ row: rec.row, column: resolved.mapping.upstream_id?.column, reason: `the id ${id} was already on row ${seen.get(key)}`, level: 'error' });
+					addProblem({
+						row: rec.row,
+						column: resolved.mapping.upstream_id?.column,
+						reason: `the id ${id} was already on row ${seen.get(key)}`,
+						level: 'error'
+					});
 				} else {
 					if (key !== undefined) seen.set(key, rec.row);
 					s.valid++;
@@ -343,7 +441,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		}
 		await flush();
 		progress('reading');
-		if (s.rows_read === 0) throw new ImportError('the file has a header but no data rows', { row: 2 });
+		if (s.rows_read === 0)
+			throw new ImportError('the file has a header but no data rows', { row: 2 });
 
 		if (o.dryRun) {
 			s.skipped = s.rows_read - s.valid;
@@ -373,12 +472,15 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				s.skipped = s.rows_read;
 			}
 		}
-		s.problems.sort((a, b) => a.row - b.row || (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+		s.problems.sort(
+			(a, b) => a.row - b.row || (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1)
+		);
 	} catch (e) {
 		if (!(e instanceof ImportError)) throw e;
 		s.fatal = { message: e.message, ...e.where };
 		// A mapping problem is fixed in the mapping step: offer the columns and the best guess.
-		if (s.columns.length && !Object.keys(s.mapping).length) s.mapping = mappingColumns(guessMapping(o.target, s.columns));
+		if (s.columns.length && !Object.keys(s.mapping).length)
+			s.mapping = mappingColumns(guessMapping(o.target, s.columns));
 		s.committed = false;
 		s.skipped = s.rows_read;
 	} finally {
@@ -400,5 +502,10 @@ export function problemsCsv(problems: Problem[]): string {
 		const t = String(v ?? '');
 		return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 	};
-	return ['row,column,level,reason', ...problems.map((p) => [p.row, p.column ?? '', p.level, p.reason].map(q).join(','))].join('\r\n') + '\r\n';
+	return (
+		[
+			'row,column,level,reason',
+			...problems.map((p) => [p.row, p.column ?? '', p.level, p.reason].map(q).join(','))
+		].join('\r\n') + '\r\n'
+	);
 }

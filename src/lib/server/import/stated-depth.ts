@@ -8,11 +8,16 @@
  * Returns a reader of one record's depth (0–3), or null when the file does not state depths
  * (not Terrain's format, not incidents, the user remapped columns, or a P-code column missing).
  */
-export function statedDepthReader(
-	o: { preset: string; target: string; remapped: boolean; columns: string[] }
-): ((values: Record<string, unknown>) => number) | null {
+export function statedDepthReader(o: {
+	preset: string;
+	target: string;
+	remapped: boolean;
+	columns: string[];
+}): ((values: Record<string, unknown>) => number) | null {
 	if (o.preset !== 'terrain' || o.target !== 'incidents' || o.remapped) return null;
-	const columns = (['admin1_pcode', 'admin2_pcode', 'admin3_pcode'] as const).map((c) => o.columns.find((x) => x.toLowerCase() === c));
+	const columns = (['admin1_pcode', 'admin2_pcode', 'admin3_pcode'] as const).map((c) =>
+		o.columns.find((x) => x.toLowerCase() === c)
+	);
 	if (columns.some((c) => !c)) return null;
 	return (values) => {
 		let depth = 0;

@@ -1,9 +1,26 @@
 /** Shared shapes of the import pipeline (see ./pipeline.ts for how they fit together). */
 
-export const IMPORT_TARGETS = ['incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors'] as const;
+export const IMPORT_TARGETS = [
+	'incidents',
+	'health_facilities',
+	'idp_camps',
+	'checkpoints',
+	'org_sites',
+	'actors'
+] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 
-export const IMPORT_FORMATS = ['acled', 'ucdp', 'hxl', 'terrain', 'csv', 'xlsx', 'geojson', 'kml', 'kmz'] as const;
+export const IMPORT_FORMATS = [
+	'acled',
+	'ucdp',
+	'hxl',
+	'terrain',
+	'csv',
+	'xlsx',
+	'geojson',
+	'kml',
+	'kmz'
+] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** One thing wrong with one row: what a person needs to fix it in the file. */
@@ -73,7 +90,8 @@ function envNumber(name: string, fallback: number): number {
 	const raw = process.env[name];
 	if (raw === undefined || raw === '') return fallback;
 	const n = Number(raw);
-	if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+	if (!Number.isFinite(n) || n <= 0)
+		throw new Error(`${name} must be a positive number (got "${raw}")`);
 	return n;
 }
 

@@ -34,16 +34,38 @@ describe('cell values', () => {
 	});
 
 	it('maps ACLED labels and sub-event names to event types', () => {
-		expect(V.eventType('Explosions/Remote violence')).toEqual({ event_type: 'explosions_remote_violence' });
-		expect(V.eventType('violence_against_civilians')).toEqual({ event_type: 'violence_against_civilians' });
-		expect(V.eventType('Armed clash')).toEqual({ event_type: 'battles', sub_event_type: 'Armed clash' });
+		expect(V.eventType('Explosions/Remote violence')).toEqual({
+			event_type: 'explosions_remote_violence'
+		});
+		expect(V.eventType('violence_against_civilians')).toEqual({
+			event_type: 'violence_against_civilians'
+		});
+		expect(V.eventType('Armed clash')).toEqual({
+			event_type: 'battles',
+			sub_event_type: 'Armed clash'
+		});
 		expect(() => V.eventType('picnic')).toThrow(/not an event type/);
 		// NGO tracker categories, in English and Arabic.
-		expect(V.eventType('IED')).toEqual({ event_type: 'explosions_remote_violence', sub_event_type: 'Remote explosive/landmine/IED' });
-		expect(V.eventType('Kidnapping')).toEqual({ event_type: 'violence_against_civilians', sub_event_type: 'Abduction/forced disappearance' });
-		expect(V.eventType('Demonstrations')).toEqual({ event_type: 'protests', sub_event_type: 'Peaceful protest' });
-		expect(V.eventType('اختطاف')).toEqual({ event_type: 'violence_against_civilians', sub_event_type: 'Abduction/forced disappearance' });
-		expect(V.eventType('اشتباك مسلح')).toEqual({ event_type: 'battles', sub_event_type: 'Armed clash' });
+		expect(V.eventType('IED')).toEqual({
+			event_type: 'explosions_remote_violence',
+			sub_event_type: 'Remote explosive/landmine/IED'
+		});
+		expect(V.eventType('Kidnapping')).toEqual({
+			event_type: 'violence_against_civilians',
+			sub_event_type: 'Abduction/forced disappearance'
+		});
+		expect(V.eventType('Demonstrations')).toEqual({
+			event_type: 'protests',
+			sub_event_type: 'Peaceful protest'
+		});
+		expect(V.eventType('اختطاف')).toEqual({
+			event_type: 'violence_against_civilians',
+			sub_event_type: 'Abduction/forced disappearance'
+		});
+		expect(V.eventType('اشتباك مسلح')).toEqual({
+			event_type: 'battles',
+			sub_event_type: 'Armed clash'
+		});
 	});
 
 	it('checks points: ranges, swapped axes and the 0,0 of blank cells', () => {

@@ -4,7 +4,12 @@
  * that silently changes the data.
  */
 import { EVENT_TYPES, type EventType } from '../../domain/taxonomy.ts';
-import { SUB_EVENT_TYPES, checkLonLat, parseCoordinates, parseDegrees } from '../../domain/incident-schema.ts';
+import {
+	SUB_EVENT_TYPES,
+	checkLonLat,
+	parseCoordinates,
+	parseDegrees
+} from '../../domain/incident-schema.ts';
 
 export class ValueError extends Error {}
 
@@ -15,7 +20,20 @@ export function text(v: unknown): string | null {
 	return s === '' ? null : s;
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+	'january',
+	'february',
+	'march',
+	'april',
+	'may',
+	'june',
+	'july',
+	'august',
+	'september',
+	'october',
+	'november',
+	'december'
+];
 function monthIndex(name: string): number {
 	const n = name.toLowerCase().replace(/\.$/, '');
 	const i = MONTHS.findIndex((m) => m === n || (n.length >= 3 && m.startsWith(n)));
@@ -25,7 +43,13 @@ function monthIndex(name: string): number {
 
 function iso(y: number, m: number, d: number, raw: string): string {
 	const dt = new Date(Date.UTC(y, m - 1, d));
-	if (y < 1000 || y > 9999 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) {
+	if (
+		y < 1000 ||
+		y > 9999 ||
+		dt.getUTCFullYear() !== y ||
+		dt.getUTCMonth() !== m - 1 ||
+		dt.getUTCDate() !== d
+	) {
 		throw new ValueError(`"${raw}" is not a real calendar date`);
 	}
 	return dt.toISOString().slice(0, 10);
@@ -64,8 +88,10 @@ export function date(v: unknown, order: DateOrder = 'dmy'): string | null {
 			const b = +m[2];
 			const mdy = b > 12 || (order === 'mdy' && a <= 12);
 			out = mdy ? iso(+m[3], a, b, s) : iso(+m[3], b, a, s);
-		} else if ((m = /^(\d{1,2})[\s-]+([A-Za-z]+\.?)[\s-]+(\d{4})$/.exec(s))) out = iso(+m[3], monthIndex(m[2]), +m[1], s);
-		else if ((m = /^([A-Za-z]+\.?)\s+(\d{1,2}),?\s+(\d{4})$/.exec(s))) out = iso(+m[3], monthIndex(m[1]), +m[2], s);
+		} else if ((m = /^(\d{1,2})[\s-]+([A-Za-z]+\.?)[\s-]+(\d{4})$/.exec(s)))
+			out = iso(+m[3], monthIndex(m[2]), +m[1], s);
+		else if ((m = /^([A-Za-z]+\.?)\s+(\d{1,2}),?\s+(\d{4})$/.exec(s)))
+			out = iso(+m[3], monthIndex(m[1]), +m[2], s);
 		else if (/^\d{5}(\.\d+)?$/.test(s)) out = excelSerial(Number(s));
 		else throw new ValueError(`"${s}" is not a date (use YYYY-MM-DD)`);
 	}
@@ -99,9 +125,12 @@ export function number(v: unknown): number | null {
 	}
 	const s = String(v).trim().replace(/^\+/, '');
 	if (!s) return null;
-	if (!/^-?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?|\.\d+)$/.test(s)) throw new ValueError(`"${s}" is not a number`);
+	if (!/^-?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?|\.\d+)$/.test(s))
+		throw new ValueError(`"${s}" is not a number`);
 	// "1,234" is a thousands separator; "12,5" a decimal comma.
-	const n = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) ? Number(s.replace(/,/g, '')) : Number(s.replace(',', '.'));
+	const n = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)
+		? Number(s.replace(/,/g, ''))
+		: Number(s.replace(',', '.'));
 	if (!Number.isFinite(n)) throw new ValueError(`"${s}" is not a number`);
 	return n;
 }
@@ -132,23 +161,118 @@ const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
  * abduction of civilians, and so on; anything else must be mapped to a type by the user.
  */
 const TRACKER_CATEGORIES: [string[], EventType, string][] = [
-	[['ied', 'roadside bomb', 'car bomb', 'vbied', 'explosion', 'explosive device', 'landmine', 'mine', 'uxo', 'عبوة ناسفة', 'انفجار', 'لغم'], 'explosions_remote_violence', 'Remote explosive/landmine/IED'],
-	[['airstrike', 'air strike', 'air raid', 'drone strike', 'غارة جوية'], 'explosions_remote_violence', 'Air/drone strike'],
-	[['shelling', 'mortar', 'rocket', 'rocket attack', 'artillery', 'missile', 'قصف'], 'explosions_remote_violence', 'Shelling/artillery/missile attack'],
-	[['suicide bombing', 'suicide attack', 'suicide bomber', 'تفجير انتحاري'], 'explosions_remote_violence', 'Suicide bomb'],
+	[
+		[
+			'ied',
+			'roadside bomb',
+			'car bomb',
+			'vbied',
+			'explosion',
+			'explosive device',
+			'landmine',
+			'mine',
+			'uxo',
+			'عبوة ناسفة',
+			'انفجار',
+			'لغم'
+		],
+		'explosions_remote_violence',
+		'Remote explosive/landmine/IED'
+	],
+	[
+		['airstrike', 'air strike', 'air raid', 'drone strike', 'غارة جوية'],
+		'explosions_remote_violence',
+		'Air/drone strike'
+	],
+	[
+		['shelling', 'mortar', 'rocket', 'rocket attack', 'artillery', 'missile', 'قصف'],
+		'explosions_remote_violence',
+		'Shelling/artillery/missile attack'
+	],
+	[
+		['suicide bombing', 'suicide attack', 'suicide bomber', 'تفجير انتحاري'],
+		'explosions_remote_violence',
+		'Suicide bomb'
+	],
 	[['grenade', 'قنبلة يدوية'], 'explosions_remote_violence', 'Grenade'],
-	[['abduction', 'kidnapping', 'kidnap', 'abducted', 'hostage taking', 'اختطاف', 'خطف'], 'violence_against_civilians', 'Abduction/forced disappearance'],
-	[['sexual violence', 'sexual assault', 'عنف جنسي'], 'violence_against_civilians', 'Sexual violence'],
-	[['shooting', 'assault', 'killing', 'murder', 'assassination', 'attack on civilians', 'اغتيال', 'إطلاق نار', 'اطلاق نار', 'قتل', 'اعتداء'], 'violence_against_civilians', 'Attack'],
-	[['clash', 'armed clash', 'fighting', 'exchange of fire', 'firefight', 'اشتباك', 'اشتباكات', 'اشتباك مسلح'], 'battles', 'Armed clash'],
-	[['demonstration', 'protest', 'sit in', 'sit-in', 'rally', 'تظاهرة', 'مظاهرة', 'احتجاج', 'اعتصام'], 'protests', 'Peaceful protest'],
+	[
+		['abduction', 'kidnapping', 'kidnap', 'abducted', 'hostage taking', 'اختطاف', 'خطف'],
+		'violence_against_civilians',
+		'Abduction/forced disappearance'
+	],
+	[
+		['sexual violence', 'sexual assault', 'عنف جنسي'],
+		'violence_against_civilians',
+		'Sexual violence'
+	],
+	[
+		[
+			'shooting',
+			'assault',
+			'killing',
+			'murder',
+			'assassination',
+			'attack on civilians',
+			'اغتيال',
+			'إطلاق نار',
+			'اطلاق نار',
+			'قتل',
+			'اعتداء'
+		],
+		'violence_against_civilians',
+		'Attack'
+	],
+	[
+		[
+			'clash',
+			'armed clash',
+			'fighting',
+			'exchange of fire',
+			'firefight',
+			'اشتباك',
+			'اشتباكات',
+			'اشتباك مسلح'
+		],
+		'battles',
+		'Armed clash'
+	],
+	[
+		[
+			'demonstration',
+			'protest',
+			'sit in',
+			'sit-in',
+			'rally',
+			'تظاهرة',
+			'مظاهرة',
+			'احتجاج',
+			'اعتصام'
+		],
+		'protests',
+		'Peaceful protest'
+	],
 	[['riot', 'mob violence', 'شغب', 'أعمال شغب'], 'riots', 'Mob violence'],
-	[['arrest', 'arrests', 'detention', 'detained', 'اعتقال', 'احتجاز'], 'strategic_developments', 'Arrests'],
-	[['looting', 'theft', 'robbery', 'burglary', 'property destruction', 'arson', 'نهب', 'سرقة'], 'strategic_developments', 'Looting/property destruction']
+	[
+		['arrest', 'arrests', 'detention', 'detained', 'اعتقال', 'احتجاز'],
+		'strategic_developments',
+		'Arrests'
+	],
+	[
+		['looting', 'theft', 'robbery', 'burglary', 'property destruction', 'arson', 'نهب', 'سرقة'],
+		'strategic_developments',
+		'Looting/property destruction'
+	]
 ];
-const words = (s: string) => s.toLowerCase().normalize('NFKC').replace(/[\s\-_/.,()]+/g, ' ').trim();
+const words = (s: string) =>
+	s
+		.toLowerCase()
+		.normalize('NFKC')
+		.replace(/[\s\-_/.,()]+/g, ' ')
+		.trim();
 const CATEGORY_INDEX = new Map<string, { event_type: EventType; sub_event_type: string }>(
-	TRACKER_CATEGORIES.flatMap(([names, event_type, sub_event_type]) => names.map((n) => [words(n), { event_type, sub_event_type }] as const))
+	TRACKER_CATEGORIES.flatMap(([names, event_type, sub_event_type]) =>
+		names.map((n) => [words(n), { event_type, sub_event_type }] as const)
+	)
 );
 
 /** Our codes, ACLED's labels ("Explosions/Remote violence"), ACLED sub-event labels, tracker categories. */
@@ -164,7 +288,9 @@ export function eventType(v: unknown): { event_type: EventType; sub_event_type?:
 	}
 	const category = CATEGORY_INDEX.get(words(s)) ?? CATEGORY_INDEX.get(words(s).replace(/s$/, ''));
 	if (category) return { ...category };
-	throw new ValueError(`"${s}" is not an event type (use one of ${EVENT_TYPES.join(', ')} or ACLED's names)`);
+	throw new ValueError(
+		`"${s}" is not an event type (use one of ${EVENT_TYPES.join(', ')} or ACLED's names)`
+	);
 }
 
 export function subEventType(v: unknown, type: EventType | undefined): string | null {
@@ -176,7 +302,11 @@ export function subEventType(v: unknown, type: EventType | undefined): string | 
 	return sub;
 }
 
-export function oneOf<T extends string>(v: unknown, allowed: readonly T[], synonyms: Record<string, T> = {}): T | null {
+export function oneOf<T extends string>(
+	v: unknown,
+	allowed: readonly T[],
+	synonyms: Record<string, T> = {}
+): T | null {
 	const s = text(v);
 	if (!s) return null;
 	const n = norm(s);
@@ -200,7 +330,8 @@ export function degrees(v: unknown, axis: 'lat' | 'lon'): number | null {
 
 export function point(lon: number | null, lat: number | null): { lon: number; lat: number } | null {
 	if (lon === null && lat === null) return null;
-	if (lon === null || lat === null) throw new ValueError(lon === null ? 'longitude is missing' : 'latitude is missing');
+	if (lon === null || lat === null)
+		throw new ValueError(lon === null ? 'longitude is missing' : 'latitude is missing');
 	const c = checkLonLat(lon, lat);
 	if (!c.ok) {
 		throw new ValueError(
@@ -211,7 +342,8 @@ export function point(lon: number | null, lat: number | null): { lon: number; la
 					: `longitude ${lon} is outside -180…180`
 		);
 	}
-	if (lon === 0 && lat === 0) throw new ValueError('0, 0 is not a real location (a blank coordinate?)');
+	if (lon === 0 && lat === 0)
+		throw new ValueError('0, 0 is not a real location (a blank coordinate?)');
 	return { lon, lat };
 }
 

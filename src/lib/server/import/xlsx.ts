@@ -14,7 +14,8 @@ export function cellValue(v: unknown): unknown {
 	if (v === null || v === undefined) return null;
 	if (v instanceof Date || typeof v !== 'object') return v;
 	const o = v as Record<string, unknown>;
-	if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((r) => r.text).join('');
+	if (Array.isArray(o.richText))
+		return (o.richText as { text: string }[]).map((r) => r.text).join('');
 	if ('result' in o) return cellValue(o.result);
 	if ('text' in o) return cellValue(o.text);
 	if ('error' in o) return null;
@@ -24,7 +25,12 @@ export function cellValue(v: unknown): unknown {
 export async function xlsxSource(path: string, limits: ImportLimits): Promise<RecordSource> {
 	// Vets the archive (entry count, total and per-entry inflation); reads only the small
 	// content-types part to do it.
-	await readZipEntry(path, limits, (names) => names.find((n) => n === '[Content_Types].xml'), 'XLSX');
+	await readZipEntry(
+		path,
+		limits,
+		(names) => names.find((n) => n === '[Content_Types].xml'),
+		'XLSX'
+	);
 
 	const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
 		sharedStrings: 'cache',
@@ -33,7 +39,9 @@ export async function xlsxSource(path: string, limits: ImportLimits): Promise<Re
 		worksheets: 'emit',
 		entries: 'emit'
 	} as never);
-	const sheets = (reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>)[Symbol.asyncIterator]();
+	const sheets = (reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>)[
+		Symbol.asyncIterator
+	]();
 	const first = await sheets.next().catch((e: Error) => {
 		throw new ImportError(`not a readable XLSX workbook: ${e.message}`);
 	});
@@ -75,7 +83,10 @@ export async function xlsxSource(path: string, limits: ImportLimits): Promise<Re
 			const r = await rows.next();
 			if (r.done) return;
 			if (empty(r.value)) continue;
-			if (++n > limits.maxRows) throw new ImportError(`the worksheet has more than ${limits.maxRows} rows (TERRAIN_IMPORT_MAX_ROWS)`);
+			if (++n > limits.maxRows)
+				throw new ImportError(
+					`the worksheet has more than ${limits.maxRows} rows (TERRAIN_IMPORT_MAX_ROWS)`
+				);
 			yield toRecord(r.value);
 		}
 	}

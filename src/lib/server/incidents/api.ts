@@ -34,11 +34,13 @@ function dupParams(url: URL): { km?: number; days?: number } {
 	const out: { km?: number; days?: number } = {};
 	if (km !== null) {
 		out.km = Number(km);
-		if (!Number.isFinite(out.km) || out.km < 0 || out.km > 500) throw new FilterError('km', 'must be between 0 and 500');
+		if (!Number.isFinite(out.km) || out.km < 0 || out.km > 500)
+			throw new FilterError('km', 'must be between 0 and 500');
 	}
 	if (days !== null) {
 		out.days = Number(days);
-		if (!Number.isInteger(out.days) || out.days < 0 || out.days > 365) throw new FilterError('days', 'must be a whole number between 0 and 365');
+		if (!Number.isInteger(out.days) || out.days < 0 || out.days > 365)
+			throw new FilterError('days', 'must be a whole number between 0 and 365');
 	}
 	return out;
 }
@@ -78,7 +80,12 @@ export const reportUpdate: Handler = apiRoute(async ({ locals, params, request }
 	const id = uuid('id', params.id);
 	const body = await jsonBody(request);
 	// A partial edit: the fields sent are checked with the shared schema's rules, on their own.
-	const shape = incidentInputSchema.safeParse({ event_date: '2000-01-01', event_type: 'battles', coordinates: '0.5, 0.5', ...body });
+	const shape = incidentInputSchema.safeParse({
+		event_date: '2000-01-01',
+		event_type: 'battles',
+		coordinates: '0.5, 0.5',
+		...body
+	});
 	if (!shape.success) return invalid(fieldErrors(shape.error));
 	const full = toSqlPayload(shape.data);
 	const patch: Record<string, unknown> = {};
@@ -104,7 +111,15 @@ export const reportTransition: Handler = apiRoute(async ({ locals, params, reque
 	const id = uuid('id', params.id);
 	const body = await jsonBody(request);
 	if (typeof body.to !== 'string') throw new FilterError('to', 'verified, rejected or archived');
-	return json(await (await getDb()).rpc('incident_transition', { p_id: id, p_to: body.to, p_reason: typeof body.reason === 'string' ? body.reason : null }, user));
+	return json(
+		await (
+			await getDb()
+		).rpc(
+			'incident_transition',
+			{ p_id: id, p_to: body.to, p_reason: typeof body.reason === 'string' ? body.reason : null },
+			user
+		)
+	);
 });
 
 export const reportMerge: Handler = apiRoute(async ({ locals, params, request }) => {
@@ -112,7 +127,19 @@ export const reportMerge: Handler = apiRoute(async ({ locals, params, request })
 	const id = uuid('id', params.id);
 	const body = await jsonBody(request);
 	const other = uuid('other', typeof body.other === 'string' ? body.other : null);
-	return json(await (await getDb()).rpc('incident_merge', { p_keep: id, p_merge: other, p_reason: typeof body.reason === 'string' ? body.reason : null }, user));
+	return json(
+		await (
+			await getDb()
+		).rpc(
+			'incident_merge',
+			{
+				p_keep: id,
+				p_merge: other,
+				p_reason: typeof body.reason === 'string' ? body.reason : null
+			},
+			user
+		)
+	);
 });
 
 export const reportUnmerge: Handler = apiRoute(async ({ locals, url }) => {
@@ -124,12 +151,19 @@ export const reportUnmerge: Handler = apiRoute(async ({ locals, url }) => {
 export const importsGet: Handler = apiRoute(async ({ locals }) => {
 	const user = requireUser(locals, ANALYSTS);
 	const db = await getDb();
-	const [jobs, mappings] = await Promise.all([db.rpc('import_jobs_list', { p_limit: 50 }, user), db.rpc('import_mappings_list', {}, user)]);
+	const [jobs, mappings] = await Promise.all([
+		db.rpc('import_jobs_list', { p_limit: 50 }, user),
+		db.rpc('import_mappings_list', {}, user)
+	]);
 	return json({ jobs, mappings });
 });
 
-export const importsPost: Handler = apiRoute(async ({ locals, request, url }) => importRequest(await getDb(), requireUser(locals, ANALYSTS), request, url));
+export const importsPost: Handler = apiRoute(async ({ locals, request, url }) =>
+	importRequest(await getDb(), requireUser(locals, ANALYSTS), request, url)
+);
 
-export const exportsGet: Handler = apiRoute(async ({ locals, url }) => exportRequest(await getDb(), requireUser(locals), url));
+export const exportsGet: Handler = apiRoute(async ({ locals, url }) =>
+	exportRequest(await getDb(), requireUser(locals), url)
+);
 
 export { validateIncident };

@@ -5,12 +5,28 @@
  */
 import { error, json } from '@sveltejs/kit';
 import { FilterError, filterArgs, parseIncidentFilters } from '../../domain/filters.ts';
-import { fieldErrors, incidentInputSchema, INCIDENT_STATUSES, sqlFieldError, toSqlPayload } from '../../domain/incident-schema.ts';
+import {
+	fieldErrors,
+	incidentInputSchema,
+	INCIDENT_STATUSES,
+	sqlFieldError,
+	toSqlPayload
+} from '../../domain/incident-schema.ts';
 import { translator } from '../../i18n/index.ts';
 import type { Adapter, CallerUser } from '../db/types.ts';
 import { DbError } from '../db/types.ts';
 
-export const LIST_SORTS = ['event_date', 'event_type', 'fatalities', 'status', 'location', 'admin1', 'created_at', 'updated_at', 'relevance'] as const;
+export const LIST_SORTS = [
+	'event_date',
+	'event_type',
+	'fatalities',
+	'status',
+	'location',
+	'admin1',
+	'created_at',
+	'updated_at',
+	'relevance'
+] as const;
 
 export interface ListQuery {
 	args: Record<string, unknown>;
@@ -27,14 +43,28 @@ export function listQuery(params: URLSearchParams): ListQuery {
 	const filters = parseIncidentFilters(params);
 	const q = (params.get('q') ?? '').trim().slice(0, 200);
 	const sort = params.get('sort') || (q ? 'relevance' : 'event_date');
-	if (!(LIST_SORTS as readonly string[]).includes(sort)) throw new FilterError('sort', `use one of ${LIST_SORTS.join(', ')}`);
+	if (!(LIST_SORTS as readonly string[]).includes(sort))
+		throw new FilterError('sort', `use one of ${LIST_SORTS.join(', ')}`);
 	const dir = params.get('dir') === 'asc' ? 'asc' : 'desc';
 	const page = Math.max(1, Math.min(1_000_000, Number(params.get('page')) || 1));
 	const size = Math.max(1, Math.min(500, Number(params.get('size')) || 50));
-	const status = params.getAll('status').flatMap((s) => s.split(',')).filter(Boolean);
-	for (const s of status) if (!(INCIDENT_STATUSES as readonly string[]).includes(s)) throw new FilterError('status', `unknown status "${s}"`);
+	const status = params
+		.getAll('status')
+		.flatMap((s) => s.split(','))
+		.filter(Boolean);
+	for (const s of status)
+		if (!(INCIDENT_STATUSES as readonly string[]).includes(s))
+			throw new FilterError('status', `unknown status "${s}"`);
 	return {
-		args: { ...filterArgs(filters), p_q: q || null, p_status: status.length ? status : null, p_sort: sort, p_dir: dir, p_limit: size, p_offset: (page - 1) * size },
+		args: {
+			...filterArgs(filters),
+			p_q: q || null,
+			p_status: status.length ? status : null,
+			p_sort: sort,
+			p_dir: dir,
+			p_limit: size,
+			p_offset: (page - 1) * size
+		},
 		q,
 		sort,
 		dir,
@@ -44,7 +74,8 @@ export function listQuery(params: URLSearchParams): ListQuery {
 	};
 }
 
-export type Validated = { ok: true; payload: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
+export type Validated =
+	{ ok: true; payload: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
 
 /** The shared schema on a body; errors are i18n keys per field. */
 export function validateIncident(body: unknown): Validated {
@@ -59,23 +90,41 @@ const en = translator('en');
 export function invalid(errors: Record<string, string>): Response {
 	const english = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, en(v as never)]));
 	const [field, message] = Object.entries(english)[0] ?? ['body', 'invalid'];
-	return json({ message: `${field}: ${message}`, parameter: field, errors: english }, { status: 400 });
+	return json(
+		{ message: `${field}: ${message}`, parameter: field, errors: english },
+		{ status: 400 }
+	);
 }
 
 /** A DbError from the SQL validation ("field: reason") as a field error, else rethrown. */
 export function sqlErrors(e: unknown): Record<string, string> {
 	if (e instanceof DbError && e.httpStatus === 400) {
 		const f = sqlFieldError(e.message);
-		return f ? { [f.field === 'lon' || f.field === 'lat' || f.field === 'location' ? 'coordinates' : f.field]: f.reason } : { form: e.message };
+		return f
+			? {
+					[f.field === 'lon' || f.field === 'lat' || f.field === 'location'
+						? 'coordinates'
+						: f.field]: f.reason
+				}
+			: { form: e.message };
 	}
 	throw e;
 }
 
-export async function createIncident(db: Adapter, user: CallerUser, body: unknown, dup?: { km?: number; days?: number }) {
+export async function createIncident(
+	db: Adapter,
+	user: CallerUser,
+	body: unknown,
+	dup?: { km?: number; days?: number }
+) {
 	const v = validateIncident(body);
 	if (!v.ok) return { ok: false as const, errors: v.errors };
 	try {
-		const r = await db.rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>('incident_create', { p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days }, user);
+		const r = await db.rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
+			'incident_create',
+			{ p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days },
+			user
+		);
 		return { ok: true as const, ...r };
 	} catch (e) {
 		return { ok: false as const, errors: sqlErrors(e) };
@@ -84,13 +133,18 @@ export async function createIncident(db: Adapter, user: CallerUser, body: unknow
 
 export async function listIncidents(db: Adapter, user: CallerUser, params: URLSearchParams) {
 	const q = listQuery(params);
-	const r = await db.rpc<{ total: number; rows: Record<string, unknown>[] }>('incidents_list', q.args, user);
+	const r = await db.rpc<{ total: number; rows: Record<string, unknown>[] }>(
+		'incidents_list',
+		q.args,
+		user
+	);
 	return { ...r, query: q };
 }
 
 export async function incidentOr404<T>(p: Promise<T | null>): Promise<T> {
 	const v = await p;
-	if (v === null || v === undefined) error(404, { message: 'no such incident, or not visible to you' });
+	if (v === null || v === undefined)
+		error(404, { message: 'no such incident, or not visible to you' });
 	return v;
 }
 

@@ -18,7 +18,13 @@ import {
 	SAMPLE_SOURCE,
 	UNHCR_CAMPS_SOURCE
 } from './sources.ts';
-import { prepareAnchors, SYNTHETIC_ACTORS, SYNTHETIC_SOURCE, syntheticIncidents, type Anchor } from './synthetic.ts';
+import {
+	prepareAnchors,
+	SYNTHETIC_ACTORS,
+	SYNTHETIC_SOURCE,
+	syntheticIncidents,
+	type Anchor
+} from './synthetic.ts';
 import { mapUcdpRecord, parseUcdpCsv, UCDP_SOURCE, ucdpActors } from './ucdp.ts';
 
 /** The files of supabase/seed that seedDemo reads (see supabase/seed/README.md). */
@@ -71,7 +77,11 @@ async function load(
 	for (const batch of batches(rows, BATCH_SIZE)) {
 		// Sent as JSON text: the loaders take one jsonb array, and node-postgres would turn a JS
 		// array into a PostgreSQL array literal.
-		const stats = await db.rpc<LoadStats>(fn, { ...args, p_rows: JSON.stringify(batch) }, 'service');
+		const stats = await db.rpc<LoadStats>(
+			fn,
+			{ ...args, p_rows: JSON.stringify(batch) },
+			'service'
+		);
 		sum(totals, key, stats);
 		done += batch.length;
 		if (rows.length > BATCH_SIZE) log(`  ${key}: ${done}/${rows.length}`);
@@ -100,7 +110,10 @@ async function readText(dir: string, file: string): Promise<string> {
  * sample organisation sites. Idempotent: a second run inserts nothing. Answers totals per
  * "table.count" (e.g. incidents.inserted, incidents.placed_nearest).
  */
-export async function seedDemo(db: Adapter, opts: { seedDir: string; log?: Log }): Promise<Record<string, number>> {
+export async function seedDemo(
+	db: Adapter,
+	opts: { seedDir: string; log?: Log }
+): Promise<Record<string, number>> {
 	const log = opts.log ?? (() => {});
 	const dir = opts.seedDir;
 	const t0 = Date.now();
@@ -120,18 +133,84 @@ export async function seedDemo(db: Adapter, opts: { seedDir: string; log?: Log }
 	const totals: Record<string, number> = {};
 	for (const level of [1, 2, 3] as const) {
 		log(`seed: areas level ${level}`);
-		await load(db, 'private.load_areas', { p_source: 'cod-ab' }, areas.filter((a) => a.level === level), totals, 'areas', log);
+		await load(
+			db,
+			'private.load_areas',
+			{ p_source: 'cod-ab' },
+			areas.filter((a) => a.level === level),
+			totals,
+			'areas',
+			log
+		);
 	}
 	log('seed: actors');
-	await load(db, 'private.load_actors', { p_source: UCDP_SOURCE }, ucdpActors(incidents), totals, 'actors', log);
-	await load(db, 'private.load_actors', { p_source: SAMPLE_SOURCE }, checkpoints.actors, totals, 'actors', log);
+	await load(
+		db,
+		'private.load_actors',
+		{ p_source: UCDP_SOURCE },
+		ucdpActors(incidents),
+		totals,
+		'actors',
+		log
+	);
+	await load(
+		db,
+		'private.load_actors',
+		{ p_source: SAMPLE_SOURCE },
+		checkpoints.actors,
+		totals,
+		'actors',
+		log
+	);
 	log(`seed: ${incidents.length} UCDP GED incidents`);
-	await load(db, 'private.load_incidents', { p_source: UCDP_SOURCE }, incidents, totals, 'incidents', log);
-	log(`seed: ${hospitals.length} hospitals, ${camps.length} camps, ${checkpoints.checkpoints.length} checkpoints, ${orgSites.length} sites`);
-	await load(db, 'private.load_sites', { p_kind: 'health_facilities', p_source: OSM_SOURCE }, hospitals, totals, 'health_facilities', log);
-	await load(db, 'private.load_sites', { p_kind: 'idp_camps', p_source: UNHCR_CAMPS_SOURCE }, camps, totals, 'idp_camps', log);
-	await load(db, 'private.load_sites', { p_kind: 'checkpoints', p_source: SAMPLE_SOURCE }, checkpoints.checkpoints, totals, 'checkpoints', log);
-	await load(db, 'private.load_sites', { p_kind: 'org_sites', p_source: SAMPLE_SOURCE }, orgSites, totals, 'org_sites', log);
+	await load(
+		db,
+		'private.load_incidents',
+		{ p_source: UCDP_SOURCE },
+		incidents,
+		totals,
+		'incidents',
+		log
+	);
+	log(
+		`seed: ${hospitals.length} hospitals, ${camps.length} camps, ${checkpoints.checkpoints.length} checkpoints, ${orgSites.length} sites`
+	);
+	await load(
+		db,
+		'private.load_sites',
+		{ p_kind: 'health_facilities', p_source: OSM_SOURCE },
+		hospitals,
+		totals,
+		'health_facilities',
+		log
+	);
+	await load(
+		db,
+		'private.load_sites',
+		{ p_kind: 'idp_camps', p_source: UNHCR_CAMPS_SOURCE },
+		camps,
+		totals,
+		'idp_camps',
+		log
+	);
+	await load(
+		db,
+		'private.load_sites',
+		{ p_kind: 'checkpoints', p_source: SAMPLE_SOURCE },
+		checkpoints.checkpoints,
+		totals,
+		'checkpoints',
+		log
+	);
+	await load(
+		db,
+		'private.load_sites',
+		{ p_kind: 'org_sites', p_source: SAMPLE_SOURCE },
+		orgSites,
+		totals,
+		'org_sites',
+		log
+	);
 
 	log(
 		`seed: done in ${((Date.now() - t0) / 1000).toFixed(1)} s — ${totals['incidents.inserted'] ?? 0} incidents new, ` +
@@ -180,21 +259,38 @@ export async function isSeeded(db: Adapter): Promise<boolean> {
  * for a seed; re-running with the same seed and n changes nothing. Answers the number of rows
  * sent (inserted or already there).
  */
-export async function seedSynthetic(db: Adapter, n: number, opts: { log?: Log; seed?: number } = {}): Promise<number> {
+export async function seedSynthetic(
+	db: Adapter,
+	n: number,
+	opts: { log?: Log; seed?: number } = {}
+): Promise<number> {
 	const log = opts.log ?? (() => {});
 	const seed = opts.seed ?? 1;
-	if (!Number.isInteger(n) || n < 0) throw new Error(`the number of synthetic incidents must be a whole number ≥ 0 (got ${n})`);
+	if (!Number.isInteger(n) || n < 0)
+		throw new Error(`the number of synthetic incidents must be a whole number ≥ 0 (got ${n})`);
 	if (!Number.isInteger(seed)) throw new Error(`the seed must be an integer (got ${seed})`);
 	if (n === 0) return 0;
 	const t0 = Date.now();
 	const anchors = prepareAnchors(await db.rpc<Anchor[]>('private.seed_anchors', {}, 'service'));
 	const totals: Record<string, number> = {};
-	await load(db, 'private.load_actors', { p_source: SYNTHETIC_SOURCE }, SYNTHETIC_ACTORS as ActorRow[], totals, 'actors', log);
+	await load(
+		db,
+		'private.load_actors',
+		{ p_source: SYNTHETIC_SOURCE },
+		SYNTHETIC_ACTORS as ActorRow[],
+		totals,
+		'actors',
+		log
+	);
 	let done = 0;
 	while (done < n) {
 		const count = Math.min(BATCH_SIZE, n - done);
 		const rows = syntheticIncidents(anchors, seed, done, count);
-		const stats = await db.rpc<LoadStats>('private.load_incidents', { p_rows: JSON.stringify(rows), p_source: SYNTHETIC_SOURCE }, 'service');
+		const stats = await db.rpc<LoadStats>(
+			'private.load_incidents',
+			{ p_rows: JSON.stringify(rows), p_source: SYNTHETIC_SOURCE },
+			'service'
+		);
 		sum(totals, 'incidents', stats);
 		done += count;
 		const s = (Date.now() - t0) / 1000;

@@ -95,7 +95,8 @@ export interface OrgSiteRow extends SiteBase {
 
 /** Splits rows into batches of at most `size` (the loaders take one jsonb array per call). */
 export function batches<T>(rows: readonly T[], size: number): T[][] {
-	if (!Number.isInteger(size) || size < 1) throw new Error(`batch size must be a positive integer (got ${size})`);
+	if (!Number.isInteger(size) || size < 1)
+		throw new Error(`batch size must be a positive integer (got ${size})`);
 	const out: T[][] = [];
 	for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
 	return out;

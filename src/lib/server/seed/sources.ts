@@ -5,7 +5,15 @@
  */
 import Papa from 'papaparse';
 import { z } from 'zod';
-import { hasArabic, type ActorRow, type AreaRow, type CampRow, type CheckpointRow, type HealthFacilityRow, type OrgSiteRow } from './rows.ts';
+import {
+	hasArabic,
+	type ActorRow,
+	type AreaRow,
+	type CampRow,
+	type CheckpointRow,
+	type HealthFacilityRow,
+	type OrgSiteRow
+} from './rows.ts';
 
 interface Feature {
 	type: 'Feature';
@@ -41,13 +49,24 @@ export function mapAreaFeatures(json: unknown, level: 1 | 2 | 3): AreaRow[] {
 		const p = f.properties ?? {};
 		const pcode = str(p[`ADM${level}_PCODE`]);
 		const name_en = str(p[`ADM${level}_EN`]);
-		if (!pcode || !name_en) throw new Error(`COD-AB level ${level}, feature ${i}: ADM${level}_PCODE and ADM${level}_EN are required`);
+		if (!pcode || !name_en)
+			throw new Error(
+				`COD-AB level ${level}, feature ${i}: ADM${level}_PCODE and ADM${level}_EN are required`
+			);
 		if (!f.geometry || !['Polygon', 'MultiPolygon'].includes(f.geometry.type)) {
 			throw new Error(`COD-AB ${pcode}: geometry must be a Polygon or MultiPolygon`);
 		}
 		const parent = level > 1 ? str(p[`ADM${level - 1}_PCODE`]) : '';
-		if (level > 1 && !parent) throw new Error(`COD-AB ${pcode}: ADM${level - 1}_PCODE (the parent) is missing`);
-		return { pcode, level, name_en, name_ar: str(p[`ADM${level}_AR`]) || null, parent_pcode: parent || null, geometry: f.geometry };
+		if (level > 1 && !parent)
+			throw new Error(`COD-AB ${pcode}: ADM${level - 1}_PCODE (the parent) is missing`);
+		return {
+			pcode,
+			level,
+			name_en,
+			name_ar: str(p[`ADM${level}_AR`]) || null,
+			parent_pcode: parent || null,
+			geometry: f.geometry
+		};
 	});
 }
 
@@ -60,7 +79,13 @@ export const OSM_SOURCE = 'osm';
 function point(f: Feature, what: string): { lon: number; lat: number } {
 	const g = f.geometry;
 	const c = g?.coordinates as number[] | undefined;
-	if (!g || g.type !== 'Point' || !Array.isArray(c) || !Number.isFinite(c[0]) || !Number.isFinite(c[1])) {
+	if (
+		!g ||
+		g.type !== 'Point' ||
+		!Array.isArray(c) ||
+		!Number.isFinite(c[0]) ||
+		!Number.isFinite(c[1])
+	) {
 		throw new Error(`${what}: geometry must be a Point`);
 	}
 	return { lon: c[0], lat: c[1] };
@@ -101,7 +126,17 @@ export function mapOsmHospitals(json: unknown): HealthFacilityRow[] {
 
 export const UNHCR_CAMPS_SOURCE = 'unhcr-2014';
 
-const CAMP_COLUMNS = ['LOCATION', 'ID_CAMP', 'LOCATION_T', 'Status', 'LATITUDE', 'LONGITUDE', 'Individual', 'Managing Organisation', 'date'];
+const CAMP_COLUMNS = [
+	'LOCATION',
+	'ID_CAMP',
+	'LOCATION_T',
+	'Status',
+	'LATITUDE',
+	'LONGITUDE',
+	'Individual',
+	'Managing Organisation',
+	'date'
+];
 
 const CAMP_STATUS: Record<string, CampRow['status']> = {
 	open: 'open',
@@ -134,7 +169,8 @@ function dmyToIso(s: string): string | null {
 
 export function parseCampsCsv(text: string): Record<string, string>[] {
 	const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
-	if (parsed.errors.length) throw new Error(`UNHCR camps CSV: ${parsed.errors[0].message} (row ${parsed.errors[0].row})`);
+	if (parsed.errors.length)
+		throw new Error(`UNHCR camps CSV: ${parsed.errors[0].message} (row ${parsed.errors[0].row})`);
 	const missing = CAMP_COLUMNS.filter((c) => !(parsed.meta.fields ?? []).includes(c));
 	if (missing.length) throw new Error(`UNHCR camps CSV: missing column(s) ${missing.join(', ')}`);
 	return parsed.data;
@@ -149,7 +185,10 @@ export function mapUnhcrCamps(records: readonly Record<string, string>[]): CampR
 	return records.map((r) => {
 		const id = str(r.ID_CAMP);
 		const name = str(r.LOCATION).replace(/\s+/g, ' ');
-		if (!id || !name) throw new Error(`UNHCR camps: a row has no ID_CAMP or LOCATION (${JSON.stringify(r).slice(0, 120)})`);
+		if (!id || !name)
+			throw new Error(
+				`UNHCR camps: a row has no ID_CAMP or LOCATION (${JSON.stringify(r).slice(0, 120)})`
+			);
 		const status = CAMP_STATUS[str(r.Status).toLowerCase()];
 		if (!status) throw new Error(`UNHCR camp ${id}: unknown Status "${r.Status}"`);
 		const campType = CAMP_TYPE[str(r.LOCATION_T).toLowerCase()];
@@ -162,18 +201,24 @@ export function mapUnhcrCamps(records: readonly Record<string, string>[]): CampR
 		const individuals = str(r.Individual);
 		const population = individuals === '' ? null : Number(individuals);
 		if (population !== null && (!Number.isInteger(population) || population < 0)) {
-			throw new Error(`UNHCR camp ${id}: Individual must be a whole number (got "${r.Individual}")`);
+			throw new Error(
+				`UNHCR camp ${id}: Individual must be a whole number (got "${r.Individual}")`
+			);
 		}
 		const org = str(r['Managing Organisation']);
 		const notes = [
 			str(r.LOCATION_T) === 'Collective center' ? 'Collective centre.' : '',
-			str(r['Current status']) && `Status note: ${str(r['Current status']).replace(/\s*\n\s*/g, '; ')}`,
+			str(r['Current status']) &&
+				`Status note: ${str(r['Current status']).replace(/\s*\n\s*/g, '; ')}`,
 			str(r['Active Services']) && `Services: ${str(r['Active Services'])}.`,
-			str(r['Main Area of origin of the population']) && `Origin: ${str(r['Main Area of origin of the population'])}`,
-			str(r['Planned capacity (number of persons)']) && str(r['Planned capacity (number of persons)']) !== '0'
+			str(r['Main Area of origin of the population']) &&
+				`Origin: ${str(r['Main Area of origin of the population'])}`,
+			str(r['Planned capacity (number of persons)']) &&
+			str(r['Planned capacity (number of persons)']) !== '0'
 				? `Planned capacity: ${str(r['Planned capacity (number of persons)'])} persons.`
 				: '',
-			str(r['Population Figure Source']) && !['na', ''].includes(str(r['Population Figure Source']).toLowerCase())
+			str(r['Population Figure Source']) &&
+			!['na', ''].includes(str(r['Population Figure Source']).toLowerCase())
 				? `Population figure: ${str(r['Population Figure Source'])}.`
 				: '',
 			str(r['Opening Date']) && `Opened ${str(r['Opening Date'])}.`
@@ -209,7 +254,12 @@ const lon = z.number().min(38.7).max(48.8);
 const lat = z.number().min(29).max(37.4);
 
 const checkpointsFile = z.object({
-	actors: z.array(z.object({ name: z.string().min(1), actor_type: z.enum(['state_forces', 'armed_group', 'militia']) })),
+	actors: z.array(
+		z.object({
+			name: z.string().min(1),
+			actor_type: z.enum(['state_forces', 'armed_group', 'militia'])
+		})
+	),
 	checkpoints: z
 		.array(
 			z.object({
@@ -234,7 +284,14 @@ const orgSitesFile = z.object({
 			z.object({
 				id: z.string().regex(/^[a-z0-9-]+$/),
 				name: z.string().min(1),
-				site_type: z.enum(['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point']),
+				site_type: z.enum([
+					'office',
+					'base',
+					'guesthouse',
+					'warehouse',
+					'hibernation_site',
+					'assembly_point'
+				]),
 				lon,
 				lat,
 				notes: z.string()
@@ -254,12 +311,17 @@ function parseSample<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
 	return r.data;
 }
 
-export function mapSampleCheckpoints(json: unknown): { actors: ActorRow[]; checkpoints: CheckpointRow[] } {
+export function mapSampleCheckpoints(json: unknown): {
+	actors: ActorRow[];
+	checkpoints: CheckpointRow[];
+} {
 	const f = parseSample(checkpointsFile, json, 'sample_checkpoints.json');
 	const known = new Set(f.actors.map((a) => a.name.toLowerCase()));
 	for (const c of f.checkpoints) {
 		if (!known.has(c.controlled_by.toLowerCase())) {
-			throw new Error(`sample_checkpoints.json: ${c.id} is controlled by "${c.controlled_by}", which is not in actors`);
+			throw new Error(
+				`sample_checkpoints.json: ${c.id} is controlled by "${c.controlled_by}", which is not in actors`
+			);
 		}
 	}
 	return {

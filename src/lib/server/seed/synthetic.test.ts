@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from './rows.ts';
-import { mulberry32, prepareAnchors, SYNTHETIC_ACTORS, syntheticIncident, syntheticIncidents, type Anchor } from './synthetic.ts';
+import {
+	mulberry32,
+	prepareAnchors,
+	SYNTHETIC_ACTORS,
+	syntheticIncident,
+	syntheticIncidents,
+	type Anchor
+} from './synthetic.ts';
 
 const anchors: Anchor[] = [
 	[43.118889, 36.335, 1705], // Mosul
@@ -26,15 +33,29 @@ describe('synthetic incidents', () => {
 		expect(dates[0] >= '2010-01-01' && dates[dates.length - 1] <= '2018-12-31').toBe(true);
 		expect(dates[0].slice(0, 4)).toBe('2010');
 		expect(dates[dates.length - 1].slice(0, 4)).toBe('2018');
-		expect(rows.every((r) => r.is_sample && r.fatalities >= 0 && Number.isInteger(r.fatalities))).toBe(true);
+		expect(
+			rows.every((r) => r.is_sample && r.fatalities >= 0 && Number.isInteger(r.fatalities))
+		).toBe(true);
 		const names = new Set(SYNTHETIC_ACTORS.map((a) => a.name));
-		expect(rows.every((r) => (r.actor1 === null || names.has(r.actor1)) && (r.actor2 === null || names.has(r.actor2)))).toBe(true);
+		expect(
+			rows.every(
+				(r) =>
+					(r.actor1 === null || names.has(r.actor1)) && (r.actor2 === null || names.has(r.actor2))
+			)
+		).toBe(true);
 	});
 
 	it('follow the anchors’ weights and stay within a few km of them', () => {
 		const rows = syntheticIncidents(p, 3, 0, 4000);
 		const nearest = (r: { lon: number; lat: number }) =>
-			anchors.reduce((best, a, i) => (Math.hypot(a[0] - r.lon, a[1] - r.lat) < Math.hypot(anchors[best][0] - r.lon, anchors[best][1] - r.lat) ? i : best), 0);
+			anchors.reduce(
+				(best, a, i) =>
+					Math.hypot(a[0] - r.lon, a[1] - r.lat) <
+					Math.hypot(anchors[best][0] - r.lon, anchors[best][1] - r.lat)
+						? i
+						: best,
+				0
+			);
 		const counts = [0, 0, 0];
 		for (const r of rows) {
 			const i = nearest(r);

@@ -78,15 +78,32 @@ const TYPES: readonly TypeSpec[] = [
 		type: 'explosions_remote_violence',
 		weight: 30,
 		meanFatalities: 4,
-		subs: ['Remote explosive/landmine/IED', 'Suicide bomb', 'Shelling/artillery/missile attack', 'Air/drone strike'],
+		subs: [
+			'Remote explosive/landmine/IED',
+			'Suicide bomb',
+			'Shelling/artillery/missile attack',
+			'Air/drone strike'
+		],
 		pairs: [
 			['IS', 'Civilians'],
 			['Unidentified armed group', 'Civilians'],
 			['Government of Iraq', 'IS']
 		]
 	},
-	{ type: 'riots', weight: 6, meanFatalities: 0.3, subs: ['Violent demonstration', 'Mob violence'], pairs: [['Rioters (Iraq)', 'Government of Iraq']] },
-	{ type: 'protests', weight: 11, meanFatalities: 0, subs: ['Peaceful protest', 'Protest with intervention'], pairs: [['Protesters (Iraq)', null]] },
+	{
+		type: 'riots',
+		weight: 6,
+		meanFatalities: 0.3,
+		subs: ['Violent demonstration', 'Mob violence'],
+		pairs: [['Rioters (Iraq)', 'Government of Iraq']]
+	},
+	{
+		type: 'protests',
+		weight: 11,
+		meanFatalities: 0,
+		subs: ['Peaceful protest', 'Protest with intervention'],
+		pairs: [['Protesters (Iraq)', null]]
+	},
 	{
 		type: 'strategic_developments',
 		weight: 5,
@@ -98,7 +115,8 @@ const TYPES: readonly TypeSpec[] = [
 		]
 	}
 ];
-if (new Set(TYPES.map((t) => t.type)).size !== EVENT_TYPES.length) throw new Error('synthetic: every event type needs a spec');
+if (new Set(TYPES.map((t) => t.type)).size !== EVENT_TYPES.length)
+	throw new Error('synthetic: every event type needs a spec');
 
 const DAY = 86_400_000;
 const FROM = Date.UTC(2010, 0, 1);
@@ -108,7 +126,11 @@ function pick<T>(rnd: () => number, xs: readonly T[]): T {
 	return xs[Math.floor(rnd() * xs.length)];
 }
 
-function weighted<T extends { weight: number }>(rnd: () => number, xs: readonly T[], total: number): T {
+function weighted<T extends { weight: number }>(
+	rnd: () => number,
+	xs: readonly T[],
+	total: number
+): T {
 	let r = rnd() * total;
 	for (const x of xs) if ((r -= x.weight) < 0) return x;
 	return xs[xs.length - 1];
@@ -117,8 +139,12 @@ function weighted<T extends { weight: number }>(rnd: () => number, xs: readonly 
 const TYPE_TOTAL = TYPES.reduce((s, t) => s + t.weight, 0);
 
 /** Prepared anchors: cumulative weights for a binary search. */
-export function prepareAnchors(anchors: readonly Anchor[]): { anchors: readonly Anchor[]; cumulative: Float64Array } {
-	if (!anchors.length) throw new Error('synthetic: no anchor locations (load the areas or the UCDP events first)');
+export function prepareAnchors(anchors: readonly Anchor[]): {
+	anchors: readonly Anchor[];
+	cumulative: Float64Array;
+} {
+	if (!anchors.length)
+		throw new Error('synthetic: no anchor locations (load the areas or the UCDP events first)');
 	const cumulative = new Float64Array(anchors.length);
 	let s = 0;
 	anchors.forEach((a, i) => (cumulative[i] = s += Math.max(a[2], 0) || 1));
@@ -138,7 +164,11 @@ function anchorAt(p: ReturnType<typeof prepareAnchors>, u: number): Anchor {
 }
 
 /** Incident number i (0-based) of the given seed. */
-export function syntheticIncident(p: ReturnType<typeof prepareAnchors>, seed: number, i: number): IncidentRow {
+export function syntheticIncident(
+	p: ReturnType<typeof prepareAnchors>,
+	seed: number,
+	i: number
+): IncidentRow {
 	const rnd = mulberry32(rowSeed(seed, i));
 	const spec = weighted(rnd, TYPES, TYPE_TOTAL);
 	const [actor1, actor2] = pick(rnd, spec.pairs);
@@ -148,7 +178,8 @@ export function syntheticIncident(p: ReturnType<typeof prepareAnchors>, seed: nu
 	const th = 2 * Math.PI * rnd();
 	const date = new Date(FROM + Math.floor(rnd() * DAYS) * DAY).toISOString().slice(0, 10);
 	// Geometric-like fatalities with the type's mean; most events have few, some many.
-	const fatalities = spec.meanFatalities === 0 ? 0 : Math.floor(-Math.log(1 - rnd()) * spec.meanFatalities);
+	const fatalities =
+		spec.meanFatalities === 0 ? 0 : Math.floor(-Math.log(1 - rnd()) * spec.meanFatalities);
 	const u = rnd();
 	const status = u < 0.8 ? 'verified' : u < 0.95 ? 'reported' : 'rejected';
 	const c = rnd();
@@ -179,7 +210,12 @@ export function syntheticIncident(p: ReturnType<typeof prepareAnchors>, seed: nu
 }
 
 /** Incidents from..from+count-1 of the given seed. */
-export function syntheticIncidents(p: ReturnType<typeof prepareAnchors>, seed: number, from: number, count: number): IncidentRow[] {
+export function syntheticIncidents(
+	p: ReturnType<typeof prepareAnchors>,
+	seed: number,
+	from: number,
+	count: number
+): IncidentRow[] {
 	const out: IncidentRow[] = new Array(count);
 	for (let k = 0; k < count; k++) out[k] = syntheticIncident(p, seed, from + k);
 	return out;

@@ -22,7 +22,8 @@ function record(over: Partial<UcdpRecord> = {}): UcdpRecord {
 		dyad_name: 'Government of Iraq - IS',
 		side_a: 'Government of Iraq',
 		side_b: 'IS',
-		source_article: '"Agence France Presse,2014-01-25,Iraq violence kills 14 as January toll tops 800"',
+		source_article:
+			'"Agence France Presse,2014-01-25,Iraq violence kills 14 as January toll tops 800"',
 		source_headline: 'Iraq violence kills 14 as January toll tops 800',
 		source_original: 'Doctor',
 		where_prec: '1',
@@ -47,7 +48,19 @@ function record(over: Partial<UcdpRecord> = {}): UcdpRecord {
 
 function csv(records: UcdpRecord[], hxl = true): string {
 	const fields = Object.keys(records[0]);
-	const tags = Object.fromEntries(fields.map((f) => [f, ({ year: '#date+year', side_a: '#group+name+first', latitude: '#geo+lat', best: '#affected+killed' } as Record<string, string>)[f] ?? '']));
+	const tags = Object.fromEntries(
+		fields.map((f) => [
+			f,
+			(
+				{
+					year: '#date+year',
+					side_a: '#group+name+first',
+					latitude: '#geo+lat',
+					best: '#affected+killed'
+				} as Record<string, string>
+			)[f] ?? ''
+		])
+	);
 	return Papa.unparse({ fields, data: hxl ? [tags, ...records] : records });
 }
 
@@ -71,16 +84,45 @@ describe('parseUcdpCsv', () => {
 
 describe('event type', () => {
 	it('maps state-based and non-state violence to battles, one-sided violence to violence against civilians', () => {
-		expect(mapUcdpRecord(record({ type_of_violence: '1', source_headline: 'Clashes in Fallujah', source_article: '' })).event_type).toBe('battles');
-		expect(mapUcdpRecord(record({ type_of_violence: '2', source_headline: 'Fighting between groups', source_article: '' })).event_type).toBe('battles');
 		expect(
-			mapUcdpRecord(record({ type_of_violence: '3', side_b: 'Civilians', source_headline: 'Gunmen kill villagers', source_article: '' })).event_type
+			mapUcdpRecord(
+				record({
+					type_of_violence: '1',
+					source_headline: 'Clashes in Fallujah',
+					source_article: ''
+				})
+			).event_type
+		).toBe('battles');
+		expect(
+			mapUcdpRecord(
+				record({
+					type_of_violence: '2',
+					source_headline: 'Fighting between groups',
+					source_article: ''
+				})
+			).event_type
+		).toBe('battles');
+		expect(
+			mapUcdpRecord(
+				record({
+					type_of_violence: '3',
+					side_b: 'Civilians',
+					source_headline: 'Gunmen kill villagers',
+					source_article: ''
+				})
+			).event_type
 		).toBe('violence_against_civilians');
 	});
 
 	it('turns any type into explosions/remote violence when the text names an explosive weapon', () => {
 		for (const tov of ['1', '2', '3']) {
-			const r = mapUcdpRecord(record({ type_of_violence: tov, source_headline: '', source_article: 'Reuters, 2013-05-27, Car bombs hit Baghdad' }));
+			const r = mapUcdpRecord(
+				record({
+					type_of_violence: tov,
+					source_headline: '',
+					source_article: 'Reuters, 2013-05-27, Car bombs hit Baghdad'
+				})
+			);
 			expect(r.event_type).toBe('explosions_remote_violence');
 			expect(r.sub_event_type).toBe('Remote explosive/landmine/IED');
 		}
@@ -88,7 +130,9 @@ describe('event type', () => {
 
 	it('refuses an unknown type_of_violence', () => {
 		expect(() => eventType('4', '')).toThrow(/type_of_violence/);
-		expect(() => mapUcdpRecord(record({ type_of_violence: '' }))).toThrow(/UCDP event 114064: .*type_of_violence/);
+		expect(() => mapUcdpRecord(record({ type_of_violence: '' }))).toThrow(
+			/UCDP event 114064: .*type_of_violence/
+		);
 	});
 });
 
@@ -121,13 +165,21 @@ describe('explosive heuristic', () => {
 	});
 
 	it('reads a bare "mine" as a landmine (a documented false-positive risk)', () => {
-		expect(explosiveSubEvent('Troops clear mines in Fallujah hospital')).toBe('Remote explosive/landmine/IED');
+		expect(explosiveSubEvent('Troops clear mines in Fallujah hospital')).toBe(
+			'Remote explosive/landmine/IED'
+		);
 	});
 });
 
 describe('precision', () => {
 	it('maps UCDP date_prec to time_precision', () => {
-		expect(['1', '2', '3', '4', '5'].map(timePrecision)).toEqual(['day', 'week', 'week', 'month', 'year']);
+		expect(['1', '2', '3', '4', '5'].map(timePrecision)).toEqual([
+			'day',
+			'week',
+			'week',
+			'month',
+			'year'
+		]);
 		expect(() => timePrecision('6')).toThrow(/date_prec/);
 	});
 
@@ -168,13 +220,17 @@ describe('mapUcdpRecord', () => {
 			is_sample: false
 		});
 		expect(r.notes.split('\n')[0]).toBe('Iraq violence kills 14 as January toll tops 800');
-		expect(r.source).toMatch(/^UCDP GED; original source: Doctor; "Agence France Presse,2014-01-25/);
+		expect(r.source).toMatch(
+			/^UCDP GED; original source: Doctor; "Agence France Presse,2014-01-25/
+		);
 	});
 
 	it('falls back to the admin names for the location and to the dyad for the notes', () => {
 		const r = mapUcdpRecord(record({ where_coordinates: '', adm_2: '', source_headline: '' }));
 		expect(r.location_name).toBe('Al Anbār province');
-		expect(r.notes).toMatch(/^UCDP dyad Government of Iraq - IS; deaths: side A 0, side B 0, civilians 1, unknown 7/);
+		expect(r.notes).toMatch(
+			/^UCDP dyad Government of Iraq - IS; deaths: side A 0, side B 0, civilians 1, unknown 7/
+		);
 	});
 
 	it('refuses bad coordinates, dates and fatalities, naming the event', () => {
@@ -190,14 +246,24 @@ describe('ucdpActors', () => {
 			mapUcdpRecord(record()),
 			mapUcdpRecord(record({ id: '2', side_a: 'IS', side_b: 'Civilians', type_of_violence: '3' })),
 			mapUcdpRecord(record({ id: '3', side_a: 'government of iraq', side_b: 'PKK' })),
-			mapUcdpRecord(record({ id: '4', side_a: 'Government of Australia, Government of United Kingdom, Government of United States of America', side_b: 'IS' }))
+			mapUcdpRecord(
+				record({
+					id: '4',
+					side_a:
+						'Government of Australia, Government of United Kingdom, Government of United States of America',
+					side_b: 'IS'
+				})
+			)
 		];
 		expect(ucdpActors(rows).map((a) => [a.name, a.actor_type])).toEqual([
 			['Government of Iraq', 'state_forces'],
 			['IS', 'armed_group'],
 			['Civilians', 'civilians'],
 			['PKK', 'armed_group'],
-			['Government of Australia, Government of United Kingdom, Government of United States of America', 'state_forces']
+			[
+				'Government of Australia, Government of United Kingdom, Government of United States of America',
+				'state_forces'
+			]
 		]);
 	});
 });

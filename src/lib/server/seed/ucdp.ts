@@ -62,8 +62,14 @@ export function parseUcdpCsv(text: string): UcdpRecord[] {
  * sub-event (a suicide car bomb is a suicide bomb before it is an IED).
  */
 const EXPLOSIVE_FAMILIES: ReadonlyArray<readonly [string, RegExp]> = [
-	['Suicide bomb', /\bsuicide[- ]?(?:car |truck |vest )?(?:bomb(?:s|er|ers|ing|ings)?|attack(?:s|er|ers)?|blasts?)\b/i],
-	['Air/drone strike', /\b(?:air[- ]?strikes?|air[- ]?raids?|drone[- ]strikes?|warplanes?|bombing raids?)\b/i],
+	[
+		'Suicide bomb',
+		/\bsuicide[- ]?(?:car |truck |vest )?(?:bomb(?:s|er|ers|ing|ings)?|attack(?:s|er|ers)?|blasts?)\b/i
+	],
+	[
+		'Air/drone strike',
+		/\b(?:air[- ]?strikes?|air[- ]?raids?|drone[- ]strikes?|warplanes?|bombing raids?)\b/i
+	],
 	[
 		'Shelling/artillery/missile attack',
 		/\b(?:shell(?:ing|ings|ed)|mortars?|rockets?|katyushas?|artillery|missiles?|bombard(?:ed|ment|ments)?)\b/i
@@ -87,13 +93,19 @@ export function explosiveSubEvent(text: string): string | null {
  * Either becomes explosions/remote violence when the event's text names an explosive weapon — as
  * ACLED codes a bombing by its means, whoever the target.
  */
-export function eventType(typeOfViolence: string, text: string): { event_type: EventType; sub_event_type: string | null } {
+export function eventType(
+	typeOfViolence: string,
+	text: string
+): { event_type: EventType; sub_event_type: string | null } {
 	const sub = explosiveSubEvent(text);
 	if (!['1', '2', '3'].includes(typeOfViolence.trim())) {
 		throw new Error(`UCDP type_of_violence must be 1, 2 or 3 (got "${typeOfViolence}")`);
 	}
 	if (sub) return { event_type: 'explosions_remote_violence', sub_event_type: sub };
-	return { event_type: typeOfViolence.trim() === '3' ? 'violence_against_civilians' : 'battles', sub_event_type: null };
+	return {
+		event_type: typeOfViolence.trim() === '3' ? 'violence_against_civilians' : 'battles',
+		sub_event_type: null
+	};
 }
 
 /**
@@ -120,7 +132,8 @@ export function timePrecision(datePrec: string): TimePrecision {
 /** UCDP where_prec → geo_precision: 1 exact → 1; 2–3 near a place / in a district → 2; ≥ 4 → 3. */
 export function geoPrecision(wherePrec: string): 1 | 2 | 3 {
 	const p = Number(wherePrec);
-	if (!Number.isInteger(p) || p < 1 || p > 7) throw new Error(`UCDP where_prec must be 1–7 (got "${wherePrec}")`);
+	if (!Number.isInteger(p) || p < 1 || p > 7)
+		throw new Error(`UCDP where_prec must be 1–7 (got "${wherePrec}")`);
 	return p === 1 ? 1 : p <= 3 ? 2 : 3;
 }
 
@@ -148,7 +161,8 @@ export function actorType(name: string): ActorRow['actor_type'] {
 
 function int(v: string | undefined, what: string): number {
 	const n = Number((v ?? '').trim());
-	if (!Number.isInteger(n) || n < 0) throw new Error(`UCDP ${what} must be a whole number ≥ 0 (got "${v}")`);
+	if (!Number.isInteger(n) || n < 0)
+		throw new Error(`UCDP ${what} must be a whole number ≥ 0 (got "${v}")`);
 	return n;
 }
 
@@ -167,9 +181,13 @@ export function mapUcdpRecord(r: UcdpRecord): IncidentRow {
 	try {
 		const headline = (r.source_headline ?? '').trim();
 		const article = (r.source_article ?? '').trim();
-		const { event_type, sub_event_type } = eventType(r.type_of_violence ?? '', `${headline}\n${article}`);
+		const { event_type, sub_event_type } = eventType(
+			r.type_of_violence ?? '',
+			`${headline}\n${article}`
+		);
 		const date = (r.date_start ?? '').trim();
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`date_start must be YYYY-MM-DD (got "${r.date_start}")`);
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+			throw new Error(`date_start must be YYYY-MM-DD (got "${r.date_start}")`);
 		const side = (s: string | undefined) => (s ?? '').trim() || null;
 		const deaths = `deaths: side A ${r.deaths_a}, side B ${r.deaths_b}, civilians ${r.deaths_civilians}, unknown ${r.deaths_unknown} (estimate ${r.low}–${r.high})`;
 		const original = (r.source_original ?? '').trim();
@@ -185,10 +203,18 @@ export function mapUcdpRecord(r: UcdpRecord): IncidentRow {
 			lat: coord(r.latitude, 'latitude', -90, 90),
 			geo_precision: geoPrecision(r.where_prec ?? ''),
 			admin_depth: adminDepth(r.where_prec ?? '', r.adm_1 ?? ''),
-			location_name: (r.where_coordinates ?? '').trim() || (r.adm_2 ?? '').trim() || (r.adm_1 ?? '').trim() || null,
+			location_name:
+				(r.where_coordinates ?? '').trim() ||
+				(r.adm_2 ?? '').trim() ||
+				(r.adm_1 ?? '').trim() ||
+				null,
 			fatalities: int(r.best, 'best'),
-			notes: [headline, `UCDP dyad ${(r.dyad_name ?? '').trim()}; ${deaths}.`].filter(Boolean).join('\n'),
-			source: ['UCDP GED', original && `original source: ${original}`, article].filter(Boolean).join('; '),
+			notes: [headline, `UCDP dyad ${(r.dyad_name ?? '').trim()}; ${deaths}.`]
+				.filter(Boolean)
+				.join('\n'),
+			source: ['UCDP GED', original && `original source: ${original}`, article]
+				.filter(Boolean)
+				.join('; '),
 			status: 'verified',
 			confidentiality: 'public',
 			is_sample: false
@@ -199,13 +225,19 @@ export function mapUcdpRecord(r: UcdpRecord): IncidentRow {
 }
 
 /** The actors the incidents name, once each (case-insensitively; the first spelling wins). */
-export function ucdpActors(incidents: readonly Pick<IncidentRow, 'actor1' | 'actor2'>[]): ActorRow[] {
+export function ucdpActors(
+	incidents: readonly Pick<IncidentRow, 'actor1' | 'actor2'>[]
+): ActorRow[] {
 	const seen = new Map<string, ActorRow>();
 	for (const i of incidents) {
 		for (const name of [i.actor1, i.actor2]) {
 			const n = name?.trim();
 			if (!n || seen.has(n.toLowerCase())) continue;
-			seen.set(n.toLowerCase(), { name: n, actor_type: actorType(n), notes: 'Named in UCDP GED (side_a / side_b).' });
+			seen.set(n.toLowerCase(), {
+				name: n,
+				actor_type: actorType(n),
+				notes: 'Named in UCDP GED (side_a / side_b).'
+			});
 		}
 	}
 	return [...seen.values()];

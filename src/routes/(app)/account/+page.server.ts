@@ -30,7 +30,10 @@ function signedIn(locals: App.Locals): CallerUser {
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = signedIn(locals);
-	const [profile, tokens] = await Promise.all([rpc<Profile>('me', {}, user), rpc<TokenRow[]>('tokens_mine', {}, user)]);
+	const [profile, tokens] = await Promise.all([
+		rpc<Profile>('me', {}, user),
+		rpc<TokenRow[]>('tokens_mine', {}, user)
+	]);
 	return { profile, tokens };
 };
 
@@ -43,7 +46,11 @@ export const actions: Actions = {
 		const name = checkTokenName(raw);
 		if (!name.ok) return fail(400, { createError: name.errors.name, name: String(raw ?? '') });
 		const { secret, args } = newApiToken(name.value);
-		const created = await rpc<{ id: string; name: string; prefix: string }>('token_create', args, user);
+		const created = await rpc<{ id: string; name: string; prefix: string }>(
+			'token_create',
+			args,
+			user
+		);
 		return { created: { ...created, token: secret } };
 	},
 

@@ -19,10 +19,17 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const [list, grid, areas] = await Promise.all([
 		listActors(locals.user, { ...filters, limit: 500 }),
 		powerInterest(locals.user, { types: filters.types, area: filters.area }),
-		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, locals.user)
+		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
+			'areas_list',
+			{ p_level: null },
+			locals.user
+		)
 	]);
 	return {
-		list, grid, areas: areas.filter((a) => a.level <= 2), filters,
+		list,
+		grid,
+		areas: areas.filter((a) => a.level <= 2),
+		filters,
 		canAdd: locals.user.role !== 'viewer'
 	};
 };
@@ -33,13 +40,18 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const raw = Object.fromEntries([...form.keys()].map((k) => [k, String(form.get(k) ?? '')]));
 		const parsed = actorInput.safeParse(raw);
-		if (!parsed.success) return fail(400, { create: { errors: fieldErrors(parsed.error), values: raw } });
+		if (!parsed.success)
+			return fail(400, { create: { errors: fieldErrors(parsed.error), values: raw } });
 		try {
 			const a = await saveActor(locals.user, actorArgs(parsed.data));
 			redirect(303, `/actors/${a.id}?saved=1`);
 		} catch (e) {
-			if (e instanceof DuplicateActorError) return fail(409, { create: { errors: {}, duplicates: e.duplicates, values: raw } });
-			if (e instanceof FilterError) return fail(400, { create: { errors: { [e.parameter]: e.message.replace(/^[^:]+: /, '') }, values: raw } });
+			if (e instanceof DuplicateActorError)
+				return fail(409, { create: { errors: {}, duplicates: e.duplicates, values: raw } });
+			if (e instanceof FilterError)
+				return fail(400, {
+					create: { errors: { [e.parameter]: e.message.replace(/^[^:]+: /, '') }, values: raw }
+				});
 			throw e;
 		}
 	}

@@ -2,4 +2,5 @@ import { trendsPage } from '$lib/server/analysis/pages';
 import { pageUser } from '$lib/server/analysis/guard';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, url }) => trendsPage(pageUser(locals, url), url.searchParams);
+export const load: PageServerLoad = async ({ locals, url }) =>
+	trendsPage(pageUser(locals, url), url.searchParams);

@@ -40,7 +40,12 @@ export class Highlighter {
 			return;
 		}
 		if (!url) {
-			this.current = { target, key, data: { total: 0, fatalities: 0, by_type: {}, points: [] }, error: null };
+			this.current = {
+				target,
+				key,
+				data: { total: 0, fatalities: 0, by_type: {}, points: [] },
+				error: null
+			};
 			return;
 		}
 		const hit = this.#cache.get(url);
@@ -56,7 +61,10 @@ export class Highlighter {
 		const controller = new AbortController();
 		this.#controller = controller;
 		try {
-			const res = await fetch(url, { signal: controller.signal, headers: { accept: 'application/json' } });
+			const res = await fetch(url, {
+				signal: controller.signal,
+				headers: { accept: 'application/json' }
+			});
 			const body = await res.json().catch(() => null);
 			if (!res.ok) throw new Error(body?.message ?? `${res.status} ${res.statusText}`);
 			const data = body as IncidentsResponse;

@@ -32,7 +32,11 @@ const later = (a: string | undefined, b: string) => (a && a > b ? a : b);
 const earlier = (a: string | undefined, b: string) => (a && a < b ? a : b);
 
 /** The days a bin covers, cut to the filter's dates; null when nothing of it is left. */
-export function binRange(bin: string, by: BinSize, filters: Pick<IncidentFilters, 'from' | 'to'>): { from: string; to: string } | null {
+export function binRange(
+	bin: string,
+	by: BinSize,
+	filters: Pick<IncidentFilters, 'from' | 'to'>
+): { from: string; to: string } | null {
 	const from = later(filters.from, bin);
 	const to = earlier(filters.to, binEnd(bin, by));
 	return from <= to ? { from, to } : null;
@@ -42,7 +46,10 @@ export function binRange(bin: string, by: BinSize, filters: Pick<IncidentFilters
  * The query parameters (for /api/v1/map/highlight) of a target, or null when it can match
  * nothing (e.g. a bin outside the dates, or an "other" group of types with no type left).
  */
-export function highlightParams(target: HighlightTarget, basis: ChartBasis): URLSearchParams | null {
+export function highlightParams(
+	target: HighlightTarget,
+	basis: ChartBasis
+): URLSearchParams | null {
 	const f = basis.filters;
 	const q = new URLSearchParams();
 	let from = f.from;
@@ -62,11 +69,19 @@ export function highlightParams(target: HighlightTarget, basis: ChartBasis): URL
 			if (key === null || basis.group === 'none') break;
 			if (basis.group === 'type') {
 				const pool = types ?? [...EVENT_TYPES];
-				types = key === OTHER ? pool.filter((t) => !basis.keys.includes(t)) : pool.filter((t) => t === key);
+				types =
+					key === OTHER
+						? pool.filter((t) => !basis.keys.includes(t))
+						: pool.filter((t) => t === key);
 				if (!types.length) return null;
 			} else {
 				const level = basis.group === 'area1' ? 1 : 2;
-				if (key === OTHER) setAdmin(level, 'admin_out', basis.keys.filter((k) => k !== OTHER));
+				if (key === OTHER)
+					setAdmin(
+						level,
+						'admin_out',
+						basis.keys.filter((k) => k !== OTHER)
+					);
 				else setAdmin(level, 'admin_in', [key]);
 			}
 			break;

@@ -5,6 +5,12 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url);
-	const [areas, levels] = await Promise.all([areaOptions(user), currentLevels(user, { level: undefined })]);
-	return { areas: areas.filter((a) => a.level <= 2), levels: levels.filter((l) => l.area_level <= 2) };
+	const [areas, levels] = await Promise.all([
+		areaOptions(user),
+		currentLevels(user, { level: undefined })
+	]);
+	return {
+		areas: areas.filter((a) => a.level <= 2),
+		levels: levels.filter((l) => l.area_level <= 2)
+	};
 };

@@ -1,7 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { rpc } from '$lib/server/db';
 import { FilterError } from '$lib/domain/filters';
-import { areaOptions, cardSites, checkpointOptions, contactsNearby, listContacts, saveContactForm } from '$lib/server/contacts';
+import {
+	areaOptions,
+	cardSites,
+	checkpointOptions,
+	contactsNearby,
+	listContacts,
+	saveContactForm
+} from '$lib/server/contacts';
 import { actorNames } from '$lib/server/actors';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,7 +25,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const filters = {
 		q: p.get('q')?.trim() || null,
 		area: PCODE.test(p.get('area') ?? '') ? p.get('area') : null,
-		sensitivity: p.get('sensitivity') === 'normal' || p.get('sensitivity') === 'restricted' ? p.get('sensitivity') : null
+		sensitivity:
+			p.get('sensitivity') === 'normal' || p.get('sensitivity') === 'restricted'
+				? p.get('sensitivity')
+				: null
 	};
 	const canManage = user.role === 'admin' || user.role === 'analyst';
 	const [list, me, areas, checkpoints, sites, actors] = await Promise.all([
@@ -33,7 +43,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	// "Who to call here": ?lon=&lat= or ?cp=<checkpoint id>
 	let nearby = null;
 	let nearbyError: string | null = null;
-	const cp = UUID.test(p.get('cp') ?? '') ? checkpoints.find((c) => c.id === p.get('cp')) : undefined;
+	const cp = UUID.test(p.get('cp') ?? '')
+		? checkpoints.find((c) => c.id === p.get('cp'))
+		: undefined;
 	const lon = cp ? cp.lon : p.get('lon') ? Number(p.get('lon')) : null;
 	const lat = cp ? cp.lat : p.get('lat') ? Number(p.get('lat')) : null;
 	if (lon !== null && lat !== null) {
@@ -64,7 +76,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	create: async ({ locals, request }) => {
 		if (!locals.user) redirect(303, '/login');
-		if (locals.user.role !== 'admin' && locals.user.role !== 'analyst') error(403, { message: 'Only analysts and admins add contacts.' });
+		if (locals.user.role !== 'admin' && locals.user.role !== 'analyst')
+			error(403, { message: 'Only analysts and admins add contacts.' });
 		const r = await saveContactForm(locals.user, await request.formData());
 		if (!r.ok) return fail(400, { create: { errors: r.errors, values: r.values } });
 		redirect(303, `/contacts/${r.contact.id}?saved=1`);

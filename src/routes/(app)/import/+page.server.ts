@@ -7,10 +7,15 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
-	if (user.role !== 'admin' && user.role !== 'analyst') error(403, { message: 'only analysts and admins can import' });
+	if (user.role !== 'admin' && user.role !== 'analyst')
+		error(403, { message: 'only analysts and admins can import' });
 	const db = await getDb();
 	const [mappings, jobs] = await Promise.all([
-		db.rpc<{ id: string; name: string; target: string; mapping: Record<string, string> }[]>('import_mappings_list', {}, user),
+		db.rpc<{ id: string; name: string; target: string; mapping: Record<string, string> }[]>(
+			'import_mappings_list',
+			{},
+			user
+		),
 		db.rpc<Record<string, unknown>[]>('import_jobs_list', { p_limit: 10 }, user)
 	]);
 	const fields = Object.fromEntries(IMPORT_TARGETS.map((t) => [t, FIELDS[t].map((f) => f.name)]));
@@ -29,9 +34,21 @@ export const actions: Actions = {
 			return fail(400, { error: 'mapping: not JSON' });
 		}
 		try {
-			await (await getDb()).rpc('import_mapping_save', { p_name: name, p_target: String(f.get('target')), p_format: String(f.get('format') ?? '') || null, p_mapping: mapping }, locals.user!);
+			await (
+				await getDb()
+			).rpc(
+				'import_mapping_save',
+				{
+					p_name: name,
+					p_target: String(f.get('target')),
+					p_format: String(f.get('format') ?? '') || null,
+					p_mapping: mapping
+				},
+				locals.user!
+			);
 		} catch (e) {
-			if (e instanceof DbError && e.httpStatus < 500) return fail(e.httpStatus, { error: e.message });
+			if (e instanceof DbError && e.httpStatus < 500)
+				return fail(e.httpStatus, { error: e.message });
 			throw e;
 		}
 		return { saved: name };

@@ -10,7 +10,18 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	try {
 		const r = await listIncidents(await getDb(), user, url.searchParams);
-		return { total: r.total, rows: r.rows, query: { q: r.query.q, sort: r.query.sort, dir: r.query.dir, page: r.query.page, size: r.query.size, status: r.query.status } };
+		return {
+			total: r.total,
+			rows: r.rows,
+			query: {
+				q: r.query.q,
+				sort: r.query.sort,
+				dir: r.query.dir,
+				page: r.query.page,
+				size: r.query.size,
+				status: r.query.status
+			}
+		};
 	} catch (e) {
 		if (e instanceof FilterError) error(400, { message: e.message, parameter: e.parameter });
 		throw e;

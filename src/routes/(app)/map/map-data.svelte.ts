@@ -16,10 +16,28 @@ import type {
 	IncidentsResponse,
 	SitesByKind
 } from '$lib/map/types';
-import { bboxContains, clampBbox, densityCell, expandBbox, inBbox, roundBboxOut, type Bbox } from '$lib/map/scales';
-import { filterQuery, filtersMatchNothing, type IncidentMode, type MapUrlState } from '$lib/map/url-state';
+import {
+	bboxContains,
+	clampBbox,
+	densityCell,
+	expandBbox,
+	inBbox,
+	roundBboxOut,
+	type Bbox
+} from '$lib/map/scales';
+import {
+	filterQuery,
+	filtersMatchNothing,
+	type IncidentMode,
+	type MapUrlState
+} from '$lib/map/url-state';
 import type { BaselineTable, CurrentLevel } from '$lib/domain/analysis-types';
-import type { ArcRow, EnrichedArc, PresenceCollection, RelationshipsAsOf } from '$lib/map/layers/actor-data';
+import type {
+	ArcRow,
+	EnrichedArc,
+	PresenceCollection,
+	RelationshipsAsOf
+} from '$lib/map/layers/actor-data';
 import { enrichArcs } from '$lib/map/layers/actor-data';
 
 /** Most points the map asks for; beyond this the density mode shows everything. */
@@ -112,7 +130,9 @@ export class MapData {
 	densityCell = $state(0);
 	sites = $state.raw<SitesByKind>({});
 	areas = $state.raw<{ 1?: AreaCollection; 2?: AreaCollection }>({});
-	detail = $state.raw<{ id: string; data: IncidentDetail | null; error: string | null } | null>(null);
+	detail = $state.raw<{ id: string; data: IncidentDetail | null; error: string | null } | null>(
+		null
+	);
 	loading = $state(false);
 	error = $state<string | null>(null);
 
@@ -146,14 +166,22 @@ export class MapData {
 		const q = this.#query;
 		if (!q || !q.enabled) return null;
 		const fk = filterKey(q.filters);
-		if (filtersMatchNothing(q.filters)) return { total: 0, fatalities: 0, byType: {}, bbox: q.bbox, shown: null };
+		if (filtersMatchNothing(q.filters))
+			return { total: 0, fatalities: 0, byType: {}, bbox: q.bbox, shown: null };
 		const p = this.#pointsSet;
-		if (q.mode === 'points' && p && !p.capped && p.filterKey === fk && bboxContains(p.bbox, q.bbox)) {
+		if (
+			q.mode === 'points' &&
+			p &&
+			!p.capped &&
+			p.filterKey === fk &&
+			bboxContains(p.bbox, q.bbox)
+		) {
 			return countPoints(this.points, q.bbox);
 		}
 		const s = this.#serverCounts;
 		if (s && s.key === countsKey(fk, q.bbox)) {
-			const shown = q.mode === 'points' && p?.capped && p.filterKey === fk ? this.points.length : null;
+			const shown =
+				q.mode === 'points' && p?.capped && p.filterKey === fk ? this.points.length : null;
 			return { ...s, shown };
 		}
 		return null;
@@ -243,7 +271,10 @@ export class MapData {
 			return `/api/v1/map/${path}?${q}`;
 		};
 		const countsReq = (bbox: Bbox) =>
-			getJson<IncidentsResponse>(url('incidents', { bbox: bboxParam(bbox), limit: '1' }), signal).then((r) => {
+			getJson<IncidentsResponse>(
+				url('incidents', { bbox: bboxParam(bbox), limit: '1' }),
+				signal
+			).then((r) => {
 				if (signal.aborted) return;
 				this.#serverCounts = toServerCounts(r, plan.fk, bbox);
 			});
@@ -253,24 +284,28 @@ export class MapData {
 			if (plan.points) {
 				const bbox = plan.points;
 				jobs.push(
-					getJson<IncidentsResponse>(url('incidents', { bbox: bboxParam(bbox), limit: String(POINT_LIMIT) }), signal).then(
-						async (r) => {
-							if (signal.aborted) return;
-							const capped = r.points.length < Number(r.total);
-							this.points = sortForDrawing(r.points);
-							this.#pointsSet = { filterKey: plan.fk, bbox, total: Number(r.total), capped };
-							if (!capped) return;
-							// Capped: the counts must come from the server, for exactly the view.
-							if (bbox === plan.view) this.#serverCounts = toServerCounts(r, plan.fk, bbox);
-							else await countsReq(plan.view);
-						}
-					)
+					getJson<IncidentsResponse>(
+						url('incidents', { bbox: bboxParam(bbox), limit: String(POINT_LIMIT) }),
+						signal
+					).then(async (r) => {
+						if (signal.aborted) return;
+						const capped = r.points.length < Number(r.total);
+						this.points = sortForDrawing(r.points);
+						this.#pointsSet = { filterKey: plan.fk, bbox, total: Number(r.total), capped };
+						if (!capped) return;
+						// Capped: the counts must come from the server, for exactly the view.
+						if (bbox === plan.view) this.#serverCounts = toServerCounts(r, plan.fk, bbox);
+						else await countsReq(plan.view);
+					})
 				);
 			}
 			if (plan.density) {
 				const { bbox, cell } = plan.density;
 				jobs.push(
-					getJson<DensityCell[]>(url('density', { bbox: bboxParam(bbox), cell: String(cell) }), signal).then((cells) => {
+					getJson<DensityCell[]>(
+						url('density', { bbox: bboxParam(bbox), cell: String(cell) }),
+						signal
+					).then((cells) => {
 						if (signal.aborted) return;
 						this.density = cells;
 						this.densityCell = cell;
@@ -313,7 +348,12 @@ export class MapData {
 	 * loading. A new key aborts the request for the old one; the old data stays on screen until
 	 * the new arrives, so a change of date does not blank the map. `key` null clears the layer.
 	 */
-	#keyed<T>(name: string, key: string | null, load: (signal: AbortSignal) => Promise<T>, set: (v: T | null) => void) {
+	#keyed<T>(
+		name: string,
+		key: string | null,
+		load: (signal: AbortSignal) => Promise<T>,
+		set: (v: T | null) => void
+	) {
 		const cur = this.#keys.get(name);
 		if (cur && cur.key === key) return;
 		const finish = (k: { done: boolean }) => {
@@ -351,15 +391,24 @@ export class MapData {
 
 	/** Actor presence areas standing on `asOf`, of some actor types (null = all); null: layer off. */
 	loadPresence(q: { asOf: string; types: string[] | null } | null) {
-		const url = q ? `/api/v1/actors/presence?${new URLSearchParams({ as_of: q.asOf, ...(q.types ? { type: q.types.join(',') } : {}) })}` : null;
-		this.#keyed('presence', url, (signal) => getJson<PresenceCollection>(url!, signal), (v) => (this.presence = v));
+		const url = q
+			? `/api/v1/actors/presence?${new URLSearchParams({ as_of: q.asOf, ...(q.types ? { type: q.types.join(',') } : {}) })}`
+			: null;
+		this.#keyed(
+			'presence',
+			url,
+			(signal) => getJson<PresenceCollection>(url!, signal),
+			(v) => (this.presence = v)
+		);
 	}
 
 	/**
 	 * Relationship arcs with the network view's filters. The arcs carry names, not actor ids; the
 	 * relationships standing on the same date (same kinds) give the ids, for links to the actors.
 	 */
-	loadArcs(q: { asOf: string; kinds: string[] | null; types: string[] | null; area: string | null } | null) {
+	loadArcs(
+		q: { asOf: string; kinds: string[] | null; types: string[] | null; area: string | null } | null
+	) {
 		let key: string | null = null;
 		let rels = '';
 		if (q) {
@@ -375,7 +424,10 @@ export class MapData {
 			'arcs',
 			key,
 			async (signal) => {
-				const [rows, known] = await Promise.all([getJson<ArcRow[]>(key!, signal), getJson<RelationshipsAsOf>(rels, signal)]);
+				const [rows, known] = await Promise.all([
+					getJson<ArcRow[]>(key!, signal),
+					getJson<RelationshipsAsOf>(rels, signal)
+				]);
 				return enrichArcs(rows, known);
 			},
 			(v) => (this.arcs = v)
@@ -385,20 +437,34 @@ export class MapData {
 	/** The security level in force per district on `asOf`; null: layer off. */
 	loadLevels(asOf: string | null) {
 		const url = asOf ? `/api/v1/stats/levels?level=2&as_of=${asOf}` : null;
-		this.#keyed('levels', url, (signal) => getJson<CurrentLevel[]>(url!, signal), (v) => (this.levels = v));
+		this.#keyed(
+			'levels',
+			url,
+			(signal) => getJson<CurrentLevel[]>(url!, signal),
+			(v) => (this.levels = v)
+		);
 	}
 
 	/** The baseline flags per district as of `asOf`; null: layer off. */
 	loadBaseline(asOf: string | null) {
 		const url = asOf ? `/api/v1/stats/baseline?level=2&as_of=${asOf}` : null;
-		this.#keyed('baseline', url, (signal) => getJson<BaselineTable>(url!, signal), (v) => (this.baseline = v));
+		this.#keyed(
+			'baseline',
+			url,
+			(signal) => getJson<BaselineTable>(url!, signal),
+			(v) => (this.baseline = v)
+		);
 	}
 
 	/** The newest incident's date (once). */
 	ensureLatestIncident() {
 		this.#loadOnce('latest', () =>
 			getJson<{ last_date: string | null }[]>('/api/v1/stats/sources').then((sources) => {
-				const last = sources.map((x) => x.last_date).filter((d): d is string => !!d).sort().pop();
+				const last = sources
+					.map((x) => x.last_date)
+					.filter((d): d is string => !!d)
+					.sort()
+					.pop();
 				// No incidents at all: today, as the baseline page does.
 				this.latestIncident = last ?? new Date().toISOString().slice(0, 10);
 			})
@@ -458,7 +524,13 @@ export class MapData {
 const countsKey = (fk: string, bbox: Bbox) => `${fk}|${bboxParam(bbox)}`;
 /** What a view asks for: the same key means the same answers. */
 const targetKey = (q: ViewportQuery) =>
-	JSON.stringify([q.enabled, filterKey(q.filters), q.mode, bboxParam(q.bbox), q.mode === 'density' ? densityCell(q.zoom) : null]);
+	JSON.stringify([
+		q.enabled,
+		filterKey(q.filters),
+		q.mode,
+		bboxParam(q.bbox),
+		q.mode === 'density' ? densityCell(q.zoom) : null
+	]);
 
 function toServerCounts(r: IncidentsResponse, fk: string, bbox: Bbox): ServerCounts {
 	return {

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MapData, POINT_LIMIT, countPoints, sortForDrawing, type ViewportQuery } from './map-data.svelte.ts';
+import {
+	MapData,
+	POINT_LIMIT,
+	countPoints,
+	sortForDrawing,
+	type ViewportQuery
+} from './map-data.svelte.ts';
 import type { IncidentPoint } from '$lib/map/types';
 
 // A stand-in for the server: answers /api/v1/map/incidents from a list of points, as
@@ -21,14 +27,23 @@ function server(all: IncidentPoint[]) {
 			by_type: byType,
 			points: inside.slice(0, limit)
 		};
-		return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+		return new Response(JSON.stringify(body), {
+			status: 200,
+			headers: { 'content-type': 'application/json' }
+		});
 	});
 	return { calls, fetch };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 250));
 const grid = (n: number, type: IncidentPoint[3] = 'battles'): IncidentPoint[] =>
-	Array.from({ length: n }, (_, i) => [`id${i}`, 40 + (i % 100) * 0.08, 30 + Math.floor(i / 100) * 0.08, type, i % 3]);
+	Array.from({ length: n }, (_, i) => [
+		`id${i}`,
+		40 + (i % 100) * 0.08,
+		30 + Math.floor(i / 100) * 0.08,
+		type,
+		i % 3
+	]);
 const view = (bbox: ViewportQuery['bbox'], extra: Partial<ViewportQuery> = {}): ViewportQuery => ({
 	bbox,
 	zoom: 7,
@@ -92,7 +107,9 @@ describe('MapData', () => {
 	it('asks for nothing when the incidents layer is off or no type is ticked', async () => {
 		const d = new MapData();
 		d.update(view([41, 30.5, 44, 32], { enabled: false }));
-		d.update(view([41, 30.5, 44, 32], { filters: { from: null, to: null, types: [], area: null } }));
+		d.update(
+			view([41, 30.5, 44, 32], { filters: { from: null, to: null, types: [], area: null } })
+		);
 		await settle();
 		expect(srv.calls).toHaveLength(0);
 		expect(d.counts!.total).toBe(0);
@@ -100,10 +117,24 @@ describe('MapData', () => {
 
 	it('passes the filters to the API by their API names', async () => {
 		const d = new MapData();
-		d.update(view([41, 30.5, 44, 32], { filters: { from: '2014-01-01', to: '2014-12-31', types: ['riots', 'protests'], area: 'IQG01' } }));
+		d.update(
+			view([41, 30.5, 44, 32], {
+				filters: {
+					from: '2014-01-01',
+					to: '2014-12-31',
+					types: ['riots', 'protests'],
+					area: 'IQG01'
+				}
+			})
+		);
 		await settle();
 		const q = srv.calls[0].searchParams;
-		expect([q.get('from'), q.get('to'), q.get('type'), q.get('area')]).toEqual(['2014-01-01', '2014-12-31', 'riots,protests', 'IQG01']);
+		expect([q.get('from'), q.get('to'), q.get('type'), q.get('area')]).toEqual([
+			'2014-01-01',
+			'2014-12-31',
+			'riots,protests',
+			'IQG01'
+		]);
 	});
 });
 
@@ -132,8 +163,16 @@ describe('MapData layer loaders', () => {
 				calls.push({ url, signal: init!.signal! });
 				const asOf = new URL(url, 'http://t').searchParams.get('as_of');
 				return new Promise<Response>((resolve, reject) => {
-					init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-					pending.push(() => resolve(new Response(JSON.stringify([{ pcode: 'IQG01', level: asOf === '2017-01-01' ? 3 : 4 }]))));
+					init!.signal!.addEventListener('abort', () =>
+						reject(new DOMException('aborted', 'AbortError'))
+					);
+					pending.push(() =>
+						resolve(
+							new Response(
+								JSON.stringify([{ pcode: 'IQG01', level: asOf === '2017-01-01' ? 3 : 4 }])
+							)
+						)
+					);
 				});
 			})
 		);
@@ -164,7 +203,19 @@ describe('MapData layer loaders', () => {
 				urls.push(String(input));
 				const body = String(input).startsWith('/api/v1/actors/arcs')
 					? [[43, 36, 47, 31, 'funding', true, 1, 'Alpha', 'Beta', R]]
-					: { relationships: [{ id: R, source_actor_id: A, target_actor_id: B, source_name: 'Alpha', target_name: 'Beta', kind: 'funding' }], confrontations: [] };
+					: {
+							relationships: [
+								{
+									id: R,
+									source_actor_id: A,
+									target_actor_id: B,
+									source_name: 'Alpha',
+									target_name: 'Beta',
+									kind: 'funding'
+								}
+							],
+							confrontations: []
+						};
 				return new Response(JSON.stringify(body));
 			})
 		);

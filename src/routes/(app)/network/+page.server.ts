@@ -9,7 +9,15 @@ export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirect(303, '/login?next=/network');
 	const [network, areas] = await Promise.all([
 		actorNetwork(locals.user),
-		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, locals.user)
+		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
+			'areas_list',
+			{ p_level: null },
+			locals.user
+		)
 	]);
-	return { network, areas: areas.filter((a) => a.level <= 2), canEdit: locals.user.role === 'admin' || locals.user.role === 'analyst' };
+	return {
+		network,
+		areas: areas.filter((a) => a.level <= 2),
+		canEdit: locals.user.role === 'admin' || locals.user.role === 'analyst'
+	};
 };

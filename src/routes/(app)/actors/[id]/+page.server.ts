@@ -1,14 +1,43 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { rpc } from '$lib/server/db';
 import { isDbError } from '$lib/server/api/respond';
-import { actorDependents, actorNames, addPresence, deleteActor, DuplicateActorError, getActor, presenceGeojson, removePresence, removeRelationship, saveActor, saveRelationship } from '$lib/server/actors';
+import {
+	actorDependents,
+	actorNames,
+	addPresence,
+	deleteActor,
+	DuplicateActorError,
+	getActor,
+	presenceGeojson,
+	removePresence,
+	removeRelationship,
+	saveActor,
+	saveRelationship
+} from '$lib/server/actors';
 import { listContacts } from '$lib/server/contacts';
 import { FilterError } from '$lib/domain/filters';
-import { DELETE_MODES, actorArgs, actorInput, fieldErrors, relationshipArgs, relationshipInput, type DeleteMode } from '$lib/domain/actors';
+import {
+	DELETE_MODES,
+	actorArgs,
+	actorInput,
+	fieldErrors,
+	relationshipArgs,
+	relationshipInput,
+	type DeleteMode
+} from '$lib/domain/actors';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Actions, PageServerLoad } from './$types';
 
-type PresenceFeature = Feature<Polygon | MultiPolygon, { presence_id: string; label: string; area_name: string | null; area_name_ar: string | null; drawn: boolean }>;
+type PresenceFeature = Feature<
+	Polygon | MultiPolygon,
+	{
+		presence_id: string;
+		label: string;
+		area_name: string | null;
+		area_name_ar: string | null;
+		drawn: boolean;
+	}
+>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,8 +51,12 @@ function formValues(form: FormData): Record<string, string> {
 }
 
 function fieldFail(e: unknown, key: string, values: Record<string, string>) {
-	if (e instanceof FilterError) return fail(400, { [key]: { errors: { [e.parameter]: e.message.replace(/^[^:]+: /, '') }, values } });
-	if (isDbError(e) && e.code === '42501') return fail(403, { [key]: { errors: { body: e.message }, values } });
+	if (e instanceof FilterError)
+		return fail(400, {
+			[key]: { errors: { [e.parameter]: e.message.replace(/^[^:]+: /, '') }, values }
+		});
+	if (isDbError(e) && e.code === '42501')
+		return fail(403, { [key]: { errors: { body: e.message }, values } });
 	throw e;
 }
 
@@ -37,7 +70,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		readsContacts ? listContacts(user, { actorId: actor.id, limit: 100 }) : Promise.resolve(null),
 		user.role === 'admin' || user.role === 'analyst' ? actorNames(user) : Promise.resolve(null),
 		user.role === 'admin' || user.role === 'analyst'
-			? rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>('areas_list', { p_level: null }, user)
+			? rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
+					'areas_list',
+					{ p_level: null },
+					user
+				)
 			: Promise.resolve([]),
 		user.role === 'admin' ? actorDependents(user, actor.id) : Promise.resolve(null),
 		presenceGeojson(user, { actorIds: [actor.id] }) as Promise<{ features: PresenceFeature[] }>
@@ -59,12 +96,14 @@ export const actions: Actions = {
 		const user = me(locals);
 		const values = formValues(await request.formData());
 		const parsed = actorInput.safeParse(values);
-		if (!parsed.success) return fail(400, { update: { errors: fieldErrors(parsed.error), values } });
+		if (!parsed.success)
+			return fail(400, { update: { errors: fieldErrors(parsed.error), values } });
 		try {
 			await saveActor(user, actorArgs(parsed.data, params.id));
 			return { saved: true };
 		} catch (e) {
-			if (e instanceof DuplicateActorError) return fail(409, { update: { errors: {}, duplicates: e.duplicates, values } });
+			if (e instanceof DuplicateActorError)
+				return fail(409, { update: { errors: {}, duplicates: e.duplicates, values } });
 			return fieldFail(e, 'update', values);
 		}
 	},
@@ -80,7 +119,8 @@ export const actions: Actions = {
 		});
 		if (!parsed.success) {
 			const errors = fieldErrors(parsed.error);
-			if (errors.source_actor_id || errors.target_actor_id) errors.other = errors.target_actor_id ?? errors.source_actor_id;
+			if (errors.source_actor_id || errors.target_actor_id)
+				errors.other = errors.target_actor_id ?? errors.source_actor_id;
 			return fail(400, { rel: { errors, values } });
 		}
 		try {
@@ -113,8 +153,12 @@ export const actions: Actions = {
 		}
 		try {
 			await addPresence(user, {
-				p_actor_id: params.id, p_pcode: values.pcode || null, p_geojson: geojson, p_label: values.label ?? '',
-				p_valid_from: values.valid_from || null, p_valid_to: values.valid_to || null
+				p_actor_id: params.id,
+				p_pcode: values.pcode || null,
+				p_geojson: geojson,
+				p_label: values.label ?? '',
+				p_valid_from: values.valid_from || null,
+				p_valid_to: values.valid_to || null
 			});
 			return { presenceSaved: true };
 		} catch (e) {
@@ -133,7 +177,9 @@ export const actions: Actions = {
 	delete: async ({ locals, params, request }) => {
 		const user = me(locals);
 		const values = formValues(await request.formData());
-		const mode = (DELETE_MODES as readonly string[]).includes(values.mode) ? (values.mode as DeleteMode) : null;
+		const mode = (DELETE_MODES as readonly string[]).includes(values.mode)
+			? (values.mode as DeleteMode)
+			: null;
 		let name = '';
 		try {
 			const r = await deleteActor(user, params.id, mode, values.target || null);

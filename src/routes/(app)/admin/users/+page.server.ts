@@ -28,7 +28,10 @@ function admin(locals: App.Locals, url: URL): CallerUser {
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = admin(locals, url);
-	const [users, areas] = await Promise.all([rpc<UserRow[]>('users_list', {}, user), areaOptions(user)]);
+	const [users, areas] = await Promise.all([
+		rpc<UserRow[]>('users_list', {}, user),
+		areaOptions(user)
+	]);
 	return { users, areas, myId: user.id, roles: APP_ROLES };
 };
 
@@ -38,8 +41,13 @@ export const actions: Actions = {
 		const form = Object.fromEntries(await request.formData());
 		const checked = checkNewUser(form);
 		// The password never travels back to the page.
-		const values = { email: String(form.email ?? ''), role: String(form.role ?? ''), display_name: String(form.display_name ?? '') };
-		if (!checked.ok) return fail(400, { add: { errors: checked.errors as FieldErrors<keyof NewUser>, values } });
+		const values = {
+			email: String(form.email ?? ''),
+			role: String(form.role ?? ''),
+			display_name: String(form.display_name ?? '')
+		};
+		if (!checked.ok)
+			return fail(400, { add: { errors: checked.errors as FieldErrors<keyof NewUser>, values } });
 		try {
 			await addUserAs(user, checked.value);
 		} catch (e) {
@@ -61,18 +69,25 @@ export const actions: Actions = {
 		try {
 			id = uuid('id', String(form.get('id') ?? ''));
 		} catch (e) {
-			if (e instanceof FilterError) return fail(400, { areasError: { id: '', message: 'admin.users.not_found' as const } });
+			if (e instanceof FilterError)
+				return fail(400, { areasError: { id: '', message: 'admin.users.not_found' as const } });
 			throw e;
 		}
 		const areas = form.getAll('areas').map(String).filter(Boolean);
 		const bad = areas.find((a) => !PCODE.test(a));
 		if (bad) return fail(400, { areasError: { id, message: `areas: unknown P-code ${bad}` } });
 		try {
-			const r = await rpc<{ email: string }>('user_set_areas', { p_user_id: id, p_areas: areas }, user);
+			const r = await rpc<{ email: string }>(
+				'user_set_areas',
+				{ p_user_id: id, p_areas: areas },
+				user
+			);
 			return { areasSaved: r.email };
 		} catch (e) {
-			if (isDbError(e) && e.code === '22023') return fail(400, { areasError: { id, message: e.message } });
-			if (isDbError(e) && e.code === 'P0002') return fail(404, { areasError: { id, message: 'admin.users.not_found' as const } });
+			if (isDbError(e) && e.code === '22023')
+				return fail(400, { areasError: { id, message: e.message } });
+			if (isDbError(e) && e.code === 'P0002')
+				return fail(404, { areasError: { id, message: 'admin.users.not_found' as const } });
 			if (isDbError(e) && e.code === '42501') error(403, { message: e.message });
 			throw e;
 		}
@@ -85,15 +100,18 @@ export const actions: Actions = {
 		try {
 			id = uuid('id', String(form.get('id') ?? ''));
 		} catch (e) {
-			if (e instanceof FilterError) return fail(400, { disableError: 'admin.users.not_found' as const });
+			if (e instanceof FilterError)
+				return fail(400, { disableError: 'admin.users.not_found' as const });
 			throw e;
 		}
 		try {
 			const u = await rpc<UserRow>('user_disable', { p_user_id: id }, user);
 			return { disabled: u.email };
 		} catch (e) {
-			if (isDbError(e) && e.code === '22023') return fail(400, { disableError: 'admin.users.cannot_disable_self' as const });
-			if (isDbError(e) && e.code === 'P0002') return fail(404, { disableError: 'admin.users.not_found' as const });
+			if (isDbError(e) && e.code === '22023')
+				return fail(400, { disableError: 'admin.users.cannot_disable_self' as const });
+			if (isDbError(e) && e.code === 'P0002')
+				return fail(404, { disableError: 'admin.users.not_found' as const });
 			if (isDbError(e) && e.code === '42501') error(403, { message: e.message });
 			throw e;
 		}

@@ -15,9 +15,15 @@ const notFound = (e: unknown) => {
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	try {
 		const user = pageUser(locals, url);
-		return { ...(await areaPage(user, params.pcode, url.searchParams)), canRecord: ['admin', 'analyst'].includes(user.role) };
+		return {
+			...(await areaPage(user, params.pcode, url.searchParams)),
+			canRecord: ['admin', 'analyst'].includes(user.role)
+		};
 	} catch (e) {
-		if (notFound(e)) error(404, { message: translator(locals.locale)('areas.not_found', { pcode: params.pcode }) });
+		if (notFound(e))
+			error(404, {
+				message: translator(locals.locale)('areas.not_found', { pcode: params.pcode })
+			});
 		throw e;
 	}
 };
@@ -27,7 +33,11 @@ export const actions: Actions = {
 	record: async ({ locals, params, request, url }) => {
 		const user = pageUser(locals, url);
 		const form = await request.formData();
-		const values = { level: String(form.get('level') ?? ''), note: String(form.get('note') ?? ''), effective_date: String(form.get('effective_date') ?? '') };
+		const values = {
+			level: String(form.get('level') ?? ''),
+			note: String(form.get('note') ?? ''),
+			effective_date: String(form.get('effective_date') ?? '')
+		};
 		if (!['admin', 'analyst'].includes(user.role)) {
 			return fail(403, { values, errors: { form: 'forbidden' } as Record<string, string> });
 		}
@@ -40,9 +50,13 @@ export const actions: Actions = {
 		} catch (e) {
 			// The database checks the same rules; should it still refuse, say so in the form.
 			const err = e as { code?: string; message?: string };
-			if (err?.code === '42501') return fail(403, { values, errors: { form: 'forbidden' } as Record<string, string> });
+			if (err?.code === '42501')
+				return fail(403, { values, errors: { form: 'forbidden' } as Record<string, string> });
 			if (e instanceof FilterError || err?.code === '22023' || err?.code === 'P0002') {
-				return fail(400, { values, errors: { form: 'other', message: err.message ?? '' } as Record<string, string> });
+				return fail(400, {
+					values,
+					errors: { form: 'other', message: err.message ?? '' } as Record<string, string>
+				});
 			}
 			throw e;
 		}

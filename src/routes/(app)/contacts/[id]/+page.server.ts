@@ -1,6 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { isDbError } from '$lib/server/api/respond';
-import { contactFormOptions, deleteContact, getContact, saveContactForm, verifyContact } from '$lib/server/contacts';
+import {
+	contactFormOptions,
+	deleteContact,
+	getContact,
+	saveContactForm,
+	verifyContact
+} from '$lib/server/contacts';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -9,7 +15,8 @@ const canEdit = (role: string) => role === 'admin' || role === 'analyst';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-	if (locals.user.role === 'viewer') error(403, { message: 'Contacts are shown to field staff, analysts and admins only.' });
+	if (locals.user.role === 'viewer')
+		error(403, { message: 'Contacts are shown to field staff, analysts and admins only.' });
 	if (!UUID.test(params.id)) error(404, { message: 'No such contact, or not one you may see.' });
 	// Audited in SQL, found or not.
 	const contact = await getContact(locals.user, params.id);
@@ -29,7 +36,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 export const actions: Actions = {
 	save: async ({ locals, params, request }) => {
 		if (!locals.user) redirect(303, '/login');
-		if (!canEdit(locals.user.role)) error(403, { message: 'Only analysts and admins edit contacts.' });
+		if (!canEdit(locals.user.role))
+			error(403, { message: 'Only analysts and admins edit contacts.' });
 		if (!UUID.test(params.id)) error(404, { message: 'No such contact, or not one you may see.' });
 		try {
 			const r = await saveContactForm(locals.user, await request.formData(), params.id);
@@ -55,7 +63,8 @@ export const actions: Actions = {
 		try {
 			await deleteContact(locals.user, params.id);
 		} catch (e) {
-			if (isDbError(e) && (e.code === '42501' || e.code === 'P0002')) return fail(403, { error: e.message });
+			if (isDbError(e) && (e.code === '42501' || e.code === 'P0002'))
+				return fail(403, { error: e.message });
 			throw e;
 		}
 		redirect(303, '/contacts');

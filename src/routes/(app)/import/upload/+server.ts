@@ -11,6 +11,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = apiRoute(async ({ locals, request, url }) => {
 	const origin = request.headers.get('origin');
-	if (origin && origin !== url.origin) return Response.json({ message: 'cross-origin request refused' }, { status: 403 });
+	if (origin && origin !== url.origin)
+		return Response.json({ message: 'cross-origin request refused' }, { status: 403 });
 	return importRequest(await getDb(), requireUser(locals, ['admin', 'analyst']), request, url);
 });

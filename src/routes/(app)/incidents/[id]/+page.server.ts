@@ -18,13 +18,21 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
 	const db = await getDb();
-	const incident = await db.rpc<Record<string, unknown> | null>('incident_get', { p_id: params.id }, user);
+	const incident = await db.rpc<Record<string, unknown> | null>(
+		'incident_get',
+		{ p_id: params.id },
+		user
+	);
 	if (!incident) error(404, { message: 'no such incident, or not visible to you' });
 	const analyst = user.role === 'admin' || user.role === 'analyst';
 	const [history, duplicates, merges] = await Promise.all([
 		db.rpc<unknown[]>('incident_history', { p_id: params.id }, user),
-		analyst ? db.rpc<Duplicate[]>('incident_duplicates', { p_id: params.id }, user) : Promise.resolve([] as Duplicate[]),
-		analyst ? db.rpc<unknown[]>('incident_merges_of', { p_id: params.id }, user) : Promise.resolve([])
+		analyst
+			? db.rpc<Duplicate[]>('incident_duplicates', { p_id: params.id }, user)
+			: Promise.resolve([] as Duplicate[]),
+		analyst
+			? db.rpc<unknown[]>('incident_merges_of', { p_id: params.id }, user)
+			: Promise.resolve([])
 	]);
 	return { incident, history: history ?? [], duplicates, merges, analyst };
 };
@@ -39,7 +47,17 @@ export const actions: Actions = {
 	transition: async ({ locals, params, request }) => {
 		const f = await request.formData();
 		try {
-			await (await getDb()).rpc('incident_transition', { p_id: params.id, p_to: String(f.get('to') ?? ''), p_reason: String(f.get('reason') ?? '') || null }, locals.user!);
+			await (
+				await getDb()
+			).rpc(
+				'incident_transition',
+				{
+					p_id: params.id,
+					p_to: String(f.get('to') ?? ''),
+					p_reason: String(f.get('reason') ?? '') || null
+				},
+				locals.user!
+			);
 		} catch (e) {
 			return refused(e);
 		}
@@ -48,7 +66,17 @@ export const actions: Actions = {
 	merge: async ({ locals, params, request }) => {
 		const f = await request.formData();
 		try {
-			await (await getDb()).rpc('incident_merge', { p_keep: params.id, p_merge: String(f.get('other') ?? ''), p_reason: String(f.get('reason') ?? '') || null }, locals.user!);
+			await (
+				await getDb()
+			).rpc(
+				'incident_merge',
+				{
+					p_keep: params.id,
+					p_merge: String(f.get('other') ?? ''),
+					p_reason: String(f.get('reason') ?? '') || null
+				},
+				locals.user!
+			);
 		} catch (e) {
 			return refused(e);
 		}
@@ -57,7 +85,9 @@ export const actions: Actions = {
 	unmerge: async ({ locals, request }) => {
 		const f = await request.formData();
 		try {
-			await (await getDb()).rpc('incident_unmerge', { p_merge_id: String(f.get('merge') ?? '') }, locals.user!);
+			await (
+				await getDb()
+			).rpc('incident_unmerge', { p_merge_id: String(f.get('merge') ?? '') }, locals.user!);
 		} catch (e) {
 			return refused(e);
 		}

@@ -5,4 +5,6 @@ import { exportRequest } from '$lib/server/export/http';
 import type { RequestHandler } from './$types';
 
 /** The list's export links: the same filters as the list, streamed as a file (RLS, audited). */
-export const GET: RequestHandler = apiRoute(async ({ locals, url }) => exportRequest(await getDb(), requireUser(locals), url));
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) =>
+	exportRequest(await getDb(), requireUser(locals), url)
+);

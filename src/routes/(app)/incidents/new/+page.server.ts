@@ -8,18 +8,30 @@ const REPORTERS = ['admin', 'analyst', 'field'];
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
 	if (!REPORTERS.includes(user.role)) error(403, { message: 'viewers cannot report incidents' });
-	const actors = await (await getDb()).rpc<{ id: string; name: string }[]>('incident_actor_options', { p_limit: 100 }, user);
+	const actors = await (
+		await getDb()
+	).rpc<{ id: string; name: string }[]>('incident_actor_options', { p_limit: 100 }, user);
 	return { actors };
 };
 
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
 		const user = locals.user;
-		if (!user || !REPORTERS.includes(user.role)) error(403, { message: 'viewers cannot report incidents' });
+		if (!user || !REPORTERS.includes(user.role))
+			error(403, { message: 'viewers cannot report incidents' });
 		const form = await request.formData();
 		const input = formToInput(form);
 		const r = await createIncident(await getDb(), user, input);
-		if (!r.ok) return fail(400, { errors: r.errors, values: Object.fromEntries([...form.entries()].filter(([, x]) => typeof x === 'string')) as Record<string, string> });
-		redirect(303, `/incidents/${r.incident.id}?created=1${r.duplicates.length ? `&duplicates=${r.duplicates.length}` : ''}`);
+		if (!r.ok)
+			return fail(400, {
+				errors: r.errors,
+				values: Object.fromEntries(
+					[...form.entries()].filter(([, x]) => typeof x === 'string')
+				) as Record<string, string>
+			});
+		redirect(
+			303,
+			`/incidents/${r.incident.id}?created=1${r.duplicates.length ? `&duplicates=${r.duplicates.length}` : ''}`
+		);
 	}
 };

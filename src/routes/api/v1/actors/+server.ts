@@ -10,14 +10,16 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const p = url.searchParams;
-	return json(await listActors(user, {
-		q: textParam(p, 'q'),
-		types: listParam(p, 'type', ACTOR_TYPES),
-		stances: listParam(p, 'stance', STANCES),
-		area: pcodeParam(p, 'area'),
-		limit: intParam(p, 'limit', { min: 1, max: 5000, fallback: 200 }),
-		offset: intParam(p, 'offset', { min: 0, max: 10_000_000, fallback: 0 })
-	}));
+	return json(
+		await listActors(user, {
+			q: textParam(p, 'q'),
+			types: listParam(p, 'type', ACTOR_TYPES),
+			stances: listParam(p, 'stance', STANCES),
+			area: pcodeParam(p, 'area'),
+			limit: intParam(p, 'limit', { min: 1, max: 5000, fallback: 200 }),
+			offset: intParam(p, 'offset', { min: 0, max: 10_000_000, fallback: 0 })
+		})
+	);
 });
 
 /** Creates an actor; 409 with the matches when it looks like one that exists (allow_duplicate: true overrides). */

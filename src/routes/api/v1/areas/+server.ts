@@ -8,6 +8,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const level = Number(oneOf('level', url.searchParams.get('level'), AREA_LEVELS));
-	const tolerance = url.searchParams.has('tolerance') ? numberParam(url.searchParams, 'tolerance', AREA_TOLERANCE) : undefined;
+	const tolerance = url.searchParams.has('tolerance')
+		? numberParam(url.searchParams, 'tolerance', AREA_TOLERANCE)
+		: undefined;
 	return geojson(await rpc('areas_geojson', { p_level: level, p_tolerance: tolerance }, user));
 });

@@ -13,15 +13,19 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	const user = requireUser(locals, ['admin', 'analyst', 'field']);
 	const p = url.searchParams;
-	return json(await listContacts(user, {
-		q: textParam(p, 'q'),
-		area: pcodeParam(p, 'area'),
-		actorId: uuidParam(p, 'actor'),
-		checkpointId: uuidParam(p, 'checkpoint'),
-		sensitivity: p.get('sensitivity') ? oneOf('sensitivity', p.get('sensitivity'), SENSITIVITIES) : null,
-		limit: intParam(p, 'limit', { min: 1, max: 2000, fallback: 200 }),
-		offset: intParam(p, 'offset', { min: 0, max: 10_000_000, fallback: 0 })
-	}));
+	return json(
+		await listContacts(user, {
+			q: textParam(p, 'q'),
+			area: pcodeParam(p, 'area'),
+			actorId: uuidParam(p, 'actor'),
+			checkpointId: uuidParam(p, 'checkpoint'),
+			sensitivity: p.get('sensitivity')
+				? oneOf('sensitivity', p.get('sensitivity'), SENSITIVITIES)
+				: null,
+			limit: intParam(p, 'limit', { min: 1, max: 2000, fallback: 200 }),
+			offset: intParam(p, 'offset', { min: 0, max: 10_000_000, fallback: 0 })
+		})
+	);
 });
 
 /** Adds a contact (analysts and admins). Phone numbers may be typed any usual way; they are stored in E.164. */

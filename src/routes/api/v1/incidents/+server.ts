@@ -11,6 +11,10 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const filters = parseIncidentFilters(url.searchParams);
 	const limit = intParam(url.searchParams, 'limit', INCIDENTS_PAGE);
 	const offset = intParam(url.searchParams, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
-	const fc = await rpc('incidents_geojson', { ...filterArgs(filters), p_limit: limit, p_offset: offset }, user);
+	const fc = await rpc(
+		'incidents_geojson',
+		{ ...filterArgs(filters), p_limit: limit, p_offset: offset },
+		user
+	);
 	return geojson(fc);
 });

@@ -13,7 +13,14 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const p = url.searchParams;
-	return json(await relationshipsAsOf(user, dateParam(p, 'as_of'), listParam(p, 'kind', EDGE_KINDS), uuidParam(p, 'actor')));
+	return json(
+		await relationshipsAsOf(
+			user,
+			dateParam(p, 'as_of'),
+			listParam(p, 'kind', EDGE_KINDS),
+			uuidParam(p, 'actor')
+		)
+	);
 });
 
 /** Maps a relationship (analysts and admins). */

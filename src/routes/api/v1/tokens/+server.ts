@@ -18,6 +18,10 @@ export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 	const name = checkTokenName((await jsonBody(request)).name);
 	if (!name.ok) throw fieldError(name.errors);
 	const { secret, args } = newApiToken(name.value);
-	const created = await rpc<{ id: string; name: string; prefix: string }>('token_create', args, user);
+	const created = await rpc<{ id: string; name: string; prefix: string }>(
+		'token_create',
+		args,
+		user
+	);
 	return json({ ...created, token: secret }, { status: 201 });
 });

@@ -6,7 +6,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-	if (locals.user.role === 'viewer') error(403, { message: 'Contacts are shown to field staff, analysts and admins only.' });
+	if (locals.user.role === 'viewer')
+		error(403, { message: 'Contacts are shown to field staff, analysts and admins only.' });
 	if (!UUID.test(params.site)) error(404, { message: 'No such site.' });
 	const card = await companionCard(locals.user, params.site, 10);
 	if (!card) error(404, { message: 'No such site.' });

@@ -8,12 +8,17 @@ const EDITORS = ['admin', 'analyst'];
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
-	if (!EDITORS.includes(user.role)) error(403, { message: 'only analysts and admins can edit incidents' });
+	if (!EDITORS.includes(user.role))
+		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
 	const db = await getDb();
 	const i = await db.rpc<Record<string, any> | null>('incident_get', { p_id: params.id }, user);
 	if (!i) error(404, { message: 'no such incident, or not visible to you' });
-	const actors = await db.rpc<{ id: string; name: string }[]>('incident_actor_options', { p_limit: 100 }, user);
+	const actors = await db.rpc<{ id: string; name: string }[]>(
+		'incident_actor_options',
+		{ p_limit: 100 },
+		user
+	);
 	const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 	// The incident as the form's string values (checkboxes 'on').
 	const values: Record<string, string> = {
@@ -45,10 +50,13 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 export const actions: Actions = {
 	default: async ({ locals, params, request }) => {
 		const user = locals.user;
-		if (!user || !EDITORS.includes(user.role)) error(403, { message: 'only analysts and admins can edit incidents' });
+		if (!user || !EDITORS.includes(user.role))
+			error(403, { message: 'only analysts and admins can edit incidents' });
 		const form = await request.formData();
 		const v = validateIncident(formToInput(form));
-		const values = Object.fromEntries([...form.entries()].filter(([, x]) => typeof x === 'string')) as Record<string, string>;
+		const values = Object.fromEntries(
+			[...form.entries()].filter(([, x]) => typeof x === 'string')
+		) as Record<string, string>;
 		if (!v.ok) return fail(400, { errors: v.errors, values });
 		const { status: _status, ...patch } = v.payload;
 		// Unchanged coordinates keep the incident's own location precision.
@@ -57,7 +65,8 @@ export const actions: Actions = {
 			delete patch.lat;
 			delete patch.geo_precision;
 		}
-		for (const k of ['actor1', 'actor2']) if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
+		for (const k of ['actor1', 'actor2'])
+			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
 			await (await getDb()).rpc('incident_update', { p_id: params.id, p: patch }, user);
 		} catch (e) {

@@ -9,7 +9,11 @@ import type { RequestHandler } from './$types';
 /** One actor: profile, presence, relationships, derived confrontations, incidents involving it. */
 export const GET: RequestHandler = actorsRoute(async ({ locals, params, url }) => {
 	const user = requireUser(locals);
-	const a = await getActor(user, uuid('id', params.id), intParam(url.searchParams, 'incidents', { min: 0, max: 500, fallback: 20 }));
+	const a = await getActor(
+		user,
+		uuid('id', params.id),
+		intParam(url.searchParams, 'incidents', { min: 0, max: 500, fallback: 20 })
+	);
 	if (!a) error(404, { message: 'no such actor' });
 	return json(a);
 });
@@ -28,8 +32,11 @@ export const POST: RequestHandler = actorsRoute(async ({ locals, params, request
  */
 export const DELETE: RequestHandler = actorsRoute(async ({ locals, params, url }) => {
 	const user = requireUser(locals, ['admin']);
-	const mode = url.searchParams.get('mode') ? oneOf('mode', url.searchParams.get('mode'), DELETE_MODES) : null;
+	const mode = url.searchParams.get('mode')
+		? oneOf('mode', url.searchParams.get('mode'), DELETE_MODES)
+		: null;
 	const target = uuidParam(url.searchParams, 'target');
-	if (mode === 'reassign' && !target) return invalid({ target: 'reassign needs the actor to move everything to' });
+	if (mode === 'reassign' && !target)
+		return invalid({ target: 'reassign needs the actor to move everything to' });
 	return json(await deleteActor(user, uuid('id', params.id), mode, target));
 });

@@ -13,7 +13,12 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const p = url.searchParams;
-	return json(await relationshipArcs(user, {
-		asOf: dateParam(p, 'as_of'), kinds: listParam(p, 'kind', EDGE_KINDS), types: listParam(p, 'type', ACTOR_TYPES), area: pcodeParam(p, 'area')
-	}));
+	return json(
+		await relationshipArcs(user, {
+			asOf: dateParam(p, 'as_of'),
+			kinds: listParam(p, 'kind', EDGE_KINDS),
+			types: listParam(p, 'type', ACTOR_TYPES),
+			area: pcodeParam(p, 'area')
+		})
+	);
 });

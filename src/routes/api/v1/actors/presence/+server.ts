@@ -9,5 +9,11 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const p = url.searchParams;
 	const actor = uuidParam(p, 'actor');
-	return geojson(await presenceGeojson(user, { actorIds: actor ? [actor] : null, types: listParam(p, 'type', ACTOR_TYPES), asOf: dateParam(p, 'as_of') }));
+	return geojson(
+		await presenceGeojson(user, {
+			actorIds: actor ? [actor] : null,
+			types: listParam(p, 'type', ACTOR_TYPES),
+			asOf: dateParam(p, 'as_of')
+		})
+	);
 });

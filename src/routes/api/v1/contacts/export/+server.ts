@@ -12,7 +12,9 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	const format = oneOf('format', p.get('format'), ['csv', 'vcard'] as const);
 	const f = await exportContacts(user, format, {
 		area: pcodeParam(p, 'area'),
-		sensitivity: p.get('sensitivity') ? oneOf('sensitivity', p.get('sensitivity'), SENSITIVITIES) : null
+		sensitivity: p.get('sensitivity')
+			? oneOf('sensitivity', p.get('sensitivity'), SENSITIVITIES)
+			: null
 	});
 	return new Response(f.body, {
 		headers: {

@@ -15,9 +15,11 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	const p = url.searchParams;
 	const lon = numberParam(p, 'lon', { min: -180, max: 180 });
 	const lat = numberParam(p, 'lat', { min: -90, max: 90 });
-	return json(await contactsNearby(user, lon, lat, {
-		radius: numberParam(p, 'radius', { min: 0, max: 500_000, fallback: 25_000 }),
-		checkpoints: intParam(p, 'checkpoints', { min: 0, max: 20, fallback: 3 }),
-		limit: intParam(p, 'limit', { min: 1, max: 500, fallback: 50 })
-	}));
+	return json(
+		await contactsNearby(user, lon, lat, {
+			radius: numberParam(p, 'radius', { min: 0, max: 500_000, fallback: 25_000 }),
+			checkpoints: intParam(p, 'checkpoints', { min: 0, max: 20, fallback: 3 }),
+			limit: intParam(p, 'limit', { min: 1, max: 500, fallback: 50 })
+		})
+	);
 });

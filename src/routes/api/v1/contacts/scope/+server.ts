@@ -20,5 +20,7 @@ export const POST: RequestHandler = actorsRoute(async ({ locals, request }) => {
 	if (!Array.isArray(areas) || areas.some((a) => typeof a !== 'string' || !PCODE.test(a))) {
 		return invalid({ areas: 'expected a list of P-codes such as IQD0101' });
 	}
-	return json(await withFieldErrors(rpc('user_set_areas', { p_user_id: userId, p_areas: areas }, user)));
+	return json(
+		await withFieldErrors(rpc('user_set_areas', { p_user_id: userId, p_areas: areas }, user))
+	);
 });

@@ -10,6 +10,9 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = mapFilters(url.searchParams);
-	const cell = numberParam(url.searchParams, 'cell', { ...DENSITY_CELL, fallback: defaultCell(filters.bbox) });
+	const cell = numberParam(url.searchParams, 'cell', {
+		...DENSITY_CELL,
+		fallback: defaultCell(filters.bbox)
+	});
 	return json(await rpc('incidents_density', { ...filterArgs(filters), p_cell: cell }, user));
 });

@@ -12,5 +12,7 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
-	return json(await rpc('incidents_highlight', highlightArgs(parseHighlightQuery(url.searchParams)), user));
+	return json(
+		await rpc('incidents_highlight', highlightArgs(parseHighlightQuery(url.searchParams)), user)
+	);
 });

@@ -9,5 +9,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const level = url.searchParams.has('level') ? areaLevelParam(url.searchParams) : undefined;
-	return json(await currentLevels(user, { asOf: dateParam('as_of', url.searchParams.get('as_of')), level }));
+	return json(
+		await currentLevels(user, { asOf: dateParam('as_of', url.searchParams.get('as_of')), level })
+	);
 });

@@ -19,19 +19,22 @@ export const POST: RequestHandler = actorsRoute(async ({ locals, params, request
 	const text = (k: string, max: number) => {
 		const v = b[k];
 		if (v === undefined || v === null || v === '') return null;
-		if (typeof v !== 'string' || v.length > max) errors[k] = `must be text of at most ${max} characters`;
+		if (typeof v !== 'string' || v.length > max)
+			errors[k] = `must be text of at most ${max} characters`;
 		return typeof v === 'string' ? v : null;
 	};
 	const date = (k: string) => {
 		const v = text(k, 10);
 		// Round-trip: Date.parse takes 2016-02-30 as 1 March; the database would refuse it.
 		const d = v && DATE.test(v) ? new Date(`${v}T00:00:00Z`) : null;
-		if (v && (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v)) errors[k] = 'expected a date as YYYY-MM-DD';
+		if (v && (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v))
+			errors[k] = 'expected a date as YYYY-MM-DD';
 		return v;
 	};
 	const pcode = text('pcode', 20);
 	const geometry = b.geometry ?? null;
-	if (geometry !== null && (typeof geometry !== 'object' || Array.isArray(geometry))) errors.geometry = 'expected a GeoJSON Polygon or MultiPolygon';
+	if (geometry !== null && (typeof geometry !== 'object' || Array.isArray(geometry)))
+		errors.geometry = 'expected a GeoJSON Polygon or MultiPolygon';
 	const args = {
 		p_actor_id: uuid('id', params.id),
 		p_pcode: pcode,

@@ -13,6 +13,9 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 	const user = requireUser(locals);
 	const pcode = pcodeParam('pcode', params.pcode);
 	return json(
-		await areaBaseline(user, pcode, { asOf: dateParam('as_of', url.searchParams.get('as_of')), types: typesParam(url.searchParams) })
+		await areaBaseline(user, pcode, {
+			asOf: dateParam('as_of', url.searchParams.get('as_of')),
+			types: typesParam(url.searchParams)
+		})
 	);
 });

@@ -9,7 +9,13 @@ import type { RequestHandler } from './$types';
 /** An area's security level history, newest first. */
 export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 	const user = requireUser(locals);
-	return json(await areaLevels(user, pcodeParam('pcode', params.pcode), limitParam(url.searchParams, 1000, 200)));
+	return json(
+		await areaLevels(
+			user,
+			pcodeParam('pcode', params.pcode),
+			limitParam(url.searchParams, 1000, 200)
+		)
+	);
 });
 
 /** Records a new level {level, note, effective_date?} (analysts and admins). History is kept. */

@@ -13,9 +13,14 @@ export const DELETE: RequestHandler = actorsRoute(async ({ locals, params }) => 
 	const user = requireUser(locals, ['admin', 'analyst']);
 	const actorId = uuid('id', params.id);
 	const presenceId = uuid('presence', params.presence);
-	const mine = (await presenceGeojson(user, { actorIds: [actorId] })) as { features: { id: string }[] };
+	const mine = (await presenceGeojson(user, { actorIds: [actorId] })) as {
+		features: { id: string }[];
+	};
 	if (!mine.features.some((f) => f.id === presenceId)) {
-		return json({ message: `presence: actor ${actorId} has no presence ${presenceId}` }, { status: 404 });
+		return json(
+			{ message: `presence: actor ${actorId} has no presence ${presenceId}` },
+			{ status: 404 }
+		);
 	}
 	return json(await removePresence(user, presenceId));
 });
