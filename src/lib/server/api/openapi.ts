@@ -10,6 +10,7 @@ import { AREA_TOLERANCE, DENSITY_CELL, INCIDENTS_PAGE, MAP_POINTS } from './para
 import { actorPaths, actorTags } from '../actors/openapi.ts';
 import { analysisPaths, analysisTags } from '../analysis/openapi.ts';
 import { incidentPaths, incidentTags } from '../incidents/openapi.ts';
+import { auditPaths, auditTags } from '../audit/openapi.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The part of OpenAPI 3.1 this document uses.
@@ -464,12 +465,14 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			{ name: 'admin', description: 'User management (admins only)' },
 			...actorTags,
 			...analysisTags,
-			...incidentTags
+			...incidentTags,
+			...auditTags
 		],
 		paths: {
 			...actorPaths,
 			...analysisPaths,
 			...incidentPaths,
+			...auditPaths,
 			'/incidents': {
 				get: {
 					operationId: 'listIncidents',
