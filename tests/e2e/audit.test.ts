@@ -36,7 +36,7 @@ describe('audit and need-to-know', () => {
 		id = (await created.json()).incident.id;
 		const patch = async (body: Record<string, unknown>) => {
 			const r = await http(`/api/v1/incidents/report/${id}`, {
-				method: 'PATCH',
+				method: 'POST',
 				cookie: cookies.analyst,
 				body
 			});
