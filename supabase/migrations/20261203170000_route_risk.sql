@@ -182,11 +182,8 @@ begin
   v_from := coalesce(p_from, v_to - (s.days - 1));
 
   if p_stops is not null then
-    -- node-postgres sends a JS array as a PostgreSQL array, not JSON: the server wraps the list
-    -- as {"items": [...]}; a bare JSON array (PostgREST, psql) is taken too.
-    if jsonb_typeof(p_stops) = 'object' and p_stops ? 'items' then
-      p_stops := p_stops -> 'items';
-    end if;
+    -- the list arrives as JSON text from node-postgres (see sensitive.json_arg)
+    p_stops := sensitive.json_arg(p_stops);
     if jsonb_typeof(p_stops) <> 'array' then
       raise exception 'stops: expected an array of points' using errcode = '22023';
     end if;

@@ -14,7 +14,8 @@ export const routeRisk = (as: CallerUser, q: RouteRiskQuery) =>
 			p_corridor_km: q.corridor_km ?? null,
 			p_from: q.from ?? null,
 			p_to: q.to ?? null,
-			p_stops: q.stops ? { items: q.stops } : null,
+			// lists travel as JSON text (node-postgres would send a JS array as a PostgreSQL array)
+			p_stops: q.stops ? JSON.stringify(q.stops) : null,
 			p_stop_km: q.stop_km ?? null,
 			p_list_limit: q.list_limit ?? 200,
 			p_on: q.on ?? null
