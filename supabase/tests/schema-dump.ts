@@ -91,7 +91,7 @@ export function lineDiff(a: string, b: string): string {
 	let j = 0;
 	while (i < x.length || j < y.length) {
 		if (i < x.length && j < y.length && x[i] === y[j]) ops.push([' ', x[i++]]), j++;
-		else if (j < y.length && (i === x.length || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push(['+', y[j++]]);
+		else if (j < y.length && (i === x.length || lcs[i][j + 1] > lcs[i + 1][j])) ops.push(['+', y[j++]]);
 		else ops.push(['-', x[i++]]);
 	}
 	const near = (k: number) => ops.slice(Math.max(0, k - 2), k + 3).some(([op]) => op !== ' ');
