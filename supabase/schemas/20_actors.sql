@@ -943,6 +943,22 @@ as $$
     and (p_area is null or p_area = any (public.actor_area_pcodes(a.id)))
 $$;
 
+-- Deleting an actor without orphaning anything. (The admins' view of the audit log, from the same
+-- migration, is audit_log_search in 00_roles_auth.sql.)
+--
+-- An actor is referenced by relationships, contacts (their organisation), incidents (actor1/2),
+-- checkpoints (controlling actor) and presence. The foreign keys refuse a plain delete while any
+-- of these exist; actor_delete says what happens to them:
+--   reassign  everything moves to another actor (a merge: the deleted actor's name and aliases
+--             become aliases of the kept one; a relationship that would join the kept actor to
+--             itself is dropped; an incident whose two sides become one keeps one side);
+--   detach    relationships and presence go (an edge needs both ends); contacts, incidents and
+--             checkpoints stay, with no actor;
+--   delete    relationships, presence and the contacts of that organisation go; incidents and
+--             checkpoints stay with no actor (incidents are evidence and are never deleted here).
+-- Only admins delete actors (the foundation's policy); actor_dependents tells the form what there
+-- is to decide about.
+
 create function public.actor_dependents(p_id uuid) returns jsonb
 language sql stable
 set search_path = public, sensitive, pg_temp

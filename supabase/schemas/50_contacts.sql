@@ -714,23 +714,9 @@ begin
 end
 $$;
 
--- Deleting an actor without orphaning anything, and the admins' view of the audit log.
---
--- An actor is referenced by relationships, contacts (their organisation), incidents (actor1/2),
--- checkpoints (controlling actor) and presence. The foreign keys refuse a plain delete while any
--- of these exist; actor_delete says what happens to them:
---   reassign  everything moves to another actor (a merge: the deleted actor's name and aliases
---             become aliases of the kept one; a relationship that would join the kept actor to
---             itself is dropped; an incident whose two sides become one keeps one side);
---   detach    relationships and presence go (an edge needs both ends); contacts, incidents and
---             checkpoints stay, with no actor;
---   delete    relationships, presence and the contacts of that organisation go; incidents and
---             checkpoints stay with no actor (incidents are evidence and are never deleted here).
--- Only admins delete actors (the foundation's policy); actor_dependents tells the form what there
--- is to decide about.
-
 -- How many contacts name an actor as their organisation, restricted ones included, for analysts
--- and admins (null for anyone else). Only the count leaves this function.
+-- and admins (null for anyone else). Only the count leaves this function. (For actor_dependents,
+-- 20_actors.sql: deleting an actor.)
 create function sensitive.actor_contact_count(p_id uuid) returns bigint
 language sql stable security definer
 set search_path = public, sensitive, pg_temp

@@ -40,7 +40,8 @@ const KNOWN: Record<string, string[]> = {
 };
 
 // A definition starts a line; bodies that build SQL with format() never do.
-const DEFINITION = /^create\s+(?:or\s+replace\s+)?function\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\s*\(/gim;
+const DEFINITION =
+	/^create\s+(?:or\s+replace\s+)?function\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\s*\(/gim;
 
 /** Function name → the files (in order) that define it. */
 function definitions(dir: string, label: (file: string) => string): Map<string, string[]> {

@@ -22,7 +22,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const URL_ = process.env.TEST_DATABASE_URL ?? '';
 const PG_DUMP =
 	process.env.PG_DUMP ??
-	(existsSync('/usr/lib/postgresql/15/bin/pg_dump') ? '/usr/lib/postgresql/15/bin/pg_dump' : 'pg_dump');
+	(existsSync('/usr/lib/postgresql/15/bin/pg_dump')
+		? '/usr/lib/postgresql/15/bin/pg_dump'
+		: 'pg_dump');
 
 if (!URL_)
 	console.warn(
@@ -32,7 +34,10 @@ if (!URL_)
 describe.skipIf(!URL_)('supabase/schemas/ matches supabase/migrations/', () => {
 	const tag = randomBytes(4).toString('hex');
 	const names = { migrated: `terrain_drift_mig_${tag}`, schemas: `terrain_drift_sch_${tag}` };
-	const bootstrapSql = readFileSync(join(ROOT, 'src', 'lib', 'server', 'db', 'bootstrap.sql'), 'utf8');
+	const bootstrapSql = readFileSync(
+		join(ROOT, 'src', 'lib', 'server', 'db', 'bootstrap.sql'),
+		'utf8'
+	);
 
 	async function admin<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
 		const c = new pg.Client({ connectionString: withDatabase(URL_, 'postgres') });
@@ -63,7 +68,8 @@ describe.skipIf(!URL_)('supabase/schemas/ matches supabase/migrations/', () => {
 
 	afterAll(async () => {
 		await admin(async (c) => {
-			for (const n of Object.values(names)) await c.query(`drop database if exists ${n} with (force)`);
+			for (const n of Object.values(names))
+				await c.query(`drop database if exists ${n} with (force)`);
 		});
 	});
 
@@ -81,7 +87,9 @@ describe.skipIf(!URL_)('supabase/schemas/ matches supabase/migrations/', () => {
 		const schemas = dumpObjects(dump(names.schemas, '--schema-only'));
 		expect(migrated.size).toBeGreaterThan(300);
 		const diff = diffDumps(migrated, schemas);
-		expect(diff === '', `\nsupabase/schemas/ has drifted from the migrations:\n${diff}\n`).toBe(true);
+		expect(diff === '', `\nsupabase/schemas/ has drifted from the migrations:\n${diff}\n`).toBe(
+			true
+		);
 	});
 
 	it('has the same reference data (security level scale, actor alias hints)', () => {

@@ -29,7 +29,8 @@ export async function applySchemas(db: Adapter, dir: string, bootstrapSql: strin
 // pg_dump opens every object with `-- Name: x; Type: T; Schema: s; Owner: -` (or `-- Data for Name:`).
 const HEADER = /^-- (?:Data for )?Name: (.+?); Type: (.+?); Schema: (.+?);.*$/;
 // Session settings, pg_dump's \restrict guard lines, comments and blank lines are not the schema.
-const NOISE = /^(--.*|SET .*|SELECT pg_catalog\.set_config\('search_path'.*|\\(un)?restrict .*|\s*)$/;
+const NOISE =
+	/^(--.*|SET .*|SELECT pg_catalog\.set_config\('search_path'.*|\\(un)?restrict .*|\s*)$/;
 
 /**
  * One entry per dumped object, keyed "TYPE schema.name" (so statement order in the files does not
@@ -38,8 +39,7 @@ const NOISE = /^(--.*|SET .*|SELECT pg_catalog\.set_config\('search_path'.*|\\(u
 export function dumpObjects(dump: string): Map<string, string> {
 	const objects = new Map<string, string[]>();
 	let current: string[] | null = null;
-	let sorted = false;
-	const blocks: [string[], boolean][] = [];
+	const sets: string[][] = [];
 	for (const line of dump.split('\n')) {
 		const h = HEADER.exec(line);
 		if (h) {
@@ -47,13 +47,12 @@ export function dumpObjects(dump: string): Map<string, string> {
 			const key = `${type} ${schema === '-' ? '' : schema + '.'}${name}`;
 			current = objects.get(key) ?? [];
 			objects.set(key, current);
-			sorted = type === 'ACL' || type === 'TABLE DATA';
-			blocks.push([current, sorted]);
+			if (type === 'ACL' || type === 'TABLE DATA') sets.push(current);
 			continue;
 		}
 		if (current && !NOISE.test(line)) current.push(line);
 	}
-	for (const [lines, sort] of blocks) if (sort) lines.sort();
+	for (const lines of sets) lines.sort();
 	return new Map([...objects].map(([k, v]) => [k, v.join('\n')]));
 }
 
@@ -90,8 +89,12 @@ export function lineDiff(a: string, b: string): string {
 	let i = 0;
 	let j = 0;
 	while (i < x.length || j < y.length) {
-		if (i < x.length && j < y.length && x[i] === y[j]) ops.push([' ', x[i++]]), j++;
-		else if (j < y.length && (i === x.length || lcs[i][j + 1] > lcs[i + 1][j])) ops.push(['+', y[j++]]);
+		if (i < x.length && j < y.length && x[i] === y[j]) {
+			ops.push([' ', x[i]]);
+			i++;
+			j++;
+		} else if (j < y.length && (i === x.length || lcs[i][j + 1] > lcs[i + 1][j]))
+			ops.push(['+', y[j++]]);
 		else ops.push(['-', x[i++]]);
 	}
 	const near = (k: number) => ops.slice(Math.max(0, k - 2), k + 3).some(([op]) => op !== ' ');
