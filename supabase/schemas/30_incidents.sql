@@ -128,9 +128,12 @@ create trigger incidents_audit after insert or update or delete on public.incide
 -- ---------------------------------------------------------------------------------------------
 -- The one filter every incident view shares (map, list, API, exports). Security invoker and
 -- plain SQL, so RLS applies and the planner inlines it into each caller.
--- No SET clause (not even search_path), so that it is inlined into its callers (see
--- 20261122004000_inline_incident_filter.sql); the viewport test uses the generated lat/lon
--- columns, whose btree works under RLS (see the incidents table).
+-- No SET clause, not even search_path: a function with a SET clause is never inlined, and every
+-- caller then copied all matching rows, all columns, before aggregating — 1–2 s per chart or map
+-- view at 100k incidents on PGlite (20261122004000_inline_incident_filter). Without the clause
+-- the body resolves names through the caller's search_path, and every caller pins
+-- `public, extensions`. The viewport test uses the generated lat/lon columns, whose btree works
+-- under RLS (see the incidents table).
 create function public.incidents_filtered(
   p_from date default null,
   p_to date default null,

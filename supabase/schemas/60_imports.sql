@@ -225,6 +225,8 @@ $$;
 
 -- The SQL-side problems of a batch (placement; for incidents optionally likely duplicates
 -- already in the database), without writing anything: the dry run.
+-- Actors have no location to place; their problems are their duplicates (p_merge: the job option
+-- merge_duplicates). (That parameter is why 20261122006000 dropped the old signature.)
 create function public.import_check(p_target text, p_rows jsonb, p_duplicates boolean default false,
                                     p_dup_km double precision default 5, p_dup_days integer default 1,
                                     p_source text default null, p_merge boolean default false)
