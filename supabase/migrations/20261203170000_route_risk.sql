@@ -27,7 +27,8 @@ create table public.movement_settings (
   constraint movement_settings_levels check (conditions_level <= no_go_level),
   constraint movement_settings_counts check (conditions_incidents <= no_go_incidents)
 );
-insert into public.movement_settings (id) values (1);
+-- a fixed time, so that every database starts from the same row
+insert into public.movement_settings (id, updated_at) values (1, '2026-12-03T00:00:00Z');
 alter table public.movement_settings enable row level security;
 create policy "Signed-in users can read the movement rules" on public.movement_settings
   for select to authenticated using ((select public.current_app_role()) is not null);
