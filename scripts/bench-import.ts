@@ -15,7 +15,6 @@ import {
 	readFileSync,
 	rmSync,
 	statSync,
-	writeFileSync,
 	createWriteStream
 } from 'node:fs';
 import { once } from 'node:events';

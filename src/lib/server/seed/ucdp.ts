@@ -220,7 +220,7 @@ export function mapUcdpRecord(r: UcdpRecord): IncidentRow {
 			is_sample: false
 		};
 	} catch (e) {
-		throw new Error(`UCDP event ${id}: ${(e as Error).message}`);
+		throw new Error(`UCDP event ${id}: ${(e as Error).message}`, { cause: e });
 	}
 }
 

@@ -180,7 +180,7 @@ export const actions: Actions = {
 		const mode = (DELETE_MODES as readonly string[]).includes(values.mode)
 			? (values.mode as DeleteMode)
 			: null;
-		let name = '';
+		let name: string;
 		try {
 			const r = await deleteActor(user, params.id, mode, values.target || null);
 			name = String(r.name ?? '');

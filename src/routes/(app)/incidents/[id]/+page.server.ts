@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { DbError } from '$lib/server/db/types';
+import type { IncidentRecord } from '$lib/domain/incident-record';
 import type { Actions, PageServerLoad } from './$types';
 
 interface Duplicate {
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
 	const db = await getDb();
-	const incident = await db.rpc<Record<string, unknown> | null>(
+	const incident = await db.rpc<IncidentRecord | null>(
 		'incident_get',
 		{ p_id: params.id },
 		user

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import type { IncidentRecord } from '$lib/domain/incident-record';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
 	const db = await getDb();
-	const i = await db.rpc<Record<string, any> | null>('incident_get', { p_id: params.id }, user);
+	const i = await db.rpc<IncidentRecord | null>('incident_get', { p_id: params.id }, user);
 	if (!i) error(404, { message: 'no such incident, or not visible to you' });
 	const actors = await db.rpc<{ id: string; name: string }[]>(
 		'incident_actor_options',
@@ -44,7 +45,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		confidentiality: s(i.confidentiality),
 		notes: s(i.notes)
 	};
-	return { id: params.id, values, actors, geoPrecision: i.geo_precision as number };
+	return { id: params.id, values, actors, geoPrecision: i.geo_precision };
 };
 
 export const actions: Actions = {
