@@ -395,8 +395,8 @@ export class MapData {
 	/** Actor presence areas standing on `asOf`, of some actor types (null = all); null: layer off. */
 	loadPresence(q: { asOf: string; types: string[] | null } | null) {
 		const url = q
-			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
-			? `/api/v1/actors/presence?${new URLSearchParams({ as_of: q.asOf, ...(q.types ? { type: q.types.join(',') } : {}) })}`
+			? // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
+				`/api/v1/actors/presence?${new URLSearchParams({ as_of: q.asOf, ...(q.types ? { type: q.types.join(',') } : {}) })}`
 			: null;
 		this.#keyed(
 			'presence',

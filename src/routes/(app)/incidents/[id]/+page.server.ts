@@ -19,11 +19,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
 	const db = await getDb();
-	const incident = await db.rpc<IncidentRecord | null>(
-		'incident_get',
-		{ p_id: params.id },
-		user
-	);
+	const incident = await db.rpc<IncidentRecord | null>('incident_get', { p_id: params.id }, user);
 	if (!incident) error(404, { message: 'no such incident, or not visible to you' });
 	const analyst = user.role === 'admin' || user.role === 'analyst';
 	const [history, duplicates, merges] = await Promise.all([
