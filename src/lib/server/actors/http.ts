@@ -8,10 +8,7 @@ import { json } from '@sveltejs/kit';
 import { apiRoute } from '../api/route.ts';
 import { FilterError } from '../../domain/filters.ts';
 import { DuplicateActorError } from './index.ts';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ISO_DATE, PCODE, UUID } from '../../domain/codes.ts';
 
 /** A calendar date YYYY-MM-DD, or null when absent. */
 export function dateParam(params: URLSearchParams, name: string): string | null {

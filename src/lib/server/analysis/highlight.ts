@@ -9,9 +9,8 @@ import {
 	parseIncidentFilters,
 	type IncidentFilters
 } from '../../domain/filters.ts';
+import { PCODE, UUID } from '../../domain/codes.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 /** Most points returned; the counts stay exact. */
 export const HIGHLIGHT_POINTS = { min: 0, max: 20_000, fallback: 5_000 } as const;
 

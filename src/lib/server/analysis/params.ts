@@ -8,10 +8,7 @@ import { BIN_SIZES, STACK_GROUPS, type BinSize, type StackGroup } from '../../do
 import { LEVEL_NOTE_MAX } from '../../domain/analysis-levels.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
 import { EVENT_TYPES } from '../../domain/taxonomy.ts';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ISO_DATE, PCODE, UUID } from '../../domain/codes.ts';
 
 export function isRealDate(s: string): boolean {
 	if (!ISO_DATE.test(s)) return false;

@@ -11,6 +11,7 @@ import {
 	type IncidentFilters
 } from '../../domain/filters.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
+import { UUID } from '../../domain/codes.ts';
 
 export { FilterError };
 
@@ -64,8 +65,6 @@ export function oneOf<T extends string>(
 	}
 	return raw as T;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A path or body id: a UUID, lower-cased (a malformed one would otherwise be a SQL error). */
 export function uuid(name: string, raw: string | null | undefined): string {

@@ -4,8 +4,7 @@ import { DuplicateActorError, listActors, powerInterest, saveActor } from '$lib/
 import { FilterError } from '$lib/domain/filters';
 import { ACTOR_TYPES, STANCES, actorArgs, actorInput, fieldErrors } from '$lib/domain/actors';
 import type { Actions, PageServerLoad } from './$types';
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
+import { PCODE } from '$lib/domain/codes';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);

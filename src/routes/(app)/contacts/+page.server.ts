@@ -11,9 +11,7 @@ import {
 } from '$lib/server/contacts';
 import { actorNames } from '$lib/server/actors';
 import type { Actions, PageServerLoad } from './$types';
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { PCODE, UUID } from '$lib/domain/codes';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);

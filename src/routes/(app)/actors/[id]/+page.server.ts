@@ -27,6 +27,7 @@ import {
 } from '$lib/domain/actors';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Actions, PageServerLoad } from './$types';
+import { UUID } from '$lib/domain/codes';
 
 type PresenceFeature = Feature<
 	Polygon | MultiPolygon,
@@ -38,8 +39,6 @@ type PresenceFeature = Feature<
 		drawn: boolean;
 	}
 >;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function me(locals: App.Locals) {
 	if (!locals.user) redirect(303, '/login');

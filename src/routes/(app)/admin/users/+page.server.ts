@@ -4,7 +4,7 @@ import { isDbError } from '$lib/server/api/respond';
 import { addUserAs, checkNewUser, type FieldErrors, type NewUser } from '$lib/server/api/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
 import { areaOptions } from '$lib/server/contacts';
-import { PCODE } from '$lib/domain/contacts';
+import { PCODE } from '$lib/domain/codes';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface UserRow {

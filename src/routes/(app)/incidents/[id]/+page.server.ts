@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { DbError } from '$lib/server/db/types';
 import type { IncidentRecord } from '$lib/domain/incident-record';
 import type { Actions, PageServerLoad } from './$types';
+import { UUID } from '$lib/domain/codes';
 
 interface Duplicate {
 	id: string;
@@ -12,8 +13,6 @@ interface Duplicate {
 	status: string;
 	source: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;

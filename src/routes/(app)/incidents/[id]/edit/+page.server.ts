@@ -3,8 +3,8 @@ import { getDb } from '$lib/server/db';
 import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
 import type { IncidentRecord } from '$lib/domain/incident-record';
 import type { Actions, PageServerLoad } from './$types';
+import { UUID } from '$lib/domain/codes';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITORS = ['admin', 'analyst'];
 
 export const load: PageServerLoad = async ({ locals, params }) => {

@@ -5,8 +5,7 @@ import { jsonBody, uuid } from '$lib/server/api/params';
 import { actorsRoute, invalid } from '$lib/server/actors/http';
 import { withFieldErrors } from '$lib/server/actors';
 import type { RequestHandler } from './$types';
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
+import { PCODE } from '$lib/domain/codes';
 
 /**
  * Sets the areas (P-codes) a field user works in, which decide the contacts they see (admins).
