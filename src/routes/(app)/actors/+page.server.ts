@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { DuplicateActorError, listActors, powerInterest, saveActor } from '$lib/server/actors';
 import { FilterError } from '$lib/domain/filters';
 import { ACTOR_TYPES, STANCES, actorArgs, actorInput, fieldErrors } from '$lib/domain/actors';
@@ -18,11 +18,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const [list, grid, areas] = await Promise.all([
 		listActors(locals.user, { ...filters, limit: 500 }),
 		powerInterest(locals.user, { types: filters.types, area: filters.area }),
-		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
-			'areas_list',
-			{ p_level: null },
-			locals.user
-		)
+		map.areaList(locals.user)
 	]);
 	return {
 		list,

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { FilterError } from '$lib/domain/filters';
 import {
 	areaOptions,
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const canManage = user.role === 'admin' || user.role === 'analyst';
 	const [list, me, areas, checkpoints, sites, actors] = await Promise.all([
 		listContacts(user, { ...filters, limit: 500 }),
-		rpc<{ assigned_areas: string[] }>('me', {}, user),
+		accounts.me(user),
 		areaOptions(user),
 		checkpointOptions(user),
 		cardSites(user),

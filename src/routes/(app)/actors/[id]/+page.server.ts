@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { isDbError } from '$lib/server/api/respond';
 import {
 	actorDependents,
@@ -68,13 +68,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const [contacts, others, areas, dependents, presence] = await Promise.all([
 		readsContacts ? listContacts(user, { actorId: actor.id, limit: 100 }) : Promise.resolve(null),
 		user.role === 'admin' || user.role === 'analyst' ? actorNames(user) : Promise.resolve(null),
-		user.role === 'admin' || user.role === 'analyst'
-			? rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
-					'areas_list',
-					{ p_level: null },
-					user
-				)
-			: Promise.resolve([]),
+		user.role === 'admin' || user.role === 'analyst' ? map.areaList(user) : Promise.resolve([]),
 		user.role === 'admin' ? actorDependents(user, actor.id) : Promise.resolve(null),
 		presenceGeojson(user, { actorIds: [actor.id] }) as Promise<{ features: PresenceFeature[] }>
 	]);

@@ -1,7 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import * as incidents from '$lib/server/incidents';
 import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
-import type { IncidentRecord } from '$lib/domain/incident-record';
 import type { Actions, PageServerLoad } from './$types';
 import { UUID } from '$lib/domain/codes';
 
@@ -12,14 +11,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	if (!EDITORS.includes(user.role))
 		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
-	const db = await getDb();
-	const i = await db.rpc<IncidentRecord | null>('incident_get', { p_id: params.id }, user);
+	const i = await incidents.get(user, params.id);
 	if (!i) error(404, { message: 'no such incident, or not visible to you' });
-	const actors = await db.rpc<{ id: string; name: string }[]>(
-		'incident_actor_options',
-		{ p_limit: 100 },
-		user
-	);
+	const actors = await incidents.actorOptions(user);
 	const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 	// The incident as the form's string values (checkboxes 'on').
 	const values: Record<string, string> = {
@@ -69,7 +63,7 @@ export const actions: Actions = {
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
-			await (await getDb()).rpc('incident_update', { p_id: params.id, p: patch }, user);
+			await incidents.update(user, params.id, patch);
 		} catch (e) {
 			return fail(400, { errors: sqlErrors(e), values });
 		}

@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { requireUser } from '$lib/server/api/respond';
 import { jsonBody, uuid } from '$lib/server/api/params';
 import { actorsRoute, invalid } from '$lib/server/actors/http';
-import { withFieldErrors } from '$lib/server/actors';
+import { withFieldErrors } from '$lib/server/db/errors';
 import type { RequestHandler } from './$types';
 import { PCODE } from '$lib/domain/codes';
 
@@ -19,7 +19,5 @@ export const POST: RequestHandler = actorsRoute(async ({ locals, request }) => {
 	if (!Array.isArray(areas) || areas.some((a) => typeof a !== 'string' || !PCODE.test(a))) {
 		return invalid({ areas: 'expected a list of P-codes such as IQD0101' });
 	}
-	return json(
-		await withFieldErrors(rpc('user_set_areas', { p_user_id: userId, p_areas: areas }, user))
-	);
+	return json(await withFieldErrors(accounts.setAreas(user, userId, areas)));
 });
