@@ -1,3 +1,4 @@
+import { pcodeParam } from '$lib/server/api/params';
 import { error, fail } from '@sveltejs/kit';
 import { FilterError } from '$lib/domain/filters';
 import { translator } from '$lib/i18n';
@@ -5,7 +6,7 @@ import type { IncidentFilters } from '$lib/domain/filters';
 import type { CallerUser } from '$lib/server/db';
 import * as A from '$lib/server/analysis';
 import { recordLevel } from '$lib/server/analysis';
-import { checkLevelInput, isRealDate, latestToday, pcodeParam } from '$lib/server/analysis/params';
+import { checkLevelInput, isRealDate, latestToday } from '$lib/server/analysis/params';
 import { pageUser } from '$lib/server/analysis/guard';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,7 +33,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 /** What the area page shows: profile, levels, baseline, charts and its children's baseline. */
 async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSearchParams) {
-	const pcode = pcodeParam('pcode', pcodeRaw);
+	const pcode = pcodeParam({ pcode: pcodeRaw }, 'pcode', { required: true });
 	const profile = await A.areaProfile(user, pcode);
 	const range = await A.dateRange(user);
 	const asOfRaw = params.get('as_of');
@@ -78,7 +79,7 @@ export const actions: Actions = {
 			return fail(403, { values, errors: { form: 'forbidden' } as Record<string, string> });
 		}
 		try {
-			const pcode = pcodeParam('pcode', params.pcode);
+			const pcode = pcodeParam(params, 'pcode', { required: true });
 			const { value, codes } = checkLevelInput(form);
 			if (!value) return fail(400, { values, errors: codes as Record<string, string> });
 			const saved = await recordLevel(user, pcode, value);

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { jsonBody, uuid } from '$lib/server/api/params';
+import { invalid, jsonBody, uuid } from '$lib/server/api/params';
 import { addPresence } from '$lib/server/actors';
-import { actorsRoute, invalid } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import type { RequestHandler } from './$types';
 import { ISO_DATE } from '$lib/domain/codes';
 
