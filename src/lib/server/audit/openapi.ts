@@ -2,7 +2,7 @@
  * The OpenAPI paths of the audit log (admins only), for src/lib/server/api/openapi.ts to spread
  * into its `paths` (and `auditTags` into its tags).
  */
-import type { Operation, Parameter, Response } from '../api/openapi.ts';
+import type { Operation, Parameter, Response } from '../api/openapi-types.ts';
 
 type Ref = { $ref: string };
 const ref = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
