@@ -174,6 +174,22 @@ export const actorInput = z
 		}
 	});
 export type ActorInput = z.output<typeof actorInput>;
+/** The fields a PATCH may send (the stored actor supplies the others). */
+export const ACTOR_FIELDS = [
+	'name',
+	'name_ar',
+	'actor_type',
+	'aliases',
+	'stance',
+	'influence',
+	'interest',
+	'hq_lon',
+	'hq_lat',
+	'hq_label',
+	'notes',
+	'sources',
+	'allow_duplicate'
+] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const actorId = z
