@@ -405,6 +405,7 @@ begin
              'properties', to_jsonb(s) - 'geom' || jsonb_build_object(
                'controlling_actor', a.name,
                'last_verified_by_name', coalesce(nullif(u.display_name, ''), u.email),
+               'stale_days', v_days,
                'stale', s.last_verified_at is null or s.last_verified_at < now() - make_interval(secs => v_days * 86400)))
              order by s.name)
       into fc from public.checkpoints s

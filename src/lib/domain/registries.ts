@@ -112,7 +112,9 @@ export function formToFields(kind: RegistryKind, form: FormData): Record<string,
 		}
 		if (!form.has(f.name)) continue;
 		const raw = String(form.get(f.name) ?? '').trim();
-		if (f.kind === 'number') out[f.name] = raw === '' ? null : Number(raw);
+		// Not a number: sent as typed, so the save answers 400 naming the field.
+		if (f.kind === 'number')
+			out[f.name] = raw === '' ? null : Number.isFinite(Number(raw)) ? Number(raw) : raw;
 		else if (f.name === 'name' || f.name === 'notes' || f.kind === 'select') out[f.name] = raw;
 		else out[f.name] = raw === '' ? null : raw;
 	}

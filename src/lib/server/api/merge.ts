@@ -7,13 +7,15 @@ import { FilterError } from '../../domain/filters.ts';
 
 export function mergePatch(
 	fields: readonly string[],
-	current: Record<string, unknown>,
+	current: object,
 	body: Record<string, unknown>
 ): Record<string, unknown> {
 	for (const k of Object.keys(body))
 		if (!fields.includes(k)) throw new FilterError(k, 'is not a field that can be changed');
 	const out: Record<string, unknown> = {};
-	for (const k of fields) if (k in body) out[k] = body[k];
-	else if (current[k] !== undefined) out[k] = current[k];
+	for (const k of fields)
+		if (k in body) out[k] = body[k];
+		else if ((current as Record<string, unknown>)[k] !== undefined)
+			out[k] = (current as Record<string, unknown>)[k];
 	return out;
 }

@@ -21,7 +21,14 @@ import { apiRoute } from '../api/route.ts';
 import { jsonBody, uuid, FilterError } from '../api/params.ts';
 import { exportRequest } from '../export/http.ts';
 import { importRequest } from '../import/http.ts';
-import { createIncident, invalid, listIncidents, sqlErrors, validateIncident } from './http.ts';
+import {
+	createIncident,
+	invalid,
+	listIncidents,
+	outsideArea,
+	sqlErrors,
+	validateIncident
+} from './http.ts';
 import { incidentInputSchema, fieldErrors, toSqlPayload } from '../../domain/incident-schema.ts';
 
 type Handler = (event: RequestEvent) => Promise<Response>;
@@ -97,8 +104,10 @@ export const reportUpdate: Handler = apiRoute(async ({ locals, params, request }
 			for (const a of [`${k}`, `${k}_id`]) if (a in full) patch[a] = full[a];
 			if (!(k in full) && !(`${k}_id` in full)) patch[k] = null;
 		} else if (k in full) patch[k] = full[k];
-		else patch[k] = body[k]; // unknown fields: the SQL check names them
+		else if (k !== 'confirm_outside_area') patch[k] = body[k]; // unknown fields: the SQL check names them
 	}
+	const outside = await outsideArea(await getDb(), user, body, patch);
+	if (outside) return invalid(outside);
 	try {
 		return json(await (await getDb()).rpc('incident_update', { p_id: id, p: patch }, user));
 	} catch (e) {

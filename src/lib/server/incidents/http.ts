@@ -14,6 +14,7 @@ import {
 } from '../../domain/incident-schema.ts';
 import { translator } from '../../i18n/index.ts';
 import type { Adapter, CallerUser } from '../db/types.ts';
+import { checkArea, outsideMessage, type OperatingArea } from '../sites/area.ts';
 import { DbError } from '../db/types.ts';
 
 export const LIST_SORTS = [
@@ -119,6 +120,8 @@ export async function createIncident(
 ) {
 	const v = validateIncident(body);
 	if (!v.ok) return { ok: false as const, errors: v.errors };
+	const outside = await outsideArea(db, user, body, v.payload);
+	if (outside) return { ok: false as const, errors: outside };
 	try {
 		const r = await db.rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
 			'incident_create',
@@ -146,6 +149,29 @@ export async function incidentOr404<T>(p: Promise<T | null>): Promise<T> {
 	if (v === null || v === undefined)
 		error(404, { message: 'no such incident, or not visible to you' });
 	return v;
+}
+
+/** `confirm_outside_area` as the API (true) or the form ('on', '1') sends it. */
+export function confirmedOutside(body: unknown): boolean {
+	const c = (body as Record<string, unknown> | null)?.confirm_outside_area;
+	return c === true || c === 'on' || c === '1' || c === 'true';
+}
+
+/**
+ * A point outside the operating area, not confirmed: {coordinates: why} (the country it falls
+ * in, and the swap that would land inside); null when the point is fine or not being set.
+ */
+export async function outsideArea(
+	db: Adapter,
+	user: CallerUser,
+	body: unknown,
+	payload: Record<string, unknown>
+): Promise<Record<string, string> | null> {
+	if (typeof payload.lon !== 'number' || typeof payload.lat !== 'number') return null;
+	if (confirmedOutside(body)) return null;
+	const s = await db.rpc<{ operating_area: OperatingArea }>('app_settings_get', {}, user);
+	const c = checkArea(payload.lon, payload.lat, s.operating_area);
+	return c.inside ? null : { coordinates: outsideMessage(c) };
 }
 
 /** The form's fields as the shared schema reads them (checkboxes are 'on' or absent). */
@@ -177,6 +203,7 @@ export function formToInput(form: FormData): Record<string, unknown> {
 		info_credibility: v('info_credibility'),
 		confidentiality: v('confidentiality') || undefined,
 		notes: v('notes') ?? '',
-		status: v('status') || undefined
+		status: v('status') || undefined,
+		confirm_outside_area: v('confirm_outside_area')
 	};
 }

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import { formToInput, outsideArea, sqlErrors, validateIncident } from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +65,8 @@ export const actions: Actions = {
 			delete patch.lat;
 			delete patch.geo_precision;
 		}
+		const outside = await outsideArea(await getDb(), user, formToInput(form), patch);
+		if (outside) return fail(400, { errors: outside, values });
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
