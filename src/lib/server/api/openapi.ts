@@ -10,6 +10,7 @@ import { AREA_TOLERANCE, DENSITY_CELL, INCIDENTS_PAGE, MAP_POINTS } from './para
 import { actorPaths, actorTags } from '../actors/openapi.ts';
 import { analysisPaths, analysisTags } from '../analysis/openapi.ts';
 import { incidentPaths, incidentTags } from '../incidents/openapi.ts';
+import { siteCreate, sitePaths } from '../sites/openapi.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The part of OpenAPI 3.1 this document uses.
@@ -58,7 +59,7 @@ export interface Operation {
 	responses: Record<string, Response | Ref>;
 	security?: Record<string, string[]>[];
 }
-export type Method = 'get' | 'post' | 'delete';
+export type Method = 'get' | 'post' | 'patch' | 'delete';
 export interface OpenApiDocument {
 	openapi: '3.1.0';
 	info: { title: string; version: string; description: string };
@@ -470,6 +471,7 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...actorPaths,
 			...analysisPaths,
 			...incidentPaths,
+			...sitePaths,
 			'/incidents': {
 				get: {
 					operationId: 'listIncidents',
@@ -626,7 +628,7 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 							name: 'kind',
 							in: 'path',
 							required: true,
-							schema: { type: 'string', enum: SITE_KINDS }
+							schema: { type: 'string', enum: [...SITE_KINDS, 'displacement_locations'] }
 						}
 					],
 					responses: answers(
@@ -636,7 +638,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 						},
 						'400'
 					)
-				}
+				},
+				post: siteCreate
 			},
 			'/me': {
 				get: {

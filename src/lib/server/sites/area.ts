@@ -9,7 +9,9 @@ import { feature } from 'topojson-client';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import pointToPolygonDistance from '@turf/point-to-polygon-distance';
 import { point } from '@turf/helpers';
-import countries from 'i18n-iso-countries';
+// The library's node entry requires all 80 languages dynamically (which the SSR bundle cannot
+// follow); its plain entry registers only the three we register below.
+import countries from 'i18n-iso-countries/index.js';
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import ar from 'i18n-iso-countries/langs/ar.json' with { type: 'json' };
 import ku from 'i18n-iso-countries/langs/ku.json' with { type: 'json' };
@@ -63,7 +65,10 @@ function insideArea(lon: number, lat: number, area: OperatingArea): boolean {
 		if (!s.properties.iso3 || !area.countries.includes(s.properties.iso3)) continue;
 		if (booleanPointInPolygon(p, s)) return true;
 		// Distance to the border (negative inside); the buffer takes in what lies just across.
-		if (area.buffer_km > 0 && pointToPolygonDistance(p, s, { units: 'kilometers' }) <= area.buffer_km)
+		if (
+			area.buffer_km > 0 &&
+			pointToPolygonDistance(p, s, { units: 'kilometers' }) <= area.buffer_km
+		)
 			return true;
 	}
 	return false;
@@ -78,7 +83,12 @@ export function checkArea(lon: number, lat: number, area: OperatingArea): AreaCh
 	return {
 		inside,
 		country: iso3
-			? { iso3, name: name('en'), name_ar: name('ar') || name('en'), name_ku: name('ku') || name('en') }
+			? {
+					iso3,
+					name: name('en'),
+					name_ar: name('ar') || name('en'),
+					name_ku: name('ku') || name('en')
+				}
 			: null,
 		swap: insideArea(lat, lon, area) ? { lon: lat, lat: lon } : null
 	};

@@ -47,7 +47,11 @@ export function setSetting(user: CallerUser, key: string, value: unknown) {
 }
 
 /** Where a point lies with respect to the configured operating area. */
-export async function checkLocation(user: CallerUser, lon: number, lat: number): Promise<AreaCheck> {
+export async function checkLocation(
+	user: CallerUser,
+	lon: number,
+	lat: number
+): Promise<AreaCheck> {
 	const s = await getSettings(user);
 	return checkArea(lon, lat, s.operating_area);
 }
@@ -117,5 +121,7 @@ export async function saveSite(
 }
 
 export function deleteSite(user: CallerUser, kind: RegistryKind, id: string) {
-	return fieldErrors(rpc<{ id: string; deleted: boolean }>('site_delete', { p_kind: kind, p_id: id }, user));
+	return fieldErrors(
+		rpc<{ id: string; deleted: boolean }>('site_delete', { p_kind: kind, p_id: id }, user)
+	);
 }
