@@ -15,6 +15,8 @@ import * as list from '../../src/routes/api/v1/sites/[kind]/+server.ts';
 import * as one from '../../src/routes/api/v1/sites/[kind]/[id]/+server.ts';
 import * as population from '../../src/routes/api/v1/sites/[kind]/[id]/population/+server.ts';
 import * as actor from '../../src/routes/api/v1/actors/[id]/+server.ts';
+import * as relationships from '../../src/routes/api/v1/relationships/+server.ts';
+import * as relationship from '../../src/routes/api/v1/relationships/[id]/+server.ts';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'registries');
 const IS = '00000000-0000-0000-00a0-000000000002';
@@ -97,7 +99,8 @@ describe.each(engineNames())('site registries on %s', (engineName) => {
 			});
 			expect(r.status).toBe(403);
 		}
-		const s = (await call(one.GET, u.viewer, '/', { params: { kind: 'checkpoints', id: cp } })).body;
+		const s = (await call(one.GET, u.viewer, '/', { params: { kind: 'checkpoints', id: cp } }))
+			.body;
 		expect(s.status).toBe('closed');
 		expect(await auditCount()).toBe(n);
 		const d = await call(one.DELETE, u.analyst, '/', {
@@ -159,7 +162,13 @@ describe.each(engineNames())('site registries on %s', (engineName) => {
 	it('keeps a camp population history', async () => {
 		const c = await call(list.POST, u.analyst, '/', {
 			params: { kind: 'idp_camps' },
-			body: { name: 'Test camp', lon: 42.9, lat: 36.8, population: 1000, population_date: '2024-01-01' }
+			body: {
+				name: 'Test camp',
+				lon: 42.9,
+				lat: 36.8,
+				population: 1000,
+				population_date: '2024-01-01'
+			}
 		});
 		expect(c.status, c.text).toBe(201);
 		await call(one.PATCH, u.analyst, '/', {
@@ -263,5 +272,43 @@ describe.each(engineNames())('site registries on %s', (engineName) => {
 			body: { notes: 'x' }
 		});
 		expect(viewer.status).toBe(403);
+	});
+
+	it('PATCHes a relationship with merge semantics', async () => {
+		const army = (
+			await sqlAs<{ id: string }>(e.db, u.admin, `select id from public.actors where name = 'Army'`)
+		)[0].id;
+		const c = await call(relationships.POST, u.analyst, '/', {
+			body: {
+				source_actor_id: army,
+				target_actor_id: IS,
+				kind: 'armed_confrontation',
+				confidence: 'high',
+				source: 'UN report',
+				valid_from: '2014-06-01'
+			}
+		});
+		expect(c.status, c.text).toBeLessThan(300);
+		const r = await call(relationship.PATCH, u.analyst, '/', {
+			method: 'PATCH',
+			params: { id: c.body.id },
+			body: { notes: 'seen again' }
+		});
+		expect(r.status, r.text).toBe(200);
+		const row = (
+			await sqlAs<Record<string, unknown>>(
+				e.db,
+				u.admin,
+				`select kind, confidence, source, valid_from::text, notes from public.relationships where id = $1`,
+				[c.body.id]
+			)
+		)[0];
+		expect(row).toEqual({
+			kind: 'armed_confrontation',
+			confidence: 'high',
+			source: 'UN report',
+			valid_from: '2014-06-01',
+			notes: 'seen again'
+		});
 	});
 });

@@ -254,6 +254,18 @@ export const relationshipInput = z
 		}
 	});
 export type RelationshipInput = z.output<typeof relationshipInput>;
+/** The fields a relationship PATCH may send (the stored relationship supplies the others). */
+export const RELATIONSHIP_FIELDS = [
+	'source_actor_id',
+	'target_actor_id',
+	'kind',
+	'directed',
+	'valid_from',
+	'valid_to',
+	'confidence',
+	'source',
+	'notes'
+] as const;
 
 export function relationshipArgs(v: RelationshipInput, id?: string): Record<string, unknown> {
 	return {

@@ -262,11 +262,26 @@ export const actorPaths: Record<string, Partial<Record<Method, Operation>>> = {
 		})
 	},
 	'/relationships/{id}': {
-		post: op('updateRelationship', 'Changes a relationship (analysts, admins)', ['actors'], {
-			parameters: [id('Relationship id')],
-			requestBody: body('As for createRelationship'),
-			responses: ok('200', obj('The relationship'), '400', '403')
-		}),
+		post: op(
+			'updateRelationship',
+			'Replaces a relationship’s fields (analysts, admins); fields not sent take their defaults. Use PATCH to change some only',
+			['actors'],
+			{
+				parameters: [id('Relationship id')],
+				requestBody: body('As for createRelationship'),
+				responses: ok('200', obj('The relationship'), '400', '403')
+			}
+		),
+		patch: op(
+			'patchRelationship',
+			'Changes the fields sent (analysts, admins); the others stay as they are',
+			['actors'],
+			{
+				parameters: [id('Relationship id')],
+				requestBody: body('Any of the fields of createRelationship'),
+				responses: ok('200', obj('The relationship'), '400', '403', '404')
+			}
+		),
 		delete: op('deleteRelationship', 'Removes a relationship (analysts, admins)', ['actors'], {
 			parameters: [id('Relationship id')],
 			responses: ok('200', obj('{id, removed}'), '400', '403')
