@@ -256,9 +256,9 @@ describe('records you can trust', () => {
 				.filter((c) => c.emergency)
 				.map((c) => c.full_name)
 		);
-		const names = await card.locator('td.who').evaluateAll((tds) =>
-			tds.map((td) => td.childNodes[0]?.textContent?.trim() ?? '')
-		);
+		const names = await card
+			.locator('td.who')
+			.evaluateAll((tds) => tds.map((td) => td.childNodes[0]?.textContent?.trim() ?? ''));
 		for (const n of names.filter(Boolean)) expect(ticked.has(n), n).toBe(true);
 		await screenshot(p, 'records-card');
 	});

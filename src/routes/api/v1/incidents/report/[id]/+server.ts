@@ -1,1 +1,5 @@
-export { reportGet as GET, reportUpdate as POST, reportUpdate as PATCH } from '$lib/server/incidents/api';
+export {
+	reportGet as GET,
+	reportUpdate as POST,
+	reportUpdate as PATCH
+} from '$lib/server/incidents/api';
