@@ -72,6 +72,9 @@ export const actions: Actions = {
 		) as Record<string, string>;
 		const id = isUuid(values.id) ? values.id : null;
 		const fields = formToFields(kind, form);
+		// A checkpoint's status sent through the API verifies it; the form sends every field, so an
+		// unchanged status is left out (saving without a change must change nothing).
+		if (id && fields.status === values.status_original) delete fields.status;
 		// The location is sent only when it was changed (so an old site outside the area is not
 		// asked about again at every edit).
 		const where = (values.location ?? '').trim();
