@@ -14,12 +14,16 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** The migrations, by version, that define each function that has more than one definition. */
 const KNOWN: Record<string, string[]> = {
+	'public.import_commit_sites': ['20261122001001', '20261203100200'],
+	'public.incident_create': ['20261122001000', '20261203100100'],
+	'public.incident_update': ['20261122001000', '20261203100100'],
+	'public.sites_geojson': ['20261122000500', '20261203100000'],
 	'private.session_user': ['20261122000200', '20261122000700'],
 	'public.area_baseline': ['20261122003001', '20261122003007'],
 	'public.baseline_classify': ['20261122003001', '20261122003006'],
 	'public.baseline_row': ['20261122003001', '20261122003006', '20261122003007'],
 	'public.baseline_table': ['20261122003001', '20261122003007'],
-	'public.companion_card': ['20261122002002', '20261122002004'],
+	'public.companion_card': ['20261122002002', '20261122002004', '20261203100200'],
 	'public.contact_get': ['20261122002002', '20261122002005'],
 	'public.contacts_export': ['20261122002002', '20261122002005'],
 	'public.contacts_list': ['20261122002002', '20261122002005'],
