@@ -497,7 +497,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				await check(dup);
 				// Staged as for the commit: the trial commit at the end counts what it would write.
 				if (job) await o.db.rpc('import_stage', { p_job: job, p_rows: rows }, o.as);
-			} else if (job && (o.validOnly || s.errors === 0)) {
+			} else if (job) {
+				// Staged even after a bad row: what "import the valid rows only" would write is then
+				// counted by the same trial commit as a dry run's (the numbers promised happen).
 				await o.db.rpc('import_stage', { p_job: job, p_rows: rows }, o.as);
 			} else if (o.target === 'actors') {
 				// Nothing will be written, but the importer fixes the file once: tell them the
@@ -581,7 +583,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				});
 		}
 
-		if (o.dryRun) {
+		const trial = async () => {
 			if (job && !s.fatal) {
 				// The commit, tried and rolled back: what it says is what the commit will do.
 				const t = await o.db.rpc<{
@@ -607,6 +609,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 					s.valid = 0;
 				}
 			}
+		};
+		if (o.dryRun) {
+			await trial();
 			s.skipped = s.rows_read - s.valid;
 		} else if (needsSource) {
 			throw new ImportError(
@@ -614,7 +619,11 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				{ column: resolved.mapping.upstream_id!.column }
 			);
 		} else if (s.errors > 0 && !o.validOnly) {
-			// Nothing is written: the user fixes the file, or chooses to import the valid rows only.
+			// Nothing is written: the user fixes the file, or chooses to import the valid rows only
+			// — `valid` then says how many rows that would write, counted by the trial commit.
+			await trial();
+			s.inserted = s.updated = s.unchanged = 0;
+			delete s.placement;
 			s.skipped = s.rows_read;
 		} else {
 			progress('committing');
