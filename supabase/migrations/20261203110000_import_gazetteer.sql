@@ -78,7 +78,10 @@ create policy "Admins can add names to the gazetteer" on public.gazetteer
   for insert to authenticated with check ((select public.has_app_role('admin')) and kind <> 'official');
 create policy "Admins can remove names they or the seed added" on public.gazetteer
   for delete to authenticated using ((select public.has_app_role('admin')) and kind <> 'official');
-grant select, insert, delete on public.gazetteer to authenticated;
+create policy "Admins can change the names they or the seed added" on public.gazetteer
+  for update to authenticated using ((select public.has_app_role('admin')) and kind <> 'official')
+  with check ((select public.has_app_role('admin')) and kind <> 'official');
+grant select, insert, update, delete on public.gazetteer to authenticated;
 
 -- COD-AB's own names follow the areas table.
 create function public.gazetteer_from_areas() returns trigger

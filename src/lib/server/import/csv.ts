@@ -130,7 +130,10 @@ async function* rows(
 			notify();
 		},
 		error(e: Error) {
-			failure = new ImportError(`the file could not be read as delimited text: ${e.message}`);
+			failure =
+				e instanceof ImportError
+					? e
+					: new ImportError(`the file could not be read as delimited text: ${e.message}`);
 			done = true;
 			notify();
 		}
