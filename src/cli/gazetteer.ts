@@ -35,7 +35,8 @@ export async function gazetteerCommand(argv: string[], log: (s: string) => void)
 			try {
 				input = gazetteerInput({ pcode: a, name: b, source: values.source, kind: values.kind });
 			} catch (e) {
-				if (e instanceof FilterError) throw new CliError(`${e.parameter}: ${e.message}\n${GAZETTEER_HELP}`);
+				if (e instanceof FilterError)
+					throw new CliError(`${e.parameter}: ${e.message}\n${GAZETTEER_HELP}`);
 				throw e;
 			}
 			const r = await gazetteer.add(db, as, input);
@@ -45,9 +46,12 @@ export async function gazetteerCommand(argv: string[], log: (s: string) => void)
 			const hits = await gazetteer.lookup(db, as, a);
 			if (!hits.length) log(`"${a}" matches no area`);
 			for (const h of hits)
-				log(`level ${h.level}: ${h.name_en}${h.parent ? ` (${h.parent})` : ''} ${h.pcode} [${h.match}]`);
+				log(
+					`level ${h.level}: ${h.name_en}${h.parent ? ` (${h.parent})` : ''} ${h.pcode} [${h.match}]`
+				);
 		} else if (sub === 'list') {
-			for (const n of await gazetteer.list(db, as, a)) log(`${n.pcode}\t${n.kind}\t${n.name}\t${n.source}`);
+			for (const n of await gazetteer.list(db, as, a))
+				log(`${n.pcode}\t${n.kind}\t${n.name}\t${n.source}`);
 		} else throw new CliError(GAZETTEER_HELP);
 	} finally {
 		await db.close();

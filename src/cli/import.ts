@@ -137,7 +137,8 @@ export function summaryText(s: ImportSummary): string[] {
 		lines.push(
 			`placed: ${s.placement.point} at their coordinates, ${s.placement.admin3} at a sub-district, ${s.placement.admin2} at a district, ${s.placement.admin1} at a governorate (${s.placement.points} distinct points)`
 		);
-	if (s.dry_run && s.source_needed) lines.push(`name the source with --source NAME (suggested: ${s.source})`);
+	if (s.dry_run && s.source_needed)
+		lines.push(`name the source with --source NAME (suggested: ${s.source})`);
 	const counts = `rows read ${s.rows_read}, valid ${s.valid}, imported ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped}`;
 	if (s.dry_run)
 		lines.push(

@@ -14,6 +14,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** The migrations, by version, that define each function that has more than one definition. */
 const KNOWN: Record<string, string[]> = {
+	'public.area_by_names': ['20261122001001', '20261203110000'],
 	'private.session_user': ['20261122000200', '20261122000700'],
 	'public.area_baseline': ['20261122003001', '20261122003007'],
 	'public.baseline_classify': ['20261122003001', '20261122003006'],
@@ -27,7 +28,7 @@ const KNOWN: Record<string, string[]> = {
 	'public.import_check': ['20261122001001', '20261122006000'],
 	'public.import_commit': ['20261122001001', '20261122001003', '20261122006000'],
 	'public.import_commit_incidents': ['20261122001001', '20261122001004', '20261122005500'],
-	'public.import_place_row': ['20261122001001', '20261122001005'],
+	'public.import_place_row': ['20261122001001', '20261122001005', '20261203110000'],
 	'public.incident_actor': ['20261122001000', '20261122005500'],
 	'public.incident_stats': ['20261122003000', '20261122003006'],
 	'public.incidents_density': ['20261122000400', '20261122006100'],

@@ -151,7 +151,11 @@ describe.each(engineNames())('imports of files from other sources on %s', (engin
 			kind: 'variant',
 			source: 'partner file, December 2026'
 		});
-		expect(added).toMatchObject({ pcode: 'IQG11', kind: 'variant', source: 'partner file, December 2026' });
+		expect(added).toMatchObject({
+			pcode: 'IQG11',
+			kind: 'variant',
+			source: 'partner file, December 2026'
+		});
 		expect((await place('Hewler province', null)).pcode).toBe('IQG11');
 		expect(await gazetteer.lookup(e.db, u.viewer, 'kirkuk')).toEqual(
 			expect.arrayContaining([
@@ -180,7 +184,13 @@ describe.each(engineNames())('imports of files from other sources on %s', (engin
 		expect(dry).toMatchObject({ rows_read: 7, errors: 0, inserted: 7, updated: 0, unchanged: 0 });
 		expect(dry.placement).toMatchObject({ point: 0, admin2: 4, admin1: 3 });
 		const done = await run(file, { map, values, source: 'casualty-list' });
-		expect(done).toMatchObject({ committed: true, inserted: 7, updated: 0, unchanged: 0, skipped: 0 });
+		expect(done).toMatchObject({
+			committed: true,
+			inserted: 7,
+			updated: 0,
+			unchanged: 0,
+			skipped: 0
+		});
 		expect(done.placement).toEqual(dry.placement);
 
 		const rows = await sqlAs<Record<string, unknown>>(
@@ -190,13 +200,69 @@ describe.each(engineNames())('imports of files from other sources on %s', (engin
 			   from public.incidents where upstream_source = 'casualty-list' order by upstream_id`
 		);
 		expect(rows).toEqual([
-			{ upstream_id: 'C-001', event_date: '2003-03-20', event_type: 'explosions_remote_violence', sub_event_type: 'Remote explosive/landmine/IED', admin1_pcode: 'IQG02', admin2_pcode: null, geo_precision: 3 },
-			{ upstream_id: 'C-002', event_date: '2003-03-21', event_type: 'violence_against_civilians', sub_event_type: 'Attack', admin1_pcode: 'IQG17', admin2_pcode: 'IQG17Q04', geo_precision: 3 },
-			{ upstream_id: 'C-003', event_date: '2003-03-22', event_type: 'explosions_remote_violence', sub_event_type: 'Air/drone strike', admin1_pcode: 'IQG13', admin2_pcode: 'IQG13Q01', geo_precision: 3 },
-			{ upstream_id: 'C-004', event_date: '2003-03-23', event_type: 'explosions_remote_violence', sub_event_type: 'Remote explosive/landmine/IED', admin1_pcode: 'IQG13', admin2_pcode: null, geo_precision: 3 },
-			{ upstream_id: 'C-005', event_date: '2003-03-24', event_type: 'violence_against_civilians', sub_event_type: 'Attack', admin1_pcode: 'IQG01', admin2_pcode: 'IQG01Q01', geo_precision: 3 },
-			{ upstream_id: 'C-006', event_date: '2003-03-25', event_type: 'explosions_remote_violence', sub_event_type: 'Remote explosive/landmine/IED', admin1_pcode: 'IQG01', admin2_pcode: 'IQG01Q03', geo_precision: 3 },
-			{ upstream_id: 'C-007', event_date: '2003-03-26', event_type: 'explosions_remote_violence', sub_event_type: 'Air/drone strike', admin1_pcode: 'IQG04', admin2_pcode: null, geo_precision: 3 }
+			{
+				upstream_id: 'C-001',
+				event_date: '2003-03-20',
+				event_type: 'explosions_remote_violence',
+				sub_event_type: 'Remote explosive/landmine/IED',
+				admin1_pcode: 'IQG02',
+				admin2_pcode: null,
+				geo_precision: 3
+			},
+			{
+				upstream_id: 'C-002',
+				event_date: '2003-03-21',
+				event_type: 'violence_against_civilians',
+				sub_event_type: 'Attack',
+				admin1_pcode: 'IQG17',
+				admin2_pcode: 'IQG17Q04',
+				geo_precision: 3
+			},
+			{
+				upstream_id: 'C-003',
+				event_date: '2003-03-22',
+				event_type: 'explosions_remote_violence',
+				sub_event_type: 'Air/drone strike',
+				admin1_pcode: 'IQG13',
+				admin2_pcode: 'IQG13Q01',
+				geo_precision: 3
+			},
+			{
+				upstream_id: 'C-004',
+				event_date: '2003-03-23',
+				event_type: 'explosions_remote_violence',
+				sub_event_type: 'Remote explosive/landmine/IED',
+				admin1_pcode: 'IQG13',
+				admin2_pcode: null,
+				geo_precision: 3
+			},
+			{
+				upstream_id: 'C-005',
+				event_date: '2003-03-24',
+				event_type: 'violence_against_civilians',
+				sub_event_type: 'Attack',
+				admin1_pcode: 'IQG01',
+				admin2_pcode: 'IQG01Q01',
+				geo_precision: 3
+			},
+			{
+				upstream_id: 'C-006',
+				event_date: '2003-03-25',
+				event_type: 'explosions_remote_violence',
+				sub_event_type: 'Remote explosive/landmine/IED',
+				admin1_pcode: 'IQG01',
+				admin2_pcode: 'IQG01Q03',
+				geo_precision: 3
+			},
+			{
+				upstream_id: 'C-007',
+				event_date: '2003-03-26',
+				event_type: 'explosions_remote_violence',
+				sub_event_type: 'Air/drone strike',
+				admin1_pcode: 'IQG04',
+				admin2_pcode: null,
+				geo_precision: 3
+			}
 		]);
 
 		// The value mapping is remembered: the next file with a "Weapon" column needs none.
@@ -204,44 +270,73 @@ describe.each(engineNames())('imports of files from other sources on %s', (engin
 		expect(again).toMatchObject({ errors: 0, inserted: 0, updated: 0, unchanged: 7 });
 		expect(again.problems.map((p) => p.reason).join('\n')).toMatch(/imported before/);
 		expect(await run(file, { map, source: 'casualty-list' })).toMatchObject({
-			committed: true, inserted: 0, updated: 0, unchanged: 7
+			committed: true,
+			inserted: 0,
+			updated: 0,
+			unchanged: 7
 		});
 
 		// Next month's list: one row changed, one new.
 		const next = write(
 			'casualties-2003-04.csv',
-			readFileSync(file, 'utf8').replace('C-007,26-Mar-03,Najaf,,air strike,0,', 'C-007,26-Mar-03,Najaf,,air strike,5,') +
-				'C-008,02-Apr-03,Babil,Al-Hilla,IED,1,\n'
+			readFileSync(file, 'utf8').replace(
+				'C-007,26-Mar-03,Najaf,,air strike,0,',
+				'C-007,26-Mar-03,Najaf,,air strike,5,'
+			) + 'C-008,02-Apr-03,Babil,Al-Hilla,IED,1,\n'
 		);
 		expect(await run(next, { dryRun: true, map, source: 'casualty-list' })).toMatchObject({
-			inserted: 1, updated: 1, unchanged: 6
+			inserted: 1,
+			updated: 1,
+			unchanged: 6
 		});
 		expect(await run(next, { map, source: 'casualty-list' })).toMatchObject({
-			committed: true, inserted: 1, updated: 1, unchanged: 6
+			committed: true,
+			inserted: 1,
+			updated: 1,
+			unchanged: 6
 		});
 		// Under another source name the same ids are pointed out.
 		const other = await run(next, { dryRun: true, map, source: 'someone-else' });
-		expect(other.problems.map((p) => p.reason).join('\n')).toMatch(/8 of the file's ids are already in Terrain under the source "casualty-list"/);
+		expect(other.problems.map((p) => p.reason).join('\n')).toMatch(
+			/8 of the file's ids are already in Terrain under the source "casualty-list"/
+		);
 	});
 
 	it('asks for the day/month order when the file does not show it; reads it when it does', async () => {
-		const ambiguous = write('ambiguous.csv', 'id,date,type,governorate\nA1,03/04/2005,battles,Basra\nA2,05/06/2005,battles,Basra\n');
+		const ambiguous = write(
+			'ambiguous.csv',
+			'id,date,type,governorate\nA1,03/04/2005,battles,Basra\nA2,05/06/2005,battles,Basra\n'
+		);
 		const asked = await run(ambiguous, { dryRun: true, source: 'amb' });
 		expect(asked.fatal).toMatchObject({ code: 'date_order', row: 2, column: 'date' });
 		expect(asked.fatal!.message).toMatch(/3 April 2005 or March 4, 2005/);
 		const mdy = await run(ambiguous, { dryRun: true, source: 'amb', dateOrder: 'mdy', preview: 2 });
 		expect(mdy.preview!.rows.map((r) => r.event_date)).toEqual(['2005-03-04', '2005-05-06']);
-		const shown = write('shown.csv', 'id,date,type,governorate\nA1,3/4/2005,battles,Basra\nA2,3/20/2005,battles,Basra\n');
+		const shown = write(
+			'shown.csv',
+			'id,date,type,governorate\nA1,3/4/2005,battles,Basra\nA2,3/20/2005,battles,Basra\n'
+		);
 		const read = await run(shown, { dryRun: true, source: 'amb', preview: 2 });
 		expect(read.date_order).toEqual({ order: 'mdy', from: 'file' });
 		expect(read.preview!.rows.map((r) => r.event_date)).toEqual(['2005-03-04', '2005-03-20']);
-		const forms = write('forms.csv', 'id,date,type,governorate\nF1,20.03.2003,battles,Basra\nF2,37700,battles,Basra\nF3,2003-03-20,battles,Basra\nF4,20-Mar-2003,battles,Basra\n');
+		const forms = write(
+			'forms.csv',
+			'id,date,type,governorate\nF1,20.03.2003,battles,Basra\nF2,37700,battles,Basra\nF3,2003-03-20,battles,Basra\nF4,20-Mar-2003,battles,Basra\n'
+		);
 		const f = await run(forms, { dryRun: true, source: 'forms', preview: 4 });
-		expect(f.preview!.rows.map((r) => r.event_date)).toEqual(['2003-03-20', '2003-03-20', '2003-03-20', '2003-03-20']);
+		expect(f.preview!.rows.map((r) => r.event_date)).toEqual([
+			'2003-03-20',
+			'2003-03-20',
+			'2003-03-20',
+			'2003-03-20'
+		]);
 	});
 
 	it('never loses precision silently: a district not found is a warning, a point outside the area named too', async () => {
-		const p = write('precision.csv', 'id,date,type,governorate,district,lat,lon\nP1,2020-01-02,battles,Basra,Atlantis,,\nP2,2020-01-02,battles,Basra,,36.34,43.13\nP3,2020-01-02,battles,Ninewa,,36.34,43.13\n');
+		const p = write(
+			'precision.csv',
+			'id,date,type,governorate,district,lat,lon\nP1,2020-01-02,battles,Basra,Atlantis,,\nP2,2020-01-02,battles,Basra,,36.34,43.13\nP3,2020-01-02,battles,Ninewa,,36.34,43.13\n'
+		);
 		const r = await run(p, { dryRun: true, source: 'precision' });
 		expect(r.errors).toBe(0);
 		const byRow = Object.fromEntries(r.problems.map((x) => [x.row, x]));
@@ -256,14 +351,25 @@ describe.each(engineNames())('imports of files from other sources on %s', (engin
 	it('reads Windows-1252 and Windows-1256 by a real detector, and the encoding can be chosen', async () => {
 		const latin = write(
 			'latin.csv',
-			Buffer.from('id,date,type,governorate,notes\nL1,2020-01-02,battles,Basra,Señor García visited the café\nL2,2020-01-03,battles,Basra,Peña\n', 'latin1')
+			Buffer.from(
+				'id,date,type,governorate,notes\nL1,2020-01-02,battles,Basra,Señor García visited the café\nL2,2020-01-03,battles,Basra,Peña\n',
+				'latin1'
+			)
 		);
 		const r = await run(latin, { dryRun: true, source: 'latin', preview: 2 });
 		expect(r.encoding).toBe('windows-1252');
 		expect(r.preview!.rows[0].notes).toBe('Señor García visited the café');
-		const arabic = await run(join(FIXTURES, 'arabic_windows1256.csv'), { dryRun: true, source: 'ar' });
+		const arabic = await run(join(FIXTURES, 'arabic_windows1256.csv'), {
+			dryRun: true,
+			source: 'ar'
+		});
 		expect(arabic.encoding).toBe('windows-1256');
-		const forced = await run(latin, { dryRun: true, source: 'latin', preview: 1, encoding: 'windows-1256' });
+		const forced = await run(latin, {
+			dryRun: true,
+			source: 'latin',
+			preview: 1,
+			encoding: 'windows-1256'
+		});
 		expect(forced.encoding).toBe('windows-1256');
 		expect(forced.preview!.rows[0].notes).not.toBe('Señor García visited the café');
 	});
@@ -274,9 +380,14 @@ describe.each(engineNames())('imports of files from other sources on %s', (engin
 		expect(d.fatal).toMatchObject({ code: 'bad_input' });
 		expect(d.fatal!.message).toMatch(/nested more than 64 levels/);
 
-		const nul = write('nul.csv', 'id,date,type,governorate\nN1,2020-01-02,battles,Basra\nN2,2020-01-02,batt\u0000les,Basra\n');
+		const nul = write(
+			'nul.csv',
+			'id,date,type,governorate\nN1,2020-01-02,battles,Basra\nN2,2020-01-02,batt\u0000les,Basra\n'
+		);
 		const n = await run(nul, { dryRun: true, source: 'nul' });
-		expect(n.problems).toContainEqual(expect.objectContaining({ row: 3, column: 'type', level: 'error' }));
+		expect(n.problems).toContainEqual(
+			expect.objectContaining({ row: 3, column: 'type', level: 'error' })
+		);
 		expect(n.problems.find((p) => p.row === 3)!.reason).toMatch(/NUL character/);
 
 		const blob = write('blob.csv', Buffer.alloc(50 * 1024 * 1024, 'x'));
@@ -289,7 +400,10 @@ describe.each(engineNames())('imports of files from other sources on %s', (engin
 	});
 
 	it('promises the numbers that happen: "the N valid rows" are what valid-only imports', async () => {
-		const mixed = write('mixed.csv', 'id,date,type,governorate\nM1,2020-01-02,battles,Basra\nM2,not a date,battles,Basra\nM3,2020-01-02,battles,Atlantis\nM4,2020-01-03,battles,Najaf\n');
+		const mixed = write(
+			'mixed.csv',
+			'id,date,type,governorate\nM1,2020-01-02,battles,Basra\nM2,not a date,battles,Basra\nM3,2020-01-02,battles,Atlantis\nM4,2020-01-03,battles,Najaf\n'
+		);
 		const refused = await run(mixed, { source: 'mixed' });
 		expect(refused.committed).toBe(false);
 		// M3's place is only found wanting in SQL: it is not counted as valid.

@@ -38,6 +38,7 @@ export const imports = {
 	'imports.values.maps_to': 'Event type',
 	'imports.values.unmapped': '(leave as a problem)',
 	'imports.values.mapped': 'Mapped values',
-	'imports.seen.same_file': 'This file was imported before ({date}, as “{file}”, source “{source}”).',
+	'imports.seen.same_file':
+		'This file was imported before ({date}, as “{file}”, source “{source}”).',
 	'imports.check_again': 'Check again with these choices'
 };

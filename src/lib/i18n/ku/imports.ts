@@ -39,6 +39,7 @@ export const imports: Partial<Record<keyof typeof en, string>> = {
 	'imports.values.maps_to': 'جۆری ڕووداو',
 	'imports.values.unmapped': '(وەک کێشە بمێنێتەوە)',
 	'imports.values.mapped': 'بەها بەستراوەکان',
-	'imports.seen.same_file': 'ئەم فایلە پێشتر هاوردەکراوە ({date}، بە ناوی «{file}»، سەرچاوە «{source}»).',
+	'imports.seen.same_file':
+		'ئەم فایلە پێشتر هاوردەکراوە ({date}، بە ناوی «{file}»، سەرچاوە «{source}»).',
 	'imports.check_again': 'بەم هەڵبژاردنانە دووبارە بپشکنە'
 };

@@ -15,9 +15,14 @@ describe('the gazetteer seed', () => {
 			join(ROOT, 'supabase/migrations/20261203110200_gazetteer_seed.sql'),
 			'utf8'
 		);
-		const rows = [...sql.matchAll(/^ {2}\('([^']*)', '((?:[^']|'')*)', '(\w+)', '((?:[^']|'')*)'\)/gm)].map(
-			(m) => ({ pcode: m[1], name: m[2].replace(/''/g, "'"), kind: m[3], source: m[4].replace(/''/g, "'") })
-		);
+		const rows = [
+			...sql.matchAll(/^ {2}\('([^']*)', '((?:[^']|'')*)', '(\w+)', '((?:[^']|'')*)'\)/gm)
+		].map((m) => ({
+			pcode: m[1],
+			name: m[2].replace(/''/g, "'"),
+			kind: m[3],
+			source: m[4].replace(/''/g, "'")
+		}));
 		expect(csv.length).toBeGreaterThan(40);
 		for (const r of csv) expect(r.source?.trim()).toBeTruthy();
 		expect(rows).toEqual(csv);

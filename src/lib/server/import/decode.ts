@@ -9,12 +9,7 @@ import chardet from 'chardet';
 import { ImportError, megabytes } from './types.ts';
 
 export type TextEncoding =
-	| 'utf-8'
-	| 'utf-16le'
-	| 'utf-16be'
-	| 'windows-1256'
-	| 'windows-1252'
-	| 'iso-8859-1';
+	'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1256' | 'windows-1252' | 'iso-8859-1';
 export const TEXT_ENCODINGS: readonly TextEncoding[] = [
 	'utf-8',
 	'utf-16le',

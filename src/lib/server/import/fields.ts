@@ -348,7 +348,9 @@ function readValue(
 export interface RowOptions {
 	dateOrder: V.DateOrder;
 	/** The user's mapping of the event type column's own words to our codes. */
-	eventTypes?: { lookup(raw: unknown): { event_type: EventType; sub_event_type?: string } | undefined };
+	eventTypes?: {
+		lookup(raw: unknown): { event_type: EventType; sub_event_type?: string } | undefined;
+	};
 	/** The target's fields that the file's format fills regardless of the mapping. */
 	fixed?: Record<string, unknown>;
 }

@@ -429,7 +429,7 @@ export function resolveMapping(
 	user: Record<string, string | null> = {},
 	hasGeometry = false
 ): ResolvedMapping {
-	let preset: Preset_ =
+	const preset: Preset_ =
 		format === 'acled'
 			? 'acled'
 			: format === 'ucdp'

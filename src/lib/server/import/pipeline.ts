@@ -415,8 +415,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		// UCDP GED is mapped exactly as the demo loader maps it (src/lib/server/seed/ucdp.ts: event
 		// types from type_of_violence and the weapon named, admin depth from where_prec), so that
 		// re-importing the HDX file over the demo data changes nothing — unless the user remapped.
-		const ucdp =
-			resolved.preset === 'ucdp' && o.target === 'incidents' && !resolved.changed.length;
+		const ucdp = resolved.preset === 'ucdp' && o.target === 'incidents' && !resolved.changed.length;
 		if (ucdp) {
 			const missing = UCDP_COLUMNS.filter((c) => !src.columns.includes(c));
 			if (missing.length)
@@ -562,12 +561,16 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 			};
 		{
 			const ids = [...seen.keys()].slice(0, 5000).map((k) => k.split('\u0000')[1]);
-			s.seen_before = await o.db.rpc('import_seen_before', {
-				p_target: o.target,
-				p_sha256: sha256,
-				p_source: source,
-				p_ids: ids
-			}, o.as);
+			s.seen_before = await o.db.rpc(
+				'import_seen_before',
+				{
+					p_target: o.target,
+					p_sha256: sha256,
+					p_source: source,
+					p_ids: ids
+				},
+				o.as
+			);
 			if (s.seen_before?.same_file)
 				addProblem({
 					row: 1,
@@ -667,7 +670,10 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		);
 	} catch (e) {
 		if (!(e instanceof ImportError)) throw e;
-		s.fatal = { message: e.message.length > 600 ? `${e.message.slice(0, 600)}…` : e.message, ...e.where };
+		s.fatal = {
+			message: e.message.length > 600 ? `${e.message.slice(0, 600)}…` : e.message,
+			...e.where
+		};
 		// A mapping problem is fixed in the mapping step: offer the columns and the best guess.
 		if (s.columns.length && !Object.keys(s.mapping).length)
 			s.mapping = mappingColumns(guessMapping(o.target, s.columns));
@@ -683,7 +689,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 
 async function fileHash(path: string): Promise<string> {
 	const h = createHash('sha256');
-	for await (const c of createReadStream(path, { highWaterMark: 1024 * 1024 })) h.update(c as Buffer);
+	for await (const c of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+		h.update(c as Buffer);
 	return h.digest('hex');
 }
 
@@ -708,16 +715,22 @@ async function scanDateOrder(
 	order: DateOrder | null;
 	ambiguous?: { row: number; column: string; value: string; dmy: string; mdy: string };
 }> {
-	let ambiguous: { row: number; column: string; value: string; dmy: string; mdy: string } | undefined;
+	let ambiguous:
+		{ row: number; column: string; value: string; dmy: string; mdy: string } | undefined;
 	for await (const rec of src.records) {
 		for (const c of columns) {
 			const v = rec.values[c];
 			const e = dateOrderEvidence(v);
 			if (e === 'dmy' || e === 'mdy') return { order: e, ambiguous };
 			if (e === 'either' && !ambiguous) {
-				const [a, b, y] = String(v).trim().split(/[/.\-\s]/);
+				const [a, b, y] = String(v)
+					.trim()
+					.split(/[/.\-\s]/);
 				const month = (m: string) =>
-					new Date(Date.UTC(2000, +m - 1, 1)).toLocaleString('en', { month: 'long', timeZone: 'UTC' });
+					new Date(Date.UTC(2000, +m - 1, 1)).toLocaleString('en', {
+						month: 'long',
+						timeZone: 'UTC'
+					});
 				ambiguous = {
 					row: rec.row,
 					column: c,

@@ -19,7 +19,10 @@ const key = (v: unknown) =>
 		.slice(0, 200);
 
 /** "battles" or "battles/Armed clash" (the sub-type may itself contain slashes). */
-export function parseEventTarget(target: string): { event_type: EventType; sub_event_type?: string } {
+export function parseEventTarget(target: string): {
+	event_type: EventType;
+	sub_event_type?: string;
+} {
 	const i = target.indexOf('/');
 	const type = (i < 0 ? target : target.slice(0, i)).trim() as EventType;
 	const sub = i < 0 ? '' : target.slice(i + 1).trim();

@@ -108,7 +108,8 @@ export function date(v: unknown, order: DateOrder = 'dmy'): string | null {
 		if (!s) return null;
 		const shown = s.length > 40 ? `${s.slice(0, 40)}…` : s;
 		let m: RegExpExecArray | null;
-		if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s))) out = iso(+m[1], +m[2], +m[3], shown);
+		if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s)))
+			out = iso(+m[1], +m[2], +m[3], shown);
 		else if ((m = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(s)))
 			out = iso(+m[1], +m[2], +m[3], shown);
 		else if ((m = NUMERIC_DATE.exec(s))) {
@@ -122,7 +123,10 @@ export function date(v: unknown, order: DateOrder = 'dmy'): string | null {
 		else if ((m = /^([A-Za-z]+\.?)[\s-]+(\d{1,2}),?[\s-]+(\d{4})$/.exec(s)))
 			out = iso(+m[3], monthIndex(m[1]), +m[2], shown);
 		else if (/^\d{5}(\.\d+)?$/.test(s)) out = excelSerial(Number(s));
-		else throw new ValueError(`"${shown}" is not a date (write it as YYYY-MM-DD, 20/03/2003 or 20-Mar-2003)`);
+		else
+			throw new ValueError(
+				`"${shown}" is not a date (write it as YYYY-MM-DD, 20/03/2003 or 20-Mar-2003)`
+			);
 	}
 	const latest = new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10);
 	if (out > latest) throw new ValueError(`${out} is in the future`);
