@@ -996,7 +996,10 @@ $$;
 -- The gazetteer's seeded names: exactly the rows of supabase/seed/gazetteer.csv (a unit test,
 -- src/lib/server/gazetteer/seed.test.ts, keeps the two equal). New names go in a new migration
 -- and in the CSV, or are added by an admin (POST /api/v1/gazetteer, terrain gazetteer add).
-insert into public.gazetteer (pcode, name, kind, source, created_by) select v.pcode, v.name, v.kind, v.source, null::uuid from (values
+-- Fixed ids and times: every database holds the same reference rows.
+insert into public.gazetteer (id, pcode, name, kind, source, created_by, created_at)
+select md5(v.pcode || '/' || v.name)::uuid, v.pcode, v.name, v.kind, v.source, null::uuid,
+       timestamptz '2026-12-03 00:00:00+00' from (values
   ('IQG01', 'Anbar', 'variant', 'common English spelling (ACLED admin1; OCHA/HDX datasets)'),
   ('IQG01', 'Dulaim', 'former', 'former name of the province (Liwa al-Dulaim until 1962)'),
   ('IQG02', 'Basra', 'variant', 'common English spelling (ACLED admin1; UCDP GED adm_1)'),

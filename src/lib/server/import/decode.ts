@@ -44,6 +44,9 @@ export function detectSingleByte(head: Uint8Array): TextEncoding {
 	}
 	if (run >= 3) runs += run;
 	if (arabic && high > 0 && runs / high >= 0.5) return 'windows-1256';
+	// Too little text for the models (a short cell): Western text never has its accented letters
+	// three in a row, Arabic words are nothing else.
+	if (high >= 3 && runs / high >= 0.8) return 'windows-1256';
 	return 'windows-1252';
 }
 
