@@ -8,6 +8,7 @@ import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
+import { imports } from './imports.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -21,5 +22,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...draw,
 	...audit,
 	...registries,
+	...imports,
 	...more
 };

@@ -9,6 +9,7 @@ import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
+import { imports } from './imports.ts';
 
 export const en = {
 	...common,
@@ -21,5 +22,6 @@ export const en = {
 	...incidents,
 	...draw,
 	...audit,
-	...registries
+	...registries,
+	...imports,
 };

@@ -10,6 +10,7 @@ import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
+import { imports } from './imports.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -28,5 +29,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...incidents,
 	...draw,
 	...audit,
-	...registries
+	...registries,
+	...imports,
 };

@@ -276,13 +276,27 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 				q('filename', 'The file’s name (for messages and the default source name)', {
 					type: 'string'
 				}),
-				q('source', 'Upstream source name; re-imports update its records', { type: 'string' }),
+				q(
+					'source',
+					'Upstream source name; re-imports update its records. Required to commit an incident file with an id column that is not ACLED or UCDP (the dry run suggests one)',
+					{ type: 'string' }
+				),
+				q(
+					'values',
+					'JSON {"event_type": {"value in the file": "event_type[/sub-event type]"}}: the event type column’s own words; remembered for the caller’s next file with that column',
+					{ type: 'string' }
+				),
+				q('status', 'Status of new incidents', { type: 'string', enum: ['reported', 'verified'] }),
 				q('map', 'FIELD=COLUMN (repeatable) or a JSON object', { type: 'string' }),
 				q('encoding', 'Text encoding (default: detected)', {
 					type: 'string',
-					enum: ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256']
+					enum: ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256', 'windows-1252', 'iso-8859-1']
 				}),
-				q('dates', 'Order of ambiguous slash dates', { type: 'string', enum: ['dmy', 'mdy'] }),
+				q(
+					'dates',
+					'Day/month order of numeric dates; without it the file must show it, else the answer asks (fatal.code date_order)',
+					{ type: 'string', enum: ['dmy', 'mdy'] }
+				),
 				q('dry_run', 'Check only; write nothing', { type: 'boolean' }),
 				q('valid_only', 'Import the valid rows and list the skipped ones', { type: 'boolean' }),
 				q('preview', 'Dry run: how many rows to return for the preview', {
@@ -308,6 +322,40 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 				'413',
 				'422'
 			)
+		})
+	},
+	'/gazetteer': {
+		get: op({
+			operationId: 'gazetteerLookup',
+			summary:
+				'The gazetteer: with `name`, the areas that name can mean at each level (as imports read it); with `pcode` or nothing, the names kept, with their kind and source',
+			parameters: [
+				q('name', 'A place name in any common spelling, English or Arabic', { type: 'string' }),
+				q('pcode', 'Only the names of this area', { type: 'string' })
+			],
+			responses: answers('200', ok('Matches or names', { type: 'array' }), '400')
+		}),
+		post: op({
+			operationId: 'gazetteerAdd',
+			summary: 'Add a variant or former name of an area, with its source (admins)',
+			requestBody: {
+				required: true,
+				content: {
+					'application/json': {
+						schema: {
+							type: 'object',
+							required: ['pcode', 'name', 'source'],
+							properties: {
+								pcode: { type: 'string' },
+								name: { type: 'string', maxLength: 200 },
+								kind: { type: 'string', enum: ['variant', 'former'] },
+								source: { type: 'string', maxLength: 300 }
+							}
+						}
+					}
+				}
+			},
+			responses: answers('201', ok('The name added', { type: 'object' }), '400', '403')
 		})
 	},
 	'/exports': {
