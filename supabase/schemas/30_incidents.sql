@@ -22,7 +22,7 @@ create table public.incidents (
   geom             geometry(Point, 4326) not null,
   -- 1 = exact point, 2 = near a named place, 3 = placed at an area's centre
   geo_precision    smallint not null default 1 check (geo_precision between 1 and 3),
-  fatalities       integer not null default 0 check (fatalities >= 0),
+  fatalities       integer check (fatalities >= 0),  -- NULL: not known (20261203100100)
   injuries         integer check (injuries >= 0),
   abductions       integer check (abductions >= 0),
   notes            text not null default '',
@@ -557,7 +557,7 @@ begin
     nullif(trim(coalesce(p ->> 'location_name', '')), ''),
     st_setsrid(st_makepoint(v_lon, v_lat), 4326),
     v_prec,
-    coalesce((p ->> 'fatalities')::int, 0),
+    (p ->> 'fatalities')::int,  -- unknown stays NULL
     (p ->> 'injuries')::int,
     (p ->> 'abductions')::int,
     coalesce(p ->> 'notes', ''),
@@ -636,7 +636,7 @@ begin
     geom = case when v_lon = st_x(i.geom) and v_lat = st_y(i.geom) then i.geom else st_setsrid(st_makepoint(v_lon, v_lat), 4326) end,
     geo_precision = v_prec,
     location_name = case when p ? 'location_name' then nullif(trim(coalesce(p ->> 'location_name', '')), '') else i.location_name end,
-    fatalities = case when p ? 'fatalities' then coalesce((p ->> 'fatalities')::int, 0) else i.fatalities end,
+    fatalities = case when p ? 'fatalities' then (p ->> 'fatalities')::int else i.fatalities end,  -- unknown stays NULL
     injuries = case when p ? 'injuries' then (p ->> 'injuries')::int else i.injuries end,
     abductions = case when p ? 'abductions' then (p ->> 'abductions')::int else i.abductions end,
     notes = case when p ? 'notes' then coalesce(p ->> 'notes', '') else i.notes end,

@@ -697,30 +697,41 @@ create constraint trigger contacts_redact_audit after delete on sensitive.contac
 -- The companion card is printed and carried in a wallet: a lost card must not name restricted
 -- contacts (armed-group interlocutors and the like), whoever printed it. Same card as before,
 -- normal contacts only.
-create function public.companion_card(p_site_id uuid, p_limit integer default 12) returns jsonb
+create function public.companion_card(p_site_id uuid, p_limit integer default 40) returns jsonb
 language plpgsql volatile
 set search_path = public, sensitive, extensions, pg_temp
 as $$
-declare s public.org_sites; v jsonb; v_contacts jsonb;
+declare s public.org_sites; v_contacts jsonb; v_ids uuid[]; v_near jsonb;
 begin
   perform sensitive.require_contact_reader();
   select * into s from public.org_sites where id = p_site_id;
   if s.id is null then
     return null;
   end if;
-  -- contacts_nearby writes its own audit note; the card adds which site it was for.
-  v := public.contacts_nearby(st_x(s.geom), st_y(s.geom), 50000, 5, 200);
-  select coalesce(jsonb_agg(t.c), '[]'::jsonb) into v_contacts from (
-    select c from jsonb_array_elements(v -> 'contacts') c
-    where c ->> 'sensitivity' = 'normal'
-    order by (c ->> 'emergency')::boolean desc, (c ->> 'distance_m')::float8, lower(c ->> 'full_name')
-    limit greatest(coalesce(p_limit, 12), 0)) t;
-  perform public.audit_record('card', 'contacts', jsonb_build_object('site_id', s.id, 'site', s.name));
+  select coalesce(jsonb_agg(sensitive.contact_json(c) order by lower(c.full_name)), '[]'::jsonb),
+         coalesce(array_agg(c.id), '{}')
+    into v_contacts, v_ids
+  from sensitive.contacts c
+  where c.id in (select t.id from sensitive.contacts t where t.emergency and t.sensitivity = 'normal'
+                 order by lower(t.full_name) limit greatest(coalesce(p_limit, 40), 0));
+  -- The areas and the nearest checkpoints of the site, for the card's header and footer.
+  select jsonb_build_object(
+      'areas', coalesce((select jsonb_agg(jsonb_build_object('pcode', a.pcode, 'level', a.level, 'name_en', a.name_en,
+                          'name_ar', a.name_ar) order by a.level desc)
+                        from public.areas a where st_intersects(a.geom, s.geom)), '[]'::jsonb),
+      'checkpoints', coalesce((select jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name, 'name_ar', k.name_ar,
+                          'status', k.status, 'distance_m', round(k.d::numeric)) order by k.d)
+                        from (select k.*, st_distance(k.geom::geography, s.geom::geography) as d from public.checkpoints k
+                              where st_dwithin(k.geom::geography, s.geom::geography, 50000)
+                              order by k.geom::geography <-> s.geom::geography limit 5) k), '[]'::jsonb))
+    into v_near;
+  perform public.audit_record('card', 'contacts', jsonb_build_object('site_id', s.id, 'site', s.name,
+    'count', cardinality(v_ids), 'ids', to_jsonb(v_ids)));
   return jsonb_build_object(
     'site', jsonb_build_object('id', s.id, 'name', s.name, 'site_type', s.site_type,
                                'lon', st_x(s.geom), 'lat', st_y(s.geom), 'is_sample', s.is_sample),
-    'areas', v -> 'areas',
-    'checkpoints', v -> 'checkpoints',
+    'areas', v_near -> 'areas',
+    'checkpoints', v_near -> 'checkpoints',
     'contacts', v_contacts,
     'generated_at', now());
 end

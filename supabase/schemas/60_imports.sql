@@ -22,7 +22,7 @@ set check_function_bodies = off;
 create table public.import_jobs (
   id          uuid primary key default gen_random_uuid(),
   created_by  uuid not null default auth.uid() references public.app_users (id),
-  target      text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors')),
+  target      text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors', 'displacement_locations')),
   source      text not null check (source ~ '^[a-z0-9][a-z0-9._:-]{0,79}$'),
   file_name   text,
   format      text,
@@ -65,7 +65,7 @@ revoke all on public.import_rows from public, anon, authenticated;
 create table public.import_mappings (
   id         uuid primary key default gen_random_uuid(),
   name       text not null check (length(trim(name)) between 1 and 100),
-  target     text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors')),
+  target     text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors', 'displacement_locations')),
   format     text,
   mapping    jsonb not null check (jsonb_typeof(mapping) = 'object'),
   created_by uuid default auth.uid(),
@@ -523,99 +523,62 @@ create function public.import_commit_sites(j public.import_jobs) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
 as $$
-declare v jsonb;
+declare
+  w record; p jsonb; v_id uuid; v_by text; r jsonb;
+  v_cols text[] := public.site_columns(j.target);
+  v_m float8 := (public.app_settings_get() ->> 'site_match_m')::float8;
+  n_ins integer := 0; n_upd integer := 0; n_same integer := 0;
+  v_changes jsonb := '[]'::jsonb;
 begin
-  if j.target = 'health_facilities' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, name_ar text, facility_type text, services text[], supported boolean, notes text, source text)
-    ), up as (
-      insert into public.health_facilities as t (upstream_source, upstream_id, name, name_ar, facility_type, services,
-        supported, admin1_pcode, admin2_pcode, admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, s.name_ar,
-             coalesce(s.facility_type, 'other'), coalesce(s.services, '{}'), coalesce(s.supported, false),
-             s.admin1_pcode, s.admin2_pcode, s.admin3_pcode, st_setsrid(st_makepoint(s.lon, s.lat), 4326),
-             coalesce(s.notes, ''), s.source
-      from src s order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, name_ar = excluded.name_ar, facility_type = excluded.facility_type,
-            admin1_pcode = excluded.admin1_pcode, admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode,
-            geom = excluded.geom, notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.name_ar, t.facility_type, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.name_ar, excluded.facility_type, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
+  for w in select * from pg_temp.import_work order by ord loop
+    -- The fields the file maps; a blank cell in a column that cannot be empty keeps the value.
+    select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) into p
+    from jsonb_each(w.data) e
+    where e.key = any (v_cols)
+      and not (jsonb_typeof(e.value) = 'null'
+               and e.key in ('name', 'status', 'camp_type', 'facility_type', 'site_type', 'notes', 'services',
+                             'supported', 'shelter', 'upstream_id'));
+    if j.target = 'checkpoints' and p ? 'controlled_by' then
+      p := p || jsonb_build_object('controlling_actor_id',
+        (select a.id from public.actors a where lower(a.name) = lower(p ->> 'controlled_by') order by a.created_at limit 1));
+    end if;
+    p := p || jsonb_build_object('lon', w.lon, 'lat', w.lat);
 
-  elsif j.target = 'idp_camps' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, name_ar text, camp_type text, status text, population integer, households integer,
-        managing_org text, population_date date, notes text, source text)
-    ), up as (
-      insert into public.idp_camps as t (upstream_source, upstream_id, name, name_ar, camp_type, status, population,
-        households, managing_org, population_date, admin1_pcode, admin2_pcode, admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, s.name_ar,
-             coalesce(s.camp_type, 'idp'), coalesce(s.status, 'open'), s.population, s.households, s.managing_org,
-             s.population_date, s.admin1_pcode, s.admin2_pcode, s.admin3_pcode,
-             st_setsrid(st_makepoint(s.lon, s.lat), 4326), coalesce(s.notes, ''), s.source
-      from src s order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, name_ar = excluded.name_ar, camp_type = excluded.camp_type, status = excluded.status,
-            population = excluded.population, households = excluded.households, managing_org = excluded.managing_org,
-            population_date = excluded.population_date, admin1_pcode = excluded.admin1_pcode,
-            admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode, geom = excluded.geom,
-            notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.name_ar, t.camp_type, t.status, t.population, t.households, t.managing_org, t.population_date, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.name_ar, excluded.camp_type, excluded.status, excluded.population,
-                                excluded.households, excluded.managing_org, excluded.population_date, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
+    v_id := null; v_by := null;
+    if p ->> 'upstream_id' is not null then
+      execute format('select id from public.%I where upstream_source = $1 and upstream_id = $2', j.target)
+        into v_id using j.source, p ->> 'upstream_id';
+      if v_id is not null then v_by := 'upstream_id'; end if;
+    end if;
+    if v_id is null and p ? 'name' then
+      execute format('select s.id from public.%I s
+                      where lower(trim(s.name)) = lower(trim($1))
+                        and st_dwithin(s.geom::geography, st_setsrid(st_makepoint($2, $3), 4326)::geography, $4)
+                      order by s.geom::geography <-> st_setsrid(st_makepoint($2, $3), 4326)::geography limit 1', j.target)
+        into v_id using p ->> 'name', w.lon, w.lat, v_m;
+      if v_id is not null then v_by := 'name_and_distance'; end if;
+    end if;
 
-  elsif j.target = 'checkpoints' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, name_ar text, controlled_by text, status text, last_verified_at timestamptz,
-        road text, notes text, source text)
-    ), up as (
-      insert into public.checkpoints as t (upstream_source, upstream_id, name, name_ar, controlling_actor_id, controlled_by,
-        status, last_verified_at, road, admin1_pcode, admin2_pcode, admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, s.name_ar, a.id, s.controlled_by,
-             coalesce(s.status, 'open'), s.last_verified_at, s.road, s.admin1_pcode, s.admin2_pcode, s.admin3_pcode,
-             st_setsrid(st_makepoint(s.lon, s.lat), 4326), coalesce(s.notes, ''), s.source
-      from src s left join public.actors a on lower(a.name) = lower(s.controlled_by)
-      order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, name_ar = excluded.name_ar, controlling_actor_id = excluded.controlling_actor_id,
-            controlled_by = excluded.controlled_by, road = excluded.road, admin1_pcode = excluded.admin1_pcode,
-            admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode, geom = excluded.geom,
-            notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.name_ar, t.controlled_by, t.road, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.name_ar, excluded.controlled_by, excluded.road, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
-
-  elsif j.target = 'org_sites' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, site_type text, notes text, source text)
-    ), up as (
-      insert into public.org_sites as t (upstream_source, upstream_id, name, site_type, admin1_pcode, admin2_pcode,
-        admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, coalesce(s.site_type, 'office'),
-             s.admin1_pcode, s.admin2_pcode, s.admin3_pcode, st_setsrid(st_makepoint(s.lon, s.lat), 4326),
-             coalesce(s.notes, ''), s.source
-      from src s order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, site_type = excluded.site_type, admin1_pcode = excluded.admin1_pcode,
-            admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode, geom = excluded.geom,
-            notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.site_type, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.site_type, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
-  end if;
-  return v || jsonb_build_object('unchanged', (select count(*) from pg_temp.import_work)
-                                   - (v ->> 'inserted')::int - (v ->> 'updated')::int);
+    r := public.site_write(j.target, v_id, p, j.source);
+    -- A site first matched by name takes the file's id, so the next import matches it by id.
+    if v_by = 'name_and_distance' and p ->> 'upstream_id' is not null then
+      execute format('update public.%I set upstream_source = $1 where id = $2 and upstream_source is distinct from $1', j.target)
+        using j.source, v_id;
+    end if;
+    if (r ->> 'inserted')::boolean then
+      n_ins := n_ins + 1;
+    elsif jsonb_array_length(r -> 'changed') > 0 then
+      n_upd := n_upd + 1;
+    else
+      n_same := n_same + 1;
+    end if;
+    if jsonb_array_length(r -> 'changed') > 0 and jsonb_array_length(v_changes) < 500 then
+      v_changes := v_changes || jsonb_build_object('row', w.ord, 'id', r ->> 'id', 'name', p ->> 'name',
+        'action', case when (r ->> 'inserted')::boolean then 'inserted' else 'updated' end,
+        'matched_by', v_by, 'fields', case when (r ->> 'inserted')::boolean then '[]'::jsonb else r -> 'changed' end);
+    end if;
+  end loop;
+  return jsonb_build_object('inserted', n_ins, 'updated', n_upd, 'unchanged', n_same, 'changes', v_changes);
 end
 $$;
 

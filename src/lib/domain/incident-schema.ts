@@ -389,7 +389,8 @@ export function toSqlPayload(v: IncidentParsed): Record<string, unknown> {
 		event_type: v.event_type,
 		sub_event_type: v.sub_event_type,
 		location_name: v.location_name,
-		fatalities: v.fatalities ?? 0,
+		// Left empty: not known (NULL), never 0.
+		fatalities: v.fatalities ?? null,
 		injuries: v.injuries,
 		abductions: v.abductions,
 		affects_us: v.affects_us,

@@ -7,6 +7,7 @@ import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
 import { audit } from './audit.ts';
+import { registries } from './registries.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -19,5 +20,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...incidents,
 	...draw,
 	...audit,
+	...registries,
 	...more
 };

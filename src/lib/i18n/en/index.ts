@@ -8,6 +8,7 @@ import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
 import { audit } from './audit.ts';
+import { registries } from './registries.ts';
 
 export const en = {
 	...common,
@@ -19,5 +20,6 @@ export const en = {
 	...actors,
 	...incidents,
 	...draw,
-	...audit
+	...audit,
+	...registries
 };

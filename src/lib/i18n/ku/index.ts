@@ -9,6 +9,7 @@ import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
 import { audit } from './audit.ts';
+import { registries } from './registries.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -26,5 +27,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...actors,
 	...incidents,
 	...draw,
-	...audit
+	...audit,
+	...registries
 };

@@ -14,6 +14,7 @@ import { coreIncidentPaths } from '../incidents/openapi-core.ts';
 import { mapPaths } from '../map/openapi.ts';
 import { authPaths } from '../auth/openapi.ts';
 import { auditPaths, auditTags } from '../audit/openapi.ts';
+import { sitePaths } from '../sites/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -359,7 +360,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...auditPaths,
 			...coreIncidentPaths,
 			...mapPaths,
-			...authPaths
+			...authPaths,
+			...sitePaths
 		},
 		components: {
 			securitySchemes: {

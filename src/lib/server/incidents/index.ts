@@ -6,7 +6,7 @@
 import { rpc, type CallerUser } from '../db/index.ts';
 import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
 import type { IncidentRecord } from '../../domain/incident-record.ts';
-import { listQuery, sqlErrors, validateIncident } from './http.ts';
+import { listQuery, outsideArea, sqlErrors, validateIncident } from './http.ts';
 
 /** A possible duplicate of an incident (incident_duplicates). */
 export interface Duplicate {
@@ -62,6 +62,8 @@ export function update(user: CallerUser, id: string, patch: Record<string, unkno
 export async function create(user: CallerUser, body: unknown, dup?: DuplicateWindow) {
 	const v = validateIncident(body);
 	if (!v.ok) return { ok: false as const, errors: v.errors };
+	const outside = await outsideArea(user, body, v.payload);
+	if (outside) return { ok: false as const, errors: outside };
 	try {
 		const r = await rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
 			'incident_create',

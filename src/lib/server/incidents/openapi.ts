@@ -17,7 +17,7 @@ import { EXPORT_FORMATS } from '../export/index.ts';
 import { LIST_SORTS } from './http.ts';
 
 type Ref = { $ref: string };
-type Method = 'get' | 'post' | 'delete';
+type Method = 'get' | 'post' | 'patch' | 'delete';
 const ref = (kind: 'parameters' | 'responses', name: string): Ref => ({
 	$ref: `#/components/${kind}/${name}`
 });
@@ -176,6 +176,17 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 		post: op({
 			operationId: 'editIncidentReport',
 			summary: 'Edit the fields sent (analysts, admins); status changes go through /transition',
+			parameters: [idPath],
+			requestBody: {
+				required: true,
+				content: { 'application/json': { schema: { type: 'object' } } }
+			},
+			responses: answers('200', ok('The incident', { type: 'object' }), '400', '403', '404')
+		}),
+		patch: op({
+			operationId: 'patchIncidentReport',
+			summary:
+				'Merge semantics: only the fields sent change (same as POST). A point outside the operating area needs `confirm_outside_area: true`',
 			parameters: [idPath],
 			requestBody: {
 				required: true,

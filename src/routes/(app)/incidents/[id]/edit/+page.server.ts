@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as incidents from '$lib/server/incidents';
-import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import { formToInput, outsideArea, sqlErrors, validateIncident } from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
 import { UUID } from '$lib/domain/codes';
 
@@ -60,6 +60,8 @@ export const actions: Actions = {
 			delete patch.lat;
 			delete patch.geo_precision;
 		}
+		const outside = await outsideArea(user, formToInput(form), patch);
+		if (outside) return fail(400, { errors: outside, values });
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {

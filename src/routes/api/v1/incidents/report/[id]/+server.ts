@@ -1,6 +1,7 @@
 /**
  *   GET  /api/v1/incidents/report/{id}   one incident with its history (and duplicates for analysts)
- *   POST /api/v1/incidents/report/{id}   edit the fields sent (analysts, admins)
+ *   PATCH /api/v1/incidents/report/{id}  edit the fields sent, the rest untouched (analysts, admins)
+ *   POST  the same (kept for existing clients)
  */
 import { error, json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
@@ -11,6 +12,7 @@ import {
 	ANALYSTS,
 	duplicateWindow,
 	invalid,
+	outsideArea,
 	partialPatch,
 	sqlErrors
 } from '$lib/server/incidents/http';
@@ -34,11 +36,16 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	const user = requireUser(locals, ANALYSTS);
 	const id = uuid('id', params.id);
-	const p = partialPatch(await jsonBody(request));
+	const body = await jsonBody(request);
+	const p = partialPatch(body);
 	if (!p.ok) return invalid(p.errors);
+	const outside = await outsideArea(user, body, p.patch);
+	if (outside) return invalid(outside);
 	try {
 		return json(await incidents.update(user, id, p.patch));
 	} catch (e) {
 		return invalid(sqlErrors(e));
 	}
 });
+
+export const PATCH = POST;
