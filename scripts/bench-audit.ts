@@ -48,7 +48,9 @@ const db = await open();
 try {
 	await timed(`${ROWS} rows, row audit paused`, () => db.execOwner(insert('paused', true)));
 	await timed(`${ROWS} rows, audited and chained`, () => db.execOwner(insert('chained', false)));
-	const [{ n }] = await db.queryOwner<{ n: number }>('select count(*)::int as n from public.audit_log');
+	const [{ n }] = await db.queryOwner<{ n: number }>(
+		'select count(*)::int as n from public.audit_log'
+	);
 	await timed(`verify the whole chain (${n} entries)`, async () => {
 		const v = await verifyAuditChain(db);
 		if (!v.ok) throw new Error(v.problem?.message);
