@@ -223,24 +223,34 @@ begin
 end
 $$;
 
--- One incident with its actors and area names, for the details panel.
+-- One incident with its actors and area names, for the details panel. Every read of a RESTRICTED
+-- incident is noted ('read', 'incidents', {id}); plpgsql and volatile for that
+-- (20261203120100_audit_need_to_know).
 create function public.incident_get(p_id uuid) returns jsonb
-language sql stable
+language plpgsql volatile
 set search_path = public, extensions, pg_temp
 as $$
+declare v jsonb;
+begin
   select to_jsonb(i) - 'geom' || jsonb_build_object(
     'lon', st_x(i.geom), 'lat', st_y(i.geom),
     'actor1', a1.name, 'actor2', a2.name,
     'admin1_name', r1.name_en, 'admin1_name_ar', r1.name_ar,
     'admin2_name', r2.name_en, 'admin2_name_ar', r2.name_ar,
     'admin3_name', r3.name_en, 'admin3_name_ar', r3.name_ar)
+    into v
   from public.incidents i
   left join public.actors a1 on a1.id = i.actor1_id
   left join public.actors a2 on a2.id = i.actor2_id
   left join public.areas r1 on r1.pcode = i.admin1_pcode
   left join public.areas r2 on r2.pcode = i.admin2_pcode
   left join public.areas r3 on r3.pcode = i.admin3_pcode
-  where i.id = p_id
+  where i.id = p_id;
+  if v ->> 'confidentiality' = 'restricted' then
+    perform public.audit_record('read', 'incidents', jsonb_build_object('id', p_id));
+  end if;
+  return v;
+end
 $$;
 
 -- Incidents as a GeoJSON FeatureCollection for the API, ordered newest first, paged.
@@ -826,7 +836,7 @@ begin
     updated_at = now()
   where id = m.id;
 
-  perform public.audit_note('merge', 'incidents',
+  perform public.audit_record('merge', 'incidents',
     jsonb_build_object('merge_id', v_merge, 'kept_id', k.id, 'merged_id', m.id, 'reason', p_reason));
   return jsonb_build_object('merge_id', v_merge, 'incident', public.incident_get(k.id));
 end
@@ -865,56 +875,154 @@ begin
   where id = m.id;
   update public.incident_merges set undone_at = now(), undone_by = (select auth.uid()) where id = g.id;
 
-  perform public.audit_note('unmerge', 'incidents',
+  perform public.audit_record('unmerge', 'incidents',
     jsonb_build_object('merge_id', g.id, 'kept_id', g.kept_id, 'merged_id', g.merged_id));
   return jsonb_build_object('kept', public.incident_get(k.id), 'restored', public.incident_get(m.id));
 end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Which fields of an incident version a viewer or field user may see the values of, and which
+-- are free text shown only while still current. Anything else is named, not shown.
+create function private.history_plain_fields() returns text[]
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select array['event_date', 'event_time', 'time_precision', 'event_type', 'sub_event_type',
+               'fatalities', 'injuries', 'abductions', 'status', 'confidentiality', 'affects_us',
+               'affects_ngos', 'serious', 'source_reliability', 'info_credibility', 'source_scale',
+               'admin1_pcode', 'admin2_pcode', 'admin3_pcode', 'actor1_id', 'actor2_id']
+$$;
+create function private.history_text_fields() returns text[]
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select array['notes', 'source', 'location_name', 'status_reason']
+$$;
+-- Bookkeeping columns that are not part of what an incident says.
+create function private.history_internal_fields() returns text[]
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select array['id', 'updated_at', 'created_at', 'reported_by', 'merged_into', 'upstream_source',
+               'upstream_id', 'is_sample']
+$$;
+
 -- An incident's history from the audit log: who, when, what changed (before → after), including
 -- transitions and merges. The audit log is readable by admins only, so this is SECURITY DEFINER
 -- and first checks that the caller may see the incident. Inside a definer function RLS no longer
 -- filters for the caller, so the check repeats the incidents read policies of 20261122000400
 -- (tests/integration/incidents-workflow.test.ts proves history is visible exactly when
 -- incident_get is, for every role).
+--
+-- Need-to-know (20261203120100_audit_need_to_know): analysts and admins see every earlier value
+-- of every field with the editor's name and e-mail. Viewers and field staff see only the
+-- versions they could read at the time (verified and not restricted; a field user also their
+-- own edits), editors as their role (no id, name or e-mail), and values only for plain
+-- structured fields; free text (notes, source, location name, reasons) only where it is still
+-- the incident's current text, so text an analyst replaced never comes back through history;
+-- the location never (its exact point is not theirs to see). Other fields are named with their
+-- values withheld ("hidden": true).
 create function public.incident_history(p_id uuid) returns jsonb
 language plpgsql stable security definer
-set search_path = public, pg_temp
+set search_path = public, private, pg_temp
 as $$
-declare v_ok boolean; r jsonb;
+declare v_ok boolean; v_full boolean; v_own boolean; v_now jsonb; r jsonb;
 begin
   select public.has_app_role('admin', 'analyst')
       or (i.status = 'verified' and i.confidentiality <> 'restricted' and public.has_app_role('field', 'viewer'))
-      or (i.reported_by = auth.uid() and public.has_app_role('field'))
-    into v_ok
+      or (i.reported_by = auth.uid() and public.has_app_role('field')),
+         to_jsonb(i)
+    into v_ok, v_now
   from public.incidents i where i.id = p_id;
   if not coalesce(v_ok, false) then
     return null;
   end if;
+  v_full := public.has_app_role('admin', 'analyst');
+  v_own := public.has_app_role('field');
 
+  if v_full then
+    -- Analysts and admins: every version, every value, editors by name and e-mail (as before).
+    with entries as (
+      select l.id, l.at, l.action, l.actor_id, l.before, l.after, l.detail
+      from public.audit_log l
+      where l.table_name = 'incidents'
+        and ((l.row_id = p_id::text and l.action in ('insert', 'update', 'delete'))
+             or (l.action in ('merge', 'unmerge')
+                 and (l.detail ->> 'kept_id' = p_id::text or l.detail ->> 'merged_id' = p_id::text)))
+    ),
+    shaped as (
+      select e.id, e.at, e.action,
+             jsonb_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name, 'role', u.role) as actor,
+             e.detail,
+             case when e.action = 'update' then (
+               select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', e.before -> k, 'after', e.after -> k) order by k), '[]'::jsonb)
+               from jsonb_object_keys(e.after) k
+               where k not in ('updated_at') and (e.before -> k) is distinct from (e.after -> k))
+             when e.action = 'insert' then (
+               select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', null, 'after', e.after -> k) order by k), '[]'::jsonb)
+               from jsonb_object_keys(e.after) k
+               where k in ('status', 'event_type', 'event_date', 'confidentiality', 'upstream_source', 'upstream_id')
+                 and jsonb_typeof(e.after -> k) <> 'null')
+             else '[]'::jsonb end as changes
+      from entries e
+      left join public.app_users u on u.id = e.actor_id
+    )
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'id', s.id, 'at', s.at, 'action',
+             case when s.action = 'update' and exists (select 1 from jsonb_array_elements(s.changes) c where c ->> 'field' = 'status')
+                  then 'transition' else s.action end,
+             'actor', s.actor, 'changes', s.changes, 'detail', s.detail) order by s.at, s.id), '[]'::jsonb)
+      into r
+    from shaped s
+    where not (s.action = 'update' and s.changes = '[]'::jsonb);
+    return r;
+  end if;
+
+  -- Viewers and field staff: only versions that were verified and not restricted, i.e. that they
+  -- could read at the time, and a field user's own edits (their report as they wrote it);
+  -- merges show through the row changes they made.
   with entries as (
-    select l.id, l.at, l.action, l.actor_id, l.before, l.after, l.detail
+    select l.id, l.at, l.action, l.actor_id, l.before, l.after,
+           (l.before ->> 'status' = 'verified' and l.before ->> 'confidentiality' <> 'restricted') as before_ok
     from public.audit_log l
-    where l.table_name = 'incidents'
-      and (l.row_id = p_id::text
-           or (l.action in ('merge', 'unmerge')
-               and (l.detail ->> 'kept_id' = p_id::text or l.detail ->> 'merged_id' = p_id::text)))
+    where l.table_name = 'incidents' and l.row_id = p_id::text and l.action in ('insert', 'update')
+      and ((l.after ->> 'status' = 'verified' and l.after ->> 'confidentiality' <> 'restricted')
+           or (v_own and l.actor_id = (select auth.uid())))
+  ),
+  -- One value as this reader may see it: plain fields as they were, free text only while it is
+  -- still the current text, nothing else.
+  fields as (
+    select e.id, k,
+           (e.before -> k) is distinct from (e.after -> k) as changed,
+           case when e.action = 'update' and e.before_ok
+                     and (k = any (private.history_plain_fields())
+                          or (k = any (private.history_text_fields()) and (e.before -> k) = (v_now -> k)))
+                then e.before -> k end as before_v,
+           case when k = any (private.history_plain_fields())
+                     or (k = any (private.history_text_fields()) and (e.after -> k) = (v_now -> k))
+                then e.after -> k end as after_v,
+           not (k = any (private.history_plain_fields()) or k = any (private.history_text_fields())
+                or k = 'geom') as internal_or_unknown
+    from entries e, jsonb_object_keys(e.after) k
   ),
   shaped as (
     select e.id, e.at, e.action,
-           jsonb_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name) as actor,
-           e.detail,
+           jsonb_build_object('role', u.role) as actor,
            case when e.action = 'update' then (
-             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', e.before -> k, 'after', e.after -> k) order by k), '[]'::jsonb)
-             from jsonb_object_keys(e.after) k
-             where k not in ('updated_at') and (e.before -> k) is distinct from (e.after -> k))
-           when e.action = 'insert' then (
-             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', null, 'after', e.after -> k) order by k), '[]'::jsonb)
-             from jsonb_object_keys(e.after) k
-             where k in ('status', 'event_type', 'event_date', 'confidentiality', 'upstream_source', 'upstream_id')
-               and jsonb_typeof(e.after -> k) <> 'null')
-           else '[]'::jsonb end as changes
+             select coalesce(jsonb_agg(jsonb_build_object('field', f.k, 'before', f.before_v, 'after', f.after_v)
+                      || case when (f.before_v is null and e.before -> f.k is not null and jsonb_typeof(e.before -> f.k) <> 'null')
+                                or (f.after_v is null and e.after -> f.k is not null and jsonb_typeof(e.after -> f.k) <> 'null')
+                              then '{"hidden": true}'::jsonb else '{}'::jsonb end
+                      order by f.k), '[]'::jsonb)
+             from fields f
+             where f.id = e.id and f.changed and not f.internal_or_unknown)
+           else (
+             select coalesce(jsonb_agg(jsonb_build_object('field', f.k, 'before', null, 'after', f.after_v) order by f.k), '[]'::jsonb)
+             from fields f
+             where f.id = e.id and f.k in ('status', 'event_type', 'event_date') and f.after_v is not null
+               and jsonb_typeof(f.after_v) <> 'null')
+           end as changes
     from entries e
     left join public.app_users u on u.id = e.actor_id
   )
@@ -922,10 +1030,9 @@ begin
            'id', s.id, 'at', s.at, 'action',
            case when s.action = 'update' and exists (select 1 from jsonb_array_elements(s.changes) c where c ->> 'field' = 'status')
                 then 'transition' else s.action end,
-           'actor', s.actor, 'changes', s.changes, 'detail', s.detail) order by s.at, s.id), '[]'::jsonb)
+           'actor', s.actor, 'changes', s.changes, 'detail', null) order by s.at, s.id), '[]'::jsonb)
     into r
   from shaped s
-  -- A no-op update (nothing but updated_at changed) is not history.
   where not (s.action = 'update' and s.changes = '[]'::jsonb);
   return r;
 end

@@ -403,7 +403,7 @@ begin
                'skipped', jsonb_array_length(v_problems), 'problems', v_problems,
                'warnings', (select count(*) from pg_temp.import_work where problem ->> 'level' = 'warning'));
   perform public.import_finish(p_job, 'committed', v_stats - 'problems');
-  perform public.audit_note('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
+  perform public.audit_record('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
     'file', j.file_name, 'format', j.format) || (v_stats - 'problems'));
   return v_stats;
 end
@@ -709,7 +709,7 @@ begin
                'rows', v_total, 'skipped', v_errors, 'problems', v_problems,
                'warnings', jsonb_array_length(v_problems) - v_errors);
   perform public.import_finish(j.id, 'committed', v_stats - 'problems');
-  perform public.audit_note('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
+  perform public.audit_record('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
     'file', j.file_name, 'format', j.format) || (v_stats - 'problems'));
   return v_stats;
 end

@@ -27,7 +27,7 @@ begin
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
     where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
       and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q);
-    perform public.audit_note('export', 'incidents', jsonb_strip_nulls(jsonb_build_object(
+    perform public.audit_record('export', 'incidents', jsonb_strip_nulls(jsonb_build_object(
       'format', p_format, 'rows', v_total, 'from', p_from, 'to', p_to, 'types', p_types, 'area', p_area,
       'bbox', case when p_west is not null then jsonb_build_array(p_west, p_south, p_east, p_north) end,
       'q', p_q, 'status', p_status)));
@@ -77,7 +77,7 @@ as $$
 declare fc jsonb;
 begin
   fc := public.sites_geojson(p_kind);
-  perform public.audit_note('export', p_kind, jsonb_build_object('format', p_format,
+  perform public.audit_record('export', p_kind, jsonb_build_object('format', p_format,
     'rows', jsonb_array_length(fc -> 'features')));
   return fc;
 end
