@@ -23,5 +23,5 @@ export const en = {
 	...draw,
 	...audit,
 	...registries,
-	...imports,
+	...imports
 };

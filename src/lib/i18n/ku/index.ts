@@ -30,5 +30,5 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...draw,
 	...audit,
 	...registries,
-	...imports,
+	...imports
 };
