@@ -21,7 +21,14 @@ import { apiRoute } from '../api/route.ts';
 import { jsonBody, uuid, FilterError } from '../api/params.ts';
 import { exportRequest } from '../export/http.ts';
 import { importRequest } from '../import/http.ts';
-import { createIncident, invalid, listIncidents, sqlErrors, validateIncident } from './http.ts';
+import {
+	createIncident,
+	invalid,
+	listIncidents,
+	setSensitiveLocation,
+	sqlErrors,
+	validateIncident
+} from './http.ts';
 import { incidentInputSchema, fieldErrors, toSqlPayload } from '../../domain/incident-schema.ts';
 
 type Handler = (event: RequestEvent) => Promise<Response>;
@@ -78,7 +85,9 @@ export const reportGet: Handler = apiRoute(async ({ locals, params, url }) => {
 export const reportUpdate: Handler = apiRoute(async ({ locals, params, request }) => {
 	const user = requireUser(locals, ANALYSTS);
 	const id = uuid('id', params.id);
-	const body = await jsonBody(request);
+	const { sensitive_location: sensitive, ...body } = await jsonBody(request);
+	if (sensitive !== undefined && typeof sensitive !== 'boolean')
+		return invalid({ sensitive_location: 'fuzz.error.boolean' });
 	// A partial edit: the fields sent are checked with the shared schema's rules, on their own.
 	const shape = incidentInputSchema.safeParse({
 		event_date: '2000-01-01',
@@ -100,7 +109,11 @@ export const reportUpdate: Handler = apiRoute(async ({ locals, params, request }
 		else patch[k] = body[k]; // unknown fields: the SQL check names them
 	}
 	try {
-		return json(await (await getDb()).rpc('incident_update', { p_id: id, p: patch }, user));
+		const db = await getDb();
+		const sent = Object.keys(patch).length > 0 || sensitive === undefined;
+		let r = sent ? await db.rpc('incident_update', { p_id: id, p: patch }, user) : null;
+		if (sensitive !== undefined) r = await setSensitiveLocation(db, user, id, sensitive);
+		return json(r);
 	} catch (e) {
 		return invalid(sqlErrors(e));
 	}

@@ -75,13 +75,29 @@ export function listQuery(params: URLSearchParams): ListQuery {
 }
 
 export type Validated =
-	{ ok: true; payload: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
+	| { ok: true; payload: Record<string, unknown>; sensitiveLocation?: boolean }
+	| { ok: false; errors: Record<string, string> };
 
 /** The shared schema on a body; errors are i18n keys per field. */
 export function validateIncident(body: unknown): Validated {
 	const r = incidentInputSchema.safeParse(body);
 	if (!r.success) return { ok: false, errors: fieldErrors(r.error) };
-	return { ok: true, payload: toSqlPayload(r.data) };
+	return { ok: true, payload: toSqlPayload(r.data), sensitiveLocation: r.data.sensitive_location };
+}
+
+const SETS_SENSITIVE = ['admin', 'analyst'];
+
+/**
+ * Marks an incident's location sensitive or not (analysts, admins): its own SQL verb, called
+ * after incident_create / incident_update when the field was sent (see
+ * 20261203140000_location_fuzzing.sql). Answers the incident as incident_get does.
+ */
+export function setSensitiveLocation(db: Adapter, user: CallerUser, id: string, value: boolean) {
+	return db.rpc<Record<string, unknown>>(
+		'incident_set_sensitive_location',
+		{ p_id: id, p_value: value },
+		user
+	);
 }
 
 const en = translator('en');
@@ -119,12 +135,21 @@ export async function createIncident(
 ) {
 	const v = validateIncident(body);
 	if (!v.ok) return { ok: false as const, errors: v.errors };
+	if (v.sensitiveLocation !== undefined && !SETS_SENSITIVE.includes(user.role))
+		return { ok: false as const, errors: { sensitive_location: 'fuzz.error.analysts_only' } };
 	try {
 		const r = await db.rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
 			'incident_create',
 			{ p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days },
 			user
 		);
+		if (v.sensitiveLocation !== undefined)
+			r.incident = await setSensitiveLocation(
+				db,
+				user,
+				String(r.incident.id),
+				v.sensitiveLocation
+			);
 		return { ok: true as const, ...r };
 	} catch (e) {
 		return { ok: false as const, errors: sqlErrors(e) };
@@ -169,6 +194,8 @@ export function formToInput(form: FormData): Record<string, unknown> {
 		injuries: v('injuries'),
 		abductions: v('abductions'),
 		affects_us: form.get('affects_us') === 'on',
+		// Not sent unless ticked: a new report then takes the database's default (see the schema).
+		sensitive_location: form.get('sensitive_location') === 'on' ? true : undefined,
 		affects_ngos: form.get('affects_ngos') === 'on',
 		serious: form.get('serious') === 'on',
 		ops_impact: v('ops_impact'),

@@ -1,6 +1,11 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import {
+	formToInput,
+	setSensitiveLocation,
+	sqlErrors,
+	validateIncident
+} from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,6 +40,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		injuries: s(i.injuries),
 		abductions: s(i.abductions),
 		affects_us: i.affects_us ? 'on' : '',
+		sensitive_location: i.sensitive_location ? 'on' : '',
 		affects_ngos: i.affects_ngos ? 'on' : '',
 		serious: i.serious ? 'on' : '',
 		ops_impact: s(i.ops_impact),
@@ -68,7 +74,18 @@ export const actions: Actions = {
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
-			await (await getDb()).rpc('incident_update', { p_id: params.id, p: patch }, user);
+			const db = await getDb();
+			// The checkbox as the analyst left it is stated only when they changed it: otherwise
+			// ticking "affects us" keeps the database's rule of turning it on.
+			const before = await db.rpc<{ sensitive_location?: boolean } | null>(
+				'incident_get',
+				{ p_id: params.id },
+				user
+			);
+			const sensitive = form.get('sensitive_location') === 'on';
+			await db.rpc('incident_update', { p_id: params.id, p: patch }, user);
+			if (before && before.sensitive_location !== sensitive)
+				await setSensitiveLocation(db, user, params.id, sensitive);
 		} catch (e) {
 			return fail(400, { errors: sqlErrors(e), values });
 		}
