@@ -15,6 +15,8 @@
 --   incident_duplicates,    distances to other incidents: a field user's report answer lists
 --   incident_duplicates_near  them, and a distance to 0.01 km is a coordinate by triangulation
 --                                                                  (was 20261122001000)
+--   incident_history        no location columns in the changes a fuzzed reader sees
+--                                                                  (was 20261122001000)
 
 -- ---------------------------------------------------------------------------------------------
 -- The shared filter (was 20261122004100): the viewport test is on the point the reader sees.
@@ -608,5 +610,67 @@ begin
       order by d, event_date desc, incident_id) from listed), '[]'::jsonb))
   into v;
   return v;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- History (was 20261122001000): an update's changes carry the row's columns before and after, so
+-- moving a sensitive incident's point would show the exact points to a reader who is shown the
+-- coarse one. For such a reader the location columns are left out of every change. (Issue #10
+-- point 7 reworks this function too: whoever merges second keeps both changes.)
+create or replace function public.incident_history(p_id uuid) returns jsonb
+language plpgsql stable security definer
+set search_path = public, pg_temp
+as $$
+declare v_ok boolean; v_fuzzed boolean; r jsonb;
+begin
+  select public.has_app_role('admin', 'analyst')
+      or (i.status = 'verified' and i.confidentiality <> 'restricted' and public.has_app_role('field', 'viewer'))
+      or (i.reported_by = auth.uid() and public.has_app_role('field')),
+         public.incident_location_fuzzed(i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode,
+                                         public.caller_location_scope())
+    into v_ok, v_fuzzed
+  from public.incidents i where i.id = p_id;
+  if not coalesce(v_ok, false) then
+    return null;
+  end if;
+
+  with entries as (
+    select l.id, l.at, l.action, l.actor_id, l.before, l.after, l.detail
+    from public.audit_log l
+    where l.table_name = 'incidents'
+      and (l.row_id = p_id::text
+           or (l.action in ('merge', 'unmerge')
+               and (l.detail ->> 'kept_id' = p_id::text or l.detail ->> 'merged_id' = p_id::text)))
+  ),
+  shaped as (
+    select e.id, e.at, e.action,
+           jsonb_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name) as actor,
+           e.detail,
+           case when e.action = 'update' then (
+             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', e.before -> k, 'after', e.after -> k) order by k), '[]'::jsonb)
+             from jsonb_object_keys(e.after) k
+             where k not in ('updated_at') and (e.before -> k) is distinct from (e.after -> k)
+               -- location fuzzing: a reader shown the coarse point sees no earlier or later point
+               and not (v_fuzzed and k in ('geom', 'lon', 'lat', 'geom_coarse', 'lon_coarse', 'lat_coarse')))
+           when e.action = 'insert' then (
+             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', null, 'after', e.after -> k) order by k), '[]'::jsonb)
+             from jsonb_object_keys(e.after) k
+             where k in ('status', 'event_type', 'event_date', 'confidentiality', 'upstream_source', 'upstream_id')
+               and jsonb_typeof(e.after -> k) <> 'null')
+           else '[]'::jsonb end as changes
+    from entries e
+    left join public.app_users u on u.id = e.actor_id
+  )
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'id', s.id, 'at', s.at, 'action',
+           case when s.action = 'update' and exists (select 1 from jsonb_array_elements(s.changes) c where c ->> 'field' = 'status')
+                then 'transition' else s.action end,
+           'actor', s.actor, 'changes', s.changes, 'detail', s.detail) order by s.at, s.id), '[]'::jsonb)
+    into r
+  from shaped s
+  -- A no-op update (nothing but updated_at changed) is not history.
+  where not (s.action = 'update' and s.changes = '[]'::jsonb);
+  return r;
 end
 $$;

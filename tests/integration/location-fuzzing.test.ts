@@ -267,7 +267,9 @@ describe.each(engineNames())('location fuzzing on %s', (engineName) => {
 		}
 		// ...while the same radius around the point a viewer is shown finds it
 		const c = await detail(u.viewer, S1);
-		const around = encodeURIComponent(JSON.stringify({ type: 'Point', coordinates: [c.lon, c.lat] }));
+		const around = encodeURIComponent(
+			JSON.stringify({ type: 'Point', coordinates: [c.lon, c.lat] })
+		);
 		const p = await callRoute(
 			proximityApi.GET,
 			u.viewer,
@@ -296,6 +298,36 @@ describe.each(engineNames())('location fuzzing on %s', (engineName) => {
 		const x = await detail(u.viewer, X1);
 		expect([x.lon, x.lat]).toEqual([43.8, 36.3]);
 		expect(x.sensitive_location).toBe(false);
+	});
+
+	it('keeps earlier and later exact points out of the history a viewer reads', async () => {
+		const created = await callRoute(reportApi.POST, u.analyst, '/api/v1/incidents/report', {
+			body: {
+				event_date: '2024-06-02',
+				event_type: 'battles',
+				lon: 43.611111,
+				lat: 36.233333,
+				status: 'verified',
+				sensitive_location: true
+			}
+		});
+		const id = created.body.incident.id as string;
+		const moved = await callRoute(reportIdApi.POST, u.analyst, `/api/v1/incidents/report/${id}`, {
+			params: { id },
+			body: { lon: 43.844444, lat: 36.377777 }
+		});
+		expect(moved.status).toBe(200);
+		const exact = ['43.611', '36.233', '43.844', '36.377', '36.378'];
+		const path = `/api/v1/incidents/report/${id}`;
+		for (const as of [u.viewer, fieldOut]) {
+			const r = await callRoute(reportIdApi.GET, as, path, { params: { id } });
+			expect(r.status).toBe(200);
+			expect(r.body.history.length).toBeGreaterThan(0);
+			expect(exact.filter((s) => r.text.includes(s))).toEqual([]);
+		}
+		const a = await callRoute(reportIdApi.GET, u.analyst, path, { params: { id } });
+		expect(a.text).toContain('43.611111');
+		expect(a.text).toContain('43.844444');
 	});
 
 	it('is set by analysts through the API, defaults from "affects us", and refused to field staff', async () => {

@@ -2,7 +2,8 @@
 export const fuzz = {
 	'fuzz.field.sensitive_location':
 		'Sensitive location: viewers and field staff outside this area see only an approximate place',
-	'fuzz.approximate': 'Approximate location: shown at the area’s centre, not the exact place',
+	'fuzz.approximate':
+		'Approximate location: shown at its area’s centre or on a coarse grid, not at the exact place',
 	'fuzz.error.analysts_only': 'only analysts and admins can set it',
 	'fuzz.error.boolean': 'must be true or false'
 };

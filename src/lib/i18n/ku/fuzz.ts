@@ -4,7 +4,8 @@ import type { fuzz as en } from '../en/fuzz.ts';
 export const fuzz = {
 	'fuzz.field.sensitive_location':
 		'شوێنی هەستیار: بینەران و ستافی مەیدانی لە دەرەوەی ئەم ناوچەیە تەنها شوێنێکی نزیکەیی دەبینن',
-	'fuzz.approximate': 'شوێنی نزیکەیی: لە ناوەڕاستی ناوچەکە پیشان دەدرێت، نەک شوێنی ورد',
+	'fuzz.approximate':
+		'شوێنی نزیکەیی: لە ناوەڕاستی ناوچەکەی یان لەسەر تۆڕێکی گشتی پیشان دەدرێت، نەک لە شوێنی ورد',
 	'fuzz.error.analysts_only': 'تەنها شیکەرەوەکان و بەڕێوەبەران دەتوانن دیاری بکەن',
 	'fuzz.error.boolean': 'دەبێت ڕاست یان هەڵە بێت'
 } satisfies Record<keyof typeof en, string>;

@@ -144,12 +144,7 @@ export async function createIncident(
 			user
 		);
 		if (v.sensitiveLocation !== undefined)
-			r.incident = await setSensitiveLocation(
-				db,
-				user,
-				String(r.incident.id),
-				v.sensitiveLocation
-			);
+			r.incident = await setSensitiveLocation(db, user, String(r.incident.id), v.sensitiveLocation);
 		return { ok: true as const, ...r };
 	} catch (e) {
 		return { ok: false as const, errors: sqlErrors(e) };
