@@ -68,17 +68,23 @@ describe('a sensitive incident on the incident page', () => {
 		).text();
 		for (const s of EXACT) expect(data, s).not.toContain(s);
 		await screenshot(p, 'incident-fuzzed-viewer');
-		await p.setViewportSize({ width: 390, height: 844 });
-		await p.goto(`${baseUrl}/lang?l=ar`);
+		await p.context().addCookies([{ name: 'terrain_lang', value: 'ar', url: baseUrl }]);
 		await p.goto(url);
+		await expect.poll(() => p.locator('html').getAttribute('dir')).toBe('rtl');
 		await p.locator('[data-testid="location-fuzzed"]').waitFor();
-		await screenshot(p, 'incident-fuzzed-viewer-ar-390');
+		for (const s of EXACT) expect(await p.content(), s).not.toContain(s);
+		await screenshot(p, 'incident-fuzzed-viewer-ar');
+		await p.setViewportSize({ width: 390, height: 844 });
+		await screenshot(p.locator('[data-testid="location-fuzzed"]'), 'incident-fuzzed-viewer-ar-390');
 	});
 
 	it('shows the checkbox ticked on the analyst’s edit form', async () => {
 		const p = analyst.page;
 		await p.goto(`${url}/edit`);
-		expect(await p.locator('input[name="sensitive_location"]').isChecked()).toBe(true);
-		await screenshot(p, 'incident-edit-sensitive');
+		const box = p.locator('input[name="sensitive_location"]');
+		expect(await box.isChecked()).toBe(true);
+		await screenshot(p.locator('fieldset', { has: box }), 'incident-edit-sensitive');
+		await p.setViewportSize({ width: 390, height: 844 });
+		await screenshot(p.locator('fieldset', { has: box }), 'incident-edit-sensitive-390');
 	});
 });
