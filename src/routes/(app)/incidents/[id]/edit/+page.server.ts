@@ -1,14 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import {
-	formToInput,
-	setSensitiveLocation,
-	sqlErrors,
-	validateIncident
-} from '$lib/server/incidents/http';
+import * as incidents from '$lib/server/incidents';
+import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
+import { UUID } from '$lib/domain/codes';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITORS = ['admin', 'analyst'];
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -16,14 +11,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	if (!EDITORS.includes(user.role))
 		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
-	const db = await getDb();
-	const i = await db.rpc<Record<string, any> | null>('incident_get', { p_id: params.id }, user);
+	const i = await incidents.get(user, params.id);
 	if (!i) error(404, { message: 'no such incident, or not visible to you' });
-	const actors = await db.rpc<{ id: string; name: string }[]>(
-		'incident_actor_options',
-		{ p_limit: 100 },
-		user
-	);
+	const actors = await incidents.actorOptions(user);
 	const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 	// The incident as the form's string values (checkboxes 'on').
 	const values: Record<string, string> = {
@@ -50,7 +40,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		confidentiality: s(i.confidentiality),
 		notes: s(i.notes)
 	};
-	return { id: params.id, values, actors, geoPrecision: i.geo_precision as number };
+	return { id: params.id, values, actors, geoPrecision: i.geo_precision };
 };
 
 export const actions: Actions = {
@@ -74,18 +64,13 @@ export const actions: Actions = {
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
-			const db = await getDb();
 			// The checkbox as the analyst left it is stated only when they changed it: otherwise
 			// ticking "affects us" keeps the database's rule of turning it on.
-			const before = await db.rpc<{ sensitive_location?: boolean } | null>(
-				'incident_get',
-				{ p_id: params.id },
-				user
-			);
+			const before = await incidents.get(user, params.id);
 			const sensitive = form.get('sensitive_location') === 'on';
-			await db.rpc('incident_update', { p_id: params.id, p: patch }, user);
+			await incidents.update(user, params.id, patch);
 			if (before && before.sensitive_location !== sensitive)
-				await setSensitiveLocation(db, user, params.id, sensitive);
+				await incidents.setSensitiveLocation(user, params.id, sensitive);
 		} catch (e) {
 			return fail(400, { errors: sqlErrors(e), values });
 		}
