@@ -108,7 +108,7 @@ describe.each(engineNames())('location fuzzing on %s', (engineName) => {
 			{ p_email: fieldOut.email, p_areas: ['IQD9102'] },
 			'service'
 		);
-	}, 60_000);
+	}, 180_000);
 	afterAll(async () => e?.close());
 
 	const detail = async (as: CallerUser, id: string) => {
