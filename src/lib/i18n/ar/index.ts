@@ -9,6 +9,7 @@ import { draw } from './draw.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -23,5 +24,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...audit,
 	...registries,
 	...imports,
+	...fuzz,
 	...more
 };

@@ -10,6 +10,7 @@ import { draw } from './draw.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 
 export const en = {
 	...common,
@@ -23,5 +24,6 @@ export const en = {
 	...draw,
 	...audit,
 	...registries,
-	...imports
+	...imports,
+	...fuzz,
 };

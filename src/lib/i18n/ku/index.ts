@@ -11,6 +11,7 @@ import { draw } from './draw.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -30,5 +31,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...draw,
 	...audit,
 	...registries,
-	...imports
+	...imports,
+	...fuzz,
 };

@@ -69,6 +69,12 @@ const schemas: Record<string, Schema> = {
 			admin3_pcode: { type: ['string', 'null'] },
 			location_name: { type: ['string', 'null'] },
 			geo_precision: { type: 'integer', minimum: 1, maximum: 3 },
+			sensitive_location: { type: 'boolean' },
+			location_fuzzed: {
+				type: 'boolean',
+				description:
+					'The coordinates are coarse (area centre or grid cell, geo_precision 3): a sensitive location, and the caller is not entitled to the exact point'
+			},
 			fatalities: { type: 'integer', minimum: 0 },
 			injuries: { type: ['integer', 'null'] },
 			abductions: { type: ['integer', 'null'] },

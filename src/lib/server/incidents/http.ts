@@ -128,13 +128,14 @@ export function listQuery(params: URLSearchParams): ListQuery {
 }
 
 export type Validated =
-	{ ok: true; payload: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
+	| { ok: true; payload: Record<string, unknown>; sensitiveLocation?: boolean }
+	| { ok: false; errors: Record<string, string> };
 
 /** The shared schema on a body; errors are i18n keys per field. */
 export function validateIncident(body: unknown): Validated {
 	const r = incidentInputSchema.safeParse(body);
 	if (!r.success) return { ok: false, errors: fieldErrors(r.error) };
-	return { ok: true, payload: toSqlPayload(r.data) };
+	return { ok: true, payload: toSqlPayload(r.data), sensitiveLocation: r.data.sensitive_location };
 }
 
 const en = translator('en');
@@ -214,6 +215,8 @@ export function formToInput(form: FormData): Record<string, unknown> {
 		injuries: v('injuries'),
 		abductions: v('abductions'),
 		affects_us: form.get('affects_us') === 'on',
+		// Not sent unless ticked: a new report then takes the database's default (see the schema).
+		sensitive_location: form.get('sensitive_location') === 'on' ? true : undefined,
 		affects_ngos: form.get('affects_ngos') === 'on',
 		serious: form.get('serious') === 'on',
 		ops_impact: v('ops_impact'),

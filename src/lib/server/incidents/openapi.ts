@@ -100,6 +100,11 @@ const incidentInput: Schema = {
 		injuries: { type: 'integer', minimum: 0 },
 		abductions: { type: 'integer', minimum: 0 },
 		affects_us: { type: 'boolean' },
+		sensitive_location: {
+			type: 'boolean',
+			description:
+				'Analysts and admins: show the location only coarsely to viewers and to field staff outside its area. Not sent: on when affects_us is.'
+		},
 		affects_ngos: { type: 'boolean' },
 		serious: { type: 'boolean' },
 		ops_impact: { type: 'string', enum: OPS_IMPACT },

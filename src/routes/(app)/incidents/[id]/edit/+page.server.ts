@@ -30,6 +30,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		injuries: s(i.injuries),
 		abductions: s(i.abductions),
 		affects_us: i.affects_us ? 'on' : '',
+		sensitive_location: i.sensitive_location ? 'on' : '',
 		affects_ngos: i.affects_ngos ? 'on' : '',
 		serious: i.serious ? 'on' : '',
 		ops_impact: s(i.ops_impact),
@@ -65,7 +66,13 @@ export const actions: Actions = {
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
+			// The checkbox as the analyst left it is stated only when they changed it: otherwise
+			// ticking "affects us" keeps the database's rule of turning it on.
+			const before = await incidents.get(user, params.id);
+			const sensitive = form.get('sensitive_location') === 'on';
 			await incidents.update(user, params.id, patch);
+			if (before && before.sensitive_location !== sensitive)
+				await incidents.setSensitiveLocation(user, params.id, sensitive);
 		} catch (e) {
 			return fail(400, { errors: sqlErrors(e), values });
 		}
