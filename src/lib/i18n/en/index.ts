@@ -25,5 +25,5 @@ export const en = {
 	...audit,
 	...registries,
 	...imports,
-	...fuzz,
+	...fuzz
 };

@@ -32,5 +32,5 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...audit,
 	...registries,
 	...imports,
-	...fuzz,
+	...fuzz
 };
