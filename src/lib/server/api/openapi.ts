@@ -10,6 +10,7 @@ import { AREA_TOLERANCE, DENSITY_CELL, INCIDENTS_PAGE, MAP_POINTS } from './para
 import { actorPaths, actorTags } from '../actors/openapi.ts';
 import { analysisPaths, analysisTags } from '../analysis/openapi.ts';
 import { incidentPaths, incidentTags } from '../incidents/openapi.ts';
+import { authPaths } from '../auth/openapi.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The part of OpenAPI 3.1 this document uses.
@@ -58,7 +59,7 @@ export interface Operation {
 	responses: Record<string, Response | Ref>;
 	security?: Record<string, string[]>[];
 }
-export type Method = 'get' | 'post' | 'delete';
+export type Method = 'get' | 'post' | 'patch' | 'delete';
 export interface OpenApiDocument {
 	openapi: '3.1.0';
 	info: { title: string; version: string; description: string };
@@ -421,16 +422,18 @@ const schemas: Record<string, Schema> = {
 			},
 			created_at: { type: 'string', format: 'date-time' },
 			last_used_at: { type: ['string', 'null'], format: 'date-time' },
-			revoked_at: { type: ['string', 'null'], format: 'date-time' }
+			revoked_at: { type: ['string', 'null'], format: 'date-time' },
+			expires_at: { type: 'string', format: 'date-time' }
 		}
 	},
 	NewToken: {
 		type: 'object',
-		required: ['id', 'name', 'prefix', 'token'],
+		required: ['id', 'name', 'prefix', 'expires_at', 'token'],
 		properties: {
 			id: { type: 'string', format: 'uuid' },
 			name: { type: 'string' },
 			prefix: { type: 'string' },
+			expires_at: { type: 'string', format: 'date-time' },
 			token: {
 				type: 'string',
 				description:
@@ -470,6 +473,7 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...actorPaths,
 			...analysisPaths,
 			...incidentPaths,
+			...authPaths,
 			'/incidents': {
 				get: {
 					operationId: 'listIncidents',
@@ -644,38 +648,6 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					summary: 'The caller’s profile',
 					tags: ['account'],
 					responses: answers({ description: 'The caller', content: jsonOf(ref('schemas', 'User')) })
-				}
-			},
-			'/tokens': {
-				get: {
-					operationId: 'listTokens',
-					summary: 'The caller’s API tokens (never the secrets)',
-					tags: ['account'],
-					responses: answers({
-						description: 'Tokens, newest first',
-						content: jsonOf({ type: 'array', items: ref('schemas', 'Token') })
-					})
-				},
-				post: {
-					operationId: 'createToken',
-					summary: 'Create an API token for the caller; the secret is returned once',
-					tags: ['account'],
-					requestBody: {
-						required: true,
-						content: jsonOf({
-							type: 'object',
-							required: ['name'],
-							properties: { name: { type: 'string', minLength: 1, maxLength: 100 } }
-						})
-					},
-					responses: created(
-						{
-							description: 'The new token, with its secret',
-							content: jsonOf(ref('schemas', 'NewToken'))
-						},
-						'400',
-						'403'
-					)
 				}
 			},
 			'/tokens/{id}': {

@@ -1,8 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { rpc, type CallerUser } from '$lib/server/db';
 import { isDbError } from '$lib/server/api/respond';
-import { checkTokenName, newApiToken } from '$lib/server/api/accounts';
+import { checkTokenName } from '$lib/server/api/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
+import {
+	createToken,
+	myTokens,
+	revokeAllTokens,
+	revokeToken,
+	tokenDays,
+	type TokenRow
+} from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface Profile {
@@ -14,14 +22,7 @@ export interface Profile {
 	assigned_areas: string[];
 }
 
-export interface TokenRow {
-	id: string;
-	name: string;
-	prefix: string;
-	created_at: string;
-	last_used_at: string | null;
-	revoked_at: string | null;
-}
+export type { TokenRow };
 
 function signedIn(locals: App.Locals): CallerUser {
 	if (!locals.user) redirect(303, '/login?next=%2Faccount');
@@ -30,10 +31,7 @@ function signedIn(locals: App.Locals): CallerUser {
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = signedIn(locals);
-	const [profile, tokens] = await Promise.all([
-		rpc<Profile>('me', {}, user),
-		rpc<TokenRow[]>('tokens_mine', {}, user)
-	]);
+	const [profile, tokens] = await Promise.all([rpc<Profile>('me', {}, user), myTokens(user)]);
 	return { profile, tokens };
 };
 
@@ -42,23 +40,31 @@ export const actions: Actions = {
 	// the database keeps its SHA-256 digest and a display prefix.
 	create: async ({ locals, request }) => {
 		const user = signedIn(locals);
-		const raw = (await request.formData()).get('name');
+		const form = await request.formData();
+		const raw = form.get('name');
+		const rawDays = String(form.get('days') ?? '');
 		const name = checkTokenName(raw);
-		if (!name.ok) return fail(400, { createError: name.errors.name, name: String(raw ?? '') });
-		const { secret, args } = newApiToken(name.value);
-		const created = await rpc<{ id: string; name: string; prefix: string }>(
-			'token_create',
-			args,
-			user
-		);
-		return { created: { ...created, token: secret } };
+		if (!name.ok)
+			return fail(400, { createError: name.errors.name, name: String(raw ?? ''), days: rawDays });
+		let days: number;
+		try {
+			days = tokenDays(rawDays);
+		} catch (e) {
+			if (!(e instanceof FilterError)) throw e;
+			return fail(400, {
+				daysError: 'signin.token_days_invalid' as const,
+				name: String(raw ?? ''),
+				days: rawDays
+			});
+		}
+		return { created: await createToken(user, name.value, days) };
 	},
 
 	revoke: async ({ locals, request }) => {
 		const user = signedIn(locals);
 		const form = await request.formData();
 		try {
-			await rpc('token_revoke', { p_id: uuid('id', String(form.get('id') ?? '')) }, user);
+			await revokeToken(user, uuid('id', String(form.get('id') ?? '')));
 		} catch (e) {
 			if (e instanceof FilterError || (isDbError(e) && e.code === 'P0002')) {
 				return fail(404, { revokeError: 'account.token_not_found' as const });
@@ -66,5 +72,10 @@ export const actions: Actions = {
 			throw e;
 		}
 		return { revoked: String(form.get('name') ?? '') };
+	},
+
+	revokeAll: async ({ locals }) => {
+		const user = signedIn(locals);
+		return { revokedAll: (await revokeAllTokens(user)).revoked };
 	}
 };

@@ -1,12 +1,12 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { uuid } from '$lib/server/api/params';
+import { revokeToken } from '$lib/server/auth';
 import type { RequestHandler } from './$types';
 
 /** Revokes one of the caller's tokens (an admin may revoke anyone's); 404 when there is none. */
 export const DELETE: RequestHandler = apiRoute(async ({ locals, params }) => {
 	const user = requireUser(locals);
-	return json(await rpc('token_revoke', { p_id: uuid('id', params.id) }, user));
+	return json(await revokeToken(user, uuid('id', params.id)));
 });
