@@ -1,16 +1,18 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
 	server: { port: 5173 },
 	test: {
+		// A test that asserts nothing cannot fail: vitest refuses it.
+		expect: { requireAssertions: true },
 		projects: [
 			{
 				extends: true,
 				test: {
 					name: 'unit',
-					include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+					include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'supabase/tests/**/*.unit.test.ts'],
 					environment: 'node'
 				}
 			},
@@ -19,6 +21,8 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+					// SQL-file checks that need no database run in the unit project.
+					exclude: [...configDefaults.exclude, 'supabase/tests/**/*.unit.test.ts'],
 					globalSetup: ['tests/integration/global-setup.ts'],
 					testTimeout: 120_000,
 					hookTimeout: 180_000,

@@ -142,6 +142,8 @@ async function main() {
 		},
 		3
 	);
+	// Printed so the work above is observably used (and not optimised away).
+	console.log(`  (${shown} edges and nodes shown in total)`);
 
 	const url = arg('url');
 	if (url) await browser(url, arg('email') ?? '', arg('password') ?? '');

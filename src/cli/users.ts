@@ -3,6 +3,7 @@ import { generatePassword, hashPassword, passwordProblem } from '../lib/server/a
 import { digest, displayPrefix, newSecret } from '../lib/server/auth/tokens.ts';
 import { APP_ROLES, DbError, type Adapter, type AppRole } from '../lib/server/db/types.ts';
 import { CliError } from './errors.ts';
+import { PCODE } from '../lib/domain/codes.ts';
 import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from '../lib/server/auth/config.ts';
 
 /** --days: a whole number of days from 1 to 366 (default 90). */
@@ -13,8 +14,6 @@ export function parseDays(raw: string | undefined): number {
 		throw new CliError(`--days must be a whole number from 1 to ${TOKEN_MAX_DAYS}`);
 	return n;
 }
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 
 export interface AreaRow {
 	pcode: string;

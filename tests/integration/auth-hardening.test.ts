@@ -19,7 +19,7 @@ import { kdfRunCount } from '../../src/lib/server/auth/password.ts';
 import { changePassword } from '../../src/lib/server/auth/password-change.ts';
 import {
 	createToken,
-	myTokens,
+	tokensMine,
 	revokeAllTokens,
 	revokeToken,
 	updateUser
@@ -222,7 +222,7 @@ describe.each(engineNames())('sign-in and sessions on %s', (engineName) => {
 			);
 			expect(await userFromApiToken(t.token)).toBeNull();
 			expect(await userFromApiToken(def.token)).toMatchObject({ email: u.email });
-			expect((await myTokens(u)).find((x) => x.id === t.id)?.expires_at).toBeTruthy();
+			expect((await tokensMine(u)).find((x) => x.id === t.id)?.expires_at).toBeTruthy();
 			await expect(createToken(u, 'too long', 400)).rejects.toMatchObject({ code: '22023' });
 		});
 

@@ -1,14 +1,27 @@
 /**
- * The account verbs that pages, API routes and (through their own SQL) the CLI share: API tokens
- * with an expiry, bulk revocation, and an admin's changes to a user (role, enabled). Each SQL
- * function behind them checks the caller and writes its 'auth.*' audit row.
+ * Accounts, server side: the verbs over the user and API token SQL functions, shared by the
+ * account and admin pages, /api/v1/{me,tokens,users,contacts/scope} and (through the same SQL)
+ * the CLI. Each runs as the given user: the SQL functions check roles, RLS decides what is seen.
+ * Input rules for new users and token names are in ./accounts.ts.
  */
-import { rpc, type AppRole, type CallerUser } from '../db/index.ts';
+import { rpc, type CallerUser } from '../db/index.ts';
 import { FilterError } from '../../domain/filters.ts';
-import { APP_ROLES } from '../db/types.ts';
+import { APP_ROLES, type AppRole } from '../db/types.ts';
 import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './config.ts';
 import { digest, displayPrefix, newSecret } from './tokens.ts';
 
+/** A user as me() and users_list() return them. */
+export interface UserRow {
+	id: string;
+	email: string;
+	display_name: string;
+	role: CallerUser['role'];
+	disabled: boolean;
+	created_at: string;
+	assigned_areas: string[];
+}
+
+/** A personal API token as tokens_mine() lists it (never the secret). */
 export interface TokenRow {
 	id: string;
 	name: string;
@@ -17,6 +30,33 @@ export interface TokenRow {
 	last_used_at: string | null;
 	revoked_at: string | null;
 	expires_at: string;
+}
+
+/** The caller's own profile. */
+export function me<T = UserRow>(user: CallerUser) {
+	return rpc<T>('me', {}, user);
+}
+
+export function tokensMine(user: CallerUser) {
+	return rpc<TokenRow[]>('tokens_mine', {}, user);
+}
+
+export function revokeToken(user: CallerUser, id: string) {
+	return rpc('token_revoke', { p_id: id }, user);
+}
+
+export function listUsers(user: CallerUser) {
+	return rpc<UserRow[]>('users_list', {}, user);
+}
+
+/** Disables a user and ends their sessions and API tokens (admins; not themselves). */
+export function disableUser(user: CallerUser, id: string) {
+	return rpc<UserRow>('user_disable', { p_user_id: id }, user);
+}
+
+/** Replaces a field user's areas (P-codes, already checked). */
+export function setAreas(user: CallerUser, id: string, areas: string[]) {
+	return rpc<{ email: string }>('user_set_areas', { p_user_id: id, p_areas: areas }, user);
 }
 
 export interface CreatedToken {
@@ -37,10 +77,6 @@ export function tokenDays(raw: unknown): number {
 	return n;
 }
 
-export function myTokens(user: CallerUser): Promise<TokenRow[]> {
-	return rpc<TokenRow[]>('tokens_mine', {}, user);
-}
-
 /** A new personal token for the caller; only its digest and a display prefix are stored. */
 export async function createToken(
 	user: CallerUser,
@@ -59,11 +95,6 @@ export async function createToken(
 		user
 	);
 	return { ...created, token: secret };
-}
-
-/** Revokes one token (the caller's own; an admin's, anyone's). DbError P0002 when there is none. */
-export function revokeToken(user: CallerUser, id: string): Promise<{ id: string; revoked: true }> {
-	return rpc('token_revoke', { p_id: id }, user);
 }
 
 /** Revokes every live token of the caller, or (admins) of another user. */

@@ -1,18 +1,120 @@
 /**
- * The OpenAPI paths of API tokens (with expiry and bulk revocation) and of an admin's changes to
- * a user, spread into the document of $lib/server/api/openapi.ts. Responses reference its shared
- * components (Unauthorized, BadRequest, Forbidden, NotFound) and schemas (Token, NewToken, User).
+ * OpenAPI paths of accounts: /me, /tokens, /tokens/{id}, /users and /users/{id}/disable
+ * (handlers in src/routes/api/v1, verbs in ./index.ts).
  */
-import type { Method, Operation, Parameter } from '../api/openapi.ts';
+import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
 import { APP_ROLES } from '../db/types.ts';
 import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './config.ts';
+import { answers, created, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
+
+const accountPaths: Record<string, Partial<Record<Method, Operation>>> = {
+	'/me': {
+		get: {
+			operationId: 'me',
+			summary: 'The caller’s profile',
+			tags: ['account'],
+			responses: answers({ description: 'The caller', content: jsonOf(ref('schemas', 'User')) })
+		}
+	},
+	'/tokens': {
+		get: {
+			operationId: 'listTokens',
+			summary: 'The caller’s API tokens (never the secrets)',
+			tags: ['account'],
+			responses: answers({
+				description: 'Tokens, newest first',
+				content: jsonOf({ type: 'array', items: ref('schemas', 'Token') })
+			})
+		},
+		post: {
+			operationId: 'createToken',
+			summary: 'Create an API token for the caller; the secret is returned once',
+			tags: ['account'],
+			requestBody: {
+				required: true,
+				content: jsonOf({
+					type: 'object',
+					required: ['name'],
+					properties: { name: { type: 'string', minLength: 1, maxLength: 100 } }
+				})
+			},
+			responses: created(
+				{
+					description: 'The new token, with its secret',
+					content: jsonOf(ref('schemas', 'NewToken'))
+				},
+				'400',
+				'403'
+			)
+		}
+	},
+	'/tokens/{id}': {
+		delete: {
+			operationId: 'revokeToken',
+			summary: 'Revoke one of the caller’s tokens (admins: anyone’s)',
+			tags: ['account'],
+			parameters: [pathId('Token id')],
+			responses: answers(
+				{
+					description: 'Revoked',
+					content: jsonOf({
+						type: 'object',
+						properties: { id: { type: 'string', format: 'uuid' }, revoked: { const: true } }
+					})
+				},
+				'400',
+				'404'
+			)
+		}
+	},
+	'/users': {
+		get: {
+			operationId: 'listUsers',
+			summary: 'Every user (admins only)',
+			tags: ['admin'],
+			responses: answers(
+				{
+					description: 'Users by email',
+					content: jsonOf({ type: 'array', items: ref('schemas', 'User') })
+				},
+				'403'
+			)
+		},
+		post: {
+			operationId: 'addUser',
+			summary: 'Add a local account (admins only)',
+			tags: ['admin'],
+			requestBody: { required: true, content: jsonOf(ref('schemas', 'NewUser')) },
+			responses: created(
+				{ description: 'The new user', content: jsonOf(ref('schemas', 'User')) },
+				'400',
+				'403',
+				'409'
+			)
+		}
+	},
+	'/users/{id}/disable': {
+		post: {
+			operationId: 'disableUser',
+			summary: 'Disable a user and revoke their sessions and tokens (admins only; not yourself)',
+			tags: ['admin'],
+			parameters: [pathId('User id')],
+			responses: answers(
+				{ description: 'The disabled user', content: jsonOf(ref('schemas', 'User')) },
+				'400',
+				'403',
+				'404'
+			)
+		}
+	}
+};
 
 type Ref = { $ref: string };
-const r = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
+const resp = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
 const schema = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` });
-const json = (s: unknown) => ({ 'application/json': { schema: s as Ref } });
-const errors = { '400': r('BadRequest'), '403': r('Forbidden'), '404': r('NotFound') };
-const pathId = (description: string): Parameter => ({
+const jsonBody = (s: unknown) => ({ 'application/json': { schema: s as Ref } });
+const errors = { '400': resp('BadRequest'), '403': resp('Forbidden'), '404': resp('NotFound') };
+const idParam = (description: string): Parameter => ({
 	name: 'id',
 	in: 'path',
 	required: true,
@@ -21,7 +123,7 @@ const pathId = (description: string): Parameter => ({
 });
 const revoked = {
 	description: 'How many live tokens were revoked',
-	content: json({
+	content: jsonBody({
 		type: 'object',
 		properties: {
 			user_id: { type: 'string', format: 'uuid' },
@@ -30,7 +132,8 @@ const revoked = {
 	})
 };
 
-export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
+/** Tokens with expiry and bulk revocation, and an admin's changes to a user (issue 10). */
+const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/tokens': {
 		get: {
 			operationId: 'listTokens',
@@ -39,9 +142,9 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			responses: {
 				'200': {
 					description: 'Tokens, newest first',
-					content: json({ type: 'array', items: schema('Token') })
+					content: jsonBody({ type: 'array', items: schema('Token') })
 				},
-				'401': r('Unauthorized')
+				'401': resp('Unauthorized')
 			}
 		},
 		post: {
@@ -51,7 +154,7 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			tags: ['account'],
 			requestBody: {
 				required: true,
-				content: json({
+				content: jsonBody({
 					type: 'object',
 					required: ['name'],
 					properties: {
@@ -66,8 +169,11 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 				})
 			},
 			responses: {
-				'201': { description: 'The new token, with its secret', content: json(schema('NewToken')) },
-				'401': r('Unauthorized'),
+				'201': {
+					description: 'The new token, with its secret',
+					content: jsonBody(schema('NewToken'))
+				},
+				'401': resp('Unauthorized'),
 				'400': errors['400'],
 				'403': errors['403']
 			}
@@ -76,7 +182,7 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'revokeAllTokens',
 			summary: 'Revoke every live API token of the caller',
 			tags: ['account'],
-			responses: { '200': revoked, '401': r('Unauthorized') }
+			responses: { '200': revoked, '401': resp('Unauthorized') }
 		}
 	},
 	'/users/{id}': {
@@ -86,10 +192,10 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			description:
 				'Merge semantics: fields not sent stay as they are. Disabling ends the user’s sessions and tokens; enabling does not bring tokens back. Each change is in the audit log with the admin as actor.',
 			tags: ['admin'],
-			parameters: [pathId('User id')],
+			parameters: [idParam('User id')],
 			requestBody: {
 				required: true,
-				content: json({
+				content: jsonBody({
 					type: 'object',
 					properties: {
 						role: { type: 'string', enum: [...APP_ROLES] },
@@ -98,8 +204,8 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 				})
 			},
 			responses: {
-				'200': { description: 'The user', content: json(schema('User')) },
-				'401': r('Unauthorized'),
+				'200': { description: 'The user', content: jsonBody(schema('User')) },
+				'401': resp('Unauthorized'),
 				...errors
 			}
 		}
@@ -109,8 +215,11 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'revokeUserTokens',
 			summary: 'Revoke every live API token of a user (admins only)',
 			tags: ['admin'],
-			parameters: [pathId('User id')],
-			responses: { '200': revoked, '401': r('Unauthorized'), ...errors }
+			parameters: [idParam('User id')],
+			responses: { '200': revoked, '401': resp('Unauthorized'), ...errors }
 		}
 	}
 };
+
+// The '/tokens' above replaces the plain one of accountPaths.
+export const authPaths = { ...accountPaths, ...hardenedPaths };

@@ -1,16 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { rpc, type CallerUser } from '$lib/server/db';
+import type { CallerUser } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { isDbError } from '$lib/server/api/respond';
-import { checkTokenName } from '$lib/server/api/accounts';
+import { checkTokenName } from '$lib/server/auth/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
-import {
-	createToken,
-	myTokens,
-	revokeAllTokens,
-	revokeToken,
-	tokenDays,
-	type TokenRow
-} from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface Profile {
@@ -22,7 +15,7 @@ export interface Profile {
 	assigned_areas: string[];
 }
 
-export type { TokenRow };
+export type { TokenRow } from '$lib/server/auth';
 
 function signedIn(locals: App.Locals): CallerUser {
 	if (!locals.user) redirect(303, '/login?next=%2Faccount');
@@ -31,7 +24,10 @@ function signedIn(locals: App.Locals): CallerUser {
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = signedIn(locals);
-	const [profile, tokens] = await Promise.all([rpc<Profile>('me', {}, user), myTokens(user)]);
+	const [profile, tokens] = await Promise.all([
+		accounts.me<Profile>(user),
+		accounts.tokensMine(user)
+	]);
 	return { profile, tokens };
 };
 
@@ -48,7 +44,7 @@ export const actions: Actions = {
 			return fail(400, { createError: name.errors.name, name: String(raw ?? ''), days: rawDays });
 		let days: number;
 		try {
-			days = tokenDays(rawDays);
+			days = accounts.tokenDays(rawDays);
 		} catch (e) {
 			if (!(e instanceof FilterError)) throw e;
 			return fail(400, {
@@ -57,14 +53,14 @@ export const actions: Actions = {
 				days: rawDays
 			});
 		}
-		return { created: await createToken(user, name.value, days) };
+		return { created: await accounts.createToken(user, name.value, days) };
 	},
 
 	revoke: async ({ locals, request }) => {
 		const user = signedIn(locals);
 		const form = await request.formData();
 		try {
-			await revokeToken(user, uuid('id', String(form.get('id') ?? '')));
+			await accounts.revokeToken(user, uuid('id', String(form.get('id') ?? '')));
 		} catch (e) {
 			if (e instanceof FilterError || (isDbError(e) && e.code === 'P0002')) {
 				return fail(404, { revokeError: 'account.token_not_found' as const });
@@ -76,6 +72,6 @@ export const actions: Actions = {
 
 	revokeAll: async ({ locals }) => {
 		const user = signedIn(locals);
-		return { revokedAll: (await revokeAllTokens(user)).revoked };
+		return { revokedAll: (await accounts.revokeAllTokens(user)).revoked };
 	}
 };

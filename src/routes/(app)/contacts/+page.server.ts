@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { FilterError } from '$lib/domain/filters';
 import {
 	areaOptions,
@@ -11,9 +11,7 @@ import {
 } from '$lib/server/contacts';
 import { actorNames } from '$lib/server/actors';
 import type { Actions, PageServerLoad } from './$types';
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { PCODE, UUID } from '$lib/domain/codes';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
@@ -33,7 +31,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const canManage = user.role === 'admin' || user.role === 'analyst';
 	const [list, me, areas, checkpoints, sites, actors] = await Promise.all([
 		listContacts(user, { ...filters, limit: 500 }),
-		rpc<{ assigned_areas: string[] }>('me', {}, user),
+		accounts.me(user),
 		areaOptions(user),
 		checkpointOptions(user),
 		cardSites(user),

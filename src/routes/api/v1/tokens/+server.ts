@@ -2,13 +2,13 @@ import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { jsonBody } from '$lib/server/api/params';
-import { checkTokenName, fieldError } from '$lib/server/api/accounts';
-import { createToken, myTokens, revokeAllTokens, tokenDays } from '$lib/server/auth';
+import { checkTokenName, fieldError } from '$lib/server/auth/accounts';
+import { createToken, tokensMine, revokeAllTokens, tokenDays } from '$lib/server/auth';
 import type { RequestHandler } from './$types';
 
 /** The caller's API tokens (never the secrets: only a prefix of each), with their expiry. */
 export const GET: RequestHandler = apiRoute(async ({ locals }) => {
-	return json(await myTokens(requireUser(locals)));
+	return json(await tokensMine(requireUser(locals)));
 });
 
 /**
