@@ -51,7 +51,7 @@ describe('cookie-carrying writes need a same-origin Origin or Referer', () => {
 			['/api/v1/imports?into=incidents', 'POST', { 'content-type': 'text/csv' }, 'a,b\n1,2\n']
 		];
 		for (const [path, method, headers, body] of cases) {
-			for (const extra of [
+			for (const extra of <Record<string, string>[]>[
 				{},
 				{ origin: 'https://evil.example' },
 				{ referer: 'https://evil.example/x' }

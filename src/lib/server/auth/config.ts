@@ -2,7 +2,7 @@
  * Sign-in and session settings from the environment, read when used (so a test can set them) and
  * checked at start-up by `terrain serve` (so a wrong value stops the server with one line).
  */
-import { ConfigError } from '../db/pglite.ts';
+import { ConfigError } from '../config.ts';
 
 export interface SessionConfig {
 	/** Absolute lifetime of a session, whatever the activity. */
