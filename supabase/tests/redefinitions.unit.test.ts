@@ -14,7 +14,19 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** The migrations, by version, that define each function that has more than one definition. */
 const KNOWN: Record<string, string[]> = {
-	'private.session_user': ['20261122000200', '20261122000700'],
+	'public.user_set_role': ['20261122000100', '20261203135000'],
+	'public.user_disable': ['20261122000200', '20261203135000'],
+	'public.user_add': ['20261122000200', '20261203135000'],
+	'public.tokens_mine': ['20261122000200', '20261203135000'],
+	'public.token_revoke': ['20261122000200', '20261203135000'],
+	'public.token_create': ['20261122000200', '20261203135000'],
+	'private.token_user': ['20261122000200', '20261203135000'],
+	'private.token_create_for': ['20261122000200', '20261203135000'],
+	'private.session_revoke': ['20261122000200', '20261203135000'],
+	'private.session_create': ['20261122000200', '20261203135000'],
+	'private.password_change': ['20261122000700', '20261203135000'],
+	'private.account_disable': ['20261122000200', '20261203135000'],
+	'private.session_user': ['20261122000200', '20261122000700', '20261203135000'],
 	'public.area_baseline': ['20261122003001', '20261122003007'],
 	'public.baseline_classify': ['20261122003001', '20261122003006'],
 	'public.baseline_row': ['20261122003001', '20261122003006', '20261122003007'],
