@@ -22,6 +22,8 @@ const HELP = `terrain — the Terrain command line
   terrain token create --user E [--name N]    create a personal API token for a user
   terrain import FILE --into TARGET [...]     import incidents, sites or actors (--help)
   terrain export --from TARGET --format F [...]  export what a user may see (terrain export --help)
+  terrain audit verify                        check the audit log's hash chain (exit code 1 names
+                                              the first changed, missing or reordered entry)
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
 DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.`;
@@ -65,6 +67,9 @@ async function main(argv: string[]): Promise<void> {
 	try {
 		if (cmd === 'migrate') {
 			log(`${describeDb()}: schema is up to date`);
+		} else if (cmd === 'audit') {
+			const { auditCommand } = await import('./audit.ts');
+			process.exitCode = await auditCommand(positionals.slice(1), db, log);
 		} else if (cmd === 'seed') {
 			const seed = await import('../lib/server/seed/index.ts');
 			if (values.synthetic !== undefined) {

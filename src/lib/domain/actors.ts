@@ -3,6 +3,7 @@
  * The lists mirror the check constraints in supabase/migrations/2026112200200*_actor*.sql.
  */
 import { z } from 'zod';
+import { ISO_DATE, UUID } from './codes.ts';
 
 export const ACTOR_TYPES = [
 	'state_forces',
@@ -102,7 +103,7 @@ export function typeFamily(t: string): 'state' | 'armed' | 'civil' | 'intl' | 'p
 
 const isoDate = z
 	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+	.regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
 	.refine((s) => {
 		const d = new Date(`${s}T00:00:00Z`);
 		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
@@ -175,7 +176,6 @@ export const actorInput = z
 	});
 export type ActorInput = z.output<typeof actorInput>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const actorId = z
 	.string()
 	.regex(UUID, 'expected an actor id')

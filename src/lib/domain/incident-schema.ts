@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import * as mgrsNs from 'mgrs';
 import { EVENT_TYPES, type EventType } from './taxonomy.ts';
+import { ISO_DATE, PCODE } from './codes.ts';
 
 // The ESM build of mgrs has named exports, its CommonJS build (what Node loads) a default object.
 const mgrs = (
@@ -228,7 +229,7 @@ function latestDate(): string {
 export const isoDate = z
 	.string({ error: 'incident.error.date_required' })
 	.trim()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'incident.error.date_format')
+	.regex(ISO_DATE, 'incident.error.date_format')
 	.refine((s) => {
 		const d = new Date(`${s}T00:00:00Z`);
 		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
@@ -290,7 +291,7 @@ export const incidentInputSchema = z
 		admin_pcode: z
 			.string()
 			.trim()
-			.regex(/^[A-Z]{2,3}[A-Z0-9]+$/, 'incident.error.pcode')
+			.regex(PCODE, 'incident.error.pcode')
 			.nullish()
 			.or(z.literal('').transform(() => null)),
 		geo_precision: z.coerce.number().int().min(1).max(3).nullish(),

@@ -3,7 +3,7 @@
  * $lib/server/api/openapi.ts (`paths: { …, ...actorPaths }`). Responses reference the shared
  * components (Unauthorized, BadRequest, Forbidden, NotFound, Conflict, Error).
  */
-import type { Method, Operation, Parameter } from '../api/openapi.ts';
+import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
 import { ACTOR_TYPES, DELETE_MODES, EDGE_KINDS, STANCES } from '../../domain/actors.ts';
 import { SENSITIVITIES } from '../../domain/contacts.ts';
 

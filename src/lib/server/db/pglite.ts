@@ -3,13 +3,7 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { callerContext, rpcStatement } from './sql.ts';
 import { DbError, type Adapter, type Args, type Caller } from './types.ts';
-
-export class ConfigError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'ConfigError';
-	}
-}
+import { ConfigError } from '../config.ts';
 
 /**
  * Refuses a data directory that is not an (empty or) PostgreSQL data directory before PGlite

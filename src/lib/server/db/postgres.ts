@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { ConfigError, toDbError } from './pglite.ts';
+import { toDbError } from './pglite.ts';
+import { ConfigError } from '../config.ts';
 import { callerContext, rpcStatement } from './sql.ts';
 import type { Adapter, Args, Caller } from './types.ts';
 

@@ -12,6 +12,7 @@ import {
 } from '../../domain/incident-schema.ts';
 import * as V from './values.ts';
 import type { ImportTarget, Problem, SourceRecord } from './types.ts';
+import { PCODE } from '../../domain/codes.ts';
 
 export type Kind =
 	| 'id'
@@ -334,8 +335,7 @@ function readValue(
 			return V.coordinates(raw);
 		case 'pcode': {
 			const s = V.text(raw);
-			if (s && !/^[A-Z]{2,3}[A-Z0-9]+$/.test(s.toUpperCase()))
-				throw new V.ValueError(`"${s}" is not a P-code`);
+			if (s && !PCODE.test(s.toUpperCase())) throw new V.ValueError(`"${s}" is not a P-code`);
 			return s ? s.toUpperCase() : null;
 		}
 		case 'list':

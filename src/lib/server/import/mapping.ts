@@ -407,7 +407,7 @@ export function resolveMapping(
 	user: Record<string, string | null> = {},
 	hasGeometry = false
 ): ResolvedMapping {
-	let preset: Preset_ =
+	const preset: Preset_ =
 		format === 'acled'
 			? 'acled'
 			: format === 'ucdp'
@@ -465,8 +465,8 @@ export function resolveMapping(
 				`--map ${field}=${column}: the file has no column "${column}"; columns: ${columns.join(', ')}`,
 				{ row: 1 }
 			);
+		// The preset keeps its name; the user's choice wins per field.
 		mapping[field] = { column: c };
-		if (preset !== 'columns' && preset !== 'terrain') preset = preset; // presets stay named; the user's choice wins per field
 	}
 
 	const missing = REQUIRED[target].filter((f) => !mapping[f]);

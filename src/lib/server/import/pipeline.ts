@@ -33,6 +33,7 @@ import {
 	type Problem,
 	type RecordSource
 } from './types.ts';
+import type { ImportReport } from '../../domain/import.ts';
 
 export interface ImportOptions {
 	db: Adapter;
@@ -74,38 +75,8 @@ export interface ImportProgress {
 	totalBytes: number;
 }
 
-export interface ImportSummary {
-	file: string;
-	target: ImportTarget;
-	container: RecordSource['container'] | null;
-	preset: Preset_ | null;
-	source: string | null;
-	encoding: string | null;
-	columns: string[];
-	hxl: Record<string, string> | null;
-	mapping: Record<string, string>;
-	dry_run: boolean;
-	valid_only: boolean;
-	committed: boolean;
-	rows_read: number;
-	valid: number;
-	inserted: number;
-	updated: number;
-	unchanged: number;
-	skipped: number;
-	warnings: number;
-	errors: number;
-	problems: Problem[];
-	problems_total: number;
-	duplicates: {
-		row: number;
-		of: { id: string; distance_km: number; days_apart: number; event_date: string }[];
-	}[];
-	preview?: { records: Record<string, unknown>[]; rows: Record<string, unknown>[] };
-	fatal?: { message: string; row?: number; column?: string };
-	job_id?: string;
-	ms: number;
-}
+/** The report of one import (see $lib/domain/import), narrowed to this pipeline's names. */
+export type ImportSummary = ImportReport<ImportTarget, RecordSource['container'], Preset_>;
 
 const EXT: Record<string, RecordSource['container']> = {
 	'.csv': 'csv',

@@ -13,8 +13,58 @@ import {
 	toSqlPayload
 } from '../../domain/incident-schema.ts';
 import { translator } from '../../i18n/index.ts';
-import type { Adapter, CallerUser } from '../db/types.ts';
 import { DbError } from '../db/types.ts';
+
+/** Who may edit, verify and merge incidents, and who may report them. */
+export const ANALYSTS = ['admin', 'analyst'] as const;
+export const REPORTERS = ['admin', 'analyst', 'field'] as const;
+
+/** The duplicate window a caller may ask for (?km=…&days=…), checked. */
+export function duplicateWindow(url: URL): { km?: number; days?: number } {
+	const km = url.searchParams.get('km');
+	const days = url.searchParams.get('days');
+	const out: { km?: number; days?: number } = {};
+	if (km !== null) {
+		out.km = Number(km);
+		if (!Number.isFinite(out.km) || out.km < 0 || out.km > 500)
+			throw new FilterError('km', 'must be between 0 and 500');
+	}
+	if (days !== null) {
+		out.days = Number(days);
+		if (!Number.isInteger(out.days) || out.days < 0 || out.days > 365)
+			throw new FilterError('days', 'must be a whole number between 0 and 365');
+	}
+	return out;
+}
+
+/**
+ * A partial edit as the SQL patch: the fields sent are checked with the shared schema's rules,
+ * on their own; unknown fields pass through so that the SQL check names them.
+ */
+export function partialPatch(
+	body: Record<string, unknown>
+): { ok: true; patch: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
+	const shape = incidentInputSchema.safeParse({
+		event_date: '2000-01-01',
+		event_type: 'battles',
+		coordinates: '0.5, 0.5',
+		...body
+	});
+	if (!shape.success) return { ok: false, errors: fieldErrors(shape.error) };
+	const full = toSqlPayload(shape.data);
+	const patch: Record<string, unknown> = {};
+	for (const k of Object.keys(body)) {
+		if (k === 'coordinates' || k === 'lon' || k === 'lat') {
+			patch.lon = full.lon;
+			patch.lat = full.lat;
+		} else if (k === 'actor1' || k === 'actor2') {
+			for (const a of [`${k}`, `${k}_id`]) if (a in full) patch[a] = full[a];
+			if (!(k in full) && !(`${k}_id` in full)) patch[k] = null;
+		} else if (k in full) patch[k] = full[k];
+		else patch[k] = body[k];
+	}
+	return { ok: true, patch };
+}
 
 export const LIST_SORTS = [
 	'event_date',
@@ -109,36 +159,6 @@ export function sqlErrors(e: unknown): Record<string, string> {
 			: { form: e.message };
 	}
 	throw e;
-}
-
-export async function createIncident(
-	db: Adapter,
-	user: CallerUser,
-	body: unknown,
-	dup?: { km?: number; days?: number }
-) {
-	const v = validateIncident(body);
-	if (!v.ok) return { ok: false as const, errors: v.errors };
-	try {
-		const r = await db.rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
-			'incident_create',
-			{ p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days },
-			user
-		);
-		return { ok: true as const, ...r };
-	} catch (e) {
-		return { ok: false as const, errors: sqlErrors(e) };
-	}
-}
-
-export async function listIncidents(db: Adapter, user: CallerUser, params: URLSearchParams) {
-	const q = listQuery(params);
-	const r = await db.rpc<{ total: number; rows: Record<string, unknown>[] }>(
-		'incidents_list',
-		q.args,
-		user
-	);
-	return { ...r, query: q };
 }
 
 export async function incidentOr404<T>(p: Promise<T | null>): Promise<T> {

@@ -1,9 +1,9 @@
 /**
- * The OpenAPI paths of incident reporting, import and export (handlers in ./api.ts), for
+ * The OpenAPI paths of incident reporting, import and export (handlers in src/routes/api/v1/{incidents/report,imports,exports}), for
  * src/lib/server/api/openapi.ts to spread into its `paths` (and `incidentTags` into its tags).
  * Refers to that document's shared components (filter parameters, error responses).
  */
-import type { Operation, Parameter, Response, Schema } from '../api/openapi.ts';
+import type { Operation, Parameter, Response, Schema } from '../api/openapi-types.ts';
 import { EVENT_TYPES } from '../../domain/taxonomy.ts';
 import {
 	CONFIDENTIALITY,

@@ -1,7 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { FilterError } from '$lib/domain/filters';
-import { listIncidents } from '$lib/server/incidents/http';
+import * as incidents from '$lib/server/incidents';
 import type { PageServerLoad } from './$types';
 
 // The list reads the same URL filters as the map (from, to, type, area, bbox) plus q, status,
@@ -9,7 +8,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	try {
-		const r = await listIncidents(await getDb(), user, url.searchParams);
+		const r = await incidents.list(user, url.searchParams);
 		return {
 			total: r.total,
 			rows: r.rows,

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { createIncident, formToInput } from '$lib/server/incidents/http';
+import * as incidents from '$lib/server/incidents';
+import { formToInput } from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const REPORTERS = ['admin', 'analyst', 'field'];
@@ -8,9 +8,7 @@ const REPORTERS = ['admin', 'analyst', 'field'];
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
 	if (!REPORTERS.includes(user.role)) error(403, { message: 'viewers cannot report incidents' });
-	const actors = await (
-		await getDb()
-	).rpc<{ id: string; name: string }[]>('incident_actor_options', { p_limit: 100 }, user);
+	const actors = await incidents.actorOptions(user);
 	return { actors };
 };
 
@@ -21,7 +19,7 @@ export const actions: Actions = {
 			error(403, { message: 'viewers cannot report incidents' });
 		const form = await request.formData();
 		const input = formToInput(form);
-		const r = await createIncident(await getDb(), user, input);
+		const r = await incidents.create(user, input);
 		if (!r.ok)
 			return fail(400, {
 				errors: r.errors,

@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import * as incidents from '$lib/server/incidents';
 import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
+import { UUID } from '$lib/domain/codes';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITORS = ['admin', 'analyst'];
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -11,14 +11,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	if (!EDITORS.includes(user.role))
 		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
-	const db = await getDb();
-	const i = await db.rpc<Record<string, any> | null>('incident_get', { p_id: params.id }, user);
+	const i = await incidents.get(user, params.id);
 	if (!i) error(404, { message: 'no such incident, or not visible to you' });
-	const actors = await db.rpc<{ id: string; name: string }[]>(
-		'incident_actor_options',
-		{ p_limit: 100 },
-		user
-	);
+	const actors = await incidents.actorOptions(user);
 	const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 	// The incident as the form's string values (checkboxes 'on').
 	const values: Record<string, string> = {
@@ -44,7 +39,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		confidentiality: s(i.confidentiality),
 		notes: s(i.notes)
 	};
-	return { id: params.id, values, actors, geoPrecision: i.geo_precision as number };
+	return { id: params.id, values, actors, geoPrecision: i.geo_precision };
 };
 
 export const actions: Actions = {
@@ -68,7 +63,7 @@ export const actions: Actions = {
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
-			await (await getDb()).rpc('incident_update', { p_id: params.id, p: patch }, user);
+			await incidents.update(user, params.id, patch);
 		} catch (e) {
 			return fail(400, { errors: sqlErrors(e), values });
 		}

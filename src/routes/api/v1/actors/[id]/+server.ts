@@ -1,8 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { intParam, jsonBody, oneOf, uuid } from '$lib/server/api/params';
+import { intParam, invalid, jsonBody, oneOf, uuid, uuidParam } from '$lib/server/api/params';
 import { deleteActor, getActor, saveActor } from '$lib/server/actors';
-import { actorsRoute, invalid, uuidParam } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import { DELETE_MODES, actorArgs, actorInput, fieldErrors } from '$lib/domain/actors';
 import type { RequestHandler } from './$types';
 

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { jsonBody, uuid } from '$lib/server/api/params';
+import { invalid, jsonBody, uuid } from '$lib/server/api/params';
 import { removeRelationship, saveRelationship } from '$lib/server/actors';
-import { actorsRoute, invalid } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import { fieldErrors, relationshipArgs, relationshipInput } from '$lib/domain/actors';
 import type { RequestHandler } from './$types';
 
