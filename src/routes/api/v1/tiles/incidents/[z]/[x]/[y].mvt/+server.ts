@@ -24,10 +24,12 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url, reques
 		'cache-control': 'private, no-cache',
 		vary: 'Cookie, Authorization'
 	};
-	if (request.headers.get('if-none-match') === etag)
-		return new Response(null, { status: 304, headers });
+	const seen = (request.headers.get('if-none-match') ?? '')
+		.split(',')
+		.map((tag) => tag.trim().replace(/^W\//, ''));
+	if (seen.includes(etag)) return new Response(null, { status: 304, headers });
 	const body = await incidentTile(user, t, filters);
-	return new Response(body, {
+	return new Response(body as Uint8Array<ArrayBuffer>, {
 		headers: { ...headers, 'content-type': 'application/vnd.mapbox-vector-tile' }
 	});
 });
