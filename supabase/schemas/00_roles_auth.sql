@@ -27,15 +27,17 @@ alter table public.app_users enable row level security;
 
 -- The caller's app role, or NULL for anonymous callers and disabled accounts. Security definer so
 -- that policies on other tables can read app_users without granting it to everyone.
+-- Stable and parallel safe (20261203150200_analysis_rollup): they read a table and the
+-- request's claims and change nothing, so a signed-in user's scans may run in parallel.
 create function public.current_app_role() returns text
-language sql stable security definer
+language sql stable security definer parallel safe
 set search_path = public, pg_temp
 as $$
   select role from public.app_users where id = (select auth.uid()) and not disabled
 $$;
 
 create function public.has_app_role(variadic p_roles text[]) returns boolean
-language sql stable security definer
+language sql stable security definer parallel safe
 set search_path = public, pg_temp
 as $$
   select coalesce((select public.current_app_role()) = any (p_roles), false)

@@ -58,7 +58,6 @@ const KNOWN: Record<string, string[]> = {
 	'public.incident_history': ['20261122001000', '20261203120100'],
 	'public.incident_duplicates': ['20261122001000', '20261203140100'],
 	'public.incident_duplicates_near': ['20261122001000', '20261203140100'],
-	'public.incident_stats': ['20261122003000', '20261122003006'],
 	'public.incidents_density': ['20261122000400', '20261122006100', '20261203140100'],
 	'public.incidents_export': ['20261122001002', '20261203140100'],
 	'public.incidents_filtered': ['20261122000400', '20261122004100', '20261203140100'],
@@ -72,6 +71,14 @@ const KNOWN: Record<string, string[]> = {
 		'20261122004200',
 		'20261203140100'
 	],
+	'public.incident_counts': ['20261122000400', '20261203150100'],
+	'public.incident_stats': ['20261122003000', '20261122003006', '20261203150200'],
+	'public.incidents_by_area': ['20261122003000', '20261203150200'],
+	'public.incidents_density': ['20261122000400', '20261122006100'],
+	'public.incidents_filtered': ['20261122000400', '20261122004100'],
+	'public.incidents_geojson': ['20261122000400', '20261122006100'],
+	'public.incidents_map': ['20261122000400', '20261122006100'],
+	'public.incidents_proximity': ['20261122003002', '20261122003006', '20261122004200'],
 	'public.incidents_time_pattern': ['20261122003000', '20261122003006'],
 	'public.incidents_top_actors': ['20261122003000', '20261122003006']
 };
