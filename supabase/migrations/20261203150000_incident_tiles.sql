@@ -80,6 +80,7 @@ declare
   west double precision; east double precision; north double precision; south double precision;
   v_first_x boolean; v_last_x boolean; v_first_y boolean; v_last_y boolean;
   v_cell integer;
+  v_scope text[] := public.caller_location_scope();
 begin
   if p_z is null or p_z not between 0 and 24 then
     raise exception 'z: must be between 0 and 24' using errcode = '22023';
@@ -101,13 +102,28 @@ begin
   -- The selection is read once (a CTE referenced twice is materialised), counted, then sent as
   -- single incidents or as grid cells.
   return query
-    with sel as (
-      select least(4095, greatest(0, floor((i.lon - west) / (east - west) * 4096)))::integer as px,
-             least(4095, greatest(0, floor(((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, i.lat))) / 2)) / pi()) / 2 * n - p_y) * 4096)))::integer as py,
-             i.id, i.event_type, i.fatalities
+    -- Location fuzzing (20261203140000, THE RULE): each incident is placed, and selected, by the
+    -- point the caller sees (coarse for a sensitive location a viewer is not cleared for), so no
+    -- tile, and no aggregate count per tile, tells the exact point. The btree prefilter takes the
+    -- exact columns for analysts and admins, and both for everyone else (a field user sees the
+    -- exact point of their own areas); the final test is on the caller's point.
+    with pts as (
+      select i.id, i.event_type, i.fatalities,
+             public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
       from public.incidents_filtered(p_from, p_to, p_types, p_area) i
-      where (i.lon >= west or v_first_x) and (i.lon < east or v_last_x)
-        and (i.lat >= south or v_last_y) and (i.lat < north or v_first_y)
+      where ((i.lon >= west or v_first_x) and (i.lon < east or v_last_x)
+             and (i.lat >= south or v_last_y) and (i.lat < north or v_first_y))
+         or (v_scope is not null
+             and (i.lon_coarse >= west or v_first_x) and (i.lon_coarse < east or v_last_x)
+             and (i.lat_coarse >= south or v_last_y) and (i.lat_coarse < north or v_first_y))
+    ),
+    sel as (
+      select least(4095, greatest(0, floor((st_x(p.pt) - west) / (east - west) * 4096)))::integer as px,
+             least(4095, greatest(0, floor(((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, st_y(p.pt)))) / 2)) / pi()) / 2 * n - p_y) * 4096)))::integer as py,
+             p.id, p.event_type, p.fatalities
+      from pts p
+      where (st_x(p.pt) >= west or v_first_x) and (st_x(p.pt) < east or v_last_x)
+        and (st_y(p.pt) >= south or v_last_y) and (st_y(p.pt) < north or v_first_y)
     ),
     mode as (
       select p_z <= 8 or (select count(*) from sel) > 8000 as aggregated
