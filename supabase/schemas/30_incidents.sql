@@ -787,10 +787,10 @@ begin
     insert into public.incident_rollup as r
       (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
     select event_date, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
-           sum(sign), sum(sign * fatalities)
+           sum(sign), sum(sign * coalesce(fatalities, 0))
     from (%s) d
     group by 1, 2, 3, 4, 5, 6
-    having sum(sign) <> 0 or sum(sign * fatalities) <> 0
+    having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
     on conflict on constraint incident_rollup_key do update
       set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
   $q$, src);
