@@ -965,7 +965,7 @@ describe('the OpenAPI document', () => {
 					'/' +
 					r
 						.split('/')
-						.map((s) => s.replace(/^\[(\w+)\]$/, '{$1}'))
+						.map((s) => s.replace(/\[(\w+)\]/g, '{$1}'))
 						.join('/')
 			)
 			.sort();

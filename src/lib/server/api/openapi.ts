@@ -15,6 +15,7 @@ import { mapPaths } from '../map/openapi.ts';
 import { authPaths } from '../auth/openapi.ts';
 import { auditPaths, auditTags } from '../audit/openapi.ts';
 import { sitePaths } from '../sites/openapi.ts';
+import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -359,7 +360,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...actorTags,
 			...analysisTags,
 			...incidentTags,
-			...auditTags
+			...auditTags,
+			...movementTags
 		],
 		paths: {
 			...actorPaths,
@@ -369,7 +371,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...coreIncidentPaths,
 			...mapPaths,
 			...authPaths,
-			...sitePaths
+			...sitePaths,
+			...movementPaths
 		},
 		components: {
 			securitySchemes: {
