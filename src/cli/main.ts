@@ -22,6 +22,8 @@ const HELP = `terrain — the Terrain command line
   terrain token create --user E [--name N]    create a personal API token for a user
   terrain import FILE --into TARGET [...]     import incidents, sites or actors (--help)
   terrain export --from TARGET --format F [...]  export what a user may see (terrain export --help)
+  terrain movements list [--status S,S]       movement plans (as --as EMAIL, default the first admin)
+  terrain movements risk FILE --corridor-km 5 route risk of a GeoJSON/KML/GPX line, as JSON
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
 DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.`;
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<void> {
 	// import/export parse their own options (src/cli/import.ts, src/cli/export.ts).
 	if (argv[0] === 'import') return (await import('./import.ts')).importCommand(argv.slice(1), log);
 	if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), log);
+	if (argv[0] === 'movements')
+		return (await import('./movements.ts')).movementsCommand(argv.slice(1), log);
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,

@@ -14,6 +14,8 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** The migrations, by version, that define each function that has more than one definition. */
 const KNOWN: Record<string, string[]> = {
+	'private.movements_overdue_sweep': ['20261203170100', '20261203171000'],
+	'public.movement_settings_update': ['20261203170000', '20261203171000'],
 	'private.session_user': ['20261122000200', '20261122000700'],
 	'public.area_baseline': ['20261122003001', '20261122003007'],
 	'public.baseline_classify': ['20261122003001', '20261122003006'],

@@ -227,6 +227,8 @@ export default async function setup(project: TestProject) {
 			HOST: '127.0.0.1',
 			// A small import limit, so that the e2e tests can cross it (and the body limit follows it).
 			TERRAIN_IMPORT_MAX_MB: String(E2E_IMPORT_MAX_MB),
+			// The overdue timer every 2 s, so tests/e2e/movements.test.ts sees a movement go overdue.
+			TERRAIN_OVERDUE_SWEEP_SECONDS: '2',
 			TERRAIN_ADMIN_EMAIL: USERS.admin.email,
 			TERRAIN_ADMIN_PASSWORD: USERS.admin.password
 		});

@@ -7,6 +7,7 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { movements } from './movements.ts';
 
 export const en = {
 	...common,
@@ -17,5 +18,6 @@ export const en = {
 	...analysis,
 	...actors,
 	...incidents,
-	...draw
+	...draw,
+	...movements
 };

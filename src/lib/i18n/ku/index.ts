@@ -8,6 +8,7 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { movements } from './movements.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -24,5 +25,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...analysis,
 	...actors,
 	...incidents,
-	...draw
+	...draw,
+	...movements
 };

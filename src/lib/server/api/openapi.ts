@@ -13,6 +13,7 @@ import { incidentPaths, incidentTags } from '../incidents/openapi.ts';
 import { coreIncidentPaths } from '../incidents/openapi-core.ts';
 import { mapPaths } from '../map/openapi.ts';
 import { authPaths } from '../auth/openapi.ts';
+import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -348,7 +349,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			{ name: 'admin', description: 'User management (admins only)' },
 			...actorTags,
 			...analysisTags,
-			...incidentTags
+			...incidentTags,
+			...movementTags
 		],
 		paths: {
 			...actorPaths,
@@ -356,7 +358,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...incidentPaths,
 			...coreIncidentPaths,
 			...mapPaths,
-			...authPaths
+			...authPaths,
+			...movementPaths
 		},
 		components: {
 			securitySchemes: {
