@@ -64,8 +64,9 @@ describe('movements in the browser', () => {
 		await p.getByRole('link', { name: 'Plan a movement' }).click();
 		await p.getByLabel('Purpose').fill(purpose);
 		const now = Date.now();
+		// back 10 min ago: within the default 30 min grace, overdue only once the grace is 0
 		await p.getByTestId('departure').fill(local(new Date(now - 3 * 3600_000)));
-		await p.getByTestId('return').fill(local(new Date(now - 2 * 3600_000)));
+		await p.getByTestId('return').fill(local(new Date(now - 10 * 60_000)));
 		await p.getByRole('button', { name: 'Add a team member' }).click();
 		await p.getByLabel('Name (no Terrain account)').fill('Driver Hassan');
 		await p.getByRole('button', { name: 'Add a vehicle' }).click();
