@@ -56,7 +56,8 @@ async function open(): Promise<Adapter> {
 }
 
 const SYNTHETIC = `
-set local terrain.audit = 'off';
+-- synthetic bench rows are not history: the owner pauses the row audit for this transaction
+insert into private.audit_pause (xid) values (txid_current());
 delete from public.relationships where source in ('bench');
 delete from public.actors where upstream_source = 'bench';
 insert into public.actors (name, actor_type, stance, influence, interest, upstream_source)

@@ -2,6 +2,8 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { dir, isLocale, negotiate } from '$lib/i18n';
 import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/auth/session';
+import { noteRefused } from '$lib/server/audit';
+import { getDb } from '$lib/server/db';
 import { startOverdueSweeper } from '$lib/server/movements/sweeper';
 
 // The overdue timer runs in the server process (guarded against a second start).
@@ -88,6 +90,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 				.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale)
 				.replace('%dir%', dir(event.locals.locale))
 	});
+	// Every refused access by a signed-in user is on record (its own transaction was rolled back).
+	if (response.status === 403 && event.locals.user)
+		await noteRefused(await getDb(), event.locals.user, request.method, url.pathname);
 	response.headers.set('content-security-policy', CSP);
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('x-frame-options', 'DENY');

@@ -741,7 +741,7 @@ begin
     raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
   end if;
   v := sensitive.movement_json(p_id);
-  perform public.audit_note('read', 'movements', jsonb_build_object('id', p_id, 'found', v is not null));
+  perform public.audit_record('read', 'movements', jsonb_build_object('id', p_id, 'found', v is not null));
   if v is null then
     raise exception 'no movement with id %', p_id using errcode = 'P0002';
   end if;
@@ -772,7 +772,7 @@ begin
     where p_status is null or m.status = any (p_status)
     order by m.departure_at desc
     limit p_limit) s;
-  perform public.audit_note('list', 'movements', jsonb_build_object('n', jsonb_array_length(v)));
+  perform public.audit_record('list', 'movements', jsonb_build_object('n', jsonb_array_length(v)));
   return v;
 end
 $$;

@@ -172,13 +172,18 @@ describe.each(engineNames())('incident API on %s', (engineName) => {
 				})
 			).body.status
 		).toBe('verified');
-		const g = await call(reportOne.GET, u.viewer, '/x', { params: { id } });
-		expect(g.status).toBe(200);
-		expect(g.body.history.map((h: { action: string }) => h.action)).toEqual([
+		const full = await call(reportOne.GET, u.analyst, '/x', { params: { id } });
+		expect(full.body.history.map((h: { action: string }) => h.action)).toEqual([
 			'insert',
 			'update',
 			'transition'
 		]);
+		// A viewer sees only what was theirs to see at the time: from its verification on, the
+		// editor as a role (issue 10, need-to-know in history).
+		const g = await call(reportOne.GET, u.viewer, '/x', { params: { id } });
+		expect(g.status).toBe(200);
+		expect(g.body.history.map((h: { action: string }) => h.action)).toEqual(['transition']);
+		expect(g.body.history[0].actor).toEqual({ role: 'analyst' });
 		expect(g.body.duplicates).toBeUndefined();
 		expect(
 			(

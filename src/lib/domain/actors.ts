@@ -175,6 +175,22 @@ export const actorInput = z
 		}
 	});
 export type ActorInput = z.output<typeof actorInput>;
+/** The fields a PATCH may send (the stored actor supplies the others). */
+export const ACTOR_FIELDS = [
+	'name',
+	'name_ar',
+	'actor_type',
+	'aliases',
+	'stance',
+	'influence',
+	'interest',
+	'hq_lon',
+	'hq_lat',
+	'hq_label',
+	'notes',
+	'sources',
+	'allow_duplicate'
+] as const;
 
 const actorId = z
 	.string()
@@ -238,6 +254,18 @@ export const relationshipInput = z
 		}
 	});
 export type RelationshipInput = z.output<typeof relationshipInput>;
+/** The fields a relationship PATCH may send (the stored relationship supplies the others). */
+export const RELATIONSHIP_FIELDS = [
+	'source_actor_id',
+	'target_actor_id',
+	'kind',
+	'directed',
+	'valid_from',
+	'valid_to',
+	'confidence',
+	'source',
+	'notes'
+] as const;
 
 export function relationshipArgs(v: RelationshipInput, id?: string): Record<string, unknown> {
 	return {

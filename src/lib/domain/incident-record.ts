@@ -30,6 +30,10 @@ export interface IncidentRecord {
 	merged_into: string | null;
 	location_name: string | null;
 	geo_precision: number;
+	/** Shown coarsely to readers outside the need-to-know (location fuzzing). */
+	sensitive_location: boolean;
+	/** lon/lat are the coarse point (and geo_precision 3): the caller is not given the exact one. */
+	location_fuzzed: boolean;
 	upstream_source: string | null;
 	upstream_id: string | null;
 	notes: string | null;

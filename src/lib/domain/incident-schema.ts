@@ -302,6 +302,13 @@ export const incidentInputSchema = z
 		affects_us: bool,
 		affects_ngos: bool,
 		serious: bool,
+		// Shown coarsely to viewers and to field staff outside its area (location fuzzing). Unlike
+		// the other flags, "not sent" is kept apart from false: the database then decides (on when
+		// the incident affects our organisation).
+		sensitive_location: z
+			.union([z.boolean(), z.literal('on'), z.literal('true'), z.literal('false')])
+			.optional()
+			.transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true')),
 		ops_impact: z
 			.enum(OPS_IMPACT, { error: 'incident.error.choice' })
 			.nullish()
@@ -389,7 +396,8 @@ export function toSqlPayload(v: IncidentParsed): Record<string, unknown> {
 		event_type: v.event_type,
 		sub_event_type: v.sub_event_type,
 		location_name: v.location_name,
-		fatalities: v.fatalities ?? 0,
+		// Left empty: not known (NULL), never 0.
+		fatalities: v.fatalities ?? null,
 		injuries: v.injuries,
 		abductions: v.abductions,
 		affects_us: v.affects_us,

@@ -6,6 +6,10 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { audit } from './audit.ts';
+import { registries } from './registries.ts';
+import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 import { movements } from './movements.ts';
 import { more } from './more.ts';
 
@@ -18,6 +22,10 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...actors,
 	...incidents,
 	...draw,
+	...audit,
+	...registries,
+	...imports,
+	...fuzz,
 	...movements,
 	...more
 };

@@ -7,6 +7,10 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { audit } from './audit.ts';
+import { registries } from './registries.ts';
+import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 import { movements } from './movements.ts';
 
 export const en = {
@@ -19,5 +23,9 @@ export const en = {
 	...actors,
 	...incidents,
 	...draw,
+	...audit,
+	...registries,
+	...imports,
+	...fuzz,
 	...movements
 };

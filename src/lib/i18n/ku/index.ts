@@ -8,6 +8,10 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { audit } from './audit.ts';
+import { registries } from './registries.ts';
+import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 import { movements } from './movements.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
@@ -26,5 +30,9 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...actors,
 	...incidents,
 	...draw,
+	...audit,
+	...registries,
+	...imports,
+	...fuzz,
 	...movements
 };

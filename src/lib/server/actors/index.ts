@@ -123,6 +123,11 @@ export function saveRelationship(user: CallerUser, args: Record<string, unknown>
 	return withFieldErrors(rpc<{ id: string }>('relationship_save', args, user));
 }
 
+/** One relationship as stored (null when it does not exist or is not visible). */
+export function getRelationship(user: CallerUser, id: string) {
+	return rpc<Record<string, unknown> | null>('relationship_get', { p_id: id }, user);
+}
+
 export function removeRelationship(user: CallerUser, id: string) {
 	return rpc('relationship_remove', { p_id: id }, user);
 }

@@ -47,7 +47,7 @@ export interface Operation {
 	responses: Record<string, Response | Ref>;
 	security?: Record<string, string[]>[];
 }
-export type Method = 'get' | 'post' | 'delete';
+export type Method = 'get' | 'post' | 'patch' | 'delete';
 export interface OpenApiDocument {
 	openapi: '3.1.0';
 	info: { title: string; version: string; description: string };

@@ -13,6 +13,8 @@ import { incidentPaths, incidentTags } from '../incidents/openapi.ts';
 import { coreIncidentPaths } from '../incidents/openapi-core.ts';
 import { mapPaths } from '../map/openapi.ts';
 import { authPaths } from '../auth/openapi.ts';
+import { auditPaths, auditTags } from '../audit/openapi.ts';
+import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
@@ -68,6 +70,12 @@ const schemas: Record<string, Schema> = {
 			admin3_pcode: { type: ['string', 'null'] },
 			location_name: { type: ['string', 'null'] },
 			geo_precision: { type: 'integer', minimum: 1, maximum: 3 },
+			sensitive_location: { type: 'boolean' },
+			location_fuzzed: {
+				type: 'boolean',
+				description:
+					'The coordinates are coarse (area centre or grid cell, geo_precision 3): a sensitive location, and the caller is not entitled to the exact point'
+			},
 			fatalities: { type: 'integer', minimum: 0 },
 			injuries: { type: ['integer', 'null'] },
 			abductions: { type: ['integer', 'null'] },
@@ -350,15 +358,18 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...actorTags,
 			...analysisTags,
 			...incidentTags,
+			...auditTags,
 			...movementTags
 		],
 		paths: {
 			...actorPaths,
 			...analysisPaths,
 			...incidentPaths,
+			...auditPaths,
 			...coreIncidentPaths,
 			...mapPaths,
 			...authPaths,
+			...sitePaths,
 			...movementPaths
 		},
 		components: {

@@ -14,6 +14,7 @@ import {
 	type IncidentFilters
 } from '../../domain/filters.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
+import { REGISTRY_KINDS, type RegistryKind } from '../../domain/registries.ts';
 import { ISO_DATE, isIsoDate, PCODE, UUID } from '../../domain/codes.ts';
 import { json } from '@sveltejs/kit';
 
@@ -193,6 +194,11 @@ export function uuid(name: string, raw: string | null | undefined): string {
 
 export function siteKind(raw: string | undefined): SiteKind {
 	return oneOf('kind', raw, SITE_KINDS);
+}
+
+/** A registry that can be edited: the site kinds plus displacement locations. */
+export function registryKind(raw: string | undefined): RegistryKind {
+	return oneOf('kind', raw, REGISTRY_KINDS);
 }
 
 /** The incident filters plus the bbox that the map endpoints cannot do without. */

@@ -347,6 +347,10 @@ function readValue(
 
 export interface RowOptions {
 	dateOrder: V.DateOrder;
+	/** The user's mapping of the event type column's own words to our codes. */
+	eventTypes?: {
+		lookup(raw: unknown): { event_type: EventType; sub_event_type?: string } | undefined;
+	};
 	/** The target's fields that the file's format fills regardless of the mapping. */
 	fixed?: Record<string, unknown>;
 }
@@ -376,7 +380,9 @@ export function mapRecord(
 		if (!ref) continue;
 		const raw = rec.values[ref.column];
 		try {
-			let v = ref.transform ? transformed(ref.transform, raw) : readValue(f, raw, ctx);
+			let v =
+				(f.kind === 'event_type' && !ref.transform && o.eventTypes?.lookup(raw)) ||
+				(ref.transform ? transformed(ref.transform, raw) : readValue(f, raw, ctx));
 			if (f.kind === 'event_type' && v && typeof v === 'object') {
 				const t = v as { event_type: EventType; sub_event_type?: string };
 				ctx.eventType = t.event_type;

@@ -55,7 +55,8 @@ export interface RecordSource {
 export class ImportError extends Error {
 	constructor(
 		message: string,
-		readonly where: { row?: number; column?: string } = {}
+		/** code: 'date_order' (ask the user for it), 'bad_input' (answered 400, not 422). */
+		readonly where: { row?: number; column?: string; code?: string } = {}
 	) {
 		super(message);
 		this.name = 'ImportError';

@@ -13,6 +13,9 @@ import {
 	toSqlPayload
 } from '../../domain/incident-schema.ts';
 import { translator } from '../../i18n/index.ts';
+import type { CallerUser } from '../db/types.ts';
+import { rpc } from '../db/index.ts';
+import { checkArea, outsideMessage, type OperatingArea } from '../sites/area.ts';
 import { DbError } from '../db/types.ts';
 
 /** Who may edit, verify and merge incidents, and who may report them. */
@@ -61,7 +64,7 @@ export function partialPatch(
 			for (const a of [`${k}`, `${k}_id`]) if (a in full) patch[a] = full[a];
 			if (!(k in full) && !(`${k}_id` in full)) patch[k] = null;
 		} else if (k in full) patch[k] = full[k];
-		else patch[k] = body[k];
+		else if (k !== 'confirm_outside_area') patch[k] = body[k]; // unknown fields: the SQL check names them
 	}
 	return { ok: true, patch };
 }
@@ -125,13 +128,14 @@ export function listQuery(params: URLSearchParams): ListQuery {
 }
 
 export type Validated =
-	{ ok: true; payload: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
+	| { ok: true; payload: Record<string, unknown>; sensitiveLocation?: boolean }
+	| { ok: false; errors: Record<string, string> };
 
 /** The shared schema on a body; errors are i18n keys per field. */
 export function validateIncident(body: unknown): Validated {
 	const r = incidentInputSchema.safeParse(body);
 	if (!r.success) return { ok: false, errors: fieldErrors(r.error) };
-	return { ok: true, payload: toSqlPayload(r.data) };
+	return { ok: true, payload: toSqlPayload(r.data), sensitiveLocation: r.data.sensitive_location };
 }
 
 const en = translator('en');
@@ -159,6 +163,28 @@ export function sqlErrors(e: unknown): Record<string, string> {
 			: { form: e.message };
 	}
 	throw e;
+}
+
+/** `confirm_outside_area` as the API (true) or the form ('on', '1') sends it. */
+export function confirmedOutside(body: unknown): boolean {
+	const c = (body as Record<string, unknown> | null)?.confirm_outside_area;
+	return c === true || c === 'on' || c === '1' || c === 'true';
+}
+
+/**
+ * A point outside the operating area, not confirmed: {coordinates: why} (the country it falls
+ * in, and the swap that would land inside); null when the point is fine or not being set.
+ */
+export async function outsideArea(
+	user: CallerUser,
+	body: unknown,
+	payload: Record<string, unknown>
+): Promise<Record<string, string> | null> {
+	if (typeof payload.lon !== 'number' || typeof payload.lat !== 'number') return null;
+	if (confirmedOutside(body)) return null;
+	const s = await rpc<{ operating_area: OperatingArea }>('app_settings_get', {}, user);
+	const c = checkArea(payload.lon, payload.lat, s.operating_area);
+	return c.inside ? null : { coordinates: outsideMessage(c) };
 }
 
 export async function incidentOr404<T>(p: Promise<T | null>): Promise<T> {
@@ -189,6 +215,8 @@ export function formToInput(form: FormData): Record<string, unknown> {
 		injuries: v('injuries'),
 		abductions: v('abductions'),
 		affects_us: form.get('affects_us') === 'on',
+		// Not sent unless ticked: a new report then takes the database's default (see the schema).
+		sensitive_location: form.get('sensitive_location') === 'on' ? true : undefined,
 		affects_ngos: form.get('affects_ngos') === 'on',
 		serious: form.get('serious') === 'on',
 		ops_impact: v('ops_impact'),
@@ -197,6 +225,7 @@ export function formToInput(form: FormData): Record<string, unknown> {
 		info_credibility: v('info_credibility'),
 		confidentiality: v('confidentiality') || undefined,
 		notes: v('notes') ?? '',
-		status: v('status') || undefined
+		status: v('status') || undefined,
+		confirm_outside_area: v('confirm_outside_area')
 	};
 }

@@ -6,7 +6,7 @@
 import { rpc, type CallerUser } from '../db/index.ts';
 import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
 import type { IncidentRecord } from '../../domain/incident-record.ts';
-import { listQuery, sqlErrors, validateIncident } from './http.ts';
+import { listQuery, outsideArea, sqlErrors, validateIncident } from './http.ts';
 
 /** A possible duplicate of an incident (incident_duplicates). */
 export interface Duplicate {
@@ -58,16 +58,33 @@ export function update(user: CallerUser, id: string, patch: Record<string, unkno
 	return rpc('incident_update', { p_id: id, p: patch }, user);
 }
 
+/**
+ * Marks an incident's location sensitive or not (analysts, admins): its own SQL verb, called
+ * after incident_create / incident_update when the field was sent (see
+ * 20261203140000_location_fuzzing.sql). Answers the incident as incident_get does.
+ */
+export function setSensitiveLocation(user: CallerUser, id: string, value: boolean) {
+	return rpc<IncidentRecord>('incident_set_sensitive_location', { p_id: id, p_value: value }, user);
+}
+
+const SETS_SENSITIVE = ['admin', 'analyst'];
+
 /** Validates a report with the shared schema, then creates it: field errors or the incident. */
 export async function create(user: CallerUser, body: unknown, dup?: DuplicateWindow) {
 	const v = validateIncident(body);
 	if (!v.ok) return { ok: false as const, errors: v.errors };
+	if (v.sensitiveLocation !== undefined && !SETS_SENSITIVE.includes(user.role))
+		return { ok: false as const, errors: { sensitive_location: 'fuzz.error.analysts_only' } };
+	const outside = await outsideArea(user, body, v.payload);
+	if (outside) return { ok: false as const, errors: outside };
 	try {
 		const r = await rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
 			'incident_create',
 			{ p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days },
 			user
 		);
+		if (v.sensitiveLocation !== undefined)
+			r.incident = await setSensitiveLocation(user, String(r.incident.id), v.sensitiveLocation);
 		return { ok: true as const, ...r };
 	} catch (e) {
 		return { ok: false as const, errors: sqlErrors(e) };

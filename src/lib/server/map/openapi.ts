@@ -6,6 +6,7 @@ import type { Method, Operation } from '../api/openapi-types.ts';
 import { answers, filterParams, geoOf, jsonOf, levelParam, ref } from '../api/openapi-kit.ts';
 import { AREA_TOLERANCE, DENSITY_CELL, MAP_POINTS } from '../api/params.ts';
 import { SITE_KINDS } from '../../domain/taxonomy.ts';
+import { siteCreate } from '../sites/openapi.ts';
 
 export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/map/incidents': {
@@ -108,7 +109,7 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 					name: 'kind',
 					in: 'path',
 					required: true,
-					schema: { type: 'string', enum: SITE_KINDS }
+					schema: { type: 'string', enum: [...SITE_KINDS, 'displacement_locations'] }
 				}
 			],
 			responses: answers(
@@ -118,6 +119,7 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 				},
 				'400'
 			)
-		}
+		},
+		post: siteCreate
 	}
 };

@@ -1,5 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as accounts from '$lib/server/auth';
+import { getDb } from '$lib/server/db';
+import { noteRefused } from '$lib/server/audit';
 import { FilterError } from '$lib/domain/filters';
 import {
 	areaOptions,
@@ -16,8 +18,12 @@ import { PCODE, UUID } from '$lib/domain/codes';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
 	const user = locals.user;
-	// Viewers see no contacts; nothing is asked of the database on their behalf.
-	if (user.role === 'viewer') return { role: user.role, list: null, nearby: null } as const;
+	// Viewers see no contacts; nothing is asked of the database on their behalf but the note that
+	// they were refused (the page explains instead of answering 403).
+	if (user.role === 'viewer') {
+		await noteRefused(await getDb(), user, 'GET', url.pathname);
+		return { role: user.role, list: null, nearby: null } as const;
+	}
 
 	const p = url.searchParams;
 	const filters = {

@@ -8,7 +8,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (locals.user.role === 'viewer')
 		error(403, { message: 'Contacts are shown to field staff, analysts and admins only.' });
 	if (!UUID.test(params.site)) error(404, { message: 'No such site.' });
-	const card = await companionCard(locals.user, params.site, 10);
+	const card = await companionCard(locals.user, params.site, 40);
 	if (!card) error(404, { message: 'No such site.' });
 	return { card };
 };

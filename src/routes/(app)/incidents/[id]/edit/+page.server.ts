@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as incidents from '$lib/server/incidents';
-import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import { formToInput, outsideArea, sqlErrors, validateIncident } from '$lib/server/incidents/http';
 import type { Actions, PageServerLoad } from './$types';
 import { UUID } from '$lib/domain/codes';
 
@@ -30,6 +30,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		injuries: s(i.injuries),
 		abductions: s(i.abductions),
 		affects_us: i.affects_us ? 'on' : '',
+		sensitive_location: i.sensitive_location ? 'on' : '',
 		affects_ngos: i.affects_ngos ? 'on' : '',
 		serious: i.serious ? 'on' : '',
 		ops_impact: s(i.ops_impact),
@@ -60,10 +61,18 @@ export const actions: Actions = {
 			delete patch.lat;
 			delete patch.geo_precision;
 		}
+		const outside = await outsideArea(user, formToInput(form), patch);
+		if (outside) return fail(400, { errors: outside, values });
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
+			// The checkbox as the analyst left it is stated only when they changed it: otherwise
+			// ticking "affects us" keeps the database's rule of turning it on.
+			const before = await incidents.get(user, params.id);
+			const sensitive = form.get('sensitive_location') === 'on';
 			await incidents.update(user, params.id, patch);
+			if (before && before.sensitive_location !== sensitive)
+				await incidents.setSensitiveLocation(user, params.id, sensitive);
 		} catch (e) {
 			return fail(400, { errors: sqlErrors(e), values });
 		}

@@ -1,6 +1,7 @@
 /**
  *   GET  /api/v1/incidents/report/{id}   one incident with its history (and duplicates for analysts)
- *   POST /api/v1/incidents/report/{id}   edit the fields sent (analysts, admins)
+ *   PATCH /api/v1/incidents/report/{id}  edit the fields sent, the rest untouched (analysts, admins)
+ *   POST  the same (kept for existing clients)
  */
 import { error, json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
@@ -11,6 +12,7 @@ import {
 	ANALYSTS,
 	duplicateWindow,
 	invalid,
+	outsideArea,
 	partialPatch,
 	sqlErrors
 } from '$lib/server/incidents/http';
@@ -34,11 +36,22 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	const user = requireUser(locals, ANALYSTS);
 	const id = uuid('id', params.id);
-	const p = partialPatch(await jsonBody(request));
+	// sensitive_location has its own SQL verb (location fuzzing), after the other fields.
+	const { sensitive_location: sensitive, ...body } = await jsonBody(request);
+	if (sensitive !== undefined && typeof sensitive !== 'boolean')
+		return invalid({ sensitive_location: 'fuzz.error.boolean' });
+	const p = partialPatch(body);
 	if (!p.ok) return invalid(p.errors);
+	const outside = await outsideArea(user, body, p.patch);
+	if (outside) return invalid(outside);
 	try {
-		return json(await incidents.update(user, id, p.patch));
+		const edits = Object.keys(p.patch).length > 0 || sensitive === undefined;
+		let r = edits ? await incidents.update(user, id, p.patch) : null;
+		if (sensitive !== undefined) r = await incidents.setSensitiveLocation(user, id, sensitive);
+		return json(r);
 	} catch (e) {
 		return invalid(sqlErrors(e));
 	}
 });
+
+export const PATCH = POST;
