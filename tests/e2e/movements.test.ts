@@ -172,12 +172,12 @@ describe('movements in the browser', () => {
 		await signIn(phone.page, baseUrl, 'field');
 		await phone.page.goto(url);
 		await screenshot(phone.page, 'movements-plan-field-390-en');
-		await phone.page.goto(`${baseUrl}/lang?l=ar`);
+		await phone.context.addCookies([{ name: 'terrain_lang', value: 'ar', url: baseUrl }]);
 		await phone.page.goto(url);
 		await screenshot(phone.page, 'movements-plan-field-390-ar');
 		await phone.page.goto(`${baseUrl}/movements/new`);
 		await screenshot(phone.page, 'movements-new-390-ar');
-		await b.goto(`${baseUrl}/lang?l=ar`);
+		await admin.context.addCookies([{ name: 'terrain_lang', value: 'ar', url: baseUrl }]);
 		await b.goto(url);
 		await screenshot(b, 'movements-plan-admin-desktop-ar');
 		await b.goto(`${baseUrl}/alerts`);

@@ -30,7 +30,7 @@ const movementFields = obj({
 	return_at: { type: 'string', format: 'date-time' },
 	route: line,
 	route_source: { type: 'string' },
-	corridor_km: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
+	corridor_km: { type: 'number', minimum: 0, maximum: 50, description: 'more than 0' },
 	notes: { type: 'string' },
 	team: {
 		type: 'array',
@@ -204,7 +204,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 				obj(
 					{
 						route: line,
-						corridor_km: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
+						corridor_km: { type: 'number', minimum: 0, maximum: 50, description: 'more than 0' },
 						from: { type: 'string', format: 'date' },
 						to: { type: 'string', format: 'date' },
 						stops: { type: 'array', items: { type: 'object' } },
