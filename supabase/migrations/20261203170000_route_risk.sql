@@ -143,6 +143,7 @@ declare
   v_newest date;
   v_stops jsonb := '[]';
   v_line geometry;
+  v_scope text[] := public.caller_location_scope();
   v jsonb;
 begin
   select * into s from public.movement_settings where id = 1;
@@ -225,20 +226,30 @@ begin
   boxes as materialized (
     select st_xmin(box) as x0, st_xmax(box) as x1, st_ymin(box) as y0, st_ymax(box) as y1 from pieces
   ),
+  -- Location fuzzing (20261203140000, THE RULE): an incident is counted, measured and placed by
+  -- the point the caller sees, so a viewer's corridor cannot narrow in on a sensitive location.
   candidates as (
     select distinct i.id
     from boxes b
-    join public.incidents i on i.lat between b.y0 and b.y1 and i.lon between b.x0 and b.x1
+    join public.incidents i
+      on (i.lat between b.y0 and b.y1 and i.lon between b.x0 and b.x1)
+      or (v_scope is not null and i.lat_coarse between b.y0 and b.y1 and i.lon_coarse between b.x0 and b.x1)
     where i.event_date between v_from and v_to
+  ),
+  placed as (
+    select i.*, public.incident_location_fuzzed(i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as fuzzed,
+           public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
+    from candidates c
+    join public.incidents i on i.id = c.id
   ),
   hits as materialized (
     select i.id, i.event_date, i.event_type, i.sub_event_type, i.fatalities, i.location_name,
-           i.affects_us, i.affects_ngos, i.serious, i.geo_precision, i.geom,
-           st_distance(i.geom::geography, v_geog) as d,
-           case when v_line is not null then st_linelocatepoint(v_line, i.geom) end as along
-    from candidates c
-    join public.incidents i on i.id = c.id
-    where st_dwithin(i.geom::geography, v_geog, v_m)
+           i.affects_us, i.affects_ngos, i.serious,
+           case when i.fuzzed then 3 else i.geo_precision end as geo_precision, i.pt as geom,
+           st_distance(i.pt::geography, v_geog) as d,
+           case when v_line is not null then st_linelocatepoint(v_line, i.pt) end as along
+    from placed i
+    where st_dwithin(i.pt::geography, v_geog, v_m)
   ),
   stop_points as (
     select (e ->> 'index')::int as idx, e ->> 'name' as name,
@@ -249,11 +260,16 @@ begin
     select sp.idx, sp.name, sp.geom, i.id, i.event_type, i.fatalities, i.serious, i.affects_ngos, i.affects_us
     from stop_points sp
     join public.incidents i
-      on i.lat between st_y(sp.geom) - v_stop_km * 1000 / 110574.0 * 1.01 and st_y(sp.geom) + v_stop_km * 1000 / 110574.0 * 1.01
-     and i.lon between st_x(sp.geom) - v_stop_km * 1000 / (111320.0 * greatest(cos(radians(least(89.0, abs(st_y(sp.geom)) + v_stop_km * 1000 / 110574.0))), 0.01)) * 1.01
-                   and st_x(sp.geom) + v_stop_km * 1000 / (111320.0 * greatest(cos(radians(least(89.0, abs(st_y(sp.geom)) + v_stop_km * 1000 / 110574.0))), 0.01)) * 1.01
-     and st_dwithin(i.geom::geography, sp.geom::geography, v_stop_km * 1000)
-    where i.event_date between v_from and v_to
+      on i.event_date between v_from and v_to
+     and st_dwithin(public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope)::geography,
+                    sp.geom::geography, v_stop_km * 1000)
+     and ((i.lat between st_y(sp.geom) - v_stop_km * 1000 / 110574.0 * 1.01 and st_y(sp.geom) + v_stop_km * 1000 / 110574.0 * 1.01
+           and i.lon between st_x(sp.geom) - v_stop_km * 1000 / (111320.0 * greatest(cos(radians(least(89.0, abs(st_y(sp.geom)) + v_stop_km * 1000 / 110574.0))), 0.01)) * 1.01
+                         and st_x(sp.geom) + v_stop_km * 1000 / (111320.0 * greatest(cos(radians(least(89.0, abs(st_y(sp.geom)) + v_stop_km * 1000 / 110574.0))), 0.01)) * 1.01)
+          or (v_scope is not null
+              and i.lat_coarse between st_y(sp.geom) - v_stop_km * 1000 / 110574.0 * 1.01 and st_y(sp.geom) + v_stop_km * 1000 / 110574.0 * 1.01
+              and i.lon_coarse between st_x(sp.geom) - v_stop_km * 1000 / (111320.0 * greatest(cos(radians(least(89.0, abs(st_y(sp.geom)) + v_stop_km * 1000 / 110574.0))), 0.01)) * 1.01
+                                   and st_x(sp.geom) + v_stop_km * 1000 / (111320.0 * greatest(cos(radians(least(89.0, abs(st_y(sp.geom)) + v_stop_km * 1000 / 110574.0))), 0.01)) * 1.01))
   ),
   cps as (
     select c.id, c.name, c.name_ar, c.status, c.controlled_by, c.controlling_actor_id, a.name as actor_name,

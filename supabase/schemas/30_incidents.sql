@@ -512,13 +512,36 @@ end
 $$;
 
 -- Counts per year and per governorate for the filters, used by the API and the checks against
--- the raw sources.
+-- the raw sources. From the incident rollup (below) when it can answer (incident_rollup_usable),
+-- from the shared filter otherwise: the same answer either way.
 create function public.incident_counts(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
 ) returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = public, extensions, pg_temp
 as $$
+begin
+  if public.incident_rollup_usable(p_area) then
+    return (
+      with f as (
+        select r.day as event_date, r.event_type, r.admin1_pcode, r.incidents as n, r.fatalities as fat
+        from public.incident_rollup r
+        where (p_from is null or r.day >= p_from)
+          and (p_to is null or r.day <= p_to)
+          and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+          and (p_area is null or r.admin1_pcode = p_area or r.admin2_pcode = p_area)
+      )
+      select jsonb_build_object(
+        'total', (select coalesce(sum(n), 0) from f),
+        'fatalities', (select coalesce(sum(fat), 0) from f),
+        'by_year', (select coalesce(jsonb_object_agg(y, n), '{}'::jsonb) from
+                     (select extract(year from event_date)::int as y, sum(n) as n from f group by 1) t),
+        'by_admin1', (select coalesce(jsonb_object_agg(coalesce(k, 'none'), n), '{}'::jsonb) from
+                     (select admin1_pcode as k, sum(n) as n from f group by 1) t),
+        'by_type', (select coalesce(jsonb_object_agg(event_type, n), '{}'::jsonb) from
+                     (select event_type, sum(n) as n from f group by 1) t)));
+  end if;
+  return (
   with f as (select * from public.incidents_filtered(p_from, p_to, p_types, p_area))
   select jsonb_build_object(
     'total', (select count(*) from f),
@@ -528,7 +551,290 @@ as $$
     'by_admin1', (select coalesce(jsonb_object_agg(coalesce(k, 'none'), n), '{}'::jsonb) from
                  (select admin1_pcode as k, count(*) as n from f group by 1) t),
     'by_type', (select coalesce(jsonb_object_agg(event_type, n), '{}'::jsonb) from
-                 (select event_type, count(*) as n from f group by 1) t))
+                 (select event_type, count(*) as n from f group by 1) t)));
+end
+$$;
+
+-- =============================================================================================
+-- Vector tiles of incidents (GET /api/v1/tiles/incidents/{z}/{x}/{y}.mvt) and the data version
+-- their ETags are keyed on.
+--
+-- One SQL function decides what a tile holds (incident_tile_rows: the features with their
+-- coordinates already in tile pixels); PostgreSQL encodes those rows with ST_AsMVT
+-- (incident_tile_mvt), and PGlite, whose PostGIS is built without protobuf-c, has the server
+-- encode the very same rows with @maplibre/vt-pbf. Both engines therefore send the same features.
+
+-- ---------------------------------------------------------------------------------------------
+-- The incidents' data version: one row, bumped by a statement-level trigger on every write to
+-- incidents (insert, update, delete, truncate), in the writer's transaction — so a reader never
+-- sees a new version with old data, as a sequence (not transactional) would allow. Tiles' ETags
+-- are built from it: a tile is re-sent only after incidents changed.
+create table public.incident_data_version (
+  singleton   boolean primary key default true check (singleton),
+  version     bigint not null default 0
+);
+
+insert into public.incident_data_version (singleton, version) values (true, 0);
+
+alter table public.incident_data_version enable row level security;
+
+create policy "Signed-in users can read the incident data version" on public.incident_data_version
+  for select to authenticated using (true);
+
+grant select on public.incident_data_version to authenticated;
+
+-- Security definer: the writer (a field user reporting) may not write this table itself.
+create function private.incident_data_version_bump() returns trigger
+language plpgsql security definer
+set search_path = public, pg_temp
+as $$
+begin
+  update public.incident_data_version set version = version + 1;
+  return null;
+end
+$$;
+
+create trigger incidents_data_version after insert or update or delete or truncate on public.incidents
+  for each statement execute function private.incident_data_version_bump();
+
+create function public.incident_data_version() returns bigint
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select version from public.incident_data_version
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- What one tile holds, for the map's filters, as the caller sees it (security invoker: the
+-- incidents policies apply, so a viewer's tile, aggregates included, holds no restricted or
+-- unverified incident).
+--
+-- Selection is by the tile's envelope with no buffer, half-open ([west, east) × [south, north)),
+-- so each incident is in exactly one tile per zoom; the outermost tiles take what lies beyond
+-- the Web Mercator limits. Coordinates are tile pixels (extent 4096): the ST_AsMVTGeom
+-- transform for points, written out so that PGlite computes it too.
+--
+-- Zoom ≤ 8, and any deeper tile with more than 8,000 incidents, is aggregated: the incidents of
+-- each grid cell (64 px at z ≤ 8, 32 px deeper) become one feature at their mean position with
+-- `count`, `fatalities` and the most frequent `event_type`. A single incident has `id`,
+-- `event_type` and `fatalities`, and no `count`. Every incident is in some feature: no point cap,
+-- and the sum of `count` over a zoom's tiles is the filter's count (a tile is all-aggregated or
+-- all-single). Aggregated tiles stay under ~100 KB (at most 4,096 cells at z ≤ 8).
+--
+-- Coordinates: if the location-fuzzing work defines a per-caller coordinate rule (a function like
+-- incident_point_for_caller, which shows sensitive incidents coarsely to viewers and field
+-- staff), tiles MUST place incidents with it, for both selection and pixels — a tile would
+-- otherwise reveal the exact point the other endpoints hide.
+create function public.incident_tile_rows(
+  p_z integer, p_x integer, p_y integer,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+) returns table (px integer, py integer, id text, event_type text, fatalities bigint, count bigint)
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+declare
+  n double precision;
+  west double precision; east double precision; north double precision; south double precision;
+  v_first_x boolean; v_last_x boolean; v_first_y boolean; v_last_y boolean;
+  v_cell integer;
+  v_scope text[] := public.caller_location_scope();
+begin
+  if p_z is null or p_z not between 0 and 24 then
+    raise exception 'z: must be between 0 and 24' using errcode = '22023';
+  end if;
+  n := 2.0 ^ p_z;
+  if p_x is null or p_x < 0 or p_x >= n then
+    raise exception 'x: must be between 0 and %', n - 1 using errcode = '22023';
+  end if;
+  if p_y is null or p_y < 0 or p_y >= n then
+    raise exception 'y: must be between 0 and %', n - 1 using errcode = '22023';
+  end if;
+  west := p_x / n * 360 - 180;
+  east := (p_x + 1) / n * 360 - 180;
+  north := degrees(atan(sinh(pi() * (1 - 2 * p_y / n))));
+  south := degrees(atan(sinh(pi() * (1 - 2 * (p_y + 1) / n))));
+  v_first_x := p_x = 0; v_last_x := p_x = n - 1; v_first_y := p_y = 0; v_last_y := p_y = n - 1;
+
+  v_cell := case when p_z <= 8 then 64 else 32 end;
+  -- The selection is read once (a CTE referenced twice is materialised), counted, then sent as
+  -- single incidents or as grid cells.
+  return query
+    -- Location fuzzing (20261203140000, THE RULE): each incident is placed, and selected, by the
+    -- point the caller sees (coarse for a sensitive location a viewer is not cleared for), so no
+    -- tile, and no aggregate count per tile, tells the exact point. The btree prefilter takes the
+    -- exact columns for analysts and admins, and both for everyone else (a field user sees the
+    -- exact point of their own areas); the final test is on the caller's point.
+    with pts as (
+      select i.id, i.event_type, i.fatalities,
+             public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
+      from public.incidents_filtered(p_from, p_to, p_types, p_area) i
+      where ((i.lon >= west or v_first_x) and (i.lon < east or v_last_x)
+             and (i.lat >= south or v_last_y) and (i.lat < north or v_first_y))
+         or (v_scope is not null
+             and (i.lon_coarse >= west or v_first_x) and (i.lon_coarse < east or v_last_x)
+             and (i.lat_coarse >= south or v_last_y) and (i.lat_coarse < north or v_first_y))
+    ),
+    sel as (
+      select least(4095, greatest(0, floor((st_x(p.pt) - west) / (east - west) * 4096)))::integer as px,
+             least(4095, greatest(0, floor(((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, st_y(p.pt)))) / 2)) / pi()) / 2 * n - p_y) * 4096)))::integer as py,
+             p.id, p.event_type, p.fatalities
+      from pts p
+      where (st_x(p.pt) >= west or v_first_x) and (st_x(p.pt) < east or v_last_x)
+        and (st_y(p.pt) >= south or v_last_y) and (st_y(p.pt) < north or v_first_y)
+    ),
+    mode as (
+      select p_z <= 8 or (select count(*) from sel) > 8000 as aggregated
+    )
+    select s.px, s.py, s.id::text, s.event_type, s.fatalities::bigint, null::bigint
+    from sel s where not (select aggregated from mode)
+    union all
+    select round(avg(s.px))::integer, round(avg(s.py))::integer, null::text,
+           mode() within group (order by s.event_type), sum(s.fatalities)::bigint, count(*)
+    from sel s where (select aggregated from mode)
+    group by s.px / v_cell, s.py / v_cell;
+end
+$$;
+
+-- The same rows as a Mapbox Vector Tile (layer "incidents", extent 4096), base64 so that every
+-- adapter (node-postgres, PostgREST) carries it as text. PostgreSQL only: PGlite's PostGIS has
+-- no ST_AsMVT, and the server encodes incident_tile_rows there. Null properties are left out,
+-- as the JS encoder does.
+create function public.incident_tile_mvt(
+  p_z integer, p_x integer, p_y integer,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+) returns text
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  select encode(coalesce(st_asmvt(t, 'incidents', 4096, 'geom'), ''::bytea), 'base64')
+  from (
+    select st_makepoint(r.px, r.py) as geom, r.id, r.event_type, r.fatalities, r.count
+    from public.incident_tile_rows(p_z, p_x, p_y, p_from, p_to, p_types, p_area) r
+  ) t
+$$;
+
+-- The JSON twin for PGlite: [[px, py, id, event_type, fatalities, count], …].
+create function public.incident_tile_json(
+  p_z integer, p_x integer, p_y integer,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  select coalesce(jsonb_agg(jsonb_build_array(r.px, r.py, r.id, r.event_type, r.fatalities, r.count)), '[]'::jsonb)
+  from public.incident_tile_rows(p_z, p_x, p_y, p_from, p_to, p_types, p_area) r
+$$;
+
+-- =============================================================================================
+-- Rollups kept current on write: incidents and fatalities per day × event type × governorate ×
+-- district × status × confidentiality, maintained by statement-level triggers with transition
+-- tables (one pass per statement, so an import of 100k rows costs one grouped upsert, not 100k).
+-- Counts and stats read it instead of scanning every incident whenever the filter allows: no
+-- viewport, no sub-district area, and a caller whose read rule the summary can express.
+--
+-- Status and confidentiality are kept as dimensions so that the incidents' read rule can be
+-- applied to the summary by its own policies: analysts and admins read every row, viewers (and
+-- field staff) the verified, unrestricted ones. Field staff also read the incidents they reported
+-- themselves, which the summary cannot tell, so the functions give field staff the scan.
+
+create table public.incident_rollup (
+  day              date not null,
+  event_type       text not null,
+  admin1_pcode     text,
+  admin2_pcode     text,
+  status           text not null,
+  confidentiality  text not null,
+  incidents        bigint not null,
+  fatalities       bigint not null,
+  constraint incident_rollup_key unique nulls not distinct
+    (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality)
+);
+
+create index incident_rollup_admin2_idx on public.incident_rollup (admin2_pcode);
+
+create index incident_rollup_admin1_idx on public.incident_rollup (admin1_pcode);
+
+-- Rows whose last incident left are deleted right after each statement.
+create index incident_rollup_empty_idx on public.incident_rollup (day) where incidents = 0;
+
+alter table public.incident_rollup enable row level security;
+
+create policy "Analysts and admins can read every incident total" on public.incident_rollup
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read the totals of verified unrestricted incidents" on public.incident_rollup
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted'
+    and (select public.has_app_role('field', 'viewer')));
+
+grant select on public.incident_rollup to authenticated;
+
+-- The triggers' one body: the statement's rows grouped by key, +1 per new row and −1 per old
+-- row, added to the summary. An edit that moves nothing between keys changes nothing here.
+-- Dynamic SQL because a transition table exists only for the events that define it.
+create function private.incident_rollup_apply() returns trigger
+language plpgsql security definer
+set search_path = public, pg_temp
+as $$
+declare
+  src text := case tg_op
+    when 'INSERT' then 'select *, 1 as sign from new_rows'
+    when 'DELETE' then 'select *, -1 as sign from old_rows'
+    else 'select *, 1 as sign from new_rows union all select *, -1 as sign from old_rows' end;
+begin
+  execute format($q$
+    insert into public.incident_rollup as r
+      (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
+    select event_date, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+           sum(sign), sum(sign * fatalities)
+    from (%s) d
+    group by 1, 2, 3, 4, 5, 6
+    having sum(sign) <> 0 or sum(sign * fatalities) <> 0
+    on conflict on constraint incident_rollup_key do update
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
+  $q$, src);
+  delete from public.incident_rollup where incidents = 0;
+  return null;
+end
+$$;
+
+create function private.incident_rollup_clear() returns trigger
+language plpgsql security definer
+set search_path = public, pg_temp
+as $$
+begin
+  delete from public.incident_rollup;
+  return null;
+end
+$$;
+
+create trigger incidents_rollup_insert after insert on public.incidents
+  referencing new table as new_rows
+  for each statement execute function private.incident_rollup_apply();
+
+create trigger incidents_rollup_update after update on public.incidents
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.incident_rollup_apply();
+
+create trigger incidents_rollup_delete after delete on public.incidents
+  referencing old table as old_rows
+  for each statement execute function private.incident_rollup_apply();
+
+create trigger incidents_rollup_truncate after truncate on public.incidents
+  for each statement execute function private.incident_rollup_clear();
+
+-- Whether the summary can answer for this caller and filter: no viewport, an area that is a
+-- governorate or district (sub-districts are not kept), and a caller who is not field staff
+-- (their own unverified reports are not in what the summary's policies let them read).
+create function public.incident_rollup_usable(p_area text, p_west double precision default null)
+returns boolean
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select p_west is null
+     and not coalesce((select public.has_app_role('field')), false)
+     and (p_area is null or not exists (select 1 from public.areas a where a.pcode = p_area and a.level >= 3))
 $$;
 
 -- Incident reporting: report, edit, verify, review, search, find duplicates and merge them.

@@ -31,6 +31,7 @@ set jit = off
 as $$
 declare
   v jsonb;
+  v_rollup boolean;
 begin
   if p_by is null or p_by not in ('day', 'week', 'month') then
     raise exception 'by: unknown value "%"; use day, week or month', p_by using errcode = '22023';
@@ -39,7 +40,24 @@ begin
     raise exception 'group: unknown value "%"; use type, area1, area2 or none', p_group using errcode = '22023';
   end if;
 
+  -- From the summary when it can answer (incident_rollup_usable), else from the shared filter:
+  -- the branch not taken is skipped by a one-time filter, never read.
+  v_rollup := public.incident_rollup_usable(p_area, p_west);
   with bins as (
+    select date_trunc(p_by, r.day::timestamp)::date as bin,
+           coalesce(case p_group when 'type' then r.event_type
+                                 when 'area1' then r.admin1_pcode
+                                 when 'area2' then r.admin2_pcode
+                                 else 'all' end, 'none') as key,
+           sum(r.incidents) as n, sum(r.fatalities) as fat, min(r.day) as first, max(r.day) as last
+    from public.incident_rollup r
+    where v_rollup
+      and (p_from is null or r.day >= p_from)
+      and (p_to is null or r.day <= p_to)
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or r.admin1_pcode = p_area or r.admin2_pcode = p_area)
+    group by 1, 2
+    union all
     select date_trunc(p_by, i.event_date::timestamp)::date as bin,
            coalesce(case p_group when 'type' then i.event_type
                                  when 'area1' then i.admin1_pcode
@@ -47,6 +65,7 @@ begin
                                  else 'all' end, 'none') as key,
            count(*) as n, sum(i.fatalities) as fat, min(i.event_date) as first, max(i.event_date) as last
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    where not v_rollup
     group by 1, 2
   ),
   groups as (
@@ -88,18 +107,31 @@ set jit = off  -- see the note at baseline_classify
 as $$
 declare
   v jsonb;
+  v_rollup boolean;
 begin
   if p_level is null or p_level not between 1 and 3 then
     raise exception 'level: must be 1 (governorate), 2 (district) or 3 (sub-district)' using errcode = '22023';
   end if;
 
-  with f as (
+  -- One pass over the matching incidents (it read them three times: counts, first and last
+  -- date), from the summary when it can answer for this level (governorates and districts).
+  v_rollup := p_level <= 2 and public.incident_rollup_usable(p_area, p_west);
+  with counts as (
+    select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
+           sum(r.incidents) as n, sum(r.fatalities) as fat, min(r.day) as first, max(r.day) as last
+    from public.incident_rollup r
+    where v_rollup
+      and (p_from is null or r.day >= p_from)
+      and (p_to is null or r.day <= p_to)
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or r.admin1_pcode = p_area or r.admin2_pcode = p_area)
+    group by 1
+    union all
     select case p_level when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as pcode,
-           i.event_date, i.fatalities
+           count(*) as n, sum(i.fatalities) as fat, min(i.event_date) as first, max(i.event_date) as last
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
-  ),
-  counts as (
-    select pcode, count(*) as n, sum(fatalities) as fat from f group by pcode
+    where not v_rollup
+    group by 1
   ),
   related as (
     -- p_area itself, the areas inside it and the areas it lies in (by the P-code hierarchy)
@@ -117,8 +149,8 @@ begin
     'level', p_level,
     'total', coalesce((select sum(n) from counts), 0),
     'fatalities', coalesce((select sum(fat) from counts), 0),
-    'first_date', (select min(event_date) from f),
-    'last_date', (select max(event_date) from f),
+    'first_date', (select min(first) from counts),
+    'last_date', (select max(last) from counts),
     'areas', coalesce((select jsonb_agg(jsonb_build_object(
                  'pcode', s.pcode, 'name_en', s.name_en, 'name_ar', s.name_ar, 'parent_pcode', s.parent_pcode,
                  'n', coalesce(c.n, 0), 'fatalities', coalesce(c.fat, 0))

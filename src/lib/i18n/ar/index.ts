@@ -10,6 +10,7 @@ import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
+import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { more } from './more.ts';
 
@@ -26,6 +27,7 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...registries,
 	...imports,
 	...fuzz,
+	...signin,
 	...movements,
 	...more
 };

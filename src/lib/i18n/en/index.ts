@@ -11,6 +11,7 @@ import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
+import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 
 export const en = {
@@ -27,5 +28,6 @@ export const en = {
 	...registries,
 	...imports,
 	...fuzz,
+	...signin,
 	...movements
 };

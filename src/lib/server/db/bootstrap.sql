@@ -22,21 +22,22 @@ create schema if not exists auth;
 grant usage on schema auth to anon, authenticated, service_role;
 
 -- After `set_config(..., true)` inside a transaction the setting is '' rather than NULL once the
--- transaction ends, hence nullif.
+-- transaction ends, hence nullif. Stable and parallel safe (they only read the request's
+-- claims, which parallel workers inherit), so that scans under RLS may run in parallel.
 create or replace function auth.jwt() returns jsonb
-language sql stable
+language sql stable parallel safe
 as $$
   select coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
 $$;
 
 create or replace function auth.uid() returns uuid
-language sql stable
+language sql stable parallel safe
 as $$
   select nullif(auth.jwt() ->> 'sub', '')::uuid
 $$;
 
 create or replace function auth.role() returns text
-language sql stable
+language sql stable parallel safe
 as $$
   select coalesce(auth.jwt() ->> 'role', 'anon')
 $$;

@@ -35,6 +35,38 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			)
 		}
 	},
+	'/tiles/incidents/{z}/{x}/{y}.mvt': {
+		get: {
+			operationId: 'incidentTile',
+			summary:
+				'A Mapbox Vector Tile (layer "incidents") of the incidents the caller may see: grid cells ' +
+				'with count, fatalities and event_type at z ≤ 8 (and in tiles of more than 8,000 incidents), ' +
+				'single incidents with id, event_type and fatalities otherwise. Each incident is in one tile ' +
+				'per zoom. ETag on the incidents data version (If-None-Match → 304); Cache-Control: private.',
+			tags: ['map'],
+			parameters: [
+				...(['z', 'x', 'y'] as const).map((name) => ({
+					name,
+					in: 'path' as const,
+					required: true,
+					schema: { type: 'integer' as const, minimum: 0 }
+				})),
+				...filterParams
+			],
+			responses: {
+				...answers(
+					{
+						description: 'The tile',
+						content: {
+							'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } }
+						}
+					},
+					'400'
+				),
+				'304': { description: 'Not modified since the ETag sent in If-None-Match' }
+			}
+		}
+	},
 	'/map/density': {
 		get: {
 			operationId: 'mapDensity',

@@ -238,7 +238,11 @@ export class MapData {
 			// Complete points serve any view inside their box. Otherwise ask for the exact view: when
 			// the answer is capped (the most recent N), its exact counts come with it in one request.
 			// The margin is only worth it where the points are complete, i.e. a pan needs no request.
-			if (!(complete && bboxContains(p.bbox, q.bbox))) points = complete ? fetchBbox : q.bbox;
+			// The exact view already asked for (capped or not) is not asked for again: the map reports
+			// its first view before and after the basemap loads, and the URL echoes it back.
+			const same = p && p.filterKey === fk && p.bbox.every((n, i) => n === q.bbox[i]);
+			if (!same && !(complete && bboxContains(p.bbox, q.bbox)))
+				points = complete ? fetchBbox : q.bbox;
 			if (this.density.length) {
 				this.density = [];
 				this.#densitySet = null;

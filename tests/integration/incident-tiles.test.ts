@@ -1,0 +1,245 @@
+/**
+ * Vector tiles of incidents (GET /api/v1/tiles/incidents/{z}/{x}/{y}.mvt) on the demo data, on
+ * PGlite (JS-encoded) and PostgreSQL (ST_AsMVT): a decoded tile holds exactly the filter's
+ * incidents in its bounds, the z6 tiles' counts add up to /incidents/counts, a viewer's tiles
+ * hold nothing restricted or unverified, and the ETag follows writes.
+ */
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestEvent } from '@sveltejs/kit';
+import { setDb } from '../../src/lib/server/db/index.ts';
+import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
+import { GET as tileGet } from '../../src/routes/api/v1/tiles/incidents/[z]/[x]/[y].mvt/+server.ts';
+import { GET as countsGet } from '../../src/routes/api/v1/incidents/counts/+server.ts';
+import { callRoute } from './helpers/route.ts';
+import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
+
+type Tile = { status: number; headers: Headers; bytes: Uint8Array };
+
+async function tile(
+	as: CallerUser,
+	z: number,
+	x: number,
+	y: number,
+	query = '',
+	headers: Record<string, string> = {}
+): Promise<Tile> {
+	const url = new URL(`/api/v1/tiles/incidents/${z}/${x}/${y}.mvt${query}`, 'http://terrain.test');
+	const event = {
+		url,
+		request: new Request(url, { headers }),
+		params: { z: String(z), x: String(x), y: String(y) },
+		locals: { user: as, authVia: 'token', locale: 'en' },
+		route: { id: null }
+	} as unknown as RequestEvent;
+	const r = await (tileGet as unknown as (e: RequestEvent) => Promise<Response>)(event);
+	return { status: r.status, headers: r.headers, bytes: new Uint8Array(await r.arrayBuffer()) };
+}
+
+interface Decoded {
+	props: Record<string, unknown>;
+	lon: number;
+	lat: number;
+}
+
+function decode(bytes: Uint8Array, z: number, x: number, y: number): Decoded[] {
+	const layer = new VectorTile(new PbfReader(bytes)).layers.incidents;
+	if (!layer) return [];
+	const out: Decoded[] = [];
+	for (let i = 0; i < layer.length; i++) {
+		const f = layer.feature(i);
+		const g = f.toGeoJSON(x, y, z).geometry as { coordinates: number[] };
+		out.push({ props: f.properties, lon: g.coordinates[0], lat: g.coordinates[1] });
+	}
+	return out;
+}
+
+/** The tile's bounds in degrees (Web Mercator, as the SQL computes them). */
+function bounds(z: number, x: number, y: number) {
+	const n = 2 ** z;
+	const lat = (t: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * t) / n))) * 180) / Math.PI;
+	return {
+		west: (x / n) * 360 - 180,
+		east: ((x + 1) / n) * 360 - 180,
+		north: lat(y),
+		south: lat(y + 1)
+	};
+}
+
+function tileOf(lon: number, lat: number, z: number): [number, number] {
+	const n = 2 ** z;
+	const r = (lat * Math.PI) / 180;
+	return [
+		Math.floor(((lon + 180) / 360) * n),
+		Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)
+	];
+}
+
+/** Iraq: 38.7–48.7 E, 29–37.5 N. */
+function iraqTiles(z: number): [number, number][] {
+	const [x0, y0] = tileOf(38.7, 37.5, z);
+	const [x1, y1] = tileOf(48.7, 29, z);
+	const out: [number, number][] = [];
+	for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) out.push([x, y]);
+	return out;
+}
+
+async function sumOfCounts(as: CallerUser, z: number, query: string) {
+	let count = 0;
+	let fatalities = 0;
+	for (const [x, y] of iraqTiles(z)) {
+		const t = await tile(as, z, x, y, query);
+		expect(t.status).toBe(200);
+		for (const f of decode(t.bytes, z, x, y)) {
+			expect(typeof f.props.count).toBe('number');
+			count += f.props.count as number;
+			fatalities += f.props.fatalities as number;
+		}
+	}
+	return { count, fatalities };
+}
+
+describe.each(engineNames())('incident tiles on %s', (engineName) => {
+	let e: Engine;
+	let u: Record<AppRole, CallerUser>;
+	const hidden: string[] = [];
+
+	beforeAll(async () => {
+		e = await openEngine(engineName, 'seeded');
+		u = await makeRoles(e.db);
+		setDb(e.db);
+		// Restricted and unverified incidents in central Baghdad, which no viewer may see.
+		const rows = await e.db.queryOwner<{ id: string }>(
+			`insert into public.incidents (event_date, event_type, geom, fatalities, status, confidentiality)
+			 select '2020-05-01'::date + g, 'battles', st_setsrid(st_makepoint(44.36 + g * 0.001, 33.31), 4326), 3,
+			        case when g % 2 = 0 then 'verified' else 'reported' end,
+			        case when g % 2 = 0 then 'restricted' else 'public' end
+			 from generate_series(1, 40) g returning id`
+		);
+		hidden.push(...rows.map((r) => r.id));
+	}, 120_000);
+	afterAll(async () => e?.close());
+
+	it("a decoded z12 tile holds exactly the filter's incidents in its bounds, at their place", async () => {
+		const z = 12;
+		const [x, y] = tileOf(44.361, 33.31, z);
+		const t = await tile(u.analyst, z, x, y, '?from=2019-01-01');
+		expect(t.status).toBe(200);
+		expect(t.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+		const features = decode(t.bytes, z, x, y);
+		const b = bounds(z, x, y);
+		const rows = await e.db.queryOwner<{ id: string; lon: number; lat: number }>(
+			`select id::text as id, lon, lat from public.incidents
+			 where event_date >= '2019-01-01' and lon >= $1 and lon < $2 and lat >= $3 and lat < $4`,
+			[b.west, b.east, b.south, b.north]
+		);
+		expect(rows.length).toBeGreaterThan(10);
+		expect(features.map((f) => f.props.id).sort()).toEqual(rows.map((r) => r.id).sort());
+		const px = (b.east - b.west) / 4096;
+		for (const f of features) {
+			expect(f.props.count).toBeUndefined();
+			expect(typeof f.props.event_type).toBe('string');
+			const row = rows.find((r) => r.id === f.props.id)!;
+			expect(Math.abs(f.lon - row.lon)).toBeLessThanOrEqual(1.5 * px);
+			expect(Math.abs(f.lat - row.lat)).toBeLessThanOrEqual(1.5 * px);
+		}
+	});
+
+	it('each incident is in exactly one tile: the z9 tiles over Baghdad add up to the area', async () => {
+		const z = 9;
+		const [x0, y0] = tileOf(43.5, 34, z);
+		const [x1, y1] = tileOf(45, 32.8, z);
+		const seen: string[] = [];
+		for (let x = x0; x <= x1; x++)
+			for (let y = y0; y <= y1; y++) {
+				const t = await tile(u.analyst, z, x, y, '?from=2016-01-01');
+				for (const f of decode(t.bytes, z, x, y)) seen.push(f.props.id as string);
+			}
+		const w = bounds(z, x0, y0).west;
+		const n = bounds(z, x0, y0).north;
+		const ea = bounds(z, x1, y1).east;
+		const s = bounds(z, x1, y1).south;
+		const [{ c }] = await e.db.queryOwner<{ c: number }>(
+			`select count(*)::int as c from public.incidents
+			 where event_date >= '2016-01-01' and lon >= $1 and lon < $2 and lat >= $3 and lat < $4`,
+			[w, ea, s, n]
+		);
+		expect(new Set(seen).size).toBe(seen.length);
+		expect(seen.length).toBe(c);
+	});
+
+	it('the counts of the z6 tiles covering Iraq add up to /incidents/counts for the same filter', async () => {
+		for (const query of [
+			'',
+			'?from=2014-01-01&to=2017-12-31&type=battles,explosions_remote_violence'
+		]) {
+			for (const who of [u.analyst, u.viewer]) {
+				const counts = await callRoute(countsGet, who, `/api/v1/incidents/counts${query}`);
+				expect(counts.status).toBe(200);
+				const sum = await sumOfCounts(who, 6, query);
+				expect(counts.body.total).toBeGreaterThan(0);
+				expect(sum.count).toBe(counts.body.total);
+				expect(sum.fatalities).toBe(counts.body.fatalities);
+			}
+		}
+	}, 120_000);
+
+	it("a viewer's tiles hold nothing restricted or unverified, not even in a count", async () => {
+		const z = 14;
+		const [x, y] = tileOf(44.38, 33.31, z);
+		const seen: string[] = [];
+		for (const dx of [-1, 0, 1]) {
+			const t = await tile(u.viewer, z, x + dx, y, '?from=2020-01-01&to=2020-12-31');
+			seen.push(...decode(t.bytes, z, x + dx, y).map((f) => f.props.id as string));
+			const a = await tile(u.analyst, z, x + dx, y, '?from=2020-01-01&to=2020-12-31');
+			seen.push(...decode(a.bytes, z, x + dx, y).map((f) => `analyst:${f.props.id}`));
+		}
+		expect(
+			seen.filter((s) => s.startsWith('analyst:') && hidden.includes(s.slice(8)))
+		).toHaveLength(40);
+		expect(seen.filter((s) => hidden.includes(s))).toEqual([]);
+		// In aggregates: the viewer's z6 sum is their own count, and below the analyst's by at least
+		// the 40 hidden incidents.
+		const q = '?from=2020-05-01&to=2020-06-30';
+		const viewer = await sumOfCounts(u.viewer, 6, q);
+		const analyst = await sumOfCounts(u.analyst, 6, q);
+		const [{ c }] = await e.db.queryOwner<{ c: number }>(
+			`select count(*)::int as c from public.incidents where event_date between '2020-05-01' and '2020-06-30'
+			 and status = 'verified' and confidentiality <> 'restricted'`
+		);
+		expect(viewer.count).toBe(c);
+		expect(analyst.count - viewer.count).toBeGreaterThanOrEqual(40);
+	}, 60_000);
+
+	it('answers 304 to its own ETag until an incident changes, and is never publicly cacheable', async () => {
+		const [x, y] = tileOf(44.36, 33.31, 8);
+		const first = await tile(u.analyst, 8, x, y);
+		const etag = first.headers.get('etag')!;
+		expect(etag).toMatch(/^"\d+-/);
+		expect(first.headers.get('cache-control')).toMatch(/^private\b/);
+		const again = await tile(u.analyst, 8, x, y, '', { 'if-none-match': etag });
+		expect(again.status).toBe(304);
+		expect(again.bytes.length).toBe(0);
+		// Another user, or another filter, has another ETag.
+		expect((await tile(u.viewer, 8, x, y)).headers.get('etag')).not.toBe(etag);
+		expect((await tile(u.analyst, 8, x, y, '?type=riots')).headers.get('etag')).not.toBe(etag);
+
+		await e.db.rpc(
+			'incident_create',
+			{ p: { event_date: '2024-03-01', event_type: 'battles', lon: 44.37, lat: 33.3 } },
+			u.analyst
+		);
+		const after = await tile(u.analyst, 8, x, y, '', { 'if-none-match': etag });
+		expect(after.status).toBe(200);
+		expect(after.headers.get('etag')).not.toBe(etag);
+		const sum = decode(after.bytes, 8, x, y).reduce((s, f) => s + (f.props.count as number), 0);
+		const before = decode(first.bytes, 8, x, y).reduce((s, f) => s + (f.props.count as number), 0);
+		expect(sum).toBe(before + 1);
+	});
+
+	it('refuses a tile outside the grid, and a bbox, naming the parameter', async () => {
+		expect((await tile(u.analyst, 3, 8, 0)).status).toBe(400);
+		expect((await tile(u.analyst, 3, 0, 0, '?bbox=40,30,45,35')).status).toBe(400);
+	});
+});
