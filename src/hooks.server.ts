@@ -1,9 +1,16 @@
-import type { Handle, HandleServerError } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { building } from '$app/environment';
 import { dir, isLocale, negotiate } from '$lib/i18n';
 import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/auth/session';
 import { noteRefused } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
 import { crossSiteRefusal, hsts } from '$lib/server/auth/guards';
+import { startOverdueSweeper } from '$lib/server/movements/sweeper';
+
+// The overdue timer runs in the server process (guarded against a second start).
+export const init: ServerInit = () => {
+	if (!building) startOverdueSweeper();
+};
 
 // Everything the app loads comes from this server: the basemap, fonts and workers included.
 const CSP = [

@@ -44,6 +44,8 @@ account and host, or TERRAIN_OPERATOR if set.
   terrain audit verify                        check the audit log's hash chain (exit code 1 names
                                               the first changed, missing or reordered entry)
   terrain gazetteer add|lookup|list [...]     place names imports match (terrain gazetteer --help)
+  terrain movements list [--status S,S]       movement plans (as --as EMAIL, default the first admin)
+  terrain movements risk FILE --corridor-km 5 route risk of a GeoJSON/KML/GPX line, as JSON
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
 DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.`;
@@ -56,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
 	if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), log);
 	if (argv[0] === 'gazetteer')
 		return (await import('./gazetteer.ts')).gazetteerCommand(argv.slice(1), log);
+	if (argv[0] === 'movements')
+		return (await import('./movements.ts')).movementsCommand(argv.slice(1), log);
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,

@@ -74,7 +74,13 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	// The built SvelteKit app (adapter-node) finds the database opened above through setDb().
 	const { handler } = await import(pathToFileURL(BUILD_HANDLER).href);
 	// Field offices work on poor connections: compress what is worth it (JSON, GeoJSON, JS, CSS).
-	const compress = compression({ threshold: 1024 });
+	// Never the live feed: a compressed event stream is held back until a buffer fills.
+	const compress = compression({
+		threshold: 1024,
+		filter: (req, res) =>
+			!String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') &&
+			compression.filter(req, res)
+	});
 	const server = createServer((req, res) => {
 		if (ownProtocolHeader) req.headers['x-terrain-protocol'] = 'http';
 		proxy.prepare(req);

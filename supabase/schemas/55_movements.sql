@@ -471,7 +471,8 @@ as $$
 declare
   k text;
   allowed text[] := array['corridor_km', 'stop_km', 'days', 'checkpoint_stale_days', 'conditions_level',
-                          'no_go_level', 'conditions_incidents', 'no_go_incidents', 'conditions_serious'];
+                          'no_go_level', 'conditions_incidents', 'no_go_incidents', 'conditions_serious',
+                          'call_level', 'call_max_age_hours', 'grace_minutes'];
   n integer;
 begin
   if not public.has_app_role('admin') then
@@ -495,6 +496,9 @@ begin
     conditions_incidents = coalesce((p_patch ->> 'conditions_incidents')::int, s.conditions_incidents),
     no_go_incidents = coalesce((p_patch ->> 'no_go_incidents')::int, s.no_go_incidents),
     conditions_serious = coalesce((p_patch ->> 'conditions_serious')::int, s.conditions_serious),
+    call_level = coalesce((p_patch ->> 'call_level')::smallint, s.call_level),
+    call_max_age_hours = coalesce((p_patch ->> 'call_max_age_hours')::int, s.call_max_age_hours),
+    grace_minutes = coalesce((p_patch ->> 'grace_minutes')::int, s.grace_minutes),
     updated_at = now()
   where s.id = 1;
   get diagnostics n = row_count;
@@ -1204,8 +1208,9 @@ end
 $$;
 
 -- Under-way movements past their expected return plus the grace period become overdue. Run by the
--- server on a timer (as the service role); returns the movements that just became overdue so the
--- server can alert the approver and the author.
+-- server on a timer (as the service role); returns the movements that just became overdue. Each
+-- raises an alert (public.alerts, 57_alerts.sql) to its author, its approver and the analysts and
+-- admins (20261203171000_alerts.sql), and the live feed carries the alert's id.
 create function private.movements_overdue_sweep() returns jsonb
 language plpgsql volatile security definer
 set search_path = public, sensitive, pg_temp
@@ -1213,6 +1218,7 @@ as $$
 declare
   g integer := (select grace_minutes from public.movement_settings where id = 1);
   v jsonb;
+  a record;
 begin
   with late as (
     update sensitive.movements m set status = 'overdue', overdue_at = now(), updated_at = now()
@@ -1225,6 +1231,18 @@ begin
   select coalesce(jsonb_agg(jsonb_build_object('id', id, 'purpose', purpose, 'created_by', created_by,
                                                'decided_by', decided_by, 'return_at', return_at)), '[]')
     into v from late;
+  for a in
+    insert into public.alerts (kind, severity, title, body, movement_id, target_users, target_roles)
+    select 'movement_overdue', 'critical', 'Movement overdue: ' || (x ->> 'purpose'),
+           jsonb_build_object('movement_id', x -> 'id', 'return_at', x -> 'return_at', 'grace_minutes', g),
+           (x ->> 'id')::uuid,
+           array_remove(array[(x ->> 'created_by')::uuid, (x ->> 'decided_by')::uuid], null),
+           array['analyst', 'admin']
+    from jsonb_array_elements(v) x
+    returning id, movement_id
+  loop
+    perform pg_notify('terrain_live', jsonb_build_object('kind', 'alert', 'id', a.id)::text);
+  end loop;
   if jsonb_array_length(v) > 0 then
     perform pg_notify('terrain_live', jsonb_build_object('kind', 'movements_overdue', 'ids',
                       (select jsonb_agg(x -> 'id') from jsonb_array_elements(v) x))::text);

@@ -25,6 +25,8 @@ const KNOWN: Record<string, string[]> = {
 	'public.incident_update': ['20261122001000', '20261203100100'],
 	'public.sites_geojson': ['20261122000500', '20261203100000'],
 	'public.area_by_names': ['20261122001001', '20261203110000'],
+	'private.movements_overdue_sweep': ['20261203170100', '20261203171000'],
+	'public.movement_settings_update': ['20261203170000', '20261203171000'],
 	'private.session_user': ['20261122000200', '20261122000700'],
 	'public.user_set_role': ['20261122000100', '20261203135000'],
 	'public.user_disable': ['20261122000200', '20261203135000'],

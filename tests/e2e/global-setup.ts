@@ -230,6 +230,8 @@ export default async function setup(project: TestProject) {
 			// As behind a reverse proxy: HSTS over X-Forwarded-Proto: https, and sign-in limits per
 			// X-Forwarded-For address (requests without them are plain http from 127.0.0.1, as before).
 			TERRAIN_TRUST_PROXY: '1',
+			// The overdue timer every 2 s, so tests/e2e/movements.test.ts sees a movement go overdue.
+			TERRAIN_OVERDUE_SWEEP_SECONDS: '2',
 			TERRAIN_ADMIN_EMAIL: USERS.admin.email,
 			TERRAIN_ADMIN_PASSWORD: USERS.admin.password
 		});

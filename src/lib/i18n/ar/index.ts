@@ -11,6 +11,7 @@ import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
+import { movements } from './movements.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -27,5 +28,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...imports,
 	...fuzz,
 	...signin,
+	...movements,
 	...more
 };

@@ -12,6 +12,7 @@ import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
+import { movements } from './movements.ts';
 
 export const en = {
 	...common,
@@ -27,5 +28,6 @@ export const en = {
 	...registries,
 	...imports,
 	...fuzz,
-	...signin
+	...signin,
+	...movements
 };

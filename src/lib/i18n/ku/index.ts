@@ -13,6 +13,7 @@ import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
+import { movements } from './movements.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -34,5 +35,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...registries,
 	...imports,
 	...fuzz,
-	...signin
+	...signin,
+	...movements
 };

@@ -118,3 +118,23 @@ export const sweepOverdue = () =>
 		{},
 		'service'
 	);
+
+/** The route risk of a saved plan: its route, corridor and stops (null without a route). */
+export async function movementRisk(as: CallerUser, m: Movement): Promise<RouteRisk | null> {
+	if (!m.route) return null;
+	const stops = (m.stops as { lon: number; lat: number; name: string }[] | undefined) ?? [];
+	return routeRisk(as, {
+		route: m.route as RouteRiskQuery['route'],
+		corridor_km: (m.corridor_km as number | null) ?? undefined,
+		stops: stops.length ? stops.map((s) => ({ lon: s.lon, lat: s.lat, name: s.name })) : undefined,
+		on: typeof m.departure_at === 'string' ? m.departure_at.slice(0, 10) : undefined
+	});
+}
+
+/** Submit a plan: its route risk is computed now and stored with it (what the approver sees). */
+export async function submitMovement(as: CallerUser, id: string, reason = '') {
+	const m = await getMovement(as, id);
+	const risk = await movementRisk(as, m);
+	if (risk) await call<null>('movement_risk_store', { p_id: id, p_risk: risk }, as);
+	return transitionMovement(as, id, 'submitted', { reason });
+}

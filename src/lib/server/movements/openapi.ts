@@ -1,79 +1,106 @@
 /**
- * OpenAPI paths of the movements domain: route risk and its rules, movement plans and their
- * workflow (handlers in src/routes/api/v1/movements, verbs in ./index.ts).
+ * OpenAPI paths of movements and alerts: /movements…, /alerts… (handlers in src/routes/api/v1,
+ * verbs in ./index.ts and ../alerts/index.ts).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
 import { answers, created, jsonOf, pathId } from '../api/openapi-kit.ts';
-
-const obj: Schema = { type: 'object' };
-const TAG = ['movements'];
-const body = (schema: Schema) => ({ required: true, content: jsonOf(schema) });
-const movement = (description: string) => ({ description, content: jsonOf(obj) });
-
-const lineString: Schema = {
-	type: 'object',
-	description: 'A GeoJSON LineString or MultiLineString (or a Feature holding one), WGS 84',
-	required: ['type'],
-	properties: { type: { type: 'string', enum: ['LineString', 'MultiLineString', 'Feature'] } }
-};
+import { MOVEMENT_STATUSES } from './index.ts';
+import { ALERT_DISPOSITIONS } from '../../domain/alerts.ts';
 
 export const movementTags = [
-	{ name: 'movements', description: 'Movement plans, route risk and safe-access verification' }
+	{ name: 'movements', description: 'Movement plans, route risk and safe-access calls' },
+	{ name: 'alerts', description: 'Alerts and their live feed' }
 ];
 
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+	type: 'object',
+	required,
+	properties
+});
+const line: Schema = {
+	type: 'object',
+	description: 'A GeoJSON LineString or MultiLineString (or a Feature holding one)',
+	required: ['type'],
+	properties: { type: { type: 'string' }, coordinates: { type: 'array' } }
+};
+const movementFields = obj({
+	purpose: { type: 'string', maxLength: 500 },
+	base_site_id: { type: 'string', format: 'uuid' },
+	departure_at: { type: 'string', format: 'date-time' },
+	return_at: { type: 'string', format: 'date-time' },
+	route: line,
+	route_source: { type: 'string' },
+	corridor_km: { type: 'number', minimum: 0, maximum: 50, description: 'more than 0' },
+	notes: { type: 'string' },
+	team: {
+		type: 'array',
+		items: obj({
+			user_id: { type: 'string', format: 'uuid' },
+			name: { type: 'string' },
+			role: { type: 'string' },
+			phone: { type: 'string' }
+		})
+	},
+	vehicles: {
+		type: 'array',
+		items: obj(
+			{
+				plate: { type: 'string' },
+				vehicle_type: { type: 'string' },
+				call_sign: { type: 'string' }
+			},
+			['plate']
+		)
+	},
+	stops: {
+		type: 'array',
+		items: obj({
+			site_kind: { enum: ['org_sites', 'health_facilities', 'idp_camps', 'checkpoints'] },
+			site_id: { type: 'string', format: 'uuid' },
+			lon: { type: 'number' },
+			lat: { type: 'number' },
+			name: { type: 'string' }
+		})
+	}
+});
+const movement: Schema = {
+	type: 'object',
+	description:
+		'A movement plan: the fields above plus id, status, areas, risk (stored at submission), calls, events, decided_by…',
+	properties: { id: { type: 'string', format: 'uuid' }, status: { enum: [...MOVEMENT_STATUSES] } }
+};
+const routeRisk: Schema = {
+	type: 'object',
+	description:
+		'incidents {total, fatalities, by_type, by_seriousness, by_precision, list}, stops, checkpoints (with verified_days_ago, stale), areas [{pcode, level, …}], highest_level, no_go_zones, rules, recommendation, reasons',
+	properties: {
+		recommendation: { enum: ['go', 'conditions', 'no_go'] },
+		reasons: { type: 'array', items: { type: 'object' } },
+		incidents: { type: 'object' },
+		checkpoints: { type: 'array', items: { type: 'object' } },
+		areas: { type: 'array', items: { type: 'object' } }
+	}
+};
+const alert: Schema = obj({
+	id: { type: 'string', format: 'uuid' },
+	kind: { enum: ['movement_overdue', 'authorisation_expiring', 'incident_rule', 'other'] },
+	severity: { enum: ['info', 'warning', 'critical'] },
+	title: { type: 'string' },
+	body: { type: 'object' },
+	movement_id: { type: ['string', 'null'], format: 'uuid' },
+	created_at: { type: 'string', format: 'date-time' },
+	ack: { type: ['object', 'null'] }
+});
+const ok = (description: string, schema: Schema) => ({ description, content: jsonOf(schema) });
+const body = (schema: Schema) => ({ required: true, content: jsonOf(schema) });
+const tags = ['movements'];
+
 export const movementPaths: Record<string, Partial<Record<Method, Operation>>> = {
-	'/movements/risk': {
-		post: {
-			operationId: 'routeRisk',
-			summary:
-				'The risk along a route: incidents in the corridor and at stops, checkpoints, areas, recommendation',
-			description:
-				'Incidents within corridor_km of the route (ST_DWithin on geography) over from…to (default: the rules’ days back from today, or from the newest data), by type, seriousness and location precision; checkpoints in the corridor with staleness; every area crossed with its security level; no-go zones in force on `on`; and go | conditions | no_go from the rules, with reasons.',
-			tags: TAG,
-			requestBody: body({
-				type: 'object',
-				required: ['route'],
-				properties: {
-					route: lineString,
-					corridor_km: { type: 'number', minimum: 0, maximum: 50 },
-					from: { type: 'string', format: 'date' },
-					to: { type: 'string', format: 'date' },
-					on: { type: 'string', format: 'date', description: 'The day of travel' },
-					stops: { type: 'array', items: obj },
-					stop_km: { type: 'number', minimum: 0, maximum: 50 },
-					list_limit: { type: 'integer', minimum: 0, maximum: 5000 }
-				}
-			}),
-			responses: answers(
-				{
-					description:
-						'incidents {total, by_type, by_seriousness, by_precision, list}, checkpoints[], areas[{pcode, level, …}], recommendation, reasons[]',
-					content: jsonOf(obj)
-				},
-				'400'
-			)
-		}
-	},
-	'/movements/settings': {
-		get: {
-			operationId: 'movementRules',
-			summary: 'The route-risk rules and workflow settings',
-			tags: TAG,
-			responses: answers({ description: 'The settings', content: jsonOf(obj) })
-		},
-		patch: {
-			operationId: 'updateMovementRules',
-			summary: 'Change the rules (admins); only the settings sent change',
-			tags: TAG,
-			requestBody: body(obj),
-			responses: answers({ description: 'The settings', content: jsonOf(obj) }, '400', '403')
-		}
-	},
 	'/movements': {
 		get: {
 			operationId: 'listMovements',
-			summary: 'The movement plans the caller may see (field staff, analysts, admins)',
-			tags: TAG,
+			summary: 'The movement plans the caller may see (viewers: 403)',
+			tags,
 			parameters: [
 				{
 					name: 'status',
@@ -83,97 +110,174 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 				}
 			],
 			responses: answers(
-				{
-					description: 'Plans, newest departure first',
-					content: jsonOf({ type: 'array', items: obj })
-				},
+				ok('Plans, latest departure first', { type: 'array', items: movement }),
 				'400',
 				'403'
 			)
 		},
 		post: {
 			operationId: 'createMovement',
-			summary: 'A new draft plan: purpose, departure_at, return_at, route, team, vehicles, stops',
-			tags: TAG,
-			requestBody: body(obj),
-			responses: created(movement('The plan'), '400', '403')
+			summary: 'A new draft plan',
+			tags,
+			requestBody: body(movementFields),
+			responses: created(ok('The plan', movement), '400', '403')
 		}
 	},
 	'/movements/{id}': {
 		get: {
 			operationId: 'getMovement',
-			summary: 'One plan with its team, vehicles, stops, route, calls and events (audited)',
-			tags: TAG,
+			summary: 'One plan (the read is audited)',
+			tags,
 			parameters: [pathId('Movement id')],
-			responses: answers(movement('The plan'), '400', '403', '404')
+			responses: answers(ok('The plan', movement), '403', '404')
 		},
 		patch: {
 			operationId: 'updateMovement',
-			summary: 'Change a draft or refused plan; fields not sent stay as they are',
-			tags: TAG,
+			summary:
+				'Change a draft or refused plan (merge: fields not sent stay; a list sent replaces it)',
+			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body(obj),
-			responses: answers(movement('The plan'), '400', '403', '404')
+			requestBody: body(movementFields),
+			responses: answers(ok('The plan', movement), '400', '403', '404')
 		}
 	},
 	'/movements/{id}/transition': {
 		post: {
-			operationId: 'moveMovement',
-			summary:
-				'One workflow step: submitted, approved, approved_conditions, refused, under_way, completed, closed, cancelled, draft',
-			tags: TAG,
+			operationId: 'transitionMovement',
+			summary: 'One workflow step (submit, approve, refuse, check out/in, close; four eyes)',
+			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body({
-				type: 'object',
-				required: ['to'],
-				properties: {
-					to: { type: 'string' },
-					reason: { type: 'string' },
-					conditions: { type: 'string' },
-					lon: { type: 'number' },
-					lat: { type: 'number' }
-				}
-			}),
-			responses: answers(movement('The plan'), '400', '403', '404')
+			requestBody: body(
+				obj(
+					{
+						to: { enum: [...MOVEMENT_STATUSES] },
+						reason: { type: 'string' },
+						conditions: { type: 'string' },
+						lon: { type: 'number' },
+						lat: { type: 'number' }
+					},
+					['to']
+				)
+			),
+			responses: answers(ok('The plan', movement), '400', '403', '404')
 		}
 	},
 	'/movements/{id}/calls': {
 		post: {
 			operationId: 'logSafeAccessCall',
-			summary: 'A safe-access call: who was called, about which area, what they said',
-			tags: TAG,
+			summary: 'Log a safe-access call to a key contact (from the directory, or by name)',
+			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body({
-				type: 'object',
-				required: ['outcome'],
-				properties: {
-					outcome: {
-						type: 'string',
-						enum: ['confirmed', 'conditions', 'advised_against', 'no_answer']
+			requestBody: body(
+				obj(
+					{
+						outcome: { enum: ['confirmed', 'conditions', 'advised_against', 'no_answer'] },
+						contact_id: { type: 'string', format: 'uuid' },
+						contact_name: { type: 'string' },
+						pcode: { type: 'string' },
+						segment: { type: 'string' },
+						said: { type: 'string' },
+						called_at: { type: 'string', format: 'date-time' }
 					},
-					contact_id: { type: 'string', format: 'uuid' },
-					contact_name: { type: 'string' },
-					pcode: { type: 'string' },
-					segment: { type: 'string' },
-					said: { type: 'string' },
-					called_at: { type: 'string', format: 'date-time' }
-				}
-			}),
-			responses: created(movement('The plan with its calls'), '400', '403', '404')
+					['outcome']
+				)
+			),
+			responses: created(ok('The plan with its calls', movement), '400', '403', '404')
 		}
 	},
 	'/movements/{id}/position': {
 		post: {
-			operationId: 'sendPosition',
+			operationId: 'sendMovementPosition',
 			summary: 'The team’s position while under way',
-			tags: TAG,
+			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body({
-				type: 'object',
-				required: ['lon', 'lat'],
-				properties: { lon: { type: 'number' }, lat: { type: 'number' } }
-			}),
-			responses: answers({ description: 'The position', content: jsonOf(obj) }, '400', '404')
+			requestBody: body(obj({ lon: { type: 'number' }, lat: { type: 'number' } }, ['lon', 'lat'])),
+			responses: answers(ok('The position recorded', { type: 'object' }), '400', '403', '404')
+		}
+	},
+	'/movements/risk': {
+		post: {
+			operationId: 'routeRisk',
+			summary: 'Route risk: incidents, checkpoints, area levels and no-go zones along a line',
+			tags,
+			requestBody: body(
+				obj(
+					{
+						route: line,
+						corridor_km: { type: 'number', minimum: 0, maximum: 50, description: 'more than 0' },
+						from: { type: 'string', format: 'date' },
+						to: { type: 'string', format: 'date' },
+						stops: { type: 'array', items: { type: 'object' } },
+						stop_km: { type: 'number' },
+						on: { type: 'string', format: 'date' }
+					},
+					['route']
+				)
+			),
+			responses: answers(ok('The route risk', routeRisk), '400', '403')
+		}
+	},
+	'/movements/settings': {
+		get: {
+			operationId: 'movementSettings',
+			summary: 'The route-risk rules, safe-access call and overdue settings',
+			tags,
+			responses: answers(ok('The settings', { type: 'object' }), '403')
+		},
+		patch: {
+			operationId: 'updateMovementSettings',
+			summary: 'Change settings (admins; merge semantics), e.g. grace_minutes, call_level',
+			tags,
+			requestBody: body({ type: 'object' }),
+			responses: answers(ok('The settings', { type: 'object' }), '400', '403')
+		}
+	},
+	'/alerts': {
+		get: {
+			operationId: 'listAlerts',
+			summary:
+				'The caller’s alerts, newest first (a movement alert only if they may read the movement)',
+			tags: ['alerts'],
+			parameters: [
+				{
+					name: 'unread',
+					in: 'query',
+					description: '1: only unacknowledged',
+					schema: { type: 'string' }
+				},
+				{ name: 'limit', in: 'query', description: '1–1000', schema: { type: 'integer' } }
+			],
+			responses: answers(ok('Alerts', { type: 'array', items: alert }), '400')
+		}
+	},
+	'/alerts/{id}/ack': {
+		post: {
+			operationId: 'acknowledgeAlert',
+			summary: 'Acknowledge an alert once (a second time: 409)',
+			tags: ['alerts'],
+			parameters: [pathId('Alert id')],
+			requestBody: body(
+				obj(
+					{
+						disposition: { enum: [...ALERT_DISPOSITIONS] },
+						note: { type: 'string', maxLength: 2000 },
+						snoozed_until: { type: 'string', format: 'date-time' }
+					},
+					['disposition']
+				)
+			),
+			responses: answers(ok('The alert', alert), '400', '404', '409')
+		}
+	},
+	'/alerts/stream': {
+		get: {
+			operationId: 'alertStream',
+			summary: 'Server-sent events: `event: alert` with the alert as JSON, live (LISTEN/NOTIFY)',
+			tags: ['alerts'],
+			responses: answers({
+				description: 'An event stream',
+				content: { 'text/event-stream': { schema: { type: 'string' } } }
+			})
 		}
 	}
 };

@@ -1,0 +1,31 @@
+/**
+ * The overdue timer: every TERRAIN_OVERDUE_SWEEP_SECONDS (default 60) and once at start, late
+ * movements become overdue and raise their alert (private.movements_overdue_sweep). Started once
+ * per process from hooks.server.ts; several processes on one database may each run it (the sweep
+ * updates under row locks, so a movement goes overdue, and alerts, once).
+ */
+import { sweepOverdue } from './index.ts';
+
+const KEY = Symbol.for('terrain.overdue-sweeper');
+
+export function startOverdueSweeper(): void {
+	const g = globalThis as { [KEY]?: ReturnType<typeof setInterval> };
+	if (g[KEY]) return;
+	const seconds = Number(process.env.TERRAIN_OVERDUE_SWEEP_SECONDS ?? 60);
+	if (!(seconds > 0)) return;
+	let running = false;
+	const tick = async () => {
+		if (running) return;
+		running = true;
+		try {
+			await sweepOverdue();
+		} catch (e) {
+			console.error('overdue sweep failed', e);
+		} finally {
+			running = false;
+		}
+	};
+	g[KEY] = setInterval(tick, seconds * 1000);
+	g[KEY].unref?.();
+	void tick();
+}
