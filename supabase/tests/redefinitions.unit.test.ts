@@ -17,6 +17,16 @@ const ROOT = join(import.meta.dirname, '..');
 // invoker functions that called public.audit_note, with public.audit_record instead: not
 // `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
+	'public.incidents_proximity': [
+		'20261122003002',
+		'20261122003006',
+		'20261122004200',
+		'20261203140100'
+	],
+	'public.incidents_map': ['20261122000400', '20261122006100', '20261203140100'],
+	'public.incidents_geojson': ['20261122000400', '20261122006100', '20261203140100'],
+	'public.incidents_filtered': ['20261122000400', '20261122004100', '20261203140100'],
+	'public.incidents_density': ['20261122000400', '20261122006100', '20261203140100'],
 	'private.audit_row': ['20261122000100', '20261203120000'],
 	'private.seed_begin': ['20261122000600', '20261203120000'],
 	'private.seed_end': ['20261122000600', '20261203120000'],
@@ -60,27 +70,12 @@ const KNOWN: Record<string, string[]> = {
 	'public.incident_history': ['20261122001000', '20261203120100'],
 	'public.incident_duplicates': ['20261122001000', '20261203140100'],
 	'public.incident_duplicates_near': ['20261122001000', '20261203140100'],
-	'public.incidents_density': ['20261122000400', '20261122006100', '20261203140100'],
 	'public.incidents_export': ['20261122001002', '20261203140100'],
-	'public.incidents_filtered': ['20261122000400', '20261122004100', '20261203140100'],
-	'public.incidents_geojson': ['20261122000400', '20261122006100', '20261203140100'],
 	'public.incidents_highlight': ['20261122005100', '20261203140100'],
 	'public.incidents_list': ['20261122001000', '20261203140100'],
-	'public.incidents_map': ['20261122000400', '20261122006100', '20261203140100'],
-	'public.incidents_proximity': [
-		'20261122003002',
-		'20261122003006',
-		'20261122004200',
-		'20261203140100'
-	],
 	'public.incident_counts': ['20261122000400', '20261203150100'],
 	'public.incident_stats': ['20261122003000', '20261122003006', '20261203150200'],
 	'public.incidents_by_area': ['20261122003000', '20261203150200'],
-	'public.incidents_density': ['20261122000400', '20261122006100'],
-	'public.incidents_filtered': ['20261122000400', '20261122004100'],
-	'public.incidents_geojson': ['20261122000400', '20261122006100'],
-	'public.incidents_map': ['20261122000400', '20261122006100'],
-	'public.incidents_proximity': ['20261122003002', '20261122003006', '20261122004200'],
 	'public.incidents_time_pattern': ['20261122003000', '20261122003006'],
 	'public.incidents_top_actors': ['20261122003000', '20261122003006']
 };
