@@ -459,7 +459,7 @@ begin
            s.upstream_id, s.event_date, s.event_time,
            coalesce(s.time_precision, 'day'), s.event_type, s.sub_event_type, a1.id, a2.id,
            s.admin1_pcode, s.admin2_pcode, s.admin3_pcode, s.location_name,
-           st_setsrid(st_makepoint(s.lon, s.lat), 4326), s.geo_precision, coalesce(s.fatalities, 0),
+           st_setsrid(st_makepoint(s.lon, s.lat), 4326), s.geo_precision, s.fatalities,
            s.injuries, s.abductions, coalesce(s.notes, ''), s.source, s.source_scale,
            coalesce(s.affects_us, false), coalesce(s.affects_ngos, false), coalesce(s.serious, false),
            s.ops_impact, s.source_reliability, s.info_credibility,
