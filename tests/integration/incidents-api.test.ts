@@ -242,7 +242,7 @@ describe.each(engineNames())('incident API on %s', (engineName) => {
 		const done = await call(
 			imports.POST,
 			u.analyst,
-			'/api/v1/imports?into=incidents&filename=hxl.csv',
+			'/api/v1/imports?into=incidents&filename=hxl.csv&source=hxl',
 			{ raw: csv, type: 'text/csv' }
 		);
 		expect(done.body).toMatchObject({ committed: true, inserted: 2, source: 'hxl' });
@@ -286,6 +286,7 @@ describe.each(engineNames())('incident API on %s', (engineName) => {
 	it('describes each of its routes in OpenAPI with auth and error answers', () => {
 		expect(Object.keys(incidentPaths).sort()).toEqual([
 			'/exports',
+			'/gazetteer',
 			'/imports',
 			'/incidents/report',
 			'/incidents/report/{id}',
