@@ -394,7 +394,10 @@ describe.each(engineNames())('contacts on %s', (engineName) => {
 				{ p_site_id: '00000000-0000-0000-00b0-000000000001' },
 				u.analyst
 			);
-			expect(analysts.contacts.map((c) => c.full_name)).toContain('Sami Corner');
+			// Exactly the contacts ticked "On the companion card" (issue #6): Sami Corner is nearby
+			// but not ticked, so not printed.
+			expect(analysts.contacts.map((c) => c.full_name)).toContain('Dana West');
+			expect(analysts.contacts.map((c) => c.full_name)).not.toContain('Sami Corner');
 			expect(analysts.contacts.map((c) => c.full_name)).not.toContain('Rashid Restricted');
 		});
 

@@ -453,6 +453,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				// Staged even after a bad row: what "import the valid rows only" would write is then
 				// counted by the same trial commit as a dry run's (the numbers promised happen).
 				await o.db.rpc('import_stage', { p_job: job, p_rows: rows }, o.as);
+				// An actor file that will not be written (all or nothing, bad cells): tell the
+				// importer the duplicate actors too, so they fix the file once.
+				if (o.target === 'actors' && !o.validOnly && s.errors > 0) await check(false);
 			} else if (o.target === 'actors') {
 				// Nothing will be written, but the importer fixes the file once: tell them the
 				// duplicate actors as well as the bad cells.
