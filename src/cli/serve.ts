@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serverConfig } from '../lib/server/config.ts';
 import { setDb } from '../lib/server/db/index.ts';
+import { PgliteAdapter } from '../lib/server/db/pglite.ts';
 import { BUILD_HANDLER, SEED_DIR } from './paths.ts';
 import { describeDb, openMigrated } from './database.ts';
 import { ensureAdmin } from './users.ts';
@@ -81,6 +82,9 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 	const addr = server.address();
 	const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+	// The embedded data directory's lock now says where this server listens, with the local admin
+	// token through which the CLI's commands reach it (src/cli/remote.ts) instead of the files.
+	if (db instanceof PgliteAdapter && db.lock) db.lock.serving(actualPort, host);
 	log(
 		`Terrain is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://${shown}:${actualPort}`
 	);
