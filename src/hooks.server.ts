@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { dir, isLocale, negotiate } from '$lib/i18n';
 import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/auth/session';
+import { guardRequest } from '$lib/server/api/request-guard';
 
 // Everything the app loads comes from this server: the basemap, fonts and workers included.
 const CSP = [
@@ -19,9 +20,12 @@ const CSP = [
 const ALLOWED_BEFORE_CHANGE = /^\/(password|logout|lang|_app|fonts|favicon)/;
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const { request, cookies, url } = event;
 	event.locals.user = null;
 	event.locals.authVia = null;
+	// Body size and content type first: an oversized or malformed post costs no database call.
+	const refused = await guardRequest(event);
+	if (refused) return refused;
+	const { request, cookies, url } = event;
 
 	const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
 	if (bearer) {

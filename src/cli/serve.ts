@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { serverConfig } from '../lib/server/config.ts';
 import { setDb } from '../lib/server/db/index.ts';
 import { PgliteAdapter } from '../lib/server/db/pglite.ts';
+import { withRequest } from '../lib/server/db/context.ts';
 import { BUILD_HANDLER, SEED_DIR } from './paths.ts';
 import { describeDb, openMigrated } from './database.ts';
 import { ensureAdmin } from './users.ts';
@@ -73,7 +74,15 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	const compress = compression({ threshold: 1024 });
 	const server = createServer((req, res) => {
 		if (ownProtocolHeader) req.headers['x-terrain-protocol'] = 'http';
-		compress(req as never, res as never, () => handler(req, res));
+		// A client that hangs up before its answer cancels the database work done for it (the seam
+		// reads this signal; SvelteKit's own request.signal only fires during an unfinished upload).
+		const gone = new AbortController();
+		res.once('close', () => {
+			if (!res.writableFinished) gone.abort();
+		});
+		withRequest({ signal: gone.signal }, () =>
+			compress(req as never, res as never, () => handler(req, res))
+		);
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

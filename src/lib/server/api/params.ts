@@ -4,6 +4,7 @@
  * once which part of the request to fix. The incident filters themselves are parsed by the
  * shared $lib/domain/filters (the map, the list and the exports read the same parameters).
  */
+import { checkDepth } from './limits.ts';
 import {
 	FilterError,
 	parseBbox,
@@ -120,6 +121,7 @@ export async function jsonBody(request: Request): Promise<Record<string, unknown
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
 		throw new FilterError('body', 'expected a JSON object');
 	}
+	checkDepth('body', body);
 	return body as Record<string, unknown>;
 }
 

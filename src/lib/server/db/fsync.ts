@@ -63,12 +63,12 @@ function install(): void {
 	};
 	f.writeSync = function (fd: Fd, ...rest: unknown[]) {
 		const e = paths.get(fd);
-		if (e) e.tracker.dirtyFds.set(fd, e.path);
+		if (e && trackers.has(e.tracker)) e.tracker.dirtyFds.set(fd, e.path);
 		return (o.writeSync as (...a: unknown[]) => number)(fd, ...rest);
 	};
 	f.ftruncateSync = function (fd: Fd, len?: number) {
 		const e = paths.get(fd);
-		if (e) e.tracker.dirtyFds.set(fd, e.path);
+		if (e && trackers.has(e.tracker)) e.tracker.dirtyFds.set(fd, e.path);
 		return o.ftruncateSync(fd, len);
 	};
 	f.closeSync = function (fd: Fd) {

@@ -18,6 +18,7 @@ import { error, json, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '../db/index.ts';
 import { requireUser } from '../api/respond.ts';
 import { apiRoute } from '../api/route.ts';
+import { idempotencyKey } from '../api/idempotency.ts';
 import { jsonBody, uuid, FilterError } from '../api/params.ts';
 import { exportRequest } from '../export/http.ts';
 import { importRequest } from '../import/http.ts';
@@ -54,7 +55,9 @@ export const reportList: Handler = apiRoute(async ({ locals, url }) => {
 export const reportCreate: Handler = apiRoute(async ({ locals, request, url }) => {
 	const user = requireUser(locals, REPORTERS);
 	const body = await jsonBody(request);
-	const r = await createIncident(await getDb(), user, body, dupParams(url));
+	const r = await createIncident(await getDb(), user, body, dupParams(url), {
+		idempotencyKey: idempotencyKey(request)
+	});
 	if (!r.ok) return invalid(r.errors);
 	return json({ incident: r.incident, duplicates: r.duplicates }, { status: 201 });
 });

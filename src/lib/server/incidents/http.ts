@@ -13,7 +13,7 @@ import {
 	toSqlPayload
 } from '../../domain/incident-schema.ts';
 import { translator } from '../../i18n/index.ts';
-import type { Adapter, CallerUser } from '../db/types.ts';
+import type { Adapter, CallerUser, CallOptions } from '../db/types.ts';
 import { DbError } from '../db/types.ts';
 
 export const LIST_SORTS = [
@@ -115,15 +115,18 @@ export async function createIncident(
 	db: Adapter,
 	user: CallerUser,
 	body: unknown,
-	dup?: { km?: number; days?: number }
+	dup?: { km?: number; days?: number },
+	opts?: CallOptions
 ) {
 	const v = validateIncident(body);
 	if (!v.ok) return { ok: false as const, errors: v.errors };
 	try {
+		// With an Idempotency-Key, a retry gets this same answer back and creates nothing.
 		const r = await db.rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
 			'incident_create',
 			{ p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days },
-			user
+			user,
+			opts
 		);
 		return { ok: true as const, ...r };
 	} catch (e) {

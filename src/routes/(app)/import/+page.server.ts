@@ -3,10 +3,11 @@ import { getDb } from '$lib/server/db';
 import { DbError } from '$lib/server/db/types';
 import { FIELDS } from '$lib/server/import/fields';
 import { IMPORT_TARGETS } from '$lib/server/import/types';
+import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	const user = locals.user!;
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = signedIn(locals, url);
 	if (user.role !== 'admin' && user.role !== 'analyst')
 		error(403, { message: 'only analysts and admins can import' });
 	const db = await getDb();
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	saveMapping: async ({ locals, request }) => {
+	saveMapping: async ({ locals, request, url }) => {
 		const f = await request.formData();
 		const name = String(f.get('name') ?? '').trim();
 		if (!name) return fail(400, { error: 'name: give the mapping a name' });
@@ -44,7 +45,7 @@ export const actions: Actions = {
 					p_format: String(f.get('format') ?? '') || null,
 					p_mapping: mapping
 				},
-				locals.user!
+				signedIn(locals, url)
 			);
 		} catch (e) {
 			if (e instanceof DbError && e.httpStatus < 500)

@@ -2,12 +2,13 @@ import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { FilterError } from '$lib/domain/filters';
 import { listIncidents } from '$lib/server/incidents/http';
+import { signedIn } from '$lib/server/api/respond';
 import type { PageServerLoad } from './$types';
 
 // The list reads the same URL filters as the map (from, to, type, area, bbox) plus q, status,
 // sort, dir and page; the SQL pages and sorts (incidents_list), RLS decides what is listed.
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const user = locals.user!;
+	const user = signedIn(locals, url);
 	try {
 		const r = await listIncidents(await getDb(), user, url.searchParams);
 		return {

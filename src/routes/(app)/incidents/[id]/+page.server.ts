@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { DbError } from '$lib/server/db/types';
+import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
 
 interface Duplicate {
@@ -14,8 +15,8 @@ interface Duplicate {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const user = locals.user!;
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = signedIn(locals, url);
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
 	const db = await getDb();
 	const incident = await db.rpc<Record<string, unknown> | null>(
@@ -44,7 +45,7 @@ function refused(e: unknown) {
 }
 
 export const actions: Actions = {
-	transition: async ({ locals, params, request }) => {
+	transition: async ({ locals, params, request, url }) => {
 		const f = await request.formData();
 		try {
 			await (
@@ -56,14 +57,14 @@ export const actions: Actions = {
 					p_to: String(f.get('to') ?? ''),
 					p_reason: String(f.get('reason') ?? '') || null
 				},
-				locals.user!
+				signedIn(locals, url)
 			);
 		} catch (e) {
 			return refused(e);
 		}
 		return { done: String(f.get('to')) };
 	},
-	merge: async ({ locals, params, request }) => {
+	merge: async ({ locals, params, request, url }) => {
 		const f = await request.formData();
 		try {
 			await (
@@ -75,19 +76,19 @@ export const actions: Actions = {
 					p_merge: String(f.get('other') ?? ''),
 					p_reason: String(f.get('reason') ?? '') || null
 				},
-				locals.user!
+				signedIn(locals, url)
 			);
 		} catch (e) {
 			return refused(e);
 		}
 		return { done: 'merge' };
 	},
-	unmerge: async ({ locals, request }) => {
+	unmerge: async ({ locals, request, url }) => {
 		const f = await request.formData();
 		try {
 			await (
 				await getDb()
-			).rpc('incident_unmerge', { p_merge_id: String(f.get('merge') ?? '') }, locals.user!);
+			).rpc('incident_unmerge', { p_merge_id: String(f.get('merge') ?? '') }, signedIn(locals, url));
 		} catch (e) {
 			return refused(e);
 		}

@@ -1,13 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITORS = ['admin', 'analyst'];
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const user = locals.user!;
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = signedIn(locals, url);
 	if (!EDITORS.includes(user.role))
 		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
@@ -48,7 +49,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ locals, params, request }) => {
+	default: async ({ locals, params, request, url }) => {
 		const user = locals.user;
 		if (!user || !EDITORS.includes(user.role))
 			error(403, { message: 'only analysts and admins can edit incidents' });
