@@ -41,7 +41,8 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	let admin: Awaited<ReturnType<typeof ensureAdmin>> = null;
 	if (db.kind !== 'supabase') {
 		const { isSeeded, seedDemo } = await import('../lib/server/seed/index.ts');
-		if (!(await isSeeded(db))) {
+		// TERRAIN_DEMO_DATA=off: an operator bringing their own data (and tests) start empty.
+		if (process.env.TERRAIN_DEMO_DATA !== 'off' && !(await isSeeded(db))) {
 			log('first start: loading the demo data (UCDP GED, COD-AB, OSM, UNHCR; about a minute)…');
 			const counts = await seedDemo(db, { seedDir: SEED_DIR, log });
 			log(

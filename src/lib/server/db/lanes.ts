@@ -18,7 +18,10 @@ export const FAST_FUNCTIONS: ReadonlySet<string> = new Set([
 	'me'
 ]);
 
+// TERRAIN_FAST_LANE=off puts every call in one lane: only for measuring what the lane buys
+// (scripts/bench-fairness.ts).
 export function laneOf(fn: string): Lane {
+	if (process.env.TERRAIN_FAST_LANE === 'off') return 'normal';
 	return FAST_FUNCTIONS.has(fn) ? 'fast' : 'normal';
 }
 

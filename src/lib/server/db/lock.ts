@@ -30,7 +30,7 @@ export class DataDirBusyError extends ConfigError {
 	) {
 		super(
 			holder.port
-				? `a Terrain server (pid ${holder.pid}, port ${holder.port}) is using ${dataDir}; stop it first`
+				? `a Terrain server (pid ${holder.pid}, port ${holder.port}) is using ${dataDir}; stop the server first`
 				: `another terrain process (pid ${holder.pid}, since ${holder.started_at}) is using ${dataDir}; wait for it to finish or stop it first`
 		);
 	}
