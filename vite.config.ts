@@ -1,5 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
@@ -10,7 +10,7 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'unit',
-					include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+					include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'supabase/tests/**/*.unit.test.ts'],
 					environment: 'node'
 				}
 			},
@@ -19,6 +19,8 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
+					// SQL-file checks that need no database run in the unit project.
+					exclude: [...configDefaults.exclude, 'supabase/tests/**/*.unit.test.ts'],
 					globalSetup: ['tests/integration/global-setup.ts'],
 					testTimeout: 120_000,
 					hookTimeout: 180_000,

@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { SECURITY_SCALE } from '../../src/lib/domain/analysis-levels.ts';
-import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeRoles,
+	openEngine,
+	sqlAs,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 const FIXTURE = `
 insert into public.areas (pcode, level, name_en, name_ar, parent_pcode, geom) values

@@ -7,7 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, makeUser, openEngine, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeRoles,
+	makeUser,
+	openEngine,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 const FIXTURE = `
 insert into public.areas (pcode, level, name_en, name_ar, parent_pcode, geom) values

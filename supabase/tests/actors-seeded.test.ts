@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeUser, openEngine, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeUser,
+	openEngine,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 type Row = { side_a: string; side_b: string; date_start: string; best: string };
 const raw = Papa.parse<Row>(

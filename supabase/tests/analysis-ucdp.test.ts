@@ -14,7 +14,12 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallerUser } from '../../src/lib/server/db/types.ts';
 import { computeBaseline } from '../../src/lib/domain/baseline.ts';
-import { engineNames, makeUser, openEngine, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeUser,
+	openEngine,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 const SEED = join(import.meta.dirname, '..', '..', 'supabase', 'seed');
 

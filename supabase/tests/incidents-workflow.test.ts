@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeRoles,
+	openEngine,
+	sqlAs,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 // A governorate (43–44°E, 36–37°N) split into two districts, one of them into two sub-districts.
 const AREAS = `

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeRoles,
+	openEngine,
+	sqlAs,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 // A small fixture: one governorate and five incidents in different states.
 const FIXTURE = `

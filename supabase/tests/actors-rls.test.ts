@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeRoles,
+	openEngine,
+	sqlAs,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 const A = {
 	gov: '00000000-0000-0000-00a0-000000000001',

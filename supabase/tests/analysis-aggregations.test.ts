@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distance, point } from '@turf/turf';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { computeBaseline } from '../../src/lib/domain/baseline.ts';
-import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeRoles,
+	openEngine,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The fixture: two governorates, four districts, six sub-districts (boxes in degrees), a strip

@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, makeUser, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import {
+	engineNames,
+	makeRoles,
+	makeUser,
+	openEngine,
+	sqlAs,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
 
 // Two governorates. G1 (43–44°E, 36–37°N) has districts D1 (west half) and D2 (east half); D1 has
 // the sub-district S1 (its south-west quarter). G2 (45–46°E, 33–34°N) has the district D3.

@@ -1,0 +1,638 @@
+set check_function_bodies = off;
+
+-- Terrain foundation: who the users are, what role each has, and the audit trail of every write.
+--
+-- The app role (admin, analyst, field, viewer) lives in public.app_users keyed by the same user id
+-- in every database mode: on Supabase it is auth.users.id, elsewhere the id of a local account.
+-- Policies never trust a role sent by the client: they look it up here with current_app_role().
+
+create extension if not exists postgis;
+
+create schema if not exists private;
+
+revoke all on schema private from public;
+
+create table public.app_users (
+  id            uuid primary key default gen_random_uuid(),
+  email         text not null unique check (email = lower(email) and position('@' in email) > 1),
+  display_name  text not null default '',
+  role          text not null check (role in ('admin', 'analyst', 'field', 'viewer')),
+  disabled      boolean not null default false,
+  -- Areas (P-codes) a field user works in; need-to-know rules of later features read this.
+  assigned_areas text[] not null default '{}',
+  created_at    timestamptz not null default now()
+);
+
+alter table public.app_users enable row level security;
+
+-- The caller's app role, or NULL for anonymous callers and disabled accounts. Security definer so
+-- that policies on other tables can read app_users without granting it to everyone.
+create function public.current_app_role() returns text
+language sql stable security definer
+set search_path = public, pg_temp
+as $$
+  select role from public.app_users where id = (select auth.uid()) and not disabled
+$$;
+
+create function public.has_app_role(variadic p_roles text[]) returns boolean
+language sql stable security definer
+set search_path = public, pg_temp
+as $$
+  select coalesce((select public.current_app_role()) = any (p_roles), false)
+$$;
+
+create policy "Users can read their own profile" on public.app_users
+  for select to authenticated using (id = (select auth.uid()));
+
+create policy "Admins can read every profile" on public.app_users
+  for select to authenticated using ((select public.has_app_role('admin')));
+
+create policy "Admins can add users" on public.app_users
+  for insert to authenticated with check ((select public.has_app_role('admin')));
+
+create policy "Admins can change users" on public.app_users
+  for update to authenticated using ((select public.has_app_role('admin')))
+  with check ((select public.has_app_role('admin')));
+
+grant select, insert, update on public.app_users to authenticated;
+
+-- The audit log: one row per write (written by triggers, never by the app directly) and one per
+-- sensitive read or export (written by audit_note). Only admins read it; nobody edits it.
+create table public.audit_log (
+  id          bigint generated always as identity primary key,
+  at          timestamptz not null default now(),
+  actor_id    uuid,
+  action      text not null,
+  table_name  text,
+  row_id      text,
+  before      jsonb,
+  after       jsonb,
+  detail      jsonb
+);
+
+create index audit_log_at_idx on public.audit_log (at desc);
+
+create index audit_log_row_idx on public.audit_log (table_name, row_id);
+
+alter table public.audit_log enable row level security;
+
+create policy "Admins can read the audit log" on public.audit_log
+  for select to authenticated using ((select public.has_app_role('admin')));
+
+grant select on public.audit_log to authenticated;
+
+-- Row trigger for every audited table. Bulk loads of public demo data may switch it off for their
+-- own transaction (set local terrain.audit = 'off') and write one summary row instead.
+create function private.audit_row() returns trigger
+language plpgsql security definer
+set search_path = public, pg_temp
+as $$
+begin
+  if coalesce(current_setting('terrain.audit', true), '') = 'off' then
+    return coalesce(new, old);
+  end if;
+  insert into public.audit_log (actor_id, action, table_name, row_id, before, after)
+  values (
+    (select auth.uid()),
+    lower(tg_op),
+    tg_table_name,
+    case when tg_op = 'DELETE' then (to_jsonb(old) ->> 'id') else (to_jsonb(new) ->> 'id') end,
+    case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end,
+    case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end
+  );
+  return coalesce(new, old);
+end
+$$;
+
+create trigger app_users_audit after insert or update or delete on public.app_users
+  for each row execute function private.audit_row();
+
+-- Records a read or an export of sensitive data (called by the functions that serve it).
+create function public.audit_note(p_action text, p_table text, p_detail jsonb default '{}')
+returns void
+language sql volatile security definer
+set search_path = public, pg_temp
+as $$
+  insert into public.audit_log (actor_id, action, table_name, detail)
+  values ((select auth.uid()), p_action, p_table, p_detail)
+$$;
+revoke execute on function public.audit_note(text, text, jsonb) from public, anon;
+grant execute on function public.audit_note(text, text, jsonb) to authenticated;
+
+-- The signed-in user's own profile, for the app shell.
+create function public.me() returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select to_jsonb(u) - 'assigned_areas' || jsonb_build_object('assigned_areas', u.assigned_areas)
+  from public.app_users u where u.id = (select auth.uid())
+$$;
+
+-- Admin screens: list users (RLS shows the whole list to admins only).
+create function public.users_list() returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(jsonb_agg(to_jsonb(u) order by u.email), '[]'::jsonb) from public.app_users u
+$$;
+
+create function public.user_set_role(p_user_id uuid, p_role text) returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare r public.app_users;
+begin
+  update public.app_users set role = p_role where id = p_user_id returning * into r;
+  if r.id is null then
+    raise exception 'user not found or not allowed' using errcode = '42501';
+  end if;
+  return to_jsonb(r);
+end
+$$;
+
+-- Local accounts, sessions and API tokens for the embedded and self-hosted PostgreSQL modes.
+-- (On a Supabase project, Supabase Auth owns sign-in; these tables then stay empty.)
+--
+-- Secrets are never stored: passwords as scrypt hashes made by the server, session and API tokens
+-- as SHA-256 digests of random 256-bit values. Everything here lives in schema `private`, which
+-- neither anon nor authenticated can use and PostgREST does not expose. The server calls these
+-- functions as the service (claims role = service_role); each checks that before doing anything.
+
+create function private.require_service() returns boolean
+language plpgsql stable
+as $$
+begin
+  if coalesce((select auth.role()), 'anon') <> 'service_role' then
+    raise exception 'only the Terrain server may call this' using errcode = '42501';
+  end if;
+  return true;
+end
+$$;
+
+create table private.credentials (
+  user_id        uuid primary key references public.app_users (id) on delete cascade,
+  password_hash  text not null,
+  changed_at     timestamptz not null default now(),
+  -- Passwords that must be changed: the first admin's generated one-time password, and any
+  -- password an admin sets for someone else. Until it is changed, the session is good for nothing
+  -- but choosing a new password (the server enforces that in hooks.server.ts).
+  must_change    boolean not null default false
+);
+
+create table private.sessions (
+  token_hash   text primary key,
+  user_id      uuid not null references public.app_users (id) on delete cascade,
+  created_at   timestamptz not null default now(),
+  expires_at   timestamptz not null,
+  last_seen_at timestamptz not null default now(),
+  revoked_at   timestamptz,
+  user_agent   text
+);
+
+create index sessions_user_idx on private.sessions (user_id);
+
+-- Failed sign-ins per key (email and client address), to slow down guessing.
+create table private.login_failures (
+  key  text not null,
+  at   timestamptz not null default now()
+);
+
+create index login_failures_key_idx on private.login_failures (key, at);
+
+create table public.api_tokens (
+  id            uuid primary key default gen_random_uuid(),
+  user_id       uuid not null references public.app_users (id) on delete cascade,
+  name          text not null check (length(name) between 1 and 100),
+  -- First characters of the token, shown so a user can tell tokens apart.
+  prefix        text not null,
+  token_hash    text not null unique,
+  created_at    timestamptz not null default now(),
+  last_used_at  timestamptz,
+  revoked_at    timestamptz
+);
+
+alter table public.api_tokens enable row level security;
+
+create policy "Users can read their own tokens" on public.api_tokens
+  for select to authenticated using (user_id = (select auth.uid()));
+
+create policy "Admins can read every token" on public.api_tokens
+  for select to authenticated using ((select public.has_app_role('admin')));
+
+create policy "Users can create tokens for themselves" on public.api_tokens
+  for insert to authenticated with check (user_id = (select auth.uid()) and (select public.current_app_role()) is not null);
+
+create policy "Users can revoke their own tokens" on public.api_tokens
+  for update to authenticated using (user_id = (select auth.uid()) or (select public.has_app_role('admin')));
+
+-- The digest column is not readable by users: column privileges, not only row policies.
+grant select (id, user_id, name, prefix, created_at, last_used_at, revoked_at) on public.api_tokens to authenticated;
+
+grant insert (user_id, name, prefix, token_hash) on public.api_tokens to authenticated;
+
+grant update (revoked_at) on public.api_tokens to authenticated;
+
+create trigger api_tokens_audit after insert or update or delete on public.api_tokens
+  for each row execute function private.audit_row();
+
+-- ---------------------------------------------------------------------------------------------
+-- Server-only functions
+
+create function private.account_upsert(p_email text, p_role text, p_display_name text, p_password_hash text)
+returns jsonb
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare u public.app_users;
+begin
+  perform private.require_service();
+  insert into public.app_users (email, role, display_name)
+  values (lower(trim(p_email)), p_role, coalesce(p_display_name, ''))
+  on conflict (email) do update set role = excluded.role, disabled = false
+  returning * into u;
+  if p_password_hash is not null then
+    insert into private.credentials (user_id, password_hash) values (u.id, p_password_hash)
+    on conflict (user_id) do update set password_hash = excluded.password_hash, changed_at = now();
+  end if;
+  return to_jsonb(u);
+end
+$$;
+
+create function private.account_disable(p_email text) returns jsonb
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare u public.app_users;
+begin
+  perform private.require_service();
+  update public.app_users set disabled = true where email = lower(trim(p_email)) returning * into u;
+  if u.id is null then
+    raise exception 'no user with email %', p_email using errcode = 'P0002';
+  end if;
+  update private.sessions set revoked_at = now() where user_id = u.id and revoked_at is null;
+  update public.api_tokens set revoked_at = now() where user_id = u.id and revoked_at is null;
+  return to_jsonb(u);
+end
+$$;
+
+create function private.account_credentials(p_email text) returns jsonb
+language sql stable
+set search_path = public, private, pg_temp
+as $$
+  select jsonb_build_object('id', u.id, 'email', u.email, 'role', u.role, 'disabled', u.disabled,
+                            'password_hash', c.password_hash)
+  from public.app_users u
+  left join private.credentials c on c.user_id = u.id
+  where u.email = lower(trim(p_email)) and (select private.require_service())
+$$;
+
+create function private.account_count() returns jsonb
+language sql stable
+set search_path = public, private, pg_temp
+as $$
+  select jsonb_build_object('users', count(*), 'admins', count(*) filter (where role = 'admin' and not disabled))
+  from public.app_users where (select private.require_service())
+$$;
+
+create function private.session_create(p_user_id uuid, p_token_hash text, p_ttl_seconds integer, p_user_agent text)
+returns void
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+begin
+  perform private.require_service();
+  insert into private.sessions (token_hash, user_id, expires_at, user_agent)
+  values (p_token_hash, p_user_id, now() + make_interval(secs => p_ttl_seconds), left(p_user_agent, 300));
+  -- Sessions expired for a week are of no use to anyone.
+  delete from private.sessions where expires_at < now() - interval '7 days';
+end
+$$;
+
+-- The user behind a live session, or null. Disabled users have no live sessions.
+-- must_change lets the server hold the user at the password page.
+create function private.session_user(p_token_hash text) returns jsonb
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare r jsonb;
+begin
+  perform private.require_service();
+  update private.sessions s set last_seen_at = now()
+  where s.token_hash = p_token_hash and s.revoked_at is null and s.expires_at > now()
+    and s.last_seen_at < now() - interval '1 minute';
+  select jsonb_build_object('id', u.id, 'email', u.email, 'role', u.role, 'display_name', u.display_name,
+                            'must_change', coalesce(c.must_change, false))
+    into r
+  from private.sessions s
+  join public.app_users u on u.id = s.user_id
+  left join private.credentials c on c.user_id = u.id
+  where s.token_hash = p_token_hash and s.revoked_at is null and s.expires_at > now() and not u.disabled;
+  return r;
+end
+$$;
+
+create function private.session_revoke(p_token_hash text) returns void
+language sql volatile
+set search_path = public, private, pg_temp
+as $$
+  update private.sessions set revoked_at = now()
+  where token_hash = p_token_hash and revoked_at is null and (select private.require_service())
+$$;
+
+create function private.token_user(p_token_hash text) returns jsonb
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare r jsonb;
+begin
+  perform private.require_service();
+  update public.api_tokens t set last_used_at = now()
+  where t.token_hash = p_token_hash and t.revoked_at is null
+    and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute');
+  select jsonb_build_object('id', u.id, 'email', u.email, 'role', u.role, 'display_name', u.display_name,
+                            'token_id', t.id)
+    into r
+  from public.api_tokens t join public.app_users u on u.id = t.user_id
+  where t.token_hash = p_token_hash and t.revoked_at is null and not u.disabled;
+  return r;
+end
+$$;
+
+create function private.token_create_for(p_email text, p_name text, p_token_hash text, p_prefix text)
+returns jsonb
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare t public.api_tokens; uid uuid;
+begin
+  perform private.require_service();
+  select id into uid from public.app_users where email = lower(trim(p_email)) and not disabled;
+  if uid is null then
+    raise exception 'no active user with email %', p_email using errcode = 'P0002';
+  end if;
+  insert into public.api_tokens (user_id, name, prefix, token_hash)
+  values (uid, p_name, p_prefix, p_token_hash) returning * into t;
+  return to_jsonb(t) - 'token_hash';
+end
+$$;
+
+-- Number of recent failures for a key, after recording one more when p_failed.
+create function private.login_attempt(p_key text, p_failed boolean) returns integer
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare n integer;
+begin
+  perform private.require_service();
+  if p_failed then
+    insert into private.login_failures (key) values (p_key);
+  end if;
+  delete from private.login_failures where at < now() - interval '1 hour';
+  select count(*) into n from private.login_failures where key = p_key and at > now() - interval '15 minutes';
+  return n;
+end
+$$;
+
+create function private.login_succeeded(p_key text) returns void
+language sql volatile
+set search_path = public, private, pg_temp
+as $$
+  delete from private.login_failures where key = p_key and (select private.require_service())
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Functions users call about their own account
+
+create function public.tokens_mine() returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'prefix', prefix,
+           'created_at', created_at, 'last_used_at', last_used_at, 'revoked_at', revoked_at)
+         order by created_at desc), '[]'::jsonb)
+  from public.api_tokens where user_id = (select auth.uid())
+$$;
+
+create function public.token_create(p_name text, p_token_hash text, p_prefix text) returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare t_id uuid;
+begin
+  insert into public.api_tokens (user_id, name, prefix, token_hash)
+  values ((select auth.uid()), p_name, p_prefix, p_token_hash) returning id into t_id;
+  return jsonb_build_object('id', t_id, 'name', p_name, 'prefix', p_prefix);
+end
+$$;
+
+create function public.token_revoke(p_id uuid) returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare n integer;
+begin
+  update public.api_tokens set revoked_at = now() where id = p_id and revoked_at is null;
+  get diagnostics n = row_count;
+  if n = 0 then
+    raise exception 'token not found or not yours' using errcode = 'P0002';
+  end if;
+  return jsonb_build_object('id', p_id, 'revoked', true);
+end
+$$;
+
+-- Admins add users from the UI. Security definer because the password digest goes to a table
+-- no user can write; the role check below is what guards it.
+create function public.user_add(p_email text, p_role text, p_display_name text, p_password_hash text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = public, private, pg_temp
+as $$
+declare u public.app_users;
+begin
+  if not (select public.has_app_role('admin')) then
+    raise exception 'only admins can add users' using errcode = '42501';
+  end if;
+  insert into public.app_users (email, role, display_name)
+  values (lower(trim(p_email)), p_role, coalesce(p_display_name, '')) returning * into u;
+  insert into private.credentials (user_id, password_hash) values (u.id, p_password_hash);
+  return to_jsonb(u);
+end
+$$;
+revoke execute on function public.user_add(text, text, text, text) from public, anon;
+grant execute on function public.user_add(text, text, text, text) to authenticated;
+
+-- Disabling a user also ends their sessions and tokens.
+create function public.user_disable(p_user_id uuid) returns jsonb
+language plpgsql volatile security definer
+set search_path = public, private, pg_temp
+as $$
+declare u public.app_users;
+begin
+  if not (select public.has_app_role('admin')) then
+    raise exception 'only admins can disable users' using errcode = '42501';
+  end if;
+  if p_user_id = (select auth.uid()) then
+    raise exception 'you cannot disable your own account' using errcode = '22023';
+  end if;
+  update public.app_users set disabled = true where id = p_user_id returning * into u;
+  if u.id is null then
+    raise exception 'user not found' using errcode = 'P0002';
+  end if;
+  update private.sessions set revoked_at = now() where user_id = u.id and revoked_at is null;
+  update public.api_tokens set revoked_at = now() where user_id = u.id and revoked_at is null;
+  return to_jsonb(u);
+end
+$$;
+revoke execute on function public.user_disable(uuid) from public, anon;
+grant execute on function public.user_disable(uuid) to authenticated;
+
+create function private.account_require_change(p_email text) returns void
+language sql volatile
+set search_path = public, private, pg_temp
+as $$
+  update private.credentials c set must_change = true
+  from public.app_users u
+  where u.id = c.user_id and u.email = lower(trim(p_email)) and (select private.require_service())
+$$;
+
+-- Sets a new password chosen by the user; ends every other session of theirs.
+create function private.password_change(p_user_id uuid, p_new_hash text, p_keep_session_hash text)
+returns void
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+begin
+  perform private.require_service();
+  update private.credentials set password_hash = p_new_hash, must_change = false, changed_at = now()
+  where user_id = p_user_id;
+  if not found then
+    raise exception 'no local account for this user' using errcode = 'P0002';
+  end if;
+  update private.sessions set revoked_at = now()
+  where user_id = p_user_id and revoked_at is null and token_hash <> coalesce(p_keep_session_hash, '');
+  insert into public.audit_log (actor_id, action, table_name, row_id)
+  values (p_user_id, 'password_change', 'credentials', p_user_id::text);
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The audit log for admins, filtered by time, user, action, table and row, newest first, paged;
+-- with the values the filters can take. Non-admins are refused (RLS would show them nothing).
+create function public.audit_log_search(
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_user_id uuid default null,
+  p_action text default null,
+  p_table text default null,
+  p_row_id text default null,
+  p_q text default null,
+  p_limit integer default 100,
+  p_offset integer default 0
+) returns jsonb
+language plpgsql stable
+set search_path = public, pg_temp
+as $$
+declare v jsonb;
+begin
+  if not (select public.has_app_role('admin')) then
+    raise exception 'only admins may read the audit log' using errcode = '42501';
+  end if;
+  with f as (
+    select l.* from public.audit_log l
+    where (p_from is null or l.at >= p_from)
+      and (p_to is null or l.at <= p_to)
+      and (p_user_id is null or l.actor_id = p_user_id)
+      and (p_action is null or l.action = p_action)
+      and (p_table is null or l.table_name = p_table)
+      and (p_row_id is null or l.row_id = p_row_id or l.detail ->> 'id' = p_row_id
+           or (l.detail -> 'ids') ? p_row_id)
+      and (p_q is null or trim(p_q) = '' or concat_ws(' ', l.detail::text, l.after::text, l.before::text) ilike '%' || trim(p_q) || '%')
+  ),
+  page as (select * from f order by f.at desc, f.id desc
+           limit least(greatest(coalesce(p_limit, 100), 0), 1000) offset greatest(coalesce(p_offset, 0), 0))
+  select jsonb_build_object(
+    'total', (select count(*) from f),
+    'rows', coalesce((select jsonb_agg(to_jsonb(p) || jsonb_build_object('user_email', u.email, 'user_name', u.display_name)
+               order by p.at desc, p.id desc)
+             from page p left join public.app_users u on u.id = p.actor_id), '[]'::jsonb),
+    'facets', jsonb_build_object(
+      'actions', coalesce((select jsonb_agg(distinct action order by action) from public.audit_log), '[]'::jsonb),
+      'tables', coalesce((select jsonb_agg(distinct table_name order by table_name) from public.audit_log where table_name is not null), '[]'::jsonb),
+      'users', coalesce((select jsonb_agg(jsonb_build_object('id', u.id, 'email', u.email) order by u.email)
+               from public.app_users u where u.id in (select distinct actor_id from public.audit_log)), '[]'::jsonb)))
+  into v;
+  return v;
+end
+$$;
+
+-- The areas a field user works in decide which contacts they see; admins assign them. (The users
+-- page and `terrain user add` can call this; until then an admin can call it through the seam.)
+create function public.user_set_areas(p_user_id uuid, p_areas text[]) returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare v_bad text; r public.app_users;
+begin
+  if not (select public.has_app_role('admin')) then
+    raise exception 'only admins may assign areas' using errcode = '42501';
+  end if;
+  select x into v_bad from unnest(coalesce(p_areas, '{}')) x where not exists (select 1 from public.areas a where a.pcode = x) limit 1;
+  if v_bad is not null then
+    raise exception 'areas: unknown P-code %', v_bad using errcode = '22023';
+  end if;
+  update public.app_users set assigned_areas = coalesce((select array_agg(distinct x order by x) from unnest(p_areas) x), '{}')
+  where id = p_user_id returning * into r;
+  if r.id is null then
+    raise exception 'user not found' using errcode = 'P0002';
+  end if;
+  return jsonb_build_object('id', r.id, 'email', r.email, 'assigned_areas', r.assigned_areas);
+end
+$$;
+revoke execute on function public.user_set_areas(uuid, text[]) from public, anon;
+grant execute on function public.user_set_areas(uuid, text[]) to authenticated;
+
+-- A field user's areas from the command line (`terrain user add … --areas`, `terrain user areas`),
+-- for the Terrain server's service role like the other private.account_* functions. The admin
+-- users page and the API use public.user_set_areas (admins only) instead; both refuse an
+-- unknown P-code before changing anything, naming it.
+
+-- The areas for a list of P-codes, with their names, or an error naming the first unknown one.
+create function private.areas_check(p_areas text[]) returns jsonb
+language plpgsql stable
+set search_path = public, private, pg_temp
+as $$
+declare v_bad text;
+begin
+  perform private.require_service();
+  select x into v_bad from unnest(coalesce(p_areas, '{}')) with ordinality as u(x, o)
+  where not exists (select 1 from public.areas a where a.pcode = x) order by o limit 1;
+  if v_bad is not null then
+    raise exception 'areas: unknown P-code %', v_bad using errcode = '22023';
+  end if;
+  return coalesce((select jsonb_agg(jsonb_build_object('pcode', a.pcode, 'level', a.level, 'name_en', a.name_en,
+                                                       'name_ar', a.name_ar) order by a.pcode)
+                   from public.areas a where a.pcode = any (p_areas)), '[]'::jsonb);
+end
+$$;
+revoke all on function private.areas_check(text[]) from public;
+
+-- Replaces the areas of the user with this e-mail address (an empty list: none).
+create function private.account_set_areas(p_email text, p_areas text[]) returns jsonb
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare u public.app_users; v_areas jsonb;
+begin
+  perform private.require_service();
+  v_areas := private.areas_check(p_areas);
+  update public.app_users
+     set assigned_areas = coalesce((select array_agg(distinct x order by x) from unnest(p_areas) x), '{}')
+   where email = lower(trim(p_email))
+  returning * into u;
+  if u.id is null then
+    raise exception 'no user with email %', p_email using errcode = 'P0002';
+  end if;
+  return jsonb_build_object('id', u.id, 'email', u.email, 'role', u.role, 'areas', v_areas);
+end
+$$;
+revoke all on function private.account_set_areas(text, text[]) from public;

@@ -1,0 +1,1032 @@
+set check_function_bodies = off;
+
+-- Incidents: the table every view reads, its policies, and the functions that report, edit,
+-- verify, search and merge them. Who may see what is described in 20_actors.sql's note.
+
+create table public.incidents (
+  id               uuid primary key default gen_random_uuid(),
+  event_date       date not null,
+  event_time       time,
+  time_precision   text not null default 'day'
+                   check (time_precision in ('exact', 'day', 'week', 'month', 'year')),
+  event_type       text not null check (event_type in (
+                     'battles', 'violence_against_civilians', 'explosions_remote_violence',
+                     'riots', 'protests', 'strategic_developments')),
+  sub_event_type   text,
+  actor1_id        uuid references public.actors (id),
+  actor2_id        uuid references public.actors (id),
+  admin1_pcode     text references public.areas (pcode),
+  admin2_pcode     text references public.areas (pcode),
+  admin3_pcode     text references public.areas (pcode),
+  location_name    text,
+  geom             geometry(Point, 4326) not null,
+  -- 1 = exact point, 2 = near a named place, 3 = placed at an area's centre
+  geo_precision    smallint not null default 1 check (geo_precision between 1 and 3),
+  fatalities       integer not null default 0 check (fatalities >= 0),
+  injuries         integer check (injuries >= 0),
+  abductions       integer check (abductions >= 0),
+  notes            text not null default '',
+  source           text,
+  source_scale     text,
+  affects_us       boolean not null default false,
+  affects_ngos     boolean not null default false,
+  serious          boolean not null default false,
+  source_reliability char(1) check (source_reliability in ('A', 'B', 'C', 'D', 'E', 'F')),
+  info_credibility smallint check (info_credibility between 1 and 6),
+  confidentiality  text not null default 'internal' check (confidentiality in ('public', 'internal', 'restricted')),
+  status           text not null default 'reported' check (status in ('reported', 'verified', 'rejected', 'archived')),
+  reported_by      uuid references public.app_users (id),
+  upstream_source  text,
+  upstream_id      text,
+  is_sample        boolean not null default false,
+  created_at       timestamptz not null default now(),
+  updated_at       timestamptz not null default now(),
+  -- The verification workflow (20261122001000_incident_workflow):
+  --   status_reason  why it was rejected (required then) or archived, or what it was merged into;
+  --   ops_impact     the NGO lens: how much it affects our own operations;
+  --   merged_into    set on the duplicate that a merge archived; the kept incident carries both
+  --                  sources. A merge is undone from incident_merges (below).
+  status_reason    text,
+  ops_impact       text check (ops_impact in ('none', 'low', 'medium', 'high', 'critical')),
+  merged_into      uuid references public.incidents (id),
+  -- The map's viewport filter used `geom && envelope`, which the GiST index answers — for the
+  -- table owner only. Under row-level security PostgreSQL (and PGlite) may use a condition in an
+  -- index scan only if its operator is leakproof, and PostGIS's are not: every signed-in user's
+  -- map view, chart and export with a bbox scanned the whole incidents table (1.1 s for a city
+  -- view at 200k incidents as a viewer on PostgreSQL, against 48 ms for the owner).
+  --
+  -- float8 comparisons are leakproof, so the point's coordinates are kept as two plain columns
+  -- (generated from geom, so they cannot disagree with it) with a btree on (lat, lon), and the
+  -- viewport test compares those. For points, "lon between west and east and lat between south
+  -- and north" is exactly what `geom && envelope` meant. (20261122004100_viewport_index_under_rls)
+  lon              double precision generated always as (st_x(geom)) stored,
+  lat              double precision generated always as (st_y(geom)) stored,
+  constraint incidents_upstream_key unique (upstream_source, upstream_id),
+  constraint incidents_point_on_earth check (
+    st_x(geom) between -180 and 180 and st_y(geom) between -90 and 90)
+);
+
+-- The map selects by viewport (geometry &&) and the proximity features by distance in metres
+-- (geography): each gets the index of the type it queries.
+create index incidents_geom_idx on public.incidents using gist (geom);
+
+create index incidents_geog_idx on public.incidents using gist ((geom::geography));
+
+create index incidents_date_idx on public.incidents (event_date);
+
+create index incidents_type_date_idx on public.incidents (event_type, event_date);
+
+create index incidents_admin1_idx on public.incidents (admin1_pcode);
+
+create index incidents_admin2_idx on public.incidents (admin2_pcode);
+
+create index incidents_merged_into_idx on public.incidents (merged_into) where merged_into is not null;
+
+create index incidents_created_idx on public.incidents (created_at);
+
+-- Lookups the actor pages make often: the incidents naming an actor (counts in the registry, the
+-- actor page, the derived confrontations) use these indexes instead of scanning every incident;
+-- and pickers (relationship target, merge target, a contact's organisation) need only names.
+create index incidents_actor1_idx on public.incidents (actor1_id) where actor1_id is not null;
+
+create index incidents_actor2_idx on public.incidents (actor2_id) where actor2_id is not null;
+
+-- The viewport test on the generated lat/lon (see the columns above).
+create index incidents_lat_lon_idx on public.incidents (lat, lon);
+
+alter table public.incidents enable row level security;
+
+create policy "Analysts and admins can read every incident" on public.incidents
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read verified unrestricted incidents" on public.incidents
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted'
+    and (select public.has_app_role('field', 'viewer')));
+
+create policy "Field staff can read what they reported" on public.incidents
+  for select to authenticated using (
+    reported_by = (select auth.uid()) and (select public.has_app_role('field')));
+
+create policy "Field staff, analysts and admins can report incidents" on public.incidents
+  for insert to authenticated with check (
+    (select public.has_app_role('admin', 'analyst', 'field'))
+    and reported_by = (select auth.uid())
+    and (status = 'reported' or (select public.has_app_role('admin', 'analyst'))));
+
+create policy "Analysts and admins can change incidents" on public.incidents
+  for update to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Admins can delete incidents" on public.incidents
+  for delete to authenticated using ((select public.has_app_role('admin')));
+
+grant select, insert, update, delete on public.incidents to authenticated;
+
+create trigger incidents_audit after insert or update or delete on public.incidents
+  for each row execute function private.audit_row();
+
+-- ---------------------------------------------------------------------------------------------
+-- The one filter every incident view shares (map, list, API, exports). Security invoker and
+-- plain SQL, so RLS applies and the planner inlines it into each caller.
+-- No SET clause, not even search_path: a function with a SET clause is never inlined, and every
+-- caller then copied all matching rows, all columns, before aggregating — 1–2 s per chart or map
+-- view at 100k incidents on PGlite (20261122004000_inline_incident_filter). Without the clause
+-- the body resolves names through the caller's search_path, and every caller pins
+-- `public, extensions`. The viewport test uses the generated lat/lon columns, whose btree works
+-- under RLS (see the incidents table).
+create function public.incidents_filtered(
+  p_from date default null,
+  p_to date default null,
+  p_types text[] default null,
+  p_area text default null,
+  p_west double precision default null,
+  p_south double precision default null,
+  p_east double precision default null,
+  p_north double precision default null
+) returns setof public.incidents
+language sql stable
+as $$
+  select i.* from public.incidents i
+  where (p_from is null or i.event_date >= p_from)
+    and (p_to is null or i.event_date <= p_to)
+    and (p_types is null or cardinality(p_types) = 0 or i.event_type = any (p_types))
+    and (p_area is null or i.admin1_pcode = p_area or i.admin2_pcode = p_area or i.admin3_pcode = p_area)
+    and (p_west is null or (i.lon between p_west and p_east and i.lat between p_south and p_north))
+$$;
+
+-- What the map draws: the matching incidents in the viewport as compact rows
+-- [id, lon, lat, event_type, fatalities] (at most p_limit, the most recent first), and the exact
+-- counts in the viewport and by type, so the shown numbers stay true when points are capped.
+-- Map views, density and the GeoJSON API used their indexes only on paper: an SQL-language
+-- function that cannot be inlined (these build one JSON answer with CTEs) is planned once per
+-- call with its arguments as unknown parameters, and a generic plan cannot use an index for
+-- "p_from is null or event_date >= p_from" or the viewport test — every call scanned every
+-- incident (≈100 ms for a 79-incident view at 207k incidents on PostgreSQL, 1–2 s on PGlite).
+-- As PL/pgSQL with plan_cache_mode = force_custom_plan, each call is planned with its actual
+-- values: the unused filters fold away and the (lat, lon) and date indexes serve the rest.
+-- Bodies and answers are unchanged.
+
+create function public.incidents_map(
+  p_west double precision, p_south double precision, p_east double precision, p_north double precision,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_limit integer default 20000
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  return (
+  with f as (
+    select * from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
+  ),
+  counts as (
+    select event_type, count(*) as n, sum(fatalities) as fat from f group by event_type
+  ),
+  pts as (
+    select id, geom, event_type, fatalities from f order by event_date desc, id limit greatest(p_limit, 0)
+  )
+  select jsonb_build_object(
+    'total', coalesce((select sum(n) from counts), 0),
+    'fatalities', coalesce((select sum(fat) from counts), 0),
+    'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb),
+    'points', coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
+                 round(st_y(geom)::numeric, 5), event_type, fatalities)) from pts), '[]'::jsonb)
+  )
+  );
+end
+$$;
+
+-- Density for the heat/hex mode: matching incidents snapped to a grid of p_cell degrees,
+-- as [lon, lat, count, fatalities]. Aggregated in SQL so 100k incidents cost a few KB.
+create function public.incidents_density(
+  p_west double precision, p_south double precision, p_east double precision, p_north double precision,
+  p_cell double precision,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  return (
+  select coalesce(jsonb_agg(jsonb_build_array(round(x::numeric, 5), round(y::numeric, 5), n, fat)), '[]'::jsonb)
+  from (
+    select st_x(c) as x, st_y(c) as y, count(*) as n, sum(fatalities) as fat
+    from (
+      select st_snaptogrid(geom, greatest(p_cell, 0.0001)) as c, fatalities
+      from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
+    ) s
+    group by c
+  ) g
+  );
+end
+$$;
+
+-- One incident with its actors and area names, for the details panel.
+create function public.incident_get(p_id uuid) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  select to_jsonb(i) - 'geom' || jsonb_build_object(
+    'lon', st_x(i.geom), 'lat', st_y(i.geom),
+    'actor1', a1.name, 'actor2', a2.name,
+    'admin1_name', r1.name_en, 'admin1_name_ar', r1.name_ar,
+    'admin2_name', r2.name_en, 'admin2_name_ar', r2.name_ar,
+    'admin3_name', r3.name_en, 'admin3_name_ar', r3.name_ar)
+  from public.incidents i
+  left join public.actors a1 on a1.id = i.actor1_id
+  left join public.actors a2 on a2.id = i.actor2_id
+  left join public.areas r1 on r1.pcode = i.admin1_pcode
+  left join public.areas r2 on r2.pcode = i.admin2_pcode
+  left join public.areas r3 on r3.pcode = i.admin3_pcode
+  where i.id = p_id
+$$;
+
+-- Incidents as a GeoJSON FeatureCollection for the API, ordered newest first, paged.
+create function public.incidents_geojson(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null,
+  p_limit integer default 1000, p_offset integer default 0
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  return (
+  with f as (
+    select * from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
+  ),
+  page as (
+    select * from f order by event_date desc, id limit least(greatest(p_limit, 0), 10000) offset greatest(p_offset, 0)
+  )
+  select jsonb_build_object(
+    'type', 'FeatureCollection',
+    'total', (select count(*) from f),
+    'limit', p_limit, 'offset', p_offset,
+    'features', coalesce((select jsonb_agg(jsonb_build_object(
+        'type', 'Feature', 'id', p.id,
+        'geometry', st_asgeojson(p.geom, 6)::jsonb,
+        'properties', to_jsonb(p) - 'geom' || jsonb_build_object('actor1', a1.name, 'actor2', a2.name)
+      ) order by p.event_date desc, p.id)
+      from page p
+      left join public.actors a1 on a1.id = p.actor1_id
+      left join public.actors a2 on a2.id = p.actor2_id), '[]'::jsonb))
+  );
+end
+$$;
+
+-- Counts per year and per governorate for the filters, used by the API and the checks against
+-- the raw sources.
+create function public.incident_counts(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  with f as (select * from public.incidents_filtered(p_from, p_to, p_types, p_area))
+  select jsonb_build_object(
+    'total', (select count(*) from f),
+    'fatalities', (select coalesce(sum(fatalities), 0) from f),
+    'by_year', (select coalesce(jsonb_object_agg(y, n), '{}'::jsonb) from
+                 (select extract(year from event_date)::int as y, count(*) as n from f group by 1) t),
+    'by_admin1', (select coalesce(jsonb_object_agg(coalesce(k, 'none'), n), '{}'::jsonb) from
+                 (select admin1_pcode as k, count(*) as n from f group by 1) t),
+    'by_type', (select coalesce(jsonb_object_agg(event_type, n), '{}'::jsonb) from
+                 (select event_type, count(*) as n from f group by 1) t))
+$$;
+
+-- Incident reporting: report, edit, verify, review, search, find duplicates and merge them.
+--
+-- Every function here is SECURITY INVOKER unless it says otherwise: it runs as the caller, so
+-- the incidents policies of 20261122000400 decide what each role may read and write, and the
+-- audit trigger records every change with the caller's id. The functions add what a policy
+-- cannot express: validation with messages that name the field, the verification workflow's
+-- allowed transitions, and placement in the admin areas.
+
+-- ---------------------------------------------------------------------------------------------
+-- Full-text search of what people write about an incident: the description, the place, the
+-- source and the sub-event type. 'english' stems English words (attacks → attack) and keeps
+-- Arabic and Kurdish words whole, which still finds them by exact word.
+--
+-- Why an expression index and not a stored generated column: every existing incident function
+-- serialises the row with to_jsonb(i), so a tsvector column would be sent to every API client
+-- and map popup. The index on the same immutable expression is used by the planner exactly as a
+-- column's would be (incidents_list and the tests go through incident_document()).
+create function public.incident_document(
+  p_notes text, p_location text, p_source text, p_sub_event text
+) returns tsvector
+language sql immutable parallel safe
+set search_path = pg_catalog, pg_temp
+as $$
+  select setweight(to_tsvector('english'::regconfig, coalesce(p_location, '') || ' ' || coalesce(p_sub_event, '')), 'A')
+      || setweight(to_tsvector('english'::regconfig, coalesce(p_notes, '')), 'B')
+      || setweight(to_tsvector('english'::regconfig, coalesce(p_source, '')), 'C')
+$$;
+
+create index incidents_search_idx on public.incidents
+  using gin (public.incident_document(notes, location_name, source, sub_event_type));
+
+-- ---------------------------------------------------------------------------------------------
+-- Placement: the admin areas (governorate, district, sub-district) that contain a point. The
+-- sub-district is looked up with area_at and the upper levels follow its parents, so the three
+-- stay consistent; where no sub-district is near, each level is looked up on its own.
+create function public.incident_areas(p_lon double precision, p_lat double precision)
+returns table (admin1_pcode text, admin2_pcode text, admin3_pcode text)
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+as $$
+declare a3 text; a2 text; a1 text;
+begin
+  a3 := public.area_at(p_lon, p_lat, 3);
+  if a3 is not null then
+    select parent_pcode into a2 from public.areas where pcode = a3;
+  end if;
+  if a2 is null then a2 := public.area_at(p_lon, p_lat, 2); end if;
+  if a2 is not null then
+    select parent_pcode into a1 from public.areas where pcode = a2;
+  end if;
+  if a1 is null then a1 := public.area_at(p_lon, p_lat, 1); end if;
+  return query select a1, a2, a3;
+end
+$$;
+
+-- An area named by P-code: where to put an incident that has no coordinates (a point inside the
+-- area, not its centroid, which can fall outside a crescent-shaped district) and its P-codes.
+create function public.area_anchor(p_pcode text)
+returns table (lon double precision, lat double precision, level smallint,
+               admin1_pcode text, admin2_pcode text, admin3_pcode text)
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  select st_x(st_pointonsurface(a.geom)), st_y(st_pointonsurface(a.geom)), a.level,
+         case a.level when 1 then a.pcode when 2 then a.parent_pcode when 3 then p.parent_pcode end,
+         case a.level when 2 then a.pcode when 3 then a.parent_pcode end,
+         case a.level when 3 then a.pcode end
+  from public.areas a
+  left join public.areas p on p.pcode = a.parent_pcode
+  where a.pcode = p_pcode
+$$;
+
+-- An actor by id, or by name (case-insensitive), added when it does not exist yet: the report
+-- form lets field staff "pick existing or add". RLS decides who may add (field, analyst, admin).
+create function public.incident_actor(p_id text, p_name text) returns uuid
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare v uuid; n text := nullif(trim(coalesce(p_name, '')), '');
+begin
+  if nullif(p_id, '') is not null then
+    select id into v from public.actors where id = p_id::uuid;
+    if v is null then
+      raise exception 'actor: no actor with id %', p_id using errcode = '22023';
+    end if;
+    return v;
+  end if;
+  if n is null then return null; end if;
+  if length(n) > 200 then
+    raise exception 'actor: a name has at most 200 characters' using errcode = '22023';
+  end if;
+  v := public.actor_by_name(n);
+  if v is null then
+    insert into public.actors (name) values (n) on conflict do nothing returning id into v;
+    if v is null then v := public.actor_by_name(n); end if;
+  end if;
+  return v;
+end
+$$;
+
+-- Actors for the report form's picker.
+create function public.incident_actor_options(p_q text default null, p_limit integer default 20)
+returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'actor_type', actor_type) order by name), '[]'::jsonb)
+  from (select id, name, actor_type from public.actors
+        where p_q is null or p_q = '' or name ilike '%' || replace(replace(p_q, '%', '\%'), '_', '\_') || '%'
+        order by name limit least(greatest(p_limit, 1), 100)) a
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Validation shared by create and update. The client and the API validate with the same rules
+-- first (src/lib/domain/incident-schema.ts) and show errors next to each field; this is the
+-- last word for any caller, and each message starts with the field's name.
+create function public.incident_check(p jsonb, p_partial boolean) returns void
+language plpgsql immutable
+set search_path = public, pg_temp
+as $$
+declare
+  k text;
+  allowed text[] := array['event_date', 'event_time', 'time_precision', 'event_type', 'sub_event_type',
+    'actor1_id', 'actor1', 'actor2_id', 'actor2', 'lon', 'lat', 'admin_pcode', 'geo_precision',
+    'location_name', 'fatalities', 'injuries', 'abductions', 'notes', 'source', 'source_scale',
+    'affects_us', 'affects_ngos', 'serious', 'ops_impact', 'source_reliability', 'info_credibility',
+    'confidentiality', 'status'];
+begin
+  if p is null or jsonb_typeof(p) <> 'object' then
+    raise exception 'incident: expected a JSON object' using errcode = '22023';
+  end if;
+  for k in select jsonb_object_keys(p) loop
+    if not k = any (allowed) then
+      raise exception '%: unknown field', k using errcode = '22023';
+    end if;
+  end loop;
+  if not p_partial then
+    if nullif(p ->> 'event_date', '') is null then
+      raise exception 'event_date: is required' using errcode = '22023';
+    end if;
+    if nullif(p ->> 'event_type', '') is null then
+      raise exception 'event_type: is required' using errcode = '22023';
+    end if;
+    if (p ->> 'lon') is null and (p ->> 'lat') is null and nullif(p ->> 'admin_pcode', '') is null then
+      raise exception 'location: give coordinates (lon, lat) or an admin area P-code' using errcode = '22023';
+    end if;
+  end if;
+  if p ? 'event_date' then
+    if coalesce(p ->> 'event_date', '') !~ '^\d{4}-\d{2}-\d{2}$' then
+      raise exception 'event_date: expected YYYY-MM-DD' using errcode = '22023';
+    end if;
+    if (p ->> 'event_date')::date > current_date + 1 then
+      raise exception 'event_date: must not be in the future' using errcode = '22023';
+    end if;
+    if (p ->> 'event_date')::date < date '1900-01-01' then
+      raise exception 'event_date: must be after 1900' using errcode = '22023';
+    end if;
+  end if;
+  if p ? 'event_type' and not coalesce(p ->> 'event_type', '') = any (array['battles',
+      'violence_against_civilians', 'explosions_remote_violence', 'riots', 'protests', 'strategic_developments']) then
+    raise exception 'event_type: unknown event type "%"', p ->> 'event_type' using errcode = '22023';
+  end if;
+  if (p ? 'lon') <> (p ? 'lat') then
+    raise exception 'location: give both lon and lat' using errcode = '22023';
+  end if;
+  if p ? 'lon' and (jsonb_typeof(p -> 'lon') <> 'number' or (p ->> 'lon')::float8 not between -180 and 180) then
+    raise exception 'lon: must be a number between -180 and 180' using errcode = '22023';
+  end if;
+  if p ? 'lat' and (jsonb_typeof(p -> 'lat') <> 'number' or (p ->> 'lat')::float8 not between -90 and 90) then
+    raise exception 'lat: must be a number between -90 and 90' using errcode = '22023';
+  end if;
+  foreach k in array array['fatalities', 'injuries', 'abductions'] loop
+    if p ? k and jsonb_typeof(p -> k) <> 'null'
+       and (jsonb_typeof(p -> k) <> 'number' or (p ->> k)::numeric < 0 or (p ->> k)::numeric <> trunc((p ->> k)::numeric)
+            or (p ->> k)::numeric > 1000000) then
+      raise exception '%: must be a whole number, 0 or more', k using errcode = '22023';
+    end if;
+  end loop;
+  if length(coalesce(p ->> 'notes', '')) > 20000 then
+    raise exception 'notes: at most 20000 characters' using errcode = '22023';
+  end if;
+  if p ? 'status' and not coalesce(p ->> 'status', '') = any (array['reported', 'verified']) then
+    raise exception 'status: a new incident is reported or verified; use the verification workflow for the rest'
+      using errcode = '22023';
+  end if;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Reporting an incident. p is the form's JSON (see incident_check for the fields). The reporter
+-- is the caller; field staff always report with status 'reported', analysts and admins may
+-- record an incident as verified directly. Without coordinates, an admin area's P-code places
+-- the incident inside that area with geo_precision 3 (area precision).
+-- Answer: {incident: incident_get(...), duplicates: incident_duplicates(...)} so the form can
+-- say at once "this looks like incident X".
+create function public.incident_create(
+  p jsonb,
+  p_dup_km double precision default 5,
+  p_dup_days integer default 1
+) returns jsonb
+language plpgsql volatile
+set search_path = public, extensions, pg_temp
+as $$
+declare
+  v_role text := public.current_app_role();
+  v_id uuid;
+  v_lon float8; v_lat float8; v_prec smallint;
+  a1 text; a2 text; a3 text;
+  anchor record;
+begin
+  if v_role is null or v_role not in ('admin', 'analyst', 'field') then
+    raise exception 'only field staff, analysts and admins can report incidents' using errcode = '42501';
+  end if;
+  perform public.incident_check(p, false);
+  if coalesce(p ->> 'status', 'reported') = 'verified' and v_role = 'field' then
+    raise exception 'status: field reports start as reported; an analyst verifies them' using errcode = '42501';
+  end if;
+
+  v_prec := coalesce((p ->> 'geo_precision')::smallint, 1);
+  if p ? 'lon' then
+    v_lon := (p ->> 'lon')::float8;
+    v_lat := (p ->> 'lat')::float8;
+    select r.admin1_pcode, r.admin2_pcode, r.admin3_pcode into a1, a2, a3 from public.incident_areas(v_lon, v_lat) r;
+  else
+    select * into anchor from public.area_anchor(p ->> 'admin_pcode');
+    if anchor.lon is null then
+      raise exception 'admin_pcode: no area with P-code %', p ->> 'admin_pcode' using errcode = '22023';
+    end if;
+    v_lon := anchor.lon; v_lat := anchor.lat; v_prec := 3;
+    a1 := anchor.admin1_pcode; a2 := anchor.admin2_pcode; a3 := anchor.admin3_pcode;
+  end if;
+
+  insert into public.incidents (
+    event_date, event_time, time_precision, event_type, sub_event_type, actor1_id, actor2_id,
+    admin1_pcode, admin2_pcode, admin3_pcode, location_name, geom, geo_precision, fatalities,
+    injuries, abductions, notes, source, source_scale, affects_us, affects_ngos, serious,
+    ops_impact, source_reliability, info_credibility, confidentiality, status, reported_by)
+  values (
+    (p ->> 'event_date')::date,
+    nullif(p ->> 'event_time', '')::time,
+    coalesce(nullif(p ->> 'time_precision', ''), case when nullif(p ->> 'event_time', '') is not null then 'exact' else 'day' end),
+    p ->> 'event_type',
+    nullif(trim(coalesce(p ->> 'sub_event_type', '')), ''),
+    public.incident_actor(p ->> 'actor1_id', p ->> 'actor1'),
+    public.incident_actor(p ->> 'actor2_id', p ->> 'actor2'),
+    a1, a2, a3,
+    nullif(trim(coalesce(p ->> 'location_name', '')), ''),
+    st_setsrid(st_makepoint(v_lon, v_lat), 4326),
+    v_prec,
+    coalesce((p ->> 'fatalities')::int, 0),
+    (p ->> 'injuries')::int,
+    (p ->> 'abductions')::int,
+    coalesce(p ->> 'notes', ''),
+    nullif(trim(coalesce(p ->> 'source', '')), ''),
+    nullif(trim(coalesce(p ->> 'source_scale', '')), ''),
+    coalesce((p ->> 'affects_us')::boolean, false),
+    coalesce((p ->> 'affects_ngos')::boolean, false),
+    coalesce((p ->> 'serious')::boolean, false),
+    nullif(p ->> 'ops_impact', ''),
+    nullif(p ->> 'source_reliability', ''),
+    (p ->> 'info_credibility')::smallint,
+    coalesce(nullif(p ->> 'confidentiality', ''), 'internal'),
+    coalesce(nullif(p ->> 'status', ''), 'reported'),
+    (select auth.uid()))
+  returning id into v_id;
+
+  return jsonb_build_object(
+    'incident', public.incident_get(v_id),
+    'duplicates', public.incident_duplicates(v_id, p_dup_km, p_dup_days));
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Editing an incident (analysts and admins, as the update policy says). Only the fields present
+-- in p change; moving the point re-places it in the admin areas. Status changes go through
+-- incident_transition, so each one is a deliberate, recorded decision.
+create function public.incident_update(p_id uuid, p jsonb) returns jsonb
+language plpgsql volatile
+set search_path = public, extensions, pg_temp
+as $$
+declare
+  cur public.incidents;
+  v_lon float8; v_lat float8; v_prec smallint;
+  a1 text; a2 text; a3 text;
+  anchor record;
+  n integer;
+begin
+  if not public.has_app_role('admin', 'analyst') then
+    raise exception 'only analysts and admins can edit incidents' using errcode = '42501';
+  end if;
+  perform public.incident_check(p, true);
+  if p ? 'status' then
+    raise exception 'status: change it with incident_transition (verify, reject, archive)' using errcode = '22023';
+  end if;
+  select * into cur from public.incidents where id = p_id;
+  if cur.id is null then
+    raise exception 'no such incident, or not visible to you' using errcode = 'P0002';
+  end if;
+
+  v_lon := st_x(cur.geom); v_lat := st_y(cur.geom); v_prec := cur.geo_precision;
+  a1 := cur.admin1_pcode; a2 := cur.admin2_pcode; a3 := cur.admin3_pcode;
+  if p ? 'lon' then
+    v_lon := (p ->> 'lon')::float8; v_lat := (p ->> 'lat')::float8;
+    v_prec := coalesce((p ->> 'geo_precision')::smallint, 1);
+    select r.admin1_pcode, r.admin2_pcode, r.admin3_pcode into a1, a2, a3 from public.incident_areas(v_lon, v_lat) r;
+  elsif nullif(p ->> 'admin_pcode', '') is not null then
+    select * into anchor from public.area_anchor(p ->> 'admin_pcode');
+    if anchor.lon is null then
+      raise exception 'admin_pcode: no area with P-code %', p ->> 'admin_pcode' using errcode = '22023';
+    end if;
+    v_lon := anchor.lon; v_lat := anchor.lat; v_prec := 3;
+    a1 := anchor.admin1_pcode; a2 := anchor.admin2_pcode; a3 := anchor.admin3_pcode;
+  elsif p ? 'geo_precision' then
+    v_prec := (p ->> 'geo_precision')::smallint;
+  end if;
+
+  update public.incidents i set
+    event_date = case when p ? 'event_date' then (p ->> 'event_date')::date else i.event_date end,
+    event_time = case when p ? 'event_time' then nullif(p ->> 'event_time', '')::time else i.event_time end,
+    time_precision = case when p ? 'time_precision' then coalesce(nullif(p ->> 'time_precision', ''), 'day') else i.time_precision end,
+    event_type = case when p ? 'event_type' then p ->> 'event_type' else i.event_type end,
+    sub_event_type = case when p ? 'sub_event_type' then nullif(trim(coalesce(p ->> 'sub_event_type', '')), '') else i.sub_event_type end,
+    actor1_id = case when p ? 'actor1_id' or p ? 'actor1' then public.incident_actor(p ->> 'actor1_id', p ->> 'actor1') else i.actor1_id end,
+    actor2_id = case when p ? 'actor2_id' or p ? 'actor2' then public.incident_actor(p ->> 'actor2_id', p ->> 'actor2') else i.actor2_id end,
+    admin1_pcode = a1, admin2_pcode = a2, admin3_pcode = a3,
+    geom = case when v_lon = st_x(i.geom) and v_lat = st_y(i.geom) then i.geom else st_setsrid(st_makepoint(v_lon, v_lat), 4326) end,
+    geo_precision = v_prec,
+    location_name = case when p ? 'location_name' then nullif(trim(coalesce(p ->> 'location_name', '')), '') else i.location_name end,
+    fatalities = case when p ? 'fatalities' then coalesce((p ->> 'fatalities')::int, 0) else i.fatalities end,
+    injuries = case when p ? 'injuries' then (p ->> 'injuries')::int else i.injuries end,
+    abductions = case when p ? 'abductions' then (p ->> 'abductions')::int else i.abductions end,
+    notes = case when p ? 'notes' then coalesce(p ->> 'notes', '') else i.notes end,
+    source = case when p ? 'source' then nullif(trim(coalesce(p ->> 'source', '')), '') else i.source end,
+    source_scale = case when p ? 'source_scale' then nullif(trim(coalesce(p ->> 'source_scale', '')), '') else i.source_scale end,
+    affects_us = case when p ? 'affects_us' then coalesce((p ->> 'affects_us')::boolean, false) else i.affects_us end,
+    affects_ngos = case when p ? 'affects_ngos' then coalesce((p ->> 'affects_ngos')::boolean, false) else i.affects_ngos end,
+    serious = case when p ? 'serious' then coalesce((p ->> 'serious')::boolean, false) else i.serious end,
+    ops_impact = case when p ? 'ops_impact' then nullif(p ->> 'ops_impact', '') else i.ops_impact end,
+    source_reliability = case when p ? 'source_reliability' then nullif(p ->> 'source_reliability', '') else i.source_reliability end,
+    info_credibility = case when p ? 'info_credibility' then (p ->> 'info_credibility')::smallint else i.info_credibility end,
+    confidentiality = case when p ? 'confidentiality' then coalesce(nullif(p ->> 'confidentiality', ''), 'internal') else i.confidentiality end,
+    updated_at = now()
+  where i.id = p_id;
+  get diagnostics n = row_count;
+  if n = 0 then
+    raise exception 'no such incident, or not yours to edit' using errcode = '42501';
+  end if;
+  return public.incident_get(p_id);
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The verification workflow: reported → verified | rejected (a reason is required) → archived.
+-- Analysts and admins only. The audit trigger records who moved it, when, from what to what.
+create function public.incident_transition(p_id uuid, p_to text, p_reason text default null)
+returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare v_from text; v_reason text := nullif(trim(coalesce(p_reason, '')), '');
+begin
+  if not public.has_app_role('admin', 'analyst') then
+    raise exception 'only analysts and admins can verify, reject or archive incidents' using errcode = '42501';
+  end if;
+  select status into v_from from public.incidents where id = p_id;
+  if v_from is null then
+    raise exception 'no such incident, or not visible to you' using errcode = 'P0002';
+  end if;
+  if not (v_from, p_to) in (('reported', 'verified'), ('reported', 'rejected'),
+                             ('verified', 'archived'), ('rejected', 'archived')) then
+    raise exception 'status: an incident that is % cannot become %', v_from, coalesce(p_to, 'nothing')
+      using errcode = '22023';
+  end if;
+  if p_to = 'rejected' and v_reason is null then
+    raise exception 'reason: say why the report is rejected' using errcode = '22023';
+  end if;
+  if length(coalesce(v_reason, '')) > 2000 then
+    raise exception 'reason: at most 2000 characters' using errcode = '22023';
+  end if;
+  update public.incidents
+     set status = p_to,
+         status_reason = case when v_reason is not null then v_reason
+                              when p_to = 'verified' then null else status_reason end,
+         updated_at = now()
+   where id = p_id;
+  return public.incident_get(p_id);
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Likely duplicates of an incident: same event type, within p_km kilometres and p_days days,
+-- not itself, not already merged away. Distances on the spheroid through the geography index.
+-- Only what the caller may see is compared (security invoker).
+create function public.incident_duplicates(
+  p_id uuid, p_km double precision default 5, p_days integer default 1, p_limit integer default 20
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  select coalesce(jsonb_agg(d order by d ->> 'distance_km', d ->> 'id'), '[]'::jsonb)
+  from (
+    select jsonb_build_object(
+             'id', o.id, 'event_date', o.event_date, 'event_type', o.event_type,
+             'status', o.status, 'location_name', o.location_name, 'source', o.source,
+             'fatalities', o.fatalities, 'notes', left(o.notes, 200),
+             'upstream_source', o.upstream_source,
+             'distance_km', round((st_distance(o.geom::geography, x.geom::geography) / 1000)::numeric, 2),
+             'days_apart', abs(o.event_date - x.event_date)) as d
+    from public.incidents x
+    join public.incidents o
+      on o.id <> x.id
+     and o.event_type = x.event_type
+     and o.merged_into is null
+     and o.event_date between x.event_date - greatest(p_days, 0) and x.event_date + greatest(p_days, 0)
+     and st_dwithin(o.geom::geography, x.geom::geography, greatest(p_km, 0) * 1000)
+    where x.id = p_id
+    order by st_distance(o.geom::geography, x.geom::geography), o.id
+    limit least(greatest(p_limit, 1), 100)
+  ) t
+$$;
+
+-- The same check for an incident that is not stored yet (the import preview, the form before
+-- it is sent).
+create function public.incident_duplicates_near(
+  p_event_type text, p_lon double precision, p_lat double precision, p_date date,
+  p_km double precision default 5, p_days integer default 1, p_limit integer default 5
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  select coalesce(jsonb_agg(d order by (d ->> 'distance_km')::numeric), '[]'::jsonb)
+  from (
+    select jsonb_build_object(
+             'id', o.id, 'event_date', o.event_date, 'event_type', o.event_type, 'status', o.status,
+             'location_name', o.location_name, 'source', o.source,
+             'distance_km', round((st_distance(o.geom::geography, g::geography) / 1000)::numeric, 2),
+             'days_apart', abs(o.event_date - p_date)) as d
+    from public.incidents o, st_setsrid(st_makepoint(p_lon, p_lat), 4326) as g
+    where o.event_type = p_event_type and o.merged_into is null
+      and o.event_date between p_date - greatest(p_days, 0) and p_date + greatest(p_days, 0)
+      and st_dwithin(o.geom::geography, g::geography, greatest(p_km, 0) * 1000)
+    order by st_distance(o.geom::geography, g::geography)
+    limit least(greatest(p_limit, 1), 50)
+  ) t
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Merging duplicates. The kept incident takes the other's sources and description (so both
+-- sources stay on record); the other is archived with merged_into pointing at the kept one.
+-- Before-images of both are kept here so an analyst can undo the merge (audit_log is readable by
+-- admins only). Every change also goes through the audit trigger.
+create table public.incident_merges (
+  id            uuid primary key default gen_random_uuid(),
+  kept_id       uuid not null references public.incidents (id),
+  merged_id     uuid not null references public.incidents (id),
+  kept_before   jsonb not null,
+  merged_before jsonb not null,
+  reason        text,
+  merged_by     uuid default auth.uid(),
+  merged_at     timestamptz not null default now(),
+  undone_by     uuid,
+  undone_at     timestamptz,
+  check (kept_id <> merged_id)
+);
+
+create index incident_merges_kept_idx on public.incident_merges (kept_id);
+
+create index incident_merges_merged_idx on public.incident_merges (merged_id);
+
+alter table public.incident_merges enable row level security;
+
+create policy "Analysts and admins can read merges" on public.incident_merges
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Analysts and admins can merge" on public.incident_merges
+  for insert to authenticated with check ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Analysts and admins can undo merges" on public.incident_merges
+  for update to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+grant select, insert, update on public.incident_merges to authenticated;
+
+create trigger incident_merges_audit after insert or update or delete on public.incident_merges
+  for each row execute function private.audit_row();
+
+create function public.incident_merge(p_keep uuid, p_merge uuid, p_reason text default null)
+returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare k public.incidents; m public.incidents; v_merge uuid;
+begin
+  if not public.has_app_role('admin', 'analyst') then
+    raise exception 'only analysts and admins can merge incidents' using errcode = '42501';
+  end if;
+  if p_keep = p_merge then
+    raise exception 'merge: an incident cannot be merged with itself' using errcode = '22023';
+  end if;
+  select * into k from public.incidents where id = p_keep for update;
+  select * into m from public.incidents where id = p_merge for update;
+  if k.id is null or m.id is null then
+    raise exception 'no such incident, or not visible to you' using errcode = 'P0002';
+  end if;
+  if k.merged_into is not null or m.merged_into is not null then
+    raise exception 'merge: one of these incidents was already merged into another' using errcode = '22023';
+  end if;
+
+  insert into public.incident_merges (kept_id, merged_id, kept_before, merged_before, reason)
+  values (k.id, m.id,
+          jsonb_build_object('source', k.source, 'notes', k.notes),
+          jsonb_build_object('status', m.status, 'status_reason', m.status_reason, 'merged_into', m.merged_into),
+          nullif(trim(coalesce(p_reason, '')), ''))
+  returning id into v_merge;
+
+  update public.incidents set
+    source = case when m.source is null or m.source = k.source then k.source
+                  when k.source is null then m.source
+                  else k.source || '; ' || m.source end,
+    notes = case when coalesce(m.notes, '') = '' or m.notes = k.notes then k.notes
+                 else k.notes || E'\n\n— merged from ' || m.id || coalesce(' (' || m.source || ')', '') || E':\n' || m.notes end,
+    updated_at = now()
+  where id = k.id;
+  update public.incidents set
+    status = 'archived', merged_into = k.id,
+    status_reason = 'merged into ' || k.id || coalesce(': ' || nullif(trim(coalesce(p_reason, '')), ''), ''),
+    updated_at = now()
+  where id = m.id;
+
+  perform public.audit_note('merge', 'incidents',
+    jsonb_build_object('merge_id', v_merge, 'kept_id', k.id, 'merged_id', m.id, 'reason', p_reason));
+  return jsonb_build_object('merge_id', v_merge, 'incident', public.incident_get(k.id));
+end
+$$;
+
+-- Undoing a merge puts back the kept incident's sources and description and the other's status,
+-- provided neither was changed in those fields since (otherwise later work would be lost; the
+-- analyst then edits by hand).
+create function public.incident_unmerge(p_merge_id uuid) returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare g public.incident_merges; k public.incidents; m public.incidents;
+begin
+  if not public.has_app_role('admin', 'analyst') then
+    raise exception 'only analysts and admins can undo a merge' using errcode = '42501';
+  end if;
+  select * into g from public.incident_merges where id = p_merge_id for update;
+  if g.id is null then
+    raise exception 'no such merge' using errcode = 'P0002';
+  end if;
+  if g.undone_at is not null then
+    raise exception 'merge: this merge was already undone' using errcode = '22023';
+  end if;
+  select * into k from public.incidents where id = g.kept_id for update;
+  select * into m from public.incidents where id = g.merged_id for update;
+  if m.merged_into is distinct from g.kept_id then
+    raise exception 'merge: the merged incident was changed since; edit it by hand' using errcode = '22023';
+  end if;
+
+  update public.incidents set source = g.kept_before ->> 'source', notes = g.kept_before ->> 'notes', updated_at = now()
+  where id = k.id;
+  update public.incidents set
+    status = g.merged_before ->> 'status', status_reason = g.merged_before ->> 'status_reason',
+    merged_into = null, updated_at = now()
+  where id = m.id;
+  update public.incident_merges set undone_at = now(), undone_by = (select auth.uid()) where id = g.id;
+
+  perform public.audit_note('unmerge', 'incidents',
+    jsonb_build_object('merge_id', g.id, 'kept_id', g.kept_id, 'merged_id', g.merged_id));
+  return jsonb_build_object('kept', public.incident_get(k.id), 'restored', public.incident_get(m.id));
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- An incident's history from the audit log: who, when, what changed (before → after), including
+-- transitions and merges. The audit log is readable by admins only, so this is SECURITY DEFINER
+-- and first checks that the caller may see the incident. Inside a definer function RLS no longer
+-- filters for the caller, so the check repeats the incidents read policies of 20261122000400
+-- (tests/integration/incidents-workflow.test.ts proves history is visible exactly when
+-- incident_get is, for every role).
+create function public.incident_history(p_id uuid) returns jsonb
+language plpgsql stable security definer
+set search_path = public, pg_temp
+as $$
+declare v_ok boolean; r jsonb;
+begin
+  select public.has_app_role('admin', 'analyst')
+      or (i.status = 'verified' and i.confidentiality <> 'restricted' and public.has_app_role('field', 'viewer'))
+      or (i.reported_by = auth.uid() and public.has_app_role('field'))
+    into v_ok
+  from public.incidents i where i.id = p_id;
+  if not coalesce(v_ok, false) then
+    return null;
+  end if;
+
+  with entries as (
+    select l.id, l.at, l.action, l.actor_id, l.before, l.after, l.detail
+    from public.audit_log l
+    where l.table_name = 'incidents'
+      and (l.row_id = p_id::text
+           or (l.action in ('merge', 'unmerge')
+               and (l.detail ->> 'kept_id' = p_id::text or l.detail ->> 'merged_id' = p_id::text)))
+  ),
+  shaped as (
+    select e.id, e.at, e.action,
+           jsonb_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name) as actor,
+           e.detail,
+           case when e.action = 'update' then (
+             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', e.before -> k, 'after', e.after -> k) order by k), '[]'::jsonb)
+             from jsonb_object_keys(e.after) k
+             where k not in ('updated_at') and (e.before -> k) is distinct from (e.after -> k))
+           when e.action = 'insert' then (
+             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', null, 'after', e.after -> k) order by k), '[]'::jsonb)
+             from jsonb_object_keys(e.after) k
+             where k in ('status', 'event_type', 'event_date', 'confidentiality', 'upstream_source', 'upstream_id')
+               and jsonb_typeof(e.after -> k) <> 'null')
+           else '[]'::jsonb end as changes
+    from entries e
+    left join public.app_users u on u.id = e.actor_id
+  )
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'id', s.id, 'at', s.at, 'action',
+           case when s.action = 'update' and exists (select 1 from jsonb_array_elements(s.changes) c where c ->> 'field' = 'status')
+                then 'transition' else s.action end,
+           'actor', s.actor, 'changes', s.changes, 'detail', s.detail) order by s.at, s.id), '[]'::jsonb)
+    into r
+  from shaped s
+  -- A no-op update (nothing but updated_at changed) is not history.
+  where not (s.action = 'update' and s.changes = '[]'::jsonb);
+  return r;
+end
+$$;
+revoke execute on function public.incident_history(uuid) from public, anon;
+grant execute on function public.incident_history(uuid) to authenticated;
+
+-- Merges an incident took part in, for the history panel's "undo merge" button.
+create function public.incident_merges_of(p_id uuid) returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(jsonb_agg(to_jsonb(g) - 'kept_before' - 'merged_before' order by g.merged_at), '[]'::jsonb)
+  from public.incident_merges g where g.kept_id = p_id or g.merged_id = p_id
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The incident list: the map's filters (incidents_filtered), plus status and full-text search,
+-- sorted by a whitelisted column, paged. Answer: {total, limit, offset, rows: [...]}.
+-- p_q is a web-search style query ("car bomb" -police OR checkpoint).
+create function public.incidents_list(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null,
+  p_q text default null, p_status text[] default null,
+  p_sort text default 'event_date', p_dir text default 'desc',
+  p_limit integer default 50, p_offset integer default 0
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+as $$
+declare
+  v_q tsquery := case when nullif(trim(coalesce(p_q, '')), '') is not null
+                      then websearch_to_tsquery('english'::regconfig, p_q) end;
+  v_order text;
+  v_total bigint;
+  v_rows jsonb;
+  v_dir text := case when lower(coalesce(p_dir, 'desc')) = 'asc' then 'asc' else 'desc' end;
+begin
+  v_order := case coalesce(p_sort, 'event_date')
+    when 'event_date' then format('f.event_date %s, f.id %s', v_dir, v_dir)
+    when 'event_type' then format('f.event_type %s, f.event_date desc, f.id', v_dir)
+    when 'fatalities' then format('f.fatalities %s, f.event_date desc, f.id', v_dir)
+    when 'status' then format('f.status %s, f.event_date desc, f.id', v_dir)
+    when 'location' then format('f.location_name %s nulls last, f.event_date desc, f.id', v_dir)
+    when 'admin1' then format('r1.name_en %s nulls last, f.event_date desc, f.id', v_dir)
+    when 'created_at' then format('f.created_at %s, f.id', v_dir)
+    when 'updated_at' then format('f.updated_at %s, f.id', v_dir)
+    when 'relevance' then format('rank %s, f.event_date desc, f.id', v_dir)
+  end;
+  if v_order is null then
+    raise exception 'sort: unknown column "%"', p_sort using errcode = '22023';
+  end if;
+  if p_sort = 'relevance' and v_q is null then
+    v_order := format('f.event_date %s, f.id %s', v_dir, v_dir);
+  end if;
+
+  select count(*) into v_total
+  from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
+  where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
+    and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q);
+
+  execute format($q$
+    select coalesce(jsonb_agg(t.j order by t.n), '[]'::jsonb) from (
+      select row_number() over (order by %1$s) as n, jsonb_build_object(
+        'id', f.id, 'event_date', f.event_date, 'event_time', f.event_time,
+        'time_precision', f.time_precision, 'event_type', f.event_type,
+        'sub_event_type', f.sub_event_type, 'status', f.status, 'confidentiality', f.confidentiality,
+        'location_name', f.location_name, 'admin1_pcode', f.admin1_pcode, 'admin1_name', r1.name_en,
+        'admin1_name_ar', r1.name_ar, 'admin2_pcode', f.admin2_pcode, 'admin2_name', r2.name_en,
+        'fatalities', f.fatalities, 'injuries', f.injuries, 'abductions', f.abductions,
+        'serious', f.serious, 'affects_us', f.affects_us, 'affects_ngos', f.affects_ngos,
+        'source', f.source, 'merged_into', f.merged_into,
+        'lon', round(st_x(f.geom)::numeric, 6), 'lat', round(st_y(f.geom)::numeric, 6),
+        'geo_precision', f.geo_precision,
+        'actor1', a1.name, 'actor2', a2.name,
+        'snippet', case when $9 is not null
+                        then ts_headline('english', f.notes, $9, 'MaxWords=30, MinWords=10, StartSel=«, StopSel=»')
+                        else left(f.notes, 200) end,
+        'updated_at', f.updated_at) as j
+      from (
+        select f.*, case when $9 is not null
+                         then ts_rank(public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type), $9)
+                         else 0 end as rank
+        from public.incidents_filtered($1, $2, $3, $4, $5, $6, $7, $8) f
+        where ($10::text[] is null or cardinality($10::text[]) = 0 or f.status = any ($10::text[]))
+          and ($9 is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ $9)
+      ) f
+      left join public.areas r1 on r1.pcode = f.admin1_pcode
+      left join public.areas r2 on r2.pcode = f.admin2_pcode
+      left join public.actors a1 on a1.id = f.actor1_id
+      left join public.actors a2 on a2.id = f.actor2_id
+      order by %1$s
+      limit $11 offset $12
+    ) t$q$, v_order)
+    into v_rows
+    using p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north, v_q, p_status,
+          least(greatest(coalesce(p_limit, 50), 1), 1000), greatest(coalesce(p_offset, 0), 0);
+
+  return jsonb_build_object('total', v_total, 'limit', least(greatest(coalesce(p_limit, 50), 1), 1000),
+                            'offset', greatest(coalesce(p_offset, 0), 0), 'rows', v_rows);
+end
+$$;
+

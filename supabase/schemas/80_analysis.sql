@@ -1,0 +1,798 @@
+set check_function_bodies = off;
+
+-- Context analysis: the aggregations behind the analysis screen, the area page and
+-- /api/v1/stats. Every one of them starts from public.incidents_filtered — the filter the map,
+-- the list and the API share — so a chart never counts differently from the map for the same
+-- filters and the same user: they are security invoker, so RLS decides which incidents count
+-- (a viewer's charts count only verified, unrestricted incidents, as the viewer's map does).
+--
+-- They aggregate in SQL and return small jsonb documents: the browser never receives the
+-- incidents themselves. Each takes the shared filters (p_from, p_to, p_types, p_area and the
+-- optional viewport p_west/p_south/p_east/p_north) plus its own arguments. A bad argument raises
+-- SQLSTATE 22023 with a message that starts with the argument's name, which the API turns into
+-- a 400.
+
+-- ---------------------------------------------------------------------------------------------
+-- Incidents and fatalities over time, stacked.
+--   p_by    'day' | 'week' | 'month'. Weeks are ISO weeks (Monday first, date_trunc('week')); a
+--           bin is named by its first day.
+--   p_group 'type' (event type) | 'area1' (governorate P-code) | 'area2' (district P-code) |
+--           'none'. Incidents with no area at that level are grouped under the key 'none'.
+-- Bins are sparse (a bin with no incident is absent); the charts fill the gaps.
+create function public.incident_stats(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null,
+  p_by text default 'month', p_group text default 'type'
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off
+as $$
+declare
+  v jsonb;
+begin
+  if p_by is null or p_by not in ('day', 'week', 'month') then
+    raise exception 'by: unknown value "%"; use day, week or month', p_by using errcode = '22023';
+  end if;
+  if p_group is null or p_group not in ('type', 'area1', 'area2', 'none') then
+    raise exception 'group: unknown value "%"; use type, area1, area2 or none', p_group using errcode = '22023';
+  end if;
+
+  with bins as (
+    select date_trunc(p_by, i.event_date::timestamp)::date as bin,
+           coalesce(case p_group when 'type' then i.event_type
+                                 when 'area1' then i.admin1_pcode
+                                 when 'area2' then i.admin2_pcode
+                                 else 'all' end, 'none') as key,
+           count(*) as n, sum(i.fatalities) as fat, min(i.event_date) as first, max(i.event_date) as last
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    group by 1, 2
+  ),
+  groups as (
+    select b.key, sum(b.n) as n, sum(b.fat) as fat, a.name_en, a.name_ar
+    from bins b left join public.areas a on p_group in ('area1', 'area2') and a.pcode = b.key
+    group by b.key, a.name_en, a.name_ar
+  )
+  select jsonb_build_object(
+    'by', p_by,
+    'group', p_group,
+    'total', coalesce((select sum(n) from groups), 0),
+    'fatalities', coalesce((select sum(fat) from groups), 0),
+    'first_date', (select min(first) from bins),
+    'last_date', (select max(last) from bins),
+    'groups', coalesce((select jsonb_agg(jsonb_build_object('key', key, 'name_en', name_en, 'name_ar', name_ar,
+                          'n', n, 'fatalities', fat) order by n desc, key) from groups), '[]'::jsonb),
+    'bins', coalesce((select jsonb_agg(jsonb_build_object('bin', bin, 'key', key, 'n', n, 'fatalities', fat)
+                        order by bin, key) from bins), '[]'::jsonb))
+  into v;
+  return v;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Incidents and fatalities per area of one level (1 governorate, 2 district, 3 sub-district).
+-- Every area of the level is listed, with zeros, so a bar chart or a choropleth shows the quiet
+-- areas too; with p_area set, only the areas of that level inside it, or it itself, or the one
+-- it lies in. Incidents placed in no
+-- area of that level are counted apart ('unassigned': country-wide or imprecise locations).
+create function public.incidents_by_area(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null,
+  p_level integer default 1
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off  -- see the note at baseline_classify
+as $$
+declare
+  v jsonb;
+begin
+  if p_level is null or p_level not between 1 and 3 then
+    raise exception 'level: must be 1 (governorate), 2 (district) or 3 (sub-district)' using errcode = '22023';
+  end if;
+
+  with f as (
+    select case p_level when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as pcode,
+           i.event_date, i.fatalities
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+  ),
+  counts as (
+    select pcode, count(*) as n, sum(fatalities) as fat from f group by pcode
+  ),
+  related as (
+    -- p_area itself, the areas inside it and the areas it lies in (by the P-code hierarchy)
+    select p_area as pcode
+    union select a.pcode from public.areas a where a.parent_pcode = p_area
+    union select c.pcode from public.areas c join public.areas a on c.parent_pcode = a.pcode where a.parent_pcode = p_area
+    union select a.parent_pcode from public.areas a where a.pcode = p_area
+    union select b.parent_pcode from public.areas a join public.areas b on b.pcode = a.parent_pcode where a.pcode = p_area
+  ),
+  scope as (
+    select a.* from public.areas a
+    where a.level = p_level and (p_area is null or a.pcode in (select pcode from related))
+  )
+  select jsonb_build_object(
+    'level', p_level,
+    'total', coalesce((select sum(n) from counts), 0),
+    'fatalities', coalesce((select sum(fat) from counts), 0),
+    'first_date', (select min(event_date) from f),
+    'last_date', (select max(event_date) from f),
+    'areas', coalesce((select jsonb_agg(jsonb_build_object(
+                 'pcode', s.pcode, 'name_en', s.name_en, 'name_ar', s.name_ar, 'parent_pcode', s.parent_pcode,
+                 'n', coalesce(c.n, 0), 'fatalities', coalesce(c.fat, 0))
+               order by coalesce(c.n, 0) desc, s.name_en)
+               from scope s left join counts c on c.pcode = s.pcode), '[]'::jsonb),
+    'unassigned', jsonb_build_object(
+                 'n', coalesce((select n from counts where pcode is null), 0),
+                 'fatalities', coalesce((select fat from counts where pcode is null), 0)))
+  into v;
+  return v;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The calendar: incidents and fatalities per day, as [date, n, fatalities] rows (days with no
+-- incident are absent). The date is the event date whatever its precision: an incident known
+-- only to the week or month sits on the first day UCDP/ACLED give for it.
+create function public.incidents_calendar(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+set jit = off  -- see the note at baseline_classify
+as $$
+  with days as (
+    select i.event_date as d, count(*) as n, sum(i.fatalities) as fat
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    group by i.event_date
+  )
+  select jsonb_build_object(
+    'total', coalesce((select sum(n) from days), 0),
+    'fatalities', coalesce((select sum(fat) from days), 0),
+    'first_date', (select min(d) from days),
+    'last_date', (select max(d) from days),
+    'days', coalesce((select jsonb_agg(jsonb_build_array(d, n, fat) order by d) from days), '[]'::jsonb))
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- When incidents happen: by hour of day and by day of week, counting only what is known.
+--   by_hour  24 counts (00–23 h) of incidents with a known time (time_precision 'exact' and an
+--            event_time); nothing else says anything about the hour.
+--   by_dow   7 counts, Monday first (ISO), of incidents whose day is known (precision 'exact' or
+--            'day'); an event dated only to its week or month says nothing about the weekday.
+--   dow_hour [dow 1–7, hour, n] for the incidents with a known time.
+-- 'with_time' and 'with_day' say how many incidents each chart rests on, out of 'total'.
+create function public.incidents_time_pattern(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+set jit = off
+as $$
+  with cells as (
+    -- one grouping of everything: (known weekday?, known hour?) per cell, with the date span
+    select case when i.time_precision in ('exact', 'day') then extract(isodow from i.event_date)::int end as dow,
+           case when i.time_precision = 'exact' and i.event_time is not null
+                then extract(hour from i.event_time)::int end as hour,
+           count(*) as n, min(i.event_date) as first, max(i.event_date) as last
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    group by 1, 2
+  )
+  select jsonb_build_object(
+    'total', coalesce((select sum(n) from cells), 0),
+    'with_time', coalesce((select sum(n) from cells where hour is not null), 0),
+    'with_day', coalesce((select sum(n) from cells where dow is not null), 0),
+    'first_date', (select min(first) from cells),
+    'last_date', (select max(last) from cells),
+    'by_hour', (select jsonb_agg(coalesce((select sum(n) from cells c where c.hour = h), 0) order by h) from generate_series(0, 23) h),
+    'by_dow', (select jsonb_agg(coalesce((select sum(n) from cells c where c.dow = d), 0) order by d) from generate_series(1, 7) d),
+    'dow_hour', coalesce((select jsonb_agg(jsonb_build_array(dow, hour, n) order by dow, hour)
+                          from cells where hour is not null and dow is not null), '[]'::jsonb))
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The actors most often involved: incidents where the actor is either side (an incident with
+-- the same actor on both sides counts once), how often as side 1 / side 2, and the fatalities of
+-- those incidents. The p_limit most frequent, ties by name.
+create function public.incidents_top_actors(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null,
+  p_limit integer default 10
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off
+as $$
+declare
+  v jsonb;
+begin
+  if p_limit is null or p_limit not between 1 and 100 then
+    raise exception 'limit: must be between 1 and 100' using errcode = '22023';
+  end if;
+  with f as materialized (
+    select i.actor1_id, i.actor2_id, i.fatalities, i.event_date
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+  ),
+  sides as (
+    -- an incident with the same actor on both sides counts once for it (repeat = true on side 2)
+    select actor1_id as actor_id, 1 as side, fatalities, false as repeat from f where actor1_id is not null
+    union all
+    select actor2_id, 2, fatalities, coalesce(actor2_id = actor1_id, false) from f where actor2_id is not null
+  ),
+  per_actor as (
+    select actor_id,
+           count(*) filter (where not repeat) as n,
+           count(*) filter (where side = 1) as as1,
+           count(*) filter (where side = 2) as as2,
+           coalesce(sum(fatalities) filter (where not repeat), 0) as fat
+    from sides group by actor_id
+  ),
+  top as (
+    select p.*, a.name, a.actor_type
+    from per_actor p join public.actors a on a.id = p.actor_id
+    order by p.n desc, a.name
+    limit p_limit
+  ),
+  totals as (
+    select count(*) as total, count(*) filter (where actor1_id is not null or actor2_id is not null) as with_actor,
+           min(event_date) as first, max(event_date) as last
+    from f
+  )
+  select jsonb_build_object(
+    'total', t.total,
+    'with_actor', t.with_actor,
+    'first_date', t.first,
+    'last_date', t.last,
+    'actors', coalesce((select jsonb_agg(jsonb_build_object('id', actor_id, 'name', name, 'actor_type', actor_type,
+                 'n', n, 'as_actor1', as1, 'as_actor2', as2, 'fatalities', fat) order by n desc, name) from top), '[]'::jsonb))
+  into v
+  from totals t;
+  return v;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The dates the caller's incidents span: the analysis screen's default range and as-of date
+-- (the demo data ends in 2018, so "today" would show nothing).
+create function public.incidents_date_range() returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+as $$
+  select jsonb_build_object('first_date', min(event_date), 'last_date', max(event_date), 'total', count(*))
+  from public.incidents_filtered()
+$$;
+
+-- Change against a baseline, for every area and for the whole country, as of any date.
+--
+-- The rule (src/lib/domain/baseline.ts applies exactly the same one; the integration tests check
+-- that the two agree and that both agree with counts made by hand from fixture rows):
+--
+--   windows, in whole days ending on the as-of date D (inclusive):
+--     last week      D-6   … D
+--     last 4 weeks   D-27  … D
+--     baseline       D-391 … D-28   (the 52 weeks before the 4-week window; both windows are
+--                                    compared with it, so a surge in the last weeks does not
+--                                    raise the yardstick of the last week)
+--   expected = baseline count × weeks / 52
+--   rising  when observed ≥ 1.25 × expected, falling when observed ≤ 0.75 × expected,
+--   stable  otherwise, and whenever the low-count guard holds:
+--   low-count guard: a change is called only when observed or expected is at least 5 incidents
+--   (1 → 2 is "+100 %" and means nothing).
+--   The comparisons are made in integers (observed·208 against 5·weeks·baseline) so no float
+--   rounding moves an area across a band edge.
+--
+-- Counts come from public.incidents_filtered (RLS applies: each role sees the baseline of the
+-- incidents it may see) with the event-type filter; incidents with no area at a level count for
+-- the country but for no area of that level.
+
+-- One window's verdict. Immutable and public: the API, reports and tests may call it directly.
+-- Making the analysis functions fast enough for 100k–1M incidents (scripts/bench-analysis.ts).
+-- Same answers as before (the integration tests did not change); what changed and why:
+--
+--  * baseline_classify and baseline_row lose their pinned search_path. They name only
+--    built-in functions (pg_catalog is always searched first), and a SET clause stops
+--    PostgreSQL from inlining a SQL function: called once per area, the GUC save/restore cost
+--    ~0.7 ms a row — 0.3 s of the 0.33 s the baseline table took for 414 areas.
+--  * The aggregations read the filtered incidents once: counts, dates covered and fatalities come
+--    out of one grouping instead of a scan per figure (top actors took 0.8 s at 100k).
+--  * Proximity takes its candidates from the date index and screens them with a box test before
+--    the geodesic distance. Under row-level security PostgreSQL does not use the GiST indexes
+--    for ST_DWithin or && (not leakproof: they must run after the policies), so the plan
+--    "spatial index first" is not available to a signed-in caller; see the comment in the
+--    function.
+--  * jit = off for these functions: PostgreSQL's JIT compiles plans whose estimated cost is high
+--    (the policies' OR-ed quals and ST_DWithin estimates make it so) and the compilation took
+--    longer than the query — proximity at 100k incidents: 2.1 s with JIT, 0.23 s without. No
+--    effect on PGlite, which has no JIT.
+
+create function public.baseline_classify(p_observed bigint, p_baseline bigint, p_weeks integer)
+returns jsonb
+language sql immutable
+as $$
+  select jsonb_build_object(
+    'observed', p_observed,
+    'expected', round(p_baseline * p_weeks / 52.0, 3),
+    'change_pct', case when p_baseline * p_weeks = 0 then null
+                       else round(((p_observed * 52 - p_baseline * p_weeks) * 100.0) / (p_baseline * p_weeks), 1) end,
+    'trend', case when p_observed < 5 and p_baseline * p_weeks < 5 * 52 then 'stable'
+                  when p_observed * 208 >= 5 * p_weeks * p_baseline then 'rising'
+                  when p_observed * 208 <= 3 * p_weeks * p_baseline then 'falling'
+                  else 'stable' end,
+    'low_count', p_observed < 5 and p_baseline * p_weeks < 5 * 52)
+$$;
+
+-- The windows of an as-of date, for the answers to carry (so a reader sees what was compared).
+create function public.baseline_windows(p_as_of date) returns jsonb
+language sql immutable
+set search_path = public, pg_temp
+as $$
+  select jsonb_build_object(
+    'as_of', p_as_of,
+    'week', jsonb_build_object('from', p_as_of - 6, 'to', p_as_of),
+    'four_weeks', jsonb_build_object('from', p_as_of - 27, 'to', p_as_of),
+    'baseline', jsonb_build_object('from', p_as_of - 391, 'to', p_as_of - 28),
+    'rule', jsonb_build_object('baseline_weeks', 52, 'band_pct', 25, 'min_count', 5))
+$$;
+
+-- A flat row for one area (or the country: pcode null, level 0) from its three counts.
+-- Kept for callers of the old name (same answer), built the new way.
+create function public.baseline_row(
+  p_pcode text, p_level integer, p_name_en text, p_name_ar text, p_parent text,
+  p_week bigint, p_four bigint, p_base bigint
+) returns jsonb
+language sql immutable
+as $$
+  select public.baseline_json(p_pcode, p_level, p_name_en, p_name_ar, p_parent, p_week, p_four, p_base,
+                              public.baseline_classify(p_week, p_base, 1), public.baseline_classify(p_four, p_base, 4))
+$$;
+
+-- Every area (optionally one level, or one area and the areas directly inside it) and the whole
+-- country (level 0, pcode null; left out when a level ≥ 1 or a parent is asked for), as of a
+-- date (default today). Sorted by level, then by the last week's change, largest rise first.
+create function public.baseline_table(
+  p_as_of date default null, p_types text[] default null,
+  p_level integer default null, p_parent text default null
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off
+as $$
+declare
+  v_d date := coalesce(p_as_of, current_date);
+  v jsonb;
+begin
+  if p_level is not null and p_level not between 0 and 3 then
+    raise exception 'level: must be 0 (country), 1, 2 or 3' using errcode = '22023';
+  end if;
+  if p_parent is not null and not exists (select 1 from public.areas where pcode = p_parent) then
+    raise exception 'parent: no area with P-code %', p_parent using errcode = 'P0002';
+  end if;
+
+  with f as (
+    select i.admin1_pcode as a1, i.admin2_pcode as a2, i.admin3_pcode as a3, v_d - i.event_date as age
+    from public.incidents_filtered(v_d - 391, v_d, p_types, null) i
+  ),
+  c as (
+    -- grouping(a1, a2, a3): 3 = per governorate, 5 = per district, 6 = per sub-district, 7 = all
+    select coalesce(a1, a2, a3) as pcode, grouping(a1, a2, a3) as g,
+           count(*) filter (where age < 7) as w1,
+           count(*) filter (where age < 28) as w4,
+           count(*) filter (where age >= 28) as base
+    from f
+    group by grouping sets ((a1), (a2), (a3), ())
+  ),
+  counts as (
+    select null::text as pcode, 0 as level, null::text as name_en, null::text as name_ar, null::text as parent_pcode,
+           coalesce(c.w1, 0) as w1, coalesce(c.w4, 0) as w4, coalesce(c.base, 0) as base
+    from (select 1) one left join c on c.g = 7
+    where coalesce(p_level, 0) = 0 and p_parent is null
+    union all
+    select a.pcode, a.level, a.name_en, a.name_ar, a.parent_pcode,
+           coalesce(c.w1, 0), coalesce(c.w4, 0), coalesce(c.base, 0)
+    from public.areas a
+    left join c on c.pcode = a.pcode and c.g = case a.level when 1 then 3 when 2 then 5 when 3 then 6 end
+    where a.level between 1 and 3
+      and (p_level is null or a.level = p_level)
+      and (p_parent is null or a.pcode = p_parent or a.parent_pcode = p_parent)
+  )
+  select public.baseline_windows(v_d) || jsonb_build_object(
+    'rows', coalesce(jsonb_agg(
+       public.baseline_json(x.pcode, x.level, x.name_en, x.name_ar, x.parent_pcode, x.w1, x.w4, x.base, k.w, k.f)
+       order by x.level, x.w1 desc, x.w4 desc, x.name_en), '[]'::jsonb))
+  into v
+  from counts x
+  cross join lateral (select public.baseline_classify(x.w1, x.base, 1) as w, public.baseline_classify(x.w4, x.base, 4) as f) k;
+  return v;
+end
+$$;
+
+-- One area (or the country when p_pcode is null): its row of the baseline table and the 56
+-- rolling weeks behind it (oldest first; week k ends on D − 7k), for a sparkline.
+create function public.area_baseline(p_pcode text default null, p_as_of date default null, p_types text[] default null)
+returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off
+as $$
+declare
+  v_d date := coalesce(p_as_of, current_date);
+  a public.areas;
+  v jsonb;
+begin
+  if p_pcode is not null then
+    select * into a from public.areas where pcode = p_pcode;
+    if a.pcode is null then
+      raise exception 'pcode: no area with P-code %', p_pcode using errcode = 'P0002';
+    end if;
+  end if;
+
+  with weeks as (
+    -- week k ends on D − 7k; weeks 0–3 are the 4-week window, 4–55 the baseline
+    select k, count(i.event_date) as n
+    from generate_series(0, 55) k
+    left join public.incidents_filtered(v_d - 391, v_d, p_types, p_pcode) i on (v_d - i.event_date) / 7 = k
+    group by k
+  ),
+  sums as (
+    select coalesce(sum(n) filter (where k = 0), 0)::bigint as w1,
+           coalesce(sum(n) filter (where k < 4), 0)::bigint as w4,
+           coalesce(sum(n) filter (where k >= 4), 0)::bigint as base
+    from weeks
+  )
+  select public.baseline_windows(v_d) || jsonb_build_object(
+    'row', public.baseline_json(a.pcode, coalesce(a.level::int, 0), a.name_en, a.name_ar, a.parent_pcode, s.w1, s.w4, s.base,
+                                public.baseline_classify(s.w1, s.base, 1), public.baseline_classify(s.w4, s.base, 4)),
+    'weeks', (select jsonb_agg(jsonb_build_object('from', v_d - 7 * k - 6, 'to', v_d - 7 * k, 'n', n) order by k desc) from weeks))
+  into v
+  from sums s;
+  return v;
+end
+$$;
+
+-- Proximity: the incidents within X km of our sites, a facility, a camp, a checkpoint, or a
+-- point/line/polygon drawn on the map, in the last N days up to a date.
+--
+-- Distances are on the spheroid (geography). The candidates are found with ST_DWithin on
+-- incidents.geom::geography, which the GiST index incidents_geog_idx serves; the shared filter
+-- (public.incidents_filtered: dates, event types, RLS) then decides which of them count, so the
+-- list agrees with the map for the same user and dates.
+
+-- The GeoJSON a client sends (a geometry, or a Feature holding one) as a checked geometry.
+create function public.proximity_geometry(p_geojson jsonb) returns geometry
+language plpgsql immutable
+set search_path = public, extensions, pg_temp
+as $$
+declare
+  g jsonb := case when p_geojson ->> 'type' = 'Feature' then p_geojson -> 'geometry' else p_geojson end;
+  geom geometry;
+begin
+  if g is null or jsonb_typeof(g) <> 'object'
+     or g ->> 'type' not in ('Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon') then
+    raise exception 'geometry: expected a GeoJSON Point, LineString or Polygon (or their Multi- forms)'
+      using errcode = '22023';
+  end if;
+  begin
+    geom := st_setsrid(st_geomfromgeojson(g::text), 4326);
+  exception when others then
+    raise exception 'geometry: not valid GeoJSON (%)', sqlerrm using errcode = '22023';
+  end;
+  if st_isempty(geom) then
+    raise exception 'geometry: is empty' using errcode = '22023';
+  end if;
+  if st_xmin(geom) < -180 or st_xmax(geom) > 180 or st_ymin(geom) < -90 or st_ymax(geom) > 90 then
+    raise exception 'geometry: coordinates must be longitude, latitude in degrees (WGS 84)' using errcode = '22023';
+  end if;
+  if not st_isvalid(geom) then
+    raise exception 'geometry: % ', st_isvalidreason(geom) using errcode = '22023';
+  end if;
+  return geom;
+end
+$$;
+
+-- p_km       the distance, 0 < km ≤ 200
+-- p_days     how many days back, counting p_as_of itself (1 = that day only), 1 … 36 600
+-- p_as_of    the last day (default today)
+-- p_site_kind 'org_sites' | 'health_facilities' | 'idp_camps' | 'checkpoints': all sites of that
+--            registry, or only p_site_id; or p_geometry (GeoJSON) instead of sites.
+-- Answer: the targets with their counts, and the incidents (nearest first; at most p_limit, the
+-- totals are exact) each with its distance in metres to the nearest target.
+-- Proximity asks the index, under RLS too: the candidates within a target's box are now found
+-- through the (lat, lon) btree of 20261122004100 (float8 comparisons are leakproof, so the
+-- planner may use them in an index scan for a signed-in caller), instead of every incident of
+-- the date range being box-tested. The box edges are plain columns of the materialised targets:
+-- a non-leakproof function (st_xmin …) in the join condition would forbid the index again.
+-- Otherwise the function is the one of 20261122003006_analysis_speed.sql.
+create function public.incidents_proximity(
+  p_km double precision,
+  p_days integer default 30,
+  p_as_of date default null,
+  p_site_kind text default null,
+  p_site_id uuid default null,
+  p_geometry jsonb default null,
+  p_types text[] default null,
+  p_limit integer default 500
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off
+as $$
+declare
+  v_to date := coalesce(p_as_of, current_date);
+  v_from date;
+  v_m double precision;
+  v_geom geometry;
+  v jsonb;
+begin
+  if p_km is null or not (p_km > 0 and p_km <= 200) then
+    raise exception 'km: must be more than 0 and at most 200' using errcode = '22023';
+  end if;
+  if p_days is null or p_days not between 1 and 36600 then
+    raise exception 'days: must be between 1 and 36600' using errcode = '22023';
+  end if;
+  if p_limit is null or p_limit not between 0 and 10000 then
+    raise exception 'limit: must be between 0 and 10000' using errcode = '22023';
+  end if;
+  if (p_site_kind is null) = (p_geometry is null) then
+    raise exception 'site_kind: give either site_kind (with an optional site_id) or geometry' using errcode = '22023';
+  end if;
+  if p_site_kind is not null and p_site_kind not in ('org_sites', 'health_facilities', 'idp_camps', 'checkpoints') then
+    raise exception 'site_kind: unknown value "%"; use org_sites, health_facilities, idp_camps or checkpoints', p_site_kind
+      using errcode = '22023';
+  end if;
+  if p_site_id is not null and p_site_kind is null then
+    raise exception 'site_kind: is required with site_id' using errcode = '22023';
+  end if;
+  v_from := v_to - (p_days - 1);
+  v_m := p_km * 1000;
+  if p_geometry is not null then
+    v_geom := public.proximity_geometry(p_geometry);
+  end if;
+
+  if p_site_id is not null and not exists (
+       select 1 from public.org_sites where p_site_kind = 'org_sites' and id = p_site_id
+       union all select 1 from public.health_facilities where p_site_kind = 'health_facilities' and id = p_site_id
+       union all select 1 from public.idp_camps where p_site_kind = 'idp_camps' and id = p_site_id
+       union all select 1 from public.checkpoints where p_site_kind = 'checkpoints' and id = p_site_id) then
+    raise exception 'site_id: no % with id %', replace(p_site_kind, '_', ' '), p_site_id using errcode = 'P0002';
+  end if;
+
+  with raw_targets as (
+    select 'geometry'::text as kind, null::uuid as id, null::text as name, v_geom as geom
+    where v_geom is not null
+    union all
+    select 'org_sites', s.id, s.name, s.geom::geometry from public.org_sites s
+    where p_site_kind = 'org_sites' and (p_site_id is null or s.id = p_site_id)
+    union all
+    select 'health_facilities', s.id, s.name, s.geom::geometry from public.health_facilities s
+    where p_site_kind = 'health_facilities' and (p_site_id is null or s.id = p_site_id)
+    union all
+    select 'idp_camps', s.id, s.name, s.geom::geometry from public.idp_camps s
+    where p_site_kind = 'idp_camps' and (p_site_id is null or s.id = p_site_id)
+    union all
+    select 'checkpoints', s.id, s.name, s.geom::geometry from public.checkpoints s
+    where p_site_kind = 'checkpoints' and (p_site_id is null or s.id = p_site_id)
+  ),
+  boxed as (
+    select r.kind, r.id, r.name, r.geom::geography as geog,
+           -- the target's box grown by the distance: dx in degrees of longitude (shortest at the
+           -- box's latitude nearest a pole), dy in degrees of latitude (≥ 110.574 km), +1 %
+           st_expand(r.geom,
+                     v_m / (111320.0 * greatest(cos(radians(least(89.0, greatest(abs(st_ymin(r.geom)), abs(st_ymax(r.geom))) + v_m / 110574.0))), 0.01)) * 1.01,
+                     v_m / 110574.0 * 1.01) as box
+    from raw_targets r
+  ),
+  targets as materialized (
+    select b.*, st_xmin(b.box) as x0, st_xmax(b.box) as x1, st_ymin(b.box) as y0, st_ymax(b.box) as y1
+    from boxed b
+  ),
+  pairs as materialized (
+    -- Every (target, incident) within the distance. Under row-level security PostgreSQL may
+    -- not use the GiST indexes for ST_DWithin or && (those operators are not leakproof, so they
+    -- must run after the policies); the box test on the plain lon/lat columns is leakproof and
+    -- answered by their btree, and screens the candidates before the geodesic distance (costly).
+    select t.kind, t.id as target_id, t.name, i.id as incident_id,
+           st_distance(i.geom::geography, t.geog) as d
+    from targets t
+    join public.incidents i
+      on i.lat between t.y0 and t.y1
+     and i.lon between t.x0 and t.x1
+     and st_dwithin(i.geom::geography, t.geog, v_m)
+    where i.event_date between v_from and v_to
+  ),
+  counted as (
+    select p.*, f.event_date, f.event_type, f.fatalities, f.geom, f.location_name
+    from pairs p join public.incidents_filtered(v_from, v_to, p_types, null) f on f.id = p.incident_id
+  ),
+  nearest as (
+    select distinct on (incident_id) * from counted order by incident_id, d, target_id
+  ),
+  per_target as (
+    select t.kind, t.id, t.name, coalesce(c.n, 0) as n, coalesce(c.fat, 0) as fat
+    from targets t
+    left join (select target_id, count(*) as n, sum(fatalities) as fat from counted group by target_id) c
+      on c.target_id is not distinct from t.id
+  ),
+  listed as (
+    select * from nearest order by d, event_date desc, incident_id limit p_limit
+  )
+  select jsonb_build_object(
+    'km', p_km, 'days', p_days, 'from', v_from, 'to', v_to,
+    'total', (select count(*) from nearest),
+    'fatalities', coalesce((select sum(fatalities) from nearest), 0),
+    'targets', coalesce((select jsonb_agg(jsonb_build_object('kind', kind, 'id', id, 'name', name, 'n', n, 'fatalities', fat)
+                           order by n desc, name) from per_target), '[]'::jsonb),
+    'incidents', coalesce((select jsonb_agg(jsonb_build_object(
+        'id', incident_id, 'event_date', event_date, 'event_type', event_type, 'fatalities', fatalities,
+        'location_name', location_name,
+        'lon', round(st_x(geom)::numeric, 5), 'lat', round(st_y(geom)::numeric, 5),
+        'distance_m', round(d::numeric), 'nearest_kind', kind, 'nearest_id', target_id, 'nearest_name', name)
+      order by d, event_date desc, incident_id) from listed), '[]'::jsonb))
+  into v;
+  return v;
+end
+$$;
+
+-- The area page: one administrative area with everything known about it that is not an
+-- incident chart (those come from the aggregation functions with p_area): where it sits in the
+-- hierarchy, the areas inside it, its sites, camps and checkpoints, and its level in force.
+
+-- Sites are found by location (the point inside the area's polygon, GiST index on geom), not by
+-- their stored P-codes, so a site added later without P-codes still shows up.
+create function public.area_profile(p_pcode text) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+as $$
+declare
+  a public.areas;
+  v jsonb;
+begin
+  select * into a from public.areas where pcode = p_pcode;
+  if a.pcode is null then
+    raise exception 'pcode: no area with P-code %', coalesce(p_pcode, '(none)') using errcode = 'P0002';
+  end if;
+
+  select jsonb_build_object(
+    'pcode', a.pcode, 'level', a.level, 'name_en', a.name_en, 'name_ar', a.name_ar, 'parent_pcode', a.parent_pcode,
+    'bbox', jsonb_build_array(round(st_xmin(a.geom)::numeric, 4), round(st_ymin(a.geom)::numeric, 4),
+                              round(st_xmax(a.geom)::numeric, 4), round(st_ymax(a.geom)::numeric, 4)),
+    'area_km2', round((st_area(a.geom::geography) / 1e6)::numeric),
+    'ancestors', coalesce((
+        select jsonb_agg(jsonb_build_object('pcode', x.pcode, 'level', x.level, 'name_en', x.name_en, 'name_ar', x.name_ar)
+                         order by x.level)
+        from public.areas x
+        where x.pcode = a.parent_pcode
+           or x.pcode = (select p.parent_pcode from public.areas p where p.pcode = a.parent_pcode)), '[]'::jsonb),
+    'children', coalesce((
+        select jsonb_agg(jsonb_build_object('pcode', c.pcode, 'level', c.level, 'name_en', c.name_en, 'name_ar', c.name_ar)
+                         order by c.name_en)
+        from public.areas c where c.parent_pcode = a.pcode), '[]'::jsonb),
+    'health_facilities', coalesce((
+        select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name, 'name_ar', s.name_ar, 'facility_type', s.facility_type,
+                 'supported', s.supported, 'is_sample', s.is_sample,
+                 'lon', round(st_x(s.geom)::numeric, 5), 'lat', round(st_y(s.geom)::numeric, 5)) order by s.name)
+        from public.health_facilities s where st_intersects(s.geom, a.geom)), '[]'::jsonb),
+    'idp_camps', coalesce((
+        select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name, 'name_ar', s.name_ar, 'status', s.status,
+                 'population', s.population, 'population_date', s.population_date, 'managing_org', s.managing_org,
+                 'is_sample', s.is_sample,
+                 'lon', round(st_x(s.geom)::numeric, 5), 'lat', round(st_y(s.geom)::numeric, 5)) order by s.name)
+        from public.idp_camps s where st_intersects(s.geom, a.geom)), '[]'::jsonb),
+    'checkpoints', coalesce((
+        select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name, 'name_ar', s.name_ar, 'status', s.status,
+                 'controlled_by', coalesce(ac.name, s.controlled_by), 'road', s.road, 'last_verified_at', s.last_verified_at,
+                 'is_sample', s.is_sample,
+                 'lon', round(st_x(s.geom)::numeric, 5), 'lat', round(st_y(s.geom)::numeric, 5)) order by s.name)
+        from public.checkpoints s left join public.actors ac on ac.id = s.controlling_actor_id
+        where st_intersects(s.geom, a.geom)), '[]'::jsonb),
+    'org_sites', coalesce((
+        select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name, 'site_type', s.site_type, 'is_sample', s.is_sample,
+                 'lon', round(st_x(s.geom)::numeric, 5), 'lat', round(st_y(s.geom)::numeric, 5)) order by s.name)
+        from public.org_sites s where st_intersects(s.geom, a.geom)), '[]'::jsonb),
+    'current_level', (
+        select c from jsonb_array_elements(public.area_levels_current(null, a.level)) c
+        where c ->> 'pcode' = a.pcode)
+  ) into v;
+  return v;
+end
+$$;
+
+-- Where the counted incidents come from, for the source line every chart carries (ACLED and UCDP
+-- ask that charts made from their data say so, with the dates covered): the matching incidents
+-- per upstream source ('ucdp-ged', 'synthetic', an import's source; null = reported in Terrain)
+-- with the first and last date of each.
+create function public.incidents_sources(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+set jit = off  -- see the note at baseline_classify
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('source', s, 'n', n, 'first_date', f, 'last_date', l) order by n desc, s), '[]'::jsonb)
+  from (
+    select i.upstream_source as s, count(*) as n, min(i.event_date) as f, max(i.event_date) as l
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    group by i.upstream_source
+  ) x
+$$;
+
+-- The baseline rows without a nested SQL function per row. baseline_row called
+-- baseline_classify eight times from inside a SQL function that PostgreSQL would not inline, and
+-- each row cost ~0.5 ms: 0.2–0.3 s of the baseline table's 0.3 s for 414 areas, against 23 ms
+-- for the counting itself (scripts/bench-analysis.ts, 100k incidents). The classification is
+-- now taken once per window in a lateral subquery and the row built in place; same answers.
+
+create function public.baseline_json(
+  p_pcode text, p_level integer, p_name_en text, p_name_ar text, p_parent text,
+  p_week bigint, p_four bigint, p_base bigint, w jsonb, f jsonb
+) returns jsonb
+language sql immutable
+as $$
+  select jsonb_build_object(
+    'pcode', p_pcode, 'level', p_level, 'name_en', p_name_en, 'name_ar', p_name_ar, 'parent_pcode', p_parent,
+    'baseline_n', p_base, 'weekly_average', round(p_base / 52.0, 3),
+    'week_n', p_week, 'week_expected', w -> 'expected', 'week_change_pct', w -> 'change_pct',
+    'week_trend', w ->> 'trend', 'week_low_count', w -> 'low_count',
+    'four_weeks_n', p_four, 'four_weeks_expected', f -> 'expected', 'four_weeks_change_pct', f -> 'change_pct',
+    'four_weeks_trend', f ->> 'trend', 'four_weeks_low_count', f -> 'low_count')
+$$;
+
+-- The incidents behind one bar of an analysis chart, for the map to pick them out: the shared
+-- filters (incidents_filtered) narrowed by what a bar can stand for and the shared filters cannot
+-- express — an hour of day, a day of week, an actor (either side), or a stack group of areas
+-- (one area, "no area at this level", or "every area but these" for the chart's "other" group).
+-- The hour and weekday rules are incidents_time_pattern's, so a bar's count and the highlight's
+-- total agree: the hour only where the time is exact, the weekday only where the day is known.
+-- Same answer shape as incidents_map; the bbox is optional (a chart bar counts the whole country).
+create function public.incidents_highlight(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null,
+  p_hour integer default null,
+  p_dow integer default null,
+  p_actor uuid default null,
+  p_admin_level integer default null,
+  p_admin_in text[] default null,
+  p_admin_out text[] default null,
+  p_limit integer default 5000
+) returns jsonb
+language sql stable
+set search_path = public, extensions, pg_temp
+set jit = off
+as $$
+  with f as (
+    select i.id, i.geom, i.event_type, i.event_date, i.fatalities
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    -- 'none' stands for "placed in no area of that level", as the charts' group keys say
+    cross join lateral (select coalesce(case p_admin_level when 1 then i.admin1_pcode
+                                                          when 2 then i.admin2_pcode
+                                                          else i.admin3_pcode end, 'none') as k) a
+    where (p_hour is null or (i.time_precision = 'exact' and i.event_time is not null
+                              and extract(hour from i.event_time)::int = p_hour))
+      and (p_dow is null or (i.time_precision in ('exact', 'day') and extract(isodow from i.event_date)::int = p_dow))
+      and (p_actor is null or i.actor1_id = p_actor or i.actor2_id = p_actor)
+      and (p_admin_level is null or p_admin_in is null or a.k = any (p_admin_in))
+      and (p_admin_level is null or p_admin_out is null or a.k <> all (p_admin_out))
+  ),
+  counts as (
+    select event_type, count(*) as n, sum(fatalities) as fat from f group by event_type
+  ),
+  pts as (
+    select id, geom, event_type, fatalities from f order by event_date desc, id limit greatest(p_limit, 0)
+  )
+  select jsonb_build_object(
+    'total', coalesce((select sum(n) from counts), 0),
+    'fatalities', coalesce((select sum(fat) from counts), 0),
+    'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb),
+    'points', coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
+                 round(st_y(geom)::numeric, 5), event_type, fatalities)) from pts), '[]'::jsonb)
+  )
+$$;

@@ -1,0 +1,111 @@
+/**
+ * The sediment of the migrations, kept visible: every SQL function defined more than once across
+ * supabase/migrations/ (name and migration versions). Its live body is the one in
+ * supabase/schemas/, where each function is defined exactly once.
+ *
+ * A new migration that redefines a function must be added to KNOWN below on purpose (and the
+ * function's body in supabase/schemas/ updated; the drift test checks that).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** The migrations, by version, that define each function that has more than one definition. */
+const KNOWN: Record<string, string[]> = {
+	'private.session_user': ['20261122000200', '20261122000700'],
+	'public.area_baseline': ['20261122003001', '20261122003007'],
+	'public.baseline_classify': ['20261122003001', '20261122003006'],
+	'public.baseline_row': ['20261122003001', '20261122003006', '20261122003007'],
+	'public.baseline_table': ['20261122003001', '20261122003007'],
+	'public.companion_card': ['20261122002002', '20261122002004'],
+	'public.contact_get': ['20261122002002', '20261122002005'],
+	'public.contacts_export': ['20261122002002', '20261122002005'],
+	'public.contacts_list': ['20261122002002', '20261122002005'],
+	'public.contacts_nearby': ['20261122002002', '20261122002005'],
+	'public.import_check': ['20261122001001', '20261122006000'],
+	'public.import_commit': ['20261122001001', '20261122001003', '20261122006000'],
+	'public.import_commit_incidents': ['20261122001001', '20261122001004', '20261122005500'],
+	'public.import_place_row': ['20261122001001', '20261122001005'],
+	'public.incident_actor': ['20261122001000', '20261122005500'],
+	'public.incident_stats': ['20261122003000', '20261122003006'],
+	'public.incidents_density': ['20261122000400', '20261122006100'],
+	'public.incidents_filtered': ['20261122000400', '20261122004100'],
+	'public.incidents_geojson': ['20261122000400', '20261122006100'],
+	'public.incidents_map': ['20261122000400', '20261122006100'],
+	'public.incidents_proximity': ['20261122003002', '20261122003006', '20261122004200'],
+	'public.incidents_time_pattern': ['20261122003000', '20261122003006'],
+	'public.incidents_top_actors': ['20261122003000', '20261122003006']
+};
+
+// A definition starts a line; bodies that build SQL with format() never do.
+const DEFINITION =
+	/^create\s+(?:or\s+replace\s+)?function\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\s*\(/gim;
+
+/** Function name → the files (in order) that define it. */
+function definitions(dir: string, label: (file: string) => string): Map<string, string[]> {
+	const found = new Map<string, string[]>();
+	for (const file of readdirSync(dir)
+		.filter((f) => f.endsWith('.sql'))
+		.sort()) {
+		for (const m of readFileSync(join(dir, file), 'utf8').matchAll(DEFINITION)) {
+			const name = m[1].toLowerCase();
+			found.set(name, [...(found.get(name) ?? []), label(file)]);
+		}
+	}
+	return found;
+}
+
+const DROP = /^drop\s+function\s+(?:if\s+exists\s+)?([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\s*\(/gim;
+
+/** Functions the migrations leave in the database: defined, and not dropped after their last definition. */
+function live(dir: string): string[] {
+	const last = new Map<string, 'defined' | 'dropped'>();
+	for (const file of readdirSync(dir)
+		.filter((f) => f.endsWith('.sql'))
+		.sort()) {
+		const sql = readFileSync(join(dir, file), 'utf8');
+		const events = [
+			...[...sql.matchAll(DEFINITION)].map((m) => [m.index, m[1], 'defined'] as const),
+			...[...sql.matchAll(DROP)].map((m) => [m.index, m[1], 'dropped'] as const)
+		].sort((a, b) => a[0] - b[0]);
+		for (const [, name, what] of events) last.set(name.toLowerCase(), what);
+	}
+	return [...last].filter(([, what]) => what === 'defined').map(([name]) => name);
+}
+
+const migrations = definitions(join(ROOT, 'migrations'), (f) => f.slice(0, 14));
+const schemas = definitions(join(ROOT, 'schemas'), (f) => f);
+
+describe('SQL functions defined more than once across the migrations', () => {
+	const redefined = Object.fromEntries(
+		[...migrations].filter(([, files]) => files.length > 1).sort(([a], [b]) => a.localeCompare(b))
+	);
+
+	it('are exactly the known ones (a new redefinition is added to KNOWN on purpose)', () => {
+		console.info(
+			`${Object.keys(redefined).length} functions redefined across supabase/migrations/ ` +
+				`(live bodies in supabase/schemas/):\n` +
+				Object.entries(redefined)
+					.map(([name, files]) => `  ${name.padEnd(32)} ${files.join(', ')}`)
+					.join('\n')
+		);
+		const added = Object.keys(redefined).filter(
+			(n) => JSON.stringify(redefined[n]) !== JSON.stringify(KNOWN[n])
+		);
+		expect(
+			added,
+			`new or changed redefinitions (add them to KNOWN in supabase/tests/redefinitions.unit.test.ts on purpose, and update the body in supabase/schemas/): ${added.map((n) => `${n} in ${redefined[n].join(', ')}`).join('; ')}`
+		).toEqual([]);
+		expect(redefined).toEqual(KNOWN);
+	});
+});
+
+describe('supabase/schemas/', () => {
+	it('defines every function exactly once, the ones the migrations define and no others', () => {
+		const twice = [...schemas].filter(([, files]) => files.length > 1);
+		expect(twice, 'defined more than once in supabase/schemas/').toEqual([]);
+		expect([...schemas.keys()].sort()).toEqual(live(join(ROOT, 'migrations')).sort());
+	});
+});
