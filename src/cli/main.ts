@@ -7,7 +7,15 @@ import { CliError } from './errors.ts';
 import { SEED_DIR } from './paths.ts';
 import { serve } from './serve.ts';
 import { routeToServer } from './remote.ts';
-import { addUser, checkAreas, listUsers, createToken, describeAreas, parseAreas, setAreas } from './users.ts';
+import {
+	addUser,
+	checkAreas,
+	listUsers,
+	createToken,
+	describeAreas,
+	parseAreas,
+	setAreas
+} from './users.ts';
 
 const HELP = `terrain — the Terrain command line
 

@@ -68,7 +68,9 @@ describe('the CLI next to a running embedded server', () => {
 		const r = await runCli(['import', csv, '--into', 'incidents'], env);
 		expect(r.code).toBe(1);
 		expect(r.lines).toHaveLength(1);
-		expect(r.lines[0]).toMatch(/^terrain: a Terrain server \(pid \d+, port \d+\) is using .*stop the server first/);
+		expect(r.lines[0]).toMatch(
+			/^terrain: a Terrain server \(pid \d+, port \d+\) is using .*stop the server first/
+		);
 	});
 
 	it('the local admin channel refuses a wrong token', async () => {

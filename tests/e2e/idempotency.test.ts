@@ -70,7 +70,8 @@ async function scenario(env: Record<string, string>, count: Count) {
 	const round1 = Array.from({ length: CLIENTS }, async (_, i) => {
 		try {
 			const r = await report(i);
-			if (r.status === 201) first[i] = ((await r.json()) as { incident: { id: string } }).incident.id;
+			if (r.status === 201)
+				first[i] = ((await r.json()) as { incident: { id: string } }).incident.id;
 		} catch {
 			// the server died under this request
 		}
@@ -89,7 +90,8 @@ async function scenario(env: Record<string, string>, count: Count) {
 		Array.from({ length: CLIENTS }, async (_, i) => {
 			for (let attempt = 0; attempt < 5; attempt++) {
 				const r = await report(i).catch(() => null);
-				if (r?.status === 201) return ((await r.json()) as { incident: { id: string } }).incident.id;
+				if (r?.status === 201)
+					return ((await r.json()) as { incident: { id: string } }).incident.id;
 			}
 			return null;
 		})
@@ -126,29 +128,33 @@ describe('Idempotency-Key across a server crash', () => {
 		console.log(`embedded: ${r.answeredBeforeKill} of ${CLIENTS} answered before the kill`);
 	}, 900_000);
 
-	it.runIf(PG)('PostgreSQL: each report exactly once', async () => {
-		const name = `terrain_idem_${process.pid}_${Date.now().toString(36)}`;
-		const admin = new pg.Client({ connectionString: PG_URL });
-		await admin.connect();
-		await admin.query(`create database ${name}`);
-		const url = new URL(PG_URL);
-		url.pathname = `/${name}`;
-		try {
-			const r = await scenario({ DATABASE_URL: url.href }, async (run) => {
-				const c = new pg.Client({ connectionString: url.href });
-				await c.connect();
-				try {
-					return (await c.query(SQL, [`idem ${run} %`])).rows[0];
-				} finally {
-					await c.end();
-				}
-			});
-			console.log(`PostgreSQL: ${r.answeredBeforeKill} of ${CLIENTS} answered before the kill`);
-		} finally {
-			await running?.kill();
-			running = null;
-			await admin.query(`drop database if exists ${name} with (force)`);
-			await admin.end();
-		}
-	}, 900_000);
+	it.runIf(PG)(
+		'PostgreSQL: each report exactly once',
+		async () => {
+			const name = `terrain_idem_${process.pid}_${Date.now().toString(36)}`;
+			const admin = new pg.Client({ connectionString: PG_URL });
+			await admin.connect();
+			await admin.query(`create database ${name}`);
+			const url = new URL(PG_URL);
+			url.pathname = `/${name}`;
+			try {
+				const r = await scenario({ DATABASE_URL: url.href }, async (run) => {
+					const c = new pg.Client({ connectionString: url.href });
+					await c.connect();
+					try {
+						return (await c.query(SQL, [`idem ${run} %`])).rows[0];
+					} finally {
+						await c.end();
+					}
+				});
+				console.log(`PostgreSQL: ${r.answeredBeforeKill} of ${CLIENTS} answered before the kill`);
+			} finally {
+				await running?.kill();
+				running = null;
+				await admin.query(`drop database if exists ${name} with (force)`);
+				await admin.end();
+			}
+		},
+		900_000
+	);
 });

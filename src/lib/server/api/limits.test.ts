@@ -18,7 +18,9 @@ describe('input caps', () => {
 	it('refuses a polygon over the cap, naming the field', () => {
 		const big = { type: 'Polygon', coordinates: [ring(MAX_VERTICES + 1)] };
 		expect(() => checkVertices('geometry', big)).toThrow(/vertices/);
-		expect(() => checkVertices('geometry', { type: 'Polygon', coordinates: [ring(100)] })).not.toThrow();
+		expect(() =>
+			checkVertices('geometry', { type: 'Polygon', coordinates: [ring(100)] })
+		).not.toThrow();
 	});
 
 	it('measures nesting without recursion, and refuses deep nesting', () => {

@@ -96,7 +96,8 @@ export class DataDirLock {
 		if (this.released) return;
 		this.released = true;
 		process.removeListener('exit', this.onExit);
-		if ((globalThis as TokenHolder)[TOKEN] === this.info.token) delete (globalThis as TokenHolder)[TOKEN];
+		if ((globalThis as TokenHolder)[TOKEN] === this.info.token)
+			delete (globalThis as TokenHolder)[TOKEN];
 		try {
 			const now = JSON.parse(readFileSync(this.path, 'utf8')) as LockInfo;
 			if (now.pid === this.info.pid) unlinkSync(this.path);

@@ -88,7 +88,11 @@ export const actions: Actions = {
 		try {
 			await (
 				await getDb()
-			).rpc('incident_unmerge', { p_merge_id: String(f.get('merge') ?? '') }, signedIn(locals, url));
+			).rpc(
+				'incident_unmerge',
+				{ p_merge_id: String(f.get('merge') ?? '') },
+				signedIn(locals, url)
+			);
 		} catch (e) {
 			return refused(e);
 		}

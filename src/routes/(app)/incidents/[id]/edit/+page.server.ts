@@ -49,7 +49,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ locals, params, request, url }) => {
+	default: async ({ locals, params, request }) => {
 		const user = locals.user;
 		if (!user || !EDITORS.includes(user.role))
 			error(403, { message: 'only analysts and admins can edit incidents' });
