@@ -7,7 +7,7 @@
  *
  *   npx tsx scripts/bench-fairness.ts [--incidents 20000] [--seconds 20] [--clients 20] [--compare]
  *
- * It builds a temporary data directory (migrate, N synthetic incidents, a viewer and its API
+ * It builds a temporary data directory (migrate, the demo data + N synthetic incidents, a viewer and its API
  * token) and starts `terrain serve` on it; needs the built app (npm run build).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -112,8 +112,11 @@ async function measure(url: string, token: string, clients: number, seconds: num
 const dir = mkdtempSync(join(tmpdir(), 'terrain-bench-fair-'));
 const dataDir = join(dir, 'data');
 try {
-	console.log(`preparing ${dataDir}: migrate, ${INCIDENTS} synthetic incidents, a viewer…`);
+	console.log(
+		`preparing ${dataDir}: migrate, demo data + ${INCIDENTS} synthetic incidents, a viewer…`
+	);
 	terrain(['migrate'], dataDir);
+	terrain(['seed'], dataDir); // the demo data: areas (synthetic incidents need them) and UCDP
 	terrain(['seed', '--synthetic', String(INCIDENTS)], dataDir);
 	terrain(['user', 'add', '--email', 'bench.viewer@example.org', '--role', 'viewer'], dataDir);
 	const token = terrain(['token', 'create', '--user', 'bench.viewer@example.org'], dataDir).trim();
