@@ -10,14 +10,7 @@
  *   npx tsx scripts/bench-import.ts
  */
 import { spawnSync } from 'node:child_process';
-import {
-	mkdtempSync,
-	readFileSync,
-	rmSync,
-	statSync,
-	writeFileSync,
-	createWriteStream
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

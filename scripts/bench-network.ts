@@ -56,7 +56,8 @@ async function open(): Promise<Adapter> {
 }
 
 const SYNTHETIC = `
-set local terrain.audit = 'off';
+-- synthetic bench rows are not history: the owner pauses the row audit for this transaction
+insert into private.audit_pause (xid) values (txid_current());
 delete from public.relationships where source in ('bench');
 delete from public.actors where upstream_source = 'bench';
 insert into public.actors (name, actor_type, stance, influence, interest, upstream_source)
@@ -142,6 +143,8 @@ async function main() {
 		},
 		3
 	);
+	// Printed so the work above is observably used (and not optimised away).
+	console.log(`  (${shown} edges and nodes shown in total)`);
 
 	const url = arg('url');
 	if (url) await browser(url, arg('email') ?? '', arg('password') ?? '');

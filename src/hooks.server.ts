@@ -2,6 +2,8 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { dir, isLocale, negotiate } from '$lib/i18n';
 import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/auth/session';
 import { guardRequest } from '$lib/server/api/request-guard';
+import { noteRefused } from '$lib/server/audit';
+import { getDb } from '$lib/server/db';
 
 // Everything the app loads comes from this server: the basemap, fonts and workers included.
 const CSP = [
@@ -85,6 +87,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 				.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale)
 				.replace('%dir%', dir(event.locals.locale))
 	});
+	// Every refused access by a signed-in user is on record (its own transaction was rolled back).
+	if (response.status === 403 && event.locals.user)
+		await noteRefused(await getDb(), event.locals.user, request.method, url.pathname);
 	response.headers.set('content-security-policy', CSP);
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('x-frame-options', 'DENY');

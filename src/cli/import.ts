@@ -16,11 +16,13 @@ import {
 import { TEXT_ENCODINGS, type TextEncoding } from '../lib/server/import/decode.ts';
 import { problemLine, runImport, type ImportSummary } from '../lib/server/import/pipeline.ts';
 import { openMigrated } from './database.ts';
+import { parseEventTarget, type ValueMaps } from '../lib/server/import/value-maps.ts';
 import { CliError } from './errors.ts';
 
 export const IMPORT_HELP = `terrain import FILE --into incidents|health-facilities|idp-camps|checkpoints|sites|actors
        [--format acled|ucdp|hxl|csv|xlsx|geojson|kml|kmz] [--map FIELD=COLUMN …] [--mapping NAME]
-       [--source NAME] [--encoding utf-8|utf-16le|windows-1256] [--dates dmy|mdy]
+       [--source NAME] [--encoding utf-8|utf-16le|utf-16be|windows-1256|windows-1252|iso-8859-1]
+       [--dates dmy|mdy] [--value 'VALUE=EVENT_TYPE[/SUB-TYPE]' …]
        [--status reported|verified] [--dry-run] [--valid-only] [--merge-duplicates] [--as EMAIL] [--json]`;
 
 /** CLI names of the targets (also accepted: the table names). */
@@ -65,6 +67,24 @@ export async function cliUser(db: Adapter, email: string | undefined): Promise<C
 	return { id: admin.id, email: admin.email, role: admin.role };
 }
 
+/** --value 'gunfire=battles/Armed clash': the event type column's own words mapped to our codes. */
+function parseValues(pairs: string[] = []): ValueMaps {
+	if (!pairs.length) return {};
+	const m: Record<string, string> = {};
+	for (const p of pairs) {
+		const i = p.lastIndexOf('=');
+		if (i <= 0) throw new CliError(`--value ${p}: expected VALUE=EVENT_TYPE[/SUB-TYPE]`);
+		const target = p.slice(i + 1).trim();
+		try {
+			parseEventTarget(target);
+		} catch (e) {
+			throw new CliError(`--value ${p}: ${(e as Error).message}`);
+		}
+		m[p.slice(0, i).trim()] = target;
+	}
+	return { event_type: m };
+}
+
 function parseMap(pairs: string[] = []): Record<string, string | null> {
 	const m: Record<string, string | null> = {};
 	for (const p of pairs) {
@@ -82,6 +102,10 @@ export function summaryText(s: ImportSummary): string[] {
 		lines.push(
 			`${s.file}: ${s.fatal.row ? `row ${s.fatal.row}${s.fatal.column ? `, column ${s.fatal.column}` : ''}: ` : ''}${s.fatal.message}`
 		);
+		if (s.fatal.code === 'date_order') lines.push('give the order with --dates dmy or --dates mdy');
+		else if (/^no column for|^no location column|^the mapping/.test(s.fatal.message))
+			lines.push('map columns with --map FIELD=COLUMN');
+		else if (/^name the source/.test(s.fatal.message)) lines.push('name it with --source NAME');
 		lines.push('nothing was imported');
 		return lines;
 	}
@@ -100,8 +124,26 @@ export function summaryText(s: ImportSummary): string[] {
 		lines.push(
 			`${s.file}: row ${d.row}: likely duplicate of incident ${d.of[0].id} (${d.of[0].distance_km} km, ${d.of[0].days_apart} days apart)`
 		);
+	if (s.values?.unmatched.length)
+		lines.push(
+			`event types not recognised in column ${s.values.column}: ${s.values.unmatched
+				.slice(0, 20)
+				.map((u) => `"${u.value}" (${u.rows})`)
+				.join(', ')}; map them with --value 'VALUE=EVENT_TYPE[/SUB-TYPE]'`
+		);
+	if (s.date_order.from === 'file' && s.date_order.order)
+		lines.push(`dates read ${s.date_order.order === 'dmy' ? 'day first' : 'month first'}`);
+	if (s.placement)
+		lines.push(
+			`placed: ${s.placement.point} at their coordinates, ${s.placement.admin3} at a sub-district, ${s.placement.admin2} at a district, ${s.placement.admin1} at a governorate (${s.placement.points} distinct points)`
+		);
+	if (s.dry_run && s.source_needed)
+		lines.push(`name the source with --source NAME (suggested: ${s.source})`);
 	const counts = `rows read ${s.rows_read}, valid ${s.valid}, imported ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped}`;
-	if (s.dry_run) lines.push(`dry run: ${counts}; nothing was written`);
+	if (s.dry_run)
+		lines.push(
+			`dry run: rows read ${s.rows_read}, would insert ${s.inserted}, update ${s.updated}, leave unchanged ${s.unchanged}, skip ${s.skipped}; nothing was written`
+		);
 	else if (s.committed) lines.push(`imported: ${counts} (${(s.ms / 1000).toFixed(1)} s)`);
 	else
 		lines.push(
@@ -118,6 +160,7 @@ export async function importCommand(argv: string[], log: (s: string) => void): P
 			into: { type: 'string' },
 			format: { type: 'string' },
 			map: { type: 'string', multiple: true },
+			value: { type: 'string', multiple: true },
 			mapping: { type: 'string' },
 			source: { type: 'string' },
 			encoding: { type: 'string' },
@@ -174,6 +217,7 @@ export async function importCommand(argv: string[], log: (s: string) => void): P
 			target,
 			format,
 			map,
+			values: parseValues(values.value),
 			source: values.source,
 			encoding,
 			dateOrder: values.dates as 'dmy' | 'mdy' | undefined,

@@ -33,6 +33,9 @@ const HELP = `terrain — the Terrain command line
   terrain token create --user E [--name N]    create a personal API token for a user
   terrain import FILE --into TARGET [...]     import incidents, sites or actors (--help)
   terrain export --from TARGET --format F [...]  export what a user may see (terrain export --help)
+  terrain audit verify                        check the audit log's hash chain (exit code 1 names
+                                              the first changed, missing or reordered entry)
+  terrain gazetteer add|lookup|list [...]     place names imports match (terrain gazetteer --help)
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
 DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.
@@ -53,6 +56,8 @@ export async function main(
 	// import/export parse their own options (src/cli/import.ts, src/cli/export.ts).
 	if (argv[0] === 'import') return (await import('./import.ts')).importCommand(argv.slice(1), log);
 	if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), log);
+	if (argv[0] === 'gazetteer')
+		return (await import('./gazetteer.ts')).gazetteerCommand(argv.slice(1), log);
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,
@@ -92,6 +97,9 @@ export async function main(
 	try {
 		if (cmd === 'migrate') {
 			log(`${describeDb()}: schema is up to date`);
+		} else if (cmd === 'audit') {
+			const { auditCommand } = await import('./audit.ts');
+			process.exitCode = await auditCommand(positionals.slice(1), db, log);
 		} else if (cmd === 'seed') {
 			const seed = await import('../lib/server/seed/index.ts');
 			if (values.synthetic !== undefined) {

@@ -2,8 +2,7 @@ import { generatePassword, hashPassword, passwordProblem } from '../lib/server/a
 import { digest, displayPrefix, newSecret } from '../lib/server/auth/tokens.ts';
 import { APP_ROLES, DbError, type Adapter, type AppRole } from '../lib/server/db/types.ts';
 import { CliError } from './errors.ts';
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
+import { PCODE } from '../lib/domain/codes.ts';
 
 export interface AreaRow {
 	pcode: string;

@@ -1088,3 +1088,12 @@ as $$
   order by (lower(a.name) = lower(trim(p_name))) desc, a.created_at, a.id
   limit 1
 $$;
+
+-- One relationship as stored, for PATCH /api/v1/relationships/{id} (merge semantics: the stored
+-- fields fill in what the request does not send). RLS decides whether the caller sees it.
+create function public.relationship_get(p_id uuid) returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select to_jsonb(r) from public.relationships r where r.id = p_id
+$$;

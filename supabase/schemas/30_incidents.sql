@@ -22,7 +22,7 @@ create table public.incidents (
   geom             geometry(Point, 4326) not null,
   -- 1 = exact point, 2 = near a named place, 3 = placed at an area's centre
   geo_precision    smallint not null default 1 check (geo_precision between 1 and 3),
-  fatalities       integer not null default 0 check (fatalities >= 0),
+  fatalities       integer check (fatalities >= 0),  -- NULL: not known (20261203100100)
   injuries         integer check (injuries >= 0),
   abductions       integer check (abductions >= 0),
   notes            text not null default '',
@@ -61,6 +61,15 @@ create table public.incidents (
   -- and north" is exactly what `geom && envelope` meant. (20261122004100_viewport_index_under_rls)
   lon              double precision generated always as (st_x(geom)) stored,
   lat              double precision generated always as (st_y(geom)) stored,
+  -- Location fuzzing (20261203140000_location_fuzzing): shown coarsely to readers outside the
+  -- need-to-know. sensitive_location has no default: an insert that does not state it takes
+  -- affects_us (the trigger below). geom_coarse is the coarse point of a sensitive incident
+  -- (NULL otherwise), kept by the trigger; lon_coarse/lat_coarse are the point a reader without
+  -- exact-location rights sees, with their own btree (see incidents_lat_lon_idx for why).
+  sensitive_location boolean not null,
+  geom_coarse      geometry(Point, 4326),
+  lon_coarse       double precision generated always as (st_x(coalesce(geom_coarse, geom))) stored,
+  lat_coarse       double precision generated always as (st_y(coalesce(geom_coarse, geom))) stored,
   constraint incidents_upstream_key unique (upstream_source, upstream_id),
   constraint incidents_point_on_earth check (
     st_x(geom) between -180 and 180 and st_y(geom) between -90 and 90)
@@ -93,6 +102,8 @@ create index incidents_actor2_idx on public.incidents (actor2_id) where actor2_i
 
 -- The viewport test on the generated lat/lon (see the columns above).
 create index incidents_lat_lon_idx on public.incidents (lat, lon);
+-- The viewport and proximity screens of readers shown coarse points (20261203140000).
+create index incidents_lat_lon_coarse_idx on public.incidents (lat_coarse, lon_coarse);
 
 alter table public.incidents enable row level security;
 
@@ -126,6 +137,191 @@ create trigger incidents_audit after insert or update or delete on public.incide
   for each row execute function private.audit_row();
 
 -- ---------------------------------------------------------------------------------------------
+-- Location fuzzing (20261203140000_location_fuzzing.sql): the grid setting, the coarse point kept
+-- by a trigger, and THE RULE every emitter of incident coordinates follows.
+create table private.location_fuzzing (
+  id       boolean primary key default true check (id),
+  grid_km  double precision not null default 10 check (grid_km >= 1 and grid_km <= 200)
+);
+insert into private.location_fuzzing default values;
+alter table private.location_fuzzing enable row level security;
+-- No policy and no grant: only the security-definer functions below read or change it.
+
+-- The coarse point of an incident placed at (p_geom) in the given areas. Security definer: the
+-- trigger runs as whoever writes (a field user, the import, the seed) and must read the areas and
+-- the grid setting alike.
+create function private.incident_coarse_point(
+  p_geom geometry, p_admin2 text, p_admin3 text
+) returns geometry
+language plpgsql stable security definer
+set search_path = public, extensions, pg_temp
+as $$
+declare
+  v_area geometry;
+  v_km double precision;
+  dlat double precision; dlon double precision; y double precision; x double precision;
+begin
+  -- The most precise area known: sub-district, else district. A governorate's centre can be
+  -- 100 km away, in a desert; the grid is then both safer to show and more useful.
+  select st_pointonsurface(a.geom) into v_area
+  from public.areas a where a.pcode = coalesce(p_admin3, p_admin2);
+  if v_area is not null then
+    return st_setsrid(v_area, 4326);
+  end if;
+  select grid_km into v_km from private.location_fuzzing;
+  v_km := coalesce(v_km, 10);
+  -- Cells of v_km × v_km: rows of latitude, then columns of longitude as wide in km at the row's
+  -- centre. The point goes to its cell's centre, so it is off by at most half a cell.
+  dlat := v_km / 110.574;
+  y := least(89.9, greatest(-89.9, (floor(st_y(p_geom) / dlat) + 0.5) * dlat));
+  dlon := least(360.0, v_km / (111.320 * greatest(cos(radians(y)), 0.01)));
+  x := least(180.0, greatest(-180.0, (floor(st_x(p_geom) / dlon) + 0.5) * dlon));
+  return st_setsrid(st_makepoint(round(x::numeric, 6)::float8, round(y::numeric, 6)::float8), 4326);
+end
+$$;
+revoke all on function private.incident_coarse_point(geometry, text, text) from public;
+
+-- Security definer: it runs for whoever writes, and calls private.incident_coarse_point (the
+-- private schema is not usable by the app roles).
+create function private.incidents_location_before_write() returns trigger
+language plpgsql security definer
+set search_path = public, extensions, pg_temp
+as $$
+begin
+  if tg_op = 'INSERT' then
+    new.sensitive_location := coalesce(new.sensitive_location, new.affects_us, false);
+  else
+    if new.affects_us and not old.affects_us
+       and new.sensitive_location is not distinct from old.sensitive_location then
+      new.sensitive_location := true;
+    end if;
+    new.sensitive_location := coalesce(new.sensitive_location, old.sensitive_location);
+    if (new.geom, new.admin2_pcode, new.admin3_pcode, new.sensitive_location, new.geom_coarse)
+       is not distinct from (old.geom, old.admin2_pcode, old.admin3_pcode, old.sensitive_location, old.geom_coarse) then
+      return new;
+    end if;
+  end if;
+  new.geom_coarse := case when new.sensitive_location
+                          then private.incident_coarse_point(new.geom, new.admin2_pcode, new.admin3_pcode) end;
+  return new;
+end
+$$;
+create trigger incidents_location_before_write before insert or update on public.incidents
+  for each row execute function private.incidents_location_before_write();
+
+-- ---------------------------------------------------------------------------------------------
+-- THE RULE. Every function that emits an incident's coordinates, or filters incidents by them,
+-- must go through these two functions (20261203140100 lists the ones that do). How a new emitter
+-- (vector tiles, a new export, a report) uses them:
+--
+--   1. Get the caller's scope ONCE per query: in PL/pgSQL `v_scope := public.caller_location_scope();`
+--      in SQL `(select public.caller_location_scope())` (an init plan, evaluated once).
+--   2. Emit `public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode,
+--      i.admin2_pcode, i.admin3_pcode, v_scope)` instead of i.geom, and never i.geom, i.lon,
+--      i.lat (nor to_jsonb(i) without removing them). Say
+--      `public.incident_location_fuzzed(i.geom_coarse, i.admin1_pcode, i.admin2_pcode,
+--      i.admin3_pcode, v_scope)` as `location_fuzzed`, and geo_precision 3 when it is true.
+--   3. Filter by place (bbox, tile, radius) on what the caller sees: when v_scope is NULL
+--      (analysts, admins) on lon/lat/geom, otherwise on lon_coarse/lat_coarse (btree) and
+--      coalesce(geom_coarse, geom). A filter on the exact point lets a reader narrow a box or a
+--      radius until the incident drops out, which reveals the exact point.
+--   4. Aggregates (density cells, counts per tile) snap the caller's point, not geom.
+-- ---------------------------------------------------------------------------------------------
+
+-- The caller's exact-location scope: NULL = sees every exact point (analysts, admins); otherwise
+-- the P-codes of the areas where the caller sees exact points (a field user's assigned areas,
+-- at any admin level), '{}' for everyone else. Security definer: app_users is not readable by
+-- viewers beyond their own row, and a disabled account has no scope at all.
+create function public.caller_location_scope() returns text[]
+language sql stable security definer
+set search_path = public, pg_temp
+as $$
+  select case
+    when public.has_app_role('admin', 'analyst') then null
+    else coalesce((select u.assigned_areas from public.app_users u
+                   where u.id = (select auth.uid()) and u.role = 'field' and not u.disabled), '{}')
+  end
+$$;
+
+-- Whether the caller sees this incident at its coarse point. SQL, no SET clause and p_scope used
+-- once, so the planner inlines it (and incident_point_for_caller) into each emitter's query:
+-- no per-row function call. It references its objects schema-qualified.
+create function public.incident_location_fuzzed(
+  p_geom_coarse geometry, p_admin1 text, p_admin2 text, p_admin3 text, p_scope text[]
+) returns boolean
+language sql stable
+as $$
+  select p_geom_coarse is not null
+     and not coalesce(array[p_admin1, p_admin2, p_admin3] && p_scope, true)
+$$;
+
+-- The point the caller may see of an incident: the exact point, or the coarse one.
+create function public.incident_point_for_caller(
+  p_geom geometry, p_geom_coarse geometry, p_admin1 text, p_admin2 text, p_admin3 text, p_scope text[]
+) returns geometry
+language sql stable
+as $$
+  select case when public.incident_location_fuzzed(p_geom_coarse, p_admin1, p_admin2, p_admin3, p_scope)
+              then p_geom_coarse else p_geom end
+$$;
+
+comment on function public.incident_point_for_caller(geometry, geometry, text, text, text, text[]) is
+  'Location fuzzing: the point of an incident the caller may see. Every emitter of incident '
+  'coordinates (map, density, GeoJSON, exports, proximity, highlight, detail, list, tiles) must '
+  'emit this instead of geom/lon/lat, with p_scope = public.caller_location_scope() computed once '
+  'per query, and filter by place on lon/lat only when the scope is NULL, else on '
+  'lon_coarse/lat_coarse. See 20261203140000_location_fuzzing.sql.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Analysts and admins mark an incident sensitive or not (the report and edit forms, the API).
+-- A separate verb rather than a field of incident_create/incident_update, whose bodies other
+-- work is changing: the server calls it right after them when the field was sent.
+create function public.incident_set_sensitive_location(p_id uuid, p_value boolean) returns jsonb
+language plpgsql volatile
+set search_path = public, extensions, pg_temp
+as $$
+declare n integer;
+begin
+  if not public.has_app_role('admin', 'analyst') then
+    raise exception 'sensitive_location: only analysts and admins can change it' using errcode = '42501';
+  end if;
+  if p_value is null then
+    raise exception 'sensitive_location: must be true or false' using errcode = '22023';
+  end if;
+  update public.incidents set sensitive_location = p_value, updated_at = now()
+   where id = p_id and sensitive_location is distinct from p_value;
+  get diagnostics n = row_count;
+  if n = 0 and not exists (select 1 from public.incidents where id = p_id) then
+    raise exception 'no such incident, or not visible to you' using errcode = 'P0002';
+  end if;
+  return public.incident_get(p_id);
+end
+$$;
+
+-- The grid size for incidents in no district (admins). Recomputes the coarse points placed on it.
+create function public.location_fuzzing_set(p_grid_km double precision) returns jsonb
+language plpgsql volatile security definer
+set search_path = public, extensions, pg_temp
+as $$
+begin
+  if not public.has_app_role('admin') then
+    raise exception 'grid_km: only admins can change the location grid' using errcode = '42501';
+  end if;
+  if p_grid_km is null or not (p_grid_km >= 1 and p_grid_km <= 200) then
+    raise exception 'grid_km: must be between 1 and 200' using errcode = '22023';
+  end if;
+  update private.location_fuzzing set grid_km = p_grid_km;
+  update public.incidents
+     set geom_coarse = private.incident_coarse_point(geom, admin2_pcode, admin3_pcode)
+   where sensitive_location and admin2_pcode is null and admin3_pcode is null;
+  perform public.audit_note('location_fuzzing', 'incidents', jsonb_build_object('grid_km', p_grid_km));
+  return jsonb_build_object('grid_km', p_grid_km);
+end
+$$;
+revoke execute on function public.location_fuzzing_set(double precision) from public, anon;
+grant execute on function public.location_fuzzing_set(double precision) to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
 -- The one filter every incident view shares (map, list, API, exports). Security invoker and
 -- plain SQL, so RLS applies and the planner inlines it into each caller.
 -- No SET clause, not even search_path: a function with a SET clause is never inlined, and every
@@ -151,7 +347,11 @@ as $$
     and (p_to is null or i.event_date <= p_to)
     and (p_types is null or cardinality(p_types) = 0 or i.event_type = any (p_types))
     and (p_area is null or i.admin1_pcode = p_area or i.admin2_pcode = p_area or i.admin3_pcode = p_area)
-    and (p_west is null or (i.lon between p_west and p_east and i.lat between p_south and p_north))
+    and (p_west is null
+         or ((select public.caller_location_scope()) is null
+             and i.lon between p_west and p_east and i.lat between p_south and p_north)
+         or ((select public.caller_location_scope()) is not null
+             and i.lon_coarse between p_west and p_east and i.lat_coarse between p_south and p_north))
 $$;
 
 -- What the map draws: the matching incidents in the viewport as compact rows
@@ -175,6 +375,7 @@ language plpgsql stable
 set search_path = public, extensions, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
+declare v_scope text[] := public.caller_location_scope();
 begin
   return (
   with f as (
@@ -184,7 +385,9 @@ begin
     select event_type, count(*) as n, sum(fatalities) as fat from f group by event_type
   ),
   pts as (
-    select id, geom, event_type, fatalities from f order by event_date desc, id limit greatest(p_limit, 0)
+    select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
+           event_type, fatalities
+    from f order by event_date desc, id limit greatest(p_limit, 0)
   )
   select jsonb_build_object(
     'total', coalesce((select sum(n) from counts), 0),
@@ -208,13 +411,16 @@ language plpgsql stable
 set search_path = public, extensions, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
+declare v_scope text[] := public.caller_location_scope();
 begin
   return (
   select coalesce(jsonb_agg(jsonb_build_array(round(x::numeric, 5), round(y::numeric, 5), n, fat)), '[]'::jsonb)
   from (
     select st_x(c) as x, st_y(c) as y, count(*) as n, sum(fatalities) as fat
     from (
-      select st_snaptogrid(geom, greatest(p_cell, 0.0001)) as c, fatalities
+      select st_snaptogrid(public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode,
+                                                            admin3_pcode, v_scope),
+                           greatest(p_cell, 0.0001)) as c, fatalities
       from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
     ) s
     group by c
@@ -223,24 +429,43 @@ begin
 end
 $$;
 
--- One incident with its actors and area names, for the details panel.
+-- One incident with its actors and area names, for the details panel. Every read of a RESTRICTED
+-- incident is noted ('read', 'incidents', {id}); plpgsql and volatile for that
+-- (20261203120100_audit_need_to_know). Coordinates are the caller's point: coarse for a reader
+-- a sensitive location is fuzzed for (20261203140000_location_fuzzing).
 create function public.incident_get(p_id uuid) returns jsonb
-language sql stable
+language plpgsql volatile
 set search_path = public, extensions, pg_temp
 as $$
-  select to_jsonb(i) - 'geom' || jsonb_build_object(
-    'lon', st_x(i.geom), 'lat', st_y(i.geom),
+declare v jsonb;
+begin
+  select to_jsonb(i) - 'geom' - 'lon' - 'lat' - 'geom_coarse' - 'lon_coarse' - 'lat_coarse' || jsonb_build_object(
+    'lon', st_x(f.pt), 'lat', st_y(f.pt),
+    'geo_precision', case when f.fuzzed then 3 else i.geo_precision end,
+    'location_fuzzed', f.fuzzed,
     'actor1', a1.name, 'actor2', a2.name,
     'admin1_name', r1.name_en, 'admin1_name_ar', r1.name_ar,
     'admin2_name', r2.name_en, 'admin2_name_ar', r2.name_ar,
     'admin3_name', r3.name_en, 'admin3_name_ar', r3.name_ar)
+    into v
   from public.incidents i
+  cross join lateral (select public.caller_location_scope() as scope) s
+  cross join lateral (
+    select public.incident_location_fuzzed(i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, s.scope) as fuzzed,
+           public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, s.scope) as pt
+  ) f
   left join public.actors a1 on a1.id = i.actor1_id
   left join public.actors a2 on a2.id = i.actor2_id
   left join public.areas r1 on r1.pcode = i.admin1_pcode
   left join public.areas r2 on r2.pcode = i.admin2_pcode
   left join public.areas r3 on r3.pcode = i.admin3_pcode
-  where i.id = p_id
+  where i.id = p_id;
+  -- every read of a restricted incident is on record (20261203120100)
+  if v ->> 'confidentiality' = 'restricted' then
+    perform public.audit_record('read', 'incidents', jsonb_build_object('id', p_id));
+  end if;
+  return v;
+end
 $$;
 
 -- Incidents as a GeoJSON FeatureCollection for the API, ordered newest first, paged.
@@ -254,13 +479,17 @@ language plpgsql stable
 set search_path = public, extensions, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
+declare v_scope text[] := public.caller_location_scope();
 begin
   return (
   with f as (
     select * from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
   ),
   page as (
-    select * from f order by event_date desc, id limit least(greatest(p_limit, 0), 10000) offset greatest(p_offset, 0)
+    select f.*,
+           public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as fuzzed,
+           public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt
+    from f order by event_date desc, id limit least(greatest(p_limit, 0), 10000) offset greatest(p_offset, 0)
   )
   select jsonb_build_object(
     'type', 'FeatureCollection',
@@ -268,8 +497,12 @@ begin
     'limit', p_limit, 'offset', p_offset,
     'features', coalesce((select jsonb_agg(jsonb_build_object(
         'type', 'Feature', 'id', p.id,
-        'geometry', st_asgeojson(p.geom, 6)::jsonb,
-        'properties', to_jsonb(p) - 'geom' || jsonb_build_object('actor1', a1.name, 'actor2', a2.name)
+        'geometry', st_asgeojson(p.pt, 6)::jsonb,
+        'properties', to_jsonb(p) - 'geom' - 'lon' - 'lat' - 'geom_coarse' - 'lon_coarse' - 'lat_coarse'
+                      - 'pt' - 'fuzzed'
+                      || jsonb_build_object('actor1', a1.name, 'actor2', a2.name,
+                                            'location_fuzzed', p.fuzzed,
+                                            'geo_precision', case when p.fuzzed then 3 else p.geo_precision end)
       ) order by p.event_date desc, p.id)
       from page p
       left join public.actors a1 on a1.id = p.actor1_id
@@ -547,7 +780,7 @@ begin
     nullif(trim(coalesce(p ->> 'location_name', '')), ''),
     st_setsrid(st_makepoint(v_lon, v_lat), 4326),
     v_prec,
-    coalesce((p ->> 'fatalities')::int, 0),
+    (p ->> 'fatalities')::int,  -- unknown stays NULL
     (p ->> 'injuries')::int,
     (p ->> 'abductions')::int,
     coalesce(p ->> 'notes', ''),
@@ -626,7 +859,7 @@ begin
     geom = case when v_lon = st_x(i.geom) and v_lat = st_y(i.geom) then i.geom else st_setsrid(st_makepoint(v_lon, v_lat), 4326) end,
     geo_precision = v_prec,
     location_name = case when p ? 'location_name' then nullif(trim(coalesce(p ->> 'location_name', '')), '') else i.location_name end,
-    fatalities = case when p ? 'fatalities' then coalesce((p ->> 'fatalities')::int, 0) else i.fatalities end,
+    fatalities = case when p ? 'fatalities' then (p ->> 'fatalities')::int else i.fatalities end,  -- unknown stays NULL
     injuries = case when p ? 'injuries' then (p ->> 'injuries')::int else i.injuries end,
     abductions = case when p ? 'abductions' then (p ->> 'abductions')::int else i.abductions end,
     notes = case when p ? 'notes' then coalesce(p ->> 'notes', '') else i.notes end,
@@ -697,6 +930,20 @@ create function public.incident_duplicates(
 language sql stable
 set search_path = public, extensions, pg_temp
 as $$
+  with s as materialized (select public.caller_location_scope() as scope),
+  x as (
+    select i.id, i.event_type, i.event_date,
+           public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, s.scope)::geography as g
+    from public.incidents i, s where i.id = p_id
+  ),
+  o as (
+    select o.*, public.incident_point_for_caller(o.geom, o.geom_coarse, o.admin1_pcode, o.admin2_pcode, o.admin3_pcode, s.scope)::geography as g
+    from public.incidents o, s, x
+    where o.id <> x.id
+      and o.event_type = x.event_type
+      and o.merged_into is null
+      and o.event_date between x.event_date - greatest(p_days, 0) and x.event_date + greatest(p_days, 0)
+  )
   select coalesce(jsonb_agg(d order by d ->> 'distance_km', d ->> 'id'), '[]'::jsonb)
   from (
     select jsonb_build_object(
@@ -704,17 +951,10 @@ as $$
              'status', o.status, 'location_name', o.location_name, 'source', o.source,
              'fatalities', o.fatalities, 'notes', left(o.notes, 200),
              'upstream_source', o.upstream_source,
-             'distance_km', round((st_distance(o.geom::geography, x.geom::geography) / 1000)::numeric, 2),
+             'distance_km', round((st_distance(o.g, x.g) / 1000)::numeric, 2),
              'days_apart', abs(o.event_date - x.event_date)) as d
-    from public.incidents x
-    join public.incidents o
-      on o.id <> x.id
-     and o.event_type = x.event_type
-     and o.merged_into is null
-     and o.event_date between x.event_date - greatest(p_days, 0) and x.event_date + greatest(p_days, 0)
-     and st_dwithin(o.geom::geography, x.geom::geography, greatest(p_km, 0) * 1000)
-    where x.id = p_id
-    order by st_distance(o.geom::geography, x.geom::geography), o.id
+    from x join o on st_dwithin(o.g, x.g, greatest(p_km, 0) * 1000)
+    order by st_distance(o.g, x.g), o.id
     limit least(greatest(p_limit, 1), 100)
   ) t
 $$;
@@ -728,18 +968,23 @@ create function public.incident_duplicates_near(
 language sql stable
 set search_path = public, extensions, pg_temp
 as $$
+  with s as materialized (select public.caller_location_scope() as scope),
+  o as (
+    select o.*, public.incident_point_for_caller(o.geom, o.geom_coarse, o.admin1_pcode, o.admin2_pcode, o.admin3_pcode, s.scope)::geography as g
+    from public.incidents o, s
+    where o.event_type = p_event_type and o.merged_into is null
+      and o.event_date between p_date - greatest(p_days, 0) and p_date + greatest(p_days, 0)
+  )
   select coalesce(jsonb_agg(d order by (d ->> 'distance_km')::numeric), '[]'::jsonb)
   from (
     select jsonb_build_object(
              'id', o.id, 'event_date', o.event_date, 'event_type', o.event_type, 'status', o.status,
              'location_name', o.location_name, 'source', o.source,
-             'distance_km', round((st_distance(o.geom::geography, g::geography) / 1000)::numeric, 2),
+             'distance_km', round((st_distance(o.g, q.g) / 1000)::numeric, 2),
              'days_apart', abs(o.event_date - p_date)) as d
-    from public.incidents o, st_setsrid(st_makepoint(p_lon, p_lat), 4326) as g
-    where o.event_type = p_event_type and o.merged_into is null
-      and o.event_date between p_date - greatest(p_days, 0) and p_date + greatest(p_days, 0)
-      and st_dwithin(o.geom::geography, g::geography, greatest(p_km, 0) * 1000)
-    order by st_distance(o.geom::geography, g::geography)
+    from o, (select st_setsrid(st_makepoint(p_lon, p_lat), 4326)::geography as g) q
+    where st_dwithin(o.g, q.g, greatest(p_km, 0) * 1000)
+    order by st_distance(o.g, q.g)
     limit least(greatest(p_limit, 1), 50)
   ) t
 $$;
@@ -826,7 +1071,7 @@ begin
     updated_at = now()
   where id = m.id;
 
-  perform public.audit_note('merge', 'incidents',
+  perform public.audit_record('merge', 'incidents',
     jsonb_build_object('merge_id', v_merge, 'kept_id', k.id, 'merged_id', m.id, 'reason', p_reason));
   return jsonb_build_object('merge_id', v_merge, 'incident', public.incident_get(k.id));
 end
@@ -865,56 +1110,154 @@ begin
   where id = m.id;
   update public.incident_merges set undone_at = now(), undone_by = (select auth.uid()) where id = g.id;
 
-  perform public.audit_note('unmerge', 'incidents',
+  perform public.audit_record('unmerge', 'incidents',
     jsonb_build_object('merge_id', g.id, 'kept_id', g.kept_id, 'merged_id', g.merged_id));
   return jsonb_build_object('kept', public.incident_get(k.id), 'restored', public.incident_get(m.id));
 end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Which fields of an incident version a viewer or field user may see the values of, and which
+-- are free text shown only while still current. Anything else is named, not shown.
+create function private.history_plain_fields() returns text[]
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select array['event_date', 'event_time', 'time_precision', 'event_type', 'sub_event_type',
+               'fatalities', 'injuries', 'abductions', 'status', 'confidentiality', 'affects_us',
+               'affects_ngos', 'serious', 'source_reliability', 'info_credibility', 'source_scale',
+               'admin1_pcode', 'admin2_pcode', 'admin3_pcode', 'actor1_id', 'actor2_id']
+$$;
+create function private.history_text_fields() returns text[]
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select array['notes', 'source', 'location_name', 'status_reason']
+$$;
+-- Bookkeeping columns that are not part of what an incident says.
+create function private.history_internal_fields() returns text[]
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  select array['id', 'updated_at', 'created_at', 'reported_by', 'merged_into', 'upstream_source',
+               'upstream_id', 'is_sample']
+$$;
+
 -- An incident's history from the audit log: who, when, what changed (before → after), including
 -- transitions and merges. The audit log is readable by admins only, so this is SECURITY DEFINER
 -- and first checks that the caller may see the incident. Inside a definer function RLS no longer
 -- filters for the caller, so the check repeats the incidents read policies of 20261122000400
 -- (tests/integration/incidents-workflow.test.ts proves history is visible exactly when
 -- incident_get is, for every role).
+--
+-- Need-to-know (20261203120100_audit_need_to_know): analysts and admins see every earlier value
+-- of every field with the editor's name and e-mail. Viewers and field staff see only the
+-- versions they could read at the time (verified and not restricted; a field user also their
+-- own edits), editors as their role (no id, name or e-mail), and values only for plain
+-- structured fields; free text (notes, source, location name, reasons) only where it is still
+-- the incident's current text, so text an analyst replaced never comes back through history;
+-- the location never (its exact point is not theirs to see). Other fields are named with their
+-- values withheld ("hidden": true).
 create function public.incident_history(p_id uuid) returns jsonb
 language plpgsql stable security definer
-set search_path = public, pg_temp
+set search_path = public, private, pg_temp
 as $$
-declare v_ok boolean; r jsonb;
+declare v_ok boolean; v_full boolean; v_own boolean; v_now jsonb; r jsonb;
 begin
   select public.has_app_role('admin', 'analyst')
       or (i.status = 'verified' and i.confidentiality <> 'restricted' and public.has_app_role('field', 'viewer'))
-      or (i.reported_by = auth.uid() and public.has_app_role('field'))
-    into v_ok
+      or (i.reported_by = auth.uid() and public.has_app_role('field')),
+         to_jsonb(i)
+    into v_ok, v_now
   from public.incidents i where i.id = p_id;
   if not coalesce(v_ok, false) then
     return null;
   end if;
+  v_full := public.has_app_role('admin', 'analyst');
+  v_own := public.has_app_role('field');
 
+  if v_full then
+    -- Analysts and admins: every version, every value, editors by name and e-mail (as before).
+    with entries as (
+      select l.id, l.at, l.action, l.actor_id, l.before, l.after, l.detail
+      from public.audit_log l
+      where l.table_name = 'incidents'
+        and ((l.row_id = p_id::text and l.action in ('insert', 'update', 'delete'))
+             or (l.action in ('merge', 'unmerge')
+                 and (l.detail ->> 'kept_id' = p_id::text or l.detail ->> 'merged_id' = p_id::text)))
+    ),
+    shaped as (
+      select e.id, e.at, e.action,
+             jsonb_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name, 'role', u.role) as actor,
+             e.detail,
+             case when e.action = 'update' then (
+               select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', e.before -> k, 'after', e.after -> k) order by k), '[]'::jsonb)
+               from jsonb_object_keys(e.after) k
+               where k not in ('updated_at') and (e.before -> k) is distinct from (e.after -> k))
+             when e.action = 'insert' then (
+               select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', null, 'after', e.after -> k) order by k), '[]'::jsonb)
+               from jsonb_object_keys(e.after) k
+               where k in ('status', 'event_type', 'event_date', 'confidentiality', 'upstream_source', 'upstream_id')
+                 and jsonb_typeof(e.after -> k) <> 'null')
+             else '[]'::jsonb end as changes
+      from entries e
+      left join public.app_users u on u.id = e.actor_id
+    )
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'id', s.id, 'at', s.at, 'action',
+             case when s.action = 'update' and exists (select 1 from jsonb_array_elements(s.changes) c where c ->> 'field' = 'status')
+                  then 'transition' else s.action end,
+             'actor', s.actor, 'changes', s.changes, 'detail', s.detail) order by s.at, s.id), '[]'::jsonb)
+      into r
+    from shaped s
+    where not (s.action = 'update' and s.changes = '[]'::jsonb);
+    return r;
+  end if;
+
+  -- Viewers and field staff: only versions that were verified and not restricted, i.e. that they
+  -- could read at the time, and a field user's own edits (their report as they wrote it);
+  -- merges show through the row changes they made.
   with entries as (
-    select l.id, l.at, l.action, l.actor_id, l.before, l.after, l.detail
+    select l.id, l.at, l.action, l.actor_id, l.before, l.after,
+           (l.before ->> 'status' = 'verified' and l.before ->> 'confidentiality' <> 'restricted') as before_ok
     from public.audit_log l
-    where l.table_name = 'incidents'
-      and (l.row_id = p_id::text
-           or (l.action in ('merge', 'unmerge')
-               and (l.detail ->> 'kept_id' = p_id::text or l.detail ->> 'merged_id' = p_id::text)))
+    where l.table_name = 'incidents' and l.row_id = p_id::text and l.action in ('insert', 'update')
+      and ((l.after ->> 'status' = 'verified' and l.after ->> 'confidentiality' <> 'restricted')
+           or (v_own and l.actor_id = (select auth.uid())))
+  ),
+  -- One value as this reader may see it: plain fields as they were, free text only while it is
+  -- still the current text, nothing else.
+  fields as (
+    select e.id, k,
+           (e.before -> k) is distinct from (e.after -> k) as changed,
+           case when e.action = 'update' and e.before_ok
+                     and (k = any (private.history_plain_fields())
+                          or (k = any (private.history_text_fields()) and (e.before -> k) = (v_now -> k)))
+                then e.before -> k end as before_v,
+           case when k = any (private.history_plain_fields())
+                     or (k = any (private.history_text_fields()) and (e.after -> k) = (v_now -> k))
+                then e.after -> k end as after_v,
+           not (k = any (private.history_plain_fields()) or k = any (private.history_text_fields())
+                or k = 'geom') as internal_or_unknown
+    from entries e, jsonb_object_keys(e.after) k
   ),
   shaped as (
     select e.id, e.at, e.action,
-           jsonb_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name) as actor,
-           e.detail,
+           jsonb_build_object('role', u.role) as actor,
            case when e.action = 'update' then (
-             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', e.before -> k, 'after', e.after -> k) order by k), '[]'::jsonb)
-             from jsonb_object_keys(e.after) k
-             where k not in ('updated_at') and (e.before -> k) is distinct from (e.after -> k))
-           when e.action = 'insert' then (
-             select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', null, 'after', e.after -> k) order by k), '[]'::jsonb)
-             from jsonb_object_keys(e.after) k
-             where k in ('status', 'event_type', 'event_date', 'confidentiality', 'upstream_source', 'upstream_id')
-               and jsonb_typeof(e.after -> k) <> 'null')
-           else '[]'::jsonb end as changes
+             select coalesce(jsonb_agg(jsonb_build_object('field', f.k, 'before', f.before_v, 'after', f.after_v)
+                      || case when (f.before_v is null and e.before -> f.k is not null and jsonb_typeof(e.before -> f.k) <> 'null')
+                                or (f.after_v is null and e.after -> f.k is not null and jsonb_typeof(e.after -> f.k) <> 'null')
+                              then '{"hidden": true}'::jsonb else '{}'::jsonb end
+                      order by f.k), '[]'::jsonb)
+             from fields f
+             where f.id = e.id and f.changed and not f.internal_or_unknown)
+           else (
+             select coalesce(jsonb_agg(jsonb_build_object('field', f.k, 'before', null, 'after', f.after_v) order by f.k), '[]'::jsonb)
+             from fields f
+             where f.id = e.id and f.k in ('status', 'event_type', 'event_date') and f.after_v is not null
+               and jsonb_typeof(f.after_v) <> 'null')
+           end as changes
     from entries e
     left join public.app_users u on u.id = e.actor_id
   )
@@ -922,10 +1265,9 @@ begin
            'id', s.id, 'at', s.at, 'action',
            case when s.action = 'update' and exists (select 1 from jsonb_array_elements(s.changes) c where c ->> 'field' = 'status')
                 then 'transition' else s.action end,
-           'actor', s.actor, 'changes', s.changes, 'detail', s.detail) order by s.at, s.id), '[]'::jsonb)
+           'actor', s.actor, 'changes', s.changes, 'detail', null) order by s.at, s.id), '[]'::jsonb)
     into r
   from shaped s
-  -- A no-op update (nothing but updated_at changed) is not history.
   where not (s.action = 'update' and s.changes = '[]'::jsonb);
   return r;
 end
@@ -964,6 +1306,7 @@ declare
   v_total bigint;
   v_rows jsonb;
   v_dir text := case when lower(coalesce(p_dir, 'desc')) = 'asc' then 'asc' else 'desc' end;
+  v_scope text[] := public.caller_location_scope();
 begin
   v_order := case coalesce(p_sort, 'event_date')
     when 'event_date' then format('f.event_date %s, f.id %s', v_dir, v_dir)
@@ -999,8 +1342,9 @@ begin
         'fatalities', f.fatalities, 'injuries', f.injuries, 'abductions', f.abductions,
         'serious', f.serious, 'affects_us', f.affects_us, 'affects_ngos', f.affects_ngos,
         'source', f.source, 'merged_into', f.merged_into,
-        'lon', round(st_x(f.geom)::numeric, 6), 'lat', round(st_y(f.geom)::numeric, 6),
-        'geo_precision', f.geo_precision,
+        'lon', round(st_x(f.pt)::numeric, 6), 'lat', round(st_y(f.pt)::numeric, 6),
+        'geo_precision', case when f.fuzzed then 3 else f.geo_precision end,
+        'location_fuzzed', f.fuzzed, 'sensitive_location', f.sensitive_location,
         'actor1', a1.name, 'actor2', a2.name,
         'snippet', case when $9 is not null
                         then ts_headline('english', f.notes, $9, 'MaxWords=30, MinWords=10, StartSel=«, StopSel=»')
@@ -1009,7 +1353,9 @@ begin
       from (
         select f.*, case when $9 is not null
                          then ts_rank(public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type), $9)
-                         else 0 end as rank
+                         else 0 end as rank,
+               public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as fuzzed,
+               public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as pt
         from public.incidents_filtered($1, $2, $3, $4, $5, $6, $7, $8) f
         where ($10::text[] is null or cardinality($10::text[]) = 0 or f.status = any ($10::text[]))
           and ($9 is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ $9)
@@ -1023,7 +1369,7 @@ begin
     ) t$q$, v_order)
     into v_rows
     using p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north, v_q, p_status,
-          least(greatest(coalesce(p_limit, 50), 1), 1000), greatest(coalesce(p_offset, 0), 0);
+          least(greatest(coalesce(p_limit, 50), 1), 1000), greatest(coalesce(p_offset, 0), 0), v_scope;
 
   return jsonb_build_object('total', v_total, 'limit', least(greatest(coalesce(p_limit, 50), 1), 1000),
                             'offset', greatest(coalesce(p_offset, 0), 0), 'rows', v_rows);

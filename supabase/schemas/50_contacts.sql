@@ -15,7 +15,7 @@ set check_function_bodies = off;
 --   viewer, anon    nothing.
 --
 -- Every read is audited. The functions that serve contact details (contact_get, contacts_list,
--- contacts_nearby, companion_card) write one audit_note per call naming the contacts returned;
+-- contacts_nearby, companion_card) write one audit_record per call naming the contacts returned;
 -- exports (contacts_export, CSV/vCard) are for analysts and admins only and audited the same way.
 -- The tables live in their own schema, `sensitive`, which Supabase's Data API does not expose:
 -- on a Supabase project, too, the only way to a contact's details is through these audited
@@ -322,7 +322,7 @@ begin
   select d.details into v from sensitive.contacts c
   join sensitive.contacts_details(array[p_id]) d on d.id = c.id
   where c.id = p_id;
-  perform public.audit_note('read', 'contacts', jsonb_build_object('id', p_id, 'found', v is not null));
+  perform public.audit_record('read', 'contacts', jsonb_build_object('id', p_id, 'found', v is not null));
   return v;
 end
 $$;
@@ -370,7 +370,7 @@ begin
                    join sensitive.contacts_details((select array_agg(id) from page)) d on d.id = p.id), '[]'::jsonb),
          coalesce((select array_agg(p.id order by lower(p.full_name), p.id) from page p), '{}')
     into v_total, v_rows, v_ids;
-  perform public.audit_note('list', 'contacts', jsonb_build_object(
+  perform public.audit_record('list', 'contacts', jsonb_build_object(
     'count', cardinality(v_ids), 'ids', to_jsonb(v_ids),
     'filters', jsonb_strip_nulls(jsonb_build_object('q', p_q, 'area', p_area, 'actor_id', p_actor_id,
                                                     'checkpoint_id', p_checkpoint_id, 'sensitivity', p_sensitivity))));
@@ -452,7 +452,7 @@ begin
                    join sensitive.contacts_details((select array_agg((x.c).id) from picked x)) d on d.id = (p.c).id), '[]'::jsonb)),
     coalesce((select array_agg((p.c).id) from picked p), '{}')
     into v, v_ids;
-  perform public.audit_note('nearby', 'contacts', jsonb_build_object(
+  perform public.audit_record('nearby', 'contacts', jsonb_build_object(
     'lon', p_lon, 'lat', p_lat, 'count', cardinality(v_ids), 'ids', to_jsonb(v_ids)));
   return v;
 end
@@ -490,7 +490,7 @@ begin
          coalesce(array_agg(s.id order by lower(s.full_name), s.id), '{}')
     into v, v_ids
   from sel s join sensitive.contacts_details((select array_agg(id) from sel)) d on d.id = s.id;
-  perform public.audit_note('export', 'contacts', jsonb_build_object(
+  perform public.audit_record('export', 'contacts', jsonb_build_object(
     'format', p_format, 'count', cardinality(v_ids), 'ids', to_jsonb(v_ids),
     'filters', jsonb_strip_nulls(jsonb_build_object('area', p_area, 'sensitivity', p_sensitivity))));
   return jsonb_build_object('format', p_format, 'count', cardinality(v_ids), 'contacts', v);
@@ -650,36 +650,88 @@ begin
 end
 $$;
 
+-- Redaction when a contact is deleted: its personal fields leave every earlier audit row (its
+-- own insert/update/delete rows and those of its phones), replaced by their digest marker, so
+-- the fact and time of each change stay on record and the chain still verifies. A deferred
+-- trigger, so it runs at commit, after the deletion's own audit rows and those of the phones the
+-- delete cascades to: they are redacted too. (Whether the chain trigger numbered those rows
+-- before or after makes no difference: a marker hashes as the value it replaced.)
+create function private.audit_redact(v jsonb, p_keys text[]) returns jsonb
+language sql immutable
+set search_path = pg_catalog, private, pg_temp
+as $$
+  select case when v is null or jsonb_typeof(v) <> 'object' then v else
+    coalesce((select jsonb_object_agg(e.key,
+                case when e.key = any (p_keys) and jsonb_typeof(e.value) <> 'null'
+                     then to_jsonb('[redacted sha256:' || private.audit_digest(e.value) || ']')
+                     else e.value end)
+              from jsonb_each(v) e), '{}'::jsonb) end
+$$;
+
+create function private.contact_redact_audit() returns trigger
+language plpgsql security definer
+set search_path = public, private, pg_temp
+as $$
+declare
+  c_keys constant text[] := array['full_name', 'name_ar', 'role_title', 'call_sign', 'messaging', 'notes'];
+  p_keys constant text[] := array['number', 'label'];
+begin
+  update public.audit_log l
+     set before = private.audit_redact(l.before, c_keys), after = private.audit_redact(l.after, c_keys)
+   where l.table_name = 'contacts' and l.row_id = old.id::text;
+  update public.audit_log l
+     set before = private.audit_redact(l.before, p_keys), after = private.audit_redact(l.after, p_keys)
+   where l.table_name = 'contact_phones'
+     and (l.before ->> 'contact_id' = old.id::text or l.after ->> 'contact_id' = old.id::text);
+  return old;
+end
+$$;
+revoke execute on function private.contact_redact_audit() from public;
+create constraint trigger contacts_redact_audit after delete on sensitive.contacts
+  deferrable initially deferred
+  for each row execute function private.contact_redact_audit();
+
 -- The constant companion card of a base (or any of our sites): the site, the containing areas,
 -- the nearest checkpoints and the contacts to call there — emergency contacts first — as the
 -- caller may see them. One click prints it wallet-sized. Audited like any read of contacts.
 -- The companion card is printed and carried in a wallet: a lost card must not name restricted
 -- contacts (armed-group interlocutors and the like), whoever printed it. Same card as before,
 -- normal contacts only.
-create function public.companion_card(p_site_id uuid, p_limit integer default 12) returns jsonb
+create function public.companion_card(p_site_id uuid, p_limit integer default 40) returns jsonb
 language plpgsql volatile
 set search_path = public, sensitive, extensions, pg_temp
 as $$
-declare s public.org_sites; v jsonb; v_contacts jsonb;
+declare s public.org_sites; v_contacts jsonb; v_ids uuid[]; v_near jsonb;
 begin
   perform sensitive.require_contact_reader();
   select * into s from public.org_sites where id = p_site_id;
   if s.id is null then
     return null;
   end if;
-  -- contacts_nearby writes its own audit note; the card adds which site it was for.
-  v := public.contacts_nearby(st_x(s.geom), st_y(s.geom), 50000, 5, 200);
-  select coalesce(jsonb_agg(t.c), '[]'::jsonb) into v_contacts from (
-    select c from jsonb_array_elements(v -> 'contacts') c
-    where c ->> 'sensitivity' = 'normal'
-    order by (c ->> 'emergency')::boolean desc, (c ->> 'distance_m')::float8, lower(c ->> 'full_name')
-    limit greatest(coalesce(p_limit, 12), 0)) t;
-  perform public.audit_note('card', 'contacts', jsonb_build_object('site_id', s.id, 'site', s.name));
+  select coalesce(jsonb_agg(sensitive.contact_json(c) order by lower(c.full_name)), '[]'::jsonb),
+         coalesce(array_agg(c.id), '{}')
+    into v_contacts, v_ids
+  from sensitive.contacts c
+  where c.id in (select t.id from sensitive.contacts t where t.emergency and t.sensitivity = 'normal'
+                 order by lower(t.full_name) limit greatest(coalesce(p_limit, 40), 0));
+  -- The areas and the nearest checkpoints of the site, for the card's header and footer.
+  select jsonb_build_object(
+      'areas', coalesce((select jsonb_agg(jsonb_build_object('pcode', a.pcode, 'level', a.level, 'name_en', a.name_en,
+                          'name_ar', a.name_ar) order by a.level desc)
+                        from public.areas a where st_intersects(a.geom, s.geom)), '[]'::jsonb),
+      'checkpoints', coalesce((select jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name, 'name_ar', k.name_ar,
+                          'status', k.status, 'distance_m', round(k.d::numeric)) order by k.d)
+                        from (select k.*, st_distance(k.geom::geography, s.geom::geography) as d from public.checkpoints k
+                              where st_dwithin(k.geom::geography, s.geom::geography, 50000)
+                              order by k.geom::geography <-> s.geom::geography limit 5) k), '[]'::jsonb))
+    into v_near;
+  perform public.audit_record('card', 'contacts', jsonb_build_object('site_id', s.id, 'site', s.name,
+    'count', cardinality(v_ids), 'ids', to_jsonb(v_ids)));
   return jsonb_build_object(
     'site', jsonb_build_object('id', s.id, 'name', s.name, 'site_type', s.site_type,
                                'lon', st_x(s.geom), 'lat', st_y(s.geom), 'is_sample', s.is_sample),
-    'areas', v -> 'areas',
-    'checkpoints', v -> 'checkpoints',
+    'areas', v_near -> 'areas',
+    'checkpoints', v_near -> 'checkpoints',
     'contacts', v_contacts,
     'generated_at', now());
 end

@@ -22,7 +22,7 @@ set check_function_bodies = off;
 create table public.import_jobs (
   id          uuid primary key default gen_random_uuid(),
   created_by  uuid not null default auth.uid() references public.app_users (id),
-  target      text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors')),
+  target      text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors', 'displacement_locations')),
   source      text not null check (source ~ '^[a-z0-9][a-z0-9._:-]{0,79}$'),
   file_name   text,
   format      text,
@@ -65,7 +65,7 @@ revoke all on public.import_rows from public, anon, authenticated;
 create table public.import_mappings (
   id         uuid primary key default gen_random_uuid(),
   name       text not null check (length(trim(name)) between 1 and 100),
-  target     text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors')),
+  target     text not null check (target in ('incidents', 'health_facilities', 'idp_camps', 'checkpoints', 'org_sites', 'actors', 'displacement_locations')),
   format     text,
   mapping    jsonb not null check (jsonb_typeof(mapping) = 'object'),
   created_by uuid default auth.uid(),
@@ -117,35 +117,10 @@ $$;
 -- counts: two districts called "Markaz" in different governorates and no governorate given
 -- places nothing.
 create function public.area_by_names(p_admin1 text, p_admin2 text, p_admin3 text) returns text
-language plpgsql stable
+language sql stable
 set search_path = public, pg_temp
 as $$
-declare n1 text := lower(nullif(trim(p_admin1), '')); n2 text := lower(nullif(trim(p_admin2), ''));
-        n3 text := lower(nullif(trim(p_admin3), '')); v text[];
-begin
-  if n3 is not null then
-    select array_agg(a3.pcode) into v from public.areas a3
-      left join public.areas a2 on a2.pcode = a3.parent_pcode
-      left join public.areas a1 on a1.pcode = a2.parent_pcode
-     where a3.level = 3 and n3 in (lower(a3.name_en), lower(a3.name_ar))
-       and (n2 is null or n2 in (lower(a2.name_en), lower(a2.name_ar)))
-       and (n1 is null or n1 in (lower(a1.name_en), lower(a1.name_ar)));
-    if cardinality(v) = 1 then return v[1]; end if;
-  end if;
-  if n2 is not null then
-    select array_agg(a2.pcode) into v from public.areas a2
-      left join public.areas a1 on a1.pcode = a2.parent_pcode
-     where a2.level = 2 and n2 in (lower(a2.name_en), lower(a2.name_ar))
-       and (n1 is null or n1 in (lower(a1.name_en), lower(a1.name_ar)));
-    if cardinality(v) = 1 then return v[1]; end if;
-  end if;
-  if n1 is not null then
-    select array_agg(a1.pcode) into v from public.areas a1
-     where a1.level = 1 and n1 in (lower(a1.name_en), lower(a1.name_ar));
-    if cardinality(v) = 1 then return v[1]; end if;
-  end if;
-  return null;
-end
+  select pcode from public.place_by_names(p_admin1, p_admin2, p_admin3) where problem is null or problem ->> 'level' = 'warning'
 $$;
 
 -- Where one row goes: its own point (placed in the admin areas by point-in-polygon), or, without
@@ -164,46 +139,60 @@ returns table (lon double precision, lat double precision, geo_precision smallin
 language plpgsql stable security definer
 set search_path = public, extensions, pg_temp
 as $$
-declare v_area text; a record; v_pcode text := nullif(trim(p_pcode), '');
+declare v_area text; a record; v_pcode text := nullif(trim(p_pcode), ''); v_named text; v_named_level smallint; v_named_name text; v_in text; v_problem jsonb;
 begin
   if public.current_app_role() is null then
     raise exception 'sign in to place points in admin areas' using errcode = '42501';
   end if;
   if p_lon is not null and p_lat is not null then
     select * into a from public.incident_areas(p_lon, p_lat);
-    return query select p_lon, p_lat, coalesce(p_prec, 1::smallint), a.admin1_pcode, a.admin2_pcode, a.admin3_pcode,
-      case when a.admin1_pcode is null and exists (select 1 from public.areas) then
+    if a.admin1_pcode is null and exists (select 1 from public.areas) then
+      return query select p_lon, p_lat, coalesce(p_prec, 1::smallint), a.admin1_pcode, a.admin2_pcode, a.admin3_pcode,
         jsonb_build_object('row', p_row, 'field', 'lat', 'level', 'warning',
           'reason', format('the point %s, %s (lat, lon) is outside every known admin area; check the coordinates and their order',
-                           round(p_lat::numeric, 5), round(p_lon::numeric, 5))) end;
+                           round(p_lat::numeric, 5), round(p_lon::numeric, 5)));
+      return;
+    end if;
+    -- The area the row names, when it names one unambiguously: the point should lie in it.
+    if v_pcode is not null then
+      select ar.pcode, ar.level, ar.name_en into v_named, v_named_level, v_named_name from public.areas ar where ar.pcode = v_pcode;
+    elsif coalesce(nullif(trim(p_admin1), ''), nullif(trim(p_admin2), ''), nullif(trim(p_admin3), '')) is not null then
+      select ar.pcode, ar.level, ar.name_en into v_named, v_named_level, v_named_name
+        from public.place_by_names(p_admin1, p_admin2, p_admin3) pb join public.areas ar on ar.pcode = pb.pcode
+       where pb.problem is null;
+    end if;
+    if v_named is not null then
+      v_in := case v_named_level when 1 then a.admin1_pcode when 2 then a.admin2_pcode when 3 then a.admin3_pcode end;
+    end if;
+    return query select p_lon, p_lat, coalesce(p_prec, 1::smallint), a.admin1_pcode, a.admin2_pcode, a.admin3_pcode,
+      case when v_named is not null and v_in is distinct from v_named then
+        jsonb_build_object('row', p_row, 'field', case when v_pcode is not null then 'admin_pcode' else 'lat' end, 'level', 'warning',
+          'reason', format('the point %s, %s (lat, lon) lies in %s, not in %s (%s) that the row names',
+                           round(p_lat::numeric, 5), round(p_lon::numeric, 5),
+                           coalesce((select ar.name_en || ' (' || ar.pcode || ')' from public.areas ar where ar.pcode = v_in), 'another area'),
+                           v_named_name, v_named)) end;
     return;
   end if;
   if v_pcode is not null then
-    select pcode into v_area from public.areas where pcode = v_pcode;
+    select ar.pcode into v_area from public.areas ar where ar.pcode = v_pcode;
     if v_area is null then
       return query select null::float8, null::float8, 3::smallint, null::text, null::text, null::text,
         jsonb_build_object('row', p_row, 'field', 'admin_pcode', 'level', 'error',
-          'reason', format('no coordinates, and no area has the P-code %s', v_pcode));
+          'reason', format('no coordinates, and no area has the P-code %s', left(v_pcode, 40)));
       return;
     end if;
-  else
-    v_area := public.area_by_names(p_admin1, p_admin2, p_admin3);
-    if v_area is null then
-      return query select null::float8, null::float8, 3::smallint, null::text, null::text, null::text,
-        case when coalesce(nullif(trim(p_admin1), ''), nullif(trim(p_admin2), ''), nullif(trim(p_admin3), '')) is not null then
-          jsonb_build_object('row', p_row,
-            'field', case when nullif(trim(p_admin3), '') is not null then 'admin3' when nullif(trim(p_admin2), '') is not null then 'admin2' else 'admin1' end,
-            'level', 'error',
-            'reason', format('no coordinates, and the area name "%s" matches no single area',
-                             coalesce(nullif(trim(p_admin3), ''), nullif(trim(p_admin2), ''), trim(p_admin1))))
-        else
-          jsonb_build_object('row', p_row, 'field', 'lat', 'level', 'error',
-            'reason', 'no coordinates, P-code or area name: the row cannot be placed')
-        end;
-      return;
-    end if;
+    return query select an.lon, an.lat, 3::smallint, an.admin1_pcode, an.admin2_pcode, an.admin3_pcode, null::jsonb
+      from public.area_anchor(v_area) an;
+    return;
   end if;
-  return query select an.lon, an.lat, 3::smallint, an.admin1_pcode, an.admin2_pcode, an.admin3_pcode, null::jsonb
+  select pb.pcode, pb.problem into v_area, v_problem from public.place_by_names(p_admin1, p_admin2, p_admin3) pb;
+  if v_area is null then
+    return query select null::float8, null::float8, 3::smallint, null::text, null::text, null::text,
+      v_problem || jsonb_build_object('row', p_row);
+    return;
+  end if;
+  return query select an.lon, an.lat, 3::smallint, an.admin1_pcode, an.admin2_pcode, an.admin3_pcode,
+    case when v_problem is not null then v_problem || jsonb_build_object('row', p_row) end
     from public.area_anchor(v_area) an;
 end
 $$;
@@ -414,7 +403,7 @@ begin
                'skipped', jsonb_array_length(v_problems), 'problems', v_problems,
                'warnings', (select count(*) from pg_temp.import_work where problem ->> 'level' = 'warning'));
   perform public.import_finish(p_job, 'committed', v_stats - 'problems');
-  perform public.audit_note('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
+  perform public.audit_record('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
     'file', j.file_name, 'format', j.format) || (v_stats - 'problems'));
   return v_stats;
 end
@@ -523,99 +512,62 @@ create function public.import_commit_sites(j public.import_jobs) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
 as $$
-declare v jsonb;
+declare
+  w record; p jsonb; v_id uuid; v_by text; r jsonb;
+  v_cols text[] := public.site_columns(j.target);
+  v_m float8 := (public.app_settings_get() ->> 'site_match_m')::float8;
+  n_ins integer := 0; n_upd integer := 0; n_same integer := 0;
+  v_changes jsonb := '[]'::jsonb;
 begin
-  if j.target = 'health_facilities' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, name_ar text, facility_type text, services text[], supported boolean, notes text, source text)
-    ), up as (
-      insert into public.health_facilities as t (upstream_source, upstream_id, name, name_ar, facility_type, services,
-        supported, admin1_pcode, admin2_pcode, admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, s.name_ar,
-             coalesce(s.facility_type, 'other'), coalesce(s.services, '{}'), coalesce(s.supported, false),
-             s.admin1_pcode, s.admin2_pcode, s.admin3_pcode, st_setsrid(st_makepoint(s.lon, s.lat), 4326),
-             coalesce(s.notes, ''), s.source
-      from src s order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, name_ar = excluded.name_ar, facility_type = excluded.facility_type,
-            admin1_pcode = excluded.admin1_pcode, admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode,
-            geom = excluded.geom, notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.name_ar, t.facility_type, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.name_ar, excluded.facility_type, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
+  for w in select * from pg_temp.import_work order by ord loop
+    -- The fields the file maps; a blank cell in a column that cannot be empty keeps the value.
+    select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) into p
+    from jsonb_each(w.data) e
+    where e.key = any (v_cols)
+      and not (jsonb_typeof(e.value) = 'null'
+               and e.key in ('name', 'status', 'camp_type', 'facility_type', 'site_type', 'notes', 'services',
+                             'supported', 'shelter', 'upstream_id'));
+    if j.target = 'checkpoints' and p ? 'controlled_by' then
+      p := p || jsonb_build_object('controlling_actor_id',
+        (select a.id from public.actors a where lower(a.name) = lower(p ->> 'controlled_by') order by a.created_at limit 1));
+    end if;
+    p := p || jsonb_build_object('lon', w.lon, 'lat', w.lat);
 
-  elsif j.target = 'idp_camps' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, name_ar text, camp_type text, status text, population integer, households integer,
-        managing_org text, population_date date, notes text, source text)
-    ), up as (
-      insert into public.idp_camps as t (upstream_source, upstream_id, name, name_ar, camp_type, status, population,
-        households, managing_org, population_date, admin1_pcode, admin2_pcode, admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, s.name_ar,
-             coalesce(s.camp_type, 'idp'), coalesce(s.status, 'open'), s.population, s.households, s.managing_org,
-             s.population_date, s.admin1_pcode, s.admin2_pcode, s.admin3_pcode,
-             st_setsrid(st_makepoint(s.lon, s.lat), 4326), coalesce(s.notes, ''), s.source
-      from src s order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, name_ar = excluded.name_ar, camp_type = excluded.camp_type, status = excluded.status,
-            population = excluded.population, households = excluded.households, managing_org = excluded.managing_org,
-            population_date = excluded.population_date, admin1_pcode = excluded.admin1_pcode,
-            admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode, geom = excluded.geom,
-            notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.name_ar, t.camp_type, t.status, t.population, t.households, t.managing_org, t.population_date, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.name_ar, excluded.camp_type, excluded.status, excluded.population,
-                                excluded.households, excluded.managing_org, excluded.population_date, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
+    v_id := null; v_by := null;
+    if p ->> 'upstream_id' is not null then
+      execute format('select id from public.%I where upstream_source = $1 and upstream_id = $2', j.target)
+        into v_id using j.source, p ->> 'upstream_id';
+      if v_id is not null then v_by := 'upstream_id'; end if;
+    end if;
+    if v_id is null and p ? 'name' then
+      execute format('select s.id from public.%I s
+                      where lower(trim(s.name)) = lower(trim($1))
+                        and st_dwithin(s.geom::geography, st_setsrid(st_makepoint($2, $3), 4326)::geography, $4)
+                      order by s.geom::geography <-> st_setsrid(st_makepoint($2, $3), 4326)::geography limit 1', j.target)
+        into v_id using p ->> 'name', w.lon, w.lat, v_m;
+      if v_id is not null then v_by := 'name_and_distance'; end if;
+    end if;
 
-  elsif j.target = 'checkpoints' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, name_ar text, controlled_by text, status text, last_verified_at timestamptz,
-        road text, notes text, source text)
-    ), up as (
-      insert into public.checkpoints as t (upstream_source, upstream_id, name, name_ar, controlling_actor_id, controlled_by,
-        status, last_verified_at, road, admin1_pcode, admin2_pcode, admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, s.name_ar, a.id, s.controlled_by,
-             coalesce(s.status, 'open'), s.last_verified_at, s.road, s.admin1_pcode, s.admin2_pcode, s.admin3_pcode,
-             st_setsrid(st_makepoint(s.lon, s.lat), 4326), coalesce(s.notes, ''), s.source
-      from src s left join public.actors a on lower(a.name) = lower(s.controlled_by)
-      order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, name_ar = excluded.name_ar, controlling_actor_id = excluded.controlling_actor_id,
-            controlled_by = excluded.controlled_by, road = excluded.road, admin1_pcode = excluded.admin1_pcode,
-            admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode, geom = excluded.geom,
-            notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.name_ar, t.controlled_by, t.road, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.name_ar, excluded.controlled_by, excluded.road, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
-
-  elsif j.target = 'org_sites' then
-    with src as (
-      select w.*, r.* from pg_temp.import_work w cross join lateral jsonb_to_record(w.data) as r(
-        upstream_id text, name text, site_type text, notes text, source text)
-    ), up as (
-      insert into public.org_sites as t (upstream_source, upstream_id, name, site_type, admin1_pcode, admin2_pcode,
-        admin3_pcode, geom, notes, source)
-      select case when s.upstream_id is not null then j.source end, s.upstream_id, s.name, coalesce(s.site_type, 'office'),
-             s.admin1_pcode, s.admin2_pcode, s.admin3_pcode, st_setsrid(st_makepoint(s.lon, s.lat), 4326),
-             coalesce(s.notes, ''), s.source
-      from src s order by s.ord
-      on conflict (upstream_source, upstream_id) do update
-        set name = excluded.name, site_type = excluded.site_type, admin1_pcode = excluded.admin1_pcode,
-            admin2_pcode = excluded.admin2_pcode, admin3_pcode = excluded.admin3_pcode, geom = excluded.geom,
-            notes = excluded.notes, source = excluded.source, updated_at = now()
-        where (t.name, t.site_type, t.geom, t.notes, t.source)
-              is distinct from (excluded.name, excluded.site_type, excluded.geom, excluded.notes, excluded.source)
-      returning (xmax = 0) as inserted
-    ) select jsonb_build_object('inserted', count(*) filter (where inserted), 'updated', count(*) filter (where not inserted)) into v from up;
-  end if;
-  return v || jsonb_build_object('unchanged', (select count(*) from pg_temp.import_work)
-                                   - (v ->> 'inserted')::int - (v ->> 'updated')::int);
+    r := public.site_write(j.target, v_id, p, j.source);
+    -- A site first matched by name takes the file's id, so the next import matches it by id.
+    if v_by = 'name_and_distance' and p ->> 'upstream_id' is not null then
+      execute format('update public.%I set upstream_source = $1 where id = $2 and upstream_source is distinct from $1', j.target)
+        using j.source, v_id;
+    end if;
+    if (r ->> 'inserted')::boolean then
+      n_ins := n_ins + 1;
+    elsif jsonb_array_length(r -> 'changed') > 0 then
+      n_upd := n_upd + 1;
+    else
+      n_same := n_same + 1;
+    end if;
+    if jsonb_array_length(r -> 'changed') > 0 and jsonb_array_length(v_changes) < 500 then
+      v_changes := v_changes || jsonb_build_object('row', w.ord, 'id', r ->> 'id', 'name', p ->> 'name',
+        'action', case when (r ->> 'inserted')::boolean then 'inserted' else 'updated' end,
+        'matched_by', v_by, 'fields', case when (r ->> 'inserted')::boolean then '[]'::jsonb else r -> 'changed' end);
+    end if;
+  end loop;
+  return jsonb_build_object('inserted', n_ins, 'updated', n_upd, 'unchanged', n_same, 'changes', v_changes);
 end
 $$;
 
@@ -757,8 +709,454 @@ begin
                'rows', v_total, 'skipped', v_errors, 'problems', v_problems,
                'warnings', jsonb_array_length(v_problems) - v_errors);
   perform public.import_finish(j.id, 'committed', v_stats - 'problems');
-  perform public.audit_note('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
+  perform public.audit_record('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
     'file', j.file_name, 'format', j.format) || (v_stats - 'problems'));
   return v_stats;
 end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The gazetteer: every name an admin area goes by — COD-AB's English and Arabic names (kept in
+-- step with the areas table by a trigger), common variants and former names (seeded from
+-- supabase/seed/gazetteer.csv, with their sources), and what admins add (gazetteer_add).
+-- Names are matched by two keys, so that transliteration and diacritics do not matter:
+--   place_key       lower case, no diacritics, no article ("Al-", "ال"), no spaces or dashes
+--                   ("Al-Basrah" = "al basrah" = "ALBASRAH"; "الأنبار" = "انبار")
+--   place_skeleton  place_key without vowels, doubled letters and the letters transliterations
+--                   disagree on (th/dh, q/k, g/j/ch, p/b, a final h): "Basra" = "Basrah",
+--                   "Nassriya" = "Nasiriyah", "Hawija" = "Al-Hawiga", "Thi-Qar" = "Dhi Qar".
+-- The first key is tried first; the skeleton only when no name has the first key.
+
+create function public.place_key(p text) returns text
+language sql immutable parallel safe
+set search_path = pg_catalog, pg_temp
+as $$
+  select nullif(replace(
+    -- articles as words of their own: "al", "el", and the sun-letter forms ("ad-Din", "ash-Shuyukh")
+    regexp_replace(
+      regexp_replace(
+        ' ' || regexp_replace(
+          -- Arabic: no short vowels, no tatweel
+          regexp_replace(
+            translate(lower(p),
+              'áàâäãåāăąçćčéèêëēėęíìîïīįñńóòôöõōøúùûüūůýÿşšţžğıḥṣṭḍẓ' || 'أإآٱىةؤئ' || 'ʿʾ''’`‘',
+              'aaaaaaaaaccceeeeeeeiiiiiinnooooooouuuuuuyysstzgihstdz' || 'اااايهوي'),
+            '[\u064B-\u065F\u0670\u0640]', '', 'g'),
+          '[^a-z0-9\u0621-\u064A\u0660-\u0669\u06A9\u06AF\u06C0-\u06D5]+', ' ', 'g') || ' ',
+        ' (al|el|ad|ar|as|ash|at|az|adh|an) ', ' ', 'g'),
+      ' ال', ' ', 'g'),
+    ' ', ''), '')
+$$;
+
+create function public.place_skeleton(p text) returns text
+language sql immutable parallel safe
+set search_path = pg_catalog, pg_temp
+as $$
+  with k as (select public.place_key(p) as k)
+  select case
+    when k.k is null then null
+    -- Arabic script: long vowels and a final ه are where spellings differ
+    when k.k ~ '[\u0621-\u06D5]' then
+      coalesce(nullif(left(k.k, 1) || regexp_replace(regexp_replace(substr(k.k, 2), '[اوي]', '', 'g'), 'ه$', ''), ''), k.k)
+    else coalesce(nullif(
+      regexp_replace(
+        regexp_replace(
+          regexp_replace(
+            translate(
+              regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                k.k, 'ch', 'j', 'g'), '(dh|th)', 'd', 'g'), 'kh', 'k', 'g'), 'gh', 'g', 'g'), 'ph', 'f', 'g'),
+              'qgpcv', 'kjbkf'),
+            '([aeiouy])h$', '\1'),
+          '(.)[aeiouy]+|^[aeiou]+', '\1', 'g'),
+        '(.)\1+', '\1', 'g'), ''), k.k)
+  end
+  from k
+$$;
+
+create table public.gazetteer (
+  id          uuid primary key default gen_random_uuid(),
+  -- No foreign key: the seeded names exist before the areas are loaded (terrain areas / demo data).
+  pcode       text not null check (pcode ~ '^[A-Z]{2,3}[A-Z0-9]+$'),
+  name        text not null check (length(trim(name)) between 1 and 200),
+  kind        text not null default 'variant' check (kind in ('official', 'variant', 'former')),
+  source      text not null check (length(trim(source)) between 1 and 300),
+  name_key    text generated always as (public.place_key(name)) stored,
+  name_skel   text generated always as (public.place_skeleton(name)) stored,
+  created_by  uuid references public.app_users (id) default auth.uid(),
+  created_at  timestamptz not null default now(),
+  unique (pcode, name)
+);
+create index gazetteer_key_idx on public.gazetteer (name_key);
+create index gazetteer_skel_idx on public.gazetteer (name_skel);
+create index gazetteer_pcode_idx on public.gazetteer (pcode);
+alter table public.gazetteer enable row level security;
+create policy "Signed-in users can read the gazetteer" on public.gazetteer
+  for select to authenticated using ((select public.current_app_role()) is not null);
+create policy "Admins can add names to the gazetteer" on public.gazetteer
+  for insert to authenticated with check ((select public.has_app_role('admin')) and kind <> 'official');
+create policy "Admins can remove names they or the seed added" on public.gazetteer
+  for delete to authenticated using ((select public.has_app_role('admin')) and kind <> 'official');
+create policy "Admins can change the names they or the seed added" on public.gazetteer
+  for update to authenticated using ((select public.has_app_role('admin')) and kind <> 'official')
+  with check ((select public.has_app_role('admin')) and kind <> 'official');
+grant select, insert, update, delete on public.gazetteer to authenticated;
+
+-- COD-AB's own names follow the areas table.
+create function public.gazetteer_from_areas() returns trigger
+language plpgsql security definer
+set search_path = public, pg_temp
+as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    delete from public.gazetteer where pcode = old.pcode and kind = 'official';
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    insert into public.gazetteer (pcode, name, kind, source, created_by)
+    select new.pcode, n, 'official', 'COD-AB (areas table)', null
+    from unnest(array[new.name_en, new.name_ar]) n
+    where nullif(trim(n), '') is not null
+    on conflict (pcode, name) do update set kind = 'official', source = excluded.source;
+  end if;
+  return null;
+end
+$$;
+create trigger areas_gazetteer after insert or update of name_en, name_ar, pcode or delete on public.areas
+  for each row execute function public.gazetteer_from_areas();
+
+insert into public.gazetteer (pcode, name, kind, source, created_by)
+select a.pcode, n, 'official', 'COD-AB (areas table)', null
+from public.areas a cross join lateral unnest(array[a.name_en, a.name_ar]) n
+where nullif(trim(n), '') is not null
+on conflict do nothing;
+
+-- The areas of one level a name can mean, with the tier that matched (1 key, 2 skeleton) and
+-- only the best tier's matches.
+create function public.place_candidates(p_name text, p_level smallint)
+returns table (pcode text, name_en text, parent_pcode text, parent_name text, tier integer)
+language sql stable
+set search_path = public, pg_temp
+as $$
+  with k as (select public.place_key(p_name) as k, public.place_skeleton(p_name) as s),
+  hits as (
+    select g.pcode, 1 as tier from public.gazetteer g, k where g.name_key = k.k
+    union all
+    select g.pcode, 2 from public.gazetteer g, k where g.name_skel = k.s
+  ),
+  best as (
+    select h.pcode, min(h.tier) as tier from hits h
+    join public.areas a on a.pcode = h.pcode and a.level = p_level
+    group by h.pcode
+  )
+  select a.pcode, a.name_en, a.parent_pcode, p.name_en, b.tier
+  from best b join public.areas a on a.pcode = b.pcode
+  left join public.areas p on p.pcode = a.parent_pcode
+  where b.tier = (select min(tier) from best)
+$$;
+
+-- An area named in words. Each name is matched at its own level only (a governorate column's
+-- "Kirkuk" is the governorate, not the district), the deeper ones within the shallower ones.
+-- Returns the deepest area named, or a problem: an error when nothing can be placed or a name is
+-- ambiguous (with the candidates), a warning when a deeper name is not found and the row is
+-- placed at a shallower level (precision is never lost silently).
+create function public.place_by_names(p_admin1 text, p_admin2 text, p_admin3 text)
+returns table (pcode text, problem jsonb)
+language plpgsql stable
+set search_path = public, pg_temp
+as $$
+declare
+  names text[] := array[nullif(trim(p_admin1), ''), nullif(trim(p_admin2), ''), nullif(trim(p_admin3), '')];
+  words text[] := array['governorate', 'district', 'sub-district'];
+  fields text[] := array['admin1', 'admin2', 'admin3'];
+  found text; missed integer; hits text[]; list text; lvl integer;
+begin
+  for lvl in 1..3 loop
+    continue when names[lvl] is null;
+    select array_agg(x.pcode order by x.pcode),
+           string_agg(format('%s (%s%s)', x.name_en, coalesce(x.parent_name || ', ', ''), x.pcode), '; ' order by x.pcode)
+      into hits, list
+      from public.place_candidates(names[lvl], lvl::smallint) x
+     where found is null or x.parent_pcode = found
+        or exists (select 1 from public.areas pa where pa.pcode = x.parent_pcode and pa.parent_pcode = found);
+    if cardinality(hits) = 1 then
+      found := hits[1];
+    elsif cardinality(hits) > 1 then
+      return query select null::text, jsonb_build_object('field', fields[lvl], 'level', 'error',
+        'reason', format('the %s name "%s" is ambiguous: it can be %s; name the %s too, or give a P-code',
+                         words[lvl], left(names[lvl], 60), left(list, 600),
+                         case when lvl = 1 then 'district' else 'governorate' end));
+      return;
+    elsif missed is null then
+      missed := lvl;
+    end if;
+  end loop;
+  if found is null then
+    return query select null::text, case when missed is not null then
+      jsonb_build_object('field', fields[missed], 'level', 'error',
+        'reason', format('no coordinates, and the %s name "%s" matches no %s', words[missed], left(names[missed], 60), words[missed]))
+    else jsonb_build_object('field', 'lat', 'level', 'error',
+        'reason', 'no coordinates, P-code or area name: the row cannot be placed') end;
+  elsif missed is not null then
+    -- Placed, but less precisely than the row says (a deeper name not found), or a name that
+    -- means nothing next to ones that placed it: said, never silent.
+    return query select found, jsonb_build_object('field', fields[missed], 'level', 'warning',
+      'reason', format('the %s name "%s" was not found%s: placed in %s (%s)', words[missed], left(names[missed], 60),
+                       case when missed > (select a.level from public.areas a where a.pcode = found)
+                            then ' there' else '' end,
+                       (select a.name_en from public.areas a where a.pcode = found), found));
+  else
+    return query select found, null::jsonb;
+  end if;
+end
+$$;
+
+
+-- The admins' verbs.
+create function public.gazetteer_add(p_pcode text, p_name text, p_kind text, p_source text) returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare v jsonb;
+begin
+  if not public.has_app_role('admin') then
+    raise exception 'only admins can add names to the gazetteer' using errcode = '42501';
+  end if;
+  if not exists (select 1 from public.areas where pcode = upper(trim(p_pcode))) then
+    raise exception 'pcode: no admin area has the P-code %', left(p_pcode, 40) using errcode = '22023';
+  end if;
+  insert into public.gazetteer (pcode, name, kind, source)
+  values (upper(trim(p_pcode)), trim(p_name), coalesce(nullif(p_kind, ''), 'variant'), trim(p_source))
+  on conflict (pcode, name) do update set kind = excluded.kind, source = excluded.source
+    where gazetteer.kind <> 'official'
+  returning jsonb_build_object('id', id, 'pcode', pcode, 'name', name, 'kind', kind, 'source', source,
+                               'name_key', name_key, 'name_skel', name_skel) into v;
+  if v is null then
+    raise exception 'name: "%" is already COD-AB''s own name of %', left(p_name, 60), p_pcode using errcode = '23505';
+  end if;
+  return v;
+end
+$$;
+
+-- What a name means: the areas it matches at each level (the import's answer, for people).
+create function public.gazetteer_lookup(p_name text) returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('pcode', c.pcode, 'level', l, 'name_en', c.name_en,
+                                               'parent', c.parent_name, 'match', case c.tier when 1 then 'key' else 'skeleton' end)
+                            order by l, c.pcode), '[]'::jsonb)
+  from generate_series(1, 3) l cross join lateral public.place_candidates(p_name, l::smallint) c
+$$;
+
+create function public.gazetteer_list(p_pcode text default null) returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', g.id, 'pcode', g.pcode, 'name', g.name, 'kind', g.kind,
+                                               'source', g.source) order by g.pcode, g.kind, g.name), '[]'::jsonb)
+  from public.gazetteer g where p_pcode is null or g.pcode = upper(p_pcode)
+$$;
+
+-- The gazetteer's seeded names: exactly the rows of supabase/seed/gazetteer.csv (a unit test,
+-- src/lib/server/gazetteer/seed.test.ts, keeps the two equal). New names go in a new migration
+-- and in the CSV, or are added by an admin (POST /api/v1/gazetteer, terrain gazetteer add).
+-- Fixed ids and times: every database holds the same reference rows.
+insert into public.gazetteer (id, pcode, name, kind, source, created_by, created_at)
+select md5(v.pcode || '/' || v.name)::uuid, v.pcode, v.name, v.kind, v.source, null::uuid,
+       timestamptz '2026-12-03 00:00:00+00' from (values
+  ('IQG01', 'Anbar', 'variant', 'common English spelling (ACLED admin1; OCHA/HDX datasets)'),
+  ('IQG01', 'Dulaim', 'former', 'former name of the province (Liwa al-Dulaim until 1962)'),
+  ('IQG02', 'Basra', 'variant', 'common English spelling (ACLED admin1; UCDP GED adm_1)'),
+  ('IQG02', 'Basrah', 'variant', 'common English spelling (IOM DTM Iraq)'),
+  ('IQG03', 'Muthanna', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG04', 'Najaf', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG05', 'Qadisiyah', 'variant', 'common English spelling (IOM DTM Iraq)'),
+  ('IQG05', 'Al-Qadisiyyah', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG05', 'Diwaniya', 'former', 'former name of the province (Liwa al-Diwaniya until 1976)'),
+  ('IQG06', 'Sulaymaniyah', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG06', 'Slemani', 'variant', 'Kurdish spelling (KRG usage)'),
+  ('IQG06', 'Sulaimani', 'variant', 'Kurdish-English spelling (KRG usage)'),
+  ('IQG07', 'Babylon', 'variant', 'English name (ACLED admin1 uses Babil)'),
+  ('IQG07', 'Hilla', 'former', 'former name of the province (Liwa al-Hilla until 1971)'),
+  ('IQG09', 'Dohuk', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG09', 'Dahuk', 'variant', 'common English spelling (UN and NGO reports)'),
+  ('IQG11', 'Arbil', 'variant', 'common English spelling (UCDP GED adm_1)'),
+  ('IQG11', 'Irbil', 'variant', 'common English spelling (older reports)'),
+  ('IQG11', 'Hawler', 'variant', 'Kurdish name (KRG usage)'),
+  ('IQG11', 'Hewler', 'variant', 'Kurdish name (KRG usage)'),
+  ('IQG11', 'هەولێر', 'variant', 'Kurdish name in Arabic script (KRG usage)'),
+  ('IQG12', 'Karbala', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG13', 'Tameem', 'former', 'former name of Kirkuk governorate (al-Ta''mim 1976-2006)'),
+  ('IQG13', 'Al-Tameem', 'former', 'former name of Kirkuk governorate (al-Ta''mim 1976-2006)'),
+  ('IQG13', 'Ta''mim', 'former', 'former name of Kirkuk governorate (al-Ta''mim 1976-2006)'),
+  ('IQG13', 'At-Ta''mim', 'former', 'former name of Kirkuk governorate (al-Ta''mim 1976-2006)'),
+  ('IQG13', 'التأميم', 'former', 'former name of Kirkuk governorate (al-Ta''mim 1976-2006)'),
+  ('IQG14', 'Missan', 'variant', 'common English spelling (IOM DTM Iraq)'),
+  ('IQG14', 'Amara', 'former', 'former name of the province (Liwa al-Amara until 1976)'),
+  ('IQG15', 'Nineveh', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG15', 'Ninawa', 'variant', 'common English spelling (UCDP GED adm_1)'),
+  ('IQG15', 'Mosul', 'former', 'former name of the province (Liwa al-Mosul until 1976)'),
+  ('IQG16', 'Salahuddin', 'variant', 'common English spelling (UN and NGO reports)'),
+  ('IQG16', 'Saladin', 'variant', 'English name (older reports)'),
+  ('IQG16', 'Salah ad Din', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG17', 'Dhi Qar', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG17', 'Thi-Qar', 'variant', 'common English spelling (IOM DTM Iraq)'),
+  ('IQG17', 'Muntafiq', 'former', 'former name of the province (Liwa al-Muntafiq until 1976)'),
+  ('IQG17', 'Nasiriyah', 'former', 'former name of the province (Liwa al-Nasiriya)'),
+  ('IQG18', 'Wasit', 'variant', 'common English spelling (ACLED admin1)'),
+  ('IQG18', 'Kut', 'former', 'former name of the province (Liwa al-Kut until 1976)'),
+  ('IQG01Q01', 'Fallujah', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG01Q02', 'Al-Qaim', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG01Q07', 'Hit', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG04Q02', 'Manadhira', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG08Q01', 'Azamiyah', 'variant', 'common English spelling (press)'),
+  ('IQG08Q02', 'Kazimiyah', 'variant', 'common English spelling (press)'),
+  ('IQG08Q04', 'Salman Pak', 'former', 'former name of the district''s centre (al-Mada''in)'),
+  ('IQG08Q07', 'Sadr City', 'variant', 'common name of al-Thawra district'),
+  ('IQG08Q07', 'Madinat al-Sadr', 'variant', 'common name of al-Thawra district'),
+  ('IQG09Q01', 'Amedi', 'variant', 'Kurdish name (KRG usage)'),
+  ('IQG11Q05', 'Soran', 'variant', 'Kurdish name of Rawanduz district (KRG usage)'),
+  ('IQG11Q03', 'Koya', 'variant', 'Kurdish name of Koysinjaq district (KRG usage)'),
+  ('IQG15Q04', 'Al-Hadar', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG15Q09', 'Tel Keppe', 'variant', 'Syriac-English spelling (press)'),
+  ('IQG16Q01', 'Al-Dawr', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG16Q03', 'Baiji', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG13Q01', 'Hawija', 'variant', 'common English spelling (ACLED admin2)'),
+  ('IQG17Q04', 'Nassriya', 'variant', 'spelling in the Iraq casualty dataset of issue 6')
+) v(pcode, name, kind, source)
+on conflict (pcode, name) do nothing;
+
+-- The dry run tells exactly what the commit will do, because it IS the commit, rolled back:
+-- import_trial runs import_commit (valid rows only) inside a subtransaction and undoes it.
+-- Its counts (inserted, updated, unchanged, skipped) and the placement of the rows (how many by
+-- their own point, how many at the sub-district, district or governorate named) are the numbers
+-- the real commit then gives; a commit that would fail says why in the dry run.
+
+create function public.import_placement() returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+begin
+  -- pg_temp.import_work holds the rows import_commit is writing (created there, dropped at commit;
+  -- plpgsql, because the table exists only while an import commits).
+  return (select jsonb_build_object(
+    'point', count(*) filter (where w.data ->> 'lon' is not null),
+    'admin3', count(*) filter (where w.data ->> 'lon' is null and w.admin3_pcode is not null),
+    'admin2', count(*) filter (where w.data ->> 'lon' is null and w.admin3_pcode is null and w.admin2_pcode is not null),
+    'admin1', count(*) filter (where w.data ->> 'lon' is null and w.admin2_pcode is null and w.admin1_pcode is not null),
+    'points', count(distinct (w.lon, w.lat)))
+  from pg_temp.import_work w);
+end
+$$;
+
+-- The commit, with the placement of what it wrote (incidents and sites; actors have no place).
+create function public.import_commit_placed(p_job uuid, p_valid_only boolean default false) returns jsonb
+language plpgsql volatile
+set search_path = public, extensions, pg_temp
+as $$
+declare v jsonb; v_target text;
+begin
+  select target into v_target from public.import_jobs where id = p_job;
+  v := public.import_commit(p_job, p_valid_only);
+  if v_target <> 'actors' and (v ->> 'committed')::boolean then
+    v := v || jsonb_build_object('placement', public.import_placement());
+  end if;
+  return v;
+end
+$$;
+
+create function public.import_trial(p_job uuid) returns jsonb
+language plpgsql volatile
+set search_path = public, extensions, pg_temp
+as $$
+declare v jsonb;
+begin
+  begin
+    v := public.import_commit_placed(p_job, true);
+    raise exception 'import trial: roll back' using errcode = 'TRIAL';
+  exception
+    when sqlstate 'TRIAL' then null; -- v keeps what the commit said; everything it wrote is undone
+    when others then
+      v := jsonb_build_object('committed', false, 'error', sqlerrm);
+  end;
+  return v;
+end
+$$;
+
+-- A file that looks like one imported before: the same bytes (SHA-256, kept in the job's
+-- options), or upstream ids already in Terrain under another source name.
+create function public.import_seen_before(p_target text, p_sha256 text, p_source text, p_ids text[])
+returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select jsonb_build_object(
+    'same_file', (select jsonb_build_object('job', j.id, 'file_name', j.file_name, 'source', j.source,
+                                            'created_at', j.created_at)
+                  from public.import_jobs j
+                  where j.target = p_target and j.status = 'committed' and j.options ->> 'sha256' = p_sha256
+                  order by j.created_at desc limit 1),
+    'other_sources', case when p_target = 'incidents' then (
+      select coalesce(jsonb_agg(jsonb_build_object('source', s.upstream_source, 'ids', s.n) order by s.n desc), '[]'::jsonb)
+      from (select i.upstream_source, count(*)::int as n from public.incidents i
+            where i.upstream_id = any (p_ids) and i.upstream_source is distinct from p_source
+            group by 1 order by 2 desc limit 3) s) else '[]'::jsonb end)
+$$;
+
+-- The values of a file's column mapped to our codes (an "IED" in a weapons column is an
+-- explosion/remote violence with sub-type "Remote explosive/landmine/IED"), remembered per
+-- user for the next file with a column of that name.
+create table public.import_value_maps (
+  owner       uuid not null default auth.uid() references public.app_users (id) on delete cascade,
+  target      text not null,
+  column_key  text not null check (length(column_key) between 1 and 200),
+  field       text not null check (field in ('event_type')),
+  value_key   text not null check (length(value_key) between 1 and 200),
+  value       text not null,
+  maps_to     text not null check (length(maps_to) between 1 and 200),
+  updated_at  timestamptz not null default now(),
+  primary key (owner, target, column_key, field, value_key)
+);
+alter table public.import_value_maps enable row level security;
+create policy "Importers read their own value mappings" on public.import_value_maps
+  for select to authenticated using (owner = (select auth.uid()));
+create policy "Importers add their own value mappings" on public.import_value_maps
+  for insert to authenticated with check (owner = (select auth.uid()) and (select public.has_app_role('admin', 'analyst')));
+create policy "Importers change their own value mappings" on public.import_value_maps
+  for update to authenticated using (owner = (select auth.uid())) with check (owner = (select auth.uid()));
+create policy "Importers delete their own value mappings" on public.import_value_maps
+  for delete to authenticated using (owner = (select auth.uid()));
+grant select, insert, update, delete on public.import_value_maps to authenticated;
+
+create function public.import_value_key(p text) returns text
+language sql immutable parallel safe
+set search_path = pg_catalog, pg_temp
+as $$ select left(regexp_replace(lower(trim(p)), '\s+', ' ', 'g'), 200) $$;
+
+-- {"value": "maps_to", …} saved for one column of the caller's files.
+create function public.import_value_maps_get(p_target text, p_column text, p_field text default 'event_type')
+returns jsonb
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(jsonb_object_agg(m.value, m.maps_to order by m.value), '{}'::jsonb)
+  from public.import_value_maps m
+  where m.owner = (select auth.uid()) and m.target = p_target and m.field = p_field
+    and m.column_key = public.import_value_key(p_column)
+$$;
+
+create function public.import_value_maps_save(p_target text, p_column text, p_field text, p_values jsonb)
+returns integer
+language sql volatile
+set search_path = public, pg_temp
+as $$
+  with up as (
+    insert into public.import_value_maps as m (target, column_key, field, value_key, value, maps_to)
+    select p_target, public.import_value_key(p_column), p_field, public.import_value_key(e.key), left(trim(e.key), 200), e.value
+    from jsonb_each_text(p_values) e
+    where nullif(trim(e.key), '') is not null and nullif(trim(e.value), '') is not null
+    on conflict (owner, target, column_key, field, value_key) do update
+      set maps_to = excluded.maps_to, value = excluded.value, updated_at = now()
+      where m.maps_to is distinct from excluded.maps_to
+    returning 1
+  ) select count(*)::int from up
 $$;

@@ -21,13 +21,14 @@ declare
                       then websearch_to_tsquery('english'::regconfig, p_q) end;
   v_rows jsonb;
   v_total bigint;
+  v_scope text[] := public.caller_location_scope();
 begin
   if p_after_id is null then
     select count(*) into v_total
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
     where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
       and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q);
-    perform public.audit_note('export', 'incidents', jsonb_strip_nulls(jsonb_build_object(
+    perform public.audit_record('export', 'incidents', jsonb_strip_nulls(jsonb_build_object(
       'format', p_format, 'rows', v_total, 'from', p_from, 'to', p_to, 'types', p_types, 'area', p_area,
       'bbox', case when p_west is not null then jsonb_build_array(p_west, p_south, p_east, p_north) end,
       'q', p_q, 'status', p_status)));
@@ -42,8 +43,10 @@ begin
       'event_date', f.event_date, 'event_time', to_char(f.event_time, 'HH24:MI'),
       'time_precision', f.time_precision, 'event_type', f.event_type, 'sub_event_type', f.sub_event_type,
       'actor1', a1.name, 'actor2', a2.name,
-      'lat', round(st_y(f.geom)::numeric, 7), 'lon', round(st_x(f.geom)::numeric, 7),
-      'geo_precision', f.geo_precision, 'location_name', f.location_name,
+      'lat', round(st_y(v.pt)::numeric, 7), 'lon', round(st_x(v.pt)::numeric, 7),
+      'geo_precision', case when v.fuzzed then 3 else f.geo_precision end,
+      'location_fuzzed', v.fuzzed, 'sensitive_location', f.sensitive_location,
+      'location_name', f.location_name,
       'admin1_pcode', f.admin1_pcode, 'admin1_name', r1.name_en,
       'admin2_pcode', f.admin2_pcode, 'admin2_name', r2.name_en,
       'admin3_pcode', f.admin3_pcode, 'admin3_name', r3.name_en,
@@ -54,6 +57,10 @@ begin
       'confidentiality', f.confidentiality, 'status', f.status, 'status_reason', f.status_reason,
       'notes', f.notes, 'updated_at', f.updated_at) as r
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
+    cross join lateral (
+      select public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as fuzzed,
+             public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt
+    ) v
     left join public.actors a1 on a1.id = f.actor1_id
     left join public.actors a2 on a2.id = f.actor2_id
     left join public.areas r1 on r1.pcode = f.admin1_pcode
@@ -77,7 +84,7 @@ as $$
 declare fc jsonb;
 begin
   fc := public.sites_geojson(p_kind);
-  perform public.audit_note('export', p_kind, jsonb_build_object('format', p_format,
+  perform public.audit_record('export', p_kind, jsonb_build_object('format', p_format,
     'rows', jsonb_array_length(fc -> 'features')));
   return fc;
 end

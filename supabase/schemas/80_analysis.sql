@@ -522,6 +522,7 @@ create function public.incidents_proximity(
 language plpgsql stable
 set search_path = public, extensions, pg_temp
 set jit = off
+set plan_cache_mode = force_custom_plan
 as $$
 declare
   v_to date := coalesce(p_as_of, current_date);
@@ -529,6 +530,9 @@ declare
   v_m double precision;
   v_geom geometry;
   v jsonb;
+  v_scope text[] := public.caller_location_scope();
+  v_exact boolean := v_scope is null;
+  v_field boolean := coalesce(cardinality(v_scope), 0) > 0;
 begin
   if p_km is null or not (p_km > 0 and p_km <= 200) then
     raise exception 'km: must be more than 0 and at most 200' using errcode = '22023';
@@ -592,22 +596,27 @@ begin
     select b.*, st_xmin(b.box) as x0, st_xmax(b.box) as x1, st_ymin(b.box) as y0, st_ymax(b.box) as y1
     from boxed b
   ),
-  pairs as materialized (
-    -- Every (target, incident) within the distance. Under row-level security PostgreSQL may
-    -- not use the GiST indexes for ST_DWithin or && (those operators are not leakproof, so they
-    -- must run after the policies); the box test on the plain lon/lat columns is leakproof and
-    -- answered by their btree, and screens the candidates before the geodesic distance (costly).
-    select t.kind, t.id as target_id, t.name, i.id as incident_id,
-           st_distance(i.geom::geography, t.geog) as d
+  candidates as materialized (
+    -- Every (target, incident) whose visible point may be within the distance. Under RLS the
+    -- GiST indexes cannot serve ST_DWithin or && (not leakproof); the box test on plain float8
+    -- columns is leakproof and answered by their btree.
+    select t.kind, t.id as target_id, t.name, t.geog, i.id as incident_id,
+           public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode,
+                                            i.admin3_pcode, v_scope) as pt
     from targets t
     join public.incidents i
-      on i.lat between t.y0 and t.y1
-     and i.lon between t.x0 and t.x1
-     and st_dwithin(i.geom::geography, t.geog, v_m)
+      on (v_exact and i.lat between t.y0 and t.y1 and i.lon between t.x0 and t.x1)
+      or (not v_exact and i.lat_coarse between t.y0 and t.y1 and i.lon_coarse between t.x0 and t.x1)
+      or (v_field and i.geom_coarse is not null and i.lat between t.y0 and t.y1 and i.lon between t.x0 and t.x1)
     where i.event_date between v_from and v_to
   ),
+  pairs as materialized (
+    select c.kind, c.target_id, c.name, c.incident_id, c.pt, st_distance(c.pt::geography, c.geog) as d
+    from (select distinct on (target_id, incident_id) * from candidates) c
+    where st_dwithin(c.pt::geography, c.geog, v_m)
+  ),
   counted as (
-    select p.*, f.event_date, f.event_type, f.fatalities, f.geom, f.location_name
+    select p.*, f.event_date, f.event_type, f.fatalities, f.location_name
     from pairs p join public.incidents_filtered(v_from, v_to, p_types, null) f on f.id = p.incident_id
   ),
   nearest as (
@@ -631,7 +640,7 @@ begin
     'incidents', coalesce((select jsonb_agg(jsonb_build_object(
         'id', incident_id, 'event_date', event_date, 'event_type', event_type, 'fatalities', fatalities,
         'location_name', location_name,
-        'lon', round(st_x(geom)::numeric, 5), 'lat', round(st_y(geom)::numeric, 5),
+        'lon', round(st_x(pt)::numeric, 5), 'lat', round(st_y(pt)::numeric, 5),
         'distance_m', round(d::numeric), 'nearest_kind', kind, 'nearest_id', target_id, 'nearest_name', name)
       order by d, event_date desc, incident_id) from listed), '[]'::jsonb))
   into v;
@@ -764,12 +773,17 @@ create function public.incidents_highlight(
   p_admin_out text[] default null,
   p_limit integer default 5000
 ) returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = public, extensions, pg_temp
 set jit = off
 as $$
+declare v_scope text[] := public.caller_location_scope();
+begin
+  return (
   with f as (
-    select i.id, i.geom, i.event_type, i.event_date, i.fatalities
+    select i.id, public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode,
+                                                  i.admin3_pcode, v_scope) as geom,
+           i.event_type, i.event_date, i.fatalities
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
     -- 'none' stands for "placed in no area of that level", as the charts' group keys say
     cross join lateral (select coalesce(case p_admin_level when 1 then i.admin1_pcode
@@ -795,4 +809,6 @@ as $$
     'points', coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
                  round(st_y(geom)::numeric, 5), event_type, fatalities)) from pts), '[]'::jsonb)
   )
+  );
+end
 $$;

@@ -97,13 +97,16 @@ as $$
   where (select private.require_service())
 $$;
 
--- Shared by every loader: the batch is a jsonb array, the source a plain name; the audit
--- trigger goes off (seed_begin) and comes back with one summary row (seed_end).
+-- Shared by every loader: the batch is a jsonb array, the source a plain name; the audit row
+-- trigger pauses for this transaction (seed_begin writes a row in private.audit_pause, which app
+-- roles cannot see) and seed_end lifts the pause and writes one summary row
+-- (20261203120000_audit_chain). The returned text is what seed_end needs to restore: 'paused'
+-- when this call paused auditing, '' when the transaction was already paused by an enclosing
+-- loader.
 create function private.seed_begin(p_rows jsonb, p_source text) returns text
 language plpgsql volatile
 set search_path = public, private, pg_temp
 as $$
-declare v_prev text;
 begin
   perform private.require_service();
   if p_rows is null or jsonb_typeof(p_rows) <> 'array' then
@@ -113,11 +116,11 @@ begin
     raise exception 'source must be a short lower-case name such as ucdp-ged (got %)', p_source
       using errcode = '22023';
   end if;
-  -- Local to this transaction; seed_end puts back what the caller had, so a caller that wraps
-  -- a loader in a larger transaction keeps its own writes audited.
-  v_prev := coalesce(current_setting('terrain.audit', true), '');
-  perform set_config('terrain.audit', 'off', true);
-  return v_prev;
+  if private.audit_paused() then
+    return '';
+  end if;
+  insert into private.audit_pause (xid) values (txid_current());
+  return 'paused';
 end
 $$;
 
@@ -127,7 +130,9 @@ set search_path = public, private, pg_temp
 as $$
 begin
   perform private.require_service();
-  perform set_config('terrain.audit', coalesce(p_prev, ''), true);
+  if p_prev = 'paused' then
+    delete from private.audit_pause where xid = txid_current();
+  end if;
   insert into public.audit_log (actor_id, action, table_name, detail)
   values ((select auth.uid()), 'seed', p_table,
           jsonb_build_object('rows', p_stats -> 'rows', 'source', p_source) || p_stats);

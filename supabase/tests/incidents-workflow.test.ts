@@ -364,7 +364,7 @@ describe.each(engineNames())('incident workflow on %s', (engineName) => {
 			const a = (await report(u.field, { ...base, fatalities: 1, notes: 'initial' })).incident;
 			await e.db.rpc('incident_update', { p_id: a.id, p: { fatalities: 4 } }, u.analyst);
 			await e.db.rpc('incident_transition', { p_id: a.id, p_to: 'verified' }, u.analyst);
-			const h = await e.db.rpc<HistoryEntry[]>('incident_history', { p_id: a.id }, u.field);
+			const h = await e.db.rpc<HistoryEntry[]>('incident_history', { p_id: a.id }, u.analyst);
 			expect(h.map((x) => x.action)).toEqual(['insert', 'update', 'transition']);
 			expect(h[0].actor.id).toBe(u.field.id);
 			expect(h[0].changes).toContainEqual({ field: 'status', before: null, after: 'reported' });
@@ -374,6 +374,17 @@ describe.each(engineNames())('incident workflow on %s', (engineName) => {
 				field: 'status',
 				before: 'reported',
 				after: 'verified'
+			});
+			// The reporter (field) sees their own report and what happened once it was verified,
+			// not the analyst's edit while it was unverified, and editors as roles (issue 10).
+			const f = await e.db.rpc<HistoryEntry[]>('incident_history', { p_id: a.id }, u.field);
+			expect(f.map((x) => x.action)).toEqual(['insert', 'transition']);
+			expect(f.map((x) => x.actor)).toEqual([{ role: 'field' }, { role: 'analyst' }]);
+			expect(f[1].changes).toContainEqual({
+				field: 'status',
+				before: null,
+				after: 'verified',
+				hidden: true
 			});
 		});
 

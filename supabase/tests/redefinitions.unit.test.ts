@@ -13,13 +13,25 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..');
 
 /** The migrations, by version, that define each function that has more than one definition. */
+// (20261203120000_audit_chain also re-creates, from the catalogue in a DO block, the 11 security
+// invoker functions that called public.audit_note, with public.audit_record instead: not
+// `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
+	'private.audit_row': ['20261122000100', '20261203120000'],
+	'private.seed_begin': ['20261122000600', '20261203120000'],
+	'private.seed_end': ['20261122000600', '20261203120000'],
+	'public.import_commit_sites': ['20261122001001', '20261203100200'],
+	'public.incident_create': ['20261122001000', '20261203100100'],
+	'public.incident_update': ['20261122001000', '20261203100100'],
+	'public.sites_geojson': ['20261122000500', '20261203100000'],
+	'public.area_by_names': ['20261122001001', '20261203110000'],
 	'private.session_user': ['20261122000200', '20261122000700'],
 	'public.area_baseline': ['20261122003001', '20261122003007'],
+	'public.audit_log_search': ['20261122002003', '20261203120100'],
 	'public.baseline_classify': ['20261122003001', '20261122003006'],
 	'public.baseline_row': ['20261122003001', '20261122003006', '20261122003007'],
 	'public.baseline_table': ['20261122003001', '20261122003007'],
-	'public.companion_card': ['20261122002002', '20261122002004'],
+	'public.companion_card': ['20261122002002', '20261122002004', '20261203100200'],
 	'public.contact_get': ['20261122002002', '20261122002005'],
 	'public.contacts_export': ['20261122002002', '20261122002005'],
 	'public.contacts_list': ['20261122002002', '20261122002005'],
@@ -27,14 +39,26 @@ const KNOWN: Record<string, string[]> = {
 	'public.import_check': ['20261122001001', '20261122006000'],
 	'public.import_commit': ['20261122001001', '20261122001003', '20261122006000'],
 	'public.import_commit_incidents': ['20261122001001', '20261122001004', '20261122005500'],
-	'public.import_place_row': ['20261122001001', '20261122001005'],
+	'public.import_place_row': ['20261122001001', '20261122001005', '20261203110000'],
 	'public.incident_actor': ['20261122001000', '20261122005500'],
+	'public.incident_get': ['20261122000400', '20261203120100', '20261203140100'],
+	'public.incident_history': ['20261122001000', '20261203120100'],
+	'public.incident_duplicates': ['20261122001000', '20261203140100'],
+	'public.incident_duplicates_near': ['20261122001000', '20261203140100'],
 	'public.incident_stats': ['20261122003000', '20261122003006'],
-	'public.incidents_density': ['20261122000400', '20261122006100'],
-	'public.incidents_filtered': ['20261122000400', '20261122004100'],
-	'public.incidents_geojson': ['20261122000400', '20261122006100'],
-	'public.incidents_map': ['20261122000400', '20261122006100'],
-	'public.incidents_proximity': ['20261122003002', '20261122003006', '20261122004200'],
+	'public.incidents_density': ['20261122000400', '20261122006100', '20261203140100'],
+	'public.incidents_export': ['20261122001002', '20261203140100'],
+	'public.incidents_filtered': ['20261122000400', '20261122004100', '20261203140100'],
+	'public.incidents_geojson': ['20261122000400', '20261122006100', '20261203140100'],
+	'public.incidents_highlight': ['20261122005100', '20261203140100'],
+	'public.incidents_list': ['20261122001000', '20261203140100'],
+	'public.incidents_map': ['20261122000400', '20261122006100', '20261203140100'],
+	'public.incidents_proximity': [
+		'20261122003002',
+		'20261122003006',
+		'20261122004200',
+		'20261203140100'
+	],
 	'public.incidents_time_pattern': ['20261122003000', '20261122003006'],
 	'public.incidents_top_actors': ['20261122003000', '20261122003006']
 };

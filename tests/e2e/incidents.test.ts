@@ -1,7 +1,6 @@
 // Incident reporting in Chromium against the real server: a field user reports an incident by
 // clicking the map, an analyst verifies it, a viewer then sees it in the list and on its page;
 // an analyst imports a partner's CSV through the mapping step; an export comes back in unchanged.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';

@@ -64,7 +64,7 @@ describe.each(engineNames())('actor and contact API on %s', (engineName) => {
 		it('lists actors for every role and asks anonymous callers to sign in', async () => {
 			const r = await call(actors.GET, u.viewer, '/api/v1/actors?q=daesh');
 			expect(r.status).toBe(200);
-			expect(r.body.actors.map((a: any) => a.name)).toEqual(['IS']);
+			expect(r.body.actors.map((a: { name: string }) => a.name)).toEqual(['IS']);
 			expect((await call(actors.GET, null, '/api/v1/actors')).status).toBe(401);
 		});
 
@@ -153,7 +153,7 @@ describe.each(engineNames())('actor and contact API on %s', (engineName) => {
 				u.viewer,
 				'/api/v1/relationships?as_of=2015-06-01'
 			);
-			expect(in2015.body.relationships.map((x: any) => x.kind)).toEqual(['rivalry']);
+			expect(in2015.body.relationships.map((x: { kind: string }) => x.kind)).toEqual(['rivalry']);
 			expect(in2015.body.confrontations).toEqual([
 				expect.objectContaining({ incidents: 1, first_date: '2014-06-10' })
 			]);
@@ -217,7 +217,8 @@ describe.each(engineNames())('actor and contact API on %s', (engineName) => {
 	});
 
 	describe('contacts', () => {
-		const names = (b: any) => b.contacts.map((c: any) => c.full_name).sort();
+		const names = (b: { contacts: { full_name: string }[] }) =>
+			b.contacts.map((c) => c.full_name).sort();
 
 		it("gives a viewer's token no contacts, a field user's only their areas, an analyst's all", async () => {
 			for (const h of [contacts.GET]) {

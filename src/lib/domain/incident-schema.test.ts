@@ -98,7 +98,7 @@ describe('incidentInputSchema', () => {
 			lon: 43.13,
 			lat: 36.34,
 			geo_precision: 1,
-			fatalities: 0,
+			fatalities: null,
 			event_type: 'battles'
 		});
 	});

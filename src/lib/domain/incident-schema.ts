@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import * as mgrsNs from 'mgrs';
 import { EVENT_TYPES, type EventType } from './taxonomy.ts';
+import { ISO_DATE, PCODE } from './codes.ts';
 
 // The ESM build of mgrs has named exports, its CommonJS build (what Node loads) a default object.
 const mgrs = (
@@ -228,7 +229,7 @@ function latestDate(): string {
 export const isoDate = z
 	.string({ error: 'incident.error.date_required' })
 	.trim()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'incident.error.date_format')
+	.regex(ISO_DATE, 'incident.error.date_format')
 	.refine((s) => {
 		const d = new Date(`${s}T00:00:00Z`);
 		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
@@ -290,7 +291,7 @@ export const incidentInputSchema = z
 		admin_pcode: z
 			.string()
 			.trim()
-			.regex(/^[A-Z]{2,3}[A-Z0-9]+$/, 'incident.error.pcode')
+			.regex(PCODE, 'incident.error.pcode')
 			.nullish()
 			.or(z.literal('').transform(() => null)),
 		geo_precision: z.coerce.number().int().min(1).max(3).nullish(),
@@ -301,6 +302,13 @@ export const incidentInputSchema = z
 		affects_us: bool,
 		affects_ngos: bool,
 		serious: bool,
+		// Shown coarsely to viewers and to field staff outside its area (location fuzzing). Unlike
+		// the other flags, "not sent" is kept apart from false: the database then decides (on when
+		// the incident affects our organisation).
+		sensitive_location: z
+			.union([z.boolean(), z.literal('on'), z.literal('true'), z.literal('false')])
+			.optional()
+			.transform((v) => (v === undefined ? undefined : v === true || v === 'on' || v === 'true')),
 		ops_impact: z
 			.enum(OPS_IMPACT, { error: 'incident.error.choice' })
 			.nullish()
@@ -388,7 +396,8 @@ export function toSqlPayload(v: IncidentParsed): Record<string, unknown> {
 		event_type: v.event_type,
 		sub_event_type: v.sub_event_type,
 		location_name: v.location_name,
-		fatalities: v.fatalities ?? 0,
+		// Left empty: not known (NULL), never 0.
+		fatalities: v.fatalities ?? null,
 		injuries: v.injuries,
 		abductions: v.abductions,
 		affects_us: v.affects_us,

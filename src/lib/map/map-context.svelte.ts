@@ -70,6 +70,7 @@ export class MapContext {
 		return this.#locale();
 	}
 	#layers = $state.raw<Partial<Record<DeckSlot, Layer | null>>>({});
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private registry, never rendered; not state
 	#pick = new Map<string, PickHandlers>();
 	/** The maplibre layers that a click may select (areas), topmost first. */
 	clickableMapLayers = $state.raw<string[]>([]);

@@ -6,6 +6,7 @@
 import { EVENT_TYPES, SITE_KINDS, type EventType, type SiteKind } from '../domain/taxonomy.ts';
 import { parseBbox } from '../domain/filters.ts';
 import { ACTOR_TYPES, EDGE_KINDS, type ActorType, type EdgeKind } from '../domain/actors.ts';
+import { ISO_DATE, PCODE, UUID } from '../domain/codes.ts';
 
 export const MAP_LAYERS = [
 	'incidents',
@@ -96,10 +97,7 @@ export interface MapUrlState {
 	selected: Selection | null;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 const UUID_ISH = /^[0-9A-Za-z-]{1,64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A comma-separated list of known codes: null when absent, all known or only unknown codes. */
 function codeList<T extends string>(

@@ -1,7 +1,12 @@
 import { resolve } from 'node:path';
-import { ConfigError } from './db/pglite.ts';
 
-export { ConfigError };
+/** A wrong setting, said in one line with what to do; the program stops without a stack trace. */
+export class ConfigError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ConfigError';
+	}
+}
 
 export type DbConfig =
 	| { mode: 'embedded'; dataDir: string }

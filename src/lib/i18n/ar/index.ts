@@ -6,6 +6,10 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { audit } from './audit.ts';
+import { registries } from './registries.ts';
+import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -17,5 +21,9 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...actors,
 	...incidents,
 	...draw,
+	...audit,
+	...registries,
+	...imports,
+	...fuzz,
 	...more
 };

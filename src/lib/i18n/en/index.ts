@@ -7,6 +7,10 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { audit } from './audit.ts';
+import { registries } from './registries.ts';
+import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 
 export const en = {
 	...common,
@@ -17,5 +21,9 @@ export const en = {
 	...analysis,
 	...actors,
 	...incidents,
-	...draw
+	...draw,
+	...audit,
+	...registries,
+	...imports,
+	...fuzz
 };

@@ -8,6 +8,10 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { audit } from './audit.ts';
+import { registries } from './registries.ts';
+import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -24,5 +28,9 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...analysis,
 	...actors,
 	...incidents,
-	...draw
+	...draw,
+	...audit,
+	...registries,
+	...imports,
+	...fuzz
 };

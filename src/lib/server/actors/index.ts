@@ -3,10 +3,9 @@
  * actor migrations, shared by the pages and /api/v1. Each runs as the signed-in user, so RLS
  * decides what they see and may change.
  */
-import { rpc, DbError, type CallerUser } from '../db/index.ts';
-import { FilterError } from '../../domain/filters.ts';
+import { rpc, type CallerUser } from '../db/index.ts';
+import { DuplicateActorError, withFieldErrors } from '../db/errors.ts';
 import {
-	splitFieldMessage,
 	type Actor,
 	type ActorListItem,
 	type ActorProfile,
@@ -64,35 +63,8 @@ export function actorDuplicates(
 	);
 }
 
-export class DuplicateActorError extends Error {
-	constructor(
-		message: string,
-		readonly duplicates: { id: string; name: string; matched: string[] }[]
-	) {
-		super(message);
-	}
-}
-
-/**
- * Runs a write and turns the SQL function's "field: message" errors into FilterErrors (400 naming
- * the field) and a probable duplicate into a DuplicateActorError carrying the matches.
- */
-export async function withFieldErrors<T>(p: Promise<T>): Promise<T> {
-	try {
-		return await p;
-	} catch (e) {
-		if (e instanceof DbError) {
-			if (e.code === '23505' && e.detail?.startsWith('[')) {
-				throw new DuplicateActorError(e.message, JSON.parse(e.detail));
-			}
-			const f = splitFieldMessage(e.message);
-			if (f && (e.code === '22023' || e.code === '23505' || e.code === '23503')) {
-				throw new FilterError(f.field, f.message);
-			}
-		}
-		throw e;
-	}
-}
+// Re-exported: the actor pages and API catch the duplicate error from here.
+export { DuplicateActorError, withFieldErrors };
 
 export function saveActor(user: CallerUser, args: Record<string, unknown>) {
 	return withFieldErrors(rpc<Actor>('actor_save', args, user));
@@ -149,6 +121,11 @@ export function neighbourhood(
 
 export function saveRelationship(user: CallerUser, args: Record<string, unknown>) {
 	return withFieldErrors(rpc<{ id: string }>('relationship_save', args, user));
+}
+
+/** One relationship as stored (null when it does not exist or is not visible). */
+export function getRelationship(user: CallerUser, id: string) {
+	return rpc<Record<string, unknown> | null>('relationship_get', { p_id: id }, user);
 }
 
 export function removeRelationship(user: CallerUser, id: string) {

@@ -3,7 +3,7 @@
  * $lib/server/api/openapi.ts (`paths: { …, ...actorPaths }`). Responses reference the shared
  * components (Unauthorized, BadRequest, Forbidden, NotFound, Conflict, Error).
  */
-import type { Method, Operation, Parameter } from '../api/openapi.ts';
+import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
 import { ACTOR_TYPES, DELETE_MODES, EDGE_KINDS, STANCES } from '../../domain/actors.ts';
 import { SENSITIVITIES } from '../../domain/contacts.ts';
 
@@ -123,11 +123,26 @@ export const actorPaths: Record<string, Partial<Record<Method, Operation>>> = {
 				responses: ok('200', obj('The actor profile'), '400', '404')
 			}
 		),
-		post: op('updateActor', 'Changes an actor (analysts, admins)', ['actors'], {
-			parameters: [id('Actor id')],
-			requestBody: body('As for createActor'),
-			responses: ok('200', obj('The actor'), '400', '403', '409')
-		}),
+		post: op(
+			'updateActor',
+			'Replaces an actor’s fields (analysts, admins): fields not sent take their defaults (empty aliases, notes…). Use PATCH to change some fields only',
+			['actors'],
+			{
+				parameters: [id('Actor id')],
+				requestBody: body('As for createActor'),
+				responses: ok('200', obj('The actor'), '400', '403', '409')
+			}
+		),
+		patch: op(
+			'patchActor',
+			'Changes the fields sent (analysts, admins); fields not sent stay as they are (merge semantics)',
+			['actors'],
+			{
+				parameters: [id('Actor id')],
+				requestBody: body('Any of the fields of createActor'),
+				responses: ok('200', obj('The actor'), '400', '403', '404', '409')
+			}
+		),
 		delete: op(
 			'deleteActor',
 			'Deletes an actor (admins); `mode` says what happens to what depends on it',
@@ -247,11 +262,26 @@ export const actorPaths: Record<string, Partial<Record<Method, Operation>>> = {
 		})
 	},
 	'/relationships/{id}': {
-		post: op('updateRelationship', 'Changes a relationship (analysts, admins)', ['actors'], {
-			parameters: [id('Relationship id')],
-			requestBody: body('As for createRelationship'),
-			responses: ok('200', obj('The relationship'), '400', '403')
-		}),
+		post: op(
+			'updateRelationship',
+			'Replaces a relationship’s fields (analysts, admins); fields not sent take their defaults. Use PATCH to change some only',
+			['actors'],
+			{
+				parameters: [id('Relationship id')],
+				requestBody: body('As for createRelationship'),
+				responses: ok('200', obj('The relationship'), '400', '403')
+			}
+		),
+		patch: op(
+			'patchRelationship',
+			'Changes the fields sent (analysts, admins); the others stay as they are',
+			['actors'],
+			{
+				parameters: [id('Relationship id')],
+				requestBody: body('Any of the fields of createRelationship'),
+				responses: ok('200', obj('The relationship'), '400', '403', '404')
+			}
+		),
 		delete: op('deleteRelationship', 'Removes a relationship (analysts, admins)', ['actors'], {
 			parameters: [id('Relationship id')],
 			responses: ok('200', obj('{id, removed}'), '400', '403')

@@ -9,9 +9,9 @@ import {
 	parseIncidentFilters,
 	type IncidentFilters
 } from '../../domain/filters.ts';
+import { UUID } from '../../domain/codes.ts';
+import { areaKeysParam, intParam, optionalIntParam } from '../api/params.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
 /** Most points returned; the counts stay exact. */
 export const HIGHLIGHT_POINTS = { min: 0, max: 20_000, fallback: 5_000 } as const;
 
@@ -26,48 +26,23 @@ export interface HighlightQuery {
 	limit: number;
 }
 
-function int(params: URLSearchParams, name: string, min: number, max: number): number | undefined {
-	const raw = params.get(name);
-	if (raw === null || raw.trim() === '') return undefined;
-	if (!/^\d+$/.test(raw.trim())) throw new FilterError(name, 'expected a whole number');
-	const n = Number(raw);
-	if (n < min || n > max) throw new FilterError(name, `must be between ${min} and ${max}`);
-	return n;
-}
-
-/** P-codes, or 'none' for "no area at that level", comma-separated. */
-function areaKeys(params: URLSearchParams, name: string): string[] | undefined {
-	if (!params.has(name)) return undefined;
-	const keys = params
-		.getAll(name)
-		.flatMap((v) => v.split(','))
-		.map((v) => v.trim())
-		.filter(Boolean);
-	for (const k of keys) {
-		if (k !== 'none' && !PCODE.test(k))
-			throw new FilterError(name, `"${k}" is neither a P-code such as IQG15 nor none`);
-	}
-	if (keys.length > 500) throw new FilterError(name, 'at most 500 areas');
-	return keys;
-}
-
 export function parseHighlightQuery(params: URLSearchParams): HighlightQuery {
 	const filters = parseIncidentFilters(params);
 	const q: HighlightQuery = {
 		filters,
-		limit:
-			int(params, 'limit', HIGHLIGHT_POINTS.min, HIGHLIGHT_POINTS.max) ?? HIGHLIGHT_POINTS.fallback
+		limit: intParam(params, 'limit', HIGHLIGHT_POINTS)
 	};
-	q.hour = int(params, 'hour', 0, 23);
-	q.dow = int(params, 'dow', 1, 7);
+	q.hour = optionalIntParam(params, 'hour', { min: 0, max: 23 });
+	q.dow = optionalIntParam(params, 'dow', { min: 1, max: 7 });
 	const actor = params.get('actor')?.trim();
 	if (actor) {
 		if (!UUID.test(actor)) throw new FilterError('actor', 'expected an actor id (UUID)');
 		q.actor = actor.toLowerCase();
 	}
-	const level = int(params, 'admin_level', 1, 3) as 1 | 2 | 3 | undefined;
-	q.adminIn = areaKeys(params, 'admin_in');
-	q.adminOut = areaKeys(params, 'admin_out');
+	const level = optionalIntParam(params, 'admin_level', { min: 1, max: 3 }) as
+		1 | 2 | 3 | undefined;
+	q.adminIn = areaKeysParam(params, 'admin_in');
+	q.adminOut = areaKeysParam(params, 'admin_out');
 	if ((q.adminIn || q.adminOut) && !level)
 		throw new FilterError('admin_level', 'is required with admin_in or admin_out (1, 2 or 3)');
 	q.adminLevel = level;

@@ -3,7 +3,7 @@
  * src/lib/server/api/openapi.ts to spread into its `paths` (and `analysisTags` into its tags).
  * Refers to that document's shared components (filter parameters, error responses).
  */
-import type { Operation, Parameter, Response, Schema } from '../api/openapi.ts';
+import type { Operation, Parameter, Response, Schema } from '../api/openapi-types.ts';
 import { BIN_SIZES, STACK_GROUPS } from '../../domain/analysis.ts';
 import { EVENT_TYPES, SITE_KINDS } from '../../domain/taxonomy.ts';
 

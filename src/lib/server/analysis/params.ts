@@ -9,61 +9,14 @@ import { BIN_SIZES, STACK_GROUPS, type BinSize, type StackGroup } from '../../do
 import { LEVEL_NOTE_MAX } from '../../domain/analysis-levels.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
 import { EVENT_TYPES } from '../../domain/taxonomy.ts';
+import { isIsoDate, UUID } from '../../domain/codes.ts';
+import { dateParam, intParam, oneOf, optionalIntParam, pcodeParam } from '../api/params.ts';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isRealDate(s: string): boolean {
-	if (!ISO_DATE.test(s)) return false;
-	const d = new Date(`${s}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
+export const isRealDate = (s: string): boolean => isIsoDate(s);
 
 /** The latest calendar date anywhere on Earth (UTC+14): what "not in the future" is checked against. */
 export function latestToday(now = new Date()): string {
 	return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
-}
-
-export function dateParam(name: string, raw: string | null | undefined): string | undefined {
-	if (raw === null || raw === undefined || raw.trim() === '') return undefined;
-	const s = raw.trim();
-	if (!ISO_DATE.test(s)) throw new FilterError(name, 'expected a date as YYYY-MM-DD');
-	if (!isRealDate(s)) throw new FilterError(name, 'not a real calendar date');
-	return s;
-}
-
-export function pcodeParam(name: string, raw: string | null | undefined): string {
-	const s = (raw ?? '').trim();
-	if (!PCODE.test(s)) throw new FilterError(name, 'expected a P-code such as IQG01 or IQG15Q01');
-	return s;
-}
-
-function choice<T extends string>(
-	name: string,
-	raw: string | null,
-	allowed: readonly T[],
-	fallback: T
-): T {
-	if (raw === null || raw === '') return fallback;
-	if (!(allowed as readonly string[]).includes(raw)) {
-		throw new FilterError(name, `unknown value "${raw}"; use one of ${allowed.join(', ')}`);
-	}
-	return raw as T;
-}
-
-function intIn(
-	name: string,
-	raw: string | null,
-	min: number,
-	max: number,
-	fallback?: number
-): number | undefined {
-	if (raw === null || raw.trim() === '') return fallback;
-	if (!/^[+-]?\d+$/.test(raw.trim())) throw new FilterError(name, 'expected a whole number');
-	const n = Number(raw);
-	if (n < min || n > max) throw new FilterError(name, `must be between ${min} and ${max}`);
-	return n;
 }
 
 export interface StatsQuery {
@@ -76,17 +29,17 @@ export interface StatsQuery {
 export function parseStatsQuery(params: URLSearchParams): StatsQuery {
 	return {
 		filters: parseIncidentFilters(params),
-		by: choice('by', params.get('by'), BIN_SIZES, 'month'),
-		group: choice('group', params.get('group'), STACK_GROUPS, 'type')
+		by: oneOf('by', params.get('by'), BIN_SIZES, 'month'),
+		group: oneOf('group', params.get('group'), STACK_GROUPS, 'type')
 	};
 }
 
 export function areaLevelParam(params: URLSearchParams, fallback = 1): 1 | 2 | 3 {
-	return intIn('level', params.get('level'), 1, 3, fallback) as 1 | 2 | 3;
+	return intParam(params, 'level', { min: 1, max: 3, fallback }) as 1 | 2 | 3;
 }
 
 export function limitParam(params: URLSearchParams, max: number, fallback: number): number {
-	return intIn('limit', params.get('limit'), 1, max, fallback)!;
+	return intParam(params, 'limit', { min: 1, max, fallback });
 }
 
 /** Event types alone (the baseline and proximity take no area or viewport filter). */
@@ -117,10 +70,10 @@ export interface BaselineQuery {
 export function parseBaselineQuery(params: URLSearchParams): BaselineQuery {
 	const parent = params.get('parent');
 	return {
-		asOf: dateParam('as_of', params.get('as_of')),
+		asOf: dateParam(params, 'as_of') ?? undefined,
 		types: typesParam(params),
-		level: intIn('level', params.get('level'), 0, 3),
-		parent: parent ? pcodeParam('parent', parent) : undefined
+		level: optionalIntParam(params, 'level', { min: 0, max: 3 }),
+		parent: parent ? pcodeParam(params, 'parent', { required: true }) : undefined
 	};
 }
 
@@ -147,16 +100,20 @@ export function parseProximity(input: URLSearchParams | Record<string, unknown>)
 		if (typeof v === 'object') return k === 'geometry' ? JSON.stringify(v) : String(v);
 		return String(v);
 	};
+	const src =
+		input instanceof URLSearchParams
+			? input
+			: { days: get('days'), limit: get('limit'), as_of: get('as_of') };
 	const kmRaw = get('km');
 	if (kmRaw === null || kmRaw.trim() === '')
 		throw new FilterError('km', 'is required: the distance in kilometres');
 	const km = Number(kmRaw);
 	if (!Number.isFinite(km) || km <= 0 || km > 200)
 		throw new FilterError('km', 'must be a number more than 0 and at most 200');
-	const days = intIn('days', get('days'), 1, 36600, 30)!;
-	const asOf = dateParam('as_of', get('as_of'));
+	const days = intParam(src, 'days', { min: 1, max: 36600, fallback: 30 });
+	const asOf = dateParam(src, 'as_of') ?? undefined;
 	const kindRaw = get('site_kind');
-	const siteKind = kindRaw ? choice('site_kind', kindRaw, SITE_KINDS, SITE_KINDS[0]) : undefined;
+	const siteKind = kindRaw ? oneOf('site_kind', kindRaw, SITE_KINDS, SITE_KINDS[0]) : undefined;
 	const idRaw = get('site_id');
 	if (idRaw && !UUID.test(idRaw)) throw new FilterError('site_id', 'expected a UUID');
 	if (idRaw && !siteKind) throw new FilterError('site_kind', 'is required with site_id');
@@ -191,7 +148,7 @@ export function parseProximity(input: URLSearchParams | Record<string, unknown>)
 		siteId: idRaw ? idRaw.toLowerCase() : undefined,
 		geometry,
 		types,
-		limit: intIn('limit', get('limit'), 0, 10000, 500)!
+		limit: intParam(src, 'limit', { min: 0, max: 10000, fallback: 500 })
 	};
 }
 

@@ -1,137 +1,23 @@
 /**
- * The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Written by hand as a
- * typed object next to the routes it describes; the integration tests check that every route
- * folder has its path here, so the two cannot drift apart silently.
+ * The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json: the assembler. Each
+ * domain writes its own paths beside its code (<domain>/openapi.ts, with ./openapi-kit.ts); this
+ * file holds the info, tags and shared components and gathers the paths. The integration tests
+ * check that every route folder has its path here, so the two cannot drift apart silently.
  */
-import { EVENT_TYPES, SITE_KINDS } from '../../domain/taxonomy.ts';
+import { EVENT_TYPES } from '../../domain/taxonomy.ts';
 import { APP_ROLES } from '../db/types.ts';
-import { AREA_TOLERANCE, DENSITY_CELL, INCIDENTS_PAGE, MAP_POINTS } from './params.ts';
-// Each feature describes its own routes next to its code; this document gathers them.
+import type { OpenApiDocument, Schema } from './openapi-types.ts';
 import { actorPaths, actorTags } from '../actors/openapi.ts';
 import { analysisPaths, analysisTags } from '../analysis/openapi.ts';
 import { incidentPaths, incidentTags } from '../incidents/openapi.ts';
+import { coreIncidentPaths } from '../incidents/openapi-core.ts';
+import { mapPaths } from '../map/openapi.ts';
+import { authPaths } from '../auth/openapi.ts';
+import { auditPaths, auditTags } from '../audit/openapi.ts';
+import { sitePaths } from '../sites/openapi.ts';
+import { jsonOf, ref } from './openapi-kit.ts';
 
-// ---------------------------------------------------------------------------------------------
-// The part of OpenAPI 3.1 this document uses.
-
-type Ref = { $ref: string };
-export interface Schema {
-	type?: string | string[];
-	format?: string;
-	description?: string;
-	enum?: readonly (string | number)[];
-	items?: Schema | Ref;
-	prefixItems?: (Schema | Ref)[];
-	properties?: Record<string, Schema | Ref>;
-	required?: readonly string[];
-	additionalProperties?: boolean | Schema | Ref;
-	minimum?: number;
-	maximum?: number;
-	minLength?: number;
-	maxLength?: number;
-	default?: unknown;
-	examples?: unknown[];
-	oneOf?: (Schema | Ref)[];
-	allOf?: (Schema | Ref)[];
-	const?: unknown;
-}
-export interface Parameter {
-	name: string;
-	in: 'query' | 'path' | 'header' | 'cookie';
-	required?: boolean;
-	description?: string;
-	schema: Schema | Ref;
-	style?: 'form' | 'simple';
-	explode?: boolean;
-}
-export interface Response {
-	description: string;
-	content?: Record<string, { schema: Schema | Ref }>;
-}
-export interface Operation {
-	operationId: string;
-	summary: string;
-	description?: string;
-	tags: string[];
-	parameters?: (Parameter | Ref)[];
-	requestBody?: { required: boolean; content: Record<string, { schema: Schema | Ref }> };
-	responses: Record<string, Response | Ref>;
-	security?: Record<string, string[]>[];
-}
-export type Method = 'get' | 'post' | 'delete';
-export interface OpenApiDocument {
-	openapi: '3.1.0';
-	info: { title: string; version: string; description: string };
-	servers: { url: string }[];
-	security: Record<string, string[]>[];
-	tags: { name: string; description: string }[];
-	paths: Record<string, Partial<Record<Method, Operation>>>;
-	components: {
-		securitySchemes: Record<string, Record<string, string>>;
-		parameters: Record<string, Parameter>;
-		responses: Record<string, Response>;
-		schemas: Record<string, Schema>;
-	};
-}
-
-// ---------------------------------------------------------------------------------------------
-
-const ref = (kind: 'parameters' | 'responses' | 'schemas', name: string): Ref => ({
-	$ref: `#/components/${kind}/${name}`
-});
-const jsonOf = (schema: Schema | Ref) => ({ 'application/json': { schema } });
-const geoOf = (schema: Schema | Ref) => ({ 'application/geo+json': { schema } });
-
-type Extra = '400' | '403' | '404' | '409';
-
-/** The answers every authenticated operation can give: its own success, 401, and the extras. */
-function answers(ok: Response, ...extra: Extra[]): Record<string, Response | Ref> {
-	return answersWith('200', ok, extra);
-}
-
-function created(ok: Response, ...extra: Extra[]): Record<string, Response | Ref> {
-	return answersWith('201', ok, extra);
-}
-
-function answersWith(
-	status: '200' | '201',
-	ok: Response,
-	extra: Extra[]
-): Record<string, Response | Ref> {
-	const r: Record<string, Response | Ref> = {
-		[status]: ok,
-		'401': ref('responses', 'Unauthorized')
-	};
-	const names = {
-		'400': 'BadRequest',
-		'403': 'Forbidden',
-		'404': 'NotFound',
-		'409': 'Conflict'
-	} as const;
-	for (const code of extra) r[code] = ref('responses', names[code]);
-	return r;
-}
-
-const levelParam: Parameter = {
-	name: 'level',
-	in: 'query',
-	description: '1 governorate, 2 district, 3 sub-district',
-	schema: { type: 'integer', enum: [1, 2, 3] }
-};
-
-const filterParams = [
-	ref('parameters', 'from'),
-	ref('parameters', 'to'),
-	ref('parameters', 'type'),
-	ref('parameters', 'area')
-];
-const pathId = (description: string): Parameter => ({
-	name: 'id',
-	in: 'path',
-	required: true,
-	description,
-	schema: { type: 'string', format: 'uuid' }
-});
+export type * from './openapi-types.ts';
 
 const schemas: Record<string, Schema> = {
 	Error: {
@@ -183,6 +69,12 @@ const schemas: Record<string, Schema> = {
 			admin3_pcode: { type: ['string', 'null'] },
 			location_name: { type: ['string', 'null'] },
 			geo_precision: { type: 'integer', minimum: 1, maximum: 3 },
+			sensitive_location: { type: 'boolean' },
+			location_fuzzed: {
+				type: 'boolean',
+				description:
+					'The coordinates are coarse (area centre or grid cell, geo_precision 3): a sensitive location, and the caller is not entitled to the exact point'
+			},
 			fatalities: { type: 'integer', minimum: 0 },
 			injuries: { type: ['integer', 'null'] },
 			abductions: { type: ['integer', 'null'] },
@@ -464,280 +356,18 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			{ name: 'admin', description: 'User management (admins only)' },
 			...actorTags,
 			...analysisTags,
-			...incidentTags
+			...incidentTags,
+			...auditTags
 		],
 		paths: {
 			...actorPaths,
 			...analysisPaths,
 			...incidentPaths,
-			'/incidents': {
-				get: {
-					operationId: 'listIncidents',
-					summary: 'Incidents as GeoJSON, newest first, paged',
-					tags: ['incidents'],
-					parameters: [
-						...filterParams,
-						ref('parameters', 'bboxOptional'),
-						{
-							name: 'limit',
-							in: 'query',
-							description: 'Page size',
-							schema: {
-								type: 'integer',
-								minimum: INCIDENTS_PAGE.min,
-								maximum: INCIDENTS_PAGE.max,
-								default: INCIDENTS_PAGE.fallback
-							}
-						},
-						{ name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } }
-					],
-					responses: answers(
-						{
-							description: 'A FeatureCollection of incidents',
-							content: geoOf(ref('schemas', 'IncidentCollection'))
-						},
-						'400'
-					)
-				}
-			},
-			'/incidents/counts': {
-				get: {
-					operationId: 'countIncidents',
-					summary: 'Incident totals by year, governorate and event type',
-					tags: ['incidents'],
-					parameters: filterParams,
-					responses: answers(
-						{ description: 'Counts', content: jsonOf(ref('schemas', 'IncidentCounts')) },
-						'400'
-					)
-				}
-			},
-			'/incidents/{id}': {
-				get: {
-					operationId: 'getIncident',
-					summary: 'One incident with actor and area names',
-					tags: ['incidents'],
-					parameters: [pathId('Incident id')],
-					responses: answers(
-						{ description: 'The incident', content: jsonOf(ref('schemas', 'IncidentDetail')) },
-						'400',
-						'404'
-					)
-				}
-			},
-			'/map/incidents': {
-				get: {
-					operationId: 'mapIncidents',
-					summary: 'Incidents in a viewport as compact rows, with exact counts',
-					tags: ['map'],
-					parameters: [
-						ref('parameters', 'bboxRequired'),
-						...filterParams,
-						{
-							name: 'limit',
-							in: 'query',
-							description: 'Most points returned (counts stay exact)',
-							schema: {
-								type: 'integer',
-								minimum: MAP_POINTS.min,
-								maximum: MAP_POINTS.max,
-								default: MAP_POINTS.fallback
-							}
-						}
-					],
-					responses: answers(
-						{ description: 'Points and counts', content: jsonOf(ref('schemas', 'MapIncidents')) },
-						'400'
-					)
-				}
-			},
-			'/map/density': {
-				get: {
-					operationId: 'mapDensity',
-					summary: 'Incidents in a viewport aggregated on a grid',
-					tags: ['map'],
-					parameters: [
-						ref('parameters', 'bboxRequired'),
-						{
-							name: 'cell',
-							in: 'query',
-							description:
-								'Grid cell size in degrees; by default about 1/128 of the viewport width',
-							schema: { type: 'number', minimum: DENSITY_CELL.min, maximum: DENSITY_CELL.max }
-						},
-						...filterParams
-					],
-					responses: answers(
-						{ description: 'Grid cells', content: jsonOf(ref('schemas', 'DensityCells')) },
-						'400'
-					)
-				}
-			},
-			'/areas': {
-				get: {
-					operationId: 'areasGeojson',
-					summary: 'Administrative areas of one level as GeoJSON',
-					tags: ['areas'],
-					parameters: [
-						{ ...levelParam, required: true },
-						{
-							name: 'tolerance',
-							in: 'query',
-							description: 'Simplification tolerance in degrees',
-							schema: {
-								type: 'number',
-								minimum: AREA_TOLERANCE.min,
-								maximum: AREA_TOLERANCE.max,
-								default: 0.002
-							}
-						}
-					],
-					responses: answers(
-						{
-							description: 'A FeatureCollection of areas',
-							content: geoOf(ref('schemas', 'AreaCollection'))
-						},
-						'400'
-					)
-				}
-			},
-			'/areas/list': {
-				get: {
-					operationId: 'areasList',
-					summary: 'Areas without geometry, for pickers (every level when `level` is absent)',
-					tags: ['areas'],
-					parameters: [levelParam],
-					responses: answers(
-						{
-							description: 'Areas',
-							content: jsonOf({ type: 'array', items: ref('schemas', 'Area') })
-						},
-						'400'
-					)
-				}
-			},
-			'/sites/{kind}': {
-				get: {
-					operationId: 'sites',
-					summary: 'One site registry as GeoJSON',
-					tags: ['sites'],
-					parameters: [
-						{
-							name: 'kind',
-							in: 'path',
-							required: true,
-							schema: { type: 'string', enum: SITE_KINDS }
-						}
-					],
-					responses: answers(
-						{
-							description: 'A FeatureCollection of sites',
-							content: geoOf(ref('schemas', 'SiteCollection'))
-						},
-						'400'
-					)
-				}
-			},
-			'/me': {
-				get: {
-					operationId: 'me',
-					summary: 'The caller’s profile',
-					tags: ['account'],
-					responses: answers({ description: 'The caller', content: jsonOf(ref('schemas', 'User')) })
-				}
-			},
-			'/tokens': {
-				get: {
-					operationId: 'listTokens',
-					summary: 'The caller’s API tokens (never the secrets)',
-					tags: ['account'],
-					responses: answers({
-						description: 'Tokens, newest first',
-						content: jsonOf({ type: 'array', items: ref('schemas', 'Token') })
-					})
-				},
-				post: {
-					operationId: 'createToken',
-					summary: 'Create an API token for the caller; the secret is returned once',
-					tags: ['account'],
-					requestBody: {
-						required: true,
-						content: jsonOf({
-							type: 'object',
-							required: ['name'],
-							properties: { name: { type: 'string', minLength: 1, maxLength: 100 } }
-						})
-					},
-					responses: created(
-						{
-							description: 'The new token, with its secret',
-							content: jsonOf(ref('schemas', 'NewToken'))
-						},
-						'400',
-						'403'
-					)
-				}
-			},
-			'/tokens/{id}': {
-				delete: {
-					operationId: 'revokeToken',
-					summary: 'Revoke one of the caller’s tokens (admins: anyone’s)',
-					tags: ['account'],
-					parameters: [pathId('Token id')],
-					responses: answers(
-						{
-							description: 'Revoked',
-							content: jsonOf({
-								type: 'object',
-								properties: { id: { type: 'string', format: 'uuid' }, revoked: { const: true } }
-							})
-						},
-						'400',
-						'404'
-					)
-				}
-			},
-			'/users': {
-				get: {
-					operationId: 'listUsers',
-					summary: 'Every user (admins only)',
-					tags: ['admin'],
-					responses: answers(
-						{
-							description: 'Users by email',
-							content: jsonOf({ type: 'array', items: ref('schemas', 'User') })
-						},
-						'403'
-					)
-				},
-				post: {
-					operationId: 'addUser',
-					summary: 'Add a local account (admins only)',
-					tags: ['admin'],
-					requestBody: { required: true, content: jsonOf(ref('schemas', 'NewUser')) },
-					responses: created(
-						{ description: 'The new user', content: jsonOf(ref('schemas', 'User')) },
-						'400',
-						'403',
-						'409'
-					)
-				}
-			},
-			'/users/{id}/disable': {
-				post: {
-					operationId: 'disableUser',
-					summary:
-						'Disable a user and revoke their sessions and tokens (admins only; not yourself)',
-					tags: ['admin'],
-					parameters: [pathId('User id')],
-					responses: answers(
-						{ description: 'The disabled user', content: jsonOf(ref('schemas', 'User')) },
-						'400',
-						'403',
-						'404'
-					)
-				}
-			}
+			...auditPaths,
+			...coreIncidentPaths,
+			...mapPaths,
+			...authPaths,
+			...sitePaths
 		},
 		components: {
 			securitySchemes: {

@@ -17,7 +17,7 @@ import {
 	uuid
 } from './params.ts';
 import { errorResponse } from './route.ts';
-import { checkNewUser, checkTokenName, fieldError, newApiToken } from './accounts.ts';
+import { checkNewUser, checkTokenName, fieldError, newApiToken } from '../auth/accounts.ts';
 import { digest } from '../auth/tokens.ts';
 import { DbError } from '../db/types.ts';
 import { error } from '@sveltejs/kit';

@@ -3,7 +3,8 @@
  * they see, and the SQL functions write the audit rows (reads, lists, nearby, cards, exports).
  */
 import { rpc, type CallerUser } from '../db/index.ts';
-import { actorNames, withFieldErrors } from '../actors/index.ts';
+import { actorNames } from '../actors/index.ts';
+import { withFieldErrors } from '../db/errors.ts';
 import { FilterError } from '../../domain/filters.ts';
 import {
 	contactErrors,

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from './types.ts';
+import { ConfigError } from '../config.ts';
 
 export const LOCK_FILE = 'terrain.lock';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from './pglite.ts';
+import { ConfigError } from '../config.ts';
 import type { Adapter } from './types.ts';
 
 export interface MigrationFile {

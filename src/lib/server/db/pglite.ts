@@ -7,7 +7,6 @@ import { laneOf, LaneQueue } from './lanes.ts';
 import { acquireLock, LOCK_FILE, type DataDirLock } from './lock.ts';
 import { callerContext, requestHash, rpcStatement } from './sql.ts';
 import {
-	ConfigError,
 	DbError,
 	type Adapter,
 	type Args,
@@ -15,7 +14,7 @@ import {
 	type CallOptions
 } from './types.ts';
 
-export { ConfigError };
+import { ConfigError } from '../config.ts';
 
 /**
  * Refuses a data directory that is not an (empty or) PostgreSQL data directory before PGlite

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { toDbError } from './pglite.ts';
-import { ConfigError } from './types.ts';
+import { ConfigError } from '../config.ts';
 import { currentRequest } from './context.ts';
 import { canceled } from './lanes.ts';
 import { callerContext, requestHash, rpcStatement, statementTimeoutMs } from './sql.ts';

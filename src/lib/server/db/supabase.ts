@@ -1,6 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { ConfigError } from './pglite.ts';
+import { ConfigError } from '../config.ts';
 import { functionName } from './sql.ts';
 import { DbError, type Adapter, type Args, type Caller } from './types.ts';
 

@@ -82,11 +82,3 @@ export class DbError extends Error {
 		return 500;
 	}
 }
-
-/** A configuration or environment problem, told to the operator in one line. */
-export class ConfigError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'ConfigError';
-	}
-}

@@ -163,6 +163,7 @@ const xml = (v: unknown) =>
 		.replace(/>/g, '&gt;')
 		.replace(/"/g, '&quot;')
 		// Characters XML 1.0 does not allow at all (control characters are the point here).
+		// eslint-disable-next-line no-control-regex -- matching control characters is this regex's job
 		.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** KML colour: aabbggrr. */

@@ -72,6 +72,13 @@ async function* rows(
 			head += r.value;
 			if (head.length >= 64 * 1024) break;
 		}
+		// No line ending in the first 64 KB: not a table (a header is never that long). Refused
+		// here, before papaparse buffers a 50 MB "line" and the answer echoes it.
+		if (head.length >= 64 * 1024 && !/[\r\n]/.test(head))
+			throw new ImportError(
+				'the first 64 KB of the file hold no line break: this is not a delimited text file (CSV, TSV), or it is in another format; choose the right format or encoding',
+				{ row: 1, code: 'bad_input' }
+			);
 		yield head;
 		for (;;) {
 			const r = await it.next();
@@ -123,7 +130,10 @@ async function* rows(
 			notify();
 		},
 		error(e: Error) {
-			failure = new ImportError(`the file could not be read as delimited text: ${e.message}`);
+			failure =
+				e instanceof ImportError
+					? e
+					: new ImportError(`the file could not be read as delimited text: ${e.message}`);
 			done = true;
 			notify();
 		}
@@ -153,6 +163,17 @@ export async function csvSource(
 	const it = rows(text, o);
 	const first = await it.next();
 	if (first.done) throw new ImportError('the file is empty: there is no header row');
+	const long = first.value.cells.findIndex((c) => String(c ?? '').length > 500);
+	if (long >= 0)
+		throw new ImportError(
+			`the header's column ${long + 1} is ${String(first.value.cells[long]).length} characters long: is the first row a header, and is the delimiter right?`,
+			{ row: 1, code: 'bad_input' }
+		);
+	if (first.value.cells.some((c) => String(c ?? '').includes('\u0000')))
+		throw new ImportError(
+			'the header contains a NUL character (byte 0): is this a binary file, or a UTF-16 file read as another encoding?',
+			{ row: 1, code: 'bad_input' }
+		);
 	const columns = columnNames(first.value.cells);
 	if (columns.every((c) => /^column \d+$/.test(c)))
 		throw new ImportError('the header row is empty', { row: 1 });

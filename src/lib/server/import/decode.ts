@@ -1,17 +1,54 @@
 /**
  * Bytes → text, streaming, in the encodings field teams' files come in: UTF-8 with or without a
- * BOM, UTF-16 (what Excel writes as "Unicode text"), and Windows-1256 (Arabic Excel on Windows).
+ * BOM, UTF-16 (what Excel writes as "Unicode text"), Windows-1256 (Arabic Excel on Windows) and
+ * Windows-1252 / Latin-1 (Excel on a European Windows). A file that is not UTF-8 or UTF-16 is
+ * told apart by a real detector (chardet's statistical models), not a guess between two.
  * Node's TextDecoder (full ICU) decodes all of them; nothing is read whole.
  */
+import chardet from 'chardet';
 import { ImportError, megabytes } from './types.ts';
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1256';
+export type TextEncoding =
+	'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1256' | 'windows-1252' | 'iso-8859-1';
 export const TEXT_ENCODINGS: readonly TextEncoding[] = [
 	'utf-8',
 	'utf-16le',
 	'utf-16be',
-	'windows-1256'
+	'windows-1256',
+	'windows-1252',
+	'iso-8859-1'
 ];
+
+/**
+ * A single-byte file: Arabic Windows-1256 or Western Windows-1252. chardet ranks the candidates;
+ * on short files mixing an ASCII header with Arabic it can rank Latin-1 first, so an Arabic
+ * candidate also wins when the text's high bytes come in runs (Arabic words are all high bytes;
+ * "Señor" has one high byte among ASCII letters).
+ */
+export function detectSingleByte(head: Uint8Array): TextEncoding {
+	const ranked = chardet.analyse(head);
+	const arabic = ranked.find((r) => r.lang === 'ar' || /1256|8859-6/i.test(r.name));
+	const first = ranked[0];
+	if (first && (first.lang === 'ar' || /1256|8859-6/i.test(first.name))) return 'windows-1256';
+	let runs = 0;
+	let high = 0;
+	let run = 0;
+	for (const b of head) {
+		if (b >= 0x80) {
+			high++;
+			run++;
+		} else {
+			if (run >= 3) runs += run;
+			run = 0;
+		}
+	}
+	if (run >= 3) runs += run;
+	if (arabic && high > 0 && runs / high >= 0.5) return 'windows-1256';
+	// Too little text for the models (a short cell): Western text never has its accented letters
+	// three in a row, Arabic words are nothing else.
+	if (high >= 3 && runs / high >= 0.8) return 'windows-1256';
+	return 'windows-1252';
+}
 
 /** The encoding of a file from its first bytes: BOM, then NUL patterns, then UTF-8 validity. */
 export function sniffEncoding(head: Uint8Array): { encoding: TextEncoding; bom: number } {
@@ -36,8 +73,7 @@ export function sniffEncoding(head: Uint8Array): { encoding: TextEncoding; bom: 
 		new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
 		return { encoding: 'utf-8', bom: 0 };
 	} catch {
-		// Not UTF-8: in this product's world that is almost always Arabic Windows text.
-		return { encoding: 'windows-1256', bom: 0 };
+		return { encoding: detectSingleByte(head), bom: 0 };
 	}
 }
 
@@ -113,7 +149,7 @@ export async function decodeText(
 				if (s) yield s;
 			} catch {
 				throw new ImportError(
-					`the text is not valid ${enc} (near byte ${offset}); save the file as UTF-8, or give its encoding (--encoding windows-1256 for Arabic Windows files)`
+					`the text is not valid ${enc} (near byte ${offset}); save the file as UTF-8, or choose the file's encoding (for example windows-1256 for Arabic Windows files, windows-1252 for Western ones)`
 				);
 			}
 			offset += chunk.length;

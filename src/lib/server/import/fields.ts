@@ -12,6 +12,7 @@ import {
 } from '../../domain/incident-schema.ts';
 import * as V from './values.ts';
 import type { ImportTarget, Problem, SourceRecord } from './types.ts';
+import { PCODE } from '../../domain/codes.ts';
 
 export type Kind =
 	| 'id'
@@ -334,8 +335,7 @@ function readValue(
 			return V.coordinates(raw);
 		case 'pcode': {
 			const s = V.text(raw);
-			if (s && !/^[A-Z]{2,3}[A-Z0-9]+$/.test(s.toUpperCase()))
-				throw new V.ValueError(`"${s}" is not a P-code`);
+			if (s && !PCODE.test(s.toUpperCase())) throw new V.ValueError(`"${s}" is not a P-code`);
 			return s ? s.toUpperCase() : null;
 		}
 		case 'list':
@@ -347,6 +347,10 @@ function readValue(
 
 export interface RowOptions {
 	dateOrder: V.DateOrder;
+	/** The user's mapping of the event type column's own words to our codes. */
+	eventTypes?: {
+		lookup(raw: unknown): { event_type: EventType; sub_event_type?: string } | undefined;
+	};
 	/** The target's fields that the file's format fills regardless of the mapping. */
 	fixed?: Record<string, unknown>;
 }
@@ -376,7 +380,9 @@ export function mapRecord(
 		if (!ref) continue;
 		const raw = rec.values[ref.column];
 		try {
-			let v = ref.transform ? transformed(ref.transform, raw) : readValue(f, raw, ctx);
+			let v =
+				(f.kind === 'event_type' && !ref.transform && o.eventTypes?.lookup(raw)) ||
+				(ref.transform ? transformed(ref.transform, raw) : readValue(f, raw, ctx));
 			if (f.kind === 'event_type' && v && typeof v === 'object') {
 				const t = v as { event_type: EventType; sub_event_type?: string };
 				ctx.eventType = t.event_type;

@@ -8,6 +8,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { kml } from '@tmcw/togeojson';
 import yauzl from 'yauzl';
+import { checkJsonDepth } from './bad-input.ts';
 import {
 	ImportError,
 	megabytes,
@@ -98,6 +99,7 @@ export function geojsonSource(buf: Buffer, limits: ImportLimits): RecordSource {
 	let text = buf.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	if (!text.trim()) throw new ImportError('the file is empty');
+	checkJsonDepth(text);
 	let doc: unknown;
 	try {
 		doc = JSON.parse(text);

@@ -4,7 +4,8 @@
  * spooled to a temporary file within the size limit, then the pipeline runs on it.
  *
  * Query: into (target), format, source, encoding, dates (dmy|mdy), status, dry_run, valid_only, merge_duplicates (actors),
- * duplicates, filename, map (JSON object FIELD → COLUMN, or repeated FIELD=COLUMN), preview (rows).
+ * duplicates, filename, map (JSON object FIELD → COLUMN, or repeated FIELD=COLUMN), preview (rows),
+ * values (JSON {"event_type": {"value in the file": "event_type[/sub-event type]"}}).
  * With `progress=1` the answer is NDJSON: {"progress": …} lines while it works, then
  * {"summary": …} — what the import page's progress bar reads.
  */
@@ -17,6 +18,7 @@ import { FilterError } from '../../domain/filters.ts';
 import type { Adapter, CallerUser } from '../db/types.ts';
 import { TEXT_ENCODINGS, type TextEncoding } from './decode.ts';
 import { runImport, type ImportOptions, type ImportSummary } from './pipeline.ts';
+import { parseEventTarget, type ValueMaps } from './value-maps.ts';
 import {
 	IMPORT_FORMATS,
 	IMPORT_TARGETS,
@@ -75,6 +77,31 @@ export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as
 			map[raw.slice(0, i)] = raw.slice(i + 1) || null;
 		}
 	}
+	const values: ValueMaps = {};
+	const rawValues = q.get('values');
+	if (rawValues) {
+		try {
+			const v = JSON.parse(rawValues) as unknown;
+			if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error();
+			for (const [field, m] of Object.entries(v as Record<string, unknown>)) {
+				if (field !== 'event_type' || !m || typeof m !== 'object' || Array.isArray(m))
+					throw new Error();
+				values.event_type = {};
+				for (const [k, t] of Object.entries(m as Record<string, unknown>)) {
+					if (typeof t !== 'string') throw new Error();
+					parseEventTarget(t);
+					values.event_type[k] = t;
+				}
+			}
+		} catch (e) {
+			throw new FilterError(
+				'values',
+				e instanceof ImportError
+					? e.message
+					: 'expected {"event_type": {"value in the file": "event_type[/sub-event type]"}}'
+			);
+		}
+	}
 	const preview = q.get('preview');
 	return {
 		target,
@@ -84,6 +111,7 @@ export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as
 		status: (status as 'reported' | 'verified' | null) ?? undefined,
 		source,
 		map,
+		values,
 		fileName: q.get('filename') || undefined,
 		dryRun: flag(q.get('dry_run')),
 		validOnly: flag(q.get('valid_only')),
@@ -165,7 +193,8 @@ export async function importRequest(
 	const params = importParams(url.searchParams);
 	const dir = await mkdtemp(join(tmpdir(), 'terrain-upload-'));
 	const cleanup = () => rm(dir, { recursive: true, force: true });
-	const status = (s: ImportSummary) => (s.fatal ? 422 : s.dry_run || s.committed ? 200 : 422);
+	const status = (s: ImportSummary) =>
+		s.fatal ? (s.fatal.code === 'bad_input' ? 400 : 422) : s.dry_run || s.committed ? 200 : 422;
 	let file: { path: string; name: string | null };
 	try {
 		file = await spool(request, dir);

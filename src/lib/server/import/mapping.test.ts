@@ -109,11 +109,11 @@ describe('mappings', () => {
 			coordinates: { column: 'Where' }
 		});
 		expect(() => resolveMapping('incidents', 'csv', ['When'], null, { colour: 'When' })).toThrow(
-			/no field "colour"/
+			/a field "colour" that incidents does not have/
 		);
 		expect(() =>
 			resolveMapping('incidents', 'csv', ['When'], null, { event_date: 'Whence' })
-		).toThrow(/no column "Whence"/);
+		).toThrow(/a column "Whence" that the file does not have/);
 		expect(() =>
 			resolveMapping('incidents', 'csv', ['When', 'What'], null, {
 				event_date: 'When',

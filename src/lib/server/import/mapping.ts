@@ -20,6 +20,12 @@ const norm = (s: string) =>
 		.normalize('NFKC')
 		.replace(/[\s_\-./()]+/g, '');
 
+/** A file's columns for a message: a short preview, never the file's content echoed back. */
+export function columnList(columns: string[]): string {
+	const shown = columns.slice(0, 25).map((c) => (c.length > 40 ? `${c.slice(0, 40)}…` : c));
+	return shown.join(', ') + (columns.length > 25 ? `, … (${columns.length} columns)` : '');
+}
+
 function find(columns: string[], name: string): string | undefined {
 	const n = norm(name);
 	return columns.find((c) => norm(c) === n);
@@ -221,6 +227,15 @@ const SYNONYMS: Record<string, string[]> = {
 		'fid',
 		'osm_id',
 		'pcode_site',
+		'location_id',
+		'record_id',
+		'incident_number',
+		'incident_no',
+		'event_no',
+		'case_id',
+		'report_id',
+		'unique_id',
+		'uid',
 		'المعرف'
 	],
 	upstream_source: ['upstream_source'],
@@ -393,6 +408,13 @@ export interface ResolvedMapping {
 	mapping: Mapping;
 	/** Our default upstream source name for this kind of file. */
 	source?: string;
+	/**
+	 * The fields whose column the user's choices actually changed. The import page sends back the
+	 * whole mapping it was shown; a field mapped to the column the preset already uses is no
+	 * change, keeps the preset's value translation (ACLED's and UCDP's codes), and so a dry run
+	 * that passed commits identically.
+	 */
+	changed: string[];
 }
 
 /**
@@ -407,7 +429,7 @@ export function resolveMapping(
 	user: Record<string, string | null> = {},
 	hasGeometry = false
 ): ResolvedMapping {
-	let preset: Preset_ =
+	const preset: Preset_ =
 		format === 'acled'
 			? 'acled'
 			: format === 'ucdp'
@@ -449,10 +471,11 @@ export function resolveMapping(
 	}
 
 	const known = new Set(fieldNames(target));
+	const before = { ...mapping };
 	for (const [field, column] of Object.entries(user)) {
 		if (!known.has(field)) {
 			throw new ImportError(
-				`--map ${field}=…: ${target} has no field "${field}"; fields: ${fieldNames(target).join(', ')}`
+				`the mapping names a field "${field.slice(0, 40)}" that ${target} does not have; fields: ${fieldNames(target).join(', ')}`
 			);
 		}
 		if (column === null || column === '') {
@@ -462,12 +485,15 @@ export function resolveMapping(
 		const c = find(columns, column);
 		if (!c)
 			throw new ImportError(
-				`--map ${field}=${column}: the file has no column "${column}"; columns: ${columns.join(', ')}`,
+				`the mapping takes ${field} from a column "${column.slice(0, 40)}" that the file does not have; columns: ${columnList(columns)}`,
 				{ row: 1 }
 			);
-		mapping[field] = { column: c };
-		if (preset !== 'columns' && preset !== 'terrain') preset = preset; // presets stay named; the user's choice wins per field
+		// The same column as the preset's keeps the preset's translation of its values.
+		mapping[field] = before[field]?.column === c ? before[field] : { column: c };
 	}
+	const changed = [...new Set([...Object.keys(before), ...Object.keys(mapping)])].filter(
+		(f) => before[f]?.column !== mapping[f]?.column
+	);
 
 	const missing = REQUIRED[target].filter((f) => !mapping[f]);
 	if (missing.length) {
@@ -476,7 +502,7 @@ export function resolveMapping(
 				? ' The header was read as one column: is the delimiter right? (comma, semicolon, tab and pipe are recognised)'
 				: '';
 		throw new ImportError(
-			`no column for ${missing.join(', ')}: map ${missing.length > 1 ? 'them' : 'it'} with --map ${missing[0]}=COLUMN (columns: ${columns.join(', ')}).${hint}`,
+			`no column for ${missing.join(', ')}: choose the column that holds ${missing.length > 1 ? 'them' : 'it'} in the column mapping (columns: ${columnList(columns)}).${hint}`,
 			{ row: 1 }
 		);
 	}
@@ -488,7 +514,7 @@ export function resolveMapping(
 	}
 	if (target !== 'actors' && !hasGeometry && !LOCATION_FIELDS.some((f) => mapping[f])) {
 		throw new ImportError(
-			`no location column: map latitude and longitude (--map lat=… --map lon=…), a coordinates column, a P-code or admin area names (columns: ${columns.join(', ')})`,
+			`no location column: choose the columns of latitude and longitude, of coordinates, of a P-code or of admin area names in the column mapping (columns: ${columnList(columns)})`,
 			{ row: 1 }
 		);
 	}
@@ -498,7 +524,7 @@ export function resolveMapping(
 			{ row: 1 }
 		);
 	}
-	return { preset, mapping, source };
+	return { preset, mapping, source, changed };
 }
 
 /** The mapping as plain FIELD → COLUMN, for saving and for the UI. */

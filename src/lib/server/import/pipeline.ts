@@ -11,6 +11,7 @@
  * The database work happens in the SQL functions of 20261122001001_imports.sql, as the user (RLS
  * applies, every written row is audited under their id).
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -21,7 +22,9 @@ import { mapRecord } from './fields.ts';
 import { mapUcdpRecord, UCDP_COLUMNS, type UcdpRecord } from '../seed/ucdp.ts';
 import { geojsonSource, kmlSource, kmzSource, readAll, zipNames } from './geo.ts';
 import { guessMapping, mappingColumns, resolveMapping, type Preset_ } from './mapping.ts';
-import type { DateOrder } from './values.ts';
+import { dateOrderEvidence, type DateOrder } from './values.ts';
+import { scanNul } from './bad-input.ts';
+import { ValueMapper, type ValueMaps } from './value-maps.ts';
 import { xlsxSource } from './xlsx.ts';
 import { statedDepthReader } from './stated-depth.ts';
 import {
@@ -33,6 +36,7 @@ import {
 	type Problem,
 	type RecordSource
 } from './types.ts';
+import type { ImportReport } from '../../domain/import.ts';
 
 export interface ImportOptions {
 	db: Adapter;
@@ -45,9 +49,16 @@ export interface ImportOptions {
 	format?: ImportFormat;
 	/** FIELD → COLUMN choices on top of the preset or guess; null or '' unmaps a field. */
 	map?: Record<string, string | null>;
-	/** The upstream source name rows are upserted under (default: acled, ucdp-ged, or the file's name). */
+	/**
+	 * The upstream source name rows are upserted under: ACLED and UCDP files have theirs; any
+	 * other incident file with an id column must be named by the user (the dry run suggests one),
+	 * so that next month's file from the same source updates instead of duplicating.
+	 */
 	source?: string;
+	/** A column's values mapped to our codes: {event_type: {"IED": "explosions_remote_violence/…"}}. */
+	values?: ValueMaps;
 	encoding?: TextEncoding;
+	/** Day/month order of numeric dates; without it the file must tell (a day > 12) or the import asks. */
 	dateOrder?: DateOrder;
 	dryRun?: boolean;
 	validOnly?: boolean;
@@ -74,37 +85,17 @@ export interface ImportProgress {
 	totalBytes: number;
 }
 
-export interface ImportSummary {
-	file: string;
-	target: ImportTarget;
-	container: RecordSource['container'] | null;
-	preset: Preset_ | null;
-	source: string | null;
-	encoding: string | null;
-	columns: string[];
-	hxl: Record<string, string> | null;
-	mapping: Record<string, string>;
-	dry_run: boolean;
-	valid_only: boolean;
-	committed: boolean;
-	rows_read: number;
-	valid: number;
-	inserted: number;
-	updated: number;
-	unchanged: number;
-	skipped: number;
-	warnings: number;
-	errors: number;
-	problems: Problem[];
-	problems_total: number;
-	duplicates: {
-		row: number;
-		of: { id: string; distance_km: number; days_apart: number; event_date: string }[];
-	}[];
-	preview?: { records: Record<string, unknown>[]; rows: Record<string, unknown>[] };
-	fatal?: { message: string; row?: number; column?: string };
-	job_id?: string;
-	ms: number;
+/** The report of one import (see $lib/domain/import), narrowed to this pipeline's names. */
+export type ImportSummary = ImportReport<ImportTarget, RecordSource['container'], Preset_>;
+
+/** A file name as a source name suggestion: dates, versions and copies left out. */
+export function suggestSource(name: string): string {
+	const s = sourceFromFileName(
+		basename(name, extname(name))
+			.replace(/\b(19|20)\d\d([-_. ]?\d\d){0,2}\b/g, ' ')
+			.replace(/\b(v\d+|final|copy|\(\d+\))\b/gi, ' ') + '.x'
+	);
+	return s === 'import' ? sourceFromFileName(name) : s;
 }
 
 const EXT: Record<string, RecordSource['container']> = {
@@ -228,6 +219,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		problems: [],
 		problems_total: 0,
 		duplicates: [],
+		date_order: { order: o.dateOrder ?? null, from: o.dateOrder ? 'given' : 'none' },
 		ms: 0
 	};
 	const counter = { bytes: 0 };
@@ -239,6 +231,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		s.problems_total++;
 		if (p.level === 'error') s.errors++;
 		else s.warnings++;
+		// A reason quotes the cell it is about: a short preview, never the file's content.
+		if (p.reason.length > 300) p = { ...p, reason: `${p.reason.slice(0, 300)}…` };
+		if (p.column && p.column.length > 80) p = { ...p, column: `${p.column.slice(0, 80)}…` };
 		if (s.problems.length < limits.maxProblems) s.problems.push(p);
 	};
 	// SQL names our fields; the user needs the file's columns.
@@ -286,19 +281,76 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		s.preset = resolved.preset;
 		s.mapping = mappingColumns(resolved.mapping);
 		mappingRef = resolved.mapping;
+		// An incident file of ids from elsewhere is filed under a source the user names: the file
+		// name changes every month ("incidents-2024-03.csv"), the source does not.
+		const needsSource =
+			!o.source &&
+			!resolved.source &&
+			resolved.preset !== 'terrain' &&
+			o.target === 'incidents' &&
+			!!resolved.mapping.upstream_id;
 		const source =
 			o.source ??
 			resolved.source ??
-			(resolved.preset === 'terrain' ? 'terrain' : sourceFromFileName(fileName));
+			(resolved.preset === 'terrain' ? 'terrain' : suggestSource(fileName));
 		s.source = source;
+		if (needsSource) {
+			s.source_needed = true;
+			addProblem({
+				row: 1,
+				level: 'warning',
+				reason: `name the source of this file before importing it (suggested: "${source}"): its ids are kept under that name, so that the next file from the same source updates these incidents instead of adding them again`
+			});
+		}
 		const published = resolved.preset === 'acled' || resolved.preset === 'ucdp';
+		const sha256 = await fileHash(o.file);
 		const jobOptions = {
+			sha256,
 			status: o.status ?? (published ? 'verified' : 'reported'),
 			confidentiality: o.confidentiality ?? (published ? 'public' : 'internal'),
 			...(o.target === 'actors' && o.mergeDuplicates ? { merge_duplicates: true } : {})
 		};
 
-		if (!o.dryRun) {
+		// Numeric dates: the day/month order is given, or shown by the file, or asked for.
+		const dateColumns = (['event_date', 'population_date'] as const)
+			.map((f) => resolved.mapping[f])
+			.filter((r) => r && !r.transform)
+			.map((r) => r!.column);
+		let dateOrder: DateOrder = o.dateOrder ?? 'dmy';
+		if (!o.dateOrder && dateColumns.length && resolved.preset !== 'ucdp') {
+			const seen = await scanDateOrder(
+				await openSource(o, container, limits, { bytes: 0 }),
+				dateColumns
+			);
+			if (seen.order) {
+				dateOrder = seen.order;
+				s.date_order = { order: seen.order, from: 'file' };
+			} else if (seen.ambiguous) {
+				throw new ImportError(
+					`the dates can be read day first or month first ("${seen.ambiguous.value}" on row ${seen.ambiguous.row} is ${seen.ambiguous.dmy} or ${seen.ambiguous.mdy}), and no date in the file settles it: choose the date order (day/month/year or month/day/year)`,
+					{ row: seen.ambiguous.row, column: seen.ambiguous.column, code: 'date_order' }
+				);
+			}
+		}
+
+		// Values of the event type column mapped to our codes: the user's, then those they saved.
+		const typeColumn = resolved.mapping.event_type?.transform
+			? undefined
+			: resolved.mapping.event_type?.column;
+		const values = new ValueMapper(
+			typeColumn
+				? {
+						...(await o.db.rpc<Record<string, string>>(
+							'import_value_maps_get',
+							{ p_target: o.target, p_column: typeColumn, p_field: 'event_type' },
+							o.as
+						)),
+						...(o.values?.event_type ?? {})
+					}
+				: {}
+		);
+
+		{
 			job = await o.db.rpc<string>(
 				'import_begin',
 				{
@@ -310,14 +362,13 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				},
 				o.as
 			);
-			s.job_id = job;
+			if (!o.dryRun) s.job_id = job;
 		}
 
 		// UCDP GED is mapped exactly as the demo loader maps it (src/lib/server/seed/ucdp.ts: event
 		// types from type_of_violence and the weapon named, admin depth from where_prec), so that
 		// re-importing the HDX file over the demo data changes nothing — unless the user remapped.
-		const ucdp =
-			resolved.preset === 'ucdp' && o.target === 'incidents' && !Object.keys(o.map ?? {}).length;
+		const ucdp = resolved.preset === 'ucdp' && o.target === 'incidents' && !resolved.changed.length;
 		if (ucdp) {
 			const missing = UCDP_COLUMNS.filter((c) => !src.columns.includes(c));
 			if (missing.length)
@@ -355,7 +406,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		const statedDepth = statedDepthReader({
 			preset: resolved.preset,
 			target: o.target,
-			remapped: !!Object.keys(o.map ?? {}).length,
+			remapped: !!resolved.changed.length,
 			columns: src.columns
 		});
 
@@ -396,7 +447,11 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 					!!o.checkDuplicates && o.target === 'incidents' && checkedForDuplicates < 20_000;
 				checkedForDuplicates += batch.length;
 				await check(dup);
-			} else if (job && (o.validOnly || s.errors === 0)) {
+				// Staged as for the commit: the trial commit at the end counts what it would write.
+				if (job) await o.db.rpc('import_stage', { p_job: job, p_rows: rows }, o.as);
+			} else if (job) {
+				// Staged even after a bad row: what "import the valid rows only" would write is then
+				// counted by the same trial commit as a dry run's (the numbers promised happen).
 				await o.db.rpc('import_stage', { p_job: job, p_rows: rows }, o.as);
 			} else if (o.target === 'actors') {
 				// Nothing will be written, but the importer fixes the file once: tell them the
@@ -409,14 +464,20 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		for await (const rec of src.records) {
 			s.rows_read++;
 			if (s.preview && s.preview.records.length < wantPreview)
-				s.preview.records.push({ _row: rec.row, ...rec.values });
-			const { data, problems } = ucdp
-				? ucdpRecord(rec)
-				: mapRecord(o.target, rec, resolved.mapping, {
-						dateOrder: o.dateOrder ?? 'dmy',
-						fixed: {}
-					});
+				s.preview.records.push({ _row: rec.row, ...previewValues(rec.values) });
+			const nul = scanNul(rec);
+			const { data, problems } = nul
+				? { data: null, problems: [nul] }
+				: ucdp
+					? ucdpRecord(rec)
+					: mapRecord(o.target, rec, resolved.mapping, {
+							dateOrder,
+							fixed: {},
+							eventTypes: values
+						});
 			for (const p of problems) addProblem(p);
+			if (typeColumn && problems.some((p) => p.reason.startsWith('event_type:')))
+				values.unmatched(rec.values[typeColumn]);
 			if (data && !ucdp && statedDepth) data.admin_depth = statedDepth(rec.values);
 			if (data) {
 				const id = data.upstream_id as string | undefined;
@@ -444,10 +505,81 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		if (s.rows_read === 0)
 			throw new ImportError('the file has a header but no data rows', { row: 2 });
 
+		if (typeColumn)
+			s.values = {
+				field: 'event_type',
+				column: typeColumn,
+				mapped: values.mapped(),
+				unmatched: values.unmatchedList()
+			};
+		{
+			const ids = [...seen.keys()].slice(0, 5000).map((k) => k.split('\u0000')[1]);
+			s.seen_before = await o.db.rpc(
+				'import_seen_before',
+				{
+					p_target: o.target,
+					p_sha256: sha256,
+					p_source: source,
+					p_ids: ids
+				},
+				o.as
+			);
+			if (s.seen_before?.same_file)
+				addProblem({
+					row: 1,
+					level: 'warning',
+					reason: `this file was imported before (${String(s.seen_before.same_file.created_at).slice(0, 10)}, as "${s.seen_before.same_file.file_name}" under source "${s.seen_before.same_file.source}")${s.seen_before.same_file.source === source ? ': importing it again changes only what differs' : ''}`
+				});
+			for (const other of s.seen_before?.other_sources ?? [])
+				addProblem({
+					row: 1,
+					column: resolved.mapping.upstream_id?.column,
+					level: 'warning',
+					reason: `${other.ids} of the file's ids are already in Terrain under the source "${other.source}": if this is the same source, name it "${other.source}" so that they are updated instead of added again`
+				});
+		}
+
+		const trial = async () => {
+			if (job && !s.fatal) {
+				// The commit, tried and rolled back: what it says is what the commit will do.
+				const t = await o.db.rpc<{
+					committed: boolean;
+					error?: string;
+					inserted?: number;
+					updated?: number;
+					unchanged?: number;
+					placement?: ImportSummary['placement'];
+				}>('import_trial', { p_job: job }, o.as);
+				if (t.committed) {
+					s.inserted = t.inserted ?? 0;
+					s.updated = t.updated ?? 0;
+					s.unchanged = t.unchanged ?? 0;
+					s.valid = s.inserted + s.updated + s.unchanged;
+					if (t.placement) s.placement = t.placement;
+				} else if (t.error) {
+					addProblem({
+						row: 1,
+						level: 'error',
+						reason: `the import would fail: ${t.error.slice(0, 300)}`
+					});
+					s.valid = 0;
+				}
+			}
+		};
 		if (o.dryRun) {
+			await trial();
 			s.skipped = s.rows_read - s.valid;
+		} else if (needsSource) {
+			throw new ImportError(
+				`name the source of this file (for example "${source}"): its ids are kept under that name, so that the next file from the same source updates these incidents instead of adding them again`,
+				{ column: resolved.mapping.upstream_id!.column }
+			);
 		} else if (s.errors > 0 && !o.validOnly) {
-			// Nothing is written: the user fixes the file, or chooses to import the valid rows only.
+			// Nothing is written: the user fixes the file, or chooses to import the valid rows only
+			// — `valid` then says how many rows that would write, counted by the trial commit.
+			await trial();
+			s.inserted = s.updated = s.unchanged = 0;
+			delete s.placement;
 			s.skipped = s.rows_read;
 		} else {
 			progress('committing');
@@ -458,7 +590,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				unchanged?: number;
 				skipped?: number;
 				problems: { row: number; field: string; reason: string; level: 'error' | 'warning' }[];
-			}>('import_commit', { p_job: job, p_valid_only: !!o.validOnly }, o.as);
+				placement?: ImportSummary['placement'];
+			}>('import_commit_placed', { p_job: job, p_valid_only: !!o.validOnly }, o.as);
 			job = null; // import_commit finished the job either way
 			for (const p of r.problems) addProblem(sqlProblem(p));
 			s.committed = r.committed;
@@ -468,6 +601,19 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 				s.unchanged = r.unchanged ?? 0;
 				s.valid -= r.skipped ?? 0;
 				s.skipped = s.rows_read - s.valid;
+				if (r.placement) s.placement = r.placement;
+				// The event type values mapped by hand are remembered for this user's next file.
+				if (typeColumn && o.values?.event_type && Object.keys(o.values.event_type).length)
+					await o.db.rpc(
+						'import_value_maps_save',
+						{
+							p_target: o.target,
+							p_column: typeColumn,
+							p_field: 'event_type',
+							p_values: o.values.event_type
+						},
+						o.as
+					);
 			} else {
 				s.skipped = s.rows_read;
 			}
@@ -477,7 +623,10 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		);
 	} catch (e) {
 		if (!(e instanceof ImportError)) throw e;
-		s.fatal = { message: e.message, ...e.where };
+		s.fatal = {
+			message: e.message.length > 600 ? `${e.message.slice(0, 600)}…` : e.message,
+			...e.where
+		};
 		// A mapping problem is fixed in the mapping step: offer the columns and the best guess.
 		if (s.columns.length && !Object.keys(s.mapping).length)
 			s.mapping = mappingColumns(guessMapping(o.target, s.columns));
@@ -489,6 +638,63 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
 		progress('done');
 	}
 	return s;
+}
+
+async function fileHash(path: string): Promise<string> {
+	const h = createHash('sha256');
+	for await (const c of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+		h.update(c as Buffer);
+	return h.digest('hex');
+}
+
+/** Raw values for the preview: each a short preview itself. */
+function previewValues(values: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(values).map(([k, v]) => [
+			k,
+			typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…` : v
+		])
+	);
+}
+
+/**
+ * What a file's numeric dates say about their day/month order: the first date whose day is over
+ * 12 settles it; dates that could be either, with nothing to settle them, make the import ask.
+ */
+async function scanDateOrder(
+	src: RecordSource,
+	columns: string[]
+): Promise<{
+	order: DateOrder | null;
+	ambiguous?: { row: number; column: string; value: string; dmy: string; mdy: string };
+}> {
+	let ambiguous:
+		{ row: number; column: string; value: string; dmy: string; mdy: string } | undefined;
+	for await (const rec of src.records) {
+		for (const c of columns) {
+			const v = rec.values[c];
+			const e = dateOrderEvidence(v);
+			if (e === 'dmy' || e === 'mdy') return { order: e, ambiguous };
+			if (e === 'either' && !ambiguous) {
+				const [a, b, y] = String(v)
+					.trim()
+					.split(/[/.\-\s]/);
+				const month = (m: string) =>
+					new Date(Date.UTC(2000, +m - 1, 1)).toLocaleString('en', {
+						month: 'long',
+						timeZone: 'UTC'
+					});
+				ambiguous = {
+					row: rec.row,
+					column: c,
+					value: String(v).trim().slice(0, 20),
+					dmy: `${+a} ${month(b)} ${y}`,
+					mdy: `${month(a)} ${+b}, ${y}`
+				};
+			}
+		}
+	}
+	return { order: null, ambiguous };
 }
 
 /** One line per problem, as the CLI prints and the UI offers for download. */

@@ -23,15 +23,9 @@ export const IMPORT_FORMATS = [
 ] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-/** One thing wrong with one row: what a person needs to fix it in the file. */
-export interface Problem {
-	/** The row as a spreadsheet shows it (header = row 1), or the feature's number in GeoJSON/KML. */
-	row: number;
-	/** The file's column (or property) the problem is in, when there is one. */
-	column?: string;
-	reason: string;
-	level: 'error' | 'warning';
-}
+import type { ImportProblem } from '../../domain/import.ts';
+/** One thing wrong with one row (defined with the import report in $lib/domain/import). */
+export type Problem = ImportProblem;
 
 /** A parsed record before mapping: cell values by column name, and a point if the format has one. */
 export interface SourceRecord {
@@ -61,7 +55,8 @@ export interface RecordSource {
 export class ImportError extends Error {
 	constructor(
 		message: string,
-		readonly where: { row?: number; column?: string } = {}
+		/** code: 'date_order' (ask the user for it), 'bad_input' (answered 400, not 422). */
+		readonly where: { row?: number; column?: string; code?: string } = {}
 	) {
 		super(message);
 		this.name = 'ImportError';

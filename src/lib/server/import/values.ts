@@ -61,12 +61,39 @@ function excelSerial(n: number): string {
 	return new Date(ms).toISOString().slice(0, 10);
 }
 
-export type DateOrder = 'dmy' | 'mdy';
+import type { DateOrder } from '../../domain/import.ts';
+export type { DateOrder };
+
+/** A two-digit year as people mean it: "03" is 2003, "97" is 1997 (up to next year is this century). */
+function fullYear(y: string): number {
+	if (y.length !== 2) return +y;
+	const pivot = (new Date().getUTCFullYear() % 100) + 1;
+	return +y <= pivot ? 2000 + +y : 1900 + +y;
+}
+
+const NUMERIC_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:\s.*)?$/;
 
 /**
- * A date as ISO YYYY-MM-DD from: ISO dates and timestamps, YYYY/MM/DD, DD/MM/YYYY (and with
- * dots or dashes; day first unless the first number cannot be a month's day order says so, or
- * `order` is 'mdy'), "15 March 2024", "15-Mar-2024", "March 15, 2024", Excel dates.
+ * What one cell says about the file's day/month order: 'dmy' ("20/03/2003": 20 cannot be a
+ * month), 'mdy' ("3/20/2003"), 'either' ("03/04/2003") or null (not a numeric day-month date).
+ */
+export function dateOrderEvidence(v: unknown): DateOrder | 'either' | null {
+	if (typeof v !== 'string') return null;
+	const m = NUMERIC_DATE.exec(v.trim());
+	if (!m) return null;
+	const a = +m[1];
+	const b = +m[2];
+	if (a > 12 && b <= 12) return 'dmy';
+	if (b > 12 && a <= 12) return 'mdy';
+	if (a === b || a > 12 || b > 12) return null;
+	return 'either';
+}
+
+/**
+ * A date as ISO YYYY-MM-DD from: ISO dates and timestamps, YYYY/MM/DD, DD/MM/YYYY and MM/DD/YYYY
+ * (slashes, dots or dashes, two- or four-digit years; `order` says which of day and month comes
+ * first — the pipeline asks the user when the file does not tell), "15 March 2024",
+ * "20-Mar-03", "March 15, 2024", Excel dates (cells and day numbers).
  */
 export function date(v: unknown, order: DateOrder = 'dmy'): string | null {
 	if (v === null || v === undefined || v === '') return null;
@@ -80,20 +107,27 @@ export function date(v: unknown, order: DateOrder = 'dmy'): string | null {
 	} else {
 		const s = String(v).trim();
 		if (!s) return null;
+		const shown = s.length > 40 ? `${s.slice(0, 40)}…` : s;
 		let m: RegExpExecArray | null;
-		if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s))) out = iso(+m[1], +m[2], +m[3], s);
-		else if ((m = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(s))) out = iso(+m[1], +m[2], +m[3], s);
-		else if ((m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s.*)?$/.exec(s))) {
+		if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s)))
+			out = iso(+m[1], +m[2], +m[3], shown);
+		else if ((m = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(s)))
+			out = iso(+m[1], +m[2], +m[3], shown);
+		else if ((m = NUMERIC_DATE.exec(s))) {
 			const a = +m[1];
 			const b = +m[2];
+			const y = fullYear(m[3]);
 			const mdy = b > 12 || (order === 'mdy' && a <= 12);
-			out = mdy ? iso(+m[3], a, b, s) : iso(+m[3], b, a, s);
-		} else if ((m = /^(\d{1,2})[\s-]+([A-Za-z]+\.?)[\s-]+(\d{4})$/.exec(s)))
-			out = iso(+m[3], monthIndex(m[2]), +m[1], s);
-		else if ((m = /^([A-Za-z]+\.?)\s+(\d{1,2}),?\s+(\d{4})$/.exec(s)))
-			out = iso(+m[3], monthIndex(m[1]), +m[2], s);
+			out = mdy ? iso(y, a, b, shown) : iso(y, b, a, shown);
+		} else if ((m = /^(\d{1,2})[\s-]+([A-Za-z]+\.?)[\s-]+(\d{4}|\d{2})$/.exec(s)))
+			out = iso(fullYear(m[3]), monthIndex(m[2]), +m[1], shown);
+		else if ((m = /^([A-Za-z]+\.?)[\s-]+(\d{1,2}),?[\s-]+(\d{4})$/.exec(s)))
+			out = iso(+m[3], monthIndex(m[1]), +m[2], shown);
 		else if (/^\d{5}(\.\d+)?$/.test(s)) out = excelSerial(Number(s));
-		else throw new ValueError(`"${s}" is not a date (use YYYY-MM-DD)`);
+		else
+			throw new ValueError(
+				`"${shown}" is not a date (write it as YYYY-MM-DD, 20/03/2003 or 20-Mar-2003)`
+			);
 	}
 	const latest = new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10);
 	if (out > latest) throw new ValueError(`${out} is in the future`);

@@ -13,8 +13,61 @@ import {
 	toSqlPayload
 } from '../../domain/incident-schema.ts';
 import { translator } from '../../i18n/index.ts';
-import type { Adapter, CallerUser, CallOptions } from '../db/types.ts';
+import type { CallerUser } from '../db/types.ts';
+import { rpc } from '../db/index.ts';
+import { checkArea, outsideMessage, type OperatingArea } from '../sites/area.ts';
 import { DbError } from '../db/types.ts';
+
+/** Who may edit, verify and merge incidents, and who may report them. */
+export const ANALYSTS = ['admin', 'analyst'] as const;
+export const REPORTERS = ['admin', 'analyst', 'field'] as const;
+
+/** The duplicate window a caller may ask for (?km=…&days=…), checked. */
+export function duplicateWindow(url: URL): { km?: number; days?: number } {
+	const km = url.searchParams.get('km');
+	const days = url.searchParams.get('days');
+	const out: { km?: number; days?: number } = {};
+	if (km !== null) {
+		out.km = Number(km);
+		if (!Number.isFinite(out.km) || out.km < 0 || out.km > 500)
+			throw new FilterError('km', 'must be between 0 and 500');
+	}
+	if (days !== null) {
+		out.days = Number(days);
+		if (!Number.isInteger(out.days) || out.days < 0 || out.days > 365)
+			throw new FilterError('days', 'must be a whole number between 0 and 365');
+	}
+	return out;
+}
+
+/**
+ * A partial edit as the SQL patch: the fields sent are checked with the shared schema's rules,
+ * on their own; unknown fields pass through so that the SQL check names them.
+ */
+export function partialPatch(
+	body: Record<string, unknown>
+): { ok: true; patch: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
+	const shape = incidentInputSchema.safeParse({
+		event_date: '2000-01-01',
+		event_type: 'battles',
+		coordinates: '0.5, 0.5',
+		...body
+	});
+	if (!shape.success) return { ok: false, errors: fieldErrors(shape.error) };
+	const full = toSqlPayload(shape.data);
+	const patch: Record<string, unknown> = {};
+	for (const k of Object.keys(body)) {
+		if (k === 'coordinates' || k === 'lon' || k === 'lat') {
+			patch.lon = full.lon;
+			patch.lat = full.lat;
+		} else if (k === 'actor1' || k === 'actor2') {
+			for (const a of [`${k}`, `${k}_id`]) if (a in full) patch[a] = full[a];
+			if (!(k in full) && !(`${k}_id` in full)) patch[k] = null;
+		} else if (k in full) patch[k] = full[k];
+		else if (k !== 'confirm_outside_area') patch[k] = body[k]; // unknown fields: the SQL check names them
+	}
+	return { ok: true, patch };
+}
 
 export const LIST_SORTS = [
 	'event_date',
@@ -75,13 +128,14 @@ export function listQuery(params: URLSearchParams): ListQuery {
 }
 
 export type Validated =
-	{ ok: true; payload: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
+	| { ok: true; payload: Record<string, unknown>; sensitiveLocation?: boolean }
+	| { ok: false; errors: Record<string, string> };
 
 /** The shared schema on a body; errors are i18n keys per field. */
 export function validateIncident(body: unknown): Validated {
 	const r = incidentInputSchema.safeParse(body);
 	if (!r.success) return { ok: false, errors: fieldErrors(r.error) };
-	return { ok: true, payload: toSqlPayload(r.data) };
+	return { ok: true, payload: toSqlPayload(r.data), sensitiveLocation: r.data.sensitive_location };
 }
 
 const en = translator('en');
@@ -111,37 +165,26 @@ export function sqlErrors(e: unknown): Record<string, string> {
 	throw e;
 }
 
-export async function createIncident(
-	db: Adapter,
-	user: CallerUser,
-	body: unknown,
-	dup?: { km?: number; days?: number },
-	opts?: CallOptions
-) {
-	const v = validateIncident(body);
-	if (!v.ok) return { ok: false as const, errors: v.errors };
-	try {
-		// With an Idempotency-Key, a retry gets this same answer back and creates nothing.
-		const r = await db.rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
-			'incident_create',
-			{ p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days },
-			user,
-			opts
-		);
-		return { ok: true as const, ...r };
-	} catch (e) {
-		return { ok: false as const, errors: sqlErrors(e) };
-	}
+/** `confirm_outside_area` as the API (true) or the form ('on', '1') sends it. */
+export function confirmedOutside(body: unknown): boolean {
+	const c = (body as Record<string, unknown> | null)?.confirm_outside_area;
+	return c === true || c === 'on' || c === '1' || c === 'true';
 }
 
-export async function listIncidents(db: Adapter, user: CallerUser, params: URLSearchParams) {
-	const q = listQuery(params);
-	const r = await db.rpc<{ total: number; rows: Record<string, unknown>[] }>(
-		'incidents_list',
-		q.args,
-		user
-	);
-	return { ...r, query: q };
+/**
+ * A point outside the operating area, not confirmed: {coordinates: why} (the country it falls
+ * in, and the swap that would land inside); null when the point is fine or not being set.
+ */
+export async function outsideArea(
+	user: CallerUser,
+	body: unknown,
+	payload: Record<string, unknown>
+): Promise<Record<string, string> | null> {
+	if (typeof payload.lon !== 'number' || typeof payload.lat !== 'number') return null;
+	if (confirmedOutside(body)) return null;
+	const s = await rpc<{ operating_area: OperatingArea }>('app_settings_get', {}, user);
+	const c = checkArea(payload.lon, payload.lat, s.operating_area);
+	return c.inside ? null : { coordinates: outsideMessage(c) };
 }
 
 export async function incidentOr404<T>(p: Promise<T | null>): Promise<T> {
@@ -172,6 +215,8 @@ export function formToInput(form: FormData): Record<string, unknown> {
 		injuries: v('injuries'),
 		abductions: v('abductions'),
 		affects_us: form.get('affects_us') === 'on',
+		// Not sent unless ticked: a new report then takes the database's default (see the schema).
+		sensitive_location: form.get('sensitive_location') === 'on' ? true : undefined,
 		affects_ngos: form.get('affects_ngos') === 'on',
 		serious: form.get('serious') === 'on',
 		ops_impact: v('ops_impact'),
@@ -180,6 +225,7 @@ export function formToInput(form: FormData): Record<string, unknown> {
 		info_credibility: v('info_credibility'),
 		confidentiality: v('confidentiality') || undefined,
 		notes: v('notes') ?? '',
-		status: v('status') || undefined
+		status: v('status') || undefined,
+		confirm_outside_area: v('confirm_outside_area')
 	};
 }

@@ -1,9 +1,9 @@
 /**
- * The OpenAPI paths of incident reporting, import and export (handlers in ./api.ts), for
+ * The OpenAPI paths of incident reporting, import and export (handlers in src/routes/api/v1/{incidents/report,imports,exports}), for
  * src/lib/server/api/openapi.ts to spread into its `paths` (and `incidentTags` into its tags).
  * Refers to that document's shared components (filter parameters, error responses).
  */
-import type { Operation, Parameter, Response, Schema } from '../api/openapi.ts';
+import type { Operation, Parameter, Response, Schema } from '../api/openapi-types.ts';
 import { EVENT_TYPES } from '../../domain/taxonomy.ts';
 import {
 	CONFIDENTIALITY,
@@ -17,7 +17,7 @@ import { EXPORT_FORMATS } from '../export/index.ts';
 import { LIST_SORTS } from './http.ts';
 
 type Ref = { $ref: string };
-type Method = 'get' | 'post' | 'delete';
+type Method = 'get' | 'post' | 'patch' | 'delete';
 const ref = (kind: 'parameters' | 'responses', name: string): Ref => ({
 	$ref: `#/components/${kind}/${name}`
 });
@@ -100,6 +100,11 @@ const incidentInput: Schema = {
 		injuries: { type: 'integer', minimum: 0 },
 		abductions: { type: 'integer', minimum: 0 },
 		affects_us: { type: 'boolean' },
+		sensitive_location: {
+			type: 'boolean',
+			description:
+				'Analysts and admins: show the location only coarsely to viewers and to field staff outside its area. Not sent: on when affects_us is.'
+		},
 		affects_ngos: { type: 'boolean' },
 		serious: { type: 'boolean' },
 		ops_impact: { type: 'string', enum: OPS_IMPACT },
@@ -176,6 +181,17 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 		post: op({
 			operationId: 'editIncidentReport',
 			summary: 'Edit the fields sent (analysts, admins); status changes go through /transition',
+			parameters: [idPath],
+			requestBody: {
+				required: true,
+				content: { 'application/json': { schema: { type: 'object' } } }
+			},
+			responses: answers('200', ok('The incident', { type: 'object' }), '400', '403', '404')
+		}),
+		patch: op({
+			operationId: 'patchIncidentReport',
+			summary:
+				'Merge semantics: only the fields sent change (same as POST). A point outside the operating area needs `confirm_outside_area: true`',
 			parameters: [idPath],
 			requestBody: {
 				required: true,
@@ -265,13 +281,27 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 				q('filename', 'The file’s name (for messages and the default source name)', {
 					type: 'string'
 				}),
-				q('source', 'Upstream source name; re-imports update its records', { type: 'string' }),
+				q(
+					'source',
+					'Upstream source name; re-imports update its records. Required to commit an incident file with an id column that is not ACLED or UCDP (the dry run suggests one)',
+					{ type: 'string' }
+				),
+				q(
+					'values',
+					'JSON {"event_type": {"value in the file": "event_type[/sub-event type]"}}: the event type column’s own words; remembered for the caller’s next file with that column',
+					{ type: 'string' }
+				),
+				q('status', 'Status of new incidents', { type: 'string', enum: ['reported', 'verified'] }),
 				q('map', 'FIELD=COLUMN (repeatable) or a JSON object', { type: 'string' }),
 				q('encoding', 'Text encoding (default: detected)', {
 					type: 'string',
-					enum: ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256']
+					enum: ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256', 'windows-1252', 'iso-8859-1']
 				}),
-				q('dates', 'Order of ambiguous slash dates', { type: 'string', enum: ['dmy', 'mdy'] }),
+				q(
+					'dates',
+					'Day/month order of numeric dates; without it the file must show it, else the answer asks (fatal.code date_order)',
+					{ type: 'string', enum: ['dmy', 'mdy'] }
+				),
 				q('dry_run', 'Check only; write nothing', { type: 'boolean' }),
 				q('valid_only', 'Import the valid rows and list the skipped ones', { type: 'boolean' }),
 				q('preview', 'Dry run: how many rows to return for the preview', {
@@ -297,6 +327,40 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 				'413',
 				'422'
 			)
+		})
+	},
+	'/gazetteer': {
+		get: op({
+			operationId: 'gazetteerLookup',
+			summary:
+				'The gazetteer: with `name`, the areas that name can mean at each level (as imports read it); with `pcode` or nothing, the names kept, with their kind and source',
+			parameters: [
+				q('name', 'A place name in any common spelling, English or Arabic', { type: 'string' }),
+				q('pcode', 'Only the names of this area', { type: 'string' })
+			],
+			responses: answers('200', ok('Matches or names', { type: 'array' }), '400')
+		}),
+		post: op({
+			operationId: 'gazetteerAdd',
+			summary: 'Add a variant or former name of an area, with its source (admins)',
+			requestBody: {
+				required: true,
+				content: {
+					'application/json': {
+						schema: {
+							type: 'object',
+							required: ['pcode', 'name', 'source'],
+							properties: {
+								pcode: { type: 'string' },
+								name: { type: 'string', maxLength: 200 },
+								kind: { type: 'string', enum: ['variant', 'former'] },
+								source: { type: 'string', maxLength: 300 }
+							}
+						}
+					}
+				}
+			},
+			responses: answers('201', ok('The name added', { type: 'object' }), '400', '403')
 		})
 	},
 	'/exports': {

@@ -92,7 +92,7 @@ async function readJson(dir: string, file: string): Promise<unknown> {
 	try {
 		return JSON.parse(await readFile(join(dir, file), 'utf8'));
 	} catch (e) {
-		throw new Error(`seed file ${join(dir, file)}: ${(e as Error).message}`);
+		throw new Error(`seed file ${join(dir, file)}: ${(e as Error).message}`, { cause: e });
 	}
 }
 
@@ -100,7 +100,7 @@ async function readText(dir: string, file: string): Promise<string> {
 	try {
 		return await readFile(join(dir, file), 'utf8');
 	} catch (e) {
-		throw new Error(`seed file ${join(dir, file)}: ${(e as Error).message}`);
+		throw new Error(`seed file ${join(dir, file)}: ${(e as Error).message}`, { cause: e });
 	}
 }
 

@@ -4,6 +4,7 @@
  */
 import Papa from 'papaparse';
 import type { ActorRow, AdminDepth, EventType, IncidentRow, TimePrecision } from './rows.ts';
+import { ISO_DATE } from '../../domain/codes.ts';
 
 export type UcdpRecord = Record<string, string>;
 
@@ -186,7 +187,7 @@ export function mapUcdpRecord(r: UcdpRecord): IncidentRow {
 			`${headline}\n${article}`
 		);
 		const date = (r.date_start ?? '').trim();
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+		if (!ISO_DATE.test(date))
 			throw new Error(`date_start must be YYYY-MM-DD (got "${r.date_start}")`);
 		const side = (s: string | undefined) => (s ?? '').trim() || null;
 		const deaths = `deaths: side A ${r.deaths_a}, side B ${r.deaths_b}, civilians ${r.deaths_civilians}, unknown ${r.deaths_unknown} (estimate ${r.low}–${r.high})`;
@@ -220,7 +221,7 @@ export function mapUcdpRecord(r: UcdpRecord): IncidentRow {
 			is_sample: false
 		};
 	} catch (e) {
-		throw new Error(`UCDP event ${id}: ${(e as Error).message}`);
+		throw new Error(`UCDP event ${id}: ${(e as Error).message}`, { cause: e });
 	}
 }
 

@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { rpc, type CallerUser } from '$lib/server/db';
+import type { CallerUser } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { isDbError } from '$lib/server/api/respond';
-import { checkTokenName, newApiToken } from '$lib/server/api/accounts';
+import { checkTokenName } from '$lib/server/auth/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,14 +15,7 @@ export interface Profile {
 	assigned_areas: string[];
 }
 
-export interface TokenRow {
-	id: string;
-	name: string;
-	prefix: string;
-	created_at: string;
-	last_used_at: string | null;
-	revoked_at: string | null;
-}
+export type { TokenRow } from '$lib/server/auth';
 
 function signedIn(locals: App.Locals): CallerUser {
 	if (!locals.user) redirect(303, '/login?next=%2Faccount');
@@ -31,8 +25,8 @@ function signedIn(locals: App.Locals): CallerUser {
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = signedIn(locals);
 	const [profile, tokens] = await Promise.all([
-		rpc<Profile>('me', {}, user),
-		rpc<TokenRow[]>('tokens_mine', {}, user)
+		accounts.me<Profile>(user),
+		accounts.tokensMine(user)
 	]);
 	return { profile, tokens };
 };
@@ -45,20 +39,14 @@ export const actions: Actions = {
 		const raw = (await request.formData()).get('name');
 		const name = checkTokenName(raw);
 		if (!name.ok) return fail(400, { createError: name.errors.name, name: String(raw ?? '') });
-		const { secret, args } = newApiToken(name.value);
-		const created = await rpc<{ id: string; name: string; prefix: string }>(
-			'token_create',
-			args,
-			user
-		);
-		return { created: { ...created, token: secret } };
+		return { created: await accounts.createToken(user, name.value) };
 	},
 
 	revoke: async ({ locals, request }) => {
 		const user = signedIn(locals);
 		const form = await request.formData();
 		try {
-			await rpc('token_revoke', { p_id: uuid('id', String(form.get('id') ?? '')) }, user);
+			await accounts.revokeToken(user, uuid('id', String(form.get('id') ?? '')));
 		} catch (e) {
 			if (e instanceof FilterError || (isDbError(e) && e.code === 'P0002')) {
 				return fail(404, { revokeError: 'account.token_not_found' as const });

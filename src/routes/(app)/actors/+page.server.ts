@@ -1,11 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { DuplicateActorError, listActors, powerInterest, saveActor } from '$lib/server/actors';
 import { FilterError } from '$lib/domain/filters';
 import { ACTOR_TYPES, STANCES, actorArgs, actorInput, fieldErrors } from '$lib/domain/actors';
 import type { Actions, PageServerLoad } from './$types';
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
+import { PCODE } from '$lib/domain/codes';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
@@ -19,11 +18,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const [list, grid, areas] = await Promise.all([
 		listActors(locals.user, { ...filters, limit: 500 }),
 		powerInterest(locals.user, { types: filters.types, area: filters.area }),
-		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
-			'areas_list',
-			{ p_level: null },
-			locals.user
-		)
+		map.areaList(locals.user)
 	]);
 	return {
 		list,

@@ -19,6 +19,7 @@ export interface HighlightState {
 
 export class Highlighter {
 	current = $state.raw<HighlightState | null>(null);
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private response cache, never rendered; not state
 	#cache = new Map<string, IncidentsResponse>();
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#controller: AbortController | null = null;

@@ -1,5 +1,5 @@
 import { currentLevels } from '$lib/server/analysis';
-import { areaOptions } from '$lib/server/analysis/pages';
+import { areaOptions } from '$lib/server/analysis/lenient';
 import { pageUser } from '$lib/server/analysis/guard';
 import type { PageServerLoad } from './$types';
 

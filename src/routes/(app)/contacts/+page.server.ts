@@ -1,5 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
+import { getDb } from '$lib/server/db';
+import { noteRefused } from '$lib/server/audit';
 import { FilterError } from '$lib/domain/filters';
 import {
 	areaOptions,
@@ -11,15 +13,17 @@ import {
 } from '$lib/server/contacts';
 import { actorNames } from '$lib/server/actors';
 import type { Actions, PageServerLoad } from './$types';
-
-const PCODE = /^[A-Z]{2,3}[A-Z0-9]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { PCODE, UUID } from '$lib/domain/codes';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
 	const user = locals.user;
-	// Viewers see no contacts; nothing is asked of the database on their behalf.
-	if (user.role === 'viewer') return { role: user.role, list: null, nearby: null } as const;
+	// Viewers see no contacts; nothing is asked of the database on their behalf but the note that
+	// they were refused (the page explains instead of answering 403).
+	if (user.role === 'viewer') {
+		await noteRefused(await getDb(), user, 'GET', url.pathname);
+		return { role: user.role, list: null, nearby: null } as const;
+	}
 
 	const p = url.searchParams;
 	const filters = {
@@ -33,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const canManage = user.role === 'admin' || user.role === 'analyst';
 	const [list, me, areas, checkpoints, sites, actors] = await Promise.all([
 		listContacts(user, { ...filters, limit: 500 }),
-		rpc<{ assigned_areas: string[] }>('me', {}, user),
+		accounts.me(user),
 		areaOptions(user),
 		checkpointOptions(user),
 		cardSites(user),

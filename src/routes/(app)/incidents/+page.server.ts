@@ -1,7 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { FilterError } from '$lib/domain/filters';
-import { listIncidents } from '$lib/server/incidents/http';
+import * as incidents from '$lib/server/incidents';
 import { signedIn } from '$lib/server/api/respond';
 import type { PageServerLoad } from './$types';
 
@@ -10,7 +9,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = signedIn(locals, url);
 	try {
-		const r = await listIncidents(await getDb(), user, url.searchParams);
+		const r = await incidents.list(user, url.searchParams);
 		return {
 			total: r.total,
 			rows: r.rows,

@@ -148,6 +148,7 @@ export class MapData {
 	contextLoading = $state(0);
 	/** Bumped by retry(): the page reads it so that it asks again for the layers that failed. */
 	attempt = $state(0);
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private registry, never rendered; not state
 	#keys = new Map<string, { key: string; controller: AbortController; done: boolean }>();
 
 	#query = $state.raw<ViewportQuery | null>(null);
@@ -158,6 +159,7 @@ export class MapData {
 
 	#inflight: { key: string; controller: AbortController } | null = null;
 	#timer: ReturnType<typeof setTimeout> | null = null;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private promise cache, never rendered; not state
 	#once = new Map<string, Promise<unknown>>();
 	#detailController: AbortController | null = null;
 
@@ -266,6 +268,7 @@ export class MapData {
 		const { signal } = controller;
 		const base = filterQuery(plan.filters);
 		const url = (path: string, extra: Record<string, string>) => {
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
 			const q = new URLSearchParams(base);
 			for (const [k, v] of Object.entries(extra)) q.set(k, v);
 			return `/api/v1/map/${path}?${q}`;
@@ -392,7 +395,8 @@ export class MapData {
 	/** Actor presence areas standing on `asOf`, of some actor types (null = all); null: layer off. */
 	loadPresence(q: { asOf: string; types: string[] | null } | null) {
 		const url = q
-			? `/api/v1/actors/presence?${new URLSearchParams({ as_of: q.asOf, ...(q.types ? { type: q.types.join(',') } : {}) })}`
+			? // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
+				`/api/v1/actors/presence?${new URLSearchParams({ as_of: q.asOf, ...(q.types ? { type: q.types.join(',') } : {}) })}`
 			: null;
 		this.#keyed(
 			'presence',
@@ -412,8 +416,10 @@ export class MapData {
 		let key: string | null = null;
 		let rels = '';
 		if (q) {
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
 			const a = new URLSearchParams({ as_of: q.asOf });
 			if (q.kinds) a.set('kind', q.kinds.join(','));
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
 			const r = new URLSearchParams(a);
 			if (q.types) a.set('type', q.types.join(','));
 			if (q.area) a.set('area', q.area);
@@ -466,6 +472,7 @@ export class MapData {
 					.sort()
 					.pop();
 				// No incidents at all: today, as the baseline page does.
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- today's date, read once; not state
 				this.latestIncident = last ?? new Date().toISOString().slice(0, 10);
 			})
 		);

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { actorNetwork } from '$lib/server/actors';
 import type { PageServerLoad } from './$types';
 
@@ -9,11 +9,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirect(303, '/login?next=/network');
 	const [network, areas] = await Promise.all([
 		actorNetwork(locals.user),
-		rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
-			'areas_list',
-			{ p_level: null },
-			locals.user
-		)
+		map.areaList(locals.user)
 	]);
 	return {
 		network,

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { isDbError } from '$lib/server/api/respond';
 import {
 	actorDependents,
@@ -27,6 +27,7 @@ import {
 } from '$lib/domain/actors';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Actions, PageServerLoad } from './$types';
+import { UUID } from '$lib/domain/codes';
 
 type PresenceFeature = Feature<
 	Polygon | MultiPolygon,
@@ -38,8 +39,6 @@ type PresenceFeature = Feature<
 		drawn: boolean;
 	}
 >;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function me(locals: App.Locals) {
 	if (!locals.user) redirect(303, '/login');
@@ -69,13 +68,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const [contacts, others, areas, dependents, presence] = await Promise.all([
 		readsContacts ? listContacts(user, { actorId: actor.id, limit: 100 }) : Promise.resolve(null),
 		user.role === 'admin' || user.role === 'analyst' ? actorNames(user) : Promise.resolve(null),
-		user.role === 'admin' || user.role === 'analyst'
-			? rpc<{ pcode: string; level: number; name_en: string; name_ar: string | null }[]>(
-					'areas_list',
-					{ p_level: null },
-					user
-				)
-			: Promise.resolve([]),
+		user.role === 'admin' || user.role === 'analyst' ? map.areaList(user) : Promise.resolve([]),
 		user.role === 'admin' ? actorDependents(user, actor.id) : Promise.resolve(null),
 		presenceGeojson(user, { actorIds: [actor.id] }) as Promise<{ features: PresenceFeature[] }>
 	]);
@@ -180,7 +173,7 @@ export const actions: Actions = {
 		const mode = (DELETE_MODES as readonly string[]).includes(values.mode)
 			? (values.mode as DeleteMode)
 			: null;
-		let name = '';
+		let name: string;
 		try {
 			const r = await deleteActor(user, params.id, mode, values.target || null);
 			name = String(r.name ?? '');

@@ -1,9 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { auditSearch } from '$lib/server/contacts';
 import type { PageServerLoad } from './$types';
+import { ISO_DATE, UUID } from '$lib/domain/codes';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PAGE = 100;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -11,8 +10,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.user.role !== 'admin') error(403, { message: 'Only admins can read the audit log.' });
 	const p = url.searchParams;
 	const f = {
-		from: DAY.test(p.get('from') ?? '') ? p.get('from') : null,
-		to: DAY.test(p.get('to') ?? '') ? p.get('to') : null,
+		from: ISO_DATE.test(p.get('from') ?? '') ? p.get('from') : null,
+		to: ISO_DATE.test(p.get('to') ?? '') ? p.get('to') : null,
 		userId: UUID.test(p.get('user') ?? '') ? p.get('user') : null,
 		action: p.get('action')?.slice(0, 40) || null,
 		table: p.get('table')?.slice(0, 60) || null,

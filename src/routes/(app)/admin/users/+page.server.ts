@@ -1,21 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { APP_ROLES, rpc, type CallerUser } from '$lib/server/db';
+import { APP_ROLES, type CallerUser } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { isDbError } from '$lib/server/api/respond';
-import { addUserAs, checkNewUser, type FieldErrors, type NewUser } from '$lib/server/api/accounts';
+import { addUserAs, checkNewUser, type FieldErrors, type NewUser } from '$lib/server/auth/accounts';
 import { FilterError, uuid } from '$lib/server/api/params';
 import { areaOptions } from '$lib/server/contacts';
-import { PCODE } from '$lib/domain/contacts';
+import { PCODE } from '$lib/domain/codes';
 import type { Actions, PageServerLoad } from './$types';
 
-export interface UserRow {
-	id: string;
-	email: string;
-	display_name: string;
-	role: CallerUser['role'];
-	disabled: boolean;
-	created_at: string;
-	assigned_areas: string[];
-}
+export type { UserRow } from '$lib/server/auth';
 
 // The menu hides this page from other roles; the check here is what keeps them out, and RLS
 // (users_list shows other people's rows to admins only, user_add/user_disable check the role)
@@ -28,10 +21,7 @@ function admin(locals: App.Locals, url: URL): CallerUser {
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = admin(locals, url);
-	const [users, areas] = await Promise.all([
-		rpc<UserRow[]>('users_list', {}, user),
-		areaOptions(user)
-	]);
+	const [users, areas] = await Promise.all([accounts.listUsers(user), areaOptions(user)]);
 	return { users, areas, myId: user.id, roles: APP_ROLES };
 };
 
@@ -77,11 +67,7 @@ export const actions: Actions = {
 		const bad = areas.find((a) => !PCODE.test(a));
 		if (bad) return fail(400, { areasError: { id, message: `areas: unknown P-code ${bad}` } });
 		try {
-			const r = await rpc<{ email: string }>(
-				'user_set_areas',
-				{ p_user_id: id, p_areas: areas },
-				user
-			);
+			const r = await accounts.setAreas(user, id, areas);
 			return { areasSaved: r.email };
 		} catch (e) {
 			if (isDbError(e) && e.code === '22023')
@@ -105,7 +91,7 @@ export const actions: Actions = {
 			throw e;
 		}
 		try {
-			const u = await rpc<UserRow>('user_disable', { p_user_id: id }, user);
+			const u = await accounts.disableUser(user, id);
 			return { disabled: u.email };
 		} catch (e) {
 			if (isDbError(e) && e.code === '22023')

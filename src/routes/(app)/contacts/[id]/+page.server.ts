@@ -8,8 +8,7 @@ import {
 	verifyContact
 } from '$lib/server/contacts';
 import type { Actions, PageServerLoad } from './$types';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '$lib/domain/codes';
 
 const canEdit = (role: string) => role === 'admin' || role === 'analyst';
 

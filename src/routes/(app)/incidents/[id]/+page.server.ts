@@ -1,39 +1,21 @@
 import { error, fail } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import * as incidents from '$lib/server/incidents';
+import type { Duplicate } from '$lib/server/incidents';
 import { DbError } from '$lib/server/db/types';
 import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
-
-interface Duplicate {
-	id: string;
-	event_date: string;
-	location_name: string | null;
-	distance_km: number;
-	status: string;
-	source: string | null;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '$lib/domain/codes';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const user = signedIn(locals, url);
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
-	const db = await getDb();
-	const incident = await db.rpc<Record<string, unknown> | null>(
-		'incident_get',
-		{ p_id: params.id },
-		user
-	);
+	const incident = await incidents.get(user, params.id);
 	if (!incident) error(404, { message: 'no such incident, or not visible to you' });
 	const analyst = user.role === 'admin' || user.role === 'analyst';
 	const [history, duplicates, merges] = await Promise.all([
-		db.rpc<unknown[]>('incident_history', { p_id: params.id }, user),
-		analyst
-			? db.rpc<Duplicate[]>('incident_duplicates', { p_id: params.id }, user)
-			: Promise.resolve([] as Duplicate[]),
-		analyst
-			? db.rpc<unknown[]>('incident_merges_of', { p_id: params.id }, user)
-			: Promise.resolve([])
+		incidents.history(user, params.id),
+		analyst ? incidents.duplicates(user, params.id) : Promise.resolve([] as Duplicate[]),
+		analyst ? incidents.mergesOf(user, params.id) : Promise.resolve([])
 	]);
 	return { incident, history: history ?? [], duplicates, merges, analyst };
 };
@@ -48,16 +30,12 @@ export const actions: Actions = {
 	transition: async ({ locals, params, request, url }) => {
 		const f = await request.formData();
 		try {
-			await (
-				await getDb()
-			).rpc(
-				'incident_transition',
-				{
-					p_id: params.id,
-					p_to: String(f.get('to') ?? ''),
-					p_reason: String(f.get('reason') ?? '') || null
-				},
-				signedIn(locals, url)
+			const to = String(f.get('to') ?? '');
+			await incidents.transition(
+				signedIn(locals, url),
+				params.id,
+				to,
+				String(f.get('reason') ?? '') || null
 			);
 		} catch (e) {
 			return refused(e);
@@ -67,17 +45,8 @@ export const actions: Actions = {
 	merge: async ({ locals, params, request, url }) => {
 		const f = await request.formData();
 		try {
-			await (
-				await getDb()
-			).rpc(
-				'incident_merge',
-				{
-					p_keep: params.id,
-					p_merge: String(f.get('other') ?? ''),
-					p_reason: String(f.get('reason') ?? '') || null
-				},
-				signedIn(locals, url)
-			);
+			const other = String(f.get('other') ?? '');
+			await incidents.merge(signedIn(locals, url), params.id, other, String(f.get('reason') ?? '') || null);
 		} catch (e) {
 			return refused(e);
 		}
@@ -86,13 +55,7 @@ export const actions: Actions = {
 	unmerge: async ({ locals, request, url }) => {
 		const f = await request.formData();
 		try {
-			await (
-				await getDb()
-			).rpc(
-				'incident_unmerge',
-				{ p_merge_id: String(f.get('merge') ?? '') },
-				signedIn(locals, url)
-			);
+			await incidents.unmerge(signedIn(locals, url), String(f.get('merge') ?? ''));
 		} catch (e) {
 			return refused(e);
 		}

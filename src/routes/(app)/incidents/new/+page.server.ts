@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { createIncident, formToInput } from '$lib/server/incidents/http';
+import * as incidents from '$lib/server/incidents';
+import { formToInput } from '$lib/server/incidents/http';
 import { idempotencyKey } from '$lib/server/api/idempotency';
 import { isDbError, signedIn } from '$lib/server/api/respond';
 import { FilterError } from '$lib/domain/filters';
@@ -11,9 +11,7 @@ const REPORTERS = ['admin', 'analyst', 'field'];
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = signedIn(locals, url);
 	if (!REPORTERS.includes(user.role)) error(403, { message: 'viewers cannot report incidents' });
-	const actors = await (
-		await getDb()
-	).rpc<{ id: string; name: string }[]>('incident_actor_options', { p_limit: 100 }, user);
+	const actors = await incidents.actorOptions(user);
 	return { actors };
 };
 
@@ -30,11 +28,11 @@ export const actions: Actions = {
 		if (!REPORTERS.includes(user.role)) error(403, { message: 'viewers cannot report incidents' });
 		const form = await request.formData();
 		const input = formToInput(form);
-		let r: Awaited<ReturnType<typeof createIncident>>;
+		let r: Awaited<ReturnType<typeof incidents.create>>;
 		try {
 			// The form carries an idempotency key made in the browser: a resubmission after a lost
 			// answer leads to the incident created the first time, not to a second one.
-			r = await createIncident(await getDb(), user, input, undefined, {
+			r = await incidents.create(user, input, undefined, {
 				idempotencyKey: idempotencyKey(request, form)
 			});
 		} catch (e) {

@@ -1,8 +1,15 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { intParam, jsonBody } from '$lib/server/api/params';
+import {
+	intParam,
+	invalid,
+	jsonBody,
+	listParam,
+	pcodeParam,
+	textParam
+} from '$lib/server/api/params';
 import { listActors, saveActor } from '$lib/server/actors';
-import { actorsRoute, invalid, listParam, pcodeParam, textParam } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import { ACTOR_TYPES, STANCES, actorArgs, actorInput, fieldErrors } from '$lib/domain/actors';
 import type { RequestHandler } from './$types';
 
@@ -13,8 +20,8 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	return json(
 		await listActors(user, {
 			q: textParam(p, 'q'),
-			types: listParam(p, 'type', ACTOR_TYPES),
-			stances: listParam(p, 'stance', STANCES),
+			types: listParam(p, 'type', { allowed: ACTOR_TYPES }),
+			stances: listParam(p, 'stance', { allowed: STANCES }),
 			area: pcodeParam(p, 'area'),
 			limit: intParam(p, 'limit', { min: 1, max: 5000, fallback: 200 }),
 			offset: intParam(p, 'offset', { min: 0, max: 10_000_000, fallback: 0 })

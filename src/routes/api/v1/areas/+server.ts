@@ -1,4 +1,4 @@
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { geojson, requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { AREA_LEVELS, AREA_TOLERANCE, numberParam, oneOf } from '$lib/server/api/params';
@@ -11,5 +11,5 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const tolerance = url.searchParams.has('tolerance')
 		? numberParam(url.searchParams, 'tolerance', AREA_TOLERANCE)
 		: undefined;
-	return geojson(await rpc('areas_geojson', { p_level: level, p_tolerance: tolerance }, user));
+	return geojson(await map.areas(user, level, tolerance));
 });

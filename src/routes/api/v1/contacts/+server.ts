@@ -1,8 +1,17 @@
+import { apiRoute } from '$lib/server/api/route';
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { intParam, jsonBody, oneOf } from '$lib/server/api/params';
+import {
+	intParam,
+	invalid,
+	jsonBody,
+	oneOf,
+	pcodeParam,
+	textParam,
+	uuidParam
+} from '$lib/server/api/params';
 import { listContacts, saveContact } from '$lib/server/contacts';
-import { actorsRoute, invalid, pcodeParam, textParam, uuidParam } from '$lib/server/actors/http';
+
 import { SENSITIVITIES, contactArgs } from '$lib/domain/contacts';
 import type { RequestHandler } from './$types';
 
@@ -10,7 +19,7 @@ import type { RequestHandler } from './$types';
  * The contacts the caller may see (RLS: analysts and admins all; field staff the normal contacts
  * of their assigned areas; viewers none — 403). Every call is written to the audit log.
  */
-export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals, ['admin', 'analyst', 'field']);
 	const p = url.searchParams;
 	return json(
@@ -29,7 +38,7 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 });
 
 /** Adds a contact (analysts and admins). Phone numbers may be typed any usual way; they are stored in E.164. */
-export const POST: RequestHandler = actorsRoute(async ({ locals, request }) => {
+export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 	const user = requireUser(locals, ['admin', 'analyst']);
 	const r = contactArgs(await jsonBody(request));
 	if (!r.ok) return invalid(r.errors);

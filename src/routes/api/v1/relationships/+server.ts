@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { jsonBody } from '$lib/server/api/params';
+import { dateParam, invalid, jsonBody, listParam, uuidParam } from '$lib/server/api/params';
 import { relationshipsAsOf, saveRelationship } from '$lib/server/actors';
-import { actorsRoute, dateParam, invalid, listParam, uuidParam } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import { EDGE_KINDS, fieldErrors, relationshipArgs, relationshipInput } from '$lib/domain/actors';
 import type { RequestHandler } from './$types';
 
@@ -17,7 +17,7 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 		await relationshipsAsOf(
 			user,
 			dateParam(p, 'as_of'),
-			listParam(p, 'kind', EDGE_KINDS),
+			listParam(p, 'kind', { allowed: EDGE_KINDS }),
 			uuidParam(p, 'actor')
 		)
 	);

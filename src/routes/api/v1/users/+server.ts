@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { jsonBody } from '$lib/server/api/params';
-import { addUserAs, checkNewUser, fieldError } from '$lib/server/api/accounts';
+import { addUserAs, checkNewUser, fieldError } from '$lib/server/auth/accounts';
 import type { RequestHandler } from './$types';
 
 // Admin only. The role check here gives a clear 403; RLS (users_list shows others' rows to admins
@@ -12,7 +12,7 @@ const ADMIN = ['admin'] as const;
 
 export const GET: RequestHandler = apiRoute(async ({ locals }) => {
 	const user = requireUser(locals, ADMIN);
-	return json(await rpc('users_list', {}, user));
+	return json(await accounts.listUsers(user));
 });
 
 /** Adds a local account: {email, role, display_name, password (≥ 12 characters, to be replaced at first sign-in)}. */

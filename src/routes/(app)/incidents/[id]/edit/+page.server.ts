@@ -1,10 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { formToInput, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import * as incidents from '$lib/server/incidents';
+import { formToInput, outsideArea, sqlErrors, validateIncident } from '$lib/server/incidents/http';
 import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
+import { UUID } from '$lib/domain/codes';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITORS = ['admin', 'analyst'];
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -12,14 +12,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (!EDITORS.includes(user.role))
 		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
-	const db = await getDb();
-	const i = await db.rpc<Record<string, any> | null>('incident_get', { p_id: params.id }, user);
+	const i = await incidents.get(user, params.id);
 	if (!i) error(404, { message: 'no such incident, or not visible to you' });
-	const actors = await db.rpc<{ id: string; name: string }[]>(
-		'incident_actor_options',
-		{ p_limit: 100 },
-		user
-	);
+	const actors = await incidents.actorOptions(user);
 	const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 	// The incident as the form's string values (checkboxes 'on').
 	const values: Record<string, string> = {
@@ -36,6 +31,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		injuries: s(i.injuries),
 		abductions: s(i.abductions),
 		affects_us: i.affects_us ? 'on' : '',
+		sensitive_location: i.sensitive_location ? 'on' : '',
 		affects_ngos: i.affects_ngos ? 'on' : '',
 		serious: i.serious ? 'on' : '',
 		ops_impact: s(i.ops_impact),
@@ -45,7 +41,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		confidentiality: s(i.confidentiality),
 		notes: s(i.notes)
 	};
-	return { id: params.id, values, actors, geoPrecision: i.geo_precision as number };
+	return { id: params.id, values, actors, geoPrecision: i.geo_precision };
 };
 
 export const actions: Actions = {
@@ -66,10 +62,18 @@ export const actions: Actions = {
 			delete patch.lat;
 			delete patch.geo_precision;
 		}
+		const outside = await outsideArea(user, formToInput(form), patch);
+		if (outside) return fail(400, { errors: outside, values });
 		for (const k of ['actor1', 'actor2'])
 			if (!(k in patch) && !(`${k}_id` in patch)) patch[k] = null;
 		try {
-			await (await getDb()).rpc('incident_update', { p_id: params.id, p: patch }, user);
+			// The checkbox as the analyst left it is stated only when they changed it: otherwise
+			// ticking "affects us" keeps the database's rule of turning it on.
+			const before = await incidents.get(user, params.id);
+			const sensitive = form.get('sensitive_location') === 'on';
+			await incidents.update(user, params.id, patch);
+			if (before && before.sensitive_location !== sensitive)
+				await incidents.setSensitiveLocation(user, params.id, sensitive);
 		} catch (e) {
 			return fail(400, { errors: sqlErrors(e), values });
 		}

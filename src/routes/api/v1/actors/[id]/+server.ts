@@ -1,9 +1,10 @@
 import { error, json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { intParam, jsonBody, oneOf, uuid } from '$lib/server/api/params';
+import { intParam, invalid, jsonBody, oneOf, uuid, uuidParam } from '$lib/server/api/params';
 import { deleteActor, getActor, saveActor } from '$lib/server/actors';
-import { actorsRoute, invalid, uuidParam } from '$lib/server/actors/http';
-import { DELETE_MODES, actorArgs, actorInput, fieldErrors } from '$lib/domain/actors';
+import { actorsRoute } from '$lib/server/actors/http';
+import { ACTOR_FIELDS, DELETE_MODES, actorArgs, actorInput, fieldErrors } from '$lib/domain/actors';
+import { mergePatch } from '$lib/server/api/merge';
 import type { RequestHandler } from './$types';
 
 /** One actor: profile, presence, relationships, derived confrontations, incidents involving it. */
@@ -18,12 +19,27 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, params, url }) =
 	return json(a);
 });
 
-/** Changes an actor (analysts and admins). */
+/** Replaces an actor's editable fields (analysts and admins): fields not sent take their defaults. */
 export const POST: RequestHandler = actorsRoute(async ({ locals, params, request }) => {
 	const user = requireUser(locals, ['admin', 'analyst']);
 	const parsed = actorInput.safeParse(await jsonBody(request));
 	if (!parsed.success) return invalid(fieldErrors(parsed.error));
 	return json(await saveActor(user, actorArgs(parsed.data, uuid('id', params.id))));
+});
+
+/**
+ * Changes the fields sent (analysts and admins); fields not sent stay as they are (merge
+ * semantics): `{"notes": "…"}` changes the notes and nothing else.
+ */
+export const PATCH: RequestHandler = actorsRoute(async ({ locals, params, request }) => {
+	const user = requireUser(locals, ['admin', 'analyst']);
+	const id = uuid('id', params.id);
+	const body = await jsonBody(request);
+	const current = await getActor(user, id, 0);
+	if (!current) error(404, { message: 'no such actor' });
+	const parsed = actorInput.safeParse(mergePatch(ACTOR_FIELDS, current, body));
+	if (!parsed.success) return invalid(fieldErrors(parsed.error));
+	return json(await saveActor(user, actorArgs(parsed.data, id)));
 });
 
 /**

@@ -1,7 +1,8 @@
+import { dateParam, listParam, pcodeParam } from '$lib/server/api/params';
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
 import { relationshipArcs } from '$lib/server/actors';
-import { actorsRoute, dateParam, listParam, pcodeParam } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import { ACTOR_TYPES, EDGE_KINDS } from '$lib/domain/actors';
 import type { RequestHandler } from './$types';
 
@@ -16,8 +17,8 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	return json(
 		await relationshipArcs(user, {
 			asOf: dateParam(p, 'as_of'),
-			kinds: listParam(p, 'kind', EDGE_KINDS),
-			types: listParam(p, 'type', ACTOR_TYPES),
+			kinds: listParam(p, 'kind', { allowed: EDGE_KINDS }),
+			types: listParam(p, 'type', { allowed: ACTOR_TYPES }),
 			area: pcodeParam(p, 'area')
 		})
 	);

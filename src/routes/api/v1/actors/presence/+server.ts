@@ -1,6 +1,7 @@
+import { dateParam, listParam, uuidParam } from '$lib/server/api/params';
 import { requireUser, geojson } from '$lib/server/api/respond';
 import { presenceGeojson } from '$lib/server/actors';
-import { actorsRoute, dateParam, listParam, uuidParam } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import { ACTOR_TYPES } from '$lib/domain/actors';
 import type { RequestHandler } from './$types';
 
@@ -12,7 +13,7 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
 	return geojson(
 		await presenceGeojson(user, {
 			actorIds: actor ? [actor] : null,
-			types: listParam(p, 'type', ACTOR_TYPES),
+			types: listParam(p, 'type', { allowed: ACTOR_TYPES }),
 			asOf: dateParam(p, 'as_of')
 		})
 	);

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { AREA_LEVELS, oneOf } from '$lib/server/api/params';
@@ -10,5 +10,5 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const raw = url.searchParams.get('level');
 	const level = raw ? Number(oneOf('level', raw, AREA_LEVELS)) : null;
-	return json(await rpc('areas_list', { p_level: level }, user));
+	return json(await map.areaList(user, level));
 });

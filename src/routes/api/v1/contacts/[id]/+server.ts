@@ -1,13 +1,14 @@
+import { apiRoute } from '$lib/server/api/route';
 import { error, json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { jsonBody, uuid } from '$lib/server/api/params';
+import { invalid, jsonBody, uuid } from '$lib/server/api/params';
 import { deleteContact, getContact, saveContact } from '$lib/server/contacts';
-import { actorsRoute, invalid } from '$lib/server/actors/http';
+
 import { contactArgs } from '$lib/domain/contacts';
 import type { RequestHandler } from './$types';
 
 /** One contact's details (audited); 404 when it does not exist or the caller may not see it. */
-export const GET: RequestHandler = actorsRoute(async ({ locals, params }) => {
+export const GET: RequestHandler = apiRoute(async ({ locals, params }) => {
 	const user = requireUser(locals, ['admin', 'analyst', 'field']);
 	const c = await getContact(user, uuid('id', params.id));
 	if (!c) error(404, { message: 'no such contact' });
@@ -18,7 +19,7 @@ export const GET: RequestHandler = actorsRoute(async ({ locals, params }) => {
  * Changes a contact. Field staff may correct the normal contacts of their areas (leave out
  * `areas` and `checkpoint_ids`; they cannot re-scope or restrict a contact).
  */
-export const POST: RequestHandler = actorsRoute(async ({ locals, params, request }) => {
+export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	const user = requireUser(locals, ['admin', 'analyst', 'field']);
 	const r = contactArgs(await jsonBody(request), uuid('id', params.id));
 	if (!r.ok) return invalid(r.errors);
@@ -26,7 +27,7 @@ export const POST: RequestHandler = actorsRoute(async ({ locals, params, request
 });
 
 /** Deletes a contact (analysts and admins). */
-export const DELETE: RequestHandler = actorsRoute(async ({ locals, params }) => {
+export const DELETE: RequestHandler = apiRoute(async ({ locals, params }) => {
 	const user = requireUser(locals, ['admin', 'analyst']);
 	return json(await deleteContact(user, uuid('id', params.id)));
 });

@@ -1,12 +1,13 @@
+import { apiRoute } from '$lib/server/api/route';
 import { requireUser } from '$lib/server/api/respond';
-import { oneOf } from '$lib/server/api/params';
+import { oneOf, pcodeParam } from '$lib/server/api/params';
 import { exportContacts } from '$lib/server/contacts';
-import { actorsRoute, pcodeParam } from '$lib/server/actors/http';
+
 import { SENSITIVITIES } from '$lib/domain/contacts';
 import type { RequestHandler } from './$types';
 
 /** Exports contacts as CSV or vCard: analysts and admins only, each export audited. */
-export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals, ['admin', 'analyst']);
 	const p = url.searchParams;
 	const format = oneOf('format', p.get('format'), ['csv', 'vcard'] as const);

@@ -1,8 +1,8 @@
+import { apiRoute } from '$lib/server/api/route';
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
 import { intParam, numberParam } from '$lib/server/api/params';
 import { contactsNearby } from '$lib/server/contacts';
-import { actorsRoute } from '$lib/server/actors/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -10,7 +10,7 @@ import type { RequestHandler } from './$types';
  * first) and those linked to the nearest checkpoints within `radius` metres, nearest first, as
  * the caller may see them. Audited.
  */
-export const GET: RequestHandler = actorsRoute(async ({ locals, url }) => {
+export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals, ['admin', 'analyst', 'field']);
 	const p = url.searchParams;
 	const lon = numberParam(p, 'lon', { min: -180, max: 180 });

@@ -1,5 +1,5 @@
 import { error, json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as incidents from '$lib/server/incidents';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { uuid } from '$lib/server/api/params';
@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, params }) => {
 	const user = requireUser(locals);
 	const id = uuid('id', params.id);
-	const incident = await rpc<Record<string, unknown> | null>('incident_get', { p_id: id }, user);
+	const incident = await incidents.get(user, id);
 	if (!incident) error(404, { message: 'no such incident, or not visible to you' });
 	return json(incident);
 });

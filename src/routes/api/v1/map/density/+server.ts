@@ -1,9 +1,8 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { DENSITY_CELL, defaultCell, mapFilters, numberParam } from '$lib/server/api/params';
-import { filterArgs } from '$lib/domain/filters';
 import type { RequestHandler } from './$types';
 
 /** Incidents in the viewport snapped to a grid of `cell` degrees: [[lon, lat, count, fatalities], …]. */
@@ -14,5 +13,5 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 		...DENSITY_CELL,
 		fallback: defaultCell(filters.bbox)
 	});
-	return json(await rpc('incidents_density', { ...filterArgs(filters), p_cell: cell }, user));
+	return json(await map.density(user, filters, cell));
 });

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { highlightArgs, parseHighlightQuery } from '$lib/server/analysis/highlight';
@@ -12,7 +12,5 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
-	return json(
-		await rpc('incidents_highlight', highlightArgs(parseHighlightQuery(url.searchParams)), user)
-	);
+	return json(await map.highlight(user, highlightArgs(parseHighlightQuery(url.searchParams))));
 });

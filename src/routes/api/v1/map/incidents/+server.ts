@@ -1,9 +1,8 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { MAP_POINTS, intParam, mapFilters } from '$lib/server/api/params';
-import { filterArgs } from '$lib/domain/filters';
 import type { RequestHandler } from './$types';
 
 /**
@@ -14,5 +13,5 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = mapFilters(url.searchParams);
 	const limit = intParam(url.searchParams, 'limit', MAP_POINTS);
-	return json(await rpc('incidents_map', { ...filterArgs(filters), p_limit: limit }, user));
+	return json(await map.incidents(user, filters, limit));
 });

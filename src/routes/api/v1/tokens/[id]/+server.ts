@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { rpc } from '$lib/server/db';
+import * as accounts from '$lib/server/auth';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { uuid } from '$lib/server/api/params';
@@ -8,5 +8,5 @@ import type { RequestHandler } from './$types';
 /** Revokes one of the caller's tokens (an admin may revoke anyone's); 404 when there is none. */
 export const DELETE: RequestHandler = apiRoute(async ({ locals, params }) => {
 	const user = requireUser(locals);
-	return json(await rpc('token_revoke', { p_id: uuid('id', params.id) }, user));
+	return json(await accounts.revokeToken(user, uuid('id', params.id)));
 });

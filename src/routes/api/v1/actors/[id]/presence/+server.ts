@@ -1,11 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
-import { jsonBody, uuid } from '$lib/server/api/params';
+import { invalid, jsonBody, uuid } from '$lib/server/api/params';
 import { addPresence } from '$lib/server/actors';
-import { actorsRoute, invalid } from '$lib/server/actors/http';
+import { actorsRoute } from '$lib/server/actors/http';
 import type { RequestHandler } from './$types';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { ISO_DATE } from '$lib/domain/codes';
 
 /**
  * Maps where an actor is present (analysts and admins, as RLS allows): an admin area by `pcode`,
@@ -26,7 +25,7 @@ export const POST: RequestHandler = actorsRoute(async ({ locals, params, request
 	const date = (k: string) => {
 		const v = text(k, 10);
 		// Round-trip: Date.parse takes 2016-02-30 as 1 March; the database would refuse it.
-		const d = v && DATE.test(v) ? new Date(`${v}T00:00:00Z`) : null;
+		const d = v && ISO_DATE.test(v) ? new Date(`${v}T00:00:00Z`) : null;
 		if (v && (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v))
 			errors[k] = 'expected a date as YYYY-MM-DD';
 		return v;

@@ -1,8 +1,9 @@
+import { dateParam, pcodeParam } from '$lib/server/api/params';
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { areaBaseline } from '$lib/server/analysis';
-import { dateParam, pcodeParam, typesParam } from '$lib/server/analysis/params';
+import { typesParam } from '$lib/server/analysis/params';
 import type { RequestHandler } from './$types';
 
 /**
@@ -11,10 +12,10 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 	const user = requireUser(locals);
-	const pcode = pcodeParam('pcode', params.pcode);
+	const pcode = pcodeParam(params, 'pcode', { required: true });
 	return json(
 		await areaBaseline(user, pcode, {
-			asOf: dateParam('as_of', url.searchParams.get('as_of')),
+			asOf: dateParam(url.searchParams, 'as_of') ?? undefined,
 			types: typesParam(url.searchParams)
 		})
 	);

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { APP_ROLES, type AppRole, type CallerUser } from '../db/types.ts';
 import { getDb } from '../db/index.ts';
-import { hashPassword, passwordProblem } from '../auth/password.ts';
-import { digest, displayPrefix, newSecret } from '../auth/tokens.ts';
+import { hashPassword, passwordProblem } from './password.ts';
+import { digest, displayPrefix, newSecret } from './tokens.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
 import { FilterError } from '../../domain/filters.ts';
 

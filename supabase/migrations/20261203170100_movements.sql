@@ -1,0 +1,738 @@
+-- Movements: field visits planned, checked, approved, tracked and closed.
+--
+-- A movement plan says where and when a team travels: as sensitive as a restricted contact. So the
+-- tables live in the `sensitive` schema (not exposed by Supabase's Data API), and:
+--   admin, analyst  read every movement; approve or refuse others' plans (never their own);
+--   field           create plans; read their own, those they travel in, and those touching their
+--                   assigned areas; check out, send positions and check in when in the team;
+--   viewer, anon    nothing: not the route, not the time, not the team.
+-- Reads go through RLS (security-invoker functions); every write goes through the SECURITY
+-- DEFINER functions below, which check who may do what (no table grants for insert/update/delete),
+-- so a state can only change along the workflow and every change leaves an event with who and why.
+-- Every read of a movement's details is audited, as contact reads are.
+
+alter table public.movement_settings
+  -- approval needs a recent safe-access call for each area at this level or higher …
+  add column call_level smallint not null default 3 check (call_level between 1 and 5),
+  -- … no older than this many hours
+  add column call_max_age_hours integer not null default 72 check (call_max_age_hours between 1 and 720),
+  -- a movement past its expected return plus this grace becomes overdue
+  add column grace_minutes integer not null default 30 check (grace_minutes between 0 and 1440);
+
+create table sensitive.movements (
+  id              uuid primary key default gen_random_uuid(),
+  purpose         text not null check (length(btrim(purpose)) between 1 and 500),
+  base_site_id    uuid references public.org_sites (id) on delete set null,
+  status          text not null default 'draft' check (status in (
+                    'draft', 'submitted', 'approved', 'approved_conditions', 'refused',
+                    'under_way', 'completed', 'overdue', 'closed', 'cancelled')),
+  departure_at    timestamptz not null,
+  return_at       timestamptz not null,
+  route           geometry(MultiLineString, 4326),
+  route_source    text,
+  corridor_km     double precision check (corridor_km > 0 and corridor_km <= 50),
+  -- the areas (every admin level) the route and stops touch: field staff's need-to-know
+  areas           text[] not null default '{}',
+  conditions      text not null default '',
+  notes           text not null default '',
+  risk            jsonb,
+  created_by      uuid references public.app_users (id) on delete set null,
+  created_at      timestamptz not null default now(),
+  updated_at      timestamptz not null default now(),
+  decided_by      uuid references public.app_users (id) on delete set null,
+  decided_at      timestamptz,
+  checked_out_at  timestamptz,
+  checked_in_at   timestamptz,
+  overdue_at      timestamptz,
+  last_position   geometry(Point, 4326),
+  last_position_at timestamptz,
+  constraint movements_return_after_departure check (return_at > departure_at)
+);
+create index movements_status_idx on sensitive.movements (status, return_at);
+create index movements_areas_idx on sensitive.movements using gin (areas);
+
+create table sensitive.movement_team (
+  movement_id  uuid not null references sensitive.movements (id) on delete cascade,
+  position     smallint not null,
+  user_id      uuid references public.app_users (id) on delete set null,
+  name         text not null check (length(btrim(name)) between 1 and 200),
+  role         text not null default '',
+  phone        text not null default '',
+  primary key (movement_id, position)
+);
+create index movement_team_user_idx on sensitive.movement_team (user_id);
+
+create table sensitive.movement_vehicles (
+  movement_id   uuid not null references sensitive.movements (id) on delete cascade,
+  position      smallint not null,
+  plate         text not null check (length(btrim(plate)) between 1 and 40),
+  vehicle_type  text not null default '',
+  call_sign     text not null default '',
+  primary key (movement_id, position)
+);
+
+create table sensitive.movement_stops (
+  movement_id  uuid not null references sensitive.movements (id) on delete cascade,
+  position     smallint not null,
+  site_kind    text check (site_kind in ('org_sites', 'health_facilities', 'idp_camps', 'checkpoints')),
+  site_id      uuid,
+  name         text not null default '',
+  geom         geometry(Point, 4326) not null,
+  primary key (movement_id, position)
+);
+
+-- Every state change, with who and why: the movement's own history (the audit log has it too).
+create table sensitive.movement_events (
+  id           bigserial primary key,
+  movement_id  uuid not null references sensitive.movements (id) on delete cascade,
+  from_status  text,
+  to_status    text not null,
+  reason       text not null default '',
+  by_user      uuid references public.app_users (id) on delete set null,
+  at           timestamptz not null default now(),
+  position     geometry(Point, 4326)
+);
+create index movement_events_movement_idx on sensitive.movement_events (movement_id, at);
+
+-- Safe-access verification: each call to a key contact before approval.
+create table sensitive.safe_access_calls (
+  id           uuid primary key default gen_random_uuid(),
+  movement_id  uuid not null references sensitive.movements (id) on delete cascade,
+  contact_id   uuid references sensitive.contacts (id) on delete set null,
+  contact_name text not null default '',
+  pcode        text references public.areas (pcode),
+  segment      text not null default '',
+  called_at    timestamptz not null default now(),
+  outcome      text not null check (outcome in ('confirmed', 'conditions', 'advised_against', 'no_answer')),
+  said         text not null default '',
+  recorded_by  uuid references public.app_users (id) on delete set null,
+  recorded_at  timestamptz not null default now(),
+  constraint safe_access_calls_where check (pcode is not null or length(btrim(segment)) > 0)
+);
+create index safe_access_calls_movement_idx on sensitive.safe_access_calls (movement_id, called_at);
+
+-- Access authorisations: letters and permits per area, staff member, vehicle or equipment.
+create table sensitive.access_authorisations (
+  id            uuid primary key default gen_random_uuid(),
+  kind          text not null default 'letter' check (kind in ('letter', 'permit', 'badge', 'other')),
+  holder_type   text not null check (holder_type in ('organisation', 'staff', 'vehicle', 'equipment')),
+  user_id       uuid references public.app_users (id) on delete set null,
+  holder_name   text not null default '',
+  plate         text,
+  pcode         text references public.areas (pcode),
+  issued_by     uuid references public.actors (id) on delete set null,
+  issued_by_name text not null default '',
+  valid_from    date not null,
+  valid_to      date not null,
+  reference     text not null default '',
+  notes         text not null default '',
+  created_by    uuid references public.app_users (id) on delete set null,
+  created_at    timestamptz not null default now(),
+  constraint access_authorisations_dates check (valid_to >= valid_from)
+);
+create index access_authorisations_valid_idx on sensitive.access_authorisations (valid_to);
+
+-- The movements a user travels in, read past RLS (a policy on movements that queried
+-- movement_team under RLS would recurse into movement_team's own policy).
+create function sensitive.my_movement_ids() returns uuid[]
+language sql stable security definer
+set search_path = public, sensitive, pg_temp
+as $$
+  select coalesce(array_agg(distinct movement_id), '{}') from sensitive.movement_team
+  where user_id = (select auth.uid())
+$$;
+
+alter table sensitive.movements enable row level security;
+alter table sensitive.movement_team enable row level security;
+alter table sensitive.movement_vehicles enable row level security;
+alter table sensitive.movement_stops enable row level security;
+alter table sensitive.movement_events enable row level security;
+alter table sensitive.safe_access_calls enable row level security;
+alter table sensitive.access_authorisations enable row level security;
+
+create policy "Analysts and admins can read every movement" on sensitive.movements
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+create policy "Field staff can read their own movements, those they travel in and those of their areas"
+  on sensitive.movements for select to authenticated using (
+    (select public.has_app_role('field')) and (
+      created_by = (select auth.uid())
+      or id = any (coalesce((select sensitive.my_movement_ids()), '{}'))
+      or areas && (select sensitive.my_area_scope())));
+do $$
+declare t text;
+begin
+  foreach t in array array['movement_team', 'movement_vehicles', 'movement_stops', 'movement_events', 'safe_access_calls'] loop
+    execute format('create policy "Users can read the %1$s of movements they can read" on sensitive.%1$s
+                    for select to authenticated using (
+                      exists (select 1 from sensitive.movements m where m.id = movement_id))', t);
+  end loop;
+end $$;
+create policy "Analysts and admins can read every access authorisation" on sensitive.access_authorisations
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+create policy "Field staff can read their own access authorisations" on sensitive.access_authorisations
+  for select to authenticated using ((select public.has_app_role('field')) and user_id = (select auth.uid()));
+
+grant select on sensitive.movements, sensitive.movement_team, sensitive.movement_vehicles,
+  sensitive.movement_stops, sensitive.movement_events, sensitive.safe_access_calls,
+  sensitive.access_authorisations to authenticated;
+
+create trigger movements_audit after insert or update or delete on sensitive.movements
+  for each row execute function private.audit_row();
+create trigger safe_access_calls_audit after insert or update or delete on sensitive.safe_access_calls
+  for each row execute function private.audit_row();
+create trigger access_authorisations_audit after insert or update or delete on sensitive.access_authorisations
+  for each row execute function private.audit_row();
+
+-- The caller may read this movement (RLS decides: the row is visible to a security-invoker query).
+create function sensitive.movement_visible(p_id uuid) returns boolean
+language sql stable
+set search_path = public, sensitive, pg_temp
+as $$
+  select exists (select 1 from sensitive.movements where id = p_id)
+$$;
+
+-- The details of one movement as JSON (the caller's RLS applies to every part).
+create function sensitive.movement_json(p_id uuid) returns jsonb
+language sql stable
+set search_path = public, sensitive, extensions, pg_temp
+as $$
+  select jsonb_build_object(
+    'id', m.id, 'purpose', m.purpose, 'status', m.status, 'base_site_id', m.base_site_id,
+    'departure_at', m.departure_at, 'return_at', m.return_at,
+    'route', case when m.route is null then null else st_asgeojson(m.route, 6)::jsonb end,
+    'route_source', m.route_source, 'corridor_km', m.corridor_km, 'areas', to_jsonb(m.areas),
+    'conditions', m.conditions, 'notes', m.notes, 'risk', m.risk,
+    'created_by', m.created_by, 'created_by_name', sensitive.user_label(m.created_by), 'created_at', m.created_at,
+    'updated_at', m.updated_at,
+    'decided_by', m.decided_by, 'decided_by_name', sensitive.user_label(m.decided_by), 'decided_at', m.decided_at,
+    'checked_out_at', m.checked_out_at, 'checked_in_at', m.checked_in_at, 'overdue_at', m.overdue_at,
+    'last_position', case when m.last_position is null then null
+                          else jsonb_build_object('lon', st_x(m.last_position), 'lat', st_y(m.last_position),
+                                                  'at', m.last_position_at) end,
+    'team', coalesce((select jsonb_agg(jsonb_build_object('user_id', t.user_id, 'name', t.name, 'role', t.role,
+                                                          'phone', t.phone) order by t.position)
+                      from sensitive.movement_team t where t.movement_id = m.id), '[]'),
+    'vehicles', coalesce((select jsonb_agg(jsonb_build_object('plate', v.plate, 'vehicle_type', v.vehicle_type,
+                                                              'call_sign', v.call_sign) order by v.position)
+                          from sensitive.movement_vehicles v where v.movement_id = m.id), '[]'),
+    'stops', coalesce((select jsonb_agg(jsonb_build_object('site_kind', s.site_kind, 'site_id', s.site_id,
+                                                           'name', s.name, 'lon', st_x(s.geom), 'lat', st_y(s.geom))
+                                        order by s.position)
+                       from sensitive.movement_stops s where s.movement_id = m.id), '[]'),
+    'events', coalesce((select jsonb_agg(jsonb_build_object('from', e.from_status, 'to', e.to_status,
+                                                            'reason', e.reason, 'by', e.by_user,
+                                                            'by_name', sensitive.user_label(e.by_user), 'at', e.at)
+                                         order by e.at, e.id)
+                        from sensitive.movement_events e where e.movement_id = m.id), '[]'),
+    'calls', coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'contact_id', c.contact_id,
+                                                           'contact_name', c.contact_name, 'pcode', c.pcode,
+                                                           'segment', c.segment, 'called_at', c.called_at,
+                                                           'outcome', c.outcome, 'said', c.said,
+                                                           'recorded_by_name', sensitive.user_label(c.recorded_by))
+                                        order by c.called_at, c.id)
+                       from sensitive.safe_access_calls c where c.movement_id = m.id), '[]'))
+  from sensitive.movements m where m.id = p_id
+$$;
+
+revoke all on all functions in schema sensitive from public;
+grant execute on all functions in schema sensitive to authenticated;
+
+create function public.movement_get(p_id uuid) returns jsonb
+language plpgsql volatile
+set search_path = public, sensitive, pg_temp
+as $$
+declare v jsonb;
+begin
+  if not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  v := sensitive.movement_json(p_id);
+  perform public.audit_record('read', 'movements', jsonb_build_object('id', p_id, 'found', v is not null));
+  if v is null then
+    raise exception 'no movement with id %', p_id using errcode = 'P0002';
+  end if;
+  return v;
+end
+$$;
+
+-- The list: no route geometry, but the times and the team's size (the caller's RLS applies).
+create function public.movements_list(p_status text[] default null, p_limit integer default 200) returns jsonb
+language plpgsql volatile
+set search_path = public, sensitive, pg_temp
+as $$
+declare v jsonb;
+begin
+  if not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  if p_limit is null or p_limit not between 1 and 1000 then
+    raise exception 'limit: must be between 1 and 1000' using errcode = '22023';
+  end if;
+  select coalesce(jsonb_agg(x order by x ->> 'departure_at' desc), '[]') into v from (
+    select jsonb_build_object('id', m.id, 'purpose', m.purpose, 'status', m.status,
+             'departure_at', m.departure_at, 'return_at', m.return_at, 'areas', to_jsonb(m.areas),
+             'recommendation', m.risk ->> 'recommendation',
+             'created_by', m.created_by, 'created_by_name', sensitive.user_label(m.created_by),
+             'team_size', (select count(*) from sensitive.movement_team t where t.movement_id = m.id)) as x
+    from sensitive.movements m
+    where p_status is null or m.status = any (p_status)
+    order by m.departure_at desc
+    limit p_limit) s;
+  perform public.audit_record('list', 'movements', jsonb_build_object('n', jsonb_array_length(v)));
+  return v;
+end
+$$;
+
+-- Create (p_id null) or change a plan. Merge semantics: keys not given stay as they are; a list
+-- given (team, vehicles, stops) replaces that list. Only drafts and refused plans change, by their
+-- author or an analyst/admin. Everything is checked before anything is written.
+create function public.movement_save(p_id uuid, p_movement jsonb) returns jsonb
+language plpgsql volatile security definer
+set search_path = public, sensitive, extensions, pg_temp
+as $$
+declare
+  me uuid := (select auth.uid());
+  m sensitive.movements;
+  v_route geometry;
+  k text;
+  e jsonb;
+  n integer;
+  allowed text[] := array['purpose', 'base_site_id', 'departure_at', 'return_at', 'route', 'route_source',
+                          'corridor_km', 'notes', 'team', 'vehicles', 'stops'];
+begin
+  if me is null or not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'only field staff, analysts and admins plan movements' using errcode = '42501';
+  end if;
+  if p_movement is null or jsonb_typeof(p_movement) <> 'object' then
+    raise exception 'movement: expected a JSON object' using errcode = '22023';
+  end if;
+  for k in select jsonb_object_keys(p_movement) loop
+    if not k = any (allowed) then
+      raise exception '%: unknown field', k using errcode = '22023';
+    end if;
+  end loop;
+
+  if p_id is null then
+    m.id := gen_random_uuid();
+    m.status := 'draft';
+    m.created_by := me;
+    m.created_at := now();
+    m.areas := '{}';
+    m.conditions := '';
+    m.notes := '';
+  else
+    -- the caller must be able to read it (RLS, re-checked here since this function is a definer)
+    select * into m from sensitive.movements where id = p_id for update;
+    if m.id is null or not (public.has_app_role('admin', 'analyst') or m.created_by = me) then
+      raise exception 'no movement with id % that you can change', p_id using errcode = 'P0002';
+    end if;
+    if m.status not in ('draft', 'refused') then
+      raise exception 'status: a % plan cannot be changed; only drafts and refused plans can', m.status
+        using errcode = '22023';
+    end if;
+  end if;
+
+  if p_movement ? 'purpose' then
+    m.purpose := btrim(coalesce(p_movement ->> 'purpose', ''));
+  end if;
+  if coalesce(m.purpose, '') = '' then
+    raise exception 'purpose: is required' using errcode = '22023';
+  end if;
+  if length(m.purpose) > 500 then
+    raise exception 'purpose: at most 500 characters' using errcode = '22023';
+  end if;
+  if p_movement ? 'base_site_id' then
+    m.base_site_id := nullif(p_movement ->> 'base_site_id', '')::uuid;
+    if m.base_site_id is not null and not exists (select 1 from public.org_sites where id = m.base_site_id) then
+      raise exception 'base_site_id: no site with id %', m.base_site_id using errcode = '22023';
+    end if;
+  end if;
+  begin
+    if p_movement ? 'departure_at' then m.departure_at := (p_movement ->> 'departure_at')::timestamptz; end if;
+  exception when others then
+    raise exception 'departure_at: not a date and time' using errcode = '22023';
+  end;
+  begin
+    if p_movement ? 'return_at' then m.return_at := (p_movement ->> 'return_at')::timestamptz; end if;
+  exception when others then
+    raise exception 'return_at: not a date and time' using errcode = '22023';
+  end;
+  if m.departure_at is null then
+    raise exception 'departure_at: is required' using errcode = '22023';
+  end if;
+  if m.return_at is null then
+    raise exception 'return_at: is required' using errcode = '22023';
+  end if;
+  if m.return_at <= m.departure_at then
+    raise exception 'return_at: % is not after the departure %', m.return_at, m.departure_at using errcode = '22023';
+  end if;
+  if p_movement ? 'route' then
+    if jsonb_typeof(p_movement -> 'route') = 'null' then
+      m.route := null;
+    else
+      v_route := public.route_geometry(p_movement -> 'route');
+      m.route := st_multi(v_route);
+    end if;
+  end if;
+  if p_movement ? 'route_source' then m.route_source := p_movement ->> 'route_source'; end if;
+  if p_movement ? 'corridor_km' then
+    m.corridor_km := nullif(p_movement ->> 'corridor_km', '')::float8;
+    if m.corridor_km is not null and not (m.corridor_km > 0 and m.corridor_km <= 50) then
+      raise exception 'corridor_km: must be more than 0 and at most 50' using errcode = '22023';
+    end if;
+  end if;
+  if p_movement ? 'notes' then m.notes := coalesce(p_movement ->> 'notes', ''); end if;
+
+  -- lists: checked in full before the movement is written
+  if p_movement ? 'team' then
+    if jsonb_typeof(p_movement -> 'team') <> 'array' then
+      raise exception 'team: expected a list' using errcode = '22023';
+    end if;
+    for e, n in select x, o from jsonb_array_elements(p_movement -> 'team') with ordinality t(x, o) loop
+      if e ? 'user_id' and nullif(e ->> 'user_id', '') is not null then
+        if not exists (select 1 from public.app_users u where u.id = (e ->> 'user_id')::uuid) then
+          raise exception 'team.%.user_id: no user with id %', n - 1, e ->> 'user_id' using errcode = '22023';
+        end if;
+        if exists (select 1 from public.app_users u where u.id = (e ->> 'user_id')::uuid and u.disabled) then
+          raise exception 'team.%.user_id: % is disabled and cannot travel', n - 1,
+            (select u.email from public.app_users u where u.id = (e ->> 'user_id')::uuid) using errcode = '22023';
+        end if;
+      elsif length(btrim(coalesce(e ->> 'name', ''))) = 0 then
+        raise exception 'team.%.name: a team member without an account needs a name', n - 1 using errcode = '22023';
+      end if;
+    end loop;
+  end if;
+  if p_movement ? 'vehicles' then
+    if jsonb_typeof(p_movement -> 'vehicles') <> 'array' then
+      raise exception 'vehicles: expected a list' using errcode = '22023';
+    end if;
+    for e, n in select x, o from jsonb_array_elements(p_movement -> 'vehicles') with ordinality t(x, o) loop
+      if length(btrim(coalesce(e ->> 'plate', ''))) = 0 then
+        raise exception 'vehicles.%.plate: is required', n - 1 using errcode = '22023';
+      end if;
+    end loop;
+  end if;
+  if p_movement ? 'stops' then
+    if jsonb_typeof(p_movement -> 'stops') <> 'array' then
+      raise exception 'stops: expected a list' using errcode = '22023';
+    end if;
+    for e, n in select x, o from jsonb_array_elements(p_movement -> 'stops') with ordinality t(x, o) loop
+      if e ? 'site_kind' and nullif(e ->> 'site_kind', '') is not null then
+        if e ->> 'site_kind' not in ('org_sites', 'health_facilities', 'idp_camps', 'checkpoints') then
+          raise exception 'stops.%.site_kind: unknown value %', n - 1, e ->> 'site_kind' using errcode = '22023';
+        end if;
+      elsif (e ->> 'lon') is null or (e ->> 'lat') is null
+            or (e ->> 'lon')::float8 not between -180 and 180 or (e ->> 'lat')::float8 not between -90 and 90 then
+        raise exception 'stops.%: give a site (site_kind, site_id) or lon and lat in degrees', n - 1 using errcode = '22023';
+      end if;
+    end loop;
+  end if;
+
+  m.updated_at := now();
+  if p_id is null then
+    insert into sensitive.movements values (m.*);
+    insert into sensitive.movement_events (movement_id, from_status, to_status, reason, by_user)
+    values (m.id, null, 'draft', 'created', me);
+  else
+    update sensitive.movements set
+      purpose = m.purpose, base_site_id = m.base_site_id, departure_at = m.departure_at, return_at = m.return_at,
+      route = m.route, route_source = m.route_source, corridor_km = m.corridor_km, notes = m.notes,
+      updated_at = m.updated_at
+    where id = m.id;
+  end if;
+
+  if p_movement ? 'team' then
+    delete from sensitive.movement_team where movement_id = m.id;
+    insert into sensitive.movement_team (movement_id, position, user_id, name, role, phone)
+    select m.id, o - 1, nullif(x ->> 'user_id', '')::uuid,
+           coalesce(nullif(btrim(x ->> 'name'), ''),
+                    (select coalesce(nullif(u.display_name, ''), u.email) from public.app_users u
+                     where u.id = nullif(x ->> 'user_id', '')::uuid)),
+           coalesce(x ->> 'role', ''), coalesce(x ->> 'phone', '')
+    from jsonb_array_elements(p_movement -> 'team') with ordinality t(x, o);
+  end if;
+  if p_movement ? 'vehicles' then
+    delete from sensitive.movement_vehicles where movement_id = m.id;
+    insert into sensitive.movement_vehicles (movement_id, position, plate, vehicle_type, call_sign)
+    select m.id, o - 1, btrim(x ->> 'plate'), coalesce(x ->> 'vehicle_type', ''), coalesce(x ->> 'call_sign', '')
+    from jsonb_array_elements(p_movement -> 'vehicles') with ordinality t(x, o);
+  end if;
+  if p_movement ? 'stops' then
+    delete from sensitive.movement_stops where movement_id = m.id;
+    insert into sensitive.movement_stops (movement_id, position, site_kind, site_id, name, geom)
+    select m.id, o - 1, nullif(x ->> 'site_kind', ''), nullif(x ->> 'site_id', '')::uuid,
+           coalesce(nullif(x ->> 'name', ''), site.name, ''),
+           coalesce(site.geom, st_setsrid(st_makepoint((x ->> 'lon')::float8, (x ->> 'lat')::float8), 4326))
+    from jsonb_array_elements(p_movement -> 'stops') with ordinality t(x, o)
+    left join lateral (
+      select s.name, s.geom from public.org_sites s where x ->> 'site_kind' = 'org_sites' and s.id = (x ->> 'site_id')::uuid
+      union all select s.name, s.geom from public.health_facilities s where x ->> 'site_kind' = 'health_facilities' and s.id = (x ->> 'site_id')::uuid
+      union all select s.name, s.geom from public.idp_camps s where x ->> 'site_kind' = 'idp_camps' and s.id = (x ->> 'site_id')::uuid
+      union all select s.name, s.geom from public.checkpoints s where x ->> 'site_kind' = 'checkpoints' and s.id = (x ->> 'site_id')::uuid
+    ) site on true;
+    if exists (select 1 from sensitive.movement_stops where movement_id = m.id and geom is null) then
+      raise exception 'stops: a site was not found' using errcode = '22023';
+    end if;
+  end if;
+
+  -- the areas touched, for field staff's need-to-know and the approval's safe-access check
+  update sensitive.movements mv set areas = coalesce((
+    select array_agg(distinct a.pcode order by a.pcode) from public.areas a
+    where a.level between 1 and 3 and (
+      (mv.route is not null and st_intersects(a.geom, mv.route))
+      or exists (select 1 from sensitive.movement_stops s where s.movement_id = mv.id and st_intersects(a.geom, s.geom)))
+  ), '{}')
+  where mv.id = m.id;
+
+  return sensitive.movement_json(m.id);
+end
+$$;
+
+-- The workflow. Allowed moves and who makes them:
+--   draft → submitted                      author (or analyst/admin)
+--   submitted → approved | approved_conditions | refused   an analyst/admin who is not the author
+--   draft | submitted | approved* → cancelled              author or analyst/admin
+--   approved | approved_conditions → under_way (check-out) a team member, the author or analyst/admin
+--   under_way | overdue → completed (check-in)             the same
+--   completed | refused | cancelled → closed               analyst/admin
+--   refused → draft                                        author (to rework the plan)
+-- under_way → overdue is made by movements_overdue_sweep(), never by a person.
+create function public.movement_transition(p_id uuid, p_to text, p_reason text default '',
+                                           p_conditions text default null,
+                                           p_lon double precision default null, p_lat double precision default null)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = public, sensitive, extensions, pg_temp
+as $$
+declare
+  me uuid := (select auth.uid());
+  m sensitive.movements;
+  s public.movement_settings;
+  is_staff boolean := public.has_app_role('admin', 'analyst');
+  in_team boolean;
+  missing text;
+  v_pos geometry;
+begin
+  if me is null or not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  select * into m from sensitive.movements where id = p_id for update;
+  if m.id is null or not (is_staff or m.created_by = me or p_id = any (sensitive.my_movement_ids())
+                          or m.areas && sensitive.my_area_scope()) then
+    raise exception 'no movement with id %', p_id using errcode = 'P0002';
+  end if;
+  in_team := m.created_by = me or p_id = any (sensitive.my_movement_ids());
+  select * into s from public.movement_settings where id = 1;
+  p_reason := btrim(coalesce(p_reason, ''));
+  if p_lon is not null and p_lat is not null then
+    v_pos := st_setsrid(st_makepoint(p_lon, p_lat), 4326);
+  end if;
+
+  if not (
+       (m.status = 'draft' and p_to in ('submitted', 'cancelled'))
+    or (m.status = 'submitted' and p_to in ('approved', 'approved_conditions', 'refused', 'cancelled'))
+    or (m.status in ('approved', 'approved_conditions') and p_to in ('under_way', 'cancelled'))
+    or (m.status in ('under_way', 'overdue') and p_to = 'completed')
+    or (m.status in ('completed', 'refused', 'cancelled') and p_to = 'closed')
+    or (m.status = 'refused' and p_to = 'draft')) then
+    raise exception 'status: a % movement cannot become %', m.status, p_to using errcode = '22023';
+  end if;
+
+  if p_to in ('submitted', 'cancelled', 'draft') and not (is_staff or m.created_by = me) then
+    raise exception 'only the author or an analyst can % this plan', p_to using errcode = '42501';
+  end if;
+  if p_to in ('approved', 'approved_conditions', 'refused') then
+    if not is_staff then
+      raise exception 'only analysts and admins approve or refuse movements' using errcode = '42501';
+    end if;
+    if m.created_by = me then
+      raise exception 'approval: the author of a plan cannot approve or refuse it (four eyes)' using errcode = '42501';
+    end if;
+    if p_to = 'refused' and p_reason = '' then
+      raise exception 'reason: say why the plan is refused' using errcode = '22023';
+    end if;
+    if p_to = 'approved_conditions' and btrim(coalesce(p_conditions, '')) = '' then
+      raise exception 'conditions: say which conditions apply' using errcode = '22023';
+    end if;
+  end if;
+  if p_to in ('approved', 'approved_conditions') then
+    -- every district the movement touches at the call level or above needs a recent confirmation
+    -- (a call about the district, its governorate or one of its sub-districts), and the latest
+    -- call about it must not advise against going
+    select string_agg(d.name_en || ' (' || d.pcode || ', level ' || d.level || ')', ', ' order by d.name_en)
+      into missing
+    from (
+      select a.pcode, a.name_en, a.parent_pcode, (l ->> 'level')::int as level
+      from public.areas a
+      join jsonb_array_elements(public.area_levels_current(m.departure_at::date, 2)) l on l ->> 'pcode' = a.pcode
+      where a.level = 2 and a.pcode = any (m.areas) and (l ->> 'level')::int >= s.call_level
+    ) d
+    where not exists (
+      select 1 from sensitive.safe_access_calls c
+      join public.areas ca on ca.pcode = c.pcode
+      where c.movement_id = m.id
+        and (c.pcode = d.pcode or c.pcode = d.parent_pcode or ca.parent_pcode = d.pcode)
+        and c.called_at >= now() - make_interval(hours => s.call_max_age_hours)
+        and c.outcome in ('confirmed', 'conditions')
+        and not exists (
+          select 1 from sensitive.safe_access_calls c2 join public.areas ca2 on ca2.pcode = c2.pcode
+          where c2.movement_id = m.id and c2.called_at > c.called_at and c2.outcome = 'advised_against'
+            and (c2.pcode = d.pcode or c2.pcode = d.parent_pcode or ca2.parent_pcode = d.pcode)));
+    if missing is not null then
+      raise exception 'calls: no recent safe-access confirmation (last % h) for %', s.call_max_age_hours, missing
+        using errcode = '22023';
+    end if;
+  end if;
+  if p_to in ('under_way', 'completed') and not (is_staff or in_team) then
+    raise exception 'only the team, the author or an analyst checks a movement out or in' using errcode = '42501';
+  end if;
+  if p_to = 'closed' and not is_staff then
+    raise exception 'only analysts and admins close movements' using errcode = '42501';
+  end if;
+
+  update sensitive.movements set
+    status = p_to,
+    updated_at = now(),
+    decided_by = case when p_to in ('approved', 'approved_conditions', 'refused') then me else decided_by end,
+    decided_at = case when p_to in ('approved', 'approved_conditions', 'refused') then now() else decided_at end,
+    conditions = case when p_to = 'approved_conditions' then btrim(p_conditions) else conditions end,
+    checked_out_at = case when p_to = 'under_way' then now() else checked_out_at end,
+    checked_in_at = case when p_to = 'completed' then now() else checked_in_at end,
+    last_position = coalesce(v_pos, last_position),
+    last_position_at = case when v_pos is not null then now() else last_position_at end
+  where id = m.id;
+  insert into sensitive.movement_events (movement_id, from_status, to_status, reason, by_user, position)
+  values (m.id, m.status, p_to, p_reason, me, v_pos);
+  perform pg_notify('terrain_live', jsonb_build_object('kind', 'movement', 'id', m.id, 'status', p_to)::text);
+  return sensitive.movement_json(m.id);
+end
+$$;
+
+-- A position update while under way (or overdue): the team's latest known place.
+create function public.movement_position(p_id uuid, p_lon double precision, p_lat double precision) returns jsonb
+language plpgsql volatile security definer
+set search_path = public, sensitive, extensions, pg_temp
+as $$
+declare
+  me uuid := (select auth.uid());
+  m sensitive.movements;
+begin
+  select * into m from sensitive.movements where id = p_id for update;
+  if m.id is null or not (public.has_app_role('admin', 'analyst') or m.created_by = me
+                          or p_id = any (sensitive.my_movement_ids())) then
+    raise exception 'no movement with id %', p_id using errcode = 'P0002';
+  end if;
+  if m.status not in ('under_way', 'overdue') then
+    raise exception 'status: positions are sent while a movement is under way, not %', m.status using errcode = '22023';
+  end if;
+  if p_lon is null or p_lat is null or p_lon not between -180 and 180 or p_lat not between -90 and 90 then
+    raise exception 'lon: give lon and lat in degrees' using errcode = '22023';
+  end if;
+  update sensitive.movements set last_position = st_setsrid(st_makepoint(p_lon, p_lat), 4326),
+    last_position_at = now() where id = p_id;
+  return jsonb_build_object('id', p_id, 'lon', p_lon, 'lat', p_lat, 'at', now());
+end
+$$;
+
+-- A safe-access call to a key contact (from the directory, which the caller must be able to read)
+-- or to a named person; before approval.
+create function public.movement_call_log(
+  p_movement_id uuid, p_outcome text, p_contact_id uuid default null, p_contact_name text default null,
+  p_pcode text default null, p_segment text default null, p_said text default '', p_called_at timestamptz default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = public, sensitive, pg_temp
+as $$
+declare
+  me uuid := (select auth.uid());
+  m sensitive.movements;
+  v_name text;
+  v_id uuid;
+begin
+  if not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  select * into m from sensitive.movements where id = p_movement_id for update;
+  if m.id is null or not (public.has_app_role('admin', 'analyst') or m.created_by = me
+                          or p_movement_id = any (sensitive.my_movement_ids())) then
+    raise exception 'no movement with id %', p_movement_id using errcode = 'P0002';
+  end if;
+  if m.status not in ('draft', 'submitted', 'approved', 'approved_conditions', 'under_way') then
+    raise exception 'status: calls are logged before and during a movement, not when it is %', m.status using errcode = '22023';
+  end if;
+  if p_outcome is null or p_outcome not in ('confirmed', 'conditions', 'advised_against', 'no_answer') then
+    raise exception 'outcome: one of confirmed, conditions, advised_against, no_answer' using errcode = '22023';
+  end if;
+  if p_pcode is null and btrim(coalesce(p_segment, '')) = '' then
+    raise exception 'pcode: say which area (P-code) or segment the call was about' using errcode = '22023';
+  end if;
+  if p_pcode is not null and not exists (select 1 from public.areas where pcode = p_pcode) then
+    raise exception 'pcode: no area %', p_pcode using errcode = '22023';
+  end if;
+  if p_called_at is not null and p_called_at > now() + interval '5 minutes' then
+    raise exception 'called_at: is in the future' using errcode = '22023';
+  end if;
+  if p_contact_id is not null then
+    -- need-to-know: the contact must be one the caller may read (the contacts' own RLS, applied
+    -- by evaluating the caller's visibility through the audited contact reader)
+    if not (public.has_app_role('admin', 'analyst') or p_contact_id = any (sensitive.field_contact_ids())) then
+      raise exception 'contact_id: no contact with id % that you can see', p_contact_id using errcode = '22023';
+    end if;
+    select full_name into v_name from sensitive.contacts where id = p_contact_id;
+    if v_name is null then
+      raise exception 'contact_id: no contact with id %', p_contact_id using errcode = '22023';
+    end if;
+  else
+    v_name := btrim(coalesce(p_contact_name, ''));
+    if v_name = '' then
+      raise exception 'contact_name: say who was called (or pick a contact)' using errcode = '22023';
+    end if;
+  end if;
+  insert into sensitive.safe_access_calls (movement_id, contact_id, contact_name, pcode, segment, called_at, outcome,
+                                           said, recorded_by)
+  values (m.id, p_contact_id, v_name, p_pcode, coalesce(p_segment, ''), coalesce(p_called_at, now()), p_outcome,
+          coalesce(p_said, ''), me)
+  returning id into v_id;
+  return sensitive.movement_json(m.id);
+end
+$$;
+
+-- Under-way movements past their expected return plus the grace period become overdue. Run by the
+-- server on a timer (as the service role); returns the movements that just became overdue so the
+-- server can alert the approver and the author.
+create function private.movements_overdue_sweep() returns jsonb
+language plpgsql volatile security definer
+set search_path = public, sensitive, pg_temp
+as $$
+declare
+  g integer := (select grace_minutes from public.movement_settings where id = 1);
+  v jsonb;
+begin
+  with late as (
+    update sensitive.movements m set status = 'overdue', overdue_at = now(), updated_at = now()
+    where m.status = 'under_way' and m.return_at + make_interval(mins => g) < now()
+    returning m.id, m.purpose, m.created_by, m.decided_by, m.return_at
+  ), ev as (
+    insert into sensitive.movement_events (movement_id, from_status, to_status, reason, by_user)
+    select id, 'under_way', 'overdue', format('not checked in %s min after the expected return', g), null from late
+  )
+  select coalesce(jsonb_agg(jsonb_build_object('id', id, 'purpose', purpose, 'created_by', created_by,
+                                               'decided_by', decided_by, 'return_at', return_at)), '[]')
+    into v from late;
+  if jsonb_array_length(v) > 0 then
+    perform pg_notify('terrain_live', jsonb_build_object('kind', 'movements_overdue', 'ids',
+                      (select jsonb_agg(x -> 'id') from jsonb_array_elements(v) x))::text);
+  end if;
+  return v;
+end
+$$;
+revoke all on function private.movements_overdue_sweep() from public, anon, authenticated;
+
+revoke all on function public.movement_get(uuid), public.movements_list(text[], integer),
+  public.movement_save(uuid, jsonb), public.movement_transition(uuid, text, text, text, double precision, double precision),
+  public.movement_position(uuid, double precision, double precision),
+  public.movement_call_log(uuid, text, uuid, text, text, text, text, timestamptz) from public, anon;
+grant execute on function public.movement_get(uuid), public.movements_list(text[], integer),
+  public.movement_save(uuid, jsonb), public.movement_transition(uuid, text, text, text, double precision, double precision),
+  public.movement_position(uuid, double precision, double precision),
+  public.movement_call_log(uuid, text, uuid, text, text, text, text, timestamptz) to authenticated;
