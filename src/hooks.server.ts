@@ -4,6 +4,7 @@ import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/a
 import { guardRequest } from '$lib/server/api/request-guard';
 import { noteRefused } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
+import { crossSiteRefusal, hsts } from '$lib/server/auth/guards';
 
 // Everything the app loads comes from this server: the basemap, fonts and workers included.
 const CSP = [
@@ -45,21 +46,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 		}
 	}
 
-	// JSON routes authenticated by cookie must come from our own pages (SvelteKit checks form
-	// posts itself; fetch() with a JSON body is not covered by its CSRF check).
-	if (
-		url.pathname.startsWith('/api/') &&
-		event.locals.authVia === 'session' &&
-		!['GET', 'HEAD', 'OPTIONS'].includes(request.method)
-	) {
-		const origin = request.headers.get('origin');
-		if (origin !== url.origin) {
-			return new Response(JSON.stringify({ message: 'cross-origin request refused' }), {
-				status: 403,
-				headers: { 'content-type': 'application/json' }
-			});
-		}
-	}
+	// Cookie-carrying writes must come from our own pages (SvelteKit checks only form posts, and
+	// only their Origin): JSON, raw uploads and origin-less requests included.
+	const refused = crossSiteRefusal(request, url, cookies.get(SESSION_COOKIE) !== undefined);
+	if (refused) return refused;
 
 	// A one-time password buys a session that can only choose a new password.
 	if (
@@ -96,6 +86,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,
 	// which SvelteKit's CSRF check (rightly) refuses.
 	response.headers.set('referrer-policy', 'same-origin');
+	hsts(url, response.headers);
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
 	if (event.locals.user) response.headers.set('cache-control', 'private, no-store');
 	return response;

@@ -10,11 +10,15 @@ import { routeToServer } from './remote.ts';
 import {
 	addUser,
 	checkAreas,
-	listUsers,
 	createToken,
 	describeAreas,
+	disableUser,
+	enableUser,
+	listUsers,
 	parseAreas,
-	setAreas
+	parseDays,
+	setAreas,
+	setRole
 } from './users.ts';
 
 const HELP = `terrain — the Terrain command line
@@ -23,14 +27,22 @@ const HELP = `terrain — the Terrain command line
   terrain migrate                             apply pending migrations
   terrain seed [--synthetic N]                load the demo data, or N synthetic incidents
   terrain user add --email E --role R [--name N] [--password P] [--areas P1,P2]
-                                              add or update a user (roles: admin analyst field viewer);
-                                              without --password a one-time password is printed;
-                                              --areas: a field user's areas by P-code (they see the
-                                              normal contacts of these areas)
+                                              add a new user (roles: admin analyst field viewer);
+                                              refuses an existing one; without --password a
+                                              one-time password is printed; --areas: a field
+                                              user's areas by P-code (they see the normal
+                                              contacts of these areas)
   terrain user areas --email E --set P1,P2    change a field user's areas (--set '' removes them all)
   terrain user disable --email E              disable a user, ending their sessions and tokens
   terrain user list                           the users, their roles and whether they are disabled
-  terrain token create --user E [--name N]    create a personal API token for a user
+  terrain user enable --email E               let a disabled user sign in again
+  terrain user role --email E --role R        change a user's role
+  terrain token create --user E [--name N] [--days D]
+                                              create a personal API token for a user, valid D days
+                                              (default 90, at most 366)
+
+User and token commands are written to the audit log as done by the local operator: the OS
+account and host, or TERRAIN_OPERATOR if set.
   terrain import FILE --into TARGET [...]     import incidents, sites or actors (--help)
   terrain export --from TARGET --format F [...]  export what a user may see (terrain export --help)
   terrain audit verify                        check the audit log's hash chain (exit code 1 names
@@ -69,6 +81,7 @@ export async function main(
 			user: { type: 'string' },
 			areas: { type: 'string' },
 			set: { type: 'string' },
+			days: { type: 'string' },
 			synthetic: { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
@@ -138,14 +151,22 @@ export async function main(
 		} else if (cmd === 'user' && sub === 'list') {
 			for (const u of await listUsers(db)) log(u);
 		} else if (cmd === 'user' && sub === 'disable') {
-			if (!values.email) throw new CliError('--email is required');
-			await db.rpc('private.account_disable', { p_email: values.email }, 'service');
-			log(`user ${values.email} disabled; their sessions and API tokens are revoked`);
+			const r = await disableUser(db, values.email);
+			log(`user ${r.email} disabled; their sessions and API tokens are revoked`);
+		} else if (cmd === 'user' && sub === 'enable') {
+			const r = await enableUser(db, values.email);
+			log(`user ${r.email} (${r.role}) is enabled`);
+		} else if (cmd === 'user' && sub === 'role') {
+			const r = await setRole(db, values.email, values.role);
+			log(`user ${r.email} now has the role ${r.role}`);
 		} else if (cmd === 'token' && sub === 'create') {
 			if (!values.user) throw new CliError('--user EMAIL is required');
-			const { token } = await createToken(db, values.user, values.name ?? 'CLI token');
-			log(token);
-			console.error('This token is shown only once. Send it as: Authorization: Bearer <token>');
+			const days = parseDays(values.days);
+			const t = await createToken(db, values.user, values.name ?? 'CLI token', days);
+			log(t.token);
+			console.error(
+				`This token is shown only once and expires on ${new Date(t.expires_at).toISOString().slice(0, 10)} (${days} days). Send it as: Authorization: Bearer <token>`
+			);
 		} else {
 			throw new CliError(`unknown command: ${positionals.join(' ')} (see terrain --help)`);
 		}

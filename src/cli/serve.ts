@@ -11,6 +11,8 @@ import { describeDb, openMigrated } from './database.ts';
 import { ensureAdmin } from './users.ts';
 import { CliError } from './errors.ts';
 import { importLimits } from '../lib/server/import/types.ts';
+import { setUpProxy } from '../lib/server/auth/proxy.ts';
+import { sessionConfig } from '../lib/server/auth/config.ts';
 
 /** Resolves when the port is free, with a clear error when something else holds it. */
 function checkPort(port: number, host: string): Promise<void> {
@@ -31,6 +33,9 @@ function checkPort(port: number, host: string): Promise<void> {
 
 export async function serve(log: (s: string) => void): Promise<Server> {
 	const { port, host } = serverConfig();
+	sessionConfig(); // a wrong TERRAIN_SESSION_* stops here, with one line
+	// Before adapter-node reads its variables (TERRAIN_TRUST_PROXY=1 → X-Forwarded-Proto/-For).
+	const proxy = setUpProxy();
 	if (!existsSync(BUILD_HANDLER))
 		throw new CliError('the app is not built; run `npm run build` (npm start does it for you)');
 	await checkPort(port, host);
@@ -75,6 +80,7 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	const compress = compression({ threshold: 1024 });
 	const server = createServer((req, res) => {
 		if (ownProtocolHeader) req.headers['x-terrain-protocol'] = 'http';
+		proxy.prepare(req);
 		// A client that hangs up before its answer cancels the database work done for it (the seam
 		// reads this signal; SvelteKit's own request.signal only fires during an unfinished upload).
 		const gone = new AbortController();

@@ -227,6 +227,9 @@ export default async function setup(project: TestProject) {
 			HOST: '127.0.0.1',
 			// A small import limit, so that the e2e tests can cross it (and the body limit follows it).
 			TERRAIN_IMPORT_MAX_MB: String(E2E_IMPORT_MAX_MB),
+			// As behind a reverse proxy: HSTS over X-Forwarded-Proto: https, and sign-in limits per
+			// X-Forwarded-For address (requests without them are plain http from 127.0.0.1, as before).
+			TERRAIN_TRUST_PROXY: '1',
 			TERRAIN_ADMIN_EMAIL: USERS.admin.email,
 			TERRAIN_ADMIN_PASSWORD: USERS.admin.password
 		});

@@ -684,6 +684,7 @@ describe.each(engineNames())('API v1 on %s', (engineName) => {
 			});
 			expect(Object.keys(list.body[0]).sort()).toEqual([
 				'created_at',
+				'expires_at',
 				'id',
 				'last_used_at',
 				'name',

@@ -17,7 +17,9 @@ export const actions: Actions = {
 			String(form.get('current') ?? ''),
 			String(form.get('next') ?? ''),
 			String(form.get('confirm') ?? ''),
-			cookies.get(SESSION_COOKIE)
+			cookies.get(SESSION_COOKIE),
+			// A tick box, on by default: a password change is often a reaction to a leak.
+			form.get('revoke_tokens') === 'on'
 		);
 		if (problem) return fail(400, { error: problem });
 		redirect(303, '/map');

@@ -87,8 +87,8 @@ export async function postLogin(email: string, password: string): Promise<Respon
 
 /**
  * Signs in without a browser and returns the Cookie header value ('terrain_session=…').
- * A successful sign-in also clears the failed-attempt counter of 127.0.0.1, which every test
- * shares: call it after a test that fails sign-ins on purpose.
+ * It does not clear 127.0.0.1's count of failed sign-ins (20 in 15 minutes lock the address out):
+ * a test that fails sign-ins on purpose sends its own X-Forwarded-For (the test server trusts it).
  */
 export async function sessionCookie(who: Role | Credentials): Promise<string> {
 	const c = typeof who === 'string' ? e2e().users[who] : who;

@@ -10,6 +10,7 @@ import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
+import { signin } from './signin.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -25,5 +26,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...registries,
 	...imports,
 	...fuzz,
+	...signin,
 	...more
 };

@@ -11,6 +11,7 @@ import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
+import { signin } from './signin.ts';
 
 export const en = {
 	...common,
@@ -25,5 +26,6 @@ export const en = {
 	...audit,
 	...registries,
 	...imports,
-	...fuzz
+	...fuzz,
+	...signin
 };

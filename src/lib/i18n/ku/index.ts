@@ -12,6 +12,7 @@ import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
+import { signin } from './signin.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -32,5 +33,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...audit,
 	...registries,
 	...imports,
-	...fuzz
+	...fuzz,
+	...signin
 };

@@ -313,16 +313,18 @@ const schemas: Record<string, Schema> = {
 			},
 			created_at: { type: 'string', format: 'date-time' },
 			last_used_at: { type: ['string', 'null'], format: 'date-time' },
-			revoked_at: { type: ['string', 'null'], format: 'date-time' }
+			revoked_at: { type: ['string', 'null'], format: 'date-time' },
+			expires_at: { type: 'string', format: 'date-time' }
 		}
 	},
 	NewToken: {
 		type: 'object',
-		required: ['id', 'name', 'prefix', 'token'],
+		required: ['id', 'name', 'prefix', 'expires_at', 'token'],
 		properties: {
 			id: { type: 'string', format: 'uuid' },
 			name: { type: 'string' },
 			prefix: { type: 'string' },
+			expires_at: { type: 'string', format: 'date-time' },
 			token: {
 				type: 'string',
 				description:

@@ -5,7 +5,10 @@
  * Input rules for new users and token names are in ./accounts.ts.
  */
 import { rpc, type CallerUser } from '../db/index.ts';
-import { newApiToken } from './accounts.ts';
+import { FilterError } from '../../domain/filters.ts';
+import { APP_ROLES, type AppRole } from '../db/types.ts';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './config.ts';
+import { digest, displayPrefix, newSecret } from './tokens.ts';
 
 /** A user as me() and users_list() return them. */
 export interface UserRow {
@@ -26,6 +29,7 @@ export interface TokenRow {
 	created_at: string;
 	last_used_at: string | null;
 	revoked_at: string | null;
+	expires_at: string;
 }
 
 /** The caller's own profile. */
@@ -35,17 +39,6 @@ export function me<T = UserRow>(user: CallerUser) {
 
 export function tokensMine(user: CallerUser) {
 	return rpc<TokenRow[]>('tokens_mine', {}, user);
-}
-
-/** A new token for the caller: the stored row and the secret, which exists only in this answer. */
-export async function createToken(user: CallerUser, name: string) {
-	const { secret, args } = newApiToken(name);
-	const created = await rpc<{ id: string; name: string; prefix: string }>(
-		'token_create',
-		args,
-		user
-	);
-	return { ...created, token: secret };
 }
 
 export function revokeToken(user: CallerUser, id: string) {
@@ -64,4 +57,83 @@ export function disableUser(user: CallerUser, id: string) {
 /** Replaces a field user's areas (P-codes, already checked). */
 export function setAreas(user: CallerUser, id: string, areas: string[]) {
 	return rpc<{ email: string }>('user_set_areas', { p_user_id: id, p_areas: areas }, user);
+}
+
+export interface CreatedToken {
+	id: string;
+	name: string;
+	prefix: string;
+	expires_at: string;
+	/** The secret: in this answer and nowhere else, ever. */
+	token: string;
+}
+
+/** Days a new token lives: a whole number from 1 to 366; absent or empty = the default (90). */
+export function tokenDays(raw: unknown): number {
+	if (raw === undefined || raw === null || raw === '') return TOKEN_DEFAULT_DAYS;
+	const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+	if (!Number.isInteger(n) || n < 1 || n > TOKEN_MAX_DAYS)
+		throw new FilterError('expires_in_days', `a whole number of days from 1 to ${TOKEN_MAX_DAYS}`);
+	return n;
+}
+
+/** A new personal token for the caller; only its digest and a display prefix are stored. */
+export async function createToken(
+	user: CallerUser,
+	name: string,
+	days: number = TOKEN_DEFAULT_DAYS
+): Promise<CreatedToken> {
+	const secret = newSecret('trt');
+	const created = await rpc<Omit<CreatedToken, 'token'>>(
+		'token_create',
+		{
+			p_name: name,
+			p_token_hash: digest(secret),
+			p_prefix: displayPrefix(secret),
+			p_expires_days: days
+		},
+		user
+	);
+	return { ...created, token: secret };
+}
+
+/** Revokes every live token of the caller, or (admins) of another user. */
+export function revokeAllTokens(
+	user: CallerUser,
+	userId?: string
+): Promise<{ user_id: string; revoked: number }> {
+	return rpc('tokens_revoke_all', { p_user_id: userId ?? null }, user);
+}
+
+export interface UserPatch {
+	role?: AppRole;
+	disabled?: boolean;
+}
+
+/** {"role": …, "disabled": …} with merge semantics: absent fields stay as they are. */
+export function checkUserPatch(body: Record<string, unknown>): UserPatch {
+	const patch: UserPatch = {};
+	if (body.role !== undefined) {
+		if (typeof body.role !== 'string' || !APP_ROLES.includes(body.role as AppRole))
+			throw new FilterError('role', `one of ${APP_ROLES.join(', ')}`);
+		patch.role = body.role as AppRole;
+	}
+	if (body.disabled !== undefined) {
+		if (typeof body.disabled !== 'boolean') throw new FilterError('disabled', 'true or false');
+		patch.disabled = body.disabled;
+	}
+	return patch;
+}
+
+/** An admin changes a user's role and/or enables or disables them (audited with the admin). */
+export function updateUser(
+	admin: CallerUser,
+	id: string,
+	patch: UserPatch
+): Promise<Record<string, unknown>> {
+	return rpc(
+		'user_update',
+		{ p_user_id: id, p_role: patch.role ?? null, p_disabled: patch.disabled ?? null },
+		admin
+	);
 }

@@ -2,10 +2,12 @@
  * OpenAPI paths of accounts: /me, /tokens, /tokens/{id}, /users and /users/{id}/disable
  * (handlers in src/routes/api/v1, verbs in ./index.ts).
  */
-import type { Method, Operation } from '../api/openapi-types.ts';
+import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
+import { APP_ROLES } from '../db/types.ts';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './config.ts';
 import { answers, created, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
 
-export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
+const accountPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/me': {
 		get: {
 			operationId: 'me',
@@ -106,3 +108,118 @@ export const authPaths: Record<string, Partial<Record<Method, Operation>>> = {
 		}
 	}
 };
+
+type Ref = { $ref: string };
+const resp = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
+const schema = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (s: unknown) => ({ 'application/json': { schema: s as Ref } });
+const errors = { '400': resp('BadRequest'), '403': resp('Forbidden'), '404': resp('NotFound') };
+const idParam = (description: string): Parameter => ({
+	name: 'id',
+	in: 'path',
+	required: true,
+	description,
+	schema: { type: 'string', format: 'uuid' }
+});
+const revoked = {
+	description: 'How many live tokens were revoked',
+	content: jsonBody({
+		type: 'object',
+		properties: {
+			user_id: { type: 'string', format: 'uuid' },
+			revoked: { type: 'integer', minimum: 0 }
+		}
+	})
+};
+
+/** Tokens with expiry and bulk revocation, and an admin's changes to a user (issue 10). */
+const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
+	'/tokens': {
+		get: {
+			operationId: 'listTokens',
+			summary: 'The caller’s API tokens (never the secrets), with their expiry',
+			tags: ['account'],
+			responses: {
+				'200': {
+					description: 'Tokens, newest first',
+					content: jsonBody({ type: 'array', items: schema('Token') })
+				},
+				'401': resp('Unauthorized')
+			}
+		},
+		post: {
+			operationId: 'createToken',
+			summary: 'Create an API token for the caller; the secret is returned once',
+			description: `The token stops working after \`expires_in_days\` (default ${TOKEN_DEFAULT_DAYS}, at most ${TOKEN_MAX_DAYS}); the answer says when (\`expires_at\`).`,
+			tags: ['account'],
+			requestBody: {
+				required: true,
+				content: jsonBody({
+					type: 'object',
+					required: ['name'],
+					properties: {
+						name: { type: 'string', minLength: 1, maxLength: 100 },
+						expires_in_days: {
+							type: 'integer',
+							minimum: 1,
+							maximum: TOKEN_MAX_DAYS,
+							default: TOKEN_DEFAULT_DAYS
+						}
+					}
+				})
+			},
+			responses: {
+				'201': {
+					description: 'The new token, with its secret',
+					content: jsonBody(schema('NewToken'))
+				},
+				'401': resp('Unauthorized'),
+				'400': errors['400'],
+				'403': errors['403']
+			}
+		},
+		delete: {
+			operationId: 'revokeAllTokens',
+			summary: 'Revoke every live API token of the caller',
+			tags: ['account'],
+			responses: { '200': revoked, '401': resp('Unauthorized') }
+		}
+	},
+	'/users/{id}': {
+		patch: {
+			operationId: 'updateUser',
+			summary: 'Change a user’s role, or enable/disable them (admins only; not yourself)',
+			description:
+				'Merge semantics: fields not sent stay as they are. Disabling ends the user’s sessions and tokens; enabling does not bring tokens back. Each change is in the audit log with the admin as actor.',
+			tags: ['admin'],
+			parameters: [idParam('User id')],
+			requestBody: {
+				required: true,
+				content: jsonBody({
+					type: 'object',
+					properties: {
+						role: { type: 'string', enum: [...APP_ROLES] },
+						disabled: { type: 'boolean' }
+					}
+				})
+			},
+			responses: {
+				'200': { description: 'The user', content: jsonBody(schema('User')) },
+				'401': resp('Unauthorized'),
+				...errors
+			}
+		}
+	},
+	'/users/{id}/tokens': {
+		delete: {
+			operationId: 'revokeUserTokens',
+			summary: 'Revoke every live API token of a user (admins only)',
+			tags: ['admin'],
+			parameters: [idParam('User id')],
+			responses: { '200': revoked, '401': resp('Unauthorized'), ...errors }
+		}
+	}
+};
+
+// The '/tokens' above replaces the plain one of accountPaths.
+export const authPaths = { ...accountPaths, ...hardenedPaths };

@@ -12,14 +12,15 @@ export type ChangeProblem =
 
 /**
  * Replaces the user's password after checking the current one; every other session of theirs
- * ends (a stolen cookie dies with the old password).
+ * ends (a stolen cookie dies with the old password), and with `revokeTokens` their API tokens too.
  */
 export async function changePassword(
 	user: CallerUser,
 	current: string,
 	next: string,
 	confirm: string,
-	sessionToken: string | undefined
+	sessionToken: string | undefined,
+	revokeTokens = false
 ): Promise<ChangeProblem | null> {
 	if (next !== confirm) return 'auth.mismatch';
 	const problem = passwordProblem(next);
@@ -37,7 +38,8 @@ export async function changePassword(
 		{
 			p_user_id: user.id,
 			p_new_hash: await hashPassword(next),
-			p_keep_session_hash: sessionToken ? digest(sessionToken) : null
+			p_keep_session_hash: sessionToken ? digest(sessionToken) : null,
+			p_revoke_tokens: revokeTokens
 		},
 		'service'
 	);

@@ -25,25 +25,40 @@ export async function hashPassword(password: string): Promise<string> {
 	return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+let kdfRuns = 0;
+/** How many times the KDF has run in this process (tests check that every path pays for it). */
+export function kdfRunCount(): number {
+	return kdfRuns;
+}
+
+// A real hash of a random password, made once: unknown emails and accounts without a password
+// are checked against it, so they cost exactly what a wrong password for a real account costs.
+let dummy: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
+	return (dummy ??= hashPassword(randomBytes(24).toString('base64')));
+}
+
+/**
+ * Checks a password against a stored hash. With no usable hash (unknown account, no password)
+ * it runs the same KDF against a dummy hash and answers false, so timing tells nothing.
+ */
 export async function verifyPassword(
 	password: string,
 	stored: string | null | undefined
 ): Promise<boolean> {
-	const parts = (stored ?? '').split('$');
-	if (parts.length !== 6 || parts[0] !== 'scrypt') {
-		// Spend the same time as a real check so unknown accounts are not revealed by timing.
-		await scrypt(password, randomBytes(16), KEYLEN, { N, r: R, p: P, maxmem: 256 * N * R });
-		return false;
-	}
+	let parts = (stored ?? '').split('$');
+	const usable = parts.length === 6 && parts[0] === 'scrypt';
+	if (!usable) parts = (await dummyHash()).split('$');
 	const [, n, r, p, salt, key] = parts;
 	const expected = Buffer.from(key, 'base64');
+	kdfRuns++;
 	const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
 		N: Number(n),
 		r: Number(r),
 		p: Number(p),
 		maxmem: 256 * Number(n) * Number(r)
 	});
-	return actual.length === expected.length && timingSafeEqual(actual, expected);
+	return usable && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** Minimum rules for a password an admin sets or a user chooses. Returns a message key or null. */

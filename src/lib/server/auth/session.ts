@@ -1,21 +1,24 @@
 import { getDb } from '../db/index.ts';
 import type { CallerUser } from '../db/types.ts';
 import { SupabaseAdapter } from '../db/supabase.ts';
+import { sessionConfig } from './config.ts';
 import { verifyPassword } from './password.ts';
-import { digest, newSecret, throttleDelay } from './tokens.ts';
+import { digest, newSecret } from './tokens.ts';
 
 export const SESSION_COOKIE = 'terrain_session';
-/** A working day and a half: staff sign in once a day; a lost laptop's session dies by itself. */
-export const SESSION_TTL_SECONDS = 36 * 3600;
 
-const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
-
-export type SignInResult = { ok: true; token: string; user: CallerUser } | { ok: false };
+export type SignInResult =
+	| { ok: true; token: string; user: CallerUser; maxAge: number }
+	| { ok: false; reason: 'failed' }
+	/** Too many failures for this account or from this address: try again after retryAfter s. */
+	| { ok: false; reason: 'locked'; retryAfter: number };
 
 /**
  * Checks a password and opens a server-side session. Every failure looks the same to the caller
- * (unknown email, wrong password, disabled account) and repeated failures for an email or a
- * client address are answered more and more slowly.
+ * (unknown email, wrong password, disabled account) and costs the same KDF run. Before the check,
+ * the attempt is counted in the database against the account and the client address
+ * (private.signin_reserve, under a row lock): past the limit it is refused at once, without
+ * checking anything, until the lock-out ends.
  */
 export async function signIn(
 	email: string,
@@ -27,13 +30,13 @@ export async function signIn(
 	const normalised = email.trim().toLowerCase();
 	if (db instanceof SupabaseAdapter) return signInSupabase(db, normalised, password);
 
-	const keys = [`email:${normalised}`, `ip:${clientAddress}`];
-	const counts = await Promise.all(
-		keys.map((k) =>
-			db.rpc<number>('private.login_attempt', { p_key: k, p_failed: false }, 'service')
-		)
+	const keys = { p_account: normalised, p_address: clientAddress };
+	const gate = await db.rpc<{ ok: boolean; retry_after?: number }>(
+		'private.signin_reserve',
+		keys,
+		'service'
 	);
-	await sleep(throttleDelay(Math.max(...counts)));
+	if (!gate.ok) return { ok: false, reason: 'locked', retryAfter: gate.retry_after ?? 1 };
 
 	const creds = await db.rpc<{
 		id: string;
@@ -43,24 +46,32 @@ export async function signIn(
 		password_hash: string | null;
 	} | null>('private.account_credentials', { p_email: normalised }, 'service');
 	const good = await verifyPassword(password, creds?.password_hash);
-	if (!creds || !good || creds.disabled) {
-		for (const k of keys)
-			await db.rpc('private.login_attempt', { p_key: k, p_failed: true }, 'service');
-		return { ok: false };
-	}
-	for (const k of keys) await db.rpc('private.login_succeeded', { p_key: k }, 'service');
+	const success = !!creds && good && !creds.disabled;
+	await db.rpc(
+		'private.signin_finish',
+		{ ...keys, p_success: success, p_user_id: creds?.id ?? null },
+		'service'
+	);
+	if (!creds || !success) return { ok: false, reason: 'failed' };
 	const token = newSecret('trs');
+	const { absoluteSeconds } = sessionConfig();
 	await db.rpc(
 		'private.session_create',
 		{
 			p_user_id: creds.id,
 			p_token_hash: digest(token),
-			p_ttl_seconds: SESSION_TTL_SECONDS,
-			p_user_agent: userAgent
+			p_ttl_seconds: absoluteSeconds,
+			p_user_agent: userAgent,
+			p_address: clientAddress
 		},
 		'service'
 	);
-	return { ok: true, token, user: { id: creds.id, email: creds.email, role: creds.role } };
+	return {
+		ok: true,
+		token,
+		user: { id: creds.id, email: creds.email, role: creds.role },
+		maxAge: absoluteSeconds
+	};
 }
 
 async function signInSupabase(
@@ -69,9 +80,11 @@ async function signInSupabase(
 	password: string
 ): Promise<SignInResult> {
 	const { data, error } = await db.client('anon').auth.signInWithPassword({ email, password });
-	if (error || !data.session) return { ok: false };
+	if (error || !data.session) return { ok: false, reason: 'failed' };
 	const user = await supabaseUser(db, data.session.access_token);
-	return user ? { ok: true, token: data.session.access_token, user } : { ok: false };
+	return user
+		? { ok: true, token: data.session.access_token, user, maxAge: sessionConfig().absoluteSeconds }
+		: { ok: false, reason: 'failed' };
 }
 
 async function supabaseUser(db: SupabaseAdapter, accessToken: string): Promise<CallerUser | null> {
@@ -91,13 +104,13 @@ async function supabaseUser(db: SupabaseAdapter, accessToken: string): Promise<C
 	return { id: me.id, email: me.email, role: me.role, accessToken };
 }
 
-/** The user behind a session cookie, or null (expired, revoked, disabled, unknown). */
+/** The user behind a session cookie, or null (expired, idle too long, revoked, disabled, unknown). */
 export async function userFromSession(token: string): Promise<CallerUser | null> {
 	const db = await getDb();
 	if (db instanceof SupabaseAdapter) return supabaseUser(db, token);
 	return db.rpc<CallerUser | null>(
 		'private.session_user',
-		{ p_token_hash: digest(token) },
+		{ p_token_hash: digest(token), p_idle_seconds: sessionConfig().idleSeconds },
 		'service'
 	);
 }

@@ -13,9 +13,3 @@ export function digest(secret: string): string {
 export function displayPrefix(secret: string): string {
 	return secret.slice(0, 10);
 }
-
-/** Seconds to wait before answering a sign-in after `failures` recent failures. */
-export function throttleDelay(failures: number): number {
-	if (failures < 3) return 0;
-	return Math.min(2 ** (failures - 3), 10);
-}

@@ -36,10 +36,24 @@ export const actions: Actions = {
 	// the database keeps its SHA-256 digest and a display prefix.
 	create: async ({ locals, request }) => {
 		const user = signedIn(locals);
-		const raw = (await request.formData()).get('name');
+		const form = await request.formData();
+		const raw = form.get('name');
+		const rawDays = String(form.get('days') ?? '');
 		const name = checkTokenName(raw);
-		if (!name.ok) return fail(400, { createError: name.errors.name, name: String(raw ?? '') });
-		return { created: await accounts.createToken(user, name.value) };
+		if (!name.ok)
+			return fail(400, { createError: name.errors.name, name: String(raw ?? ''), days: rawDays });
+		let days: number;
+		try {
+			days = accounts.tokenDays(rawDays);
+		} catch (e) {
+			if (!(e instanceof FilterError)) throw e;
+			return fail(400, {
+				daysError: 'signin.token_days_invalid' as const,
+				name: String(raw ?? ''),
+				days: rawDays
+			});
+		}
+		return { created: await accounts.createToken(user, name.value, days) };
 	},
 
 	revoke: async ({ locals, request }) => {
@@ -54,5 +68,10 @@ export const actions: Actions = {
 			throw e;
 		}
 		return { revoked: String(form.get('name') ?? '') };
+	},
+
+	revokeAll: async ({ locals }) => {
+		const user = signedIn(locals);
+		return { revokedAll: (await accounts.revokeAllTokens(user)).revoked };
 	}
 };

@@ -6,9 +6,11 @@ import { addUserAs, checkNewUser, type FieldErrors, type NewUser } from '$lib/se
 import { FilterError, uuid } from '$lib/server/api/params';
 import { areaOptions } from '$lib/server/contacts';
 import { PCODE } from '$lib/domain/codes';
+import { checkUserPatch, revokeAllTokens, updateUser } from '$lib/server/auth';
 import type { Actions, PageServerLoad } from './$types';
 
-export type { UserRow } from '$lib/server/auth';
+import type { UserRow } from '$lib/server/auth';
+export type { UserRow };
 
 // The menu hides this page from other roles; the check here is what keeps them out, and RLS
 // (users_list shows other people's rows to admins only, user_add/user_disable check the role)
@@ -80,6 +82,30 @@ export const actions: Actions = {
 	},
 
 	disable: async ({ locals, url, request }) => {
+		const r = await change(admin(locals, url), await request.formData(), { disabled: true });
+		return 'id' in r ? { disabled: r.email } : r;
+	},
+
+	enable: async ({ locals, url, request }) => {
+		const r = await change(admin(locals, url), await request.formData(), { disabled: false });
+		return 'id' in r ? { enabled: r.email } : r;
+	},
+
+	role: async ({ locals, url, request }) => {
+		const form = await request.formData();
+		let patch;
+		try {
+			patch = checkUserPatch({ role: String(form.get('role') ?? '') });
+		} catch (e) {
+			if (e instanceof FilterError)
+				return fail(400, { disableError: 'admin.users.invalid_role' as const });
+			throw e;
+		}
+		const r = await change(admin(locals, url), form, patch);
+		return 'id' in r ? { roleSaved: { email: r.email, role: r.role } } : r;
+	},
+
+	revokeTokens: async ({ locals, url, request }) => {
 		const user = admin(locals, url);
 		const form = await request.formData();
 		let id: string;
@@ -91,11 +117,9 @@ export const actions: Actions = {
 			throw e;
 		}
 		try {
-			const u = await accounts.disableUser(user, id);
-			return { disabled: u.email };
+			const r = await revokeAllTokens(user, id);
+			return { tokensRevoked: { email: String(form.get('email') ?? ''), n: r.revoked } };
 		} catch (e) {
-			if (isDbError(e) && e.code === '22023')
-				return fail(400, { disableError: 'admin.users.cannot_disable_self' as const });
 			if (isDbError(e) && e.code === 'P0002')
 				return fail(404, { disableError: 'admin.users.not_found' as const });
 			if (isDbError(e) && e.code === '42501') error(403, { message: e.message });
@@ -103,3 +127,25 @@ export const actions: Actions = {
 		}
 	}
 };
+
+/** An admin's change to a user (role, enabled): the changed user, or the page's failure. */
+async function change(user: CallerUser, form: FormData, patch: Parameters<typeof updateUser>[2]) {
+	let id: string;
+	try {
+		id = uuid('id', String(form.get('id') ?? ''));
+	} catch (e) {
+		if (e instanceof FilterError)
+			return fail(400, { disableError: 'admin.users.not_found' as const });
+		throw e;
+	}
+	try {
+		return (await updateUser(user, id, patch)) as unknown as UserRow;
+	} catch (e) {
+		if (isDbError(e) && e.code === '22023')
+			return fail(400, { disableError: 'signin.cannot_change_self' as const });
+		if (isDbError(e) && e.code === 'P0002')
+			return fail(404, { disableError: 'admin.users.not_found' as const });
+		if (isDbError(e) && e.code === '42501') error(403, { message: e.message });
+		throw e;
+	}
+}
