@@ -26,8 +26,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.authVia = null;
 	// Body size and content type first: an oversized or malformed post costs no database call.
-	const refused = await guardRequest(event);
-	if (refused) return refused;
+	const unfit = await guardRequest(event);
+	if (unfit) return unfit;
 	const { request, cookies, url } = event;
 
 	const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];

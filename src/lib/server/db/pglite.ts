@@ -6,13 +6,7 @@ import { FsyncTracker } from './fsync.ts';
 import { laneOf, LaneQueue } from './lanes.ts';
 import { acquireLock, LOCK_FILE, type DataDirLock } from './lock.ts';
 import { callerContext, requestHash, rpcStatement } from './sql.ts';
-import {
-	DbError,
-	type Adapter,
-	type Args,
-	type Caller,
-	type CallOptions
-} from './types.ts';
+import { DbError, type Adapter, type Args, type Caller, type CallOptions } from './types.ts';
 
 import { ConfigError } from '../config.ts';
 

@@ -46,7 +46,12 @@ export const actions: Actions = {
 		const f = await request.formData();
 		try {
 			const other = String(f.get('other') ?? '');
-			await incidents.merge(signedIn(locals, url), params.id, other, String(f.get('reason') ?? '') || null);
+			await incidents.merge(
+				signedIn(locals, url),
+				params.id,
+				other,
+				String(f.get('reason') ?? '') || null
+			);
 		} catch (e) {
 			return refused(e);
 		}
