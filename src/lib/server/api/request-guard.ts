@@ -56,8 +56,13 @@ export async function guardRequest(event: RequestEvent): Promise<Response | null
 		if (done) break;
 		size += value.byteLength;
 		if (size > limit) {
-			await reader.cancel().catch(() => {});
-			return tooLarge(limit, !api);
+			// Not reader.cancel(): that destroys the socket before the 413 is written and the client
+			// sees only a reset. Unread, the rest is discarded by node after the answer, and
+			// `connection: close` ends the connection then.
+			reader.releaseLock();
+			const r = tooLarge(limit, !api);
+			r.headers.set('connection', 'close');
+			return r;
 		}
 		chunks.push(value);
 	}
