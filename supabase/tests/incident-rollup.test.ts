@@ -15,7 +15,7 @@ import {
 } from '../../tests/integration/helpers/db.ts';
 
 const FRESH = `select event_date as day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
-                      count(*)::int as incidents, sum(fatalities)::int as fatalities
+                      count(*)::int as incidents, coalesce(sum(fatalities), 0)::int as fatalities
                from public.incidents group by 1, 2, 3, 4, 5, 6`;
 const ROLLUP = `select day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
                        incidents::int, fatalities::int from public.incident_rollup`;
