@@ -6,6 +6,7 @@ import { noteRefused } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
 import { crossSiteRefusal, hsts } from '$lib/server/auth/guards';
 import { startOverdueSweeper } from '$lib/server/movements/sweeper';
+import { forbidsStorage, isKeepable } from '$lib/offline/policy';
 
 // The overdue timer runs in the server process (guarded against a second start).
 export const init: ServerInit = () => {
@@ -91,7 +92,18 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('referrer-policy', 'same-origin');
 	hsts(url, response.headers);
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
-	if (event.locals.user) response.headers.set('cache-control', 'private, no-store');
+	// Signed-in answers stay off disk (no-store), except the screens kept for offline use
+	// ($lib/offline/policy): those may be stored by the service worker, never by a shared cache.
+	if (event.locals.user)
+		response.headers.set(
+			'cache-control',
+			isKeepable(url.pathname) && !forbidsStorage(response.headers.get('cache-control'))
+				? 'private, no-cache'
+				: 'private, no-store'
+		);
+	// Signing out wipes what this site kept in the browser (the page asked about unsent reports).
+	if (url.pathname === '/logout' && request.method === 'POST')
+		response.headers.set('clear-site-data', '"cache", "storage"');
 	return response;
 };
 
