@@ -86,14 +86,15 @@ describe('the analysis screen', () => {
 		await b.page.mouse.move(box.x + box.width * 0.4, y, { steps: 5 });
 		await b.page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
 		await b.page.mouse.up();
-		await expect.poll(() => param('from')).not.toBe('2014-01-01');
+		// The URL changes once the new counts are loaded (a navigation): seconds on a busy machine.
+		await expect.poll(() => param('from'), { timeout: 30_000 }).not.toBe('2014-01-01');
 		const from = param('from')!;
 		const to = param('to')!;
 		// whole months: from the first of a month to the last day of one
 		expect(from).toMatch(/^201[45]-\d\d-01$/);
 		expect(new Date(`${to}T00:00:00Z`).getUTCDate()).toBeGreaterThanOrEqual(28);
 		expect(from > '2014-01-01' && to < '2015-12-31').toBe(true);
-		await expect.poll(() => total()).not.toBe(before);
+		await expect.poll(() => total(), { timeout: 30_000 }).not.toBe(before);
 		const after = await total();
 		expect(after).toBe(await apiTotal({ from, to }));
 		expect(after).toBeLessThan(before);
