@@ -163,7 +163,7 @@ function lookup(key: string, table: Readonly<Record<string, string>>, fallback: 
  * The pack's plain `name` (local language) is the last resort everywhere.
  */
 export function nameField(lang: BasemapLang): TextField {
-	const en = ['coalesce', ['get', 'name_en'], ['get', 'name:en'], ['get', 'name']];
+	const en: TextField = ['coalesce', ['get', 'name_en'], ['get', 'name:en'], ['get', 'name']];
 	if (lang === 'ar') return ['coalesce', ['get', 'name_ar'], ['get', 'name:ar'], en] as TextField;
 	if (lang === 'ku')
 		return [
