@@ -13,6 +13,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
 
@@ -32,6 +33,7 @@ export const en = {
 	...fuzz,
 	...signin,
 	...movements,
+	...alertrules,
 	...intl,
 	...offline
 };

@@ -14,6 +14,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
 
@@ -39,6 +40,7 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...fuzz,
 	...signin,
 	...movements,
+	...alertrules,
 	...intl,
 	...offline
 };
