@@ -58,6 +58,7 @@ const KNOWN: Record<string, string[]> = {
 	'public.baseline_table': ['20261122003001', '20261122003007'],
 	'public.companion_card': ['20261122002002', '20261122002004', '20261203100200'],
 	'public.contact_get': ['20261122002002', '20261122002005'],
+	'public.contact_save': ['20261122002002', '20261204020000'],
 	'public.contacts_export': ['20261122002002', '20261122002005'],
 	'public.contacts_list': ['20261122002002', '20261122002005'],
 	'public.contacts_nearby': ['20261122002002', '20261122002005'],
