@@ -40,9 +40,16 @@ type Count = (run: string) => Promise<{ rows: number; distinct: number }>;
 
 async function scenario(env: Record<string, string>, count: Count) {
 	const run = `r${Date.now().toString(36)}`;
-	await cli(['migrate'], env);
-	await cli(['user', 'add', '--email', EMAIL, '--role', 'field', '--password', PASSWORD], env);
-	const token = (await cli(['token', 'create', '--user', EMAIL], env)).stdout.trim();
+	// A fresh embedded database migrates in ~60 s on a quiet machine; on a loaded CI box it took
+	// more than the CLI helper's default 180 s (killed: a red that was not about idempotency).
+	const SLOW = 900_000;
+	await cli(['migrate'], env, SLOW);
+	await cli(
+		['user', 'add', '--email', EMAIL, '--role', 'field', '--password', PASSWORD],
+		env,
+		SLOW
+	);
+	const token = (await cli(['token', 'create', '--user', EMAIL], env, SLOW)).stdout.trim();
 	const serveEnv = { ...env, ...ADMIN, TERRAIN_DEMO_DATA: 'off' };
 	running = await startServe(serveEnv);
 	let base = running.url;
@@ -126,7 +133,7 @@ describe('Idempotency-Key across a server crash', () => {
 			}
 		});
 		console.log(`embedded: ${r.answeredBeforeKill} of ${CLIENTS} answered before the kill`);
-	}, 900_000);
+	}, 1_800_000);
 
 	it.runIf(PG)(
 		'PostgreSQL: each report exactly once',
