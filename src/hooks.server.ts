@@ -10,10 +10,15 @@ import { idempotencyKey } from '$lib/server/api/idempotency';
 import { FilterError } from '$lib/domain/filters';
 import { crossSiteRefusal, hsts } from '$lib/server/auth/guards';
 import { startOverdueSweeper } from '$lib/server/movements/sweeper';
+import { startMailWorker } from '$lib/server/mail/worker';
 
-// The overdue timer runs in the server process (guarded against a second start).
+// The overdue timer and the alert e-mail sender run in the server process (each guarded against
+// a second start; the sender only when TERRAIN_SMTP_URL is set).
 export const init: ServerInit = () => {
-	if (!building) startOverdueSweeper();
+	if (!building) {
+		startOverdueSweeper();
+		startMailWorker();
+	}
 };
 
 // Everything the app loads comes from this server: the basemap, fonts and workers included.
