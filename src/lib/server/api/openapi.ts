@@ -350,7 +350,8 @@ const IDEMPOTENT_POSTS = [
 	'/movements',
 	'/movements/{id}/calls',
 	'/gazetteer',
-	'/areas/{pcode}/levels'
+	'/areas/{pcode}/levels',
+	'/alerts/rules'
 ];
 
 function withIdempotencyKey(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {

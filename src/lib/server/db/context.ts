@@ -34,7 +34,8 @@ export const IDEMPOTENT_CREATES: ReadonlySet<string> = new Set([
 	'movement_save',
 	'movement_call_log',
 	'gazetteer_add',
-	'area_level_record'
+	'area_level_record',
+	'alert_rule_save'
 ]);
 
 /** The request's Idempotency-Key for this call, when it is the request's creating call. */
