@@ -12,6 +12,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { more } from './more.ts';
 
@@ -30,6 +31,7 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...fuzz,
 	...signin,
 	...movements,
+	...alertrules,
 	...intl,
 	...more
 };

@@ -13,6 +13,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 
 export const en = {
@@ -31,5 +32,6 @@ export const en = {
 	...fuzz,
 	...signin,
 	...movements,
+	...alertrules,
 	...intl
 };
