@@ -44,9 +44,9 @@ export async function exportCommand(argv: string[], log: (s: string) => void): P
 	void positionals;
 	if (values.help) return log(EXPORT_HELP);
 	const target = parseTarget(values.from, '--from');
-	if (target === 'actors')
+	if (target === 'actors' || target === 'displacement_locations')
 		throw new CliError(
-			'--from actors: actors are not exported as a file; use incidents, health-facilities, idp-camps, checkpoints or sites'
+			`--from ${values.from}: not exported as a file; use incidents, health-facilities, idp-camps, checkpoints or sites`
 		);
 	const format = (values.format ?? '') as ExportFormat;
 	if (!EXPORT_FORMATS.includes(format))

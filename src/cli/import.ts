@@ -19,7 +19,7 @@ import { openMigrated } from './database.ts';
 import { parseEventTarget, type ValueMaps } from '../lib/server/import/value-maps.ts';
 import { CliError } from './errors.ts';
 
-export const IMPORT_HELP = `terrain import FILE --into incidents|health-facilities|idp-camps|checkpoints|sites|actors
+export const IMPORT_HELP = `terrain import FILE --into incidents|health-facilities|idp-camps|displacement-locations|checkpoints|sites|actors
        [--format acled|ucdp|hxl|csv|xlsx|geojson|kml|kmz] [--map FIELD=COLUMN …] [--mapping NAME]
        [--source NAME] [--encoding utf-8|utf-16le|utf-16be|windows-1256|windows-1252|iso-8859-1]
        [--dates dmy|mdy] [--value 'VALUE=EVENT_TYPE[/SUB-TYPE]' …]
@@ -33,7 +33,8 @@ export const TARGET_NAMES: Record<string, ImportTarget> = {
 	checkpoints: 'checkpoints',
 	sites: 'org_sites',
 	'org-sites': 'org_sites',
-	actors: 'actors'
+	actors: 'actors',
+	'displacement-locations': 'displacement_locations'
 };
 
 export function parseTarget(raw: string | undefined, flag = '--into'): ImportTarget {

@@ -177,14 +177,43 @@ export function contactArgs(
 	id?: string
 ): { ok: true; args: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
 	const parsed = contactInput.safeParse(raw);
-	if (!parsed.success) {
-		const en = translator('en');
-		const errors = contactErrors(parsed.error);
-		for (const k of Object.keys(errors))
-			if (errors[k].startsWith('contacts.error.')) errors[k] = en(errors[k] as MessageKey);
-		return { ok: false, errors };
-	}
+	if (!parsed.success) return { ok: false, errors: englishErrors(parsed.error) };
 	return { ok: true, args: contactSaveArgs(parsed.data, id) };
+}
+
+/** The fields a contact has (what POST sends whole and PATCH sends in part). */
+export const CONTACT_FIELDS = Object.keys(contactInput.shape) as readonly string[];
+
+/**
+ * A PATCH body → the fields it sends, checked and normalised as for a save (phones in E.164),
+ * and only those: contact_patch keeps every other field as stored (merge semantics). A field the
+ * contact does not have is an error naming it, not silently dropped. Errors in English.
+ */
+export function contactPatch(
+	raw: unknown
+): { ok: true; patch: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+		return { ok: false, errors: { body: 'expected an object with the fields to change' } };
+	const keys = Object.keys(raw);
+	const unknown = keys.filter((k) => !CONTACT_FIELDS.includes(k));
+	if (unknown.length)
+		return {
+			ok: false,
+			errors: Object.fromEntries(unknown.map((k) => [k, 'is not a field that can be changed']))
+		};
+	// Only the fields sent are checked, so no default fills in a field that was not sent.
+	const sent = contactInput.pick(Object.fromEntries(keys.map((k) => [k, true])) as never);
+	const parsed = sent.safeParse(raw);
+	if (!parsed.success) return { ok: false, errors: englishErrors(parsed.error) };
+	return { ok: true, patch: parsed.data as Record<string, unknown> };
+}
+
+function englishErrors(error: z.ZodError): Record<string, string> {
+	const en = translator('en');
+	const errors = contactErrors(error);
+	for (const k of Object.keys(errors))
+		if (errors[k].startsWith('contacts.error.')) errors[k] = en(errors[k] as MessageKey);
+	return errors;
 }
 
 /** Checked input → the named arguments of contact_save. */

@@ -40,5 +40,6 @@ export const imports: Partial<Record<keyof typeof en, string>> = {
 	'imports.values.unmapped': '(تبقى مشكلة)',
 	'imports.values.mapped': 'القيم المربوطة',
 	'imports.seen.same_file': 'استُورد هذا الملف من قبل ({date}، باسم «{file}»، المصدر «{source}»).',
-	'imports.check_again': 'افحص مجدداً بهذه الاختيارات'
+	'imports.check_again': 'افحص مجدداً بهذه الاختيارات',
+	'import.target.displacement_locations': 'مواقع النزوح (نازحون خارج المخيمات)'
 };

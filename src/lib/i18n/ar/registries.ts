@@ -85,5 +85,8 @@ export const registries: Record<keyof typeof en, string> = {
 	'registries.shelter.unfinished_building': 'مبنى غير مكتمل',
 	'registries.shelter.school_or_religious': 'مدرسة أو مبنى ديني',
 	'registries.shelter.other': 'أخرى',
-	'registries.card.more': 'البطاقة {n}'
+	'registries.card.more': 'البطاقة {n}',
+	'map.displacement.layer': 'مواقع النزوح',
+	'map.displacement.people': '{n} شخص',
+	'map.displacement.failed': 'تعذّر تحميل مواقع النزوح.'
 };

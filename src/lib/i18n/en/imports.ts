@@ -40,5 +40,6 @@ export const imports = {
 	'imports.values.mapped': 'Mapped values',
 	'imports.seen.same_file':
 		'This file was imported before ({date}, as “{file}”, source “{source}”).',
-	'imports.check_again': 'Check again with these choices'
+	'imports.check_again': 'Check again with these choices',
+	'import.target.displacement_locations': 'Displacement locations (IDPs outside camps)'
 };

@@ -84,5 +84,8 @@ export const registries = {
 	'registries.shelter.unfinished_building': 'Unfinished building',
 	'registries.shelter.school_or_religious': 'School or religious building',
 	'registries.shelter.other': 'Other',
-	'registries.card.more': 'Card {n}'
+	'registries.card.more': 'Card {n}',
+	'map.displacement.layer': 'Displacement locations',
+	'map.displacement.people': '{n} people',
+	'map.displacement.failed': 'The displacement locations could not be loaded.'
 };

@@ -39,5 +39,6 @@ export const imports = {
 	'imports.values.mapped': 'Valeurs associées',
 	'imports.seen.same_file':
 		'Ce fichier a déjà été importé ({date}, sous le nom « {file} », source « {source} »).',
-	'imports.check_again': 'Vérifier à nouveau avec ces choix'
+	'imports.check_again': 'Vérifier à nouveau avec ces choix',
+	'import.target.displacement_locations': 'Lieux de déplacement (déplacés hors des camps)'
 };

@@ -86,5 +86,8 @@ export const registries = {
 	'registries.shelter.unfinished_building': 'Bâtiment inachevé',
 	'registries.shelter.school_or_religious': 'École ou édifice religieux',
 	'registries.shelter.other': 'Autre',
-	'registries.card.more': 'Carte {n}'
+	'registries.card.more': 'Carte {n}',
+	'map.displacement.layer': 'Lieux de déplacement',
+	'map.displacement.people': '{n} personnes',
+	'map.displacement.failed': 'Les lieux de déplacement n’ont pas pu être chargés.'
 };

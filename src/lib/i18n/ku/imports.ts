@@ -41,5 +41,6 @@ export const imports: Partial<Record<keyof typeof en, string>> = {
 	'imports.values.mapped': 'بەها بەستراوەکان',
 	'imports.seen.same_file':
 		'ئەم فایلە پێشتر هاوردەکراوە ({date}، بە ناوی «{file}»، سەرچاوە «{source}»).',
-	'imports.check_again': 'بەم هەڵبژاردنانە دووبارە بپشکنە'
+	'imports.check_again': 'بەم هەڵبژاردنانە دووبارە بپشکنە',
+	'import.target.displacement_locations': 'شوێنەکانی ئاوارەیی (ئاوارەکانی دەرەوەی کەمپ)'
 };

@@ -86,5 +86,8 @@ export const registries: Record<keyof typeof en, string> = {
 	'registries.shelter.unfinished_building': 'بینای تەواونەکراو',
 	'registries.shelter.school_or_religious': 'قوتابخانە یان بینای ئایینی',
 	'registries.shelter.other': 'هی تر',
-	'registries.card.more': 'کارتی {n}'
+	'registries.card.more': 'کارتی {n}',
+	'map.displacement.layer': 'شوێنەکانی ئاوارەیی',
+	'map.displacement.people': '{n} کەس',
+	'map.displacement.failed': 'شوێنەکانی ئاوارەیی بار نەکران.'
 };

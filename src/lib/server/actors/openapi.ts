@@ -20,7 +20,10 @@ const arr = (description: string) => ({
 
 function ok(
 	status: '200' | '201',
-	body: { description: string; content: Record<string, { schema: { type: string } }> },
+	body: {
+		description: string;
+		content: Record<string, { schema: { type: string; [k: string]: unknown } }>;
+	},
 	...extra: ('400' | '403' | '404' | '409')[]
 ) {
 	const names = {
@@ -313,12 +316,44 @@ export const actorPaths: Record<string, Partial<Record<Method, Operation>>> = {
 		}),
 		post: op(
 			'updateContact',
-			'Changes a contact (field staff: the normal contacts of their areas)',
+			'Replaces a contact: fields not sent take their defaults (to change some fields only, PATCH). Field staff: the normal contacts of their areas',
 			['contacts'],
 			{
 				parameters: [id('Contact id')],
 				requestBody: body('As for createContact'),
 				responses: ok('200', obj('The contact'), '400', '403')
+			}
+		),
+		patch: op(
+			'patchContact',
+			'Changes the fields sent; the others stay as they are (merge semantics). A PATCH that changes nothing writes nothing (no audit row). Field staff: the normal contacts of their areas, but not their areas, checkpoints or sensitivity (403). A contact the caller may not see is a 404.',
+			['contacts'],
+			{
+				parameters: [id('Contact id')],
+				requestBody: body(
+					'Any of the fields of createContact; phones, areas and checkpoint_ids, when sent, replace the whole list. An unknown field is a 400 naming it.'
+				),
+				responses: ok(
+					'200',
+					{
+						description: 'The fields that changed, and the contact',
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									properties: {
+										id: { type: 'string', format: 'uuid' },
+										changed: { type: 'array', items: { type: 'string' } },
+										contact: { type: 'object' }
+									}
+								}
+							}
+						}
+					},
+					'400',
+					'403',
+					'404'
+				)
 			}
 		),
 		delete: op('deleteContact', 'Deletes a contact (analysts, admins)', ['contacts'], {

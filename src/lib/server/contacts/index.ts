@@ -74,6 +74,21 @@ export function saveContact(user: CallerUser, args: Record<string, unknown>) {
 	return withFieldErrors(rpc<Contact>('contact_save', args, user));
 }
 
+/**
+ * Changes only the fields given (merge semantics), in one call of contact_patch: the stored
+ * contact fills in the rest, under the caller's need-to-know. Says which fields changed; a patch
+ * that changes nothing writes nothing.
+ */
+export function patchContact(user: CallerUser, id: string, patch: Record<string, unknown>) {
+	return withFieldErrors(
+		rpc<{ id: string; changed: string[]; contact: Contact }>(
+			'contact_patch',
+			{ p_id: id, p_patch: patch },
+			user
+		)
+	);
+}
+
 export type AreaOption = { pcode: string; level: number; name_en: string; name_ar: string | null };
 export type CheckpointOption = { id: string; name: string; lon: number; lat: number };
 

@@ -13,6 +13,7 @@ import {
 import * as V from './values.ts';
 import type { ImportTarget, Problem, SourceRecord } from './types.ts';
 import { PCODE } from '../../domain/codes.ts';
+import { SHELTER_TYPES } from '../../domain/registries.ts';
 
 export type Kind =
 	| 'id'
@@ -133,6 +134,17 @@ export const FIELDS: Record<ImportTarget, FieldDef[]> = {
 			values: ['office', 'base', 'guesthouse', 'warehouse', 'hibernation_site', 'assembly_point']
 		}
 	],
+	// IDPs outside camps, as in a DTM master list: the population, and people by shelter type
+	// (one column per type, gathered into `shelter` by mapRecord).
+	displacement_locations: [
+		...SITE_COMMON,
+		{ name: 'name_ar', kind: 'text', max: 300 },
+		{ name: 'status', kind: 'enum', values: ['open', 'closed'] },
+		{ name: 'population', kind: 'count' },
+		{ name: 'households', kind: 'count' },
+		{ name: 'population_date', kind: 'date' },
+		...SHELTER_TYPES.map((t): FieldDef => ({ name: `shelter_${t}`, kind: 'count' }))
+	],
 	// An actor registry (a stakeholder mapping). Duplicates by name key — of actors already in
 	// Terrain or of an earlier row — are found in SQL (20261122006000_actor_import.sql).
 	actors: [
@@ -157,7 +169,8 @@ export const REQUIRED: Record<ImportTarget, string[]> = {
 	idp_camps: ['name'],
 	checkpoints: ['name'],
 	org_sites: ['name'],
-	actors: ['name']
+	actors: ['name'],
+	displacement_locations: ['name']
 };
 
 export const LOCATION_FIELDS = [
@@ -495,6 +508,14 @@ export function mapRecord(
 				level: 'error'
 			});
 		}
+	}
+	if (target === 'displacement_locations') {
+		// People by shelter type: one object, as the table keeps it ({"rented": 300, …}).
+		const shelter: Record<string, number> = {};
+		for (const t of SHELTER_TYPES)
+			if (typeof data[`shelter_${t}`] === 'number') shelter[t] = data[`shelter_${t}`] as number;
+		for (const t of SHELTER_TYPES) delete data[`shelter_${t}`];
+		if (Object.keys(shelter).length) data.shelter = shelter;
 	}
 	if (target === 'incidents' && data.event_time && !data.time_precision)
 		data.time_precision = 'exact';

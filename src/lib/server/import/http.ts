@@ -33,7 +33,8 @@ const TARGET_ALIASES: Record<string, ImportTarget> = {
 	'health-facilities': 'health_facilities',
 	'idp-camps': 'idp_camps',
 	sites: 'org_sites',
-	'org-sites': 'org_sites'
+	'org-sites': 'org_sites',
+	'displacement-locations': 'displacement_locations'
 };
 
 function flag(v: string | null): boolean {
@@ -47,7 +48,7 @@ export function importParams(q: URLSearchParams): Omit<ImportOptions, 'db' | 'as
 	if (!IMPORT_TARGETS.includes(target))
 		throw new FilterError(
 			'into',
-			`use one of incidents, health-facilities, idp-camps, checkpoints, sites, actors`
+			`use one of incidents, health-facilities, idp-camps, checkpoints, sites, actors, displacement-locations`
 		);
 	const format = (q.get('format') || undefined) as ImportFormat | undefined;
 	if (format && !IMPORT_FORMATS.includes(format))

@@ -219,3 +219,77 @@ describe('actor registries', () => {
 		]);
 	});
 });
+
+describe('displacement locations (a DTM master list)', () => {
+	const columns = [
+		'Location ID',
+		'Location name',
+		'Governorate',
+		'District',
+		'Latitude',
+		'Longitude',
+		'Families',
+		'Individuals',
+		'Host families',
+		'Rented houses',
+		'Informal settlements',
+		'Unfinished/abandoned building'
+	];
+
+	it('guesses the id, the population and each shelter type column', () => {
+		const m = guessMapping('displacement_locations', columns);
+		expect(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.column]))).toMatchObject({
+			upstream_id: 'Location ID',
+			name: 'Location name',
+			admin1: 'Governorate',
+			admin2: 'District',
+			lat: 'Latitude',
+			lon: 'Longitude',
+			households: 'Families',
+			population: 'Individuals',
+			shelter_host_family: 'Host families',
+			shelter_rented: 'Rented houses',
+			shelter_informal_settlement: 'Informal settlements',
+			shelter_unfinished_building: 'Unfinished/abandoned building'
+		});
+	});
+
+	it('gathers the shelter columns into one object of people by type', () => {
+		const values = Object.fromEntries(
+			columns.map((c, i) => [
+				c,
+				[
+					'IQ-DL-0042',
+					'Sheikhan centre',
+					'Ninewa',
+					'Al-Shikhan',
+					'36.69',
+					'43.35',
+					'120',
+					'690',
+					'400',
+					'250',
+					'',
+					'40'
+				][i]
+			])
+		);
+		const { data, problems } = mapRecord(
+			'displacement_locations',
+			{ row: 2, values },
+			guessMapping('displacement_locations', columns),
+			{ dateOrder: 'dmy' }
+		);
+		expect(problems).toEqual([]);
+		expect(data).toMatchObject({
+			upstream_id: 'IQ-DL-0042',
+			name: 'Sheikhan centre',
+			population: 690,
+			households: 120,
+			lat: 36.69,
+			lon: 43.35,
+			shelter: { host_family: 400, rented: 250, unfinished_building: 40 }
+		});
+		expect(Object.keys(data!).filter((k) => k.startsWith('shelter_'))).toEqual([]);
+	});
+});

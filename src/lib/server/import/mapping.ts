@@ -323,6 +323,7 @@ const SYNONYMS: Record<string, string[]> = {
 		'site_name',
 		'camp_name',
 		'facility_name',
+		'location_name',
 		'actor',
 		'actor_name',
 		'stakeholder',
@@ -350,6 +351,29 @@ const SYNONYMS: Record<string, string[]> = {
 		'agency'
 	],
 	population_date: ['population_date', 'date', 'as_of'],
+	// DTM master lists: IDP individuals by shelter type.
+	shelter_host_family: ['host_family', 'host_families', 'host_community', 'with_host_families'],
+	shelter_rented: [
+		'rented',
+		'rented_house',
+		'rented_houses',
+		'rented_housing',
+		'rented_accommodation'
+	],
+	shelter_informal_settlement: ['informal_settlement', 'informal_settlements', 'informal_sites'],
+	shelter_unfinished_building: [
+		'unfinished_building',
+		'unfinished_buildings',
+		'unfinished_abandoned_building',
+		'abandoned_building'
+	],
+	shelter_school_or_religious: [
+		'school_or_religious',
+		'school_religious_building',
+		'school_building',
+		'religious_building'
+	],
+	shelter_other: ['other_shelter', 'other_shelter_type', 'shelter_other'],
 	controlled_by: ['controlled_by', 'control', 'controlling_actor', 'controlling_force'],
 	last_verified_at: ['last_verified_at', 'last_verified', 'verified_on'],
 	road: ['road', 'route'],

@@ -6,7 +6,8 @@ export const IMPORT_TARGETS = [
 	'idp_camps',
 	'checkpoints',
 	'org_sites',
-	'actors'
+	'actors',
+	'displacement_locations'
 ] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 
