@@ -14,6 +14,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { reports } from './reports.ts';
+import { risks } from './risks.ts';
 
 export const en = {
 	...common,
@@ -31,5 +32,6 @@ export const en = {
 	...fuzz,
 	...signin,
 	...movements,
-	...reports
+	...reports,
+	...risks
 };

@@ -17,6 +17,7 @@ import { auditPaths, auditTags } from '../audit/openapi.ts';
 import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { reportPaths, reportTags } from '../reports/openapi.ts';
+import { riskPaths, riskTags } from '../risks/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -363,7 +364,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...incidentTags,
 			...auditTags,
 			...movementTags,
-			...reportTags
+			...reportTags,
+			...riskTags
 		],
 		paths: {
 			...actorPaths,
@@ -375,7 +377,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...authPaths,
 			...sitePaths,
 			...movementPaths,
-			...reportPaths
+			...reportPaths,
+			...riskPaths
 		},
 		components: {
 			securitySchemes: {
