@@ -14,6 +14,8 @@ import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
+import { alertrules } from './alertrules.ts';
+import { intl } from './intl.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -33,5 +35,7 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...movements,
 	...reports,
 	...risks,
+	...alertrules,
+	...intl,
 	...more
 };

@@ -15,6 +15,8 @@ import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
+import { alertrules } from './alertrules.ts';
+import { intl } from './intl.ts';
 
 export const en = {
 	...common,
@@ -33,5 +35,7 @@ export const en = {
 	...signin,
 	...movements,
 	...reports,
-	...risks
+	...risks,
+	...alertrules,
+	...intl
 };

@@ -16,6 +16,8 @@ import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
+import { alertrules } from './alertrules.ts';
+import { intl } from './intl.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -40,5 +42,7 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...signin,
 	...movements,
 	...reports,
-	...risks
+	...risks,
+	...alertrules,
+	...intl
 };

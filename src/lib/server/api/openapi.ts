@@ -18,6 +18,7 @@ import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { reportPaths, reportTags } from '../reports/openapi.ts';
 import { riskPaths, riskTags } from '../risks/openapi.ts';
+import { alertRulePaths } from '../alerts/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -378,7 +379,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...sitePaths,
 			...movementPaths,
 			...reportPaths,
-			...riskPaths
+			...riskPaths,
+			...alertRulePaths
 		},
 		components: {
 			securitySchemes: {
