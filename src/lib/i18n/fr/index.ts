@@ -16,6 +16,8 @@ import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
+import { reports } from './reports.ts';
+import { risks } from './risks.ts';
 
 export const fr: Partial<Record<keyof typeof en, string>> = {
 	...common,
@@ -34,5 +36,7 @@ export const fr: Partial<Record<keyof typeof en, string>> = {
 	...signin,
 	...movements,
 	...alertrules,
-	...intl
+	...intl,
+	...reports,
+	...risks
 };
