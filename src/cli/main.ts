@@ -50,6 +50,9 @@ account and host, or TERRAIN_OPERATOR if set.
   terrain gazetteer add|lookup|list [...]     place names imports match (terrain gazetteer --help)
   terrain movements list [--status S,S]       movement plans (as --as EMAIL, default the first admin)
   terrain movements risk FILE --corridor-km 5 route risk of a GeoJSON/KML/GPX line, as JSON
+  terrain report sitrep --from D --to D [--pdf out.pdf]
+                                              a sitrep from the running server, as JSON or PDF
+                                              (terrain report --help)
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
 DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.
@@ -74,6 +77,7 @@ export async function main(
 		return (await import('./gazetteer.ts')).gazetteerCommand(argv.slice(1), log);
 	if (argv[0] === 'movements')
 		return (await import('./movements.ts')).movementsCommand(argv.slice(1), log);
+	if (argv[0] === 'report') return (await import('./report.ts')).reportCommand(argv.slice(1), log);
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,

@@ -17,6 +17,8 @@ import { movements } from './movements.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
+import { reports } from './reports.ts';
+import { risks } from './risks.ts';
 
 export const fr: Partial<Record<keyof typeof en, string>> = {
 	...common,
@@ -36,5 +38,7 @@ export const fr: Partial<Record<keyof typeof en, string>> = {
 	...movements,
 	...alertrules,
 	...intl,
-	...offline
+	...offline,
+	...reports,
+	...risks
 };

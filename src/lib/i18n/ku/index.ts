@@ -14,6 +14,8 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { reports } from './reports.ts';
+import { risks } from './risks.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
@@ -40,6 +42,8 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...fuzz,
 	...signin,
 	...movements,
+	...reports,
+	...risks,
 	...alertrules,
 	...intl,
 	...offline

@@ -16,6 +16,8 @@ import { authPaths } from '../auth/openapi.ts';
 import { auditPaths, auditTags } from '../audit/openapi.ts';
 import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
+import { reportPaths, reportTags } from '../reports/openapi.ts';
+import { riskPaths, riskTags } from '../risks/openapi.ts';
 import { alertRulePaths } from '../alerts/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
@@ -393,7 +395,9 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...analysisTags,
 			...incidentTags,
 			...auditTags,
-			...movementTags
+			...movementTags,
+			...reportTags,
+			...riskTags
 		],
 		paths: withIdempotencyKey({
 			...actorPaths,
@@ -405,6 +409,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...authPaths,
 			...sitePaths,
 			...movementPaths,
+			...reportPaths,
+			...riskPaths,
 			...alertRulePaths
 		}),
 		components: {

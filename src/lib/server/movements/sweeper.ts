@@ -5,6 +5,7 @@
  * updates under row locks, so a movement goes overdue, and alerts, once).
  */
 import { sweepOverdue } from './index.ts';
+import { sweepRiskReviews } from '../risks/index.ts';
 
 const KEY = Symbol.for('terrain.overdue-sweeper');
 
@@ -19,6 +20,8 @@ export function startOverdueSweeper(): void {
 		running = true;
 		try {
 			await sweepOverdue();
+			// risk review reminders ride on the same timer (issue 12)
+			await sweepRiskReviews();
 		} catch (e) {
 			console.error('overdue sweep failed', e);
 		} finally {

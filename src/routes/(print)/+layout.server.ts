@@ -1,0 +1,9 @@
+import { redirect } from '@sveltejs/kit';
+import type { LayoutServerLoad } from './$types';
+
+// Print pages (what the server's PDF renderer and the browser's print load): no app chrome, a
+// signed-in user (session or API token) as everywhere else.
+export const load: LayoutServerLoad = ({ locals, url }) => {
+	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	return {};
+};
