@@ -15,7 +15,8 @@ import { GET as getGeometry } from '../../src/routes/api/v1/filter-geometries/[i
 import { callRoute } from './helpers/route.ts';
 import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
 
-// Dohuk, and a polygon around Mosul; a road from Mosul to Dohuk.
+// Baghdad, Dohuk, a polygon around Mosul; a road from Mosul to Dohuk.
+const BAGHDAD = { lat: 33.315, lon: 44.366 };
 const DOHUK = { lat: 36.867, lon: 42.988 };
 const MOSUL_BOX = {
 	type: 'Polygon',
@@ -61,12 +62,12 @@ describe.each(engineNames())('spatial filter of incident counts on %s', (engineN
 	afterAll(async () => e?.close());
 
 	it('lat/lon/within_km=20 equals an independent ST_DWithin count', async () => {
-		const r = await api(u.analyst, `lat=${DOHUK.lat}&lon=${DOHUK.lon}&within_km=20`);
+		const r = await api(u.analyst, `lat=${BAGHDAD.lat}&lon=${BAGHDAD.lon}&within_km=20`);
 		expect(r.status).toBe(200);
 		const n = await count(
 			u.analyst,
 			`st_dwithin(i.geom::geography, st_setsrid(st_makepoint($1, $2), 4326)::geography, 20000)`,
-			[DOHUK.lon, DOHUK.lat]
+			[BAGHDAD.lon, BAGHDAD.lat]
 		);
 		expect(n).toBeGreaterThan(10);
 		expect(r.body.total).toBe(n);
@@ -122,13 +123,13 @@ describe.each(engineNames())('spatial filter of incident counts on %s', (engineN
 	});
 
 	it('precise=true drops exactly the approximate locations it reported', async () => {
-		const q = `lat=${DOHUK.lat}&lon=${DOHUK.lon}&within_km=20`;
+		const q = `lat=${BAGHDAD.lat}&lon=${BAGHDAD.lon}&within_km=20`;
 		const all = await api(u.analyst, q);
 		const precise = await api(u.analyst, `${q}&precise=true`);
 		const n = await count(
 			u.analyst,
 			`i.geo_precision = 1 and st_dwithin(i.geom::geography, st_setsrid(st_makepoint($1, $2), 4326)::geography, 20000)`,
-			[DOHUK.lon, DOHUK.lat]
+			[BAGHDAD.lon, BAGHDAD.lat]
 		);
 		expect(precise.body.total).toBe(n);
 		expect(precise.body.total).toBe(all.body.total - all.body.imprecise);

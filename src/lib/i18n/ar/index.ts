@@ -12,6 +12,8 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { alertrules } from './alertrules.ts';
+import { intl } from './intl.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -29,5 +31,7 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...fuzz,
 	...signin,
 	...movements,
+	...alertrules,
+	...intl,
 	...more
 };

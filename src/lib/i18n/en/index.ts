@@ -13,6 +13,8 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { alertrules } from './alertrules.ts';
+import { intl } from './intl.ts';
 
 export const en = {
 	...common,
@@ -29,5 +31,7 @@ export const en = {
 	...imports,
 	...fuzz,
 	...signin,
-	...movements
+	...movements,
+	...alertrules,
+	...intl
 };

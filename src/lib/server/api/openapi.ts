@@ -16,6 +16,7 @@ import { authPaths } from '../auth/openapi.ts';
 import { auditPaths, auditTags } from '../audit/openapi.ts';
 import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
+import { alertRulePaths } from '../alerts/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -384,7 +385,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...mapPaths,
 			...authPaths,
 			...sitePaths,
-			...movementPaths
+			...movementPaths,
+			...alertRulePaths
 		},
 		components: {
 			securitySchemes: {
