@@ -172,7 +172,19 @@ const schemas: Record<string, Schema> = {
 				type: 'object',
 				additionalProperties: { type: 'integer' },
 				description: 'Event type → count'
-			}
+			},
+			by_precision: {
+				type: 'object',
+				additionalProperties: { type: 'integer' },
+				description:
+					'With a place only. Location precision → count: 1 exact, 2 near a named place (a ' +
+					'town), 3 the centre of an area (district, governorate) or fuzzed for the caller'
+			},
+			imprecise: {
+				type: 'integer',
+				description: 'With a place only: incidents located only approximately (precision 2 or 3)'
+			},
+			precise_only: { type: 'boolean', description: 'With a place only: precise=true was given' }
 		}
 	},
 	MapIncidents: {

@@ -5,6 +5,7 @@
  */
 import { rpc, type CallerUser, type CallOptions } from '../db/index.ts';
 import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
+import { hasSpatialFilter, spatialArgs, type SpatialFilter } from '../../domain/spatial-filter.ts';
 import type { IncidentRecord } from '../../domain/incident-record.ts';
 import { listQuery, outsideArea, sqlErrors, validateIncident } from './http.ts';
 
@@ -118,7 +119,23 @@ export function geojson(user: CallerUser, f: IncidentFilters, limit: number, off
 	return rpc('incidents_geojson', { ...filterArgs(f), p_limit: limit, p_offset: offset }, user);
 }
 
-/** Totals by year, governorate and event type. */
-export function counts(user: CallerUser, f: IncidentFilters) {
+/**
+ * Totals by year, governorate and event type. With a place (issue 13: a circle, polygon or
+ * corridor) from incident_counts_in_place, which also says how many are located only
+ * approximately (by_precision, imprecise); without, from incident_counts (rollup-backed).
+ */
+export function counts(user: CallerUser, f: IncidentFilters, place: SpatialFilter = {}) {
+	if (hasSpatialFilter(place))
+		return rpc('incident_counts_in_place', { ...filterArgs(f), ...spatialArgs(place) }, user);
 	return rpc('incident_counts', filterArgs(f), user);
+}
+
+/** Stores a drawn or uploaded filter geometry: {id, type, points, bbox} (same shape, same id). */
+export function saveFilterGeometry(user: CallerUser, geometry: unknown) {
+	return rpc<{ id: string }>('filter_geometry_save', { p_geometry: geometry }, user);
+}
+
+/** A stored filter geometry as {id, geometry}, or null. */
+export function filterGeometry(user: CallerUser, id: string) {
+	return rpc<{ id: string; geometry: unknown } | null>('filter_geometry_get', { p_id: id }, user);
 }

@@ -5,6 +5,7 @@
 import type { Method, Operation } from '../api/openapi-types.ts';
 import { answers, filterParams, geoOf, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
 import { INCIDENTS_PAGE } from '../api/params.ts';
+import { spatialParams } from '../map/openapi.ts';
 
 /** The read-only incident paths: /incidents (GeoJSON), /incidents/counts, /incidents/{id}. */
 export const coreIncidentPaths: Record<string, Partial<Record<Method, Operation>>> = {
@@ -41,9 +42,11 @@ export const coreIncidentPaths: Record<string, Partial<Record<Method, Operation>
 	'/incidents/counts': {
 		get: {
 			operationId: 'countIncidents',
-			summary: 'Incident totals by year, governorate and event type',
+			summary:
+				'Incident totals by year, governorate and event type; within a place (geometry=, ' +
+				'geometry_id=, lat/lon/within_km) also by location precision',
 			tags: ['incidents'],
-			parameters: filterParams,
+			parameters: [...filterParams, ...spatialParams],
 			responses: answers(
 				{ description: 'Counts', content: jsonOf(ref('schemas', 'IncidentCounts')) },
 				'400'

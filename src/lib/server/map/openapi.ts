@@ -2,13 +2,103 @@
  * OpenAPI paths of the map's data: /map/incidents, /map/density, /areas, /areas/list and
  * /sites/{kind} (handlers in src/routes/api/v1, verbs in ./index.ts).
  */
-import type { Method, Operation } from '../api/openapi-types.ts';
-import { answers, filterParams, geoOf, jsonOf, levelParam, ref } from '../api/openapi-kit.ts';
+import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
+import {
+	answers,
+	created,
+	filterParams,
+	geoOf,
+	jsonOf,
+	levelParam,
+	pathId,
+	ref
+} from '../api/openapi-kit.ts';
 import { AREA_TOLERANCE, DENSITY_CELL, MAP_POINTS } from '../api/params.ts';
 import { SITE_KINDS } from '../../domain/taxonomy.ts';
 import { siteCreate } from '../sites/openapi.ts';
 
+/** The spatial filter (issue 13; $lib/domain/spatial-filter.ts). */
+export const spatialParams: Parameter[] = [
+	{
+		name: 'geometry',
+		in: 'query',
+		description:
+			'GeoJSON geometry, Feature or FeatureCollection (EPSG:4326). Alone: incidents inside it ' +
+			'(ST_Intersects). With within_km: within that distance of it (a corridor around a line).',
+		schema: { type: 'string' }
+	},
+	{
+		name: 'geometry_id',
+		in: 'query',
+		description: 'A geometry stored with POST /filter-geometries, used as geometry= is',
+		schema: { type: 'string', format: 'uuid' }
+	},
+	{ name: 'lat', in: 'query', description: 'Circle centre', schema: { type: 'number' } },
+	{ name: 'lon', in: 'query', description: 'Circle centre', schema: { type: 'number' } },
+	{
+		name: 'within_km',
+		in: 'query',
+		description: 'Distance in km (geodesic, ST_DWithin on geography)',
+		schema: { type: 'number', minimum: 0.001, maximum: 500 }
+	},
+	{
+		name: 'precise',
+		in: 'query',
+		description: 'true: exact locations only (no town, district or governorate centres)',
+		schema: { type: 'boolean' }
+	}
+];
+
 export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
+	'/filter-geometries': {
+		post: {
+			operationId: 'saveFilterGeometry',
+			summary:
+				'Store a geometry for filters (same shape, same id); its id goes in URLs as geometry_id',
+			tags: ['map'],
+			requestBody: {
+				required: true,
+				content: jsonOf({
+					type: 'object',
+					description: 'GeoJSON geometry, Feature or FeatureCollection'
+				})
+			},
+			responses: created(
+				{
+					description: 'The stored geometry',
+					content: jsonOf({
+						type: 'object',
+						properties: {
+							id: { type: 'string', format: 'uuid' },
+							type: { type: 'string' },
+							points: { type: 'integer' },
+							bbox: { type: 'array', items: { type: 'number' } }
+						}
+					})
+				},
+				'400'
+			)
+		}
+	},
+	'/filter-geometries/{id}': {
+		get: {
+			operationId: 'getFilterGeometry',
+			summary: 'A stored filter geometry as GeoJSON',
+			tags: ['map'],
+			parameters: [pathId('Filter geometry id')],
+			responses: answers(
+				{
+					description: 'The geometry',
+					content: jsonOf({
+						type: 'object',
+						properties: { id: { type: 'string' }, geometry: { type: 'object' } }
+					})
+				},
+				'400',
+				'404'
+			)
+		}
+	},
 	'/map/incidents': {
 		get: {
 			operationId: 'mapIncidents',
