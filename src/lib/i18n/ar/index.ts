@@ -12,6 +12,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { assess } from './assess.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -29,5 +30,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...fuzz,
 	...signin,
 	...movements,
+	...assess,
 	...more
 };

@@ -13,6 +13,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { assess } from './assess.ts';
 
 export const en = {
 	...common,
@@ -29,5 +30,6 @@ export const en = {
 	...imports,
 	...fuzz,
 	...signin,
-	...movements
+	...movements,
+	...assess
 };

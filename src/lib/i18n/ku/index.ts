@@ -14,6 +14,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { assess } from './assess.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -36,5 +37,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...imports,
 	...fuzz,
 	...signin,
-	...movements
+	...movements,
+	...assess
 };

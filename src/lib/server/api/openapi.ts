@@ -16,6 +16,7 @@ import { authPaths } from '../auth/openapi.ts';
 import { auditPaths, auditTags } from '../audit/openapi.ts';
 import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
+import { assessmentPaths, assessmentTags } from '../assessments/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -361,7 +362,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...analysisTags,
 			...incidentTags,
 			...auditTags,
-			...movementTags
+			...movementTags,
+			...assessmentTags
 		],
 		paths: {
 			...actorPaths,
@@ -372,7 +374,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...mapPaths,
 			...authPaths,
 			...sitePaths,
-			...movementPaths
+			...movementPaths,
+			...assessmentPaths
 		},
 		components: {
 			securitySchemes: {
