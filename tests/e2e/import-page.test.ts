@@ -46,9 +46,7 @@ describe('the Import page', () => {
 			expect(await b.page.getByTestId('import-done').isVisible()).toBe(true);
 		});
 
-	// Skipped at the session-8 stop: red in the stop's CI rehearsal, not yet diagnosed (see the
-	// closing note); the integration test import-places covers the same rules on both engines.
-	it.skip('imports a casualty list with everyday dates and spellings, mapping its weapons to event types', async () => {
+	it('imports a casualty list with everyday dates and spellings, mapping its weapons to event types', async () => {
 		await b.page.goto(`${baseUrl}/import`);
 		await b.page.getByTestId('import-file').setInputFiles(join(FIXTURES, 'casualties_places.csv'));
 		await b.page.getByTestId('import-source').fill(SOURCE);
@@ -58,12 +56,16 @@ describe('the Import page', () => {
 		await b.page.locator('select[data-field="event_type"]').selectOption('Weapon');
 		await b.page.getByTestId('import-check-again').click();
 		await b.page.getByTestId('import-values').waitFor();
+		// "IED" and "air strike" are tracker words Terrain knows; only "gunfire" (two rows) is asked.
+		expect(
+			await b.page.locator('[data-testid="import-values"] tbody td:first-child').allInnerTexts()
+		).toEqual(['gunfire']);
+		expect(await b.page.locator('[data-testid="import-values"] tbody tr').innerText()).toMatch(
+			/gunfire\s+2/
+		);
 		await b.page
 			.locator('select[data-value="gunfire"]')
 			.selectOption('violence_against_civilians/Attack');
-		await b.page
-			.locator('select[data-value="air strike"]')
-			.selectOption('explosions_remote_violence/Air/drone strike');
 		await b.page.getByTestId('import-check-again').click();
 		await b.page.getByText('Importing would add 7').waitFor();
 		expect(await b.page.getByTestId('import-placement').innerText()).toMatch(
@@ -76,6 +78,8 @@ describe('the Import page', () => {
 		const res = await http(`/api/v1/exports?dataset=incidents&format=geojson`, { cookie });
 		expect(res.status).toBe(200);
 		const fc = (await res.json()) as { features: { properties: Record<string, unknown> }[] };
+		const [EXPL, VAC] = ['explosions_remote_violence', 'violence_against_civilians'];
+		const [IED, AIR] = ['Remote explosive/landmine/IED', 'Air/drone strike'];
 		const mine = fc.features
 			.map((f) => f.properties)
 			.filter((p) => p.upstream_source === SOURCE)
@@ -85,18 +89,21 @@ describe('the Import page', () => {
 				p.upstream_id,
 				p.event_date,
 				p.event_type,
+				p.sub_event_type,
 				p.admin1_pcode,
 				p.admin2_pcode || null,
-				p.geo_precision
+				p.geo_precision,
+				p.fatalities,
+				p.notes || null
 			])
 		).toEqual([
-			['C-001', '2003-03-20', 'explosions_remote_violence', 'IQG02', null, 3],
-			['C-002', '2003-03-21', 'violence_against_civilians', 'IQG17', 'IQG17Q04', 3],
-			['C-003', '2003-03-22', 'explosions_remote_violence', 'IQG13', 'IQG13Q01', 3],
-			['C-004', '2003-03-23', 'explosions_remote_violence', 'IQG13', null, 3],
-			['C-005', '2003-03-24', 'violence_against_civilians', 'IQG01', 'IQG01Q01', 3],
-			['C-006', '2003-03-25', 'explosions_remote_violence', 'IQG01', 'IQG01Q03', 3],
-			['C-007', '2003-03-26', 'explosions_remote_violence', 'IQG04', null, 3]
+			['C-001', '2003-03-20', EXPL, IED, 'IQG02', null, 3, 2, 'market blast'],
+			['C-002', '2003-03-21', VAC, 'Attack', 'IQG17', 'IQG17Q04', 3, 1, 'checkpoint shooting'],
+			['C-003', '2003-03-22', EXPL, AIR, 'IQG13', 'IQG13Q01', 3, 4, 'night raid'],
+			['C-004', '2003-03-23', EXPL, IED, 'IQG13', null, 3, 0, 'roadside device'],
+			['C-005', '2003-03-24', VAC, 'Attack', 'IQG01', 'IQG01Q01', 3, 3, null],
+			['C-006', '2003-03-25', EXPL, IED, 'IQG01', 'IQG01Q03', 3, 1, null],
+			['C-007', '2003-03-26', EXPL, AIR, 'IQG04', null, 3, 0, null]
 		]);
 	});
 

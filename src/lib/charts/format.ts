@@ -42,5 +42,5 @@ export function areaName(
 	a: { name_en: string | null; name_ar: string | null } | null | undefined
 ): string {
 	if (!a) return '';
-	return (locale !== 'en' && a.name_ar) || a.name_en || a.name_ar || '';
+	return ((locale === 'ar' || locale === 'ku') && a.name_ar) || a.name_en || a.name_ar || '';
 }

@@ -6,6 +6,8 @@ export class I18n {
 	locale = $state<Locale>('en');
 	t: Translate = $derived(translator(this.locale));
 	dir = $derived(dir(this.locale));
+	/** Arabic and Kurdish readers get a place's Arabic name where it has one; English and French readers its Latin one. */
+	arabicScript = $derived(this.locale === 'ar' || this.locale === 'ku');
 	constructor(locale: Locale) {
 		this.locale = locale;
 	}

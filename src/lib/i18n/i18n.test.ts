@@ -3,16 +3,87 @@ import { dir, negotiate, translator, type MessageKey } from './index.ts';
 import { en } from './en/index.ts';
 import { ar } from './ar/index.ts';
 import { ku } from './ku/index.ts';
+import { fr } from './fr/index.ts';
 import { UNTRANSLATED } from './untranslated.ts';
 
-const translations = { ar, ku } as const;
+const translations = { ar, ku, fr } as const;
 
 /**
  * Values that may stay exactly as in English: the product name, the endonym in the language
  * switcher, file-format names and the COD-AB "P-code". Everything else with Latin letters must
  * be translated (brand names inside a longer string, e.g. "KML (بۆ Google Earth)", are fine).
  */
-const SAME_AS_ENGLISH = new Set(['Terrain', 'English', 'P-code', 'PNG', 'SVG', 'CSV', 'GeoJSON']);
+const SAME_AS_ENGLISH = new Set([
+	'Terrain',
+	'English',
+	'Français',
+	'P-code',
+	'PNG',
+	'SVG',
+	'CSV',
+	'GeoJSON'
+]);
+
+/**
+ * French shares many words with English. These values are the right French (checked one by one),
+ * not forgotten English; any other French value equal to the English fails the test below.
+ */
+const SAME_IN_FRENCH = new Set<string>([
+	'5 — improbable',
+	'Action',
+	'Actions',
+	'Alliance',
+	'Base',
+	'Conditions',
+	'Contacts',
+	'Coordination',
+	'Date',
+	'Dates',
+	'Description',
+	'Distance',
+	'District',
+	'Districts',
+	'Excel (XLSX)',
+	'Format',
+	'Hostile',
+	'Incident',
+	'Incidents',
+	'Influence',
+	'KML (Google Earth)',
+	'Latitude',
+	'Longitude',
+	'Menu',
+	'Note',
+	'Notes',
+	'Notes (Markdown)',
+	'Organisation',
+	'Point',
+	'Points',
+	'Population',
+	'Public',
+	'Satellite',
+	'Service',
+	'Services',
+	'Signal',
+	'Source',
+	'Sources',
+	'Stable',
+	'Table',
+	'Telegram',
+	'Thuraya',
+	'Transit',
+	'Type',
+	'UTF-8 (Unicode)',
+	'Viber',
+	'WhatsApp',
+	'population {count}',
+	'{count} arcs',
+	'{count} incidents',
+	'{km2} km²',
+	'{km} km',
+	'{n} contacts',
+	'{n} incidents, {first} – {last}'
+]);
 
 const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
 
@@ -22,6 +93,7 @@ describe('i18n', () => {
 		expect(translator('ar')('map.layer.incidents')).toBe('الحوادث');
 		expect(translator('ku')('map.layer.checkpoints')).toBe('خاڵەکانی پشکنین');
 		expect(translator('ku')('map.count.incidents', { count: 12 })).toBe('12 ڕووداو لە دیمەنەکەدا');
+		expect(translator('fr')('map.count.incidents', { count: 12 })).toBe('12 incidents dans la vue');
 		const partial = translator('ku', { 'nav.map': 'نەخشە' });
 		expect(partial('nav.map')).toBe('نەخشە');
 		expect(partial('admin.users.title')).toBe(en['admin.users.title']);
@@ -30,11 +102,13 @@ describe('i18n', () => {
 		expect(dir('en')).toBe('ltr');
 		expect(dir('ar')).toBe('rtl');
 		expect(dir('ku')).toBe('rtl');
+		expect(dir('fr')).toBe('ltr');
 	});
 	it('negotiates from Accept-Language', () => {
 		expect(negotiate('ar-IQ,ar;q=0.9,en;q=0.8')).toBe('ar');
 		expect(negotiate('ckb-IQ')).toBe('ku');
-		expect(negotiate('fr-FR')).toBe('en');
+		expect(negotiate('fr-FR,fr;q=0.9,en;q=0.8')).toBe('fr');
+		expect(negotiate('de-DE')).toBe('en');
 		expect(negotiate(undefined)).toBe('en');
 	});
 
@@ -66,7 +140,8 @@ describe('i18n', () => {
 				([k, v]) =>
 					v === en[k as MessageKey] &&
 					/[A-Za-z]/.test(v!.replace(/\{\w+\}/g, '')) &&
-					!SAME_AS_ENGLISH.has(v!)
+					!SAME_AS_ENGLISH.has(v!) &&
+					!(locale === 'fr' && SAME_IN_FRENCH.has(v!))
 			);
 			expect(same.map(([k]) => k)).toEqual([]);
 		});

@@ -1,7 +1,7 @@
 /**
  * The i18n layer: every user-facing string is a key in these catalogues. English is the
- * reference; Arabic and Kurdish (Sorani, Arabic script) fall back to English key by key for any
- * key they lack (i18n.test.ts keeps both complete, see untranslated.ts). Catalogues are
+ * reference; Arabic, Kurdish (Sorani, Arabic script) and French fall back to English key by key for any
+ * key they lack (i18n.test.ts keeps them all complete, see untranslated.ts). Catalogues are
  * split by area of the app (common, auth, map, admin …) so each feature owns its own file.
  *
  * Why not paraglide: its compiler loads the inlang plugins from a CDN, and Terrain must build
@@ -10,22 +10,23 @@
 import { en } from './en/index.ts';
 import { ar } from './ar/index.ts';
 import { ku } from './ku/index.ts';
+import { fr } from './fr/index.ts';
 
-export type Locale = 'en' | 'ar' | 'ku';
-export const LOCALES: readonly Locale[] = ['en', 'ar', 'ku'];
+export type Locale = 'en' | 'ar' | 'ku' | 'fr';
+export const LOCALES: readonly Locale[] = ['en', 'ar', 'ku', 'fr'];
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const catalogues: Record<Locale, Partial<Messages>> = { en, ar, ku };
+const catalogues: Record<Locale, Partial<Messages>> = { en, ar, ku, fr };
 
 export function isLocale(v: unknown): v is Locale {
 	return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
 }
 
 export function dir(locale: Locale): 'ltr' | 'rtl' {
-	return locale === 'en' ? 'ltr' : 'rtl';
+	return locale === 'ar' || locale === 'ku' ? 'rtl' : 'ltr';
 }
 
 /** Picks the best supported locale from an Accept-Language header. */
@@ -34,6 +35,7 @@ export function negotiate(header: string | null | undefined): Locale {
 		const tag = part.split(';')[0].trim().toLowerCase();
 		if (tag.startsWith('ar')) return 'ar';
 		if (tag.startsWith('ckb') || tag.startsWith('ku')) return 'ku';
+		if (tag.startsWith('fr')) return 'fr';
 		if (tag.startsWith('en')) return 'en';
 	}
 	return 'en';

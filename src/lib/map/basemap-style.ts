@@ -16,7 +16,7 @@ type TextField = NonNullable<
 	NonNullable<Extract<Layer, { type: 'symbol' }>['layout']>['text-field']
 >;
 
-export type BasemapLang = 'en' | 'ar' | 'ku';
+export type BasemapLang = 'en' | 'ar' | 'ku' | 'fr';
 
 /** A view of all of Iraq, for a map that has no view in its URL yet. */
 export const BASEMAP_DEFAULT_VIEW = { center: [44, 33.3] as [number, number], zoom: 5.5 };

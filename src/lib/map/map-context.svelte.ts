@@ -2,6 +2,7 @@
 // loaded, the deck.gl layer classes once they are loaded (browser only), and a registry where each
 // layer component puts its current deck.gl layer. MapView hands the registry's layers to the
 // overlay in a fixed order, so the drawing order does not depend on which component ran first.
+import { dir, type Locale } from '$lib/i18n';
 import { getContext, setContext, untrack } from 'svelte';
 import type { Layer } from '@deck.gl/core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
@@ -59,15 +60,19 @@ export class MapContext {
 	deck = $state.raw<DeckClasses | null>(null);
 	/** The site symbols, drawn once into a canvas when the map mounts. */
 	icons = $state.raw<IconAtlas | null>(null);
-	#locale: () => 'en' | 'ar' | 'ku';
+	#locale: () => Locale;
 
-	constructor(locale: () => 'en' | 'ar' | 'ku') {
+	constructor(locale: () => Locale) {
 		this.#locale = locale;
 	}
 
 	/** The interface language, for names on the map (reactive: read from the i18n context). */
 	get lang() {
 		return this.#locale();
+	}
+	/** Arabic and Kurdish: names in Arabic script, never upper-cased or letter-spaced. */
+	get rtl() {
+		return dir(this.#locale()) === 'rtl';
 	}
 	#layers = $state.raw<Partial<Record<DeckSlot, Layer | null>>>({});
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private registry, never rendered; not state

@@ -1,6 +1,19 @@
 import { redirect } from '@sveltejs/kit';
 import { isLocale } from '$lib/i18n';
-import type { Actions } from './$types';
+import type { Actions, PageServerLoad } from './$types';
+
+// Only same-site paths: never an open redirect.
+const safeNext = (v: unknown) => {
+	const next = String(v ?? '/');
+	return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+};
+
+// The language is chosen by POSTing the switcher's form. A plain GET of /lang (a bookmark, an old
+// link, `/lang?l=ar` typed by hand) used to end in a 500 "Missing +page.svelte": it now changes
+// nothing (a GET must not set state) and goes back to where it came from.
+export const load: PageServerLoad = ({ url }) => {
+	redirect(303, safeNext(url.searchParams.get('next')));
+};
 
 export const actions: Actions = {
 	default: async ({ request, cookies }) => {
@@ -14,8 +27,6 @@ export const actions: Actions = {
 				maxAge: 365 * 86400
 			});
 		}
-		const next = String(form.get('next') ?? '/');
-		// Only same-site paths: never an open redirect.
-		redirect(303, next.startsWith('/') && !next.startsWith('//') ? next : '/');
+		redirect(303, safeNext(form.get('next')));
 	}
 };

@@ -13,6 +13,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { assess } from './assess.ts';
+import { intl } from './intl.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -31,5 +32,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...signin,
 	...movements,
 	...assess,
+	...intl,
 	...more
 };

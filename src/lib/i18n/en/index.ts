@@ -14,6 +14,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { assess } from './assess.ts';
+import { intl } from './intl.ts';
 
 export const en = {
 	...common,
@@ -31,5 +32,6 @@ export const en = {
 	...fuzz,
 	...signin,
 	...movements,
-	...assess
+	...assess,
+	...intl
 };

@@ -15,6 +15,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { assess } from './assess.ts';
+import { intl } from './intl.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -38,5 +39,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...fuzz,
 	...signin,
 	...movements,
-	...assess
+	...assess,
+	...intl
 };

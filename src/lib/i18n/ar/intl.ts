@@ -1,0 +1,7 @@
+export const intl = {
+	'lang.fr': 'Français',
+	'nav.menu': 'القائمة',
+	'nav.main': 'الرئيسية',
+	'date.hint': 'يوم/شهر/سنة، مثلاً {example}',
+	'date.invalid': 'ليس تاريخاً: اكتب يوم/شهر/سنة'
+};

@@ -1,0 +1,8 @@
+/** The reader's language and phone screens (issue 14): header menu, date field, French. */
+export const intl = {
+	'lang.fr': 'Français',
+	'nav.menu': 'Menu',
+	'nav.main': 'Main',
+	'date.hint': 'day/month/year, e.g. {example}',
+	'date.invalid': 'Not a date: write day/month/year'
+};

@@ -1,0 +1,36 @@
+import type { en } from '../en/index.ts';
+import { common } from './common.ts';
+import { auth } from './auth.ts';
+import { admin } from './admin.ts';
+import { map } from './map.ts';
+import { taxonomy } from './taxonomy.ts';
+import { analysis } from './analysis.ts';
+import { actors } from './actors.ts';
+import { incidents } from './incidents.ts';
+import { draw } from './draw.ts';
+import { audit } from './audit.ts';
+import { registries } from './registries.ts';
+import { imports } from './imports.ts';
+import { fuzz } from './fuzz.ts';
+import { signin } from './signin.ts';
+import { movements } from './movements.ts';
+import { intl } from './intl.ts';
+
+export const fr: Partial<Record<keyof typeof en, string>> = {
+	...common,
+	...auth,
+	...admin,
+	...map,
+	...taxonomy,
+	...analysis,
+	...actors,
+	...incidents,
+	...draw,
+	...audit,
+	...registries,
+	...imports,
+	...fuzz,
+	...signin,
+	...movements,
+	...intl
+};
