@@ -14,6 +14,7 @@ import { imports } from './imports.ts';
 import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
+import { assess } from './assess.ts';
 import { intl } from './intl.ts';
 
 export const fr: Partial<Record<keyof typeof en, string>> = {
@@ -32,5 +33,6 @@ export const fr: Partial<Record<keyof typeof en, string>> = {
 	...fuzz,
 	...signin,
 	...movements,
+	...assess,
 	...intl
 };
