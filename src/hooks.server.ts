@@ -6,10 +6,15 @@ import { noteRefused } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
 import { crossSiteRefusal, hsts } from '$lib/server/auth/guards';
 import { startOverdueSweeper } from '$lib/server/movements/sweeper';
+import { startMailWorker } from '$lib/server/mail/worker';
 
-// The overdue timer runs in the server process (guarded against a second start).
+// The overdue timer and the alert e-mail sender run in the server process (each guarded against
+// a second start; the sender only when TERRAIN_SMTP_URL is set).
 export const init: ServerInit = () => {
-	if (!building) startOverdueSweeper();
+	if (!building) {
+		startOverdueSweeper();
+		startMailWorker();
+	}
 };
 
 // Everything the app loads comes from this server: the basemap, fonts and workers included.

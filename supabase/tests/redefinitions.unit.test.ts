@@ -37,6 +37,7 @@ const KNOWN: Record<string, string[]> = {
 	'public.area_by_names': ['20261122001001', '20261203110000'],
 	'private.movements_overdue_sweep': ['20261203170100', '20261203171000'],
 	'public.movement_settings_update': ['20261203170000', '20261203171000'],
+	'public.alert_json': ['20261203171000', '20261204080000'],
 	'private.session_user': ['20261122000200', '20261122000700'],
 	'public.user_set_role': ['20261122000100', '20261203135000'],
 	'public.user_disable': ['20261122000200', '20261203135000'],

@@ -77,6 +77,16 @@ describe('phone screens', () => {
 							.filter((r) => r.width > 0 && (r.left < 0 || r.right > innerWidth)).length
 				);
 				expect(outside).toBe(0);
+				// the as-of date reads and writes day/month/year in the interface's digits, never mm/dd/yyyy
+				const date = b.page.getByTestId('date-field');
+				expect(await date.getAttribute('placeholder')).toBe(t('date.placeholder'));
+				expect(await b.page.locator('.filters').innerText()).not.toContain('mm/dd/yyyy');
+				await date.fill(lang === 'ar' ? '٢٥/١٢/٢٠١٨' : '25/12/2018');
+				await date.press('Enter');
+				await expect.poll(() => new URL(b.page.url()).searchParams.get('as_of')).toBe('2018-12-25');
+				await date.fill('12/25/2018');
+				await date.press('Enter');
+				expect(await date.getAttribute('aria-invalid')).toBe('true');
 				await screenshot(b.page, `phone-network-${lang}-390`);
 			});
 

@@ -10,12 +10,16 @@ export type AlertDisposition = (typeof ALERT_DISPOSITIONS)[number];
 
 export interface Alert {
 	id: string;
-	kind: 'movement_overdue' | 'authorisation_expiring' | 'incident_rule' | 'other';
+	kind: 'movement_overdue' | 'authorisation_expiring' | 'incident_rule' | 'headcount' | 'other';
 	severity: 'info' | 'warning' | 'critical';
 	title: string;
 	body: Record<string, unknown>;
 	movement_id: string | null;
 	created_at: string;
+	/** Raised by an alert rule: the rule, and the incidents this reader may read (newest first). */
+	rule_id?: string | null;
+	incidents?: AlertIncident[] | null;
+	incident_count?: number | null;
 	ack: {
 		disposition: AlertDisposition;
 		note: string;
@@ -23,3 +27,17 @@ export interface Alert {
 		acked_at: string;
 	} | null;
 }
+
+export interface AlertIncident {
+	id: string;
+	event_date: string;
+	event_type: string;
+	fatalities: number | null;
+	serious: boolean;
+	affects_ngos: boolean;
+	affects_us: boolean;
+	status: string;
+}
+
+export const ALERT_RULE_TARGETS = ['sites', 'movements', 'areas'] as const;
+export const ALERT_RULE_SERIOUSNESS = ['any', 'ngo', 'serious'] as const;

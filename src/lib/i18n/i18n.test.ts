@@ -29,6 +29,10 @@ const SAME_AS_ENGLISH = new Set([
  * not forgotten English; any other French value equal to the English fails the test below.
  */
 const SAME_IN_FRENCH = new Set<string>([
+	'{n} km',
+	'{n} incident(s)',
+	'Information',
+	'Site',
 	'5 — improbable',
 	'Action',
 	'Actions',

@@ -1,14 +1,30 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import { expression, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { describe, expect, it } from 'vitest';
-import { basemapStyle, type BasemapLang, type StyleSpecification } from './basemap-style.ts';
+import {
+	basemapStyle,
+	nameField,
+	type BasemapLang,
+	type StyleSpecification
+} from './basemap-style.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const staticDir = path.join(root, 'static');
 const origin = 'https://terrain.example.org';
-const langs: BasemapLang[] = ['en', 'ar', 'ku'];
+const langs: BasemapLang[] = ['en', 'ar', 'ku', 'fr'];
+
+/** What maplibre draws as the label of a feature with these properties. */
+function labelOf(lang: BasemapLang, properties: Record<string, string>): unknown {
+	const compiled = expression.createExpression(nameField(lang), {
+		type: 'string',
+		'property-type': 'data-driven',
+		expression: { interpolated: false, parameters: ['zoom', 'feature'] }
+	} as never);
+	if (compiled.result !== 'success') throw new Error(JSON.stringify(compiled.value));
+	return compiled.value.evaluate({ zoom: 7 }, { type: 1, properties } as never);
+}
 
 /** Every URL the style makes the browser fetch: GeoJSON sources and font files. */
 function urlsOf(style: StyleSpecification): string[] {
@@ -65,22 +81,38 @@ describe('basemapStyle', () => {
 		}
 	});
 
-	it('labels places and countries in Arabic for ar, falling back to English', () => {
-		const ar = basemapStyle({ origin, lang: 'ar' });
-		for (const id of ['place-labels', 'country-labels']) {
-			expect(layer(ar, id).layout?.['text-field']).toEqual([
-				'coalesce',
-				['get', 'name_ar'],
-				['get', 'name_en']
-			]);
-		}
+	it.each(langs)('labels places and countries with nameField(%s)', (lang) => {
+		const style = basemapStyle({ origin, lang });
+		for (const id of ['place-labels', 'country-labels'])
+			expect(layer(style, id).layout?.['text-field']).toEqual(nameField(lang));
 	});
 
-	it.each(['en', 'ku'] as const)('labels in English for %s', (lang) => {
-		const style = basemapStyle({ origin, lang });
-		for (const id of ['place-labels', 'country-labels']) {
-			expect(layer(style, id).layout?.['text-field']).toEqual(['get', 'name_en']);
-		}
+	it('names in the reader’s language, falling back to English', () => {
+		const mosul = { name_en: 'Mosul', name_ar: 'الموصل' };
+		expect(labelOf('ar', mosul)).toBe('الموصل');
+		expect(labelOf('en', mosul)).toBe('Mosul');
+		expect(labelOf('fr', mosul)).toBe('Mossoul');
+		expect(labelOf('ku', mosul)).toBe('مووسڵ');
+		// areas by P-code: Duhok governorate, and a district whose English name is no town's
+		const duhok = { pcode: 'IQG09', name_en: 'Duhok', name_ar: 'دهوك' };
+		expect(labelOf('ar', duhok)).toBe('دهوك');
+		expect(labelOf('ku', duhok)).toBe('دهۆک');
+		expect(labelOf('ku', { pcode: 'IQG11Q03', name_en: 'Koysinjaq' })).toBe('کۆیە');
+		// no Kurdish or French name known: the English one
+		expect(labelOf('ku', { pcode: 'IQG04', name_en: 'Al-Najaf', name_ar: 'النجف' })).toBe(
+			'Al-Najaf'
+		);
+		expect(labelOf('fr', { name_en: 'Samarra', name_ar: 'سامراء' })).toBe('Samarra');
+	});
+
+	it('uses the Kurdish, Arabic and French names of a basemap pack (OpenStreetMap tags)', () => {
+		const zakho = { name: 'Zaxo', 'name:ckb': 'زاخۆ', 'name:ar': 'زاخو', 'name:fr': 'Zakho' };
+		expect(labelOf('ku', zakho)).toBe('زاخۆ');
+		expect(labelOf('ku', { name: 'Cizre', 'name:ku': 'Cizîr' })).toBe('Cizîr');
+		expect(labelOf('ar', zakho)).toBe('زاخو');
+		expect(labelOf('fr', zakho)).toBe('Zakho');
+		expect(labelOf('en', { name: 'Ankara', 'name:en': 'Ankara' })).toBe('Ankara');
+		expect(labelOf('ku', { name: 'Ankara' })).toBe('Ankara');
 	});
 
 	it('declares Arabic and Latin font files for every font the labels use', () => {

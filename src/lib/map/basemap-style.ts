@@ -6,6 +6,8 @@
 // together right to left, with no RTL plugin. There is no `glyphs` URL at all, so a character no
 // declared file covers is drawn with the browser's local fonts instead of being fetched.
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { CKB_BY_PCODE, CKB_BY_PLACE } from './names-ckb.ts';
+import { FR_BY_NAME } from './names-fr.ts';
 
 // maplibre-gl 6 does not re-export the style-spec types; take them from its public API.
 export type StyleSpecification = ReturnType<MapLibreMap['getStyle']>;
@@ -140,11 +142,44 @@ function normaliseOrigin(origin: string): string {
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
-/** The label expression for a language: Arabic where we have it, English otherwise. */
-export function nameField(lang: BasemapLang): TextField {
-	// Kurdish names are not in the data yet; Kurdish readers get the English (Latin) names.
-	return lang === 'ar' ? ['coalesce', ['get', 'name_ar'], ['get', 'name_en']] : ['get', 'name_en'];
+/**
+ * `['match', key, k1, v1, …, fallback]` from a table, or just the fallback for an empty one. The
+ * fallback must be a `coalesce`, never a bare `get`: inside `match` maplibre asserts a bare `get`
+ * to be a string, and a missing property then blanks the whole label instead of falling through.
+ */
+function lookup(key: string, table: Readonly<Record<string, string>>, fallback: unknown): unknown {
+	const pairs = Object.entries(table).flat();
+	return pairs.length ? ['match', ['to-string', ['get', key]], ...pairs, fallback] : fallback;
 }
+
+/**
+ * The label expression for a language, for our offline data (`name_en`, `name_ar`, `pcode`) and
+ * for basemap packs in the OpenStreetMap manner (`name:ar`, `name:ckb`, `name:ku`, `name`):
+ * - ar: the Arabic name, else the English one;
+ * - ku: a Sorani name from the data or the pack, else from names-ckb.ts (by P-code, then by
+ *   English name), else the English name;
+ * - fr: a French name from the pack or from names-fr.ts, else the English name;
+ * - en: the English name.
+ * The pack's plain `name` (local language) is the last resort everywhere.
+ */
+export function nameField(lang: BasemapLang): TextField {
+	const en: TextField = ['coalesce', ['get', 'name_en'], ['get', 'name:en'], ['get', 'name']];
+	if (lang === 'ar') return ['coalesce', ['get', 'name_ar'], ['get', 'name:ar'], en] as TextField;
+	if (lang === 'ku')
+		return [
+			'coalesce',
+			['get', 'name_ckb'],
+			['get', 'name:ckb'],
+			['get', 'name:ku'],
+			lookup('pcode', CKB_BY_PCODE, lookup('name_en', CKB_BY_PLACE, en))
+		] as TextField;
+	if (lang === 'fr')
+		return ['coalesce', ['get', 'name:fr'], lookup('name_en', FR_BY_NAME, en)] as TextField;
+	return en as TextField;
+}
+
+/** Arabic script: never upper-cased or letter-spaced (spacing breaks the joined letters apart). */
+const arabicScript = (lang: BasemapLang) => lang === 'ar' || lang === 'ku';
 
 export function basemapStyle(opts: BasemapOptions): StyleSpecification {
 	const base = normaliseOrigin(opts.origin);
@@ -309,8 +344,8 @@ export function basemapStyle(opts: BasemapOptions): StyleSpecification {
 				'text-field': name,
 				'text-font': ['literal', [BASEMAP_FONT_BOLD]],
 				'text-size': ['interpolate', ['linear'], ['zoom'], 2, 10, 5, 13, 8, 16],
-				'text-letter-spacing': opts.lang === 'ar' ? 0 : 0.12,
-				'text-transform': opts.lang === 'ar' ? 'none' : 'uppercase',
+				'text-letter-spacing': arabicScript(opts.lang) ? 0 : 0.12,
+				'text-transform': arabicScript(opts.lang) ? 'none' : 'uppercase',
 				'text-max-width': 7,
 				'symbol-sort-key': ['-', ['get', 'area_km2']]
 			},

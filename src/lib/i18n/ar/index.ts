@@ -13,6 +13,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { assess } from './assess.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { more } from './more.ts';
 
@@ -32,6 +33,7 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...signin,
 	...movements,
 	...assess,
+	...alertrules,
 	...intl,
 	...more
 };

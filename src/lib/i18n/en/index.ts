@@ -14,6 +14,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { assess } from './assess.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 
 export const en = {
@@ -33,5 +34,6 @@ export const en = {
 	...signin,
 	...movements,
 	...assess,
+	...alertrules,
 	...intl
 };

@@ -3,6 +3,7 @@ export const intl = {
 	'lang.fr': 'Français',
 	'nav.menu': 'Menu',
 	'nav.main': 'Main',
+	'date.placeholder': 'dd/mm/yyyy',
 	'date.hint': 'day/month/year, e.g. {example}',
 	'date.invalid': 'Not a date: write day/month/year'
 };

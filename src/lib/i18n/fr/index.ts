@@ -15,6 +15,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { assess } from './assess.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 
 export const fr: Partial<Record<keyof typeof en, string>> = {
@@ -34,5 +35,6 @@ export const fr: Partial<Record<keyof typeof en, string>> = {
 	...signin,
 	...movements,
 	...assess,
+	...alertrules,
 	...intl
 };

@@ -15,6 +15,7 @@ import { fuzz } from './fuzz.ts';
 import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { assess } from './assess.ts';
+import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
@@ -40,5 +41,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...signin,
 	...movements,
 	...assess,
+	...alertrules,
 	...intl
 };

@@ -23,3 +23,23 @@ export const ackAlert = (
 		},
 		as
 	);
+
+/** An alert rule: a user's subscription to incidents near our sites, movements or areas. */
+export type AlertRule = Record<string, unknown> & { id: string; name: string };
+
+export const listAlertRules = (as: CallerUser) => call<AlertRule[]>('alert_rules_list', {}, as);
+
+/** Create (id null) or change one of the caller's rules; merge semantics. */
+export const saveAlertRule = (as: CallerUser, id: string | null, fields: Record<string, unknown>) =>
+	call<AlertRule>('alert_rule_save', { p_id: id, p_rule: fields }, as);
+
+export const deleteAlertRule = (as: CallerUser, id: string) =>
+	call<{ id: string; deleted: boolean }>('alert_rule_delete', { p_id: id }, as);
+
+/** E-mail delivery counts for the admin (no addresses). */
+export const alertDeliveryStats = (as: CallerUser) =>
+	call<{
+		by_status: Record<string, number>;
+		last_error: string | null;
+		last_sent_at: string | null;
+	}>('alert_delivery_stats', {}, as);

@@ -17,6 +17,7 @@ import { auditPaths, auditTags } from '../audit/openapi.ts';
 import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { assessmentPaths, assessmentTags } from '../assessments/openapi.ts';
+import { alertRulePaths } from '../alerts/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
 export type * from './openapi-types.ts';
@@ -375,7 +376,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...authPaths,
 			...sitePaths,
 			...movementPaths,
-			...assessmentPaths
+			...assessmentPaths,
+			...alertRulePaths
 		},
 		components: {
 			securitySchemes: {

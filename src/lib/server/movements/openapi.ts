@@ -83,7 +83,16 @@ const routeRisk: Schema = {
 };
 const alert: Schema = obj({
 	id: { type: 'string', format: 'uuid' },
-	kind: { enum: ['movement_overdue', 'authorisation_expiring', 'incident_rule', 'other'] },
+	kind: {
+		enum: ['movement_overdue', 'authorisation_expiring', 'incident_rule', 'headcount', 'other']
+	},
+	rule_id: { type: ['string', 'null'], format: 'uuid' },
+	incidents: {
+		type: ['array', 'null'],
+		description: 'A rule’s alert: the incidents the caller may read',
+		items: { type: 'object' }
+	},
+	incident_count: { type: ['integer', 'null'] },
 	severity: { enum: ['info', 'warning', 'critical'] },
 	title: { type: 'string' },
 	body: { type: 'object' },

@@ -1,0 +1,40 @@
+/**
+ * The text of an alert e-mail, from the alert AS ITS RECIPIENT READS IT (alert_get run as them),
+ * so it can only hold what their need-to-know allows. E-mail leaves Terrain's control (mail
+ * servers, forwarding, phones), so even then a movement alert says only that there is one and
+ * links to it: never the purpose, route, times or team of a movement.
+ */
+import { translator, type Locale } from '../../i18n/index.ts';
+import type { Alert } from '../../domain/alerts.ts';
+
+export interface Mail {
+	subject: string;
+	text: string;
+}
+
+export function composeAlertMail(a: Alert, publicUrl: string, locale: Locale = 'en'): Mail {
+	const t = translator(locale);
+	const link = `${publicUrl.replace(/\/+$/, '')}/alerts#alert-${a.id}`;
+	const sev = t(`alertmail.severity.${a.severity}` as 'alertmail.severity.info');
+	if (a.movement_id) {
+		return {
+			subject: t('alertmail.movement.subject', { severity: sev }),
+			text: [t('alertmail.movement.text'), '', t('alertmail.open', { link })].join('\n')
+		};
+	}
+	const lines = [a.title, ''];
+	if (a.incidents) {
+		lines.push(t('alertmail.incidents', { n: a.incident_count ?? a.incidents.length }));
+		for (const i of a.incidents.slice(0, 20))
+			lines.push(
+				`- ${i.event_date} ${t(`event_type.${i.event_type}` as 'alertmail.open')}` +
+					(i.fatalities ? ` (${t('alertmail.fatalities', { n: i.fatalities })})` : '') +
+					(i.serious ? ` [${t('alertmail.serious')}]` : '')
+			);
+		const places = (a.body.places as string[] | undefined) ?? [];
+		if (places.length) lines.push('', t('alertmail.near', { places: places.join(', ') }));
+		lines.push('');
+	}
+	lines.push(t('alertmail.open', { link }));
+	return { subject: `[Terrain] ${sev}: ${a.title}`, text: lines.join('\n') };
+}

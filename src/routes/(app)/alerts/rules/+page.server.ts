@@ -1,0 +1,94 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { isDbError } from '$lib/server/api/respond';
+import {
+	alertDeliveryStats,
+	deleteAlertRule,
+	listAlertRules,
+	saveAlertRule
+} from '$lib/server/alerts';
+import { cardSites } from '$lib/server/contacts';
+import { mailConfig } from '$lib/server/mail';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	const user = locals.user;
+	const [rules, sites, stats] = await Promise.all([
+		listAlertRules(user),
+		cardSites(user),
+		user.role === 'admin' ? alertDeliveryStats(user) : Promise.resolve(null)
+	]);
+	let mail: boolean;
+	try {
+		mail = mailConfig() !== null;
+	} catch {
+		mail = false;
+	}
+	return { rules, sites, mail, stats };
+};
+
+const failed = (e: unknown, values?: Record<string, unknown>) => {
+	if (isDbError(e) && e.httpStatus < 500) return fail(400, { error: e.message, values });
+	if (e && typeof e === 'object' && (e as Error).name === 'FilterError')
+		return fail(400, { error: (e as Error).message, values });
+	throw e;
+};
+
+export const actions: Actions = {
+	create: async ({ locals, request }) => {
+		if (!locals.user) return fail(401, { error: 'sign in' });
+		const fd = await request.formData();
+		const target = String(fd.get('target') ?? 'sites');
+		const site = String(fd.get('site_id') ?? '');
+		const num = (k: string) => {
+			const v = String(fd.get(k) ?? '').trim();
+			return v === '' ? undefined : Number(v);
+		};
+		const fields: Record<string, unknown> = {
+			name: String(fd.get('name') ?? ''),
+			target,
+			event_types: fd.getAll('event_types').map(String),
+			seriousness: String(fd.get('seriousness') ?? 'any'),
+			min_fatalities: num('min_fatalities') ?? 0,
+			radius_km: num('radius_km'),
+			max_age_days: num('max_age_days'),
+			email: fd.get('email') === 'on',
+			site_ids: target === 'sites' && site ? [site] : [],
+			pcodes:
+				target === 'areas'
+					? String(fd.get('pcodes') ?? '')
+							.split(/[\s,;]+/)
+							.filter(Boolean)
+					: []
+		};
+		for (const k of Object.keys(fields)) if (fields[k] === undefined) delete fields[k];
+		try {
+			await saveAlertRule(locals.user, null, fields);
+		} catch (e) {
+			return failed(e, Object.fromEntries([...fd.entries()].map(([k, v]) => [k, String(v)])));
+		}
+		return { saved: true };
+	},
+	toggle: async ({ locals, request }) => {
+		if (!locals.user) return fail(401, { error: 'sign in' });
+		const fd = await request.formData();
+		try {
+			await saveAlertRule(locals.user, String(fd.get('id') ?? ''), {
+				enabled: fd.get('enabled') === 'true'
+			});
+		} catch (e) {
+			return failed(e);
+		}
+		return { toggled: true };
+	},
+	delete: async ({ locals, request }) => {
+		if (!locals.user) return fail(401, { error: 'sign in' });
+		const fd = await request.formData();
+		try {
+			await deleteAlertRule(locals.user, String(fd.get('id') ?? ''));
+		} catch (e) {
+			return failed(e);
+		}
+		return { deleted: true };
+	}
+};
