@@ -2,8 +2,12 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { dir, isLocale, negotiate } from '$lib/i18n';
 import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/auth/session';
+import { guardRequest } from '$lib/server/api/request-guard';
 import { noteRefused } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
+import { currentRequest, withRequest } from '$lib/server/db/context';
+import { idempotencyKey } from '$lib/server/api/idempotency';
+import { FilterError } from '$lib/domain/filters';
 import { crossSiteRefusal, hsts } from '$lib/server/auth/guards';
 import { startOverdueSweeper } from '$lib/server/movements/sweeper';
 import { startMailWorker } from '$lib/server/mail/worker';
@@ -34,9 +38,12 @@ const CSP = [
 const ALLOWED_BEFORE_CHANGE = /^\/(password|logout|lang|_app|fonts|favicon)/;
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const { request, cookies, url } = event;
 	event.locals.user = null;
 	event.locals.authVia = null;
+	// Body size and content type first: an oversized or malformed post costs no database call.
+	const unfit = await guardRequest(event);
+	if (unfit) return unfit;
+	const { request, cookies, url } = event;
 
 	const bearer = request.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
 	if (bearer) {
@@ -79,12 +86,30 @@ export const handle: Handle = async ({ event, resolve }) => {
 		? langCookie
 		: negotiate(request.headers.get('accept-language'));
 
-	const response = await resolve(event, {
-		transformPageChunk: ({ html }) =>
-			html
-				.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale)
-				.replace('%dir%', dir(event.locals.locale))
-	});
+	const render = () =>
+		resolve(event, {
+			transformPageChunk: ({ html }) =>
+				html
+					.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale)
+					.replace('%dir%', dir(event.locals.locale))
+		});
+	// An API POST's Idempotency-Key goes to the database seam with the request, which applies it to
+	// the request's creating call (db/context.ts): every creating endpoint honours it.
+	let key: string | undefined;
+	if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
+		try {
+			key = idempotencyKey(request);
+		} catch (e) {
+			if (!(e instanceof FilterError)) throw e;
+			return new Response(JSON.stringify({ message: e.message, parameter: e.parameter }), {
+				status: 400,
+				headers: { 'content-type': 'application/json' }
+			});
+		}
+	}
+	const response = key
+		? await withRequest({ ...currentRequest(), idempotencyKey: key }, render)
+		: await render();
 	// Every refused access by a signed-in user is on record (its own transaction was rolled back).
 	if (response.status === 403 && event.locals.user)
 		await noteRefused(await getDb(), event.locals.user, request.method, url.pathname);

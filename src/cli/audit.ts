@@ -31,8 +31,9 @@ export async function auditVerify(
 export async function auditCommand(
 	argv: string[],
 	db: Adapter,
-	log: (s: string) => void
+	log: (s: string) => void,
+	err: (s: string) => void = console.error
 ): Promise<number> {
 	if (argv[0] !== 'verify' || argv.length > 1) throw new CliError(`usage: ${AUDIT_HELP}`);
-	return auditVerify(db, log);
+	return auditVerify(db, log, err);
 }

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../lib/server/config.ts';
-import { DbError } from '../lib/server/db/types.ts';
+import { getDb } from '../lib/server/db/index.ts';
+import type { Adapter } from '../lib/server/db/types.ts';
+import { serveCommands } from '../lib/server/api/local-admin.ts';
 import { describeDb, openMigrated } from './database.ts';
 import { CliError } from './errors.ts';
 import { SEED_DIR } from './paths.ts';
 import { serve } from './serve.ts';
+import { routeToServer } from './remote.ts';
 import {
 	addUser,
 	checkAreas,
@@ -12,6 +14,7 @@ import {
 	describeAreas,
 	disableUser,
 	enableUser,
+	listUsers,
 	parseAreas,
 	parseDays,
 	setAreas,
@@ -31,6 +34,7 @@ const HELP = `terrain — the Terrain command line
                                               contacts of these areas)
   terrain user areas --email E --set P1,P2    change a field user's areas (--set '' removes them all)
   terrain user disable --email E              disable a user, ending their sessions and tokens
+  terrain user list                           the users, their roles and whether they are disabled
   terrain user enable --email E               let a disabled user sign in again
   terrain user role --email E --role R        change a user's role
   terrain token create --user E [--name N] [--days D]
@@ -48,11 +52,21 @@ account and host, or TERRAIN_OPERATOR if set.
   terrain movements risk FILE --corridor-km 5 route risk of a GeoJSON/KML/GPX line, as JSON
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),
-DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.`;
+DATABASE_URL (PostgreSQL with PostGIS) or SUPABASE_URL + SUPABASE_ANON_KEY.
 
-const log = (s: string) => console.log(s);
+The embedded database has one writer: while \`terrain serve\` runs on a data directory, the user,
+token, migrate, seed and audit commands are carried out by that server (over localhost, with the local
+admin token in the directory's terrain.lock); import, export and a second serve are refused.`;
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Runs one command. `opened`: the database of the running server, when a CLI next to it sent
+ * this command through /api/v1/admin/cli (then `log` collects the lines to send back).
+ */
+export async function main(
+	argv: string[],
+	log: (s: string) => void = (s) => console.log(s),
+	opened?: Adapter
+): Promise<void> {
 	// import/export parse their own options (src/cli/import.ts, src/cli/export.ts).
 	if (argv[0] === 'import') return (await import('./import.ts')).importCommand(argv.slice(1), log);
 	if (argv[0] === 'export') return (await import('./export.ts')).exportCommand(argv.slice(1), log);
@@ -86,17 +100,29 @@ async function main(argv: string[]): Promise<void> {
 	if (!cmd || values.help || cmd === 'help') return log(HELP);
 
 	if (cmd === 'serve') {
+		if (opened) throw new CliError('the server is already running');
 		await serve(log);
+		// `terrain …` run next to this server reaches it here (src/cli/remote.ts).
+		serveCommands(async (args, out) => main(args, out, await getDb()));
 		return;
 	}
 
-	const db = await openMigrated(log);
+	// Next to a running embedded server: its own process does the work, or the command is refused.
+	if (!opened && (await routeToServer(argv, log))) return;
+
+	const db = opened ?? (await openMigrated(log));
 	try {
 		if (cmd === 'migrate') {
 			log(`${describeDb()}: schema is up to date`);
 		} else if (cmd === 'audit') {
 			const { auditCommand } = await import('./audit.ts');
-			process.exitCode = await auditCommand(positionals.slice(1), db, log);
+			if (opened) {
+				// Run by the server for a CLI next to it: a broken chain travels back as the CLI's
+				// error line (and its exit code 1), never as the server's own exit code.
+				const problems: string[] = [];
+				const code = await auditCommand(positionals.slice(1), db, log, (s) => problems.push(s));
+				if (code !== 0) throw new CliError(problems.join('; ') || 'audit log BROKEN');
+			} else process.exitCode = await auditCommand(positionals.slice(1), db, log);
 		} else if (cmd === 'seed') {
 			const seed = await import('../lib/server/seed/index.ts');
 			if (values.synthetic !== undefined) {
@@ -132,6 +158,8 @@ async function main(argv: string[]): Promise<void> {
 				console.error(
 					`note: ${r.email} is not a field user; areas only limit what field users see`
 				);
+		} else if (cmd === 'user' && sub === 'list') {
+			for (const u of await listUsers(db)) log(u);
 		} else if (cmd === 'user' && sub === 'disable') {
 			const r = await disableUser(db, values.email);
 			log(`user ${r.email} disabled; their sessions and API tokens are revoked`);
@@ -153,20 +181,6 @@ async function main(argv: string[]): Promise<void> {
 			throw new CliError(`unknown command: ${positionals.join(' ')} (see terrain --help)`);
 		}
 	} finally {
-		await db.close();
+		if (!opened) await db.close();
 	}
 }
-
-main(process.argv.slice(2)).catch((e: unknown) => {
-	// Known problems get one clear line and a non-zero exit; anything else keeps its stack.
-	if (e instanceof CliError || e instanceof ConfigError) {
-		console.error(`terrain: ${e.message}`);
-	} else if (e instanceof DbError) {
-		console.error(`terrain: database error: ${e.message}`);
-	} else if ((e as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-		console.error(`terrain: ${(e as Error).message}`);
-	} else {
-		console.error(e);
-	}
-	process.exit(1);
-});

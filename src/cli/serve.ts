@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serverConfig } from '../lib/server/config.ts';
 import { setDb } from '../lib/server/db/index.ts';
+import { PgliteAdapter } from '../lib/server/db/pglite.ts';
+import { withRequest } from '../lib/server/db/context.ts';
 import { BUILD_HANDLER, SEED_DIR } from './paths.ts';
 import { describeDb, openMigrated } from './database.ts';
 import { ensureAdmin } from './users.ts';
@@ -44,7 +46,8 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	let admin: Awaited<ReturnType<typeof ensureAdmin>> = null;
 	if (db.kind !== 'supabase') {
 		const { isSeeded, seedDemo } = await import('../lib/server/seed/index.ts');
-		if (!(await isSeeded(db))) {
+		// TERRAIN_DEMO_DATA=off: an operator bringing their own data (and tests) start empty.
+		if (process.env.TERRAIN_DEMO_DATA !== 'off' && !(await isSeeded(db))) {
 			log('first start: loading the demo data (UCDP GED, COD-AB, OSM, UNHCR; about a minute)…');
 			const counts = await seedDemo(db, { seedDir: SEED_DIR, log });
 			log(
@@ -84,7 +87,15 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	const server = createServer((req, res) => {
 		if (ownProtocolHeader) req.headers['x-terrain-protocol'] = 'http';
 		proxy.prepare(req);
-		compress(req as never, res as never, () => handler(req, res));
+		// A client that hangs up before its answer cancels the database work done for it (the seam
+		// reads this signal; SvelteKit's own request.signal only fires during an unfinished upload).
+		const gone = new AbortController();
+		res.once('close', () => {
+			if (!res.writableFinished) gone.abort();
+		});
+		withRequest({ signal: gone.signal }, () =>
+			compress(req as never, res as never, () => handler(req, res))
+		);
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -93,6 +104,9 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 	const addr = server.address();
 	const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+	// The embedded data directory's lock now says where this server listens, with the local admin
+	// token through which the CLI's commands reach it (src/cli/remote.ts) instead of the files.
+	if (db instanceof PgliteAdapter && db.lock) db.lock.serving(actualPort, host);
 	log(
 		`Terrain is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://${shown}:${actualPort}`
 	);

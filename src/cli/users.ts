@@ -239,3 +239,13 @@ export async function createToken(
 	);
 	return { token, id: row.id, expires_at: row.expires_at };
 }
+
+/** `terrain user list`: one line per user — email, role, disabled, name. */
+export async function listUsers(db: Adapter): Promise<string[]> {
+	const users = await db.rpc<
+		{ email: string; role: string; disabled: boolean; display_name: string }[]
+	>('users_list', {}, 'service');
+	return users.map((u) =>
+		[u.email, u.role, u.disabled ? 'disabled' : 'active', u.display_name].filter(Boolean).join('\t')
+	);
+}

@@ -918,7 +918,7 @@ as $$
       from public.incidents i where a.id in (i.actor1_id, i.actor2_id)),
     'incidents', coalesce((select jsonb_agg(x order by x ->> 'event_date' desc) from (
         select jsonb_build_object('id', i.id, 'event_date', i.event_date, 'event_type', i.event_type,
-               'fatalities', i.fatalities, 'location_name', i.location_name, 'admin1_pcode', i.admin1_pcode,
+               'fatalities', i.fatalities, 'location_name', public.incident_place_for_caller(i.location_name, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, (select public.caller_location_scope())), 'admin1_pcode', i.admin1_pcode,
                'other_name', o.name) as x
         from public.incidents i
         left join public.actors o on o.id = case when i.actor1_id = a.id then i.actor2_id else i.actor1_id end

@@ -272,6 +272,43 @@ comment on function public.incident_point_for_caller(geometry, geometry, text, t
   'per query, and filter by place on lon/lat only when the scope is NULL, else on '
   'lon_coarse/lat_coarse. See 20261203140000_location_fuzzing.sql.';
 
+-- The place name the caller may read of an incident: its location_name, or — when the caller
+-- sees the incident at its coarse point (incident_location_fuzzed) — the name of the area that
+-- point stands for (sub-district, else district, else governorate). "Our Mosul office" would
+-- otherwise give back the exact place the coordinates hide. SQL, no SET clause, so it is inlined
+-- like incident_point_for_caller; objects schema-qualified.
+create function public.incident_place_for_caller(
+  p_location_name text, p_geom_coarse geometry, p_admin1 text, p_admin2 text, p_admin3 text, p_scope text[]
+) returns text
+language sql stable
+as $$
+  select case when public.incident_location_fuzzed(p_geom_coarse, p_admin1, p_admin2, p_admin3, p_scope)
+              then (select a.name_en from public.areas a where a.pcode = coalesce(p_admin3, p_admin2, p_admin1))
+              else p_location_name end
+$$;
+
+-- Restricted incidents read through a list (the incidents list, the GeoJSON API) are on record
+-- like the detail page's reads (incident_get), as ONE audit row per call naming the ids, not one
+-- row per incident: a list page of 50 restricted incidents is one read. Rows are the list's jsonb
+-- (objects with id and confidentiality, or GeoJSON features with them in properties).
+create function public.incidents_note_restricted_read(p_rows jsonb, p_via text) returns void
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare v_ids jsonb;
+begin
+  select jsonb_agg(coalesce(r -> 'properties', r) -> 'id' order by ord) into v_ids
+  from jsonb_array_elements(coalesce(p_rows, '[]'::jsonb)) with ordinality as e(r, ord)
+  where coalesce(r -> 'properties', r) ->> 'confidentiality' = 'restricted';
+  if v_ids is not null then
+    perform public.audit_record('list', 'incidents',
+      jsonb_build_object('via', p_via, 'restricted', jsonb_array_length(v_ids), 'ids', v_ids));
+  end if;
+end
+$$;
+revoke execute on function public.incidents_note_restricted_read(jsonb, text) from public, anon;
+grant execute on function public.incidents_note_restricted_read(jsonb, text) to authenticated;
+
 -- ---------------------------------------------------------------------------------------------
 -- Analysts and admins mark an incident sensitive or not (the report and edit forms, the API).
 -- A separate verb rather than a field of incident_create/incident_update, whose bodies other
@@ -443,6 +480,7 @@ begin
     'lon', st_x(f.pt), 'lat', st_y(f.pt),
     'geo_precision', case when f.fuzzed then 3 else i.geo_precision end,
     'location_fuzzed', f.fuzzed,
+    'location_name', public.incident_place_for_caller(i.location_name, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, s.scope),
     'actor1', a1.name, 'actor2', a2.name,
     'admin1_name', r1.name_en, 'admin1_name_ar', r1.name_ar,
     'admin2_name', r2.name_en, 'admin2_name_ar', r2.name_ar,
@@ -475,13 +513,15 @@ create function public.incidents_geojson(
   p_east double precision default null, p_north double precision default null,
   p_limit integer default 1000, p_offset integer default 0
 ) returns jsonb
-language plpgsql stable
+language plpgsql volatile
 set search_path = public, extensions, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
-declare v_scope text[] := public.caller_location_scope();
+declare
+  v_scope text[] := public.caller_location_scope();
+  v jsonb;
 begin
-  return (
+  select (
   with f as (
     select * from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
   ),
@@ -502,12 +542,16 @@ begin
                       - 'pt' - 'fuzzed'
                       || jsonb_build_object('actor1', a1.name, 'actor2', a2.name,
                                             'location_fuzzed', p.fuzzed,
+                                            'location_name', public.incident_place_for_caller(p.location_name, p.geom_coarse, p.admin1_pcode, p.admin2_pcode, p.admin3_pcode, v_scope),
                                             'geo_precision', case when p.fuzzed then 3 else p.geo_precision end)
       ) order by p.event_date desc, p.id)
       from page p
       left join public.actors a1 on a1.id = p.actor1_id
       left join public.actors a2 on a2.id = p.actor2_id), '[]'::jsonb))
-  );
+  ) into v;
+  -- Restricted rows read through a list are on record: one row per request, not one per incident.
+  perform public.incidents_note_restricted_read(v -> 'features', 'incidents_geojson');
+  return v;
 end
 $$;
 
@@ -1254,12 +1298,13 @@ as $$
   from (
     select jsonb_build_object(
              'id', o.id, 'event_date', o.event_date, 'event_type', o.event_type,
-             'status', o.status, 'location_name', o.location_name, 'source', o.source,
+             'status', o.status,
+             'location_name', public.incident_place_for_caller(o.location_name, o.geom_coarse, o.admin1_pcode, o.admin2_pcode, o.admin3_pcode, s.scope), 'source', o.source,
              'fatalities', o.fatalities, 'notes', left(o.notes, 200),
              'upstream_source', o.upstream_source,
              'distance_km', round((st_distance(o.g, x.g) / 1000)::numeric, 2),
              'days_apart', abs(o.event_date - x.event_date)) as d
-    from x join o on st_dwithin(o.g, x.g, greatest(p_km, 0) * 1000)
+    from x join o on st_dwithin(o.g, x.g, greatest(p_km, 0) * 1000) cross join s
     order by st_distance(o.g, x.g), o.id
     limit least(greatest(p_limit, 1), 100)
   ) t
@@ -1285,10 +1330,10 @@ as $$
   from (
     select jsonb_build_object(
              'id', o.id, 'event_date', o.event_date, 'event_type', o.event_type, 'status', o.status,
-             'location_name', o.location_name, 'source', o.source,
+             'location_name', public.incident_place_for_caller(o.location_name, o.geom_coarse, o.admin1_pcode, o.admin2_pcode, o.admin3_pcode, s.scope), 'source', o.source,
              'distance_km', round((st_distance(o.g, q.g) / 1000)::numeric, 2),
              'days_apart', abs(o.event_date - p_date)) as d
-    from o, (select st_setsrid(st_makepoint(p_lon, p_lat), 4326)::geography as g) q
+    from s, o, (select st_setsrid(st_makepoint(p_lon, p_lat), 4326)::geography as g) q
     where st_dwithin(o.g, q.g, greatest(p_km, 0) * 1000)
     order by st_distance(o.g, q.g)
     limit least(greatest(p_limit, 1), 50)
@@ -1602,7 +1647,7 @@ create function public.incidents_list(
   p_sort text default 'event_date', p_dir text default 'desc',
   p_limit integer default 50, p_offset integer default 0
 ) returns jsonb
-language plpgsql stable
+language plpgsql volatile
 set search_path = public, extensions, pg_temp
 as $$
 declare
@@ -1619,7 +1664,7 @@ begin
     when 'event_type' then format('f.event_type %s, f.event_date desc, f.id', v_dir)
     when 'fatalities' then format('f.fatalities %s, f.event_date desc, f.id', v_dir)
     when 'status' then format('f.status %s, f.event_date desc, f.id', v_dir)
-    when 'location' then format('f.location_name %s nulls last, f.event_date desc, f.id', v_dir)
+    when 'location' then format('f.place %s nulls last, f.event_date desc, f.id', v_dir)
     when 'admin1' then format('r1.name_en %s nulls last, f.event_date desc, f.id', v_dir)
     when 'created_at' then format('f.created_at %s, f.id', v_dir)
     when 'updated_at' then format('f.updated_at %s, f.id', v_dir)
@@ -1643,7 +1688,7 @@ begin
         'id', f.id, 'event_date', f.event_date, 'event_time', f.event_time,
         'time_precision', f.time_precision, 'event_type', f.event_type,
         'sub_event_type', f.sub_event_type, 'status', f.status, 'confidentiality', f.confidentiality,
-        'location_name', f.location_name, 'admin1_pcode', f.admin1_pcode, 'admin1_name', r1.name_en,
+        'location_name', f.place, 'admin1_pcode', f.admin1_pcode, 'admin1_name', r1.name_en,
         'admin1_name_ar', r1.name_ar, 'admin2_pcode', f.admin2_pcode, 'admin2_name', r2.name_en,
         'fatalities', f.fatalities, 'injuries', f.injuries, 'abductions', f.abductions,
         'serious', f.serious, 'affects_us', f.affects_us, 'affects_ngos', f.affects_ngos,
@@ -1661,7 +1706,8 @@ begin
                          then ts_rank(public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type), $9)
                          else 0 end as rank,
                public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as fuzzed,
-               public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as pt
+               public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as pt,
+               public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as place
         from public.incidents_filtered($1, $2, $3, $4, $5, $6, $7, $8) f
         where ($10::text[] is null or cardinality($10::text[]) = 0 or f.status = any ($10::text[]))
           and ($9 is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ $9)
@@ -1676,6 +1722,9 @@ begin
     into v_rows
     using p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north, v_q, p_status,
           least(greatest(coalesce(p_limit, 50), 1), 1000), greatest(coalesce(p_offset, 0), 0), v_scope;
+
+  -- Restricted rows read through a list are on record: one row per request, not one per incident.
+  perform public.incidents_note_restricted_read(v_rows, 'incidents_list');
 
   return jsonb_build_object('total', v_total, 'limit', least(greatest(coalesce(p_limit, 50), 1), 1000),
                             'offset', greatest(coalesce(p_offset, 0), 0), 'rows', v_rows);

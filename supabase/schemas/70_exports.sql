@@ -46,7 +46,7 @@ begin
       'lat', round(st_y(v.pt)::numeric, 7), 'lon', round(st_x(v.pt)::numeric, 7),
       'geo_precision', case when v.fuzzed then 3 else f.geo_precision end,
       'location_fuzzed', v.fuzzed, 'sensitive_location', f.sensitive_location,
-      'location_name', f.location_name,
+      'location_name', public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope),
       'admin1_pcode', f.admin1_pcode, 'admin1_name', r1.name_en,
       'admin2_pcode', f.admin2_pcode, 'admin2_name', r2.name_en,
       'admin3_pcode', f.admin3_pcode, 'admin3_name', r3.name_en,

@@ -648,7 +648,8 @@ begin
     where st_dwithin(c.pt::geography, c.geog, v_m)
   ),
   counted as (
-    select p.*, f.event_date, f.event_type, f.fatalities, f.location_name
+    select p.*, f.event_date, f.event_type, f.fatalities,
+           public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as location_name
     from pairs p join public.incidents_filtered(v_from, v_to, p_types, null) f on f.id = p.incident_id
   ),
   nearest as (

@@ -300,6 +300,67 @@ describe.each(engineNames())('location fuzzing on %s', (engineName) => {
 		expect(x.sensitive_location).toBe(false);
 	});
 
+	// The place name gave the exact place back ("our office"): readers who see the coarse point
+	// read the area's name instead, on every endpoint above.
+	for (const who of ['viewer', 'field user outside the area'] as const) {
+		it(`never gives a ${who} a sensitive incident's place name`, async () => {
+			const as = who === 'viewer' ? u.viewer : fieldOut;
+			const leaks: string[] = [];
+			for (const [name, handler, path, params] of ENDPOINTS) {
+				const r = await fetchText(as, handler, path, params);
+				for (const s of ['our office', 'desert road'])
+					if (r.text.includes(s)) leaks.push(`${name}: ${s}`);
+			}
+			expect(leaks).toEqual([]);
+			const d = (await detail(as, S1)) as unknown as { location_name: string | null };
+			expect(d.location_name).toBe('Fuzz Sub-district');
+			// not sensitive: its own name, for everyone
+			expect(((await detail(as, N1)) as unknown as { location_name: string }).location_name).toBe(
+				'market'
+			);
+		});
+	}
+
+	it('gives analysts and the field user of the area the place name itself', async () => {
+		for (const as of [u.analyst, fieldIn]) {
+			const d = (await detail(as, S1)) as unknown as { location_name: string };
+			expect(d.location_name, as.email).toBe('our office');
+		}
+		const list = await callRoute(reportApi.GET, u.analyst, `/api/v1/incidents/report?${WIDE}`);
+		expect(list.text).toContain('our office');
+	});
+
+	it('logs a list read of restricted incidents as one audit row per request', async () => {
+		const R1 = '00000000-0000-0000-00f0-0000000000a1';
+		const R2 = '00000000-0000-0000-00f0-0000000000a2';
+		await e.db.execOwner(`
+			insert into public.incidents (id, event_date, event_type, geom, status, confidentiality, source)
+			values ('${R1}', '2024-07-01', 'riots', st_setsrid(st_point(43.7, 36.1), 4326), 'verified', 'restricted', 'x'),
+			       ('${R2}', '2024-07-02', 'riots', st_setsrid(st_point(43.7, 36.1), 4326), 'verified', 'restricted', 'x')
+			on conflict do nothing`);
+		const count = async (via: string) =>
+			(
+				await e.db.queryOwner<{ n: number; ids: string[] | null }>(
+					`select count(*)::int as n, (array_agg(detail -> 'ids' order by id desc))[1] as ids from public.audit_log
+					 where action = 'list' and table_name = 'incidents' and detail ->> 'via' = $1`,
+					[via]
+				)
+			)[0];
+		const before = await count('incidents_list');
+		const r = await callRoute(reportApi.GET, u.analyst, `/api/v1/incidents/report?${WIDE}`);
+		expect(r.status).toBe(200);
+		const after = await count('incidents_list');
+		expect(after.n).toBe(before.n + 1);
+		expect([...(after.ids ?? [])].sort()).toEqual([R1, R2]);
+		const g0 = await count('incidents_geojson');
+		await callRoute(geojsonApi.GET, u.analyst, `/api/v1/incidents?${WIDE}`);
+		expect((await count('incidents_geojson')).n).toBe(g0.n + 1);
+		// a reader who sees no restricted incident leaves no such row
+		const v0 = await count('incidents_list');
+		await callRoute(reportApi.GET, u.viewer, `/api/v1/incidents/report?${WIDE}`);
+		expect((await count('incidents_list')).n).toBe(v0.n);
+	});
+
 	it('keeps earlier and later exact points out of the history a viewer reads', async () => {
 		const created = await callRoute(reportApi.POST, u.analyst, '/api/v1/incidents/report', {
 			body: {

@@ -86,8 +86,12 @@ export function runCli(
 }
 
 /** Like runCli, but throws with the output when the command does not exit 0. */
-export async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
-	const r = await runCli(args, env);
+export async function cli(
+	args: string[],
+	env: Record<string, string>,
+	timeoutMs?: number
+): Promise<CliResult> {
+	const r = await runCli(args, env, timeoutMs);
 	if (r.code !== 0) {
 		throw new Error(
 			`terrain ${args.join(' ')} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`

@@ -3,6 +3,7 @@
  * the parameter (→ 400 {message, parameter}). The incident filters are the map's
  * (parseIncidentFilters), so a link from the map opens the same selection here.
  */
+import { checkDepth, checkVertices } from '../api/limits.ts';
 import { FilterError, parseIncidentFilters, type IncidentFilters } from '../../domain/filters.ts';
 import { BIN_SIZES, STACK_GROUPS, type BinSize, type StackGroup } from '../../domain/analysis.ts';
 import { LEVEL_NOTE_MAX } from '../../domain/analysis-levels.ts';
@@ -127,6 +128,8 @@ export function parseProximity(input: URLSearchParams | Record<string, unknown>)
 		if (geometry === null || typeof geometry !== 'object' || Array.isArray(geometry)) {
 			throw new FilterError('geometry', 'expected GeoJSON (a geometry or a Feature)');
 		}
+		checkDepth('geometry', geometry);
+		checkVertices('geometry', geometry);
 	}
 	if (!siteKind && !geometry)
 		throw new FilterError(

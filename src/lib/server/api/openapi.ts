@@ -337,6 +337,37 @@ const schemas: Record<string, Schema> = {
 	}
 };
 
+/**
+ * The creating POSTs whose Idempotency-Key the database seam honours (db/context.ts,
+ * IDEMPOTENT_CREATES): a retry with the same key and body returns the first answer.
+ */
+const IDEMPOTENT_POSTS = [
+	'/incidents/report',
+	'/actors',
+	'/actors/{id}/presence',
+	'/relationships',
+	'/contacts',
+	'/sites/{kind}',
+	'/movements',
+	'/movements/{id}/calls',
+	'/gazetteer',
+	'/areas/{pcode}/levels',
+	'/alerts/rules'
+];
+
+function withIdempotencyKey(paths: OpenApiDocument['paths']): OpenApiDocument['paths'] {
+	for (const path of IDEMPOTENT_POSTS) {
+		const op = paths[path]?.post;
+		// Copies: the per-domain path objects are shared by every call of openApiDocument().
+		if (op)
+			paths[path] = {
+				...paths[path],
+				post: { ...op, parameters: [...(op.parameters ?? []), ref('parameters', 'IdempotencyKey')] }
+			};
+	}
+	return paths;
+}
+
 export function openApiDocument(origin?: string): OpenApiDocument {
 	return {
 		openapi: '3.1.0',
@@ -366,7 +397,7 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...movementTags,
 			...assessmentTags
 		],
-		paths: {
+		paths: withIdempotencyKey({
 			...actorPaths,
 			...analysisPaths,
 			...incidentPaths,
@@ -378,7 +409,7 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...movementPaths,
 			...assessmentPaths,
 			...alertRulePaths
-		},
+		}),
 		components: {
 			securitySchemes: {
 				bearerAuth: {
@@ -394,6 +425,13 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 				}
 			},
 			parameters: {
+				IdempotencyKey: {
+					name: 'Idempotency-Key',
+					in: 'header',
+					description:
+						'1–200 printable ASCII characters, unique per request you mean (a UUID). Kept 24 h per user: a retry with the same key and body gets the first answer and creates nothing; the same key with another body is 422.',
+					schema: { type: 'string', minLength: 1, maxLength: 200 }
+				},
 				from: {
 					name: 'from',
 					in: 'query',

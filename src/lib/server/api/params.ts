@@ -7,6 +7,7 @@
  * One signature style: `xParam(source, name, opts)`, where the source is a query string, a
  * route's path params or a JSON body. Absent optional values are null (or the fallback).
  */
+import { checkDepth } from './limits.ts';
 import {
 	FilterError,
 	parseBbox,
@@ -244,6 +245,7 @@ export async function jsonBody(request: Request): Promise<Record<string, unknown
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
 		throw new FilterError('body', 'expected a JSON object');
 	}
+	checkDepth('body', body);
 	return body as Record<string, unknown>;
 }
 

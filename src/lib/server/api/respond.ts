@@ -1,4 +1,4 @@
-import { error, json } from '@sveltejs/kit';
+import { error, json, redirect } from '@sveltejs/kit';
 import type { AppRole, CallerUser } from '../db/types.ts';
 import { DbError } from '../db/types.ts';
 
@@ -8,6 +8,16 @@ export function requireUser(locals: App.Locals, roles?: readonly AppRole[]): Cal
 	if (roles && !roles.includes(locals.user.role)) {
 		error(403, { message: `this needs one of the roles: ${roles.join(', ')}` });
 	}
+	return locals.user;
+}
+
+/**
+ * The signed-in user of a page's load or action, or a redirect to the sign-in page. The (app)
+ * layout redirects too, but SvelteKit runs a page's load alongside the layout's, so each page
+ * must not assume a user (an anonymous hit used to log a TypeError).
+ */
+export function signedIn(locals: App.Locals, url: URL): CallerUser {
+	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
 	return locals.user;
 }
 
@@ -27,7 +37,8 @@ export function isDbError(e: unknown): e is DbError {
 export function dbFailure(e: unknown): never {
 	if (isDbError(e)) {
 		const status = e.httpStatus;
-		if (status < 500) error(status, { message: e.message });
+		// 503: cancelled or over its statement timeout — a known condition, not a server fault.
+		if (status < 500 || status === 503) error(status, { message: e.message });
 	}
 	throw e;
 }

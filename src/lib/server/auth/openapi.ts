@@ -210,6 +210,35 @@ const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			}
 		}
 	},
+	// The CLI's channel to the server that holds an embedded data directory (src/cli/remote.ts).
+	'/admin/cli': {
+		post: {
+			operationId: 'localAdminCli',
+			summary:
+				'Run a `terrain` command in this server (the CLI beside it; loopback and the local admin token of terrain.lock only, otherwise 404)',
+			tags: ['admin'],
+			security: [],
+			requestBody: {
+				required: true,
+				content: jsonBody({
+					type: 'object',
+					required: ['argv'],
+					properties: { argv: { type: 'array', items: { type: 'string' }, maxItems: 50 } }
+				})
+			},
+			responses: {
+				'200': {
+					description: 'The lines the command printed',
+					content: jsonBody({
+						type: 'object',
+						properties: { lines: { type: 'array', items: { type: 'string' } } }
+					})
+				},
+				'401': resp('Unauthorized'),
+				...errors
+			}
+		}
+	},
 	'/users/{id}/tokens': {
 		delete: {
 			operationId: 'revokeUserTokens',

@@ -6,7 +6,7 @@ import { dbConfig, type DbConfig } from '../config.ts';
 import { PgliteAdapter } from './pglite.ts';
 import { PostgresAdapter } from './postgres.ts';
 import { SupabaseAdapter } from './supabase.ts';
-import type { Adapter, Args, Caller } from './types.ts';
+import type { Adapter, Args, Caller, CallOptions } from './types.ts';
 
 export * from './types.ts';
 
@@ -35,6 +35,11 @@ export function getDb(): Promise<Adapter> {
 	return (g[KEY] ??= openDb());
 }
 
-export async function rpc<T = unknown>(fn: string, args: Args, as: Caller): Promise<T> {
-	return (await getDb()).rpc<T>(fn, args, as);
+export async function rpc<T = unknown>(
+	fn: string,
+	args: Args,
+	as: Caller,
+	opts?: CallOptions
+): Promise<T> {
+	return (await getDb()).rpc<T>(fn, args, as, opts);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Args, Caller } from './types.ts';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -47,4 +48,34 @@ export function callerContext(as: Caller): {
 		role: 'authenticated',
 		claims: JSON.stringify({ sub: as.id, role: 'authenticated', email: as.email })
 	};
+}
+
+/** JSON with object keys sorted, so equal arguments always hash alike. */
+function canonical(v: unknown): string {
+	if (v === null || typeof v !== 'object' || v instanceof Date) return JSON.stringify(v) ?? 'null';
+	if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+	const o = v as Record<string, unknown>;
+	return `{${Object.keys(o)
+		.filter((k) => o[k] !== undefined)
+		.sort()
+		.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+		.join(',')}}`;
+}
+
+/** What an Idempotency-Key is bound to: the function and its arguments. */
+export function requestHash(fn: string, args: Args): string {
+	return createHash('sha256').update(fn).update('\0').update(canonical(args)).digest('hex');
+}
+
+/**
+ * Calls that may legitimately run long (an import's commit, the demo seed) get no statement
+ * timeout; every other call made for a request stops after TERRAIN_STATEMENT_TIMEOUT_MS (default
+ * 20 s), so one request cannot hold the database indefinitely. Outside requests (CLI): none.
+ */
+const LONG_CALLS = /^(public\.)?(import_|seed_)|^private\.seed_/;
+
+export function statementTimeoutMs(fn: string, inRequest: boolean): number {
+	if (!inRequest || LONG_CALLS.test(fn)) return 0;
+	const v = Number(process.env.TERRAIN_STATEMENT_TIMEOUT_MS ?? 20_000);
+	return Number.isFinite(v) && v >= 0 ? Math.floor(v) : 20_000;
 }

@@ -24,10 +24,21 @@ export type Caller = CallerUser | 'anon' | 'service';
 
 export type Args = Record<string, unknown>;
 
+/** How one call runs (all optional). */
+export interface CallOptions {
+	/**
+	 * A creating call made idempotent: the first answer is kept 24 h under (caller, key); a retry
+	 * with the same key and arguments gets it back and creates nothing; other arguments → 422.
+	 */
+	idempotencyKey?: string;
+	/** Cancels the call (defaults to the current request's signal, see context.ts). */
+	signal?: AbortSignal;
+}
+
 export interface Adapter {
 	readonly kind: 'embedded' | 'postgres' | 'supabase';
 	/** Calls one SQL function by name with named arguments; returns its (jsonb) result. */
-	rpc<T = unknown>(fn: string, args: Args, as: Caller): Promise<T>;
+	rpc<T = unknown>(fn: string, args: Args, as: Caller, opts?: CallOptions): Promise<T>;
 	/** Runs raw SQL as the database owner: migrations and bootstrap only. */
 	execOwner(sql: string): Promise<void>;
 	queryOwner<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -61,6 +72,12 @@ export class DbError extends Error {
 		if (c === '42501') return 403;
 		if (c === 'P0002') return 404;
 		if (c === '23505') return 409;
+		// An Idempotency-Key reused for another request (idempotency_begin).
+		if (c === 'P0422') return 422;
+		// Cancelled: the client went away, or the call ran past its statement timeout.
+		if (c === '57014') return 503;
+		// statement_too_complex / stack depth: input nested beyond what SQL accepts.
+		if (c === '54001') return 400;
 		if (c.startsWith('22') || c.startsWith('23') || c === 'P0001') return 400;
 		return 500;
 	}

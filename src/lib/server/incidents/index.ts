@@ -3,7 +3,7 @@
  * the pages, /api/v1 and the CLI. Each runs as the given user, so RLS decides what they see and
  * may change. Validation (the shared zod schema) is in ./http.ts.
  */
-import { rpc, type CallerUser } from '../db/index.ts';
+import { rpc, type CallerUser, type CallOptions } from '../db/index.ts';
 import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
 import type { IncidentRecord } from '../../domain/incident-record.ts';
 import { listQuery, outsideArea, sqlErrors, validateIncident } from './http.ts';
@@ -70,7 +70,12 @@ export function setSensitiveLocation(user: CallerUser, id: string, value: boolea
 const SETS_SENSITIVE = ['admin', 'analyst'];
 
 /** Validates a report with the shared schema, then creates it: field errors or the incident. */
-export async function create(user: CallerUser, body: unknown, dup?: DuplicateWindow) {
+export async function create(
+	user: CallerUser,
+	body: unknown,
+	dup?: DuplicateWindow,
+	opts?: CallOptions
+) {
 	const v = validateIncident(body);
 	if (!v.ok) return { ok: false as const, errors: v.errors };
 	if (v.sensitiveLocation !== undefined && !SETS_SENSITIVE.includes(user.role))
@@ -81,7 +86,8 @@ export async function create(user: CallerUser, body: unknown, dup?: DuplicateWin
 		const r = await rpc<{ incident: Record<string, unknown>; duplicates: unknown[] }>(
 			'incident_create',
 			{ p: v.payload, p_dup_km: dup?.km, p_dup_days: dup?.days },
-			user
+			user,
+			opts // with an Idempotency-Key, a retry gets this same answer back and creates nothing
 		);
 		if (v.sensitiveLocation !== undefined)
 			r.incident = await setSensitiveLocation(user, String(r.incident.id), v.sensitiveLocation);

@@ -3,10 +3,11 @@ import * as imports from '$lib/server/import';
 import { DbError } from '$lib/server/db/types';
 import { FIELDS } from '$lib/server/import/fields';
 import { IMPORT_TARGETS } from '$lib/server/import/types';
+import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	const user = locals.user!;
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = signedIn(locals, url);
 	if (user.role !== 'admin' && user.role !== 'analyst')
 		error(403, { message: 'only analysts and admins can import' });
 	const [mappings, jobs] = await Promise.all([imports.mappings(user), imports.jobs(user, 10)]);
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	saveMapping: async ({ locals, request }) => {
+	saveMapping: async ({ locals, request, url }) => {
 		const f = await request.formData();
 		const name = String(f.get('name') ?? '').trim();
 		if (!name) return fail(400, { error: 'name: give the mapping a name' });
@@ -26,7 +27,7 @@ export const actions: Actions = {
 			return fail(400, { error: 'mapping: not JSON' });
 		}
 		try {
-			await imports.saveMapping(locals.user!, {
+			await imports.saveMapping(signedIn(locals, url), {
 				name,
 				target: String(f.get('target')),
 				format: String(f.get('format') ?? '') || null,

@@ -8,6 +8,7 @@ import {
 } from '$lib/server/alerts';
 import { cardSites } from '$lib/server/contacts';
 import { mailConfig } from '$lib/server/mail';
+import { FilterError } from '$lib/domain/filters';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -29,8 +30,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 const failed = (e: unknown, values?: Record<string, unknown>) => {
 	if (isDbError(e) && e.httpStatus < 500) return fail(400, { error: e.message, values });
-	if (e && typeof e === 'object' && (e as Error).name === 'FilterError')
-		return fail(400, { error: (e as Error).message, values });
+	if (e instanceof FilterError) return fail(400, { error: e.message, values });
 	throw e;
 };
 

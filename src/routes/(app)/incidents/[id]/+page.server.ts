@@ -2,11 +2,12 @@ import { error, fail } from '@sveltejs/kit';
 import * as incidents from '$lib/server/incidents';
 import type { Duplicate } from '$lib/server/incidents';
 import { DbError } from '$lib/server/db/types';
+import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
 import { UUID } from '$lib/domain/codes';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const user = locals.user!;
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = signedIn(locals, url);
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });
 	const incident = await incidents.get(user, params.id);
 	if (!incident) error(404, { message: 'no such incident, or not visible to you' });
@@ -26,12 +27,12 @@ function refused(e: unknown) {
 }
 
 export const actions: Actions = {
-	transition: async ({ locals, params, request }) => {
+	transition: async ({ locals, params, request, url }) => {
 		const f = await request.formData();
 		try {
 			const to = String(f.get('to') ?? '');
 			await incidents.transition(
-				locals.user!,
+				signedIn(locals, url),
 				params.id,
 				to,
 				String(f.get('reason') ?? '') || null
@@ -41,20 +42,25 @@ export const actions: Actions = {
 		}
 		return { done: String(f.get('to')) };
 	},
-	merge: async ({ locals, params, request }) => {
+	merge: async ({ locals, params, request, url }) => {
 		const f = await request.formData();
 		try {
 			const other = String(f.get('other') ?? '');
-			await incidents.merge(locals.user!, params.id, other, String(f.get('reason') ?? '') || null);
+			await incidents.merge(
+				signedIn(locals, url),
+				params.id,
+				other,
+				String(f.get('reason') ?? '') || null
+			);
 		} catch (e) {
 			return refused(e);
 		}
 		return { done: 'merge' };
 	},
-	unmerge: async ({ locals, request }) => {
+	unmerge: async ({ locals, request, url }) => {
 		const f = await request.formData();
 		try {
-			await incidents.unmerge(locals.user!, String(f.get('merge') ?? ''));
+			await incidents.unmerge(signedIn(locals, url), String(f.get('merge') ?? ''));
 		} catch (e) {
 			return refused(e);
 		}

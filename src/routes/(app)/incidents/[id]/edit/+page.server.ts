@@ -1,13 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as incidents from '$lib/server/incidents';
 import { formToInput, outsideArea, sqlErrors, validateIncident } from '$lib/server/incidents/http';
+import { signedIn } from '$lib/server/api/respond';
 import type { Actions, PageServerLoad } from './$types';
 import { UUID } from '$lib/domain/codes';
 
 const EDITORS = ['admin', 'analyst'];
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const user = locals.user!;
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = signedIn(locals, url);
 	if (!EDITORS.includes(user.role))
 		error(403, { message: 'only analysts and admins can edit incidents' });
 	if (!UUID.test(params.id)) error(404, { message: 'no such incident' });

@@ -7,6 +7,7 @@ import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { jsonBody } from '$lib/server/api/params';
+import { idempotencyKey } from '$lib/server/api/idempotency';
 import * as incidents from '$lib/server/incidents';
 import { duplicateWindow, invalid, REPORTERS } from '$lib/server/incidents/http';
 import type { RequestHandler } from './$types';
@@ -20,7 +21,10 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 export const POST: RequestHandler = apiRoute(async ({ locals, request, url }) => {
 	const user = requireUser(locals, REPORTERS);
 	const body = await jsonBody(request);
-	const r = await incidents.create(user, body, duplicateWindow(url));
+	// With an Idempotency-Key, a retry gets the first answer back and creates nothing.
+	const r = await incidents.create(user, body, duplicateWindow(url), {
+		idempotencyKey: idempotencyKey(request)
+	});
 	if (!r.ok) return invalid(r.errors);
 	return json({ incident: r.incident, duplicates: r.duplicates }, { status: 201 });
 });
