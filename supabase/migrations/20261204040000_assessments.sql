@@ -354,7 +354,9 @@ begin
 
   with cand as materialized (
     select f.id, f.event_date, f.event_type, f.sub_event_type, f.fatalities, f.serious, f.affects_ngos, f.affects_us,
-           f.actor1_id, f.actor2_id, f.location_name,
+           f.actor1_id, f.actor2_id,
+           public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode,
+                                            v_scope) as location_name,
            public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as fuzzed,
            public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt
     from public.incidents_filtered(null, v_to) f
