@@ -14,6 +14,7 @@ import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
+import { assess } from './assess.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
@@ -36,6 +37,7 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...movements,
 	...reports,
 	...risks,
+	...assess,
 	...alertrules,
 	...intl,
 	...offline,

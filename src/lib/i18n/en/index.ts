@@ -15,6 +15,7 @@ import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
+import { assess } from './assess.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
@@ -37,6 +38,7 @@ export const en = {
 	...movements,
 	...reports,
 	...risks,
+	...assess,
 	...alertrules,
 	...intl,
 	...offline

@@ -16,6 +16,7 @@ import { signin } from './signin.ts';
 import { movements } from './movements.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
+import { assess } from './assess.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
@@ -44,6 +45,7 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...movements,
 	...reports,
 	...risks,
+	...assess,
 	...alertrules,
 	...intl,
 	...offline

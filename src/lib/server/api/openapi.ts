@@ -18,6 +18,7 @@ import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { reportPaths, reportTags } from '../reports/openapi.ts';
 import { riskPaths, riskTags } from '../risks/openapi.ts';
+import { assessmentPaths, assessmentTags } from '../assessments/openapi.ts';
 import { alertRulePaths } from '../alerts/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 
@@ -409,7 +410,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...auditTags,
 			...movementTags,
 			...reportTags,
-			...riskTags
+			...riskTags,
+			...assessmentTags
 		],
 		paths: withIdempotencyKey({
 			...actorPaths,
@@ -423,6 +425,7 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...movementPaths,
 			...reportPaths,
 			...riskPaths,
+			...assessmentPaths,
 			...alertRulePaths
 		}),
 		components: {

@@ -1,0 +1,61 @@
+// The profile as assessment_profile answers it (supabase/schemas/82_assessments.sql), the fields
+// the page reads.
+import type { Geometry } from 'geojson';
+
+export interface AssessProfile {
+	as_of: string;
+	area: {
+		mode: string;
+		area_km2: number;
+		bbox: [number, number, number, number];
+		geometry: Geometry;
+	};
+	incidents: {
+		total: number;
+		last_12_months: number;
+		previous_12_months: number;
+		by_type: Record<string, number>;
+		by_type_12m: Record<string, number>;
+		trend: { trend: string };
+		baseline: { trend: string };
+		monthly: { month: string; n: number }[];
+		serious: { id: string; event_date: string; event_type: string; location_name: string | null }[];
+		serious_total: number;
+		top_actors: { id: string; name: string; n: number }[];
+	};
+	security_levels: {
+		pcode: string;
+		level_of_area: number;
+		name_en: string;
+		name_ar: string | null;
+		current: { level: number } | null;
+		history: { level: number; effective_date: string }[];
+	}[];
+	health_facilities: { count: number; supported: number };
+	camps: { count: number; population: number };
+	checkpoints: {
+		id: string;
+		name: string;
+		status: string;
+		controlled_by: string | null;
+		stale_days: number | null;
+	}[];
+	org_sites: { id: string; name: string; site_type: string }[];
+	actors: { id: string; name: string; actor_type: string; stance: string }[];
+	contacts: {
+		count: number;
+		names: { id: string; full_name: string; role_title: string }[] | null;
+	};
+	population: { value: number; sources: string[] | null } | null;
+	nearest: { hibernation_site: { km: number } | null; hospital: { km: number } | null };
+	community: {
+		pcode: string;
+		name_en: string;
+		idps: number | null;
+		returnees: number | null;
+		composition: string;
+		marginalised_groups: string;
+		acceptance_issues: string;
+		languages: string[];
+	}[];
+}
