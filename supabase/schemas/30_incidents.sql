@@ -287,6 +287,23 @@ as $$
               else p_location_name end
 $$;
 
+-- A search must not find a fuzzed incident by the place name its reader is not shown: a viewer
+-- searching "office" would otherwise learn which coarse points are our own office. For those
+-- incidents the reader's search matches the name they see (the area's), not the stored one. An
+-- extra condition beside the indexed match, so the full-text index still serves the search.
+create function public.incident_search_visible(
+  p_notes text, p_location_name text, p_source text, p_sub_event_type text,
+  p_geom_coarse geometry, p_admin1 text, p_admin2 text, p_admin3 text, p_scope text[], p_q tsquery
+) returns boolean
+language sql stable
+as $$
+  select p_q is null or p_scope is null
+      or not public.incident_location_fuzzed(p_geom_coarse, p_admin1, p_admin2, p_admin3, p_scope)
+      or public.incident_document(p_notes,
+           public.incident_place_for_caller(p_location_name, p_geom_coarse, p_admin1, p_admin2, p_admin3, p_scope),
+           p_source, p_sub_event_type) @@ p_q
+$$;
+
 -- Restricted incidents read through a list (the incidents list, the GeoJSON API) are on record
 -- like the detail page's reads (incident_get), as ONE audit row per call naming the ids, not one
 -- row per incident: a list page of 50 restricted incidents is one read. Rows are the list's jsonb
@@ -1680,7 +1697,9 @@ begin
   select count(*) into v_total
   from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
   where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
-    and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q);
+    and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
+    and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
+          f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope, v_q);
 
   execute format($q$
     select coalesce(jsonb_agg(t.j order by t.n), '[]'::jsonb) from (
@@ -1711,6 +1730,8 @@ begin
         from public.incidents_filtered($1, $2, $3, $4, $5, $6, $7, $8) f
         where ($10::text[] is null or cardinality($10::text[]) = 0 or f.status = any ($10::text[]))
           and ($9 is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ $9)
+          and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
+                f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13, $9)
       ) f
       left join public.areas r1 on r1.pcode = f.admin1_pcode
       left join public.areas r2 on r2.pcode = f.admin2_pcode

@@ -27,7 +27,9 @@ begin
     select count(*) into v_total
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
     where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
-      and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q);
+      and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
+      and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
+            f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope, v_q);
     perform public.audit_record('export', 'incidents', jsonb_strip_nulls(jsonb_build_object(
       'format', p_format, 'rows', v_total, 'from', p_from, 'to', p_to, 'types', p_types, 'area', p_area,
       'bbox', case when p_west is not null then jsonb_build_array(p_west, p_south, p_east, p_north) end,
@@ -68,6 +70,8 @@ begin
     left join public.areas r3 on r3.pcode = f.admin3_pcode
     where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
       and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
+      and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
+            f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope, v_q)
       and (p_after_id is null or (f.event_date, f.id) > (p_after_date, p_after_id))
     order by f.event_date, f.id
     limit least(greatest(coalesce(p_limit, 2000), 1), 10000)

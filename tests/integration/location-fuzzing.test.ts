@@ -321,6 +321,26 @@ describe.each(engineNames())('location fuzzing on %s', (engineName) => {
 		});
 	}
 
+	// A search matched the stored place name: "office" found exactly the incidents at our office,
+	// whose coarse points then told a viewer where the office is. Readers shown the area's name
+	// no longer find it by the stored one, in the list and in exports; the rest of what they are
+	// shown still finds it.
+	it('does not let a search find a sensitive incident by the place name its reader is not shown', async () => {
+		const found = async (as: CallerUser, handler: unknown, path: string) =>
+			(await callRoute(handler as never, as, path)).text.includes(S1);
+		const list = `/api/v1/incidents/report?${WIDE}&q=office`;
+		const csv = `/api/v1/exports?format=csv&q=office`;
+		expect(await found(u.analyst, reportApi.GET, list)).toBe(true);
+		expect(await found(u.analyst, exportsApi.GET, csv)).toBe(true);
+		for (const as of [u.viewer, fieldOut]) {
+			expect(await found(as, reportApi.GET, list), as.email).toBe(false);
+			expect(await found(as, exportsApi.GET, csv), as.email).toBe(false);
+			// what they are shown (its source here) still finds it
+			const bySource = `/api/v1/incidents/report?${WIDE}&q=staff`;
+			expect(await found(as, reportApi.GET, bySource), as.email).toBe(true);
+		}
+	});
+
 	it('gives analysts and the field user of the area the place name itself', async () => {
 		for (const as of [u.analyst, fieldIn]) {
 			const d = (await detail(as, S1)) as unknown as { location_name: string };
