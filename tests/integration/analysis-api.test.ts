@@ -252,6 +252,9 @@ describe.each(engineNames())('analysis API on %s', (engineName) => {
 			}
 		};
 		for (const m of mine) walk(join(root, m));
-		expect(Object.keys(analysisPaths).sort()).toEqual(found.sort());
+		// An area's community profile lives under /areas/{pcode} but belongs to the assessments
+		// (documented in assessments/openapi.ts).
+		const analysis = found.filter((p) => p !== '/areas/{pcode}/community');
+		expect(Object.keys(analysisPaths).sort()).toEqual(analysis.sort());
 	});
 });
