@@ -149,7 +149,12 @@ describe('security headers', () => {
 		expect(csp).toMatch(/frame-ancestors 'none'/);
 		expect(r.headers.get('x-frame-options')).toBe('DENY');
 		expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-		if (path !== '/login') expect(r.headers.get('cache-control')).toMatch(/no-store/);
+		// Signed-in answers are never stored by a shared cache; /map is one of the screens the
+		// service worker may keep for offline use (src/lib/offline/policy.ts), so it is private
+		// and revalidated rather than no-store; everything else signed-in stays off disk.
+		const cc = r.headers.get('cache-control') ?? '';
+		if (path === '/map') expect(cc).toMatch(/^private, no-(cache|store)$/);
+		else if (path !== '/login') expect(cc).toMatch(/no-store/);
 	});
 });
 
