@@ -37,7 +37,11 @@ describe('request hygiene', () => {
 	it('a chunked body (no Content-Length) over the cap is refused too', async () => {
 		// node:http, because the server answers 413 while the client is still sending: fetch()
 		// would report the reset instead of the answer.
-		const status = await new Promise<number>((resolve, reject) => {
+		// The server answers 413 and closes the connection while the client is still sending. The
+		// client then sees either the 413 or, when the close turns into a reset before the answer
+		// is read (unread data in the server's socket), EPIPE/ECONNRESET: both refuse the body.
+		// The next test checks the server still answers on a new connection.
+		const status = await new Promise<number | 'reset'>((resolve, reject) => {
 			const req = request(new URL('/api/v1/proximity', e2e().baseUrl), {
 				method: 'POST',
 				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
@@ -46,7 +50,9 @@ describe('request hygiene', () => {
 				res.resume();
 				resolve(res.statusCode ?? 0);
 			});
-			req.on('error', reject);
+			req.on('error', (e: NodeJS.ErrnoException) =>
+				e.code === 'EPIPE' || e.code === 'ECONNRESET' ? resolve('reset') : reject(e)
+			);
 			const chunk = Buffer.alloc(64 * 1024, 'x');
 			let sent = 0;
 			const pump = () => {
@@ -59,7 +65,7 @@ describe('request hygiene', () => {
 			req.write('{"pad":"');
 			pump();
 		});
-		expect(status).toBe(413);
+		expect([413, 'reset']).toContain(status);
 	});
 
 	// Runs right after the 413s: an early answer that left the unread body in a kept-alive
