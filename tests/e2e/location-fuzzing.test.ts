@@ -36,7 +36,9 @@ describe('a sensitive incident on the incident page', () => {
 		await p.locator('input[name="sensitive_location"]').check();
 		await p.locator('select[name="status"]').selectOption('verified');
 		await Promise.all([
-			p.waitForURL(/\/incidents\/[0-9a-f-]{36}\?created=1/),
+			// The report goes through the outbox (sent, then opened once the server has it): on a
+			// loaded CI machine that can take longer than the default 30 s.
+			p.waitForURL(/\/incidents\/[0-9a-f-]{36}\?created=1/, { timeout: 90_000 }),
 			p.locator('button[type="submit"]').click()
 		]);
 		url = p.url().replace(/\?.*$/, '');
