@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMapUrl } from '$lib/map/url-state';
-import { withoutOptional } from './low-data.svelte';
+import { withoutOptional } from './low-data-layers';
 
 describe('low data', () => {
 	const all = parseMapUrl(
