@@ -36,6 +36,9 @@ export default defineConfig({
 				test: {
 					name: 'e2e',
 					include: ['tests/e2e/**/*.test.ts'],
+					// A page waits on the server; on two loaded cores a save can take seconds, and
+					// expect.poll's default of 1 s made tests red for slowness alone.
+					expect: { requireAssertions: true, poll: { timeout: 20_000, interval: 100 } },
 					globalSetup: ['tests/e2e/global-setup.ts'],
 					testTimeout: 180_000,
 					hookTimeout: 300_000,

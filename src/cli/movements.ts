@@ -2,12 +2,13 @@
  * `terrain movements list [--status S,S] [--as EMAIL]`
  * `terrain movements risk FILE [--corridor-km N] [--from D] [--to D] [--as EMAIL]`
  * Through the same verbs as the API (src/lib/server/movements), as a user (default the first admin).
- * FILE: a GeoJSON line (a geometry, Feature or FeatureCollection) or a KML/GPX track.
+ * FILE: a GeoJSON line (a geometry, Feature or FeatureCollection) or a KML/KMZ/GPX track.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DOMParser } from '@xmldom/xmldom';
-import { gpx, kml } from '@tmcw/togeojson';
+import { basename } from 'node:path';
+import { routeFromFile } from '../lib/server/movements/route-file.ts';
+import { FilterError } from '../lib/domain/filters.ts';
 import { setDb } from '../lib/server/db/index.ts';
 import { listMovements, routeRisk, MOVEMENT_STATUSES } from '../lib/server/movements/index.ts';
 import { zRouteRiskQuery } from '../lib/domain/movements.ts';
@@ -16,42 +17,22 @@ import { CliError } from './errors.ts';
 import { cliUser } from './import.ts';
 
 export const MOVEMENTS_HELP = `terrain movements list [--status draft,submitted,…] [--as EMAIL]
-terrain movements risk FILE.geojson|.kml|.gpx [--corridor-km 5] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--as EMAIL]`;
+terrain movements risk FILE.geojson|.kml|.kmz|.gpx [--corridor-km 5] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--as EMAIL]`;
 
-function firstLine(g: unknown): unknown {
-	const o = g as { type?: string; geometry?: unknown; features?: unknown[] };
-	if (!o || typeof o !== 'object') return null;
-	if (o.type === 'LineString' || o.type === 'MultiLineString') return o;
-	if (o.type === 'Feature') return firstLine(o.geometry);
-	for (const f of o.features ?? []) {
-		const l = firstLine(f);
-		if (l) return l;
-	}
-	return null;
-}
-
-function readRoute(file: string): unknown {
-	let text: string;
+async function readRoute(file: string): Promise<unknown> {
+	let bytes: Uint8Array;
 	try {
-		text = readFileSync(file, 'utf8');
+		bytes = readFileSync(file);
 	} catch {
 		throw new CliError(`${file}: cannot read this file`);
 	}
-	const lower = file.toLowerCase();
-	let parsed: unknown;
-	if (lower.endsWith('.kml') || lower.endsWith('.gpx')) {
-		const doc = new DOMParser().parseFromString(text, 'text/xml');
-		parsed = lower.endsWith('.kml') ? kml(doc as never) : gpx(doc as never);
-	} else {
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			throw new CliError(`${file}: not GeoJSON (or name it .kml / .gpx)`);
-		}
+	try {
+		// the same reader as the page and the API (KML, KMZ, GPX, GeoJSON)
+		return (await routeFromFile(basename(file), bytes)).route;
+	} catch (e) {
+		if (e instanceof FilterError) throw new CliError(e.message);
+		throw e;
 	}
-	const line = firstLine(parsed);
-	if (!line) throw new CliError(`${file}: no LineString or MultiLineString in this file`);
-	return line;
 }
 
 export async function movementsCommand(argv: string[], log: (s: string) => void): Promise<void> {
@@ -76,7 +57,7 @@ export async function movementsCommand(argv: string[], log: (s: string) => void)
 	if (sub === 'risk') {
 		if (!file) throw new CliError('give the route file: terrain movements risk FILE.geojson');
 		const q = zRouteRiskQuery.safeParse({
-			route: readRoute(file),
+			route: await readRoute(file),
 			corridor_km: values['corridor-km'] !== undefined ? Number(values['corridor-km']) : undefined,
 			from: values.from,
 			to: values.to

@@ -34,6 +34,7 @@ function checkPort(port: number, host: string): Promise<void> {
 export async function serve(log: (s: string) => void): Promise<Server> {
 	const { port, host } = serverConfig();
 	sessionConfig(); // a wrong TERRAIN_SESSION_* stops here, with one line
+	process.env.TERRAIN_SLOW_CALL_MS ??= '2000'; // the embedded engine logs calls that hold it (pglite.ts)
 	// Before adapter-node reads its variables (TERRAIN_TRUST_PROXY=1 → X-Forwarded-Proto/-For).
 	const proxy = setUpProxy();
 	if (!existsSync(BUILD_HANDLER))

@@ -103,6 +103,8 @@ grant select, insert, update on public.app_users to authenticated;
 --    the row trigger for their own transaction by a row in private.audit_pause — a table in
 --    schema private that app roles cannot even see — and write one summary row; every other
 --    writer stays audited.
+--    An import commit writes one entry for its job instead of one per row (see "Imports: one
+--    entry per job" below): the rows it writes are still each recorded, by id, in that entry.
 --
 -- 3. Who writes auth events (sign-in, sign-out, password and role changes, tokens): their own
 --    definer functions, with a plain
@@ -161,14 +163,74 @@ as $$
   select exists (select 1 from private.audit_pause where xid = txid_current())
 $$;
 
+-- Imports: one entry per job (20261205060000_import_audit_per_job). The per-row entries of an
+-- import were the largest part of its commit (each row's every field digested for the chain),
+-- and they said nothing the job entry cannot: who imported which file, when, and which rows it
+-- wrote. While an import commit writes, a row here (keyed by the transaction, like a pause)
+-- tells the row trigger to note the written row's table, operation and id in
+-- private.audit_bulk_rows instead of the log; the commit then writes ONE audit entry naming the
+-- job, its counts, every id it wrote and a digest of them (public.import_audit_close in
+-- 60_imports.sql). Why this cannot be used to write unaudited:
+--   - app roles cannot see schema private; only public.import_audit_open (security definer)
+--     inserts here, and it refuses any caller but the import commit functions themselves (it
+--     reads the PL/pgSQL call stack: a DO block, a user's own or temporary function is named
+--     differently there), any job not the caller's own and still staging, and any role but
+--     analysts and admins; no session setting is read, so `set` and set_config() do nothing;
+--   - only the tables the job writes are noted this way (incidents and actors, or the site
+--     table, or actors); every other table stays audited row by row;
+--   - nothing is silenced even then: every row written under the scope is listed by id in the
+--     job's entry, under the importer's id, in the hash chain;
+--   - a transaction cannot commit with the scope still open (the deferred check below), so the
+--     job entry is always written, and a rolled-back commit (a dry run's trial) leaves nothing.
+create table private.audit_bulk (
+  xid    bigint primary key,
+  job    uuid not null,
+  tables text[] not null,
+  at     timestamptz not null default now()
+);
+revoke all on private.audit_bulk from public;
+
+create table private.audit_bulk_rows (
+  xid        bigint not null,
+  table_name text not null,
+  op         text not null,
+  row_id     text
+);
+create index audit_bulk_rows_xid_idx on private.audit_bulk_rows (xid);
+revoke all on private.audit_bulk_rows from public;
+
+-- At commit: a scope still open means a job entry was never written; refuse the commit.
+create function private.audit_bulk_closed() returns trigger
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if exists (select 1 from private.audit_bulk b where b.xid = new.xid) then
+    raise exception 'audit: an import left its audit scope open; nothing is committed' using errcode = '42501';
+  end if;
+  return null;
+end
+$$;
+revoke execute on function private.audit_bulk_closed() from public;
+create constraint trigger audit_bulk_closed after insert on private.audit_bulk
+  deferrable initially deferred
+  for each row execute function private.audit_bulk_closed();
+
 -- The row trigger for every audited table. Only a pause row written by the owner
--- (private.audit_pause, the demo-data loaders) skips it; no session setting does.
+-- (private.audit_pause, the demo-data loaders) skips it; no session setting does. An import
+-- commit's rows are noted for its job entry instead (private.audit_bulk above).
 create function private.audit_row() returns trigger
 language plpgsql security definer
 set search_path = public, pg_temp
 as $$
 begin
   if private.audit_paused() then
+    return coalesce(new, old);
+  end if;
+  if exists (select 1 from private.audit_bulk b where b.xid = txid_current() and tg_table_name = any (b.tables)) then
+    insert into private.audit_bulk_rows (xid, table_name, op, row_id)
+    values (txid_current(), tg_table_name, lower(tg_op),
+            case when tg_op = 'DELETE' then (to_jsonb(old) ->> 'id') else (to_jsonb(new) ->> 'id') end);
     return coalesce(new, old);
   end if;
   insert into public.audit_log (actor_id, action, table_name, row_id, before, after)

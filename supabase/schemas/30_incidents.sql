@@ -409,7 +409,8 @@ as $$
 $$;
 
 -- What the map draws: the matching incidents in the viewport as compact rows
--- [id, lon, lat, event_type, fatalities] (at most p_limit, the most recent first), and the exact
+-- [id, lon, lat, event_type, fatalities, serious, event_date] (at most p_limit, the most recent
+-- first; serious and the date colour points by seriousness or recency, issue 13), and the exact
 -- counts in the viewport and by type, so the shown numbers stay true when points are capped.
 -- Map views, density and the GeoJSON API used their indexes only on paper: an SQL-language
 -- function that cannot be inlined (these build one JSON answer with CTEs) is planned once per
@@ -423,24 +424,33 @@ $$;
 create function public.incidents_map(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
-  p_limit integer default 20000
+  p_limit integer default 20000,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_reliability text[] default null,
+  p_status text[] default null
 ) returns jsonb
 language plpgsql stable
 set search_path = public, extensions, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
-declare v_scope text[] := public.caller_location_scope();
+declare
+  v_scope text[] := public.caller_location_scope();
+  v_place geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
 begin
   return (
   with f as (
-    select * from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
+    select * from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope)
   ),
   counts as (
     select event_type, count(*) as n, sum(fatalities) as fat from f group by event_type
   ),
   pts as (
     select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
-           event_type, fatalities
+           event_type, fatalities, serious, event_date
     from f order by event_date desc, id limit greatest(p_limit, 0)
   )
   select jsonb_build_object(
@@ -448,7 +458,7 @@ begin
     'fatalities', coalesce((select sum(fat) from counts), 0),
     'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb),
     'points', coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
-                 round(st_y(geom)::numeric, 5), event_type, fatalities)) from pts), '[]'::jsonb)
+                 round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)) from pts), '[]'::jsonb)
   )
   );
 end
@@ -459,13 +469,21 @@ $$;
 create function public.incidents_density(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_cell double precision,
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_reliability text[] default null,
+  p_status text[] default null
 ) returns jsonb
 language plpgsql stable
 set search_path = public, extensions, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
-declare v_scope text[] := public.caller_location_scope();
+declare
+  v_scope text[] := public.caller_location_scope();
+  v_place geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
 begin
   return (
   select coalesce(jsonb_agg(jsonb_build_array(round(x::numeric, 5), round(y::numeric, 5), n, fat)), '[]'::jsonb)
@@ -475,7 +493,8 @@ begin
       select st_snaptogrid(public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode,
                                                             admin3_pcode, v_scope),
                            greatest(p_cell, 0.0001)) as c, fatalities
-      from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
+      from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope)
     ) s
     group by c
   ) g
@@ -528,7 +547,13 @@ create function public.incidents_geojson(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
-  p_limit integer default 1000, p_offset integer default 0
+  p_limit integer default 1000, p_offset integer default 0,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_reliability text[] default null,
+  p_status text[] default null
 ) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
@@ -536,11 +561,13 @@ set plan_cache_mode = force_custom_plan
 as $$
 declare
   v_scope text[] := public.caller_location_scope();
+  v_place geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
   v jsonb;
 begin
   select (
   with f as (
-    select * from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
+    select * from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope)
   ),
   page as (
     select f.*,
@@ -1662,7 +1689,12 @@ create function public.incidents_list(
   p_east double precision default null, p_north double precision default null,
   p_q text default null, p_status text[] default null,
   p_sort text default 'event_date', p_dir text default 'desc',
-  p_limit integer default 50, p_offset integer default 0
+  p_limit integer default 50, p_offset integer default 0,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_reliability text[] default null
 ) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
@@ -1675,6 +1707,7 @@ declare
   v_rows jsonb;
   v_dir text := case when lower(coalesce(p_dir, 'desc')) = 'asc' then 'asc' else 'desc' end;
   v_scope text[] := public.caller_location_scope();
+  v_place geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
 begin
   v_order := case coalesce(p_sort, 'event_date')
     when 'event_date' then format('f.event_date %s, f.id %s', v_dir, v_dir)
@@ -1695,9 +1728,9 @@ begin
   end if;
 
   select count(*) into v_total
-  from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
-  where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
-    and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
+  from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+         v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) f
+  where (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
     and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
           f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope, v_q);
 
@@ -1727,9 +1760,9 @@ begin
                public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as fuzzed,
                public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as pt,
                public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13) as place
-        from public.incidents_filtered($1, $2, $3, $4, $5, $6, $7, $8) f
-        where ($10::text[] is null or cardinality($10::text[]) = 0 or f.status = any ($10::text[]))
-          and ($9 is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ $9)
+        from public.incidents_refined($1, $2, $3, $4, $5, $6, $7, $8, $14, $15, $16,
+               $17, $18, $19, $10, $20, $13) f
+        where ($9 is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ $9)
           and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
                 f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, $13, $9)
       ) f
@@ -1742,7 +1775,8 @@ begin
     ) t$q$, v_order)
     into v_rows
     using p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north, v_q, p_status,
-          least(greatest(coalesce(p_limit, 50), 1), 1000), greatest(coalesce(p_offset, 0), 0), v_scope;
+          least(greatest(coalesce(p_limit, 50), 1), 1000), greatest(coalesce(p_offset, 0), 0), v_scope,
+          v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_reliability;
 
   -- Restricted rows read through a list are on record: one row per request, not one per incident.
   perform public.incidents_note_restricted_read(v_rows, 'incidents_list');

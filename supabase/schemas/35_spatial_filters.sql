@@ -125,44 +125,92 @@ begin
 end
 $$;
 
--- The shared incident filter plus a place: inside p_geom (ST_Intersects, geometry), or within
--- p_within_m metres of it (ST_DWithin on geography: a circle around a point, a corridor around a
--- line). Location fuzzing (THE RULE, 30_incidents.sql): the test is on the point the caller
--- sees, the exact point only for a NULL scope. p_precise_only keeps exact locations only: an
--- incident placed at a town, district or governorate centre (geo_precision 2 or 3, or fuzzed for
--- this caller) would otherwise count as "within 5 km" of everything near that centre.
+-- The place a request filters by, checked: spatial_filter_geometry plus the distance rules (a
+-- point or a line needs within_km; at most 500 km). Every emitter that takes a spatial filter
+-- (counts, list, GeoJSON, map, density, exports) calls this once, so they refuse alike.
+create function public.spatial_filter_place(
+  p_geometry jsonb, p_geometry_id uuid, p_lon double precision, p_lat double precision,
+  p_within_km double precision
+) returns geometry
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+as $$
+declare v_geom geometry := public.spatial_filter_geometry(p_geometry, p_geometry_id, p_lon, p_lat);
+begin
+  if p_within_km is not null and not (p_within_km > 0 and p_within_km <= 500) then
+    raise exception 'within_km: must be more than 0 and at most 500' using errcode = '22023';
+  end if;
+  if p_within_km is not null and v_geom is null then
+    raise exception 'within_km: needs lat/lon, geometry or geometry_id' using errcode = '22023';
+  end if;
+  if v_geom is not null and st_geometrytype(v_geom) in ('ST_Point', 'ST_MultiPoint', 'ST_LineString', 'ST_MultiLineString')
+     and p_within_km is null then
+    raise exception 'within_km: a point or a line filters with a distance (within_km)' using errcode = '22023';
+  end if;
+  return v_geom;
+end
+$$;
+
+-- The shared incident filter (incidents_filtered) refined by a place and by the map's further
+-- filters (issue 13). The one definition the counts, list, GeoJSON, map, density and exports use.
+-- A place: inside p_place (ST_Intersects, geometry), or within p_within_m metres of it
+-- (ST_DWithin on geography: a circle around a point, a corridor around a line). Location fuzzing
+-- (THE RULE, 30_incidents.sql): the test is on the point the caller sees, the exact point only
+-- for a NULL scope. p_precise_only keeps exact locations only: an incident placed at a town,
+-- district or governorate centre (geo_precision 2 or 3, or fuzzed for this caller) would
+-- otherwise count as "within 5 km" of everything near that centre.
+-- Further filters, each NULL or empty for "any":
+--   p_lens         the NGO lens, any of 'us' (affects us), 'ngos' (affects NGOs), 'serious'
+--   p_sub_types    sub-event types;  p_actors: actor1 or actor2 is one of them
+--   p_status       verification status;  p_reliability: source reliability A–F
 -- SQL without a SET clause, so that it inlines into its callers like incidents_filtered.
-create function public.incidents_in_place(
+create function public.incidents_refined(
   p_from date, p_to date, p_types text[], p_area text,
-  p_geom geometry, p_within_m double precision, p_precise_only boolean, p_scope text[]
+  p_west double precision, p_south double precision, p_east double precision, p_north double precision,
+  p_place geometry, p_within_m double precision, p_precise_only boolean,
+  p_lens text[], p_sub_types text[], p_actors uuid[], p_status text[], p_reliability text[],
+  p_scope text[]
 ) returns setof public.incidents
 language sql stable
 as $$
-  select i.* from public.incidents_filtered(p_from, p_to, p_types, p_area) i
-  where (p_geom is null
-         or (p_scope is null and p_within_m is null and st_intersects(i.geom, p_geom))
+  select i.* from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+  where (p_place is null
+         or (p_scope is null and p_within_m is null and st_intersects(i.geom, p_place))
          or (p_scope is null and p_within_m is not null
-             and st_dwithin(i.geom::geography, p_geom::geography, p_within_m))
+             and st_dwithin(i.geom::geography, p_place::geography, p_within_m))
          or (p_scope is not null and p_within_m is null
              and st_intersects(public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode,
-                               i.admin2_pcode, i.admin3_pcode, p_scope), p_geom))
+                               i.admin2_pcode, i.admin3_pcode, p_scope), p_place))
          or (p_scope is not null and p_within_m is not null
              and st_dwithin(public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode,
-                            i.admin2_pcode, i.admin3_pcode, p_scope)::geography, p_geom::geography, p_within_m)))
+                            i.admin2_pcode, i.admin3_pcode, p_scope)::geography, p_place::geography, p_within_m)))
     and (not coalesce(p_precise_only, false)
          or (i.geo_precision = 1
              and not public.incident_location_fuzzed(i.geom_coarse, i.admin1_pcode, i.admin2_pcode,
                                                      i.admin3_pcode, p_scope)))
+    and (p_lens is null or cardinality(p_lens) = 0
+         or ('us' = any (p_lens) and i.affects_us)
+         or ('ngos' = any (p_lens) and i.affects_ngos)
+         or ('serious' = any (p_lens) and i.serious))
+    and (p_sub_types is null or cardinality(p_sub_types) = 0 or i.sub_event_type = any (p_sub_types))
+    and (p_actors is null or cardinality(p_actors) = 0
+         or i.actor1_id = any (p_actors) or i.actor2_id = any (p_actors))
+    and (p_status is null or cardinality(p_status) = 0 or i.status = any (p_status))
+    and (p_reliability is null or cardinality(p_reliability) = 0
+         or i.source_reliability = any (p_reliability))
 $$;
 
--- Counts for the filters and a place, in incident_counts' shape, plus how many of them are
+-- Counts for the filters and a place (and the further filters of incidents_refined), in
+-- incident_counts' shape, plus how many of them are
 -- located only approximately: by_precision {1 exact, 2 near a named place, 3 an area's centre}
 -- (3 also for a location fuzzed for this caller) and imprecise = 2 + 3.
 create function public.incident_counts_in_place(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
   p_geometry jsonb default null, p_geometry_id uuid default null,
   p_lon double precision default null, p_lat double precision default null,
-  p_within_km double precision default null, p_precise_only boolean default false
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_status text[] default null, p_reliability text[] default null
 ) returns jsonb
 language plpgsql stable
 set search_path = public, extensions, pg_temp
@@ -170,22 +218,16 @@ set plan_cache_mode = force_custom_plan
 as $$
 declare
   v_scope text[] := public.caller_location_scope();
-  v_geom geometry := public.spatial_filter_geometry(p_geometry, p_geometry_id, p_lon, p_lat);
+  v_geom geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
 begin
-  if p_within_km is not null and not (p_within_km > 0 and p_within_km <= 500) then
-    raise exception 'within_km: must be more than 0 and at most 500' using errcode = '22023';
-  end if;
-  if v_geom is not null and st_geometrytype(v_geom) in ('ST_Point', 'ST_MultiPoint', 'ST_LineString', 'ST_MultiLineString')
-     and p_within_km is null then
-    raise exception 'within_km: a point or a line filters with a distance (within_km)' using errcode = '22023';
-  end if;
   return (
   with f as (
     select i.*, case when public.incident_location_fuzzed(i.geom_coarse, i.admin1_pcode, i.admin2_pcode,
                                                           i.admin3_pcode, v_scope)
                      then 3 else i.geo_precision end as prec
-    from public.incidents_in_place(p_from, p_to, p_types, p_area, v_geom, p_within_km * 1000,
-                                   p_precise_only, v_scope) i
+    from public.incidents_refined(p_from, p_to, p_types, p_area, null, null, null, null,
+                                  v_geom, p_within_km * 1000, p_precise_only,
+                                  p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
   )
   select jsonb_build_object(
     'total', (select count(*) from f),

@@ -153,9 +153,10 @@ $$;
 -- population history, site_write / site_delete.
 -- ---------------------------------------------------------------------------------------------
 -- Settings the admins keep: the operating area, when a checkpoint counts as stale, how far a
--- re-imported site may lie from the one it matches by name. One row per key.
+-- re-imported site may lie from the one it matches by name, the classification marking printed on
+-- documents. One row per key.
 create table public.app_settings (
-  key        text primary key check (key in ('operating_area', 'checkpoint_stale_days', 'site_match_m')),
+  key        text primary key check (key in ('operating_area', 'checkpoint_stale_days', 'site_match_m', 'document_classification')),
   value      jsonb not null,
   updated_at timestamptz not null default now(),
   updated_by uuid references public.app_users (id) on delete set null
@@ -172,7 +173,9 @@ create trigger app_settings_audit after insert or update or delete on public.app
   for each row execute function private.audit_row();
 
 -- Every setting with its default when no admin has set it: Iraq (ISO 3166 alpha-3) with a
--- 50 km buffer, checkpoints stale after 14 days, a re-imported site matches within 500 m.
+-- 50 km buffer, checkpoints stale after 14 days, a re-imported site matches within 500 m, and
+-- the classification marking of documents ('': the standard "Restricted" in the reader's
+-- language; 20261206200100).
 create function public.app_settings_get() returns jsonb
 language sql stable
 set search_path = public, pg_temp
@@ -180,7 +183,8 @@ as $$
   select jsonb_build_object(
     'operating_area', '{"countries": ["IRQ"], "buffer_km": 50}'::jsonb,
     'checkpoint_stale_days', 14,
-    'site_match_m', 500)
+    'site_match_m', 500,
+    'document_classification', '')
     || coalesce((select jsonb_object_agg(s.key, s.value) from public.app_settings s), '{}'::jsonb)
 $$;
 
@@ -208,8 +212,20 @@ begin
     if jsonb_typeof(p_value) <> 'number' or (p_value #>> '{}')::float8 not between 0 and 20000 then
       raise exception 'site_match_m: a distance in metres from 0 to 20000' using errcode = '22023';
     end if;
+  elsif p_key = 'document_classification' then
+    -- the marking printed on sitreps, the risk register, assessments and map exports
+    -- ("Restricted — ORG"); '' = the standard one
+    if jsonb_typeof(p_value) <> 'string' or length(p_value #>> '{}') > 100
+       or p_value #>> '{}' <> btrim(p_value #>> '{}') then
+      raise exception 'document_classification: a marking of at most 100 characters (empty: the standard one)' using errcode = '22023';
+    end if;
   else
     raise exception 'key: no setting named %', p_key using errcode = '22023';
+  end if;
+  -- Saving what is already in force (the settings page sends every field) writes nothing: no
+  -- new updated_at, no audit entry.
+  if public.app_settings_get() -> p_key = p_value then
+    return public.app_settings_get();
   end if;
   insert into public.app_settings (key, value, updated_by) values (p_key, p_value, (select auth.uid()))
   on conflict (key) do update set value = excluded.value, updated_at = now(), updated_by = excluded.updated_by;
@@ -218,6 +234,30 @@ end
 $$;
 revoke execute on function public.app_setting_set(text, jsonb) from public, anon;
 grant execute on function public.app_setting_set(text, jsonb) to authenticated;
+
+-- Several settings at once (the settings page, PATCH /api/v1/settings): all or none, each
+-- checked by app_setting_set; keys whose value is unchanged write nothing.
+create function public.app_settings_update(p_patch jsonb) returns jsonb
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare
+  k text;
+begin
+  if not (select public.has_app_role('admin')) then
+    raise exception 'only admins may change settings' using errcode = '42501';
+  end if;
+  if p_patch is null or jsonb_typeof(p_patch) <> 'object' then
+    raise exception 'settings: expected a JSON object' using errcode = '22023';
+  end if;
+  for k in select jsonb_object_keys(p_patch) order by 1 loop
+    perform public.app_setting_set(k, p_patch -> k);
+  end loop;
+  return public.app_settings_get();
+end
+$$;
+revoke execute on function public.app_settings_update(jsonb) from public, anon;
+grant execute on function public.app_settings_update(jsonb) to authenticated;
 
 -- Displacement locations: IDPs living outside camps (host communities, informal settlements,
 -- rented or unfinished buildings), as in the DTM master lists, with population by shelter type.

@@ -37,7 +37,13 @@ create table public.movement_settings (
   -- a movement past its expected return plus this grace becomes overdue
   grace_minutes integer not null default 30 check (grace_minutes between 0 and 1440),
   constraint movement_settings_levels check (conditions_level <= no_go_level),
-  constraint movement_settings_counts check (conditions_incidents <= no_go_incidents)
+  constraint movement_settings_counts check (conditions_incidents <= no_go_incidents),
+  -- 20261205040000: a district the route or a stop touches needs an access authorisation for
+  -- every team member and vehicle when its level is at least this, or when it (or its governorate)
+  -- is listed; an authorisation expiring within this many days raises an alert
+  authorisation_level smallint not null default 4 check (authorisation_level between 1 and 5),
+  authorisation_pcodes text[] not null default '{}',
+  authorisation_expiry_days integer not null default 14 check (authorisation_expiry_days between 1 and 365)
 );
 -- a fixed time, so that every database starts from the same row
 insert into public.movement_settings (id, updated_at) values (1, '2026-12-03T00:00:00Z');
@@ -472,7 +478,8 @@ declare
   k text;
   allowed text[] := array['corridor_km', 'stop_km', 'days', 'checkpoint_stale_days', 'conditions_level',
                           'no_go_level', 'conditions_incidents', 'no_go_incidents', 'conditions_serious',
-                          'call_level', 'call_max_age_hours', 'grace_minutes'];
+                          'call_level', 'call_max_age_hours', 'grace_minutes', 'authorisation_level',
+                          'authorisation_pcodes', 'authorisation_expiry_days'];
   n integer;
 begin
   if not public.has_app_role('admin') then
@@ -486,6 +493,16 @@ begin
       raise exception '%: unknown setting', k using errcode = '22023';
     end if;
   end loop;
+  if p_patch ? 'authorisation_pcodes' then
+    if jsonb_typeof(p_patch -> 'authorisation_pcodes') <> 'array' then
+      raise exception 'authorisation_pcodes: expected a list of P-codes' using errcode = '22023';
+    end if;
+    select x into k from jsonb_array_elements_text(p_patch -> 'authorisation_pcodes') x
+    where not exists (select 1 from public.areas a where a.pcode = x) limit 1;
+    if k is not null then
+      raise exception 'authorisation_pcodes: no area %', k using errcode = '22023';
+    end if;
+  end if;
   update public.movement_settings s set
     corridor_km = coalesce((p_patch ->> 'corridor_km')::float8, s.corridor_km),
     stop_km = coalesce((p_patch ->> 'stop_km')::float8, s.stop_km),
@@ -499,6 +516,11 @@ begin
     call_level = coalesce((p_patch ->> 'call_level')::smallint, s.call_level),
     call_max_age_hours = coalesce((p_patch ->> 'call_max_age_hours')::int, s.call_max_age_hours),
     grace_minutes = coalesce((p_patch ->> 'grace_minutes')::int, s.grace_minutes),
+    authorisation_level = coalesce((p_patch ->> 'authorisation_level')::smallint, s.authorisation_level),
+    authorisation_pcodes = case when p_patch ? 'authorisation_pcodes' then coalesce(
+      (select array_agg(distinct x order by x) from jsonb_array_elements_text(p_patch -> 'authorisation_pcodes') x),
+      '{}') else s.authorisation_pcodes end,
+    authorisation_expiry_days = coalesce((p_patch ->> 'authorisation_expiry_days')::int, s.authorisation_expiry_days),
     updated_at = now()
   where s.id = 1;
   get diagnostics n = row_count;
@@ -638,7 +660,10 @@ create table sensitive.access_authorisations (
   notes         text not null default '',
   created_by    uuid references public.app_users (id) on delete set null,
   created_at    timestamptz not null default now(),
-  constraint access_authorisations_dates check (valid_to >= valid_from)
+  constraint access_authorisations_dates check (valid_to >= valid_from),
+  -- 20261205040000: when the expiry alert was raised (once per authorisation and end date)
+  expiry_alerted_at timestamptz,
+  updated_at    timestamptz not null default now()
 );
 create index access_authorisations_valid_idx on sensitive.access_authorisations (valid_to);
 
@@ -681,6 +706,15 @@ create policy "Analysts and admins can read every access authorisation" on sensi
   for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
 create policy "Field staff can read their own access authorisations" on sensitive.access_authorisations
   for select to authenticated using ((select public.has_app_role('field')) and user_id = (select auth.uid()));
+-- 20261205040000: analysts and admins keep the register (through access_authorisation_save)
+create policy "Analysts and admins can record access authorisations" on sensitive.access_authorisations
+  for insert to authenticated with check ((select public.has_app_role('admin', 'analyst')));
+create policy "Analysts and admins can change access authorisations" on sensitive.access_authorisations
+  for update to authenticated using ((select public.has_app_role('admin', 'analyst')))
+  with check ((select public.has_app_role('admin', 'analyst')));
+create policy "Analysts and admins can remove access authorisations" on sensitive.access_authorisations
+  for delete to authenticated using ((select public.has_app_role('admin', 'analyst')));
+grant insert, update, delete on sensitive.access_authorisations to authenticated;
 
 grant select on sensitive.movements, sensitive.movement_team, sensitive.movement_vehicles,
   sensitive.movement_stops, sensitive.movement_events, sensitive.safe_access_calls,
@@ -792,6 +826,35 @@ begin
   return v;
 end
 $$;
+
+-- One movement as the live board shows it (the list's shape plus check-out/in times), or null when
+-- the caller may not read it: the board's server-sent events read each notified movement through
+-- this, as the subscriber, so RLS decides who learns of it. Viewers are refused, as for the list.
+create function public.movement_board_item(p_id uuid) returns jsonb
+language plpgsql volatile
+set search_path = public, sensitive, pg_temp
+as $$
+declare v jsonb;
+begin
+  if not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  select jsonb_build_object('id', m.id, 'purpose', m.purpose, 'status', m.status,
+           'departure_at', m.departure_at, 'return_at', m.return_at, 'areas', to_jsonb(m.areas),
+           'recommendation', m.risk ->> 'recommendation',
+           'created_by', m.created_by, 'created_by_name', sensitive.user_label(m.created_by),
+           'team_size', (select count(*) from sensitive.movement_team t where t.movement_id = m.id),
+           'checked_out_at', m.checked_out_at, 'checked_in_at', m.checked_in_at, 'updated_at', m.updated_at)
+    into v
+  from sensitive.movements m where m.id = p_id;
+  if v is not null then
+    perform public.audit_record('list', 'movements', jsonb_build_object('n', 1, 'live', true, 'id', p_id));
+  end if;
+  return v;
+end
+$$;
+revoke all on function public.movement_board_item(uuid) from public, anon;
+grant execute on function public.movement_board_item(uuid) to authenticated;
 
 -- Create (p_id null) or change a plan. Merge semantics: keys not given stay as they are; a list
 -- given (team, vehicles, stops) replaces that list. Only drafts and refused plans change, by their
@@ -1093,6 +1156,18 @@ begin
         using errcode = '22023';
     end if;
   end if;
+  -- 20261205040000: a plain approval needs every access authorisation the trip needs; the approver
+  -- may still approve with conditions (the route risk lists what is missing)
+  if p_to = 'approved' then
+    select string_agg(distinct (i ->> 'holder') || ' in ' || (i ->> 'name_en') || ' (' || replace(i ->> 'status', '_', ' ') || ')', ', ')
+      into missing
+    from jsonb_array_elements(private.movement_authorisation_check(m.id) -> 'items') i
+    where i ->> 'status' <> 'valid';
+    if missing is not null then
+      raise exception 'authorisations: no valid access authorisation for the trip: %; record them, or approve with conditions', missing
+        using errcode = '22023';
+    end if;
+  end if;
   if p_to in ('under_way', 'completed') and not (is_staff or in_team) then
     raise exception 'only the team, the author or an analyst checks a movement out or in' using errcode = '42501';
   end if;
@@ -1260,3 +1335,381 @@ grant execute on function public.movement_get(uuid), public.movements_list(text[
   public.movement_save(uuid, jsonb), public.movement_transition(uuid, text, text, text, double precision, double precision),
   public.movement_position(uuid, double precision, double precision),
   public.movement_call_log(uuid, text, uuid, text, text, text, text, timestamptz) to authenticated;
+
+-- Access authorisations (20261205040000): the register of letters and permits, and the check of a
+-- movement against it.
+--
+-- An authorisation covers a holder — the whole organisation, a staff member (an account or a
+-- name), a vehicle (its plate) or equipment — in an area (a governorate or district P-code; none:
+-- everywhere), from valid_from to valid_to. A movement NEEDS one for every team member and vehicle
+-- in each district its route or stops touch whose level on the departure day is at least
+-- movement_settings.authorisation_level, or which (or whose governorate) is listed in
+-- authorisation_pcodes. It is valid when it covers the whole trip, departure day to return day.
+
+-- One authorisation as the API answers it.
+create function public.access_authorisation_json(a sensitive.access_authorisations) returns jsonb
+language sql stable
+set search_path = public, sensitive, pg_temp
+as $$
+  select jsonb_build_object(
+    'id', a.id, 'kind', a.kind, 'holder_type', a.holder_type, 'user_id', a.user_id,
+    'holder_name', a.holder_name, 'plate', a.plate, 'pcode', a.pcode,
+    'area_name', (select ar.name_en from public.areas ar where ar.pcode = a.pcode),
+    'issued_by', a.issued_by, 'issued_by_name', coalesce((select x.name from public.actors x where x.id = a.issued_by), a.issued_by_name),
+    'valid_from', a.valid_from, 'valid_to', a.valid_to, 'reference', a.reference, 'notes', a.notes,
+    'status', case when a.valid_to < current_date then 'expired'
+                   when a.valid_from > current_date then 'not_yet_valid'
+                   when a.valid_to < current_date + (select s.authorisation_expiry_days from public.movement_settings s where s.id = 1)
+                     then 'expiring'
+                   else 'valid' end,
+    'created_by', a.created_by, 'created_at', a.created_at, 'updated_at', a.updated_at)
+$$;
+
+-- The register as the caller may read it (analysts and admins: all; field staff: their own), soonest
+-- expiry first. Every list is audited: who holds which permit where is need-to-know.
+create function public.access_authorisations_list(p_pcode text default null, p_limit integer default 500) returns jsonb
+language plpgsql volatile
+set search_path = public, sensitive, pg_temp
+as $$
+declare v jsonb;
+begin
+  if not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'access authorisations are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  if p_limit is null or p_limit not between 1 and 5000 then
+    raise exception 'limit: must be between 1 and 5000' using errcode = '22023';
+  end if;
+  select coalesce(jsonb_agg(public.access_authorisation_json(a) order by a.valid_to, a.id), '[]') into v
+  from (select * from sensitive.access_authorisations a
+        where p_pcode is null or a.pcode is null or a.pcode = any (public.area_lineage_up(array[p_pcode]))
+        order by a.valid_to, a.id limit p_limit) a;
+  perform public.audit_record('list', 'access_authorisations', jsonb_build_object('n', jsonb_array_length(v)));
+  return v;
+end
+$$;
+
+create function public.access_authorisation_get(p_id uuid) returns jsonb
+language plpgsql volatile
+set search_path = public, sensitive, pg_temp
+as $$
+declare v jsonb;
+begin
+  if not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'access authorisations are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  select public.access_authorisation_json(a) into v from sensitive.access_authorisations a where a.id = p_id;
+  perform public.audit_record('read', 'access_authorisations', jsonb_build_object('id', p_id, 'found', v is not null));
+  if v is null then
+    raise exception 'no access authorisation with id %', p_id using errcode = 'P0002';
+  end if;
+  return v;
+end
+$$;
+
+-- Create (p_id null) or change an authorisation. Merge semantics: keys not given stay as they are.
+-- Security invoker: RLS lets analysts and admins write; everything is checked, with the field
+-- named, before anything is written; the row trigger audits the change.
+create function public.access_authorisation_save(p_id uuid, p_fields jsonb) returns jsonb
+language plpgsql volatile
+set search_path = public, sensitive, pg_temp
+as $$
+declare
+  a sensitive.access_authorisations;
+  k text;
+  allowed text[] := array['kind', 'holder_type', 'user_id', 'holder_name', 'plate', 'pcode', 'issued_by',
+                          'issued_by_name', 'valid_from', 'valid_to', 'reference', 'notes'];
+begin
+  if not public.has_app_role('admin', 'analyst') then
+    raise exception 'only analysts and admins keep the access authorisations' using errcode = '42501';
+  end if;
+  if p_fields is null or jsonb_typeof(p_fields) <> 'object' then
+    raise exception 'authorisation: expected a JSON object' using errcode = '22023';
+  end if;
+  for k in select jsonb_object_keys(p_fields) loop
+    if not k = any (allowed) then
+      raise exception '%: unknown field', k using errcode = '22023';
+    end if;
+  end loop;
+  if p_id is null then
+    a.id := gen_random_uuid();
+    a.kind := 'letter';
+    a.holder_name := '';
+    a.issued_by_name := '';
+    a.reference := '';
+    a.notes := '';
+    a.created_by := (select auth.uid());
+    a.created_at := now();
+  else
+    select * into a from sensitive.access_authorisations where id = p_id for update;
+    if a.id is null then
+      raise exception 'no access authorisation with id %', p_id using errcode = 'P0002';
+    end if;
+  end if;
+  if p_fields ? 'kind' then a.kind := p_fields ->> 'kind'; end if;
+  if a.kind is null or a.kind not in ('letter', 'permit', 'badge', 'other') then
+    raise exception 'kind: one of letter, permit, badge, other' using errcode = '22023';
+  end if;
+  if p_fields ? 'holder_type' then a.holder_type := p_fields ->> 'holder_type'; end if;
+  if a.holder_type is null or a.holder_type not in ('organisation', 'staff', 'vehicle', 'equipment') then
+    raise exception 'holder_type: one of organisation, staff, vehicle, equipment' using errcode = '22023';
+  end if;
+  begin
+    if p_fields ? 'user_id' then a.user_id := nullif(p_fields ->> 'user_id', '')::uuid; end if;
+  exception when invalid_text_representation then
+    raise exception 'user_id: not a UUID' using errcode = '22023';
+  end;
+  if a.user_id is not null and not exists (select 1 from public.app_users u where u.id = a.user_id) then
+    raise exception 'user_id: no user with id %', a.user_id using errcode = '22023';
+  end if;
+  if p_fields ? 'holder_name' then a.holder_name := btrim(coalesce(p_fields ->> 'holder_name', '')); end if;
+  if p_fields ? 'plate' then a.plate := nullif(btrim(coalesce(p_fields ->> 'plate', '')), ''); end if;
+  if a.holder_type = 'staff' and a.user_id is null and a.holder_name = '' then
+    raise exception 'holder_name: a staff authorisation names its holder (or picks a user)' using errcode = '22023';
+  end if;
+  if a.holder_type = 'vehicle' and a.plate is null then
+    raise exception 'plate: a vehicle authorisation needs the plate' using errcode = '22023';
+  end if;
+  if a.holder_type = 'equipment' and a.holder_name = '' then
+    raise exception 'holder_name: say which equipment' using errcode = '22023';
+  end if;
+  if length(a.holder_name) > 200 then
+    raise exception 'holder_name: at most 200 characters' using errcode = '22023';
+  end if;
+  if p_fields ? 'pcode' then a.pcode := nullif(btrim(coalesce(p_fields ->> 'pcode', '')), ''); end if;
+  if a.pcode is not null and not exists (select 1 from public.areas ar where ar.pcode = a.pcode) then
+    raise exception 'pcode: no area %', a.pcode using errcode = '22023';
+  end if;
+  begin
+    if p_fields ? 'issued_by' then a.issued_by := nullif(p_fields ->> 'issued_by', '')::uuid; end if;
+  exception when invalid_text_representation then
+    raise exception 'issued_by: not a UUID' using errcode = '22023';
+  end;
+  if a.issued_by is not null and not exists (select 1 from public.actors x where x.id = a.issued_by) then
+    raise exception 'issued_by: no actor with id %', a.issued_by using errcode = '22023';
+  end if;
+  if p_fields ? 'issued_by_name' then a.issued_by_name := btrim(coalesce(p_fields ->> 'issued_by_name', '')); end if;
+  if a.issued_by is null and a.issued_by_name = '' then
+    raise exception 'issued_by: say which authority issued it (an actor or a name)' using errcode = '22023';
+  end if;
+  begin
+    if p_fields ? 'valid_from' then a.valid_from := (p_fields ->> 'valid_from')::date; end if;
+  exception when others then
+    raise exception 'valid_from: not a date (YYYY-MM-DD)' using errcode = '22023';
+  end;
+  begin
+    if p_fields ? 'valid_to' then a.valid_to := (p_fields ->> 'valid_to')::date; end if;
+  exception when others then
+    raise exception 'valid_to: not a date (YYYY-MM-DD)' using errcode = '22023';
+  end;
+  if a.valid_from is null then
+    raise exception 'valid_from: is required' using errcode = '22023';
+  end if;
+  if a.valid_to is null then
+    raise exception 'valid_to: is required' using errcode = '22023';
+  end if;
+  if a.valid_to < a.valid_from then
+    raise exception 'valid_to: % is before valid_from %', a.valid_to, a.valid_from using errcode = '22023';
+  end if;
+  if p_fields ? 'reference' then a.reference := btrim(coalesce(p_fields ->> 'reference', '')); end if;
+  if length(a.reference) > 200 then
+    raise exception 'reference: at most 200 characters' using errcode = '22023';
+  end if;
+  if p_fields ? 'notes' then a.notes := coalesce(p_fields ->> 'notes', ''); end if;
+  a.updated_at := now();
+  if p_id is null then
+    insert into sensitive.access_authorisations values (a.*);
+  else
+    update sensitive.access_authorisations set
+      kind = a.kind, holder_type = a.holder_type, user_id = a.user_id, holder_name = a.holder_name, plate = a.plate,
+      pcode = a.pcode, issued_by = a.issued_by, issued_by_name = a.issued_by_name, valid_from = a.valid_from,
+      valid_to = a.valid_to, reference = a.reference, notes = a.notes, updated_at = a.updated_at,
+      -- a new end date may expire again: alert again then
+      expiry_alerted_at = case when valid_to is distinct from a.valid_to then null else expiry_alerted_at end
+    where id = a.id;
+  end if;
+  return public.access_authorisation_json(a);
+end
+$$;
+
+-- What a movement needs and what covers it. Runs as its definer's caller (the owner): callers are
+-- the two definer functions below, which first check the movement is one the user may read.
+create function private.movement_authorisation_check(p_id uuid) returns jsonb
+language sql stable
+set search_path = public, sensitive, pg_temp
+as $$
+  with s as (select * from public.movement_settings where id = 1),
+  mv as (
+    select m.id, m.areas, (m.departure_at at time zone 'UTC')::date as d0, (m.return_at at time zone 'UTC')::date as d1
+    from sensitive.movements m where m.id = p_id
+  ),
+  lv as (
+    select e ->> 'pcode' as pcode, (e ->> 'level')::int as level
+    from mv, jsonb_array_elements(public.area_levels_current(mv.d0, 2)) e
+  ),
+  needed as (
+    select a.pcode, a.name_en, a.name_ar, a.parent_pcode, lv.level
+    from mv cross join s
+    join public.areas a on a.level = 2 and a.pcode = any (mv.areas)
+    left join lv on lv.pcode = a.pcode
+    where coalesce(lv.level, 0) >= s.authorisation_level
+       or a.pcode = any (s.authorisation_pcodes) or a.parent_pcode = any (s.authorisation_pcodes)
+  ),
+  holders as (
+    select 'staff' as holder_type, t.position as pos, t.user_id, t.name as holder, null::text as plate
+    from sensitive.movement_team t where t.movement_id = p_id
+    union all
+    select 'vehicle', 1000 + v.position, null, v.plate, v.plate
+    from sensitive.movement_vehicles v where v.movement_id = p_id
+    union all
+    -- no team and no vehicle listed: the organisation itself must hold one
+    select 'organisation', -1, null, 'the organisation', null
+    where not exists (select 1 from sensitive.movement_team t where t.movement_id = p_id)
+      and not exists (select 1 from sensitive.movement_vehicles v where v.movement_id = p_id)
+  ),
+  items as (
+    select n.pcode, n.name_en, n.name_ar, n.level, h.holder_type, h.pos, h.user_id, h.holder, b.*,
+           case when b.auth_id is null then 'missing'
+                when b.valid_from > mv.d0 then 'not_yet_valid'
+                when b.valid_to < mv.d0 then 'expired'
+                when b.valid_to < mv.d1 then 'expires_during'
+                else 'valid' end as status
+    from mv cross join needed n cross join holders h
+    left join lateral (
+      select a.id as auth_id, a.kind, a.reference, a.valid_from, a.valid_to, a.holder_type as covered_as,
+             coalesce(x.name, a.issued_by_name) as issued_by
+      from sensitive.access_authorisations a
+      left join public.actors x on x.id = a.issued_by
+      where (a.pcode is null or a.pcode = n.pcode or a.pcode = n.parent_pcode)
+        and (a.holder_type = 'organisation'
+             or (h.holder_type = 'staff' and a.holder_type = 'staff'
+                 and ((h.user_id is not null and a.user_id = h.user_id)
+                      or (a.holder_name <> '' and lower(btrim(a.holder_name)) = lower(btrim(h.holder)))))
+             or (h.holder_type = 'vehicle' and a.holder_type = 'vehicle'
+                 and upper(regexp_replace(a.plate, '\s', '', 'g')) = upper(regexp_replace(h.plate, '\s', '', 'g'))))
+      -- the one covering the whole trip first, then the one ending last
+      order by (a.valid_from <= mv.d0 and a.valid_to >= mv.d1) desc, a.valid_to desc, a.id
+      limit 1
+    ) b on true
+  )
+  select jsonb_build_object(
+    'from', (select d0 from mv), 'to', (select d1 from mv),
+    'level', (select authorisation_level from s),
+    'areas', coalesce((select jsonb_agg(jsonb_build_object('pcode', n.pcode, 'name_en', n.name_en, 'name_ar', n.name_ar,
+                                                           'level', n.level) order by n.pcode) from needed n), '[]'),
+    'items', coalesce((select jsonb_agg(jsonb_build_object(
+        'pcode', i.pcode, 'name_en', i.name_en, 'name_ar', i.name_ar, 'level', i.level,
+        'holder_type', i.holder_type, 'holder', i.holder, 'status', i.status,
+        'authorisation', case when i.auth_id is null then null else jsonb_build_object(
+          'id', i.auth_id, 'kind', i.kind, 'reference', i.reference, 'issued_by', i.issued_by,
+          'valid_from', i.valid_from, 'valid_to', i.valid_to, 'covered_as', i.covered_as) end)
+        order by i.pcode, i.pos) from items i), '[]'),
+    'missing', (select count(*) from items where status <> 'valid'))
+$$;
+revoke all on function private.movement_authorisation_check(uuid) from public, anon, authenticated;
+
+-- The authorisations a movement's team needs, and whether each is valid for the trip.
+create function public.movement_authorisations(p_id uuid) returns jsonb
+language plpgsql stable security definer
+set search_path = public, sensitive, pg_temp
+as $$
+declare
+  me uuid := (select auth.uid());
+  m sensitive.movements;
+begin
+  if me is null or not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  select * into m from sensitive.movements where id = p_id;
+  if m.id is null or not (public.has_app_role('admin', 'analyst') or m.created_by = me
+                          or p_id = any (sensitive.my_movement_ids()) or m.areas && sensitive.my_area_scope()) then
+    raise exception 'no movement with id %', p_id using errcode = 'P0002';
+  end if;
+  return private.movement_authorisation_check(p_id);
+end
+$$;
+
+-- A saved plan's route risk: public.route_risk over its route, corridor, stops and day of travel,
+-- plus the authorisation check, which adds its own rule (authorisation_missing: conditions). The
+-- read of the route is audited, as every movement read is. Security invoker: RLS decides.
+create function public.movement_risk(p_id uuid) returns jsonb
+language plpgsql volatile
+set search_path = public, sensitive, extensions, pg_temp
+as $$
+declare
+  m sensitive.movements;
+  v jsonb;
+  a jsonb;
+  n integer;
+begin
+  if not public.has_app_role('admin', 'analyst', 'field') then
+    raise exception 'movements are for field staff, analysts and admins' using errcode = '42501';
+  end if;
+  select * into m from sensitive.movements where id = p_id;
+  perform public.audit_record('read', 'movements', jsonb_build_object('id', p_id, 'found', m.id is not null, 'what', 'risk'));
+  if m.id is null then
+    raise exception 'no movement with id %', p_id using errcode = 'P0002';
+  end if;
+  if m.route is null then
+    return null;
+  end if;
+  v := public.route_risk(
+    st_asgeojson(m.route, 7)::jsonb, m.corridor_km, null, null,
+    (select jsonb_agg(jsonb_build_object('lon', st_x(s.geom), 'lat', st_y(s.geom), 'name', s.name) order by s.position)
+     from sensitive.movement_stops s where s.movement_id = p_id),
+    null, 200, (m.departure_at at time zone 'UTC')::date);
+  a := public.movement_authorisations(p_id);
+  n := (a ->> 'missing')::int;
+  if n > 0 then
+    v := jsonb_set(v, '{reasons}', (v -> 'reasons') || jsonb_build_array(jsonb_build_object(
+      'rule', 'authorisation_missing', 'severity', 'conditions',
+      'message', format('%s access authorisation(s) missing or not valid from %s to %s: %s', n, a ->> 'from', a ->> 'to',
+                        (select string_agg(distinct (i ->> 'holder') || ' in ' || (i ->> 'name_en'), ', ')
+                         from jsonb_array_elements(a -> 'items') i where i ->> 'status' <> 'valid')))));
+    if v ->> 'recommendation' = 'go' then
+      v := jsonb_set(v, '{recommendation}', '"conditions"');
+    end if;
+  end if;
+  return v || jsonb_build_object('authorisations', a);
+end
+$$;
+
+-- Authorisations ending within the settings' authorisation_expiry_days raise one alert each (to
+-- analysts and admins, and to the holder when it is an account), once per end date. Run by the
+-- server's timer with the overdue sweep. The alert names no holder, area or reference: e-mail
+-- leaves Terrain; the reader opens the register, where RLS applies.
+create function private.authorisations_expiring_sweep() returns integer
+language plpgsql volatile security definer
+set search_path = public, sensitive, pg_temp
+as $$
+declare
+  d integer := (select authorisation_expiry_days from public.movement_settings where id = 1);
+  n integer := 0;
+  r record;
+  v_alert uuid;
+begin
+  for r in
+    update sensitive.access_authorisations a set expiry_alerted_at = now()
+    where a.expiry_alerted_at is null and a.valid_to >= current_date and a.valid_to < current_date + d
+    returning a.id, a.valid_to, a.user_id
+  loop
+    insert into public.alerts (kind, severity, title, body, target_users, target_roles)
+    values ('authorisation_expiring', 'warning', format('An access authorisation expires on %s', r.valid_to),
+            jsonb_build_object('authorisation_id', r.id, 'valid_to', r.valid_to),
+            array_remove(array[r.user_id], null), array['analyst', 'admin'])
+    returning id into v_alert;
+    perform pg_notify('terrain_live', jsonb_build_object('kind', 'alert', 'id', v_alert)::text);
+    n := n + 1;
+  end loop;
+  return n;
+end
+$$;
+revoke all on function private.authorisations_expiring_sweep() from public, anon, authenticated;
+
+revoke all on function public.access_authorisation_json(sensitive.access_authorisations),
+  public.access_authorisations_list(text, integer), public.access_authorisation_get(uuid),
+  public.access_authorisation_save(uuid, jsonb), public.movement_authorisations(uuid),
+  public.movement_risk(uuid) from public, anon;
+grant execute on function public.access_authorisation_json(sensitive.access_authorisations),
+  public.access_authorisations_list(text, integer), public.access_authorisation_get(uuid),
+  public.access_authorisation_save(uuid, jsonb), public.movement_authorisations(uuid),
+  public.movement_risk(uuid) to authenticated;

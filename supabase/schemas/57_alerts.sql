@@ -558,6 +558,43 @@ grant execute on function public.alert_rule_json(uuid), public.alert_rules_list(
 -- (src/lib/server/mail): it reads each alert AS ITS RECIPIENT, so RLS decides whether they may see
 -- it at all (no e-mail if not), and what the e-mail may say. Failed sends are retried with a
 -- growing delay, then given up. Without an SMTP server nothing is sent: alerts stay in the app.
+-- A user's language for what Terrain sends them (20261205040000): the language they last chose in
+-- the app's switcher (src/routes/lang), kept so that e-mails sent while they are away are in it.
+create table public.user_preferences (
+  user_id     uuid primary key references public.app_users (id) on delete cascade,
+  locale      text not null default 'en' check (locale in ('en', 'ar', 'ku', 'fr')),
+  updated_at  timestamptz not null default now()
+);
+alter table public.user_preferences enable row level security;
+create policy "Users can read their own preferences" on public.user_preferences
+  for select to authenticated using (user_id = (select auth.uid()));
+create policy "Users can set their own preferences" on public.user_preferences
+  for insert to authenticated with check (user_id = (select auth.uid()) and (select public.current_app_role()) is not null);
+create policy "Users can change their own preferences" on public.user_preferences
+  for update to authenticated using (user_id = (select auth.uid()))
+  with check (user_id = (select auth.uid()) and (select public.current_app_role()) is not null);
+grant select, insert, update on public.user_preferences to authenticated;
+
+create function public.my_locale_set(p_locale text) returns text
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+begin
+  if (select auth.uid()) is null then
+    raise exception 'sign in to keep a language' using errcode = '42501';
+  end if;
+  if p_locale is null or p_locale not in ('en', 'ar', 'ku', 'fr') then
+    raise exception 'locale: one of en, ar, ku, fr' using errcode = '22023';
+  end if;
+  insert into public.user_preferences (user_id, locale) values ((select auth.uid()), p_locale)
+  on conflict (user_id) do update set locale = excluded.locale, updated_at = now()
+    where user_preferences.locale is distinct from excluded.locale;
+  return p_locale;
+end
+$$;
+revoke all on function public.my_locale_set(text) from public, anon;
+grant execute on function public.my_locale_set(text) to authenticated;
+
 create table private.alert_deliveries (
   id               bigserial primary key,
   alert_id         uuid not null references public.alerts (id) on delete cascade,
@@ -613,11 +650,14 @@ begin
     from due where d.id = due.id
     returning d.id, d.alert_id, d.user_id, d.email, d.attempts
   )
+  -- the recipient's language (20261205040000): the one they last chose in the app, else English
   select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'alert_id', t.alert_id, 'email', t.email,
                                                'attempts', t.attempts, 'user_id', t.user_id, 'role', u.role,
-                                               'display_name', u.display_name) order by t.id), '[]')
+                                               'display_name', u.display_name,
+                                               'locale', coalesce(p.locale, 'en')) order by t.id), '[]')
     into v
-  from taken t join public.app_users u on u.id = t.user_id;
+  from taken t join public.app_users u on u.id = t.user_id
+  left join public.user_preferences p on p.user_id = t.user_id;
   return v;
 end
 $$;

@@ -16,7 +16,8 @@ set check_function_bodies = off;
 -- import_check answers the SQL-side problems of a batch without staging it (the dry run).
 --
 -- The writes in import_commit run as the caller (SECURITY INVOKER): the tables' policies decide
--- what lands, and the audit trigger records every inserted and updated row under the caller's id.
+-- what lands, and the audit log gets one entry per job under the caller's id, listing every row
+-- the job inserted or updated (20261205060000_import_audit_per_job; import_audit_open below).
 -- Staging rows are only reachable through the functions below, which check the job's owner.
 
 create table public.import_jobs (
@@ -336,6 +337,98 @@ as $$
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- One audit entry per import job (20261205060000_import_audit_per_job; the why, and why it cannot
+-- be used to write unaudited, is beside private.audit_bulk in 00_roles_auth.sql).
+--
+-- import_audit_open: from here until import_audit_close, in this transaction, the row trigger notes
+-- the job's tables' written rows by id instead of logging each. Only the import commit functions
+-- may call it: the caller's frame of the PL/pgSQL call stack must be import_commit(uuid,boolean)
+-- or import_commit_actors(import_jobs,boolean) — a DO block shows as inline_code_block, a user's
+-- temporary function as pg_temp_N.name, and app roles cannot create or replace functions in
+-- public named so. The job must be the caller's own, still staging, and the caller an analyst or
+-- admin (as import_begin requires).
+create function private.import_audit_caller(p_ctx text) returns boolean
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+  -- Line 1 is the checking function itself, line 2 its caller: called by assignment, so no
+  -- "SQL statement" line lies between them (such a line quotes the statement's text, which a DO
+  -- block's author controls, newlines included; a frame line's function name is printed by
+  -- PostgreSQL, schema-qualified unless it is public's and quoted when unusual).
+  select split_part(p_ctx, E'\n', 2)
+         ~ '^PL/pgSQL function (public\.)?(import_commit\(uuid,boolean\)|import_commit_actors\((public\.)?import_jobs,boolean\)) line [0-9]+ at assignment$'
+$$;
+revoke execute on function private.import_audit_caller(text) from public;
+
+create function public.import_audit_open(p_job uuid) returns uuid
+language plpgsql volatile security definer
+set search_path = public, pg_temp
+as $$
+declare v_ctx text; j public.import_jobs;
+begin
+  get diagnostics v_ctx = pg_context;
+  if not private.import_audit_caller(v_ctx) then
+    raise exception 'audit: only an import commit may open its audit scope' using errcode = '42501';
+  end if;
+  if not public.has_app_role('admin', 'analyst') then
+    raise exception 'only analysts and admins can import' using errcode = '42501';
+  end if;
+  select * into j from public.import_jobs
+   where id = p_job and created_by = auth.uid() and status = 'staging';
+  if j.id is null then
+    raise exception 'no such import, or not yours' using errcode = 'P0002';
+  end if;
+  insert into private.audit_bulk (xid, job, tables)
+  values (txid_current(), j.id,
+          case when j.target = 'incidents' then array['incidents', 'actors'] else array[j.target] end);
+  return j.id;
+end
+$$;
+revoke execute on function public.import_audit_open(uuid) from public, anon;
+grant execute on function public.import_audit_open(uuid) to authenticated;
+
+-- import_audit_close: the job's one entry — {job, source, file, format, the commit's counts,
+-- written: {table: {insert: n, update: n}}, ids: every id written (sorted), ids_sha256: sha256 of
+-- "table op id" lines, sorted, joined by newlines} — under the importer's id; the scope is closed.
+-- `ids` is the key audit_log_search looks a row id up in, so an incident's import is found.
+create function public.import_audit_close(p_job uuid, p_stats jsonb) returns uuid
+language plpgsql volatile security definer
+set search_path = public, pg_temp
+as $$
+declare v_ctx text; j public.import_jobs; v_written jsonb; v_ids jsonb; v_digest text;
+begin
+  get diagnostics v_ctx = pg_context;
+  if not private.import_audit_caller(v_ctx) then
+    raise exception 'audit: only an import commit may close its audit scope' using errcode = '42501';
+  end if;
+  if not exists (select 1 from private.audit_bulk b where b.xid = txid_current() and b.job = p_job) then
+    raise exception 'audit: this import has no open audit scope' using errcode = '22023';
+  end if;
+  select * into j from public.import_jobs where id = p_job;
+  select coalesce(jsonb_object_agg(t.table_name, t.ops), '{}'::jsonb) into v_written
+  from (select o.table_name, jsonb_object_agg(o.op, o.n) as ops
+        from (select r.table_name, r.op, count(*) as n from private.audit_bulk_rows r
+              where r.xid = txid_current() group by 1, 2) o
+        group by 1) t;
+  select coalesce(jsonb_agg(distinct r.row_id order by r.row_id), '[]'::jsonb),
+         encode(sha256(convert_to(coalesce(string_agg(r.table_name || ' ' || r.op || ' ' || coalesce(r.row_id, ''), E'\n'
+                  order by r.table_name, r.op, r.row_id), ''), 'UTF8')), 'hex')
+    into v_ids, v_digest
+  from private.audit_bulk_rows r where r.xid = txid_current();
+  insert into public.audit_log (actor_id, action, table_name, row_id, detail)
+  values ((select auth.uid()), 'import', j.target, j.id::text,
+          jsonb_build_object('job', j.id, 'source', j.source, 'file', j.file_name, 'format', j.format)
+          || coalesce(p_stats, '{}'::jsonb)
+          || jsonb_build_object('written', v_written, 'ids', v_ids, 'ids_sha256', v_digest));
+  delete from private.audit_bulk_rows where xid = txid_current();
+  delete from private.audit_bulk where xid = txid_current();
+  return j.id;
+end
+$$;
+revoke execute on function public.import_audit_close(uuid, jsonb) from public, anon;
+grant execute on function public.import_audit_close(uuid, jsonb) to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
 -- The commit: one transaction (this one call). Rows with a placement error make the whole import
 -- fail unless p_valid_only, in which case they are skipped and listed.
 -- Imports honour a row's admin_depth, as the demo loader does (20261122000600_seed_loaders.sql):
@@ -344,15 +437,23 @@ $$;
 -- admin_depth is placed in all three levels, as before.
 -- import_commit as in 20261122001003_import_admin_depth.sql, with actors handed to their own
 -- commit (no placement: an actor's headquarters is optional and given as a point).
+-- Speed (20261206300000_import_commit_plans): the work tables are ANALYZEd once filled. Created
+-- in this transaction, they had no statistics, so the planner guessed a few hundred rows and chose
+-- a nested loop that scanned every actor id for every row (rows × actors: 25M row visits for
+-- 5,000 rows naming 5,000 actors) and, from the resulting cost, spent 2.7 s compiling it with
+-- JIT. JIT is off for the commit: its statements are inserts whose time is in triggers and
+-- indexes, which JIT does not speed up.
 create function public.import_commit(p_job uuid, p_valid_only boolean default false) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
+set jit = off
 as $$
 declare
   j public.import_jobs;
   v_problems jsonb;
   v_stats jsonb;
   v_total integer;
+  v_scope uuid;
 begin
   j := public.import_job_for_update(p_job);
   if j.target = 'actors' then
@@ -370,6 +471,7 @@ begin
     nullif(s.data ->> 'geo_precision', '')::smallint, s.data ->> 'admin_pcode', s.data ->> 'admin1',
     s.data ->> 'admin2', s.data ->> 'admin3') p;
   get diagnostics v_total = row_count;
+  analyze pg_temp.import_work;
 
   update pg_temp.import_work
      set admin3_pcode = case when (data ->> 'admin_depth')::int >= 3 then admin3_pcode end,
@@ -393,6 +495,9 @@ begin
   end if;
   delete from pg_temp.import_work where problem ->> 'level' = 'error';
 
+  -- One audit entry for the job, not one per row (import_audit_open). Called by assignment, not
+  -- PERFORM, so that the call stack it checks names this function directly.
+  v_scope := public.import_audit_open(p_job);
   if j.target = 'incidents' then
     v_stats := public.import_commit_incidents(j);
   else
@@ -403,8 +508,7 @@ begin
                'skipped', jsonb_array_length(v_problems), 'problems', v_problems,
                'warnings', (select count(*) from pg_temp.import_work where problem ->> 'level' = 'warning'));
   perform public.import_finish(p_job, 'committed', v_stats - 'problems');
-  perform public.audit_record('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
-    'file', j.file_name, 'format', j.format) || (v_stats - 'problems'));
+  v_scope := public.import_audit_close(p_job, v_stats - 'problems');
   return v_stats;
 end
 $$;
@@ -422,11 +526,15 @@ $$;
 -- made 503,019 actor_name_key calls and took 25 of the commit's 28 s. Now each spelling's key is
 -- computed once and joined to the actors' unnested name keys (a hash join); the choice among
 -- several matching actors is actor_by_name's: the one whose own name it is, else the oldest.
+-- 20261206300000: the file's keys are looked up through the GIN index on actors.name_keys (name,
+-- Arabic name and aliases, kept by actors_before_write), so only the actors the file names are
+-- unnested, and the work tables are ANALYZEd so that the insert joins them by hash (see
+-- import_commit).
 create function public.import_commit_incidents(j public.import_jobs) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
 as $$
-declare v jsonb; v_actors integer;
+declare v jsonb; v_actors integer; v_keys text[];
 begin
   drop table if exists pg_temp.import_actor_names;
   create temp table import_actor_names on commit drop as
@@ -436,12 +544,15 @@ begin
     where coalesce(x.n, '') <> ''
     group by x.n;
   delete from pg_temp.import_actor_names where k is null;
+  analyze pg_temp.import_actor_names;
+  select coalesce(array_agg(distinct k), '{}') into v_keys from pg_temp.import_actor_names;
 
   -- Actors named in the file: added once each (by name key, so "ISIL" and "isil" are one), in the
   -- spelling the file uses first, unless an actor already has that name, alias or spelling — as
   -- the report form does.
   with known as (
     select distinct ak.k from public.actors a cross join lateral unnest(a.name_keys) ak(k)
+    where a.name_keys && v_keys
   ), ins as (
     insert into public.actors (name, upstream_source)
     select f.n, j.source
@@ -456,8 +567,10 @@ begin
     select distinct on (s.n) s.n, a.id
     from pg_temp.import_actor_names s
     join (select a.id, a.name, a.created_at, ak.k
-          from public.actors a cross join lateral unnest(a.name_keys) ak(k)) a on a.k = s.k
+          from public.actors a cross join lateral unnest(a.name_keys) ak(k)
+          where a.name_keys && v_keys) a on a.k = s.k
     order by s.n, (lower(a.name) = lower(s.n)) desc, a.created_at, a.id;
+  analyze pg_temp.import_actor_ids;
 
   with src as (
     select w.ord, w.lon, w.lat, w.geo_precision, w.admin1_pcode, w.admin2_pcode, w.admin3_pcode, r.*
@@ -676,6 +789,7 @@ declare
   v_errors integer;
   v_merge boolean := coalesce((j.options ->> 'merge_duplicates')::boolean, false);
   v_stats jsonb;
+  v_scope uuid;
 begin
   select coalesce(jsonb_agg(s.data order by s.ord), '[]'::jsonb) into v_rows from public.import_staged(j.id) s;
   v_total := jsonb_array_length(v_rows);
@@ -686,6 +800,7 @@ begin
     return jsonb_build_object('committed', false, 'rows', v_total, 'problems', v_problems);
   end if;
 
+  v_scope := public.import_audit_open(j.id); -- one audit entry for the job (import_audit_open)
   with src as (
     select r.* from jsonb_array_elements(v_rows) e
     cross join lateral jsonb_to_record(e) as r(
@@ -730,8 +845,7 @@ begin
                'rows', v_total, 'skipped', v_errors, 'problems', v_problems,
                'warnings', jsonb_array_length(v_problems) - v_errors);
   perform public.import_finish(j.id, 'committed', v_stats - 'problems');
-  perform public.audit_record('import', j.target, jsonb_build_object('job', j.id, 'source', j.source,
-    'file', j.file_name, 'format', j.format) || (v_stats - 'problems'));
+  v_scope := public.import_audit_close(j.id, v_stats - 'problems');
   return v_stats;
 end
 $$;

@@ -11,7 +11,12 @@ create function public.incidents_export(
   p_q text default null, p_status text[] default null,
   p_format text default null,
   p_after_date date default null, p_after_id uuid default null,
-  p_limit integer default 2000
+  p_limit integer default 2000,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_reliability text[] default null
 ) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
@@ -22,18 +27,23 @@ declare
   v_rows jsonb;
   v_total bigint;
   v_scope text[] := public.caller_location_scope();
+  v_place geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
 begin
   if p_after_id is null then
     select count(*) into v_total
-    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
-    where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
-      and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
+    from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) f
+    where (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
       and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
             f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope, v_q);
     perform public.audit_record('export', 'incidents', jsonb_strip_nulls(jsonb_build_object(
       'format', p_format, 'rows', v_total, 'from', p_from, 'to', p_to, 'types', p_types, 'area', p_area,
       'bbox', case when p_west is not null then jsonb_build_array(p_west, p_south, p_east, p_north) end,
-      'q', p_q, 'status', p_status)));
+      'q', p_q, 'status', p_status,
+      'geometry_id', p_geometry_id, 'geometry', case when p_geometry is not null then true end,
+      'lat', p_lat, 'lon', p_lon, 'within_km', p_within_km,
+      'precise', case when p_precise_only then true end, 'lens', p_lens, 'sub_types', p_sub_types,
+      'actors', p_actors, 'reliability', p_reliability)));
   end if;
 
   select coalesce(jsonb_agg(r order by (r ->> 'event_date'), (r ->> 'id')), '[]'::jsonb) into v_rows
@@ -58,7 +68,8 @@ begin
       'source_reliability', f.source_reliability, 'info_credibility', f.info_credibility,
       'confidentiality', f.confidentiality, 'status', f.status, 'status_reason', f.status_reason,
       'notes', f.notes, 'updated_at', f.updated_at) as r
-    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) f
+    from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) f
     cross join lateral (
       select public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as fuzzed,
              public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt
@@ -68,8 +79,7 @@ begin
     left join public.areas r1 on r1.pcode = f.admin1_pcode
     left join public.areas r2 on r2.pcode = f.admin2_pcode
     left join public.areas r3 on r3.pcode = f.admin3_pcode
-    where (p_status is null or cardinality(p_status) = 0 or f.status = any (p_status))
-      and (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
+    where (v_q is null or public.incident_document(f.notes, f.location_name, f.source, f.sub_event_type) @@ v_q)
       and public.incident_search_visible(f.notes, f.location_name, f.source, f.sub_event_type,
             f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope, v_q)
       and (p_after_id is null or (f.event_date, f.id) > (p_after_date, p_after_id))

@@ -2,7 +2,8 @@ set check_function_bodies = off;
 
 -- Context analysis: the aggregations behind the analysis screen, the area page and
 -- /api/v1/stats. Every one of them starts from public.incidents_filtered — the filter the map,
--- the list and the API share — so a chart never counts differently from the map for the same
+-- the list and the API share (incidents_by_area from incidents_refined, which adds the map's
+-- place and further filters to it) — so a chart never counts differently from the map for the same
 -- filters and the same user: they are security invoker, so RLS decides which incidents count
 -- (a viewer's charts count only verified, unrestricted incidents, as the viewer's map does).
 --
@@ -95,27 +96,47 @@ $$;
 -- areas too; with p_area set, only the areas of that level inside it, or it itself, or the one
 -- it lies in. Incidents placed in no
 -- area of that level are counted apart ('unassigned': country-wide or imprecise locations).
+-- The incidents counted are the incident layer's: public.incidents_refined with the place
+-- (p_geometry / p_geometry_id / p_lon, p_lat / p_within_km, p_precise_only, checked by
+-- spatial_filter_place) and the further filters (lens, sub-event type, actor, status,
+-- reliability), so the map's choropleth and rate shading count what its points show (issue 13).
+-- The summary (incident_rollup) knows none of those: it answers only when none is set.
 create function public.incidents_by_area(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
-  p_level integer default 1
+  p_level integer default 1,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_status text[] default null, p_reliability text[] default null
 ) returns jsonb
 language plpgsql stable
 set search_path = public, extensions, pg_temp
 set jit = off  -- see the note at baseline_classify
+set plan_cache_mode = force_custom_plan  -- the unused filters fold away (see incidents_map)
 as $$
 declare
   v jsonb;
   v_rollup boolean;
+  v_scope text[];
+  v_place geometry;
 begin
   if p_level is null or p_level not between 1 and 3 then
     raise exception 'level: must be 1 (governorate), 2 (district) or 3 (sub-district)' using errcode = '22023';
   end if;
+  v_scope := public.caller_location_scope();
+  v_place := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
 
   -- One pass over the matching incidents (it read them three times: counts, first and last
-  -- date), from the summary when it can answer for this level (governorates and districts).
-  v_rollup := p_level <= 2 and public.incident_rollup_usable(p_area, p_west);
+  -- date), from the summary when it can answer for this level (governorates and districts)
+  -- and no place or further filter is set.
+  v_rollup := p_level <= 2 and public.incident_rollup_usable(p_area, p_west)
+    and v_place is null and not coalesce(p_precise_only, false)
+    and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
+      + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
+      + coalesce(cardinality(p_reliability), 0) = 0;
   with counts as (
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
            sum(r.incidents) as n, sum(r.fatalities) as fat, min(r.day) as first, max(r.day) as last
@@ -129,7 +150,9 @@ begin
     union all
     select case p_level when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as pcode,
            count(*) as n, sum(i.fatalities) as fat, min(i.event_date) as first, max(i.event_date) as last
-    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status,
+           p_reliability, v_scope) i
     where not v_rollup
     group by 1
   ),

@@ -7,10 +7,11 @@ set check_function_bodies = off;
 -- profile with a title, a status (draft → final) and the analyst's notes.
 --
 -- Need-to-know inside a profile:
---   incidents  counted from public.incidents_filtered (the policies decide which count), each
---              placed at the point the caller may see (public.incident_point_for_caller, THE RULE
---              of 30_incidents.sql): a coarse point inside the area counts, an exact point the
---              caller may not see never decides anything;
+--   incidents  counted from public.incidents_filtered / incidents_refined (the policies decide
+--              which count), shown at the point the caller may see (public.incident_point_for_caller,
+--              THE RULE of 30_incidents.sql): in a drawn area a location fuzzed for the caller is
+--              not exact, so it is reported as not counted; an exact point the caller may not see
+--              never decides anything;
 --   contacts   names only for callers the contacts policies let read them (and audited as a
 --              'list'); everyone else gets a count of the normal contacts, never restricted ones.
 
@@ -301,6 +302,17 @@ grant execute on function sensitive.area_contact_count(text[], uuid[], boolean) 
 -- The covered admin areas are those whose interior meets the area (an area touching only along
 -- a border is not covered): the governorate and district around a drawn polygon, a chosen
 -- area with its ancestors and the areas inside it.
+-- Which incidents count (20261207100000): only those located precisely enough for the area. A
+-- point in a polygon is not enough: an event the source knows only as "Northern Iraq" sits at a
+-- centre point that falls in some district (206 of them in Tel Afar's polygon in the demo data),
+-- and counting it there invents precision. So
+--   an admin area  counts what the incident list's area filter counts (incidents_filtered's
+--                  p_area: placed in the area by P-code, which the placement does only as deep
+--                  as the location supports), so the profile and the list give the same number;
+--   a drawn area   counts the exact locations in it (incidents_refined with p_precise_only, the
+--                  rule of "counts within a place by location precision", 35_spatial_filters.sql).
+-- incidents.coarser_not_counted says how many lie inside (at the point the caller sees) but were
+-- not counted, by precision (3 also for a location fuzzed for this caller), so the reader knows.
 create function public.assessment_profile(
   p_area text default null,
   p_geometry jsonb default null,
@@ -353,19 +365,35 @@ begin
   end if;
 
   with cand as materialized (
+    select f.id,
+           public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as fuzzed,
+           public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt,
+           f.geo_precision
+    from public.incidents_filtered(null, v_to) f
+    where (v_exact and f.lat between v_y0 and v_y1 and f.lon between v_x0 and v_x1)
+       or (not v_exact and f.lat_coarse between v_y0 and v_y1 and f.lon_coarse between v_x0 and v_x1)
+       or (v_field and f.geom_coarse is not null and f.lat between v_y0 and v_y1 and f.lon between v_x0 and v_x1)
+  ),
+  inside as materialized (
+    -- at the point the caller sees, whatever its precision: what the area holds on a map
+    select * from cand where st_intersects(v_geom, pt)
+  ),
+  inc as materialized (
     select f.id, f.event_date, f.event_type, f.sub_event_type, f.fatalities, f.serious, f.affects_ngos, f.affects_us,
            f.actor1_id, f.actor2_id,
            public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode,
                                             v_scope) as location_name,
            public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as fuzzed,
            public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt
-    from public.incidents_filtered(null, v_to) f
-    where (v_exact and f.lat between v_y0 and v_y1 and f.lon between v_x0 and v_x1)
-       or (not v_exact and f.lat_coarse between v_y0 and v_y1 and f.lon_coarse between v_x0 and v_x1)
-       or (v_field and f.geom_coarse is not null and f.lat between v_y0 and v_y1 and f.lon between v_x0 and v_x1)
+    from (select * from public.incidents_filtered(null, v_to, null, p_area) where p_area is not null
+          union all
+          select * from public.incidents_refined(null, v_to, null, null, null, null, null, null, v_geom, null, true,
+                                                 null, null, null, null, null, v_scope)
+          where p_area is null) f
   ),
-  inc as materialized (
-    select * from cand where st_intersects(v_geom, pt)
+  coarser as (
+    select case when fuzzed then 3 else geo_precision end as prec
+    from inside c where not exists (select 1 from inc where inc.id = c.id)
   ),
   actor_counts as (
     select x.actor_id, count(distinct x.id) as n, coalesce(sum(x.fatalities), 0) as fat
@@ -414,6 +442,12 @@ begin
                                   'baseline', public.baseline_windows(v_to)),
     'incidents', jsonb_build_object(
       'total', (select count(*) from inc),
+      'counted_by', case when p_area is not null then 'area_pcode' else 'exact_location' end,
+      'coarser_not_counted', (select jsonb_build_object('total', count(*),
+                                'by_precision', jsonb_build_object('1', count(*) filter (where prec = 1),
+                                                                   '2', count(*) filter (where prec = 2),
+                                                                   '3', count(*) filter (where prec = 3)))
+                              from coarser),
       'fatalities', (select coalesce(sum(fatalities), 0) from inc),
       'first_date', (select min(event_date) from inc),
       'last_date', (select max(event_date) from inc),

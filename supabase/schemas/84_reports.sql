@@ -610,12 +610,18 @@ $$;
 -- chosen likelihood, and a different likelihood needs a reason (p.as_of: the suggestion's date,
 -- default today, for a register kept against past data). Each change keeps the previous
 -- content in risk_history; a stale p_version is refused (409).
+-- A change that changes nothing (a form saved as it was) writes nothing: no version, no history
+-- row, no new updated_at (20261206200000). For that, a change that names neither the area, the
+-- category nor as_of keeps the stored suggestion: recomputing it "as of today" would silently
+-- replace a suggestion dated to the incident data with another one (and could then refuse the
+-- likelihood the analyst had justified against the first).
 create function public.risk_save(p_id uuid, p jsonb, p_version integer default null) returns jsonb
 language plpgsql volatile
 set search_path = public, pg_temp
 as $$
 declare
   r public.risks;
+  v_old public.risks;
   f text;
   v_sugg jsonb;
   m jsonb;
@@ -648,10 +654,8 @@ begin
     if p_version is not null and p_version <> r.version then
       raise exception 'version: this risk was changed meanwhile (now version %)', r.version using errcode = '23505';
     end if;
-    insert into public.risk_history (risk_id, version, content, changed_by)
-    values (r.id, r.version, public.risk_get(r.id) - 'history', auth.uid());
+    v_old := r;
     r := jsonb_populate_record(r, p - 'id' - 'created_by' - 'created_at' - 'version' - 'accepted_by' - 'accepted_at');
-    r.version := r.version + 1;
   end if;
   if r.scope is null or r.scope not in ('base', 'area', 'programme') then
     raise exception 'scope: base, area or programme' using errcode = '22023';
@@ -660,7 +664,9 @@ begin
     r.area_pcode := (select coalesce(s.admin2_pcode, s.admin1_pcode) from public.org_sites s where s.id = r.base_id);
   end if;
   -- the suggestion, when there is one, is stored with the likelihood chosen against it
-  if r.area_pcode is not null and r.threat_category is not null then
+  if r.area_pcode is not null and r.threat_category is not null
+     and (p_id is null or p ? 'as_of'
+          or (r.area_pcode, r.threat_category) is distinct from (v_old.area_pcode, v_old.threat_category)) then
     v_sugg := public.risk_suggest(r.area_pcode, r.threat_category, (p ->> 'as_of')::date);
     if (v_sugg ->> 'available')::boolean then
       r.suggestion := v_sugg;
@@ -674,6 +680,24 @@ begin
      and length(btrim(coalesce(r.likelihood_reason, ''))) = 0 then
     raise exception 'likelihood_reason: the likelihood differs from the suggested % — say why', r.likelihood_suggested
       using errcode = '22023';
+  end if;
+  if p_id is not null then
+    -- nothing changed: the row as it was, and the mitigations sent (if any) as they are stored
+    if r is not distinct from v_old
+       and (not p ? 'mitigations'
+            or (jsonb_typeof(p -> 'mitigations') = 'array'
+                and (select coalesce(jsonb_agg(jsonb_build_object('action', btrim(x ->> 'action'),
+                               'owner', coalesce(x ->> 'owner', ''), 'due_date', x ->> 'due_date',
+                               'done', coalesce((x ->> 'done')::boolean, false)) order by n), '[]'::jsonb)
+                     from jsonb_array_elements(p -> 'mitigations') with ordinality as e(x, n))
+                    = (select coalesce(jsonb_agg(jsonb_build_object('action', rm.action, 'owner', rm.owner,
+                               'due_date', rm.due_date::text, 'done', rm.done) order by rm.position), '[]'::jsonb)
+                       from public.risk_mitigations rm where rm.risk_id = r.id))) then
+      return public.risk_get(r.id);
+    end if;
+    insert into public.risk_history (risk_id, version, content, changed_by)
+    values (r.id, v_old.version, public.risk_get(r.id) - 'history', auth.uid());
+    r.version := v_old.version + 1;
   end if;
   r.updated_at := now();
   if p_id is null then

@@ -17,6 +17,8 @@ const ROOT = join(import.meta.dirname, '..');
 // invoker functions that called public.audit_note, with public.audit_record instead: not
 // `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
+	'public.risk_save': ['20261204050100', '20261206200000'],
+	'public.assessment_profile': ['20261204040000', '20261207100000'],
 	'public.incidents_proximity': [
 		'20261122003002',
 		'20261122003006',
@@ -24,25 +26,41 @@ const KNOWN: Record<string, string[]> = {
 		'20261203140100',
 		'20261204010100'
 	],
-	'public.incidents_map': ['20261122000400', '20261122006100', '20261203140100'],
+	'public.incidents_map': [
+		'20261122000400',
+		'20261122006100',
+		'20261203140100',
+		'20261205010000',
+		'20261205010100'
+	],
 	'public.incidents_geojson': [
 		'20261122000400',
 		'20261122006100',
 		'20261203140100',
-		'20261204010100'
+		'20261204010100',
+		'20261205010000'
 	],
 	'public.incidents_filtered': ['20261122000400', '20261122004100', '20261203140100'],
-	'public.incidents_density': ['20261122000400', '20261122006100', '20261203140100'],
-	'private.audit_row': ['20261122000100', '20261203120000'],
+	'public.incidents_density': [
+		'20261122000400',
+		'20261122006100',
+		'20261203140100',
+		'20261205010000'
+	],
+	'private.audit_row': ['20261122000100', '20261203120000', '20261205060000'],
 	'private.seed_begin': ['20261122000600', '20261203120000'],
 	'private.seed_end': ['20261122000600', '20261203120000'],
 	'public.import_commit_sites': ['20261122001001', '20261203100200'],
 	'public.incident_create': ['20261122001000', '20261203100100'],
+	'public.app_setting_set': ['20261203100000', '20261205050000', '20261206200100'],
+	'public.app_settings_get': ['20261203100000', '20261206200100'],
 	'public.incident_update': ['20261122001000', '20261203100100'],
 	'public.sites_geojson': ['20261122000500', '20261203100000'],
 	'public.area_by_names': ['20261122001001', '20261203110000'],
 	'private.movements_overdue_sweep': ['20261203170100', '20261203171000'],
-	'public.movement_settings_update': ['20261203170000', '20261203171000'],
+	'public.movement_settings_update': ['20261203170000', '20261203171000', '20261205040000'],
+	'public.movement_transition': ['20261203170100', '20261205040000'],
+	'private.alert_deliveries_claim': ['20261204080000', '20261205040000'],
 	'public.alert_json': ['20261203171000', '20261204080000'],
 	'private.session_user': ['20261122000200', '20261122000700'],
 	'public.user_set_role': ['20261122000100', '20261203135000'],
@@ -70,12 +88,20 @@ const KNOWN: Record<string, string[]> = {
 	'public.contacts_list': ['20261122002002', '20261122002005'],
 	'public.contacts_nearby': ['20261122002002', '20261122002005'],
 	'public.import_check': ['20261122001001', '20261122006000'],
-	'public.import_commit': ['20261122001001', '20261122001003', '20261122006000'],
+	'public.import_commit': [
+		'20261122001001',
+		'20261122001003',
+		'20261122006000',
+		'20261205060000',
+		'20261206300000'
+	],
+	'public.import_commit_actors': ['20261122006000', '20261205060000'],
 	'public.import_commit_incidents': [
 		'20261122001001',
 		'20261122001004',
 		'20261122005500',
-		'20261204090000'
+		'20261204090000',
+		'20261206300000'
 	],
 	'public.import_place_row': ['20261122001001', '20261122001005', '20261203110000'],
 	'public.incident_actor': ['20261122001000', '20261122005500'],
@@ -88,13 +114,21 @@ const KNOWN: Record<string, string[]> = {
 		'20261122001002',
 		'20261203140100',
 		'20261204010100',
-		'20261204090100'
+		'20261204090100',
+		'20261205010000'
 	],
 	'public.incidents_highlight': ['20261122005100', '20261203140100'],
-	'public.incidents_list': ['20261122001000', '20261203140100', '20261204010100', '20261204090100'],
+	'public.incidents_list': [
+		'20261122001000',
+		'20261203140100',
+		'20261204010100',
+		'20261204090100',
+		'20261205010000'
+	],
+	'public.incident_counts_in_place': ['20261204060000', '20261205010000'],
 	'public.incident_counts': ['20261122000400', '20261203150100'],
 	'public.incident_stats': ['20261122003000', '20261122003006', '20261203150200'],
-	'public.incidents_by_area': ['20261122003000', '20261203150200'],
+	'public.incidents_by_area': ['20261122003000', '20261203150200', '20261207200000'],
 	'public.incidents_time_pattern': ['20261122003000', '20261122003006'],
 	'public.incidents_top_actors': ['20261122003000', '20261122003006']
 };

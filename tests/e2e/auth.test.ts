@@ -127,6 +127,19 @@ describe('the session', () => {
 		await b.page.goto(`${baseUrl}/map`);
 		expect(new URL(b.page.url()).pathname).toBe('/login');
 	});
+
+	it('is not ended by opening /logout (a link could do that): the page asks, and its button signs out', async () => {
+		await signIn(b.page, baseUrl, 'viewer');
+		const res = await b.page.goto(`${baseUrl}/logout`);
+		expect(res?.status()).toBe(200);
+		expect(await sessionCookieOf()).toBeDefined();
+		await b.page.locator('main, body').getByTestId('sign-out').last().click();
+		await b.page.waitForURL((u) => u.pathname === '/login');
+		expect(await sessionCookieOf()).toBeUndefined();
+		// Signed out, /logout has nothing to offer: it sends the browser to sign in.
+		await b.page.goto(`${baseUrl}/logout`);
+		expect(new URL(b.page.url()).pathname).toBe('/login');
+	});
 });
 
 describe('Arabic', () => {

@@ -70,7 +70,13 @@ describe('the proximity screen', () => {
 		await b.page.locator('#proximity-form select').first().selectOption('geometry');
 		await b.page.locator('input[name="km"]').fill('5');
 		await b.page.locator('input[name="days"]').fill('36600');
-		await b.page.locator('input[name="as_of"]').fill('2018-12-31');
+		// The as-of date is a DateField (day/month/year); Tab commits it without submitting.
+		const asOf = b.page.locator('#proximity-form [data-testid="date-field"]');
+		await asOf.fill('31/12/2018');
+		await asOf.press('Tab');
+		expect(await b.page.locator('#proximity-form input[name="as_of"]').inputValue()).toBe(
+			'2018-12-31'
+		);
 		await waitUntilLoaded(b.page);
 		// Pasting a point moves the map to it: a way to get near Mosul before drawing there.
 		await b.page

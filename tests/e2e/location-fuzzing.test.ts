@@ -29,7 +29,7 @@ describe('a sensitive incident on the incident page', () => {
 	it('lets an analyst mark a report as a sensitive location', async () => {
 		const p = analyst.page;
 		await p.goto(`${baseUrl}/incidents/new`);
-		await p.locator('input[name="event_date"]').fill('2024-03-01');
+		await p.getByTestId('date-field').fill('01/03/2024');
 		await p.locator('select[name="event_type"]').selectOption('explosions_remote_violence');
 		await p.locator('[data-testid="coordinates"]').fill(`${LAT}, ${LON}`);
 		await p.locator('input[name="location_name"]').fill('Near our office');

@@ -5,6 +5,7 @@
 // API counts. Each layer is also looked at in English and Arabic (screenshots in test-results/e2e).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+	hydrated,
 	openBrowser,
 	screenshot,
 	signIn,
@@ -81,6 +82,7 @@ async function addActor(
 	stance: string
 ): Promise<string> {
 	await b.page.goto(`${baseUrl}/actors`);
+	await hydrated(b.page);
 	await b.page.locator('#a-name').fill(a.name);
 	await b.page.locator('#a-type').selectOption('community_leader');
 	await b.page.locator('#a-stance').selectOption(stance);
@@ -103,6 +105,7 @@ describe('relationship arcs and presence on the map', () => {
 
 		// On the west actor's page: a negotiation channel (undirected) with the south actor.
 		await b.page.goto(`${baseUrl}/actors/${westId}`);
+		await hydrated(b.page);
 		await b.page.locator('#r-kind').selectOption('negotiation_channel');
 		await b.page.locator('#r-other').selectOption({ label: SOUTH.name });
 		await b.page.locator('#r-from').fill('2016-01-01');
@@ -167,7 +170,8 @@ describe('relationship arcs and presence on the map', () => {
 		});
 		const rows = (await r.json()) as unknown[][];
 		expect(rows.some((a) => a[7] === WEST.name)).toBe(false);
-		await b.page.locator('input[name="to"]').fill('2015-06-01');
+		await b.page.locator('#map-to').fill('2015-06-01');
+		await b.page.locator('#map-to').press('Enter');
 		await expect.poll(() => param('to')).toBe('2015-06-01');
 		const mid = await canvasCentre();
 		const pink = blend(hexToRgb(KIND_COLOURS.negotiation_channel), ARC_ALPHA);
@@ -179,6 +183,7 @@ describe('relationship arcs and presence on the map', () => {
 	it('fills an actor\u2019s presence area in its stance colour', async () => {
 		// The hostile actor is present in Al-Rutba district.
 		await b.page.goto(`${baseUrl}/actors/${southId}`);
+		await hydrated(b.page);
 		await b.page.locator('#p-area').selectOption({ label: '— Al-Rutba' });
 		await b.page.locator('form[action="?/addPresence"] button').click();
 		await b.page.locator('ul.plain li', { hasText: 'Al-Rutba' }).first().waitFor();

@@ -103,8 +103,10 @@ describe('the map screen', () => {
 		const all = await shownAndApiCount();
 		const before = incidentPixels(await waitForPixels(canvas(), (i) => incidentPixels(i) > 1500));
 
-		await b.page.locator('input[name="from"]').fill('2014-01-01');
-		await b.page.locator('input[name="to"]').fill('2014-12-31');
+		await b.page.locator('#map-from').fill('2014-01-01');
+		await b.page.locator('#map-from').press('Enter');
+		await b.page.locator('#map-to').fill('2014-12-31');
+		await b.page.locator('#map-to').press('Enter');
 		await expect.poll(() => [param('from'), param('to')]).toEqual(['2014-01-01', '2014-12-31']);
 		await expect
 			.poll(async () => Number(await countEl().getAttribute('data-count')), { timeout: 60_000 })

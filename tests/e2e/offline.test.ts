@@ -5,7 +5,7 @@
  *     "offline — data as of …";
  *  2. two reports are typed offline; they are on the device (found in the profile); Chromium is
  *     closed and opened again on the same profile, the link comes back: each report exists exactly
- *     once on the server;
+ *     once on the server; the sync is replayed under the same client ids: still exactly two;
  *  3. sign-out, then the whole profile (Cache Storage, IndexedDB, the HTTP cache, gzip bodies
  *     included) is searched for the canaries: zero hits.
  */
@@ -216,6 +216,50 @@ describe('offline use', () => {
 		await expect
 			.poll(() => p.locator('[data-testid="outbox-item"][data-state="accepted"]').count())
 			.toBe(2);
+
+		const receipts = () =>
+			p
+				.locator('[data-testid="outbox-item"] a')
+				.evaluateAll((as) => as.map((a) => a.getAttribute('href')).sort());
+		const before = await receipts();
+		expect(before).toHaveLength(2);
+
+		// Replay the sync: as if both answers had been lost on the way back, the two reports are
+		// waiting again under the same client ids, and the outbox sends them again (one batch).
+		const replayed = await p.evaluate(async (name) => {
+			const db = await new Promise<IDBDatabase>((ok, ko) => {
+				const r = indexedDB.open(name);
+				r.onsuccess = () => ok(r.result);
+				r.onerror = () => ko(r.error);
+			});
+			const tx = db.transaction('items', 'readwrite');
+			const store = tx.objectStore('items');
+			const all = await new Promise<{ id: string; state: string; href?: string }[]>((ok) => {
+				const r = store.getAll();
+				r.onsuccess = () => ok(r.result);
+			});
+			for (const it of all) store.put({ ...it, state: 'waiting', href: undefined });
+			await new Promise((ok) => (tx.oncomplete = ok));
+			db.close();
+			return all.map((i) => i.id);
+		}, 'terrain-outbox');
+		expect(replayed).toHaveLength(2);
+		const batches: string[] = [];
+		p.on('request', (r) => {
+			if (r.url().endsWith('/api/v1/incidents/report/batch')) batches.push(r.postData() ?? '');
+		});
+		await p.reload();
+		await expect.poll(() => batches.length, { timeout: 60_000 }).toBeGreaterThan(0);
+		await expect.poll(() => pending(p), { timeout: 60_000 }).toBe('0');
+		// The replay carried both client ids, and the server still has each report exactly once.
+		expect(replayed.every((id) => batches.some((b) => b.includes(id)))).toBe(true);
+		expect(await reportCount(analyst)).toBe(2);
+		await p.getByTestId('outbox-button').click();
+		await expect
+			.poll(() => p.locator('[data-testid="outbox-item"][data-state="accepted"]').count())
+			.toBe(2);
+		// Each receipt links to the same incident as before the replay.
+		expect(await receipts()).toEqual(before);
 
 		// 3. sign-out leaves nothing of need-to-know data (nor anything else) in the profile
 		await p.getByTestId('outbox').getByRole('button', { name: 'Close' }).click();

@@ -5,7 +5,7 @@
 // is added, changed and closed through its registry page, and the companion card shows exactly
 // the ticked contacts with all their phones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
+import { hydrated, openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
 import { e2e, http, sessionCookie } from './helpers/server.ts';
 
 const { baseUrl } = e2e();
@@ -31,7 +31,8 @@ describe('records you can trust', () => {
 	it('keeps every typed field when the type is chosen last, and reads back field by field', async () => {
 		const p = analyst.page;
 		await p.goto(`${baseUrl}/incidents/new`);
-		await p.locator('input[name="event_date"]').fill('2024-03-15');
+		// The date is typed day first, as the field's hint says (DateField, not the browser's input).
+		await p.getByTestId('date-field').fill('15/03/2024');
 		await p.locator('input[name="event_time"]').fill('14:30');
 		await p.locator('select[name="time_precision"]').selectOption('exact');
 		await p.locator('[data-testid="coordinates"]').fill('36.34, 43.13');
@@ -39,6 +40,7 @@ describe('records you can trust', () => {
 		await p.locator('input[name="source"]').fill('Driver, by phone');
 		// Now the type, after all the above: nothing typed may be wiped or reset.
 		await p.locator('select[name="event_type"]').selectOption('violence_against_civilians');
+		expect(await p.getByTestId('date-field').inputValue()).toBe('15/03/2024');
 		expect(await p.locator('input[name="event_date"]').inputValue()).toBe('2024-03-15');
 		expect(await p.locator('input[name="event_time"]').inputValue()).toBe('14:30');
 		expect(await p.locator('select[name="time_precision"]').inputValue()).toBe('exact');
@@ -122,6 +124,7 @@ describe('records you can trust', () => {
 	it('asks to confirm a point outside the operating area, naming the country, and offers a swap', async () => {
 		const p = analyst.page;
 		await p.goto(`${baseUrl}/incidents/new`);
+		await hydrated(p);
 		await p.locator('select[name="event_type"]').selectOption('protests');
 		// Anbar (33.5 N, 41.0 E) typed the wrong way round lands in Turkey.
 		await p.locator('[data-testid="coordinates"]').fill('41.0, 33.5');

@@ -479,9 +479,10 @@ describe.each(engineNames())('API v1 on %s', (engineName) => {
 				fatalities: 11,
 				by_type: { battles: 2, protests: 1, riots: 2, explosions_remote_violence: 1 }
 			});
+			// [id, lon, lat, type, fatalities, serious, event_date]: the last two style the points.
 			expect(a.body.points).toEqual([
-				[ids.E, 45.1, 35.1, 'riots', 3],
-				[ids.D, 45, 35, 'riots', 0]
+				[ids.E, 45.1, 35.1, 'riots', 3, false, '2022-02-01'],
+				[ids.D, 45, 35, 'riots', 0, false, '2022-01-01']
 			]);
 			const v = await call(
 				mapIncidents.GET,
@@ -492,7 +493,7 @@ describe.each(engineNames())('API v1 on %s', (engineName) => {
 				total: 1,
 				fatalities: 2,
 				by_type: { battles: 1 },
-				points: [[ids.A, 43, 36.5, 'battles', 2]]
+				points: [[ids.A, 43, 36.5, 'battles', 2, expect.any(Boolean), '2020-03-01']]
 			});
 		});
 

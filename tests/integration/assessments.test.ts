@@ -95,12 +95,17 @@ describe.each(engineNames())('area assessment on %s', (engineName) => {
 	afterAll(async () => e?.close());
 
 	/** Incidents counted independently: raw ST_Intersects as the owner; viewer = RLS rule by hand. */
-	async function expected(where: string, params: unknown[], viewer: boolean): Promise<Counts> {
+	async function expected(
+		where: string,
+		params: unknown[],
+		viewer: boolean,
+		extra = ''
+	): Promise<Counts> {
 		const point = viewer ? 'coalesce(i.geom_coarse, i.geom)' : 'i.geom';
 		const rls = viewer ? `and i.status = 'verified' and i.confidentiality <> 'restricted'` : '';
 		const rows = await e.db.queryOwner<{ y: number; n: number }>(
 			`select extract(year from i.event_date)::int as y, count(*)::int as n
-			 from public.incidents i where st_intersects(${where.replace('$P', point)}) ${rls} group by 1`,
+			 from public.incidents i where st_intersects(${where.replace('$P', point)}) ${rls} ${extra} group by 1`,
 			params
 		);
 		return {
@@ -148,7 +153,9 @@ describe.each(engineNames())('area assessment on %s', (engineName) => {
 		}
 	});
 
-	it('counts a drawn polygon as PostGIS does; a viewer counts coarse points', async () => {
+	// A drawn area counts exact locations only (82_assessments.sql): a viewer's coarse (fuzzed)
+	// points inside it are reported as not counted.
+	it('counts a drawn polygon as PostGIS does; a viewer’s coarse points are not counted', async () => {
 		const gj = JSON.stringify(POLYGON);
 		const analyst = await callRoute(profileRoute.POST, u.analyst, '/x', {
 			body: { geometry: POLYGON }
@@ -158,9 +165,13 @@ describe.each(engineNames())('area assessment on %s', (engineName) => {
 		});
 		expect(analyst.status).toBe(200);
 		const wa = await expected(`st_setsrid(st_geomfromgeojson($1), 4326), $P`, [gj], false);
-		const wv = await expected(`st_setsrid(st_geomfromgeojson($1), 4326), $P`, [gj], true);
+		const poly = `st_setsrid(st_geomfromgeojson($1), 4326), $P`;
+		const wv = await expected(poly, [gj], true, 'and i.geom_coarse is null');
+		const fuzzed = await expected(poly, [gj], true, 'and i.geom_coarse is not null');
 		expect(analyst.body.incidents).toMatchObject(wa);
 		expect(viewer.body.incidents).toMatchObject(wv);
+		expect(fuzzed.total).toBeGreaterThan(0);
+		expect(viewer.body.incidents.coarser_not_counted.by_precision['3']).toBe(fuzzed.total);
 		expect(wa.total).toBeGreaterThan(wv.total);
 		const [c] = await e.db.queryOwner<{ n: number; pop: number }>(
 			`select count(*)::int as n, sum(population)::int as pop from public.idp_camps

@@ -151,13 +151,29 @@ describe.each(engineNames())('import pipeline on %s', (engineName) => {
 			`select fatalities, affects_ngos from public.incidents where upstream_id = 'IRQ10001'`
 		);
 		expect(r).toEqual({ fatalities: 5, affects_ngos: true });
-		// Each written row is in the audit trail under the importer, plus one note per import.
+		// Each written row is in the audit trail under the importer: listed by id in the one entry
+		// of its import job (issue 16: one entry per job, not one per row).
 		expect(
 			await count(
 				'audit_log',
 				`table_name = 'incidents' and action = 'insert' and actor_id = '${u.analyst.id}' and after ->> 'upstream_source' = 'acled'`
 			)
-		).toBe(4);
+		).toBe(0);
+		const acledIds = (
+			await sqlAs<{ id: string }>(
+				e.db,
+				u.admin,
+				`select id::text from public.incidents where upstream_source = 'acled'`
+			)
+		).map((r) => r.id);
+		expect(acledIds).toHaveLength(4);
+		for (const id of acledIds)
+			expect(
+				await count(
+					'audit_log',
+					`action = 'import' and actor_id = '${u.analyst.id}' and detail -> 'ids' ? '${id}'`
+				)
+			).toBeGreaterThanOrEqual(1);
 		expect(
 			await count('audit_log', `action = 'import' and actor_id = '${u.analyst.id}'`)
 		).toBeGreaterThanOrEqual(3);

@@ -187,6 +187,29 @@ describe.each(engineNames())('risk register on %s', (engineName) => {
 		expect(acc.body.history?.map((h) => h.version)).toEqual([2, 1]);
 		expect(acc.body.history?.[1].content.likelihood).toBe(4);
 
+		// saved again as it is (the form sent back unchanged, mitigations included): nothing
+		// changes, not the version, the history, updated_at nor the dated suggestion
+		const same = await callRoute<Risk>(oneRoute.PATCH, u.analyst, `/api/v1/risks/${id}`, {
+			method: 'PATCH',
+			params: { id },
+			body: {
+				residual_likelihood: 2,
+				residual_impact: 4,
+				review_date: '2020-01-01',
+				mitigations: [{ action: 'Daylight travel only', owner: 'SLO', due_date: '2024-07-15' }],
+				version: 3
+			}
+		});
+		expect(same.status).toBe(200);
+		expect(same.body).toEqual(acc.body);
+		const changed = await callRoute<Risk>(oneRoute.PATCH, u.analyst, `/api/v1/risks/${id}`, {
+			method: 'PATCH',
+			params: { id },
+			body: { mitigations: [{ action: 'Daylight travel only', owner: 'SLO', due_date: null }] }
+		});
+		expect(changed.body).toMatchObject({ version: 4, suggestion: acc.body.suggestion });
+		expect(changed.body.mitigations[0].due_date).toBeNull();
+
 		// a viewer reads the register and the risk, not its history
 		const v = await callRoute<Risk>(oneRoute.GET, u.viewer, `/api/v1/risks/${id}`, {
 			params: { id }

@@ -15,29 +15,7 @@ import { GET as getGeometry } from '../../src/routes/api/v1/filter-geometries/[i
 import { callRoute } from './helpers/route.ts';
 import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
 
-// Baghdad, Dohuk, a polygon around Mosul; a road from Mosul to Dohuk.
-const BAGHDAD = { lat: 33.315, lon: 44.366 };
-const DOHUK = { lat: 36.867, lon: 42.988 };
-const MOSUL_BOX = {
-	type: 'Polygon',
-	coordinates: [
-		[
-			[42.9, 36.2],
-			[43.4, 36.2],
-			[43.4, 36.5],
-			[42.9, 36.5],
-			[42.9, 36.2]
-		]
-	]
-};
-const ROAD = {
-	type: 'LineString',
-	coordinates: [
-		[43.13, 36.34],
-		[43.05, 36.55],
-		[42.99, 36.86]
-	]
-};
+import { BAGHDAD, DOHUK, MOSUL_BOX, ROAD } from './helpers/places.ts';
 
 describe.each(engineNames())('spatial filter of incident counts on %s', (engineName) => {
 	let e: Engine;

@@ -4,8 +4,7 @@
  * re-run. Pure: the numbers come from the SQL profile (supabase/schemas/82_assessments.sql).
  */
 import { z } from 'zod';
-
-export const PCODE_RE = /^[A-Z]{2,3}[A-Z0-9]+$/;
+import { zPcode } from './codes.ts';
 
 /** GeoJSON as sent: SQL checks its type, validity (self-intersection), surface and vertex cap. */
 const geometry = z
@@ -22,7 +21,7 @@ const geometry = z
 
 export const assessmentQuery = z
 	.object({
-		area: z.string().regex(PCODE_RE, 'expected a P-code such as IQG01 or IQD0101').optional(),
+		area: zPcode.optional(),
 		geometry: geometry.optional(),
 		buffer_km: z.number().gt(0).max(100).optional(),
 		as_of: z.iso.date().optional()

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { contactFormBody, readContactForm } from './contact-form.ts';
+import { contactsToCsv, contactsToVCard } from './contact-export.ts';
 import {
 	contactArgs,
 	contactErrors,
-	contactFormBody,
 	contactInput,
-	readContactForm,
-	contactsToCsv,
-	contactsToVCard,
 	formatPhone,
 	normalizePhone,
 	type Contact

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-	checkLonLat,
-	fieldErrors,
-	formatDms,
-	incidentInputSchema,
-	parseCoordinates,
-	toMgrs,
-	toSqlPayload
-} from './incident-schema.ts';
+import { fieldErrors, incidentInputSchema, toSqlPayload } from './incident-schema.ts';
+import { checkLonLat, formatDms, parseCoordinates, toMgrs } from './coordinates.ts';
 
 const ok = (raw: string) => {
 	const r = parseCoordinates(raw);

@@ -86,6 +86,8 @@ export interface RouteRisk {
 	rules: Record<string, number>;
 	recommendation: Recommendation;
 	reasons: { rule: string; severity: 'no_go' | 'conditions'; message: string }[];
+	/** A saved plan's risk (public.movement_risk): the access authorisations its team needs. */
+	authorisations?: AuthorisationCheck;
 }
 
 export interface RouteIncident {
@@ -129,4 +131,34 @@ export interface RouteArea {
 	level_name: string | null;
 	inherited: boolean | null;
 	route_km: number;
+}
+
+export type AuthorisationStatus =
+	'valid' | 'missing' | 'expired' | 'not_yet_valid' | 'expires_during';
+
+/** What a movement's team needs (districts × team members and vehicles) and what covers it. */
+export interface AuthorisationCheck {
+	from: string;
+	to: string;
+	level: number;
+	areas: { pcode: string; name_en: string; name_ar: string | null; level: number | null }[];
+	items: {
+		pcode: string;
+		name_en: string;
+		name_ar: string | null;
+		level: number | null;
+		holder_type: 'staff' | 'vehicle' | 'organisation';
+		holder: string;
+		status: AuthorisationStatus;
+		authorisation: {
+			id: string;
+			kind: string;
+			reference: string;
+			issued_by: string;
+			valid_from: string;
+			valid_to: string;
+			covered_as: string;
+		} | null;
+	}[];
+	missing: number;
 }

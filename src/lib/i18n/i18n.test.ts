@@ -30,6 +30,11 @@ const SAME_AS_ENGLISH = new Set([
  */
 const SAME_IN_FRENCH = new Set<string>([
 	'{n} km',
+	'version {n}',
+	'Briefings',
+	'Documents',
+	'Version',
+	'N',
 	'{n} incident(s)',
 	'Information',
 	'Site',

@@ -33,8 +33,12 @@ export const DECK_SLOTS = [
 	// Area fills (security levels, baseline flags) lie under everything else.
 	'area-levels',
 	'area-baseline',
+	// Incidents per 100,000 people (issue 13): an area shading like the two above.
+	'area-rates',
 	'actor-presence',
 	'incident-density',
+	// The map's place filter (a drawn circle, shape or corridor), under the incidents it selects.
+	'place-filter',
 	'camp-areas',
 	'incidents',
 	// Incidents picked out from elsewhere (a hovered chart bar, a proximity result).
@@ -45,7 +49,9 @@ export const DECK_SLOTS = [
 	'org_sites',
 	// Arcs span the country: above the points so they stay visible, under the selection halo.
 	'actor-arcs',
-	'selection'
+	'selection',
+	// A place filter being drawn: on top, so its vertices stay visible.
+	'place-sketch'
 ] as const;
 export type DeckSlot = (typeof DECK_SLOTS)[number];
 

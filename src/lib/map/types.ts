@@ -19,13 +19,18 @@ export interface MapPointer {
 	zoom: number;
 }
 
-/** [id, lon, lat, event_type, fatalities] — compact rows from incidents_map(). */
+/**
+ * [id, lon, lat, event_type, fatalities, serious, event_date] — compact rows from incidents_map()
+ * (serious and the date colour points by seriousness or recency: $lib/map/point-style.ts).
+ */
 export type IncidentPoint = [
 	id: string,
 	lon: number,
 	lat: number,
 	eventType: EventType,
-	fatalities: number
+	fatalities: number,
+	serious?: boolean,
+	eventDate?: string
 ];
 
 export interface IncidentsResponse {

@@ -138,3 +138,20 @@ describe('map URL state', () => {
 		expect(asOfDate({ to: null }, new Date('2026-03-04T23:59:00Z'))).toBe('2026-03-04');
 	});
 });
+
+describe('overlays and rate shading in the URL (issue 13)', () => {
+	const A = '0b0c7f3e-1111-4222-8333-444455556666';
+	const B = '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff';
+	it('keeps ov ids (deduplicated, only UUIDs) and a rate level, and writes them back', () => {
+		const s = parseMapUrl(new URLSearchParams(`ov=${A},junk,${B},${A}&rate=2`));
+		expect(s.overlays).toEqual([A, B]);
+		expect(s.rate).toBe(2);
+		const out = mapUrlParams(s);
+		expect(out.get('ov')).toBe(`${A},${B}`);
+		expect(out.get('rate')).toBe('2');
+	});
+	it('drops a bad rate level and leaves a plain /map plain', () => {
+		expect(parseMapUrl(new URLSearchParams('rate=7')).rate).toBeNull();
+		expect(mapUrlParams(parseMapUrl(new URLSearchParams(''))).toString()).toBe('');
+	});
+});

@@ -7,6 +7,9 @@ import { EVENT_TYPES, SITE_KINDS, type EventType, type SiteKind } from '../domai
 import { parseBbox } from '../domain/filters.ts';
 import { ACTOR_TYPES, EDGE_KINDS, type ActorType, type EdgeKind } from '../domain/actors.ts';
 import { ISO_DATE, PCODE, UUID } from '../domain/codes.ts';
+import { isTimeWindow, type TimeWindow } from './timeline.ts';
+import { appendRefine, refineParam } from './map-refine.ts';
+import { parsePointStyle, type PointStyle } from './point-style.ts';
 
 export const MAP_LAYERS = [
 	'incidents',
@@ -42,19 +45,24 @@ export const AREA_SHADING_LAYERS = [
 	'area_baseline'
 ] as const satisfies readonly MapLayerId[];
 
+/** The layers with every area shading switched off (another shading is about to take the map). */
+export function withoutAreaShading(layers: ReadonlySet<MapLayerId>): Set<MapLayerId> {
+	const out = new Set(layers);
+	for (const l of AREA_SHADING_LAYERS) out.delete(l);
+	return out;
+}
+
 /** The layers with `layer` switched on or off, keeping at most one area shading on. */
 export function withLayer(
 	layers: ReadonlySet<MapLayerId>,
 	layer: MapLayerId,
 	on: boolean
 ): Set<MapLayerId> {
-	const out = new Set(layers);
+	const shading = (AREA_SHADING_LAYERS as readonly MapLayerId[]).includes(layer);
+	const out = on && shading ? withoutAreaShading(layers) : new Set(layers);
 	if (!on) {
 		out.delete(layer);
 		return out;
-	}
-	if ((AREA_SHADING_LAYERS as readonly MapLayerId[]).includes(layer)) {
-		for (const l of AREA_SHADING_LAYERS) out.delete(l);
 	}
 	out.add(layer);
 	return out;
@@ -95,7 +103,23 @@ export interface MapUrlState {
 	/** Arcs: relationship kinds shown (null = all), as on the network view. */
 	relKinds: EdgeKind[] | null;
 	selected: Selection | null;
+	/** The time slider's window (`win`); from/to then hold the window it stands on. */
+	window: TimeWindow | null;
+	/**
+	 * The place (a drawn circle, shape or corridor) and the further filters (NGO lens, status, …)
+	 * as the API's query string; '' or absent for none. See map-refine.ts.
+	 */
+	refine?: string;
+	/** How incident points are coloured (point-style.ts); absent: by event type. */
+	pointStyle?: PointStyle;
+	/** Overlays switched on (`ov=<id>,<id>`), in the order they were ticked. */
+	overlays?: string[];
+	/** Incidents per 100,000 people shaded by area of this level (`rate=1|2|3`); absent: off. */
+	rate?: 1 | 2 | 3 | null;
 }
+
+/** Overlays drawn at once: a link stays short and the map stays legible. */
+export const MAX_OVERLAYS = 20;
 
 const UUID_ISH = /^[0-9A-Za-z-]{1,64}$/;
 
@@ -203,7 +227,37 @@ export function parseMapUrl(params: URLSearchParams): MapUrlState {
 	const actorTypes = codeList(params, 'actor_type', ACTOR_TYPES);
 	const relKinds = codeList(params, 'rel_kind', EDGE_KINDS);
 
-	return { view, bbox, from, to, types, area, layers, mode, actorTypes, relKinds, selected };
+	const win = params.get('win');
+	const window = isTimeWindow(win) ? win : null;
+	const refine = refineParam(params);
+
+	return {
+		view,
+		bbox,
+		from,
+		to,
+		types,
+		area,
+		layers,
+		mode,
+		actorTypes,
+		relKinds,
+		selected,
+		window,
+		refine,
+		pointStyle: parsePointStyle(params.get('style')),
+		overlays: [
+			...new Set(
+				(params.get('ov') ?? '')
+					.split(',')
+					.map((x) => x.trim().toLowerCase())
+					.filter((x) => UUID.test(x))
+			)
+		].slice(0, MAX_OVERLAYS),
+		rate: (['1', '2', '3'] as const).includes(params.get('rate') as '1')
+			? (Number(params.get('rate')) as 1 | 2 | 3)
+			: null
+	};
 }
 
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
@@ -226,7 +280,11 @@ export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): 
 		'mode',
 		'actor_type',
 		'rel_kind',
-		'sel'
+		'sel',
+		'win',
+		'style',
+		'ov',
+		'rate'
 	])
 		out.delete(k);
 	if (state.view) {
@@ -247,19 +305,23 @@ export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): 
 	if (state.actorTypes) out.set('actor_type', state.actorTypes.join(','));
 	if (state.relKinds) out.set('rel_kind', state.relKinds.join(','));
 	if (state.selected) out.set('sel', `${state.selected.kind}:${state.selected.id}`);
-	return out;
+	if (state.window) out.set('win', state.window);
+	if (state.pointStyle && state.pointStyle !== 'type') out.set('style', state.pointStyle);
+	if (state.overlays?.length) out.set('ov', state.overlays.join(','));
+	if (state.rate) out.set('rate', String(state.rate));
+	return appendRefine(out, state.refine);
 }
 
 /** The incident filters as API query parameters (the API's names: from, to, type, area). */
 export function filterQuery(
-	state: Pick<MapUrlState, 'from' | 'to' | 'types' | 'area'>
+	state: Pick<MapUrlState, 'from' | 'to' | 'types' | 'area' | 'refine'>
 ): URLSearchParams {
 	const q = new URLSearchParams();
 	if (state.from) q.set('from', state.from);
 	if (state.to) q.set('to', state.to);
 	if (state.types) q.set('type', state.types.join(','));
 	if (state.area) q.set('area', state.area);
-	return q;
+	return appendRefine(q, state.refine);
 }
 
 /** True when the filters exclude every incident (all event types unticked). */

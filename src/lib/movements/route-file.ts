@@ -1,40 +1,35 @@
 /**
- * A route from a file: KML, GPX (@tmcw/togeojson) or GeoJSON. The first line found is the route;
- * PostGIS checks it again when the plan is saved. Runs in the browser (DOMParser).
+ * A route from a file (KML, KMZ, GPX or GeoJSON): the server reads it with the import module's
+ * tools (POST /api/v1/movements/route-file) and answers its first line, or a message naming the
+ * file and the features it holds when there is none.
  */
-import { gpx, kml } from '@tmcw/togeojson';
-import type { Geometry, LineString, MultiLineString } from 'geojson';
+import type { LineString, MultiLineString } from 'geojson';
 
 export type RouteLine = LineString | MultiLineString;
 
-function firstLine(g: unknown): RouteLine | null {
-	if (!g || typeof g !== 'object') return null;
-	const o = g as {
-		type?: string;
-		geometry?: unknown;
-		features?: unknown[];
-		geometries?: unknown[];
-	};
-	if (o.type === 'LineString' || o.type === 'MultiLineString') return o as RouteLine;
-	if (o.type === 'Feature') return firstLine(o.geometry);
-	for (const x of o.features ?? o.geometries ?? []) {
-		const l = firstLine(x);
-		if (l) return l;
-	}
-	return null;
+export interface RouteFile {
+	route: RouteLine;
+	source: string;
+	name: string | null;
+	lines: number;
 }
 
-/** The route line in a file, or null (not a line / not a format we read). */
-export async function routeFromFile(file: File): Promise<RouteLine | null> {
-	const text = await file.text();
-	const name = file.name.toLowerCase();
-	if (name.endsWith('.kml') || name.endsWith('.gpx')) {
-		const doc = new DOMParser().parseFromString(text, 'text/xml');
-		return firstLine(name.endsWith('.kml') ? kml(doc) : gpx(doc));
-	}
+/** The route line in a file, or `{ error }` with the server's reason. */
+export async function routeFromFile(file: File): Promise<RouteFile | { error: string }> {
+	const body = new FormData();
+	body.append('file', file, file.name);
+	let res: Response;
 	try {
-		return firstLine(JSON.parse(text) as Geometry);
+		res = await fetch('/api/v1/movements/route-file', {
+			method: 'POST',
+			body,
+			headers: { accept: 'application/json' },
+			credentials: 'same-origin'
+		});
 	} catch {
-		return null;
+		return { error: `${file.name}: offline` };
 	}
+	const j = (await res.json().catch(() => null)) as (RouteFile & { message?: string }) | null;
+	if (!res.ok || !j?.route) return { error: j?.message ?? `${file.name}: ${res.status}` };
+	return j;
 }

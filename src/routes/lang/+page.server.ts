@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { isLocale } from '$lib/i18n';
+import { setMyLocale } from '$lib/server/alerts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Only same-site paths: never an open redirect.
@@ -16,7 +17,7 @@ export const load: PageServerLoad = ({ url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies }) => {
+	default: async ({ request, cookies, locals }) => {
 		const form = await request.formData();
 		const lang = form.get('lang');
 		if (isLocale(lang)) {
@@ -26,6 +27,9 @@ export const actions: Actions = {
 				sameSite: 'lax',
 				maxAge: 365 * 86400
 			});
+			// remembered for e-mails too; the switch itself never fails on it
+			if (locals.user)
+				await setMyLocale(locals.user, lang).catch((e) => console.error('language not kept', e));
 		}
 		redirect(303, safeNext(form.get('next')));
 	}

@@ -22,11 +22,18 @@
  * (measured: 200k blended points, 300 vs 910 ms a frame). --disable-gpu would silently switch
  * that back to SwiftShader, so it is passed only with `renderer: 'swiftshader'`. Never --use-gl=….
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+	chromium,
+	type BrowserContext,
+	type Locator,
+	type Page,
+	type Request,
+	type Response
+} from 'playwright-core';
 import { e2e } from './server.ts';
 import type { Credentials, Role } from './accounts.ts';
 
@@ -142,6 +149,16 @@ export class RequestLog {
 	}
 }
 
+const SERVER_LOG = join(RESULTS_DIR, '..', 'e2e-server.log');
+/** The last "slow database call" lines of the shared e2e server's log (global-setup.ts). */
+function slowCalls(): string {
+	if (!existsSync(SERVER_LOG)) return '(no server log)';
+	const lines = readFileSync(SERVER_LOG, 'utf8')
+		.split('\n')
+		.filter((l) => l.includes('slow database call'));
+	return lines.slice(-12).join('\n') || '(none)';
+}
+
 /**
  * Signs in through the login form and waits for the page it lands on (/map unless the URL had a
  * `next`). Throws with the message the form showed when the sign-in is refused.
@@ -152,27 +169,66 @@ export async function signIn(page: Page, baseUrl: string, who: Role | Credential
 	if (new URL(page.url()).pathname !== '/login') return; // already signed in
 	await page.locator('#email').fill(c.email);
 	await page.locator('#password').fill(c.password);
-	// A plain form POST (no JS needed): the answer is a navigation either way.
-	const [answer] = await Promise.all([
-		page.waitForResponse(
-			(r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'
-		),
-		page.locator('form button[type="submit"]').click()
-	]);
-	await page.waitForLoadState('load');
+	// A plain form POST (no JS needed): the answer is a navigation either way. The test waits for
+	// where the page lands (another page, or the form with its message), not for a response event:
+	// Playwright can miss a response event now and then (microsoft/playwright#27901), and the last
+	// CI run lost three tests that way or to a POST that never left; the listeners below record
+	// which, for the error.
+	let sent = false;
+	let answer: Response | undefined;
+	const isLogin = (u: string, method: string) =>
+		method === 'POST' && new URL(u).pathname === '/login';
+	const onRequest = (r: Request) => {
+		if (isLogin(r.url(), r.method())) sent = true;
+	};
+	const onResponse = (r: Response) => {
+		if (isLogin(r.url(), r.request().method())) answer = r;
+	};
+	page.on('request', onRequest);
+	page.on('response', onResponse);
+	try {
+		await page.locator('form button[type="submit"]').click();
+		await Promise.any([
+			page.waitForURL((u) => u.pathname !== '/login', { timeout: 90_000 }),
+			page.locator('[role="alert"]').waitFor({ timeout: 90_000 })
+		]).catch(async () => {
+			const valid = await page
+				.evaluate(() => document.querySelector('form')?.checkValidity() ?? null)
+				.catch(() => null);
+			await screenshot(page, `signin-timeout-${c.email}`).catch(() => undefined);
+			// The embedded server runs one database call at a time: say what it was busy with.
+			throw new Error(
+				`sign-in as ${c.email} did not finish in 90 s (at ${new Date().toISOString()}): ` +
+					`POST sent: ${sent}, answered: ${answer ? answer.status() : 'no'}, form valid: ${valid}\n` +
+					`the server's slow calls, newest last:\n${slowCalls()}`
+			);
+		});
+		await page.waitForLoadState('load');
+	} finally {
+		page.off('request', onRequest);
+		page.off('response', onResponse);
+	}
 	if (new URL(page.url()).pathname === '/login') {
 		const shown = await page
 			.locator('[role="alert"]')
 			.textContent({ timeout: 2000 })
 			.catch(() => null);
-		const origin = (await answer.request().headerValue('origin')) ?? '(none)';
+		const origin = (await answer?.request().headerValue('origin')) ?? '(none)';
 		const body =
-			answer.status() === 403 ? ` «${(await answer.text().catch(() => '')).slice(0, 200)}»` : '';
+			answer?.status() === 403 ? ` «${(await answer.text().catch(() => '')).slice(0, 200)}»` : '';
 		throw new Error(
 			`sign-in as ${c.email} was refused: ${shown ?? '(no message shown)'} ` +
-				`[POST /login → HTTP ${answer.status()}${body}; the browser sent Origin: ${origin}]`
+				`[POST /login → HTTP ${answer?.status() ?? '(not seen)'}${body}; the browser sent Origin: ${origin}]`
 		);
 	}
+}
+
+/**
+ * Waits until the page's script has run (the root layout marks <html data-hydrated>). A select
+ * chosen before that is set back to the server's value when the page hydrates.
+ */
+export async function hydrated(page: Page): Promise<void> {
+	await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 60_000 });
 }
 
 /**

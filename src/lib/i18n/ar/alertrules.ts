@@ -51,5 +51,13 @@ export const alertrules: Record<keyof typeof en, string> = {
 	'alertmail.incidents': '{n} حادث/حوادث يحق لك قراءتها:',
 	'alertmail.fatalities': '{n} قتيل',
 	'alertmail.serious': 'خطير',
-	'alertmail.near': 'بالقرب من: {places}'
+	'alertmail.near': 'بالقرب من: {places}',
+	'alertmail.authorisation.subject': 'تصريح وصول تنتهي صلاحيته قريباً',
+	'alertmail.authorisation.text':
+		'تنتهي صلاحية تصريح وصول في {date}. جدده قبل التنقل التالي الذي يحتاجه.',
+	'alertmail.headcount.subject': 'تعداد الموظفين: هل أنت بأمان؟',
+	'alertmail.headcount.text':
+		'بدأ تعداد للموظفين. أجب بـ "بأمان" أو "أحتاج مساعدة" في Terrain بأسرع ما يمكن.',
+	'alertmail.headcount.late.subject': 'تعداد الموظفين: أشخاص لم يجيبوا',
+	'alertmail.headcount.late.text': '{n} شخص لم يجيبوا على التعداد في الوقت المحدد.'
 };

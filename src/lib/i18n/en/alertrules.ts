@@ -49,5 +49,13 @@ export const alertrules = {
 	'alertmail.incidents': '{n} incident(s) you may read:',
 	'alertmail.fatalities': '{n} killed',
 	'alertmail.serious': 'serious',
-	'alertmail.near': 'Near: {places}'
+	'alertmail.near': 'Near: {places}',
+	'alertmail.authorisation.subject': 'an access authorisation expires soon',
+	'alertmail.authorisation.text':
+		'An access authorisation expires on {date}. Renew it before the next movement that needs it.',
+	'alertmail.headcount.subject': 'headcount: are you safe?',
+	'alertmail.headcount.text':
+		'A headcount has started. Answer "safe" or "need help" in Terrain as soon as you can.',
+	'alertmail.headcount.late.subject': 'headcount: people have not answered',
+	'alertmail.headcount.late.text': '{n} person(s) have not answered the headcount in time.'
 };

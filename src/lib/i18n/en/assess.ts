@@ -17,6 +17,13 @@ export const assess = {
 	'assess.km2': '{n} km²',
 	'assess.incidents': 'Incidents',
 	'assess.total': 'All time',
+	'assess.counted_by.area_pcode':
+		'Counted: incidents placed in this area, as the incident list counts it.',
+	'assess.counted_by.exact_location': 'Counted: incidents with an exact location inside the area.',
+	'assess.not_counted': 'Inside the area but located too coarsely for it, not counted: {n}',
+	'assess.not_counted.3': 'located only to a governorate, a region or an area’s centre: {n}',
+	'assess.not_counted.2': 'located only near a named place or to a district: {n}',
+	'assess.not_counted.1': 'exact point inside, but not placed in this area: {n}',
 	'assess.last12': 'Last 12 months',
 	'assess.previous12': 'Previous 12 months',
 	'assess.trend': 'Trend',

@@ -7,6 +7,7 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { mapfilters } from './mapfilters.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
@@ -19,6 +20,12 @@ import { assess } from './assess.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
+import { briefings } from './briefings.ts';
+import { mapexport } from './mapexport.ts';
+import { community } from './community.ts';
+import { maptools } from './maptools.ts';
+import { mapoverlays } from './mapoverlays.ts';
+import { settings } from './settings.ts';
 
 export const en = {
 	...common,
@@ -30,6 +37,7 @@ export const en = {
 	...actors,
 	...incidents,
 	...draw,
+	...mapfilters,
 	...audit,
 	...registries,
 	...imports,
@@ -41,5 +49,11 @@ export const en = {
 	...assess,
 	...alertrules,
 	...intl,
-	...offline
+	...offline,
+	...briefings,
+	...mapexport,
+	...community,
+	...maptools,
+	...mapoverlays,
+	...settings
 };

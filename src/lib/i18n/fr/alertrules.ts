@@ -51,5 +51,13 @@ export const alertrules = {
 	'alertmail.incidents': '{n} incident(s) que vous pouvez lire :',
 	'alertmail.fatalities': '{n} tués',
 	'alertmail.serious': 'grave',
-	'alertmail.near': 'Près de : {places}'
+	'alertmail.near': 'Près de : {places}',
+	'alertmail.authorisation.subject': 'une autorisation d’accès expire bientôt',
+	'alertmail.authorisation.text':
+		'Une autorisation d’accès expire le {date}. Renouvelez-la avant le prochain mouvement qui en a besoin.',
+	'alertmail.headcount.subject': 'appel nominal : êtes-vous en sécurité ?',
+	'alertmail.headcount.text':
+		'Un appel nominal a commencé. Répondez « en sécurité » ou « besoin d’aide » dans Terrain dès que possible.',
+	'alertmail.headcount.late.subject': 'appel nominal : des personnes n’ont pas répondu',
+	'alertmail.headcount.late.text': '{n} personne(s) n’ont pas répondu à l’appel nominal à temps.'
 };

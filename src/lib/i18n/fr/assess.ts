@@ -17,6 +17,16 @@ export const assess = {
 	'assess.km2': 'superficie : {n} km²',
 	'assess.incidents': 'Incidents',
 	'assess.total': 'Depuis le début',
+	'assess.counted_by.area_pcode':
+		'Comptés : les incidents placés dans cette zone, comme les compte la liste des incidents.',
+	'assess.counted_by.exact_location':
+		'Comptés : les incidents dont la localisation exacte est dans la zone.',
+	'assess.not_counted':
+		'Dans la zone mais localisés trop grossièrement pour elle, non comptés : {n}',
+	'assess.not_counted.3':
+		'localisés seulement au gouvernorat, à la région ou au centre d’une zone : {n}',
+	'assess.not_counted.2': 'localisés seulement près d’un lieu nommé ou au district : {n}',
+	'assess.not_counted.1': 'point exact dans la zone, mais non placés dans cette zone : {n}',
 	'assess.last12': '12 derniers mois',
 	'assess.previous12': '12 mois précédents',
 	'assess.trend': 'Tendance',

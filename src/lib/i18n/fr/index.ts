@@ -8,6 +8,7 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { mapfilters } from './mapfilters.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
@@ -18,6 +19,12 @@ import { assess } from './assess.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
+import { briefings } from './briefings.ts';
+import { mapexport } from './mapexport.ts';
+import { community } from './community.ts';
+import { maptools } from './maptools.ts';
+import { mapoverlays } from './mapoverlays.ts';
+import { settings } from './settings.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
 
@@ -31,6 +38,7 @@ export const fr: Partial<Record<keyof typeof en, string>> = {
 	...actors,
 	...incidents,
 	...draw,
+	...mapfilters,
 	...audit,
 	...registries,
 	...imports,
@@ -41,6 +49,12 @@ export const fr: Partial<Record<keyof typeof en, string>> = {
 	...alertrules,
 	...intl,
 	...offline,
+	...briefings,
+	...mapexport,
+	...community,
+	...settings,
 	...reports,
-	...risks
+	...risks,
+	...maptools,
+	...mapoverlays
 };

@@ -53,5 +53,13 @@ export const alertrules: Record<keyof typeof en, string> = {
 	'alertmail.incidents': '{n} ڕووداو کە ڕێگەت هەیە بیخوێنیتەوە:',
 	'alertmail.fatalities': '{n} کوژراو',
 	'alertmail.serious': 'مەترسیدار',
-	'alertmail.near': 'نزیک: {places}'
+	'alertmail.near': 'نزیک: {places}',
+	'alertmail.authorisation.subject': 'مۆڵەتێکی گەیشتن بەم زووانە بەسەردەچێت',
+	'alertmail.authorisation.text':
+		'مۆڵەتێکی گەیشتن لە {date} بەسەردەچێت. پێش گەشتی داهاتوو کە پێویستی پێیەتی نوێی بکەرەوە.',
+	'alertmail.headcount.subject': 'سەرژمێری: ئایا سەلامەتیت؟',
+	'alertmail.headcount.text':
+		'سەرژمێرییەک دەستی پێکرد. بە زووترین کات لە Terrain وەڵامی "سەلامەتم" یان "یارمەتیم پێویستە" بدەرەوە.',
+	'alertmail.headcount.late.subject': 'سەرژمێری: هەندێک کەس وەڵامیان نەداوەتەوە',
+	'alertmail.headcount.late.text': '{n} کەس لە کاتی خۆیدا وەڵامی سەرژمێرییەکەیان نەداوەتەوە.'
 };

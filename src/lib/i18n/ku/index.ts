@@ -8,6 +8,7 @@ import { analysis } from './analysis.ts';
 import { actors } from './actors.ts';
 import { incidents } from './incidents.ts';
 import { draw } from './draw.ts';
+import { mapfilters } from './mapfilters.ts';
 import { audit } from './audit.ts';
 import { registries } from './registries.ts';
 import { imports } from './imports.ts';
@@ -20,6 +21,12 @@ import { assess } from './assess.ts';
 import { alertrules } from './alertrules.ts';
 import { intl } from './intl.ts';
 import { offline } from './offline.ts';
+import { briefings } from './briefings.ts';
+import { mapexport } from './mapexport.ts';
+import { community } from './community.ts';
+import { maptools } from './maptools.ts';
+import { mapoverlays } from './mapoverlays.ts';
+import { settings } from './settings.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -37,6 +44,7 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...actors,
 	...incidents,
 	...draw,
+	...mapfilters,
 	...audit,
 	...registries,
 	...imports,
@@ -48,5 +56,11 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...assess,
 	...alertrules,
 	...intl,
-	...offline
+	...offline,
+	...briefings,
+	...mapexport,
+	...community,
+	...maptools,
+	...mapoverlays,
+	...settings
 };

@@ -43,3 +43,10 @@ export const alertDeliveryStats = (as: CallerUser) =>
 		last_error: string | null;
 		last_sent_at: string | null;
 	}>('alert_delivery_stats', {}, as);
+
+/**
+ * Keeps the language a user chose in the app (public.user_preferences), so that e-mails sent
+ * while they are away (alerts, headcounts) are written in it.
+ */
+export const setMyLocale = (as: CallerUser, locale: string) =>
+	call<string>('my_locale_set', { p_locale: locale }, as);

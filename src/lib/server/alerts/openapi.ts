@@ -3,7 +3,7 @@
  * in ./index.ts). The alerts themselves are documented with movements (../movements/openapi.ts).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, pathId } from '../api/openapi-kit.ts';
+import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
 import { ALERT_RULE_SERIOUSNESS, ALERT_RULE_TARGETS } from '../../domain/alerts.ts';
 
 const EVENT_TYPES = [
@@ -55,7 +55,6 @@ const rule: Schema = {
 	description: 'A rule: the fields above plus id, owner_id, created_at, updated_at',
 	properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } }
 };
-const ok = (description: string, schema: Schema) => ({ description, content: jsonOf(schema) });
 const tags = ['alerts'];
 
 export const alertRulePaths: Record<string, Partial<Record<Method, Operation>>> = {

@@ -10,6 +10,7 @@
 import { rpc } from '../db/index.ts';
 import type { Caller, CallerUser } from '../db/types.ts';
 import { filterArgs, FilterError, type IncidentFilters } from '../../domain/filters.ts';
+import { refinementArgs, type Refinement } from '../../domain/refine-filters.ts';
 import type { BinSize, StackGroup } from '../../domain/analysis.ts';
 import type { SiteKind } from '../../domain/taxonomy.ts';
 import type { BaselineQuery, LevelInput, ProximityQuery } from './params.ts';
@@ -34,8 +35,18 @@ export async function call<R>(fn: string, args: Record<string, unknown>, as: Cal
 export const incidentStats = (as: CallerUser, f: IncidentFilters, by: BinSize, group: StackGroup) =>
 	call<T.IncidentStats>('incident_stats', { ...filterArgs(f), p_by: by, p_group: group }, as);
 
-export const incidentsByArea = (as: CallerUser, f: IncidentFilters, level: 1 | 2 | 3) =>
-	call<T.ByArea>('incidents_by_area', { ...filterArgs(f), p_level: level }, as);
+/** Per-area counts; with a refinement (place, lens, …), under exactly the incident layer's filter. */
+export const incidentsByArea = (
+	as: CallerUser,
+	f: IncidentFilters,
+	level: 1 | 2 | 3,
+	r: Refinement = { place: {}, more: {} }
+) =>
+	call<T.ByArea>(
+		'incidents_by_area',
+		{ ...filterArgs(f), ...refinementArgs(r), p_level: level },
+		as
+	);
 
 export const incidentsCalendar = (as: CallerUser, f: IncidentFilters) =>
 	call<T.Calendar>('incidents_calendar', filterArgs(f), as);

@@ -1,9 +1,10 @@
 /**
  * The small vocabulary each domain's openapi.ts writes its paths with: references to the shared
- * components (parameters, responses, schemas of api/openapi.ts), content types and the usual
+ * components (parameters and responses of api/openapi.ts, schemas of
+ * api/openapi-schemas.ts), content types and the usual
  * answers. No imports from the domains, so there is no loop.
  */
-import type { Parameter, Ref, Response, Schema } from './openapi-types.ts';
+import type { Operation, Parameter, Ref, Response, Schema } from './openapi-types.ts';
 
 export const ref = (kind: 'parameters' | 'responses' | 'schemas', name: string): Ref => ({
 	$ref: `#/components/${kind}/${name}`
@@ -60,4 +61,61 @@ export const pathId = (description: string): Parameter => ({
 	required: true,
 	description,
 	schema: { type: 'string', format: 'uuid' }
+});
+
+/** A query parameter; the schema defaults to a plain string. */
+export const query = (
+	name: string,
+	description: string,
+	schema: Parameter['schema'] = { type: 'string' }
+): Parameter => ({ name, in: 'query', description, schema });
+
+/** A query parameter that takes several values, repeated or comma-separated. */
+export const listParam = (
+	name: string,
+	values: readonly string[],
+	description: string
+): Parameter => ({
+	name,
+	in: 'query',
+	description: `${description} Repeat or separate with commas.`,
+	style: 'form',
+	explode: true,
+	schema: { type: 'array', items: { type: 'string', enum: values } }
+});
+
+/** The limit/offset pair of the paged lists. */
+export const pageParams = [
+	query('limit', 'Page size.', { type: 'integer', minimum: 1 }),
+	query('offset', 'Rows to skip.', { type: 'integer', minimum: 0 })
+];
+
+/** A required JSON body whose fields the description lists (the handlers validate them). */
+export const jsonBody = (description: string) => ({
+	required: true,
+	content: jsonOf({ type: 'object', description })
+});
+
+/** A JSON answer described in words rather than by a named schema. */
+export const objectAnswer = (description: string): Response => ({
+	description,
+	content: jsonOf({ type: 'object' })
+});
+export const arrayAnswer = (description: string): Response => ({
+	description,
+	content: jsonOf({ type: 'array' })
+});
+
+/** An operation: its id, summary and tags first, then what else it needs. */
+export const op = (
+	operationId: string,
+	summary: string,
+	tags: string[],
+	rest: Partial<Operation>
+): Operation => ({ operationId, summary, tags, responses: {}, ...rest }) as Operation;
+
+/** A JSON answer with its schema. */
+export const ok = (description: string, schema: Schema | Ref): Response => ({
+	description,
+	content: jsonOf(schema)
 });

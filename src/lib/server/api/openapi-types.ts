@@ -18,6 +18,8 @@ export interface Schema {
 	maximum?: number;
 	minLength?: number;
 	maxLength?: number;
+	minItems?: number;
+	maxItems?: number;
 	default?: unknown;
 	examples?: unknown[];
 	oneOf?: (Schema | Ref)[];

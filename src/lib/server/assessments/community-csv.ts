@@ -6,7 +6,7 @@
  * An empty cell leaves the field as it is; unknown columns are refused (a typo would be lost).
  */
 import Papa from 'papaparse';
-import { PCODE_RE } from '../../domain/assessments.ts';
+import { isIsoDate, isPcode } from '../../domain/codes.ts';
 
 export interface CommunityRow {
 	row: number;
@@ -65,7 +65,7 @@ export function parseCommunityCsv(text: string): { rows: CommunityRow[]; errors:
 	parsed.data.forEach((r, i) => {
 		const row = i + 2;
 		const pcode = (r.pcode ?? '').trim();
-		if (!PCODE_RE.test(pcode)) {
+		if (!isPcode(pcode)) {
 			errors.push({ row, column: 'pcode', message: `"${pcode}" is not a P-code` });
 			return;
 		}
@@ -86,12 +86,7 @@ export function parseCommunityCsv(text: string): { rows: CommunityRow[]; errors:
 		}
 		const date = (r.population_date ?? '').trim();
 		if (date) {
-			const d = new Date(`${date}T00:00:00Z`);
-			if (
-				!/^\d{4}-\d{2}-\d{2}$/.test(date) ||
-				Number.isNaN(d.getTime()) ||
-				d.toISOString().slice(0, 10) !== date
-			)
+			if (!isIsoDate(date))
 				errors.push({
 					row,
 					column: 'population_date',

@@ -44,6 +44,29 @@ const profile: Schema = obj(
 		incidents: obj(
 			{
 				total: int,
+				counted_by: {
+					enum: ['area_pcode', 'exact_location'],
+					description:
+						'area_pcode: incidents placed in the admin area by P-code, the incident list’s area filter ' +
+						'(the two totals are equal); exact_location: a drawn area or buffer counts exact locations only'
+				},
+				coarser_not_counted: {
+					description:
+						'Incidents whose point lies inside the area but whose location is too coarse for it; not in total',
+					...obj(
+						{
+							total: int,
+							by_precision: {
+								type: 'object',
+								additionalProperties: int,
+								description:
+									'1 exact point not placed in the area, 2 near a named place or district-level, ' +
+									'3 governorate, region or an area centre (also a location shown to the caller only coarsely)'
+							}
+						},
+						['total', 'by_precision']
+					)
+				},
 				by_year: { type: 'object', additionalProperties: int },
 				by_type: { type: 'object', additionalProperties: int },
 				by_type_12m: { type: 'object', additionalProperties: int },

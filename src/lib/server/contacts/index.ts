@@ -8,16 +8,17 @@ import { withFieldErrors } from '../db/errors.ts';
 import { FilterError } from '../../domain/filters.ts';
 import {
 	contactErrors,
-	contactFormBody,
 	contactInput,
 	contactSaveArgs,
-	contactsToCsv,
-	contactsToVCard,
-	readContactForm,
 	type Contact,
-	type ContactFormValues,
 	type Nearby
 } from '../../domain/contacts.ts';
+import {
+	contactFormBody,
+	readContactForm,
+	type ContactFormValues
+} from '../../domain/contact-form.ts';
+import { contactsToCsv, contactsToVCard } from '../../domain/contact-export.ts';
 
 export interface ContactFilters {
 	q?: string | null;

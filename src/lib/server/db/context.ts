@@ -33,9 +33,19 @@ export const IDEMPOTENT_CREATES: ReadonlySet<string> = new Set([
 	'site_write',
 	'movement_save',
 	'movement_call_log',
+	// a workflow step (check-out, check-in, approval…) replayed with its key is answered, not redone
+	'movement_transition',
+	'movement_position',
+	'access_authorisation_save',
+	'headcount_start',
+	'headcount_answer',
+	'contingency_plan_save',
 	'gazetteer_add',
 	'area_level_record',
-	'alert_rule_save'
+	'alert_rule_save',
+	'briefing_save',
+	'briefing_acknowledge',
+	'overlay_create'
 ]);
 
 /** The request's Idempotency-Key for this call, when it is the request's creating call. */

@@ -92,13 +92,17 @@ export class PgliteAdapter implements Adapter {
 	 * commit is on disk. The sync happens inside the queue slot, so PGlite is idle meanwhile.
 	 */
 	private run<T>(fn: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+		const queued = performance.now();
 		return this.queue.push(
 			laneOf(fn),
 			async () => {
+				const started = performance.now();
 				try {
 					return await work();
 				} finally {
+					const synced = performance.now();
 					await this.durability?.flush();
+					reportSlow(fn, started - queued, synced - started, performance.now() - synced);
 				}
 			},
 			signal
@@ -169,4 +173,18 @@ export class PgliteAdapter implements Adapter {
 			this.lock?.release();
 		}
 	}
+}
+
+// Every other request waits while one call runs (PGlite is single-threaded, and its WASM holds
+// the event loop), so a long call is worth a line in the server's log: it names the function
+// an operator (or a red e2e run) should look at, and whether the time went in waiting, running
+// or syncing to disk. `terrain serve` turns it on (TERRAIN_SLOW_CALL_MS, default 2000); the CLI's
+// one-shot commands and the tests leave it off, so their stderr stays theirs.
+function reportSlow(fn: string, waitedMs: number, ranMs: number, syncMs: number): void {
+	const limit = Number(process.env.TERRAIN_SLOW_CALL_MS);
+	if (!(limit > 0) || Math.max(waitedMs, ranMs, syncMs) < limit) return;
+	const ms = (n: number) => `${Math.round(n)} ms`;
+	console.warn(
+		`${new Date().toISOString()} terrain: slow database call ${fn || '(sql)'}: waited ${ms(waitedMs)}, ran ${ms(ranMs)}, synced ${ms(syncMs)}`
+	);
 }

@@ -4,6 +4,7 @@
  * `dataset` chooses incidents (default) or a site registry.
  */
 import { FilterError, parseIncidentFilters } from '../../domain/filters.ts';
+import { parseRefinement } from '../../domain/refine-filters.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
 import type { Adapter, CallerUser } from '../db/types.ts';
 import {
@@ -38,19 +39,14 @@ export function exportRequest(db: Adapter, user: CallerUser, url: URL): Response
 	const format = (q.get('format') ?? '') as ExportFormat;
 	if (!EXPORT_FORMATS.includes(format))
 		throw new FilterError('format', `use one of ${EXPORT_FORMATS.join(', ')}`);
-	const statuses = q
-		.getAll('status')
-		.flatMap((s) => s.split(','))
-		.filter(Boolean);
-	for (const s of statuses)
-		if (!['reported', 'verified', 'rejected', 'archived'].includes(s))
-			throw new FilterError('status', `unknown status "${s}"`);
 	const filters = parseIncidentFilters(q);
+	// The place (geometry=, geometry_id=, lat/lon/within_km) and the further filters, status among them.
+	const refine = parseRefinement(q);
 	void SITE_KINDS;
 
 	const chunks =
 		what === 'incidents'
-			? exportIncidents({ db, as: user, format, filters, q: q.get('q'), status: statuses })
+			? exportIncidents({ db, as: user, format, filters, q: q.get('q'), refine })
 			: exportSites({ db, as: user, format, kind: what });
 	const enc = new TextEncoder();
 	const body = new ReadableStream<Uint8Array>({

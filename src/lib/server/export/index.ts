@@ -10,6 +10,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
+import { refinementArgs, type Refinement } from '../../domain/refine-filters.ts';
 import { EVENT_TYPE_COLOURS, type EventType, type SiteKind } from '../../domain/taxonomy.ts';
 import type { Adapter, Caller } from '../db/types.ts';
 
@@ -70,6 +71,8 @@ export interface ExportOptions {
 	filters?: IncidentFilters;
 	q?: string | null;
 	status?: string[] | null;
+	/** The place and the further filters (refine-filters.ts); `status` above wins over its status. */
+	refine?: Refinement;
 	pageSize?: number;
 	onProgress?: (rows: number, total: number | null) => void;
 }
@@ -87,7 +90,8 @@ export async function* incidentRows(o: ExportOptions): AsyncGenerator<Row, void,
 			{
 				...filterArgs(o.filters ?? {}),
 				p_q: o.q || null,
-				p_status: o.status?.length ? o.status : null,
+				...(o.refine ? refinementArgs(o.refine) : {}),
+				p_status: o.status?.length ? o.status : (o.refine?.more.status ?? null),
 				p_format: o.format,
 				p_after_date: after?.date ?? null,
 				p_after_id: after?.id ?? null,

@@ -1,12 +1,13 @@
 /**
- * GeoJSON, KML and KMZ → records. These formats are documents, not row streams, so each is read
+ * GeoJSON, KML, KMZ and GPX → records (imports) or features (map overlays, which keep lines and
+ * polygons: see ../overlays). These formats are documents, not row streams, so each is read
  * whole — within limits: a document larger than maxDocumentBytes, a KMZ with too many entries or
  * that would inflate past maxUncompressedBytes (or at a zip-bomb ratio), and XML with a DOCTYPE
  * (entity declarations are how billion-laughs and external-entity attacks start; KML never needs
  * one) are refused before parsing.
  */
 import { DOMParser } from '@xmldom/xmldom';
-import { kml } from '@tmcw/togeojson';
+import { gpx, kml } from '@tmcw/togeojson';
 import yauzl from 'yauzl';
 import { checkJsonDepth } from './bad-input.ts';
 import {
@@ -17,7 +18,7 @@ import {
 	type SourceRecord
 } from './types.ts';
 
-interface Feature {
+export interface Feature {
 	type?: string;
 	geometry?: { type?: string; coordinates?: unknown } | null;
 	properties?: Record<string, unknown> | null;
@@ -95,7 +96,8 @@ function featuresSource(container: RecordSource['container'], features: Feature[
 	return { container, columns: [...cols], hxl: null, records: records() };
 }
 
-export function geojsonSource(buf: Buffer, limits: ImportLimits): RecordSource {
+/** The features of a GeoJSON document (a FeatureCollection, a Feature or an array of them). */
+export function geojsonFeatures(buf: Buffer, limits: ImportLimits): Feature[] {
 	let text = buf.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	if (!text.trim()) throw new ImportError('the file is empty');
@@ -117,20 +119,24 @@ export function geojsonSource(buf: Buffer, limits: ImportLimits): RecordSource {
 		throw new ImportError(
 			`the file has more than ${limits.maxRows} features (TERRAIN_IMPORT_MAX_ROWS)`
 		);
-	return featuresSource('geojson', features);
+	return features;
 }
 
-export function kmlSource(
-	buf: Buffer,
-	limits: ImportLimits,
-	container: 'kml' | 'kmz' = 'kml'
-): RecordSource {
+export function geojsonSource(buf: Buffer, limits: ImportLimits): RecordSource {
+	return featuresSource('geojson', geojsonFeatures(buf, limits));
+}
+
+/**
+ * An XML document whose root element is `root`, refusing a DOCTYPE or entity declarations (KML
+ * and GPX never need one; they are how XML bombs and external-entity attacks start).
+ */
+function parseXml(buf: Buffer, root: 'kml' | 'gpx'): Document {
 	let text = buf.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	if (!text.trim()) throw new ImportError('the file is empty');
 	if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
 		throw new ImportError(
-			'the XML declares a DOCTYPE or entities, which KML never needs; refused (this is how XML bombs and external-entity attacks work)'
+			`the XML declares a DOCTYPE or entities, which ${root.toUpperCase()} never needs; refused (this is how XML bombs and external-entity attacks work)`
 		);
 	}
 	let doc: Document;
@@ -148,42 +154,77 @@ export function kmlSource(
 			: (e as Error).message;
 		throw new ImportError(`not well-formed XML: ${m}`);
 	}
-	if (!doc.documentElement || doc.documentElement.localName?.toLowerCase() !== 'kml') {
-		throw new ImportError('not KML: the document element is not <kml>');
+	if (!doc.documentElement || doc.documentElement.localName?.toLowerCase() !== root) {
+		throw new ImportError(`not ${root.toUpperCase()}: the document element is not <${root}>`);
 	}
-	const fc = kml(doc as never, { skipNullGeometry: false });
-	if (fc.features.length > limits.maxRows)
-		throw new ImportError(`the file has more than ${limits.maxRows} placemarks`);
-	// togeojson puts styling into properties; they are not data.
-	for (const f of fc.features) {
+	return doc;
+}
+
+/** togeojson puts styling into properties; they are not data. */
+function dropStyling(features: Feature[]): Feature[] {
+	for (const f of features) {
 		for (const k of Object.keys(f.properties ?? {}))
 			if (/^(styleUrl|styleHash|styleMap|stroke|fill|icon|label-|visibility)/.test(k))
 				delete f.properties![k];
 	}
-	return featuresSource(container, fc.features as Feature[]);
+	return features;
 }
 
-/** The KML inside a KMZ (doc.kml, else the first .kml at the top level), checked against the limits. */
-export async function kmzSource(path: string, limits: ImportLimits): Promise<RecordSource> {
-	const kmlBuf = await readZipEntry(
-		path,
+/** The placemarks of a KML document as GeoJSON features (points, lines, polygons). */
+export function kmlFeatures(buf: Buffer, limits: ImportLimits): Feature[] {
+	const fc = kml(parseXml(buf, 'kml') as never, { skipNullGeometry: false });
+	if (fc.features.length > limits.maxRows)
+		throw new ImportError(`the file has more than ${limits.maxRows} placemarks`);
+	return dropStyling(fc.features as Feature[]);
+}
+
+/** The waypoints, routes and tracks of a GPX document as GeoJSON features. */
+export function gpxFeatures(buf: Buffer, limits: ImportLimits): Feature[] {
+	const fc = gpx(parseXml(buf, 'gpx') as never);
+	if (fc.features.length > limits.maxRows)
+		throw new ImportError(`the file has more than ${limits.maxRows} features`);
+	return dropStyling(fc.features as Feature[]);
+}
+
+export function kmlSource(
+	buf: Buffer,
+	limits: ImportLimits,
+	container: 'kml' | 'kmz' = 'kml'
+): RecordSource {
+	return featuresSource(container, kmlFeatures(buf, limits));
+}
+
+/**
+ * The KML inside a KMZ (doc.kml, else the first .kml at the top level), checked against the
+ * limits. `file` is a path or the archive's bytes.
+ */
+export async function kmzKml(file: string | Buffer, limits: ImportLimits): Promise<Buffer> {
+	return readZipEntry(
+		file,
 		limits,
 		(names) =>
 			names.find((n) => n.toLowerCase() === 'doc.kml') ?? names.find((n) => /\.kml$/i.test(n)),
 		'KMZ'
 	);
-	return kmlSource(kmlBuf, limits, 'kmz');
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
-	return new Promise((resolve, reject) =>
-		yauzl.open(
-			path,
-			{ lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
-			(err, zip) =>
-				err ? reject(new ImportError(`not a valid zip archive: ${err.message}`)) : resolve(zip!)
-		)
-	);
+export async function kmzSource(path: string, limits: ImportLimits): Promise<RecordSource> {
+	return kmlSource(await kmzKml(path, limits), limits, 'kmz');
+}
+
+function openZip(file: string | Buffer): Promise<yauzl.ZipFile> {
+	const options = {
+		lazyEntries: true,
+		autoClose: false,
+		validateEntrySizes: true,
+		strictFileNames: false
+	};
+	return new Promise((resolve, reject) => {
+		const done = (err: Error | null, zip?: yauzl.ZipFile) =>
+			err ? reject(new ImportError(`not a valid zip archive: ${err.message}`)) : resolve(zip!);
+		if (typeof file === 'string') yauzl.open(file, options, done);
+		else yauzl.fromBuffer(file, options, done);
+	});
 }
 
 /**
@@ -191,7 +232,7 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
  * ratio), then inflates the one chosen, counting bytes as they come.
  */
 export async function readZipEntry(
-	path: string,
+	path: string | Buffer,
 	limits: ImportLimits,
 	choose: (names: string[]) => string | undefined,
 	what: string

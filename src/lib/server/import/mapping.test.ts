@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapRecord } from './fields.ts';
+import { mapRecord } from './map-record.ts';
 import { detectPreset, guessMapping, hxlMapping, resolveMapping } from './mapping.ts';
 
 const ACLED_COLS = [

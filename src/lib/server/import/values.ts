@@ -4,12 +4,9 @@
  * that silently changes the data.
  */
 import { EVENT_TYPES, type EventType } from '../../domain/taxonomy.ts';
-import {
-	SUB_EVENT_TYPES,
-	checkLonLat,
-	parseCoordinates,
-	parseDegrees
-} from '../../domain/incident-schema.ts';
+import { SUB_EVENT_TYPES } from '../../domain/incident-schema.ts';
+import { trackerCategory } from './tracker-categories.ts';
+import { checkLonLat, parseCoordinates, parseDegrees } from '../../domain/coordinates.ts';
 
 export class ValueError extends Error {}
 
@@ -189,126 +186,6 @@ export function bool(v: unknown): boolean | null {
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
-/**
- * The words NGO incident trackers use for categories (English and Arabic), as ACLED's event type
- * and sub-event type. A tracker's "IED" is ACLED's remote explosive, its "kidnapping" an
- * abduction of civilians, and so on; anything else must be mapped to a type by the user.
- */
-const TRACKER_CATEGORIES: [string[], EventType, string][] = [
-	[
-		[
-			'ied',
-			'roadside bomb',
-			'car bomb',
-			'vbied',
-			'explosion',
-			'explosive device',
-			'landmine',
-			'mine',
-			'uxo',
-			'عبوة ناسفة',
-			'انفجار',
-			'لغم'
-		],
-		'explosions_remote_violence',
-		'Remote explosive/landmine/IED'
-	],
-	[
-		['airstrike', 'air strike', 'air raid', 'drone strike', 'غارة جوية'],
-		'explosions_remote_violence',
-		'Air/drone strike'
-	],
-	[
-		['shelling', 'mortar', 'rocket', 'rocket attack', 'artillery', 'missile', 'قصف'],
-		'explosions_remote_violence',
-		'Shelling/artillery/missile attack'
-	],
-	[
-		['suicide bombing', 'suicide attack', 'suicide bomber', 'تفجير انتحاري'],
-		'explosions_remote_violence',
-		'Suicide bomb'
-	],
-	[['grenade', 'قنبلة يدوية'], 'explosions_remote_violence', 'Grenade'],
-	[
-		['abduction', 'kidnapping', 'kidnap', 'abducted', 'hostage taking', 'اختطاف', 'خطف'],
-		'violence_against_civilians',
-		'Abduction/forced disappearance'
-	],
-	[
-		['sexual violence', 'sexual assault', 'عنف جنسي'],
-		'violence_against_civilians',
-		'Sexual violence'
-	],
-	[
-		[
-			'shooting',
-			'assault',
-			'killing',
-			'murder',
-			'assassination',
-			'attack on civilians',
-			'اغتيال',
-			'إطلاق نار',
-			'اطلاق نار',
-			'قتل',
-			'اعتداء'
-		],
-		'violence_against_civilians',
-		'Attack'
-	],
-	[
-		[
-			'clash',
-			'armed clash',
-			'fighting',
-			'exchange of fire',
-			'firefight',
-			'اشتباك',
-			'اشتباكات',
-			'اشتباك مسلح'
-		],
-		'battles',
-		'Armed clash'
-	],
-	[
-		[
-			'demonstration',
-			'protest',
-			'sit in',
-			'sit-in',
-			'rally',
-			'تظاهرة',
-			'مظاهرة',
-			'احتجاج',
-			'اعتصام'
-		],
-		'protests',
-		'Peaceful protest'
-	],
-	[['riot', 'mob violence', 'شغب', 'أعمال شغب'], 'riots', 'Mob violence'],
-	[
-		['arrest', 'arrests', 'detention', 'detained', 'اعتقال', 'احتجاز'],
-		'strategic_developments',
-		'Arrests'
-	],
-	[
-		['looting', 'theft', 'robbery', 'burglary', 'property destruction', 'arson', 'نهب', 'سرقة'],
-		'strategic_developments',
-		'Looting/property destruction'
-	]
-];
-const words = (s: string) =>
-	s
-		.toLowerCase()
-		.normalize('NFKC')
-		.replace(/[\s\-_/.,()]+/g, ' ')
-		.trim();
-const CATEGORY_INDEX = new Map<string, { event_type: EventType; sub_event_type: string }>(
-	TRACKER_CATEGORIES.flatMap(([names, event_type, sub_event_type]) =>
-		names.map((n) => [words(n), { event_type, sub_event_type }] as const)
-	)
-);
-
 /** Our codes, ACLED's labels ("Explosions/Remote violence"), ACLED sub-event labels, tracker categories. */
 export function eventType(v: unknown): { event_type: EventType; sub_event_type?: string } | null {
 	const s = text(v);
@@ -320,8 +197,8 @@ export function eventType(v: unknown): { event_type: EventType; sub_event_type?:
 		const sub = subs.find((x) => norm(x) === n);
 		if (sub) return { event_type: type, sub_event_type: sub };
 	}
-	const category = CATEGORY_INDEX.get(words(s)) ?? CATEGORY_INDEX.get(words(s).replace(/s$/, ''));
-	if (category) return { ...category };
+	const category = trackerCategory(s);
+	if (category) return category;
 	throw new ValueError(
 		`"${s}" is not an event type (use one of ${EVENT_TYPES.join(', ')} or ACLED's names)`
 	);

@@ -8,10 +8,10 @@ import { FilterError, filterArgs, parseIncidentFilters } from '../../domain/filt
 import {
 	fieldErrors,
 	incidentInputSchema,
-	INCIDENT_STATUSES,
 	sqlFieldError,
 	toSqlPayload
 } from '../../domain/incident-schema.ts';
+import { parseRefinement, refinementArgs } from '../../domain/refine-filters.ts';
 import { translator } from '../../i18n/index.ts';
 import type { CallerUser } from '../db/types.ts';
 import { rpc } from '../db/index.ts';
@@ -91,7 +91,10 @@ export interface ListQuery {
 	status: string[];
 }
 
-/** The list's query string: the map's filters plus q, status, sort, dir, page, size. */
+/**
+ * The list's query string: the map's filters (with the place and the further filters of
+ * refine-filters.ts: status, lens, …) plus q, sort, dir, page, size.
+ */
 export function listQuery(params: URLSearchParams): ListQuery {
 	const filters = parseIncidentFilters(params);
 	const q = (params.get('q') ?? '').trim().slice(0, 200);
@@ -101,18 +104,14 @@ export function listQuery(params: URLSearchParams): ListQuery {
 	const dir = params.get('dir') === 'asc' ? 'asc' : 'desc';
 	const page = Math.max(1, Math.min(1_000_000, Number(params.get('page')) || 1));
 	const size = Math.max(1, Math.min(500, Number(params.get('size')) || 50));
-	const status = params
-		.getAll('status')
-		.flatMap((s) => s.split(','))
-		.filter(Boolean);
-	for (const s of status)
-		if (!(INCIDENT_STATUSES as readonly string[]).includes(s))
-			throw new FilterError('status', `unknown status "${s}"`);
+	// The place and the further filters (status among them) of the map: refine-filters.ts.
+	const refine = parseRefinement(params);
+	const status = refine.more.status ?? [];
 	return {
 		args: {
 			...filterArgs(filters),
+			...refinementArgs(refine),
 			p_q: q || null,
-			p_status: status.length ? status : null,
 			p_sort: sort,
 			p_dir: dir,
 			p_limit: size,
@@ -142,12 +141,14 @@ const en = translator('en');
 
 /** 400 with {message, errors: {field: English message}} for the API. */
 export function invalid(errors: Record<string, string>): Response {
+	return json(invalidBody(errors), { status: 400 });
+}
+
+/** The body of that 400 (also one refused item of a batch). */
+export function invalidBody(errors: Record<string, string>) {
 	const english = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, en(v as never)]));
 	const [field, message] = Object.entries(english)[0] ?? ['body', 'invalid'];
-	return json(
-		{ message: `${field}: ${message}`, parameter: field, errors: english },
-		{ status: 400 }
-	);
+	return { message: `${field}: ${message}`, parameter: field, errors: english };
 }
 
 /** A DbError from the SQL validation ("field: reason") as a field error, else rethrown. */

@@ -6,6 +6,13 @@
 import { rpc, type CallerUser, type CallOptions } from '../db/index.ts';
 import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
 import { hasSpatialFilter, spatialArgs, type SpatialFilter } from '../../domain/spatial-filter.ts';
+import {
+	hasMoreFilters,
+	moreArgs,
+	refinementArgs,
+	type MoreFilters,
+	type Refinement
+} from '../../domain/refine-filters.ts';
 import type { IncidentRecord } from '../../domain/incident-record.ts';
 import { listQuery, outsideArea, sqlErrors, validateIncident } from './http.ts';
 
@@ -115,18 +122,38 @@ export function actorOptions(user: CallerUser, limit = 100) {
 }
 
 /** Incidents as a GeoJSON FeatureCollection, newest first. */
-export function geojson(user: CallerUser, f: IncidentFilters, limit: number, offset: number) {
-	return rpc('incidents_geojson', { ...filterArgs(f), p_limit: limit, p_offset: offset }, user);
+export function geojson(
+	user: CallerUser,
+	f: IncidentFilters,
+	limit: number,
+	offset: number,
+	r: Refinement = { place: {}, more: {} }
+) {
+	return rpc(
+		'incidents_geojson',
+		{ ...filterArgs(f), ...refinementArgs(r), p_limit: limit, p_offset: offset },
+		user
+	);
 }
 
 /**
  * Totals by year, governorate and event type. With a place (issue 13: a circle, polygon or
- * corridor) from incident_counts_in_place, which also says how many are located only
+ * corridor) or further filters (NGO lens, sub-event type, actor, status, reliability) from incident_counts_in_place, which also says how many are located only
  * approximately (by_precision, imprecise); without, from incident_counts (rollup-backed).
  */
-export function counts(user: CallerUser, f: IncidentFilters, place: SpatialFilter = {}) {
-	if (hasSpatialFilter(place))
-		return rpc('incident_counts_in_place', { ...filterArgs(f), ...spatialArgs(place) }, user);
+export function counts(
+	user: CallerUser,
+	f: IncidentFilters,
+	place: SpatialFilter = {},
+	more: MoreFilters = {}
+) {
+	// The rollup behind incident_counts knows neither places nor the further filters.
+	if (hasSpatialFilter(place) || hasMoreFilters(more))
+		return rpc(
+			'incident_counts_in_place',
+			{ ...filterArgs(f), ...spatialArgs(place), ...moreArgs(more) },
+			user
+		);
 	return rpc('incident_counts', filterArgs(f), user);
 }
 

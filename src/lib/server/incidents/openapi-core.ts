@@ -5,7 +5,7 @@
 import type { Method, Operation } from '../api/openapi-types.ts';
 import { answers, filterParams, geoOf, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
 import { INCIDENTS_PAGE } from '../api/params.ts';
-import { spatialParams } from '../map/openapi.ts';
+import { refineParams } from '../map/openapi.ts';
 
 /** The read-only incident paths: /incidents (GeoJSON), /incidents/counts, /incidents/{id}. */
 export const coreIncidentPaths: Record<string, Partial<Record<Method, Operation>>> = {
@@ -16,6 +16,7 @@ export const coreIncidentPaths: Record<string, Partial<Record<Method, Operation>
 			tags: ['incidents'],
 			parameters: [
 				...filterParams,
+				...refineParams,
 				ref('parameters', 'bboxOptional'),
 				{
 					name: 'limit',
@@ -44,9 +45,9 @@ export const coreIncidentPaths: Record<string, Partial<Record<Method, Operation>
 			operationId: 'countIncidents',
 			summary:
 				'Incident totals by year, governorate and event type; within a place (geometry=, ' +
-				'geometry_id=, lat/lon/within_km) also by location precision',
+				"geometry_id=, lat/lon/within_km) also by location precision; with the map's further filters",
 			tags: ['incidents'],
-			parameters: [...filterParams, ...spatialParams],
+			parameters: [...filterParams, ...refineParams],
 			responses: answers(
 				{ description: 'Counts', content: jsonOf(ref('schemas', 'IncidentCounts')) },
 				'400'

@@ -15,6 +15,7 @@ import {
 import { IMPORT_FORMATS } from '../import/types.ts';
 import { EXPORT_FORMATS } from '../export/index.ts';
 import { LIST_SORTS } from './http.ts';
+import { moreParams, spatialParams } from '../map/openapi.ts';
 
 type Ref = { $ref: string };
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -146,6 +147,8 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 					type: 'string',
 					examples: ['reported,verified']
 				}),
+				...spatialParams,
+				...moreParams,
 				q('sort', 'Sort column (relevance when q is given)', { type: 'string', enum: LIST_SORTS }),
 				q('dir', 'Sort direction', { type: 'string', enum: ['asc', 'desc'] }),
 				q('page', 'Page number from 1', { type: 'integer', minimum: 1 }),
@@ -376,7 +379,9 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 				q('format', 'File format', { type: 'string', enum: EXPORT_FORMATS }),
 				...filters,
 				q('q', 'Full-text search, as in the list', { type: 'string' }),
-				q('status', 'Comma-separated statuses', { type: 'string' })
+				q('status', 'Comma-separated statuses', { type: 'string' }),
+				...spatialParams,
+				...moreParams
 			],
 			responses: answers(
 				'200',

@@ -64,7 +64,7 @@ export async function listenLive(
 /** One listener per process, shared by every subscriber; started on the first subscription. */
 class LiveHub {
 	private handlers = new Set<LiveHandler>();
-	private started: Promise<unknown> | null = null;
+	private started: Promise<(() => Promise<void>) | undefined> | null = null;
 
 	subscribe(h: LiveHandler): () => void {
 		this.handlers.add(h);
@@ -74,13 +74,26 @@ class LiveHub {
 
 	private async start() {
 		try {
-			await listenLive(await getDb(), (m) => {
+			return await listenLive(await getDb(), (m) => {
 				for (const h of this.handlers) h(m);
 			});
 		} catch (e) {
 			console.error('live feed: cannot listen', e);
 			this.started = null;
 		}
+	}
+
+	/** Resolves once this process LISTENs (a stream says it is connected only then). */
+	async ready(): Promise<void> {
+		await this.started;
+	}
+
+	/** Stops listening (tests that switch databases; a later subscription listens again). */
+	async close() {
+		const unlisten = await this.started;
+		this.started = null;
+		this.handlers.clear();
+		await unlisten?.();
 	}
 }
 

@@ -14,12 +14,40 @@ export interface Mail {
 
 export function composeAlertMail(a: Alert, publicUrl: string, locale: Locale = 'en'): Mail {
 	const t = translator(locale);
-	const link = `${publicUrl.replace(/\/+$/, '')}/alerts#alert-${a.id}`;
+	const base = publicUrl.replace(/\/+$/, '');
+	const link = `${base}/alerts#alert-${a.id}`;
 	const sev = t(`alertmail.severity.${a.severity}` as 'alertmail.severity.info');
 	if (a.movement_id) {
 		return {
 			subject: t('alertmail.movement.subject', { severity: sev }),
 			text: [t('alertmail.movement.text'), '', t('alertmail.open', { link })].join('\n')
+		};
+	}
+	// Alerts Terrain writes itself are worded in the recipient's language from their kind; their
+	// stored title is English (a rule's alert keeps its title: the rule's name, typed by its owner).
+	const open = (path: string) => t('alertmail.open', { link: `${base}${path}` });
+	if (a.kind === 'authorisation_expiring') {
+		return {
+			subject: `[Terrain] ${sev}: ${t('alertmail.authorisation.subject')}`,
+			text: [
+				t('alertmail.authorisation.text', { date: String(a.body.valid_to ?? '') }),
+				'',
+				open('/movements/authorisations')
+			].join('\n')
+		};
+	}
+	if (a.kind === 'headcount') {
+		const id = String(a.body.headcount_id ?? '');
+		const late = typeof a.body.not_answered === 'number';
+		return {
+			subject: `[Terrain] ${sev}: ${t(late ? 'alertmail.headcount.late.subject' : 'alertmail.headcount.subject')}`,
+			text: [
+				late
+					? t('alertmail.headcount.late.text', { n: a.body.not_answered as number })
+					: t('alertmail.headcount.text'),
+				'',
+				open(`/headcount/${id}`)
+			].join('\n')
 		};
 	}
 	const lines = [a.title, ''];

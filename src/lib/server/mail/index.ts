@@ -12,6 +12,7 @@ import { DbError } from '../db/types.ts';
 import type { AppRole } from '../db/types.ts';
 import { getAlert } from '../alerts/index.ts';
 import { composeAlertMail } from './compose.ts';
+import { isLocale } from '../../i18n/index.ts';
 
 export interface MailConfig {
 	url: string;
@@ -66,6 +67,8 @@ interface Claimed {
 	attempts: number;
 	user_id: string;
 	role: AppRole;
+	/** The language the recipient last chose in the app (public.user_preferences), else en. */
+	locale: string;
 }
 
 const finish = (id: number, outcome: string, error: string | null = null, retrySeconds = 0) =>
@@ -99,7 +102,7 @@ export async function deliverDue(
 		try {
 			// read as the recipient: RLS decides whether they may see it, and what it holds
 			const alert = await getAlert({ id: d.user_id, email: d.email, role: d.role }, d.alert_id);
-			text = composeAlertMail(alert, cfg.publicUrl);
+			text = composeAlertMail(alert, cfg.publicUrl, isLocale(d.locale) ? d.locale : 'en');
 		} catch (e) {
 			if (e instanceof DbError && e.code === 'P0002') {
 				await finish(d.id, 'not_visible');

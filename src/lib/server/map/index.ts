@@ -5,6 +5,9 @@
 import { rpc, type CallerUser } from '../db/index.ts';
 import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
 import type { SiteKind } from '../../domain/taxonomy.ts';
+import { refinementArgs, type Refinement } from '../../domain/refine-filters.ts';
+
+const NONE: Refinement = { place: {}, more: {} };
 
 /** An area without geometry, for pickers. */
 export interface AreaListItem {
@@ -16,13 +19,13 @@ export interface AreaListItem {
 }
 
 /** The viewport's incidents: {total, fatalities, by_type, points: [[id, lon, lat, type, fatalities], …]}. */
-export function incidents(user: CallerUser, f: IncidentFilters, limit: number) {
-	return rpc('incidents_map', { ...filterArgs(f), p_limit: limit }, user);
+export function incidents(user: CallerUser, f: IncidentFilters, limit: number, r = NONE) {
+	return rpc('incidents_map', { ...filterArgs(f), ...refinementArgs(r), p_limit: limit }, user);
 }
 
 /** Incidents snapped to a grid of `cell` degrees: [[lon, lat, count, fatalities], …]. */
-export function density(user: CallerUser, f: IncidentFilters, cell: number) {
-	return rpc('incidents_density', { ...filterArgs(f), p_cell: cell }, user);
+export function density(user: CallerUser, f: IncidentFilters, cell: number, r = NONE) {
+	return rpc('incidents_density', { ...filterArgs(f), ...refinementArgs(r), p_cell: cell }, user);
 }
 
 /** The incidents behind one analysis chart bar (incidents_highlight's arguments as built by highlightArgs). */

@@ -16,6 +16,8 @@ import {
 import { AREA_TOLERANCE, DENSITY_CELL, MAP_POINTS } from '../api/params.ts';
 import { SITE_KINDS } from '../../domain/taxonomy.ts';
 import { siteCreate } from '../sites/openapi.ts';
+import { LENSES, RELIABILITIES } from '../../domain/refine-filters.ts';
+import { INCIDENT_STATUSES } from '../../domain/incident-schema.ts';
 
 /** The spatial filter (issue 13; $lib/domain/spatial-filter.ts). */
 export const spatialParams: Parameter[] = [
@@ -48,6 +50,39 @@ export const spatialParams: Parameter[] = [
 		schema: { type: 'boolean' }
 	}
 ];
+
+const csv = (description: string, values?: readonly string[]): Parameter => ({
+	name: '',
+	in: 'query',
+	description,
+	schema: values
+		? { type: 'array', items: { type: 'string', enum: [...values] } }
+		: { type: 'array', items: { type: 'string' } },
+	style: 'form',
+	explode: false
+});
+
+/** The map's further filters (issue 13; $lib/domain/refine-filters.ts), status aside. */
+export const moreParams: Parameter[] = [
+	{
+		...csv(
+			'NGO lens: incidents that affect us, affect NGOs, or are serious (any of those given)',
+			LENSES
+		),
+		name: 'lens'
+	},
+	{ ...csv('Sub-event types (any of them)'), name: 'sub_type' },
+	{ ...csv('Actor ids: incidents naming one of them as actor 1 or 2'), name: 'actor' },
+	{ ...csv('Source reliability, admiralty A–F', RELIABILITIES), name: 'reliability' }
+];
+
+export const statusParam: Parameter = {
+	...csv('Verification statuses', INCIDENT_STATUSES),
+	name: 'status'
+};
+
+/** The place and the further filters, for the endpoints that had neither. */
+export const refineParams: Parameter[] = [...spatialParams, ...moreParams, statusParam];
 
 export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/filter-geometries': {
@@ -107,6 +142,7 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			parameters: [
 				ref('parameters', 'bboxRequired'),
 				...filterParams,
+				...refineParams,
 				{
 					name: 'limit',
 					in: 'query',
@@ -170,7 +206,8 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 					description: 'Grid cell size in degrees; by default about 1/128 of the viewport width',
 					schema: { type: 'number', minimum: DENSITY_CELL.min, maximum: DENSITY_CELL.max }
 				},
-				...filterParams
+				...filterParams,
+				...refineParams
 			],
 			responses: answers(
 				{ description: 'Grid cells', content: jsonOf(ref('schemas', 'DensityCells')) },

@@ -55,6 +55,10 @@ export const getMovement = (as: CallerUser, id: string) =>
 export const listMovements = (as: CallerUser, status?: MovementStatus[], limit = 200) =>
 	call<Movement[]>('movements_list', { p_status: status ?? null, p_limit: limit }, as);
 
+/** One movement's board row as the caller may read it, or null (the live board's reads). */
+export const movementBoardItem = (as: CallerUser, id: string) =>
+	call<Movement | null>('movement_board_item', { p_id: id }, as);
+
 /** Create (id null) or change a draft; merge semantics: only the fields sent change. */
 export const saveMovement = (as: CallerUser, id: string | null, fields: Record<string, unknown>) =>
 	call<Movement>('movement_save', { p_id: id, p_movement: fields }, as);
@@ -119,22 +123,24 @@ export const sweepOverdue = () =>
 		'service'
 	);
 
-/** The route risk of a saved plan: its route, corridor and stops (null without a route). */
-export async function movementRisk(as: CallerUser, m: Movement): Promise<RouteRisk | null> {
-	if (!m.route) return null;
-	const stops = (m.stops as { lon: number; lat: number; name: string }[] | undefined) ?? [];
-	return routeRisk(as, {
-		route: m.route as RouteRiskQuery['route'],
-		corridor_km: (m.corridor_km as number | null) ?? undefined,
-		stops: stops.length ? stops.map((s) => ({ lon: s.lon, lat: s.lat, name: s.name })) : undefined,
-		on: typeof m.departure_at === 'string' ? m.departure_at.slice(0, 10) : undefined
-	});
-}
+/**
+ * The route risk of a saved plan (null without a route): public.movement_risk runs route_risk over
+ * its route, corridor, stops and day of travel, and adds the access-authorisation check and its
+ * rule. The read is audited.
+ */
+export const movementRisk = (as: CallerUser, m: Movement) =>
+	call<RouteRisk | null>('movement_risk', { p_id: m.id }, as);
 
-/** Submit a plan: its route risk is computed now and stored with it (what the approver sees). */
+/**
+ * Submit a plan: its route risk is computed now and stored with it (what the approver sees). A
+ * replayed submit (same Idempotency-Key, the plan already submitted) stores nothing again: the
+ * transition answers its first answer.
+ */
 export async function submitMovement(as: CallerUser, id: string, reason = '') {
 	const m = await getMovement(as, id);
-	const risk = await movementRisk(as, m);
-	if (risk) await call<null>('movement_risk_store', { p_id: id, p_risk: risk }, as);
+	if (m.status === 'draft' || m.status === 'refused') {
+		const risk = await movementRisk(as, m);
+		if (risk) await call<null>('movement_risk_store', { p_id: id, p_risk: risk }, as);
+	}
 	return transitionMovement(as, id, 'submitted', { reason });
 }

@@ -278,6 +278,21 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			responses: answers(ok('The alert', alert), '400', '404', '409')
 		}
 	},
+	'/movements/stream': {
+		get: {
+			operationId: 'movementBoardStream',
+			summary:
+				'Server-sent events for the live board: `event: movement` with a movement’s board row (no route, stop or team) whenever one changes state, for the movements the caller may read (LISTEN/NOTIFY)',
+			tags,
+			responses: answers(
+				{
+					description: 'An event stream',
+					content: { 'text/event-stream': { schema: { type: 'string' } } }
+				},
+				'403'
+			)
+		}
+	},
 	'/alerts/stream': {
 		get: {
 			operationId: 'alertStream',

@@ -6,6 +6,8 @@
  */
 import { sweepOverdue } from './index.ts';
 import { sweepRiskReviews } from '../risks/index.ts';
+import { sweepExpiringAuthorisations } from './authorisations.ts';
+import { sweepHeadcounts } from '../headcounts/index.ts';
 
 const KEY = Symbol.for('terrain.overdue-sweeper');
 
@@ -22,6 +24,10 @@ export function startOverdueSweeper(): void {
 			await sweepOverdue();
 			// risk review reminders ride on the same timer (issue 12)
 			await sweepRiskReviews();
+			// access authorisations about to expire (issue 11)
+			await sweepExpiringAuthorisations();
+			// people who have not answered a headcount in time are escalated
+			await sweepHeadcounts();
 		} catch (e) {
 			console.error('overdue sweep failed', e);
 		} finally {

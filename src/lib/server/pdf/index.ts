@@ -130,6 +130,41 @@ export async function renderPdf(
 	});
 }
 
+/**
+ * A PDF of a self-contained HTML document (no request to this server: everything it shows is in
+ * the HTML, e.g. an exported map image as a data: URL). Used where the page to print exists only
+ * in the caller's browser (the map view, drawn with WebGL).
+ */
+export async function renderHtmlPdf(html: string, o: PdfOptions = {}): Promise<Uint8Array> {
+	const executablePath = chromiumPath();
+	if (!executablePath) throw new PdfUnavailable();
+	const { chromium } = await import('playwright-core');
+	return slot(async () => {
+		const profile = mkdtempSync(join(tmpdir(), 'terrain-pdf-'));
+		const context = await chromium.launchPersistentContext(profile, {
+			executablePath,
+			headless: true,
+			args: FLAGS,
+			// Nothing to fetch: the document must not reach out to anything.
+			offline: true
+		});
+		try {
+			const page = context.pages()[0] ?? (await context.newPage());
+			await page.setContent(html, { waitUntil: 'load', timeout: o.timeout ?? 60_000 });
+			await page.emulateMedia({ media: 'print' });
+			return await page.pdf({
+				format: 'A4',
+				landscape: o.landscape ?? false,
+				printBackground: true,
+				margin: { top: '10mm', bottom: '10mm', left: '10mm', right: '10mm' }
+			});
+		} finally {
+			await context.close().catch(() => {});
+			rmSync(profile, { recursive: true, force: true });
+		}
+	});
+}
+
 /** A PDF download; never cached (it holds what this caller may see). */
 export function pdfResponse(bytes: Uint8Array, filename: string): Response {
 	return new Response(bytes as BodyInit, {

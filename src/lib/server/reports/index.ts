@@ -6,6 +6,7 @@
 import { call } from '../analysis/index.ts';
 import type { CallerUser } from '../db/types.ts';
 import { FilterError } from '../../domain/filters.ts';
+import { documentClassification } from './marking.ts';
 import type { ReportInput, SavedReport, Sitrep, SitrepQuery } from '../../domain/reports.ts';
 
 export type * from '../../domain/reports.ts';
@@ -34,5 +35,12 @@ export async function saveReport(
 ): Promise<SavedReport> {
 	if (input.period_from && input.period_to && input.period_to < input.period_from)
 		throw new FilterError('period_to', 'the period ends before it starts');
-	return call<SavedReport>('report_save', { p_id: id, p: input, p_version: version ?? null }, as);
+	// A new report without a marking of its own takes the organisation's (admin setting); with
+	// neither, the database's standard one ('Restricted').
+	let p = input;
+	if (id === null && !input.classification?.trim()) {
+		const marking = await documentClassification(as);
+		if (marking) p = { ...input, classification: marking };
+	}
+	return call<SavedReport>('report_save', { p_id: id, p, p_version: version ?? null }, as);
 }

@@ -3,7 +3,7 @@
  * src/routes/api/v1/reports, verbs in ./index.ts).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
+import { answers, created, jsonOf, ok, pathId, ref } from '../api/openapi-kit.ts';
 import { REPORT_STATUSES } from '../../domain/reports.ts';
 
 export const reportTags = [
@@ -79,7 +79,6 @@ const day = (name: string, description: string) => ({
 	description,
 	schema: { type: 'string', format: 'date' } as Schema
 });
-const ok = (description: string, schema: Schema) => ({ description, content: jsonOf(schema) });
 const pdfOk = (description: string, schema: Schema) => ({
 	description,
 	content: {

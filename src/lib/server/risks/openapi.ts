@@ -1,6 +1,6 @@
 /** OpenAPI paths of the risk register: /risks, /risks/{id}, /risks/{id}/accept, /risks/suggest. */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, pathId } from '../api/openapi-kit.ts';
+import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
 import { RISK_SCOPES, THREAT_CATEGORIES } from '../../domain/risks.ts';
 
 export const riskTags = [
@@ -41,13 +41,12 @@ const risk: Schema = {
 		'A risk: the fields above plus id, score (L × I), residual_score, likelihood_suggested, suggestion, accepted_by/at, version, mitigations, history',
 	properties: { id: { type: 'string', format: 'uuid' }, score: { type: 'integer' } }
 };
-const ok = (description: string, schema: Schema) => ({ description, content: jsonOf(schema) });
 
 export const riskPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/risks': {
 		get: {
 			operationId: 'listRisks',
-			summary: 'The register, highest risk first',
+			summary: 'The register, highest risk first; ?format=pdf prints it',
 			tags,
 			parameters: [
 				{ name: 'scope', in: 'query', schema: { type: 'string', enum: [...RISK_SCOPES] } },
@@ -56,9 +55,25 @@ export const riskPaths: Record<string, Partial<Record<Method, Operation>>> = {
 					in: 'query',
 					description: 'Base id, P-code or programme name',
 					schema: { type: 'string' }
+				},
+				{
+					name: 'format',
+					in: 'query',
+					description:
+						'json (default) or pdf: the register printed (matrix and table, classification marking) by headless Chromium with the caller’s credential; 503 in one line without Chromium',
+					schema: { type: 'string', enum: ['json', 'pdf'] }
 				}
 			],
-			responses: answers(ok('Risks', { type: 'array', items: risk }), '400')
+			responses: answers(
+				{
+					description: 'Risks (JSON) or the register as a PDF',
+					content: {
+						...jsonOf({ type: 'array', items: risk }),
+						'application/pdf': { schema: { type: 'string', format: 'binary' } }
+					}
+				},
+				'400'
+			)
 		},
 		post: {
 			operationId: 'createRisk',

@@ -15,6 +15,8 @@ export interface Settings {
 	operating_area: OperatingArea;
 	checkpoint_stale_days: number;
 	site_match_m: number;
+	/** The classification marking of printed documents; '' = the standard one. */
+	document_classification: string;
 }
 
 export interface SiteWrite {
@@ -44,6 +46,14 @@ export function getSettings(user: CallerUser) {
 
 export function setSetting(user: CallerUser, key: string, value: unknown) {
 	return fieldErrors(rpc<Settings>('app_setting_set', { p_key: key, p_value: value }, user));
+}
+
+/**
+ * Several settings at once, all or none (the settings page, PATCH /api/v1/settings). A value
+ * equal to the one in force writes nothing and leaves no audit row.
+ */
+export function updateSettings(user: CallerUser, patch: Record<string, unknown>) {
+	return fieldErrors(rpc<Settings>('app_settings_update', { p_patch: patch }, user));
 }
 
 /** Where a point lies with respect to the configured operating area. */

@@ -118,7 +118,7 @@ export const sitePaths: Record<string, Partial<Record<Method, Operation>>> = {
 		get: op({
 			operationId: 'settings',
 			summary:
-				'Operating area ({countries: [ISO3], buffer_km}), checkpoint_stale_days, site_match_m',
+				'Operating area ({countries: [ISO3], buffer_km}), checkpoint_stale_days, site_match_m, document_classification (the marking printed on documents; empty: the standard one)',
 			tags: ['sites'],
 			responses: { '200': obj('The settings'), '401': r('Unauthorized') }
 		}),

@@ -12,6 +12,9 @@ export interface AssessProfile {
 	};
 	incidents: {
 		total: number;
+		/** Absent from snapshots saved before 20261207100000. */
+		counted_by?: 'area_pcode' | 'exact_location';
+		coarser_not_counted?: { total: number; by_precision: Record<'1' | '2' | '3', number> };
 		last_12_months: number;
 		previous_12_months: number;
 		by_type: Record<string, number>;

@@ -39,6 +39,7 @@ import type {
 	RelationshipsAsOf
 } from '$lib/map/layers/actor-data';
 import { enrichArcs } from '$lib/map/layers/actor-data';
+import { prefetchJson, takePrefetched } from './prefetch';
 
 /** Most points the map asks for; beyond this the density mode shows everything. */
 export const POINT_LIMIT = 5_000;
@@ -104,6 +105,15 @@ export class HttpError extends Error {
 }
 
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+	// The time slider asks for its next step ahead (see prefetch); a failed prefetch asks again.
+	const early = takePrefetched<T>(url);
+	if (early) {
+		try {
+			return await early;
+		} catch {
+			// fall through to a fresh request, which reports its own error
+		}
+	}
 	const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
 	if (!res.ok) {
 		let message = `${res.status} ${res.statusText}`;
@@ -121,6 +131,12 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
 const isAbort = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
 const bboxParam = (b: Bbox) => b.map((n) => Number(n.toFixed(5))).join(',');
 export const filterKey = (f: Filters) => filterQuery(f).toString();
+/** A map API URL: the filters, then the request's own parameters (prefetch builds the same). */
+function mapApiUrl(filters: Filters, path: string, extra: Record<string, string>) {
+	const q = filterQuery(filters);
+	for (const [k, v] of Object.entries(extra)) q.set(k, v);
+	return `/api/v1/map/${path}?${q}`;
+}
 
 export class MapData {
 	/** Points sorted so that big symbols are drawn first (under the small ones). */
@@ -270,13 +286,8 @@ export class MapData {
 		const me = { key: plan.key, controller };
 		this.#inflight = me;
 		const { signal } = controller;
-		const base = filterQuery(plan.filters);
-		const url = (path: string, extra: Record<string, string>) => {
-			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
-			const q = new URLSearchParams(base);
-			for (const [k, v] of Object.entries(extra)) q.set(k, v);
-			return `/api/v1/map/${path}?${q}`;
-		};
+		const url = (path: string, extra: Record<string, string>) =>
+			mapApiUrl(plan.filters, path, extra);
 		const countsReq = (bbox: Bbox) =>
 			getJson<IncidentsResponse>(
 				url('incidents', { bbox: bboxParam(bbox), limit: '1' }),
@@ -330,6 +341,27 @@ export class MapData {
 		if (this.#inflight === me) {
 			this.#inflight = null;
 			this.loading = false;
+		}
+	}
+
+	/**
+	 * Asks ahead for what the current view will need under other filters (the time slider's next
+	 * window), as #plan would ask for it: a new filter never has complete points yet, so points
+	 * mode asks for the exact view; density mode for the grid with its margin and the view's counts.
+	 */
+	prefetch(filters: Filters) {
+		const q = this.#query;
+		if (!q || !q.enabled || filtersMatchNothing(filters)) return;
+		if (filterKey(filters) === filterKey(q.filters)) return;
+		if (q.mode === 'points') {
+			prefetchJson(
+				mapApiUrl(filters, 'incidents', { bbox: bboxParam(q.bbox), limit: String(POINT_LIMIT) })
+			);
+		} else {
+			const bbox = roundBboxOut(expandBbox(q.bbox, MARGIN));
+			const cell = String(densityCell(q.zoom));
+			prefetchJson(mapApiUrl(filters, 'density', { bbox: bboxParam(bbox), cell }));
+			prefetchJson(mapApiUrl(filters, 'incidents', { bbox: bboxParam(q.bbox), limit: '1' }));
 		}
 	}
 

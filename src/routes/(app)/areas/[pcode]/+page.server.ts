@@ -8,6 +8,7 @@ import * as A from '$lib/server/analysis';
 import { recordLevel } from '$lib/server/analysis';
 import { checkLevelInput, isRealDate, latestToday } from '$lib/server/analysis/params';
 import { pageUser } from '$lib/server/analysis/guard';
+import { communityGet, communitySave } from '$lib/server/assessments';
 import type { Actions, PageServerLoad } from './$types';
 
 const notFound = (e: unknown) => {
@@ -50,6 +51,7 @@ async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSearchPar
 	]);
 	const childBaseline =
 		profile.level < 3 ? await A.baselineTable(user, { asOf, parent: pcode }) : null;
+	const community = (await communityGet(user, pcode)) as { profile: CommunityProfile | null };
 	return {
 		pcode,
 		profile,
@@ -61,11 +63,62 @@ async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSearchPar
 		sources,
 		asOf,
 		range,
+		community: community.profile,
 		today: new Date().toISOString().slice(0, 10)
 	};
 }
 
+interface CommunityProfile {
+	population: number | null;
+	population_source: string | null;
+	population_date: string | null;
+	idps: number | null;
+	returnees: number | null;
+	composition: string;
+	marginalised_groups: string;
+	acceptance_issues: string;
+	languages: string[];
+	notes: string;
+	updated_by_name?: string | null;
+	updated_at?: string;
+}
+
+/** The community form as the API's merge: blank numbers and dates clear, languages a comma list. */
+function communityFields(form: FormData): Record<string, unknown> {
+	const s = (k: string) => String(form.get(k) ?? '').trim();
+	const n = (k: string) => (s(k) === '' ? null : Number(s(k)));
+	return {
+		population: n('population'),
+		population_source: s('population_source') || null,
+		population_date: s('population_date') || null,
+		idps: n('idps'),
+		returnees: n('returnees'),
+		composition: s('composition'),
+		marginalised_groups: s('marginalised_groups'),
+		acceptance_issues: s('acceptance_issues'),
+		languages: s('languages')
+			.split(/[,،]/)
+			.map((l) => l.trim())
+			.filter(Boolean),
+		notes: s('notes')
+	};
+}
+
 export const actions: Actions = {
+	/** The community profile, analysts and admins; the database checks each field and keeps history. */
+	community: async ({ locals, params, request, url }) => {
+		const user = pageUser(locals, url);
+		try {
+			const pcode = pcodeParam(params, 'pcode', { required: true });
+			await communitySave(user, pcode, communityFields(await request.formData()));
+			return { communitySaved: true };
+		} catch (e) {
+			const err = e as { code?: string; message?: string };
+			if (e instanceof FilterError || err?.code === '22023' || err?.code === '42501')
+				return fail(err?.code === '42501' ? 403 : 400, { communityError: err.message ?? '' });
+			throw e;
+		}
+	},
 	/** Records a security level; field errors come back next to their inputs. */
 	record: async ({ locals, params, request, url }) => {
 		const user = pageUser(locals, url);

@@ -11,6 +11,7 @@ import {
 	type MovementStatus
 } from '$lib/server/movements';
 import { listContacts } from '$lib/server/contacts';
+import { movementAuthorisations } from '$lib/server/movements/authorisations';
 import type { RouteRisk } from '$lib/domain/movements';
 import { movementUser } from '../access';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,9 +32,12 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 			? (m.risk as unknown as RouteRisk)
 			: await movementRisk(user, m);
 	const contacts = (await listContacts(user, { limit: 500 }).catch(() => null))?.contacts ?? [];
+	// always live: an authorisation recorded after submission counts at approval
+	const authorisations = await movementAuthorisations(user, m.id);
 	return {
 		movement: m,
 		risk,
+		authorisations,
 		me: user.id,
 		role: user.role,
 		contacts: contacts.map((c) => ({ id: c.id, name: c.full_name }))

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { FilterError } from '$lib/domain/filters';
 import { isUuid } from '$lib/domain/codes';
-import { parseCoordinates } from '$lib/domain/incident-schema';
+import { parseCoordinates } from '$lib/domain/coordinates';
 import { formToFields, isRegistryKind, type RegistryKind } from '$lib/domain/registries';
 import { actorNames } from '$lib/server/actors';
 import {

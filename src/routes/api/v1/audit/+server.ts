@@ -2,9 +2,8 @@ import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { auditSearch } from '$lib/server/contacts';
+import { isUuid } from '$lib/domain/codes';
 import type { RequestHandler } from './$types';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Admins: the audit log, newest first, filtered like the /admin/audit page (action, table, row,
@@ -17,7 +16,7 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 		await auditSearch(user, {
 			from: null,
 			to: null,
-			userId: UUID.test(p.get('user') ?? '') ? p.get('user') : null,
+			userId: isUuid(p.get('user')) ? p.get('user') : null,
 			action: p.get('action')?.slice(0, 40) || null,
 			table: p.get('table')?.slice(0, 60) || null,
 			rowId: p.get('row')?.slice(0, 80) || null,

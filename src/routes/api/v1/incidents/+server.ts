@@ -3,6 +3,7 @@ import { requireUser, geojson } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { INCIDENTS_PAGE, intParam } from '$lib/server/api/params';
 import { parseIncidentFilters } from '$lib/domain/filters';
+import { parseRefinement } from '$lib/domain/refine-filters';
 import type { RequestHandler } from './$types';
 
 /** Incidents as a GeoJSON FeatureCollection, newest first, paged with limit/offset. */
@@ -11,5 +12,6 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const filters = parseIncidentFilters(url.searchParams);
 	const limit = intParam(url.searchParams, 'limit', INCIDENTS_PAGE);
 	const offset = intParam(url.searchParams, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
-	return geojson(await incidents.geojson(user, filters, limit, offset));
+	const refine = parseRefinement(url.searchParams);
+	return geojson(await incidents.geojson(user, filters, limit, offset, refine));
 });

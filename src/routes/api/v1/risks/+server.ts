@@ -5,14 +5,34 @@ import { jsonBody, oneOf, textParam } from '$lib/server/api/params';
 import { parseWith } from '$lib/server/api/zod';
 import { listRisks, saveRisk } from '$lib/server/risks';
 import { RISK_SCOPES, zRiskInput } from '$lib/domain/risks';
+import { PdfUnavailable, pdfResponse, pdfUnavailableResponse, renderPdf } from '$lib/server/pdf';
 import type { RequestHandler } from './$types';
 
-/** The register, highest risk first; ?scope=base|area|programme&key=ID|PCODE|NAME narrows it. */
-export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
+/**
+ * The register, highest risk first; ?scope=base|area|programme&key=ID|PCODE|NAME narrows it.
+ * ?format=pdf prints it (matrix and table, with the classification marking) for the caller.
+ */
+export const GET: RequestHandler = apiRoute(async (event) => {
+	const { locals, url } = event;
 	const user = requireUser(locals);
 	const raw = url.searchParams.get('scope');
 	const scope = raw ? oneOf('scope', raw, RISK_SCOPES) : null;
-	return json(await listRisks(user, scope, textParam(url.searchParams, 'key')), {
+	const key = textParam(url.searchParams, 'key');
+	if (oneOf('format', url.searchParams.get('format'), ['json', 'pdf'] as const, 'json') === 'pdf') {
+		const q = new URLSearchParams();
+		if (scope) q.set('scope', scope);
+		if (key) q.set('key', key);
+		try {
+			return pdfResponse(
+				await renderPdf(event, `/print/risks${q.size ? `?${q}` : ''}`, { landscape: true }),
+				'risk-register.pdf'
+			);
+		} catch (e) {
+			if (e instanceof PdfUnavailable) return pdfUnavailableResponse(e);
+			throw e;
+		}
+	}
+	return json(await listRisks(user, scope, key), {
 		headers: { 'cache-control': 'private, no-store' }
 	});
 });

@@ -3,6 +3,7 @@ import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { DENSITY_CELL, defaultCell, mapFilters, numberParam } from '$lib/server/api/params';
+import { parseRefinement } from '$lib/domain/refine-filters';
 import type { RequestHandler } from './$types';
 
 /** Incidents in the viewport snapped to a grid of `cell` degrees: [[lon, lat, count, fatalities], …]. */
@@ -13,5 +14,5 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 		...DENSITY_CELL,
 		fallback: defaultCell(filters.bbox)
 	});
-	return json(await map.density(user, filters, cell));
+	return json(await map.density(user, filters, cell, parseRefinement(url.searchParams)));
 });

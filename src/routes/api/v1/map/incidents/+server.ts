@@ -3,6 +3,7 @@ import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
 import { MAP_POINTS, intParam, mapFilters } from '$lib/server/api/params';
+import { parseRefinement } from '$lib/domain/refine-filters';
 import type { RequestHandler } from './$types';
 
 /**
@@ -13,5 +14,5 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = mapFilters(url.searchParams);
 	const limit = intParam(url.searchParams, 'limit', MAP_POINTS);
-	return json(await map.incidents(user, filters, limit));
+	return json(await map.incidents(user, filters, limit, parseRefinement(url.searchParams)));
 });

@@ -1,0 +1,23 @@
+export const maptools = {
+	'map.time.title': 'شريط الزمن',
+	'map.time.open': 'شريط الزمن',
+	'map.time.close': 'إغلاق شريط الزمن',
+	'map.time.window': 'الخطوة',
+	'map.time.window.day': 'يوم',
+	'map.time.window.week': 'أسبوع',
+	'map.time.window.month': 'شهر',
+	'map.time.window.quarter': 'ربع سنة',
+	'map.time.window.year': 'سنة',
+	'map.time.position': 'الفترة المعروضة',
+	'map.time.prev': 'الفترة السابقة',
+	'map.time.next': 'الفترة التالية',
+	'map.time.play': 'تشغيل',
+	'map.time.pause': 'إيقاف مؤقت',
+	'map.time.speed': 'السرعة',
+	'map.time.speed.slow': 'بطيء',
+	'map.time.speed.normal': 'عادي',
+	'map.time.speed.fast': 'سريع',
+	'map.time.quarter': 'الربع {q} من {year}',
+	'map.time.step_of': 'الخطوة {index} من {count}',
+	'map.time.no_range': 'لا توجد حوادث مؤرخة للتنقل بينها.'
+};

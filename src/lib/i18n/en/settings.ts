@@ -1,0 +1,35 @@
+/** The admin settings page (issue 9). */
+export const settings = {
+	'nav.settings': 'Settings',
+	'settings.title': 'Settings',
+	'settings.intro': 'These settings apply to everyone. Every change is kept in the audit log.',
+	'settings.history': 'History of changes',
+	'settings.operating_area': 'Operating area',
+	'settings.operating_area_help':
+		'A place reported outside these countries and the buffer around them must be confirmed by the person reporting it, who is told which country it falls in.',
+	'settings.countries': 'Countries (three-letter ISO codes, separated by commas)',
+	'settings.countries_help': 'For example IRQ, SYR.',
+	'settings.in_force': 'Now: {names}',
+	'settings.buffer_km': 'Buffer beyond the borders (km)',
+	'settings.registries': 'Registries',
+	'settings.checkpoint_stale_days': 'A checkpoint is shown as stale after (days)',
+	'settings.checkpoint_stale_days_help': 'Days since someone last verified it.',
+	'settings.site_match_m':
+		'Re-import: a site with the same name counts as the same within (metres)',
+	'settings.site_match_m_help':
+		'A re-imported site with no id from its source updates the site of the same name within this distance, instead of adding a second one.',
+	'settings.save': 'Save settings',
+	'settings.saved': 'Settings saved.',
+	'settings.unchanged': 'Nothing to save: these settings were already in force.',
+	'settings.has_errors': 'Nothing was saved. Correct the fields marked below.',
+	'settings.error.countries':
+		'Enter one or more country codes of three letters (ISO 3166), for example IRQ, SYR.',
+	'settings.error.buffer_km': 'Enter a number of kilometres from 0 to 500.',
+	'settings.error.checkpoint_stale_days': 'Enter a whole number of days from 1 to 365.',
+	'settings.error.site_match_m': 'Enter a number of metres from 0 to 20,000.',
+	'settings.documents': 'Documents',
+	'settings.document_classification': 'Classification marking',
+	'settings.document_classification_help':
+		'Printed at the top of sitreps, the risk register, assessments and map exports, before the organisation’s name. Empty: the standard marking (“Restricted”) in the reader’s language.',
+	'settings.error.document_classification': 'At most 100 characters.'
+};

@@ -1,0 +1,23 @@
+export const maptools = {
+	'map.time.title': 'Curseur temporel',
+	'map.time.open': 'Curseur temporel',
+	'map.time.close': 'Fermer le curseur temporel',
+	'map.time.window': 'Pas',
+	'map.time.window.day': 'Jour',
+	'map.time.window.week': 'Semaine',
+	'map.time.window.month': 'Mois',
+	'map.time.window.quarter': 'Trimestre',
+	'map.time.window.year': 'Année',
+	'map.time.position': 'Période affichée',
+	'map.time.prev': 'Période précédente',
+	'map.time.next': 'Période suivante',
+	'map.time.play': 'Lecture',
+	'map.time.pause': 'Mettre en pause',
+	'map.time.speed': 'Vitesse',
+	'map.time.speed.slow': 'Lente',
+	'map.time.speed.normal': 'Normale',
+	'map.time.speed.fast': 'Rapide',
+	'map.time.quarter': 'T{q} {year}',
+	'map.time.step_of': 'Étape {index} sur {count}',
+	'map.time.no_range': 'Aucun incident daté à parcourir.'
+};

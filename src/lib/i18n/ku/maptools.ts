@@ -1,0 +1,23 @@
+export const maptools = {
+	'map.time.title': 'هێڵی کات',
+	'map.time.open': 'هێڵی کات',
+	'map.time.close': 'داخستنی هێڵی کات',
+	'map.time.window': 'هەنگاو بە',
+	'map.time.window.day': 'ڕۆژ',
+	'map.time.window.week': 'هەفتە',
+	'map.time.window.month': 'مانگ',
+	'map.time.window.quarter': 'چارەکە ساڵ',
+	'map.time.window.year': 'ساڵ',
+	'map.time.position': 'ماوەی پیشاندراو',
+	'map.time.prev': 'ماوەی پێشوو',
+	'map.time.next': 'ماوەی دواتر',
+	'map.time.play': 'لێدان',
+	'map.time.pause': 'وەستاندن',
+	'map.time.speed': 'خێرایی',
+	'map.time.speed.slow': 'هێواش',
+	'map.time.speed.normal': 'ئاسایی',
+	'map.time.speed.fast': 'خێرا',
+	'map.time.quarter': 'چارەکی {q}ی {year}',
+	'map.time.step_of': 'هەنگاوی {index} لە {count}',
+	'map.time.no_range': 'هیچ ڕووداوێکی بەرواردار نییە بۆ هەنگاونان.'
+};

@@ -1,0 +1,111 @@
+// Drawing the map's place filter (issue 13): a circle (a point and a radius), a polygon, or a
+// corridor (a line and a distance). The sketch itself is the shared drawing tool
+// ($lib/map/draw: the same DrawState as Analysis → Proximity). When a sketch is finished the
+// filter goes into the URL: a circle as lat/lon/within_km, a shape or a line stored on the
+// server (POST /api/v1/filter-geometries) and linked by geometry_id, so that a detailed shape
+// never makes a link too long. The shape a link carries is fetched back to be drawn.
+import type { Geometry } from 'geojson';
+import { DrawState } from '$lib/map/draw/draw-state.svelte';
+import { toGeometry, validateSketch, type DrawMode, type Sketch } from '$lib/map/draw/sketch';
+import type { SpatialFilter } from '$lib/domain/spatial-filter';
+
+export type PlaceTool = 'circle' | 'polygon' | 'corridor';
+export const PLACE_TOOLS: readonly PlaceTool[] = ['circle', 'polygon', 'corridor'];
+const MODE: Record<PlaceTool, DrawMode> = { circle: 'point', polygon: 'polygon', corridor: 'line' };
+
+async function sendJson<T>(url: string, init?: RequestInit): Promise<T> {
+	const res = await fetch(url, {
+		...init,
+		headers: { accept: 'application/json', 'content-type': 'application/json' }
+	});
+	const body = await res.json().catch(() => null);
+	if (!res.ok) throw new Error(body?.message ?? `${res.status} ${res.statusText}`);
+	return body as T;
+}
+
+export class SpatialDraw {
+	/** The tool being drawn with; null when not drawing (clicks then select features). */
+	tool = $state<PlaceTool | null>(null);
+	/** The radius of a circle, the half-width of a corridor. */
+	km = $state(10);
+	saving = $state(false);
+	error = $state<string | null>(null);
+	/** The stored shape the URL's geometry_id names, once fetched. */
+	shape = $state.raw<{ id: string; geometry: Geometry } | null>(null);
+	readonly draw: DrawState;
+	#apply: (place: SpatialFilter | null) => void;
+
+	constructor(apply: (place: SpatialFilter | null) => void) {
+		this.#apply = apply;
+		this.draw = new DrawState('polygon', (s) => this.#changed(s));
+	}
+
+	start(tool: PlaceTool) {
+		this.error = null;
+		this.tool = tool;
+		this.draw.load({ mode: MODE[tool], vertices: [], done: false });
+	}
+
+	cancel() {
+		this.tool = null;
+		this.draw.clear();
+	}
+
+	clearFilter() {
+		this.cancel();
+		this.#apply(null);
+	}
+
+	#changed(s: Sketch) {
+		if (s.done && this.tool && !this.saving) void this.commit();
+	}
+
+	/** Puts the finished sketch into the URL (storing a shape or a line first). */
+	async commit() {
+		const tool = this.tool;
+		const s = this.draw.sketch;
+		if (!tool || !s.done) return;
+		const v = validateSketch(s);
+		if (!v.ok) {
+			this.draw.refused = v;
+			return;
+		}
+		const km = Number(this.km);
+		if (tool !== 'polygon' && !(km > 0 && km <= 500)) {
+			this.error = 'km';
+			return;
+		}
+		if (tool === 'circle') {
+			const [lon, lat] = s.vertices[0];
+			this.#apply({ lat, lon, withinKm: km });
+			this.cancel();
+			return;
+		}
+		const geometry = toGeometry(s);
+		this.saving = true;
+		try {
+			const saved = await sendJson<{ id: string }>('/api/v1/filter-geometries', {
+				method: 'POST',
+				body: JSON.stringify(geometry)
+			});
+			if (geometry) this.shape = { id: saved.id, geometry };
+			this.#apply({ geometryId: saved.id, ...(tool === 'corridor' ? { withinKm: km } : {}) });
+			this.cancel();
+		} catch (e) {
+			this.error = e instanceof Error ? e.message : String(e);
+		} finally {
+			this.saving = false;
+		}
+	}
+
+	/** Fetches the shape a link names (once per id), to draw it. */
+	ensureShape(id: string | undefined) {
+		if (!id || this.shape?.id === id) return;
+		sendJson<{ id: string; geometry: Geometry }>(
+			`/api/v1/filter-geometries/${encodeURIComponent(id)}`
+		).then(
+			(g) => (this.shape = g),
+			(e: unknown) => (this.error = e instanceof Error ? e.message : String(e))
+		);
+	}
+}
