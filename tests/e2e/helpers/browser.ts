@@ -57,6 +57,8 @@ export interface BrowserOptions {
 	locale?: string;
 	renderer?: 'llvmpipe' | 'swiftshader';
 	deviceScaleFactor?: number;
+	/** 'block' keeps the app's service worker out, so page.route sees every request. */
+	serviceWorkers?: 'allow' | 'block';
 }
 
 export interface TestBrowser {
@@ -86,6 +88,7 @@ export async function openBrowser(o: BrowserOptions = {}): Promise<TestBrowser> 
 			deviceScaleFactor: o.deviceScaleFactor ?? 1,
 			locale,
 			timezoneId: 'UTC',
+			serviceWorkers: o.serviceWorkers ?? 'allow',
 			args
 		});
 	} catch (e) {
@@ -224,8 +227,9 @@ export async function signIn(page: Page, baseUrl: string, who: Role | Credential
 }
 
 /**
- * Waits until the page's script has run (the root layout marks <html data-hydrated>). A select
- * chosen before that is set back to the server's value when the page hydrates.
+ * Waits until the page's script has run (the root layout marks <html data-hydrated>). What is
+ * typed before that is kept ($lib/early-input); waiting makes a test about the live page, not
+ * about the gap.
  */
 export async function hydrated(page: Page): Promise<void> {
 	await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 60_000 });
