@@ -162,6 +162,34 @@ export function saveFilterGeometry(user: CallerUser, geometry: unknown) {
 	return rpc<{ id: string }>('filter_geometry_save', { p_geometry: geometry }, user);
 }
 
+/** What storing an overlay's feature as a filter geometry answers (see filterGeometryFromOverlay). */
+export interface OverlayFilterGeometry {
+	id: string;
+	type: string;
+	points: number;
+	bbox: [number, number, number, number];
+	/** How the map filters by it: a corridor around a line, inside a polygon, a circle around a point. */
+	kind: 'line' | 'polygon' | 'point';
+	/** [lon, lat] of a single point. */
+	point?: [number, number];
+}
+
+/**
+ * Stores an overlay's feature (or, with `feature` null, the whole overlay) as a filter geometry,
+ * read on the server under the caller's RLS: someone else's private overlay is "not found".
+ */
+export function filterGeometryFromOverlay(
+	user: CallerUser,
+	overlayId: string,
+	feature: number | null
+) {
+	return rpc<OverlayFilterGeometry>(
+		'filter_geometry_from_overlay',
+		{ p_overlay_id: overlayId, p_idx: feature },
+		user
+	);
+}
+
 /** A stored filter geometry as {id, geometry}, or null. */
 export function filterGeometry(user: CallerUser, id: string) {
 	return rpc<{ id: string; geometry: unknown } | null>('filter_geometry_get', { p_id: id }, user);
