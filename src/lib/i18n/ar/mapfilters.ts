@@ -16,6 +16,8 @@ export const mapfilters: Partial<Record<keyof typeof en, string>> = {
 	'mapf.place.circle': 'ضمن {km} كم من {lat}، {lon}',
 	'mapf.place.corridor': 'ضمن {km} كم من خط مرسوم',
 	'mapf.place.shape': 'داخل منطقة مرسومة',
+	'mapf.place.near_named': 'ضمن {km} كم من «{name}»',
+	'mapf.place.shape_named': 'داخل «{name}»',
 	'mapf.place.clear': 'إزالة',
 	'mapf.more': 'مرشحات أخرى',
 	'mapf.lens': 'منظور المنظمات غير الحكومية',

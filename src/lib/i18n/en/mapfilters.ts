@@ -16,6 +16,8 @@ export const mapfilters = {
 	'mapf.place.circle': 'Within {km} km of {lat}, {lon}',
 	'mapf.place.corridor': 'Within {km} km of a drawn line',
 	'mapf.place.shape': 'Inside a drawn area',
+	'mapf.place.near_named': 'Within {km} km of “{name}”',
+	'mapf.place.shape_named': 'Inside “{name}”',
 	'mapf.place.clear': 'Remove',
 	'mapf.more': 'More filters',
 	'mapf.lens': 'NGO lens',

@@ -16,6 +16,8 @@ export const mapfilters: Partial<Record<keyof typeof en, string>> = {
 	'mapf.place.circle': 'À moins de {km} km de {lat}, {lon}',
 	'mapf.place.corridor': 'À moins de {km} km d’une ligne dessinée',
 	'mapf.place.shape': 'Dans une zone dessinée',
+	'mapf.place.near_named': 'À moins de {km} km de « {name} »',
+	'mapf.place.shape_named': 'Dans « {name} »',
 	'mapf.place.clear': 'Retirer',
 	'mapf.more': 'Autres filtres',
 	'mapf.lens': 'Optique ONG',

@@ -16,6 +16,8 @@ export const mapfilters: Partial<Record<keyof typeof en, string>> = {
 	'mapf.place.circle': 'لە ماوەی {km} کم لە {lat}، {lon}',
 	'mapf.place.corridor': 'لە ماوەی {km} کم لە هێڵێکی کێشراو',
 	'mapf.place.shape': 'لەناو ناوچەیەکی کێشراو',
+	'mapf.place.near_named': 'لە ماوەی {km} کم لە «{name}»',
+	'mapf.place.shape_named': 'لەناو «{name}»',
 	'mapf.place.clear': 'لابردن',
 	'mapf.more': 'فلتەری زیاتر',
 	'mapf.lens': 'ڕوانگەی ڕێکخراوە ناحکومییەکان',

@@ -4,6 +4,8 @@
 // filter goes into the URL: a circle as lat/lon/within_km, a shape or a line stored on the
 // server (POST /api/v1/filter-geometries) and linked by geometry_id, so that a detailed shape
 // never makes a link too long. The shape a link carries is fetched back to be drawn.
+// An overlay's feature (a road, a zone, a point) becomes the filter the same way: the server
+// stores it from the overlay (fromOverlay), so the browser never resends a long road.
 import type { Geometry } from 'geojson';
 import { DrawState } from '$lib/map/draw/draw-state.svelte';
 import { toGeometry, validateSketch, type DrawMode, type Sketch } from '$lib/map/draw/sketch';
@@ -32,6 +34,8 @@ export class SpatialDraw {
 	error = $state<string | null>(null);
 	/** The stored shape the URL's geometry_id names, once fetched. */
 	shape = $state.raw<{ id: string; geometry: Geometry } | null>(null);
+	/** The overlay feature the filter in force was made from (by geometry_id or lat/lon), to name it. */
+	source = $state.raw<{ key: string; name: string } | null>(null);
 	readonly draw: DrawState;
 	#apply: (place: SpatialFilter | null) => void;
 
@@ -98,6 +102,64 @@ export class SpatialDraw {
 		}
 	}
 
+	/**
+	 * Filters by an overlay's feature (`feature` its number; null for the whole overlay): a line
+	 * becomes a corridor of `km`, a polygon filters inside it, a point becomes a circle of `km`.
+	 * Resolves to true once the filter is in the URL; false (with `error` set) otherwise.
+	 */
+	async fromOverlay(overlayId: string, feature: number | null, km: number, name: string) {
+		this.cancel();
+		this.error = null;
+		const dist = Number(km);
+		this.saving = true;
+		try {
+			const saved = await sendJson<{
+				id: string;
+				kind: 'line' | 'polygon' | 'point';
+				point?: [number, number];
+			}>('/api/v1/filter-geometries', {
+				method: 'POST',
+				body: JSON.stringify({ overlay_id: overlayId, feature })
+			});
+			if (saved.kind !== 'polygon' && !(dist > 0 && dist <= 500)) {
+				this.error = 'km';
+				return false;
+			}
+			let place: SpatialFilter;
+			if (saved.kind === 'point' && saved.point) {
+				const [lon, lat] = saved.point;
+				place = { lat, lon, withinKm: dist };
+			} else {
+				place = { geometryId: saved.id, ...(saved.kind === 'polygon' ? {} : { withinKm: dist }) };
+			}
+			this.source = { key: placeKey(place), name };
+			this.#apply(place);
+			return true;
+		} catch (e) {
+			this.error = e instanceof Error ? e.message : String(e);
+			return false;
+		} finally {
+			this.saving = false;
+		}
+	}
+
+	/** The name of the overlay feature the place in force came from, if it did. */
+	sourceName(place: SpatialFilter): string | null {
+		return this.source && this.source.key === placeKey(place) ? this.source.name : null;
+	}
+
+	/** Changes the distance of the circle or corridor in force (the place stays). */
+	setKm(place: SpatialFilter, km: number) {
+		if (!(km > 0 && km <= 500)) {
+			this.error = 'km';
+			return;
+		}
+		this.error = null;
+		const { preciseOnly: _p, ...rest } = place;
+		void _p;
+		this.#apply({ ...rest, withinKm: km });
+	}
+
 	/** Fetches the shape a link names (once per id), to draw it. */
 	ensureShape(id: string | undefined) {
 		if (!id || this.shape?.id === id) return;
@@ -108,4 +170,9 @@ export class SpatialDraw {
 			(e: unknown) => (this.error = e instanceof Error ? e.message : String(e))
 		);
 	}
+}
+
+/** What identifies a place apart from its distance (a corridor keeps its name when widened). */
+function placeKey(p: SpatialFilter): string {
+	return p.geometryId ?? (p.lat !== undefined ? `${p.lat},${p.lon}` : '');
 }
