@@ -50,6 +50,9 @@ account and host, or TERRAIN_OPERATOR if set.
   terrain gazetteer add|lookup|list [...]     place names imports match (terrain gazetteer --help)
   terrain movements list [--status S,S]       movement plans (as --as EMAIL, default the first admin)
   terrain movements risk FILE --corridor-km 5 route risk of a GeoJSON/KML/GPX line, as JSON
+  terrain basemap add FILE [--name N] | list | remove ID
+                                              detailed offline basemaps (PMTiles) users can switch to
+                                              (terrain basemap --help)
   terrain report sitrep --from D --to D [--pdf out.pdf]
                                               a sitrep from the running server, as JSON or PDF
                                               (terrain report --help)
@@ -78,6 +81,8 @@ export async function main(
 	if (argv[0] === 'movements')
 		return (await import('./movements.ts')).movementsCommand(argv.slice(1), log);
 	if (argv[0] === 'report') return (await import('./report.ts')).reportCommand(argv.slice(1), log);
+	if (argv[0] === 'basemap')
+		return (await import('./basemap.ts')).basemapCommand(argv.slice(1), log);
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,

@@ -38,7 +38,10 @@ const API: RegExp[] = [
 	/^\/api\/v1\/sites\/[a-z_]+$/,
 	/^\/api\/v1\/stats\/(levels|baseline|sources|areas)$/,
 	/^\/api\/v1\/actors\/(presence|arcs)$/,
-	/^\/api\/v1\/relationships$/
+	/^\/api\/v1\/relationships$/,
+	// Detailed basemaps (public map data): the list, and each tile seen, for the map offline.
+	/^\/api\/v1\/basemaps$/,
+	/^\/api\/v1\/basemaps\/[a-z0-9-]+\/\d+\/\d+\/\d+\.mvt$/
 ];
 
 const DATA_SUFFIX = /\/__data\.json$/;

@@ -157,5 +157,7 @@ export const map = {
 	'map.rel.period': 'الفترة',
 	'map.rel.not_shown': 'هذه العلاقة غير ظاهرة على الخريطة بالتاريخ والمرشحات المختارة.',
 	'map.area.level': 'المستوى الأمني',
-	'map.area.trend': 'آخر 4 أسابيع'
+	'map.area.trend': 'آخر 4 أسابيع',
+	'map.basemap.label': 'الخريطة الأساسية',
+	'map.basemap.builtin': 'المدمجة (البلد كله)'
 };

@@ -159,5 +159,7 @@ export const map = {
 	'map.rel.period': 'Period',
 	'map.rel.not_shown': 'This relationship is not on the map for the chosen date and filters.',
 	'map.area.level': 'Security level',
-	'map.area.trend': 'Last 4 weeks'
+	'map.area.trend': 'Last 4 weeks',
+	'map.basemap.label': 'Basemap',
+	'map.basemap.builtin': 'Built-in (whole country)'
 };

@@ -162,5 +162,7 @@ export const map = {
 	'map.rel.not_shown':
 		'Cette relation n’apparaît pas sur la carte pour la date et les filtres choisis.',
 	'map.area.level': 'Niveau de sécurité',
-	'map.area.trend': '4 dernières semaines'
+	'map.area.trend': '4 dernières semaines',
+	'map.basemap.label': 'Fond de carte',
+	'map.basemap.builtin': 'Intégré (tout le pays)'
 };

@@ -166,5 +166,7 @@ export const map = {
 	'map.rel.period': 'ماوە',
 	'map.rel.not_shown': 'ئەم پەیوەندییە بە بەروار و فلتەرە هەڵبژێردراوەکان لەسەر نەخشە نییە.',
 	'map.area.level': 'ئاستی ئاسایش',
-	'map.area.trend': '4 هەفتەی ڕابردوو'
+	'map.area.trend': '4 هەفتەی ڕابردوو',
+	'map.basemap.label': 'نەخشەی بنەڕەت',
+	'map.basemap.builtin': 'ناوخۆیی (هەموو وڵات)'
 } satisfies Partial<Record<keyof typeof en, string>>;

@@ -21,7 +21,8 @@ export function checkDataDir(dir: string): 'new' | 'existing' {
 			`TERRAIN_DATA_DIR ${dir} is a file, not a directory; point TERRAIN_DATA_DIR at an empty or a Terrain data directory`
 		);
 	}
-	const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE);
+	// `basemaps/` may be made by `terrain basemap add` before the first start ($lib/server/basemaps).
+	const entries = readdirSync(dir).filter((e) => e !== LOCK_FILE && e !== 'basemaps');
 	if (entries.length === 0) return 'new';
 	if (!entries.includes('PG_VERSION') || !existsSync(join(dir, 'global'))) {
 		throw new ConfigError(
