@@ -5,7 +5,8 @@
 // - the list and the tiles are for signed-in users only;
 // - on the map, switching to it draws its roads (the motorway's orange and the main road's
 //   yellow, colours the built-in basemap never uses), switching back removes them, and a reload
-//   keeps the choice; no request leaves localhost at any point.
+//   keeps the choice (and the service worker has kept tiles for offline use); no request leaves
+//   localhost at any point.
 // Screenshots at 1280 and 390 px, English and Arabic: test-results/e2e/basemap-pmtiles-*.png.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,6 +123,18 @@ describe.skipIf(!dataDir)('detailed offline basemap (PMTiles)', () => {
 		await waitForPixels(b.page.locator('.maplibregl-canvas'), (i) => roads(i).highway > 400, {
 			name: 'basemap-pmtiles-reload'
 		});
+
+		// The service worker keeps the tiles seen, for the map offline ($lib/offline/policy).
+		await b.page.waitForFunction(
+			async (prefix) => {
+				for (const k of await caches.keys())
+					for (const r of await (await caches.open(k)).keys())
+						if (r.url.includes(prefix)) return true;
+				return false;
+			},
+			`/api/v1/basemaps/${id}/`,
+			{ timeout: 30_000, polling: 1000 }
+		);
 
 		expect(b.requests.foreign()).toEqual([]);
 		expect(b.requests.errors).toEqual([]);
