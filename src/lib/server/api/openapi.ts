@@ -25,6 +25,7 @@ import { alertRulePaths } from '../alerts/openapi.ts';
 import { briefingPaths, briefingTags } from '../briefings/openapi.ts';
 import { mapExportPaths } from '../map/export-openapi.ts';
 import { overlayPaths } from '../overlays/openapi.ts';
+import { basemapPaths } from '../basemaps/openapi.ts';
 import { jsonOf, ref } from './openapi-kit.ts';
 import { sharedSchemas } from './openapi-schemas.ts';
 
@@ -122,7 +123,8 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...alertRulePaths,
 			...briefingPaths,
 			...mapExportPaths,
-			...overlayPaths
+			...overlayPaths,
+			...basemapPaths
 		}),
 		components: {
 			securitySchemes: {

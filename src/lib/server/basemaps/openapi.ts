@@ -1,0 +1,67 @@
+/** OpenAPI paths of the detailed offline basemaps (/basemaps; handlers in src/routes/api/v1). */
+import type { Method, Operation, Schema } from '../api/openapi-types.ts';
+import { answers, jsonOf } from '../api/openapi-kit.ts';
+
+const basemap: Schema = {
+	type: 'object',
+	required: ['id', 'name', 'schema', 'minzoom', 'maxzoom', 'bounds'],
+	properties: {
+		id: { type: 'string', description: 'New for every file added, so tiles can be cached by URL' },
+		name: { type: 'string' },
+		added: { type: 'string', format: 'date-time' },
+		schema: { type: 'string', enum: ['protomaps', 'openmaptiles'] },
+		layers: { type: 'array', items: { type: 'string' }, description: 'The tiles’ layer names' },
+		minzoom: { type: 'integer' },
+		maxzoom: { type: 'integer' },
+		bounds: { type: 'array', items: { type: 'number' }, description: 'west, south, east, north' },
+		attribution: { type: ['string', 'null'] },
+		size: { type: 'integer', description: 'Bytes' }
+	}
+};
+
+export const basemapPaths: Record<string, Partial<Record<Method, Operation>>> = {
+	'/basemaps': {
+		get: {
+			operationId: 'listBasemaps',
+			summary:
+				'The detailed offline basemaps (PMTiles vector files) an operator added with `terrain basemap add`',
+			tags: ['map'],
+			responses: answers({
+				description: 'Basemaps, by name',
+				content: jsonOf({ type: 'array', items: basemap })
+			})
+		}
+	},
+	'/basemaps/{id}/{z}/{x}/{y}.mvt': {
+		get: {
+			operationId: 'basemapTile',
+			summary:
+				'One vector tile of a basemap, decoded from its PMTiles file (204 outside the file’s area ' +
+				'or zooms). ETag on the address (If-None-Match → 304); Cache-Control: private.',
+			tags: ['map'],
+			parameters: [
+				{ name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+				...(['z', 'x', 'y'] as const).map((name) => ({
+					name,
+					in: 'path' as const,
+					required: true,
+					schema: { type: 'integer' as const, minimum: 0 }
+				}))
+			],
+			responses: {
+				...answers(
+					{
+						description: 'The tile',
+						content: {
+							'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } }
+						}
+					},
+					'400',
+					'404'
+				),
+				'204': { description: 'No tile there' },
+				'304': { description: 'Not modified since the ETag sent in If-None-Match' }
+			}
+		}
+	}
+};
