@@ -74,7 +74,8 @@ alter table private.alert_rule_hits enable row level security;
 
 create table public.alerts (
   id            uuid primary key default gen_random_uuid(),
-  kind          text not null check (kind in ('movement_overdue', 'authorisation_expiring', 'incident_rule', 'headcount', 'other')),
+  kind          text not null check (kind in ('movement_overdue', 'authorisation_expiring', 'incident_rule', 'headcount',
+                                              'contingency_trigger', 'other')),
   severity      text not null default 'warning' check (severity in ('info', 'warning', 'critical')),
   title         text not null check (length(btrim(title)) between 1 and 300),
   body          jsonb not null default '{}',

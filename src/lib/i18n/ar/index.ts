@@ -25,6 +25,7 @@ import { community } from './community.ts';
 import { maptools } from './maptools.ts';
 import { mapoverlays } from './mapoverlays.ts';
 import { settings } from './settings.ts';
+import { triggers } from './triggers.ts';
 import { more } from './more.ts';
 
 // `more` (keys of the busy namespaces, added separately to avoid merge conflicts) is spread last.
@@ -55,5 +56,6 @@ export const ar: Partial<Record<keyof typeof en, string>> = {
 	...maptools,
 	...mapoverlays,
 	...settings,
+	...triggers,
 	...more
 };

@@ -26,6 +26,7 @@ import { community } from './community.ts';
 import { maptools } from './maptools.ts';
 import { mapoverlays } from './mapoverlays.ts';
 import { settings } from './settings.ts';
+import { triggers } from './triggers.ts';
 
 export const en = {
 	...common,
@@ -55,5 +56,6 @@ export const en = {
 	...community,
 	...maptools,
 	...mapoverlays,
-	...settings
+	...settings,
+	...triggers
 };

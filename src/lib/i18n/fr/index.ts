@@ -25,6 +25,7 @@ import { community } from './community.ts';
 import { maptools } from './maptools.ts';
 import { mapoverlays } from './mapoverlays.ts';
 import { settings } from './settings.ts';
+import { triggers } from './triggers.ts';
 import { reports } from './reports.ts';
 import { risks } from './risks.ts';
 
@@ -53,6 +54,7 @@ export const fr: Partial<Record<keyof typeof en, string>> = {
 	...mapexport,
 	...community,
 	...settings,
+	...triggers,
 	...reports,
 	...risks,
 	...maptools,

@@ -27,6 +27,7 @@ import { community } from './community.ts';
 import { maptools } from './maptools.ts';
 import { mapoverlays } from './mapoverlays.ts';
 import { settings } from './settings.ts';
+import { triggers } from './triggers.ts';
 
 // Sorani Kurdish (ckb, Arabic script). Translated by the Terrain team, NOT yet reviewed by a
 // native-speaking security translator: until then treat the security vocabulary with care.
@@ -62,5 +63,6 @@ export const ku: Partial<Record<keyof typeof en, string>> = {
 	...community,
 	...maptools,
 	...mapoverlays,
-	...settings
+	...settings,
+	...triggers
 };

@@ -18,6 +18,7 @@ import { auditPaths, auditTags } from '../audit/openapi.ts';
 import { sitePaths } from '../sites/openapi.ts';
 import { movementPaths, movementTags } from '../movements/openapi.ts';
 import { headcountPaths, headcountTags, safetyPaths } from '../movements/openapi-safety.ts';
+import { triggerPaths } from '../contingency/openapi.ts';
 import { reportPaths, reportTags } from '../reports/openapi.ts';
 import { riskPaths, riskTags } from '../risks/openapi.ts';
 import { assessmentPaths, assessmentTags } from '../assessments/openapi.ts';
@@ -117,6 +118,7 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 			...movementPaths,
 			...safetyPaths,
 			...headcountPaths,
+			...triggerPaths,
 			...reportPaths,
 			...riskPaths,
 			...assessmentPaths,

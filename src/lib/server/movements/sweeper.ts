@@ -8,6 +8,7 @@ import { sweepOverdue } from './index.ts';
 import { sweepRiskReviews } from '../risks/index.ts';
 import { sweepExpiringAuthorisations } from './authorisations.ts';
 import { sweepHeadcounts } from '../headcounts/index.ts';
+import { sweepTriggers } from '../contingency/triggers.ts';
 
 const KEY = Symbol.for('terrain.overdue-sweeper');
 
@@ -28,6 +29,8 @@ export function startOverdueSweeper(): void {
 			await sweepExpiringAuthorisations();
 			// people who have not answered a headcount in time are escalated
 			await sweepHeadcounts();
+			// contingency triggers whose incidents have aged out of their window of days
+			await sweepTriggers();
 		} catch (e) {
 			console.error('overdue sweep failed', e);
 		} finally {

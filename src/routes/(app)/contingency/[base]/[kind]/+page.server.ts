@@ -11,6 +11,8 @@ import {
 	zPlanFields,
 	type PlanKind
 } from '$lib/server/contingency';
+import { addTrigger, listTriggers, removeTrigger } from '$lib/server/contingency/triggers';
+import { listSites } from '$lib/server/sites';
 import type { Actions, PageServerLoad } from './$types';
 
 const kindOf = (k: string): PlanKind => {
@@ -28,16 +30,40 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const base = (await contingencyOverview(user)).find((b) => b.base_site_id === params.base);
 	if (!base) error(404, 'Not found');
 	const ref = base.plans[kind];
+	const canEdit = user.role === 'admin' || user.role === 'analyst';
 	return {
 		base: { id: base.base_site_id, name: base.base_name },
 		kind,
 		plan: ref ? await getPlan(user, ref.id) : null,
-		canEdit: user.role === 'admin' || user.role === 'analyst'
+		triggers: ref ? await listTriggers(user, ref.id) : [],
+		// the checkpoints a trigger may watch (only those who may add one need the list)
+		checkpoints:
+			ref && canEdit
+				? (await listSites(user, 'checkpoints')).features.map((f) => {
+						const p = (f as { properties: { id: string; name: string; status: string } })
+							.properties;
+						return { id: p.id, name: p.name, status: p.status };
+					})
+				: [],
+		canEdit
 	};
 };
 
+/** A trigger form's failure as the page shows it: the field named, as the API would. */
+function failure(e: unknown) {
+	if (e instanceof FilterError) return fail(400, { triggerError: `${e.parameter}: ${e.message}` });
+	if (isDbError(e) && e.httpStatus < 500) return fail(e.httpStatus, { triggerError: e.message });
+	throw e;
+}
+
+/** A number field of the trigger form: empty is left out, so the database names it as missing. */
+const num = (fd: FormData, k: string) => {
+	const v = String(fd.get(k) ?? '').trim();
+	return v === '' ? undefined : Number(v);
+};
+
 export const actions: Actions = {
-	default: async ({ locals, params, request }) => {
+	save: async ({ locals, params, request }) => {
 		const user = locals.user;
 		if (!user) error(401);
 		const fd = await request.formData();
@@ -57,5 +83,38 @@ export const actions: Actions = {
 			throw e;
 		}
 		return { saved: true };
+	},
+	addTrigger: async ({ locals, request }) => {
+		const user = locals.user;
+		if (!user) error(401);
+		const fd = await request.formData();
+		const kind = String(fd.get('kind') ?? '');
+		const fields: Record<string, unknown> =
+			kind === 'area_level'
+				? { pcode: String(fd.get('pcode') ?? '').trim(), level: num(fd, 'level') }
+				: kind === 'incidents_near'
+					? {
+							min_incidents: num(fd, 'min_incidents'),
+							radius_km: num(fd, 'radius_km'),
+							days: num(fd, 'days')
+						}
+					: { checkpoint_id: String(fd.get('checkpoint_id') ?? '') };
+		try {
+			await addTrigger(user, String(fd.get('plan_id') ?? ''), { kind, ...fields });
+		} catch (e) {
+			return failure(e);
+		}
+		return { triggerAdded: true };
+	},
+	removeTrigger: async ({ locals, request }) => {
+		const user = locals.user;
+		if (!user) error(401);
+		const fd = await request.formData();
+		try {
+			await removeTrigger(user, String(fd.get('plan_id') ?? ''), String(fd.get('id') ?? ''));
+		} catch (e) {
+			return failure(e);
+		}
+		return { triggerRemoved: true };
 	}
 };
