@@ -1,6 +1,6 @@
 set check_function_bodies = off;
 
--- Contingency-plan triggers bound to live data (issue 11, point 8). Migration 20261208100000.
+-- Contingency-plan triggers bound to live data (issue 11, point 8). Migration 20261208400000.
 --
 -- A trigger is a condition on live data under which a plan should be put into effect: an area's
 -- security level reaching N; K serious incidents within R km of a point (the base by default) in
