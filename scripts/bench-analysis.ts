@@ -17,9 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { PgliteAdapter } from '../src/lib/server/db/pglite.ts';
-import { PostgresAdapter } from '../src/lib/server/db/postgres.ts';
+import { onEachEngine } from './on-each-engine.ts';
 import { migrate } from '../src/lib/server/db/migrate.ts';
 import type { Adapter, AppRole, CallerUser } from '../src/lib/server/db/types.ts';
 import { seedDemo, seedSynthetic } from '../src/lib/server/seed/index.ts';
@@ -202,28 +200,4 @@ async function run(name: string, db: Adapter) {
 	}
 }
 
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (ENGINES.includes('pglite')) {
-	const pglite = await PgliteAdapter.open(undefined);
-	await run('PGlite + PostGIS (embedded)', pglite);
-	await pglite.close();
-}
-if (pgUrl && ENGINES.includes('postgres')) {
-	const u = new URL(pgUrl);
-	u.pathname = '/postgres';
-	const admin = new pg.Client({ connectionString: u.toString() });
-	await admin.connect();
-	await admin.query('drop database if exists terrain_bench_analysis with (force)');
-	await admin.query('create database terrain_bench_analysis');
-	u.pathname = '/terrain_bench_analysis';
-	const db = await PostgresAdapter.open(u.toString());
-	try {
-		await run('PostgreSQL 15 + PostGIS 3', db);
-	} finally {
-		await db.close();
-		await admin.query('drop database if exists terrain_bench_analysis with (force)');
-		await admin.end();
-	}
-} else if (!pgUrl) {
-	console.log('\n(PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
-}
+await onEachEngine('terrain_bench_analysis', ENGINES, run);

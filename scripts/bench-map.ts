@@ -6,9 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { PgliteAdapter } from '../src/lib/server/db/pglite.ts';
-import { PostgresAdapter } from '../src/lib/server/db/postgres.ts';
+import { onEachEngine } from './on-each-engine.ts';
 import { migrate } from '../src/lib/server/db/migrate.ts';
 import type { Adapter, CallerUser } from '../src/lib/server/db/types.ts';
 import { seedDemo, seedSynthetic } from '../src/lib/server/seed/index.ts';
@@ -96,21 +94,4 @@ async function bench(name: string, db: Adapter) {
 	console.log(`rss: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 }
 
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const pglite = await PgliteAdapter.open(undefined);
-await bench('PGlite + PostGIS (embedded)', pglite);
-await pglite.close();
-if (pgUrl) {
-	const u = new URL(pgUrl);
-	u.pathname = '/postgres';
-	const admin = new pg.Client({ connectionString: u.toString() });
-	await admin.connect();
-	await admin.query('drop database if exists terrain_bench_map with (force)');
-	await admin.query('create database terrain_bench_map');
-	u.pathname = '/terrain_bench_map';
-	const db = await PostgresAdapter.open(u.toString());
-	await bench('PostgreSQL 15 + PostGIS 3', db);
-	await db.close();
-	await admin.query('drop database if exists terrain_bench_map with (force)');
-	await admin.end();
-}
+await onEachEngine('terrain_bench_map', ['pglite', 'postgres'], bench);
