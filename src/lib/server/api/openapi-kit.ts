@@ -12,6 +12,26 @@ export const ref = (kind: 'parameters' | 'responses' | 'schemas', name: string):
 export const jsonOf = (schema: Schema | Ref) => ({ 'application/json': { schema } });
 export const geoOf = (schema: Schema | Ref) => ({ 'application/geo+json': { schema } });
 
+/** A GeoJSON FeatureCollection whose features have this id, geometry and properties; `extra`
+ * adds top-level members (paging totals) between `type` and `features`. */
+export function featureCollection(
+	feature: { id: Schema; geometry: Schema | Ref; properties: Schema | Ref },
+	extra: { required?: string[]; properties?: Record<string, Schema> } = {}
+): Schema {
+	return {
+		type: 'object',
+		required: ['type', 'features', ...(extra.required ?? [])],
+		properties: {
+			type: { const: 'FeatureCollection' },
+			...extra.properties,
+			features: {
+				type: 'array',
+				items: { type: 'object', properties: { type: { const: 'Feature' }, ...feature } }
+			}
+		}
+	};
+}
+
 export type Extra = '400' | '403' | '404' | '409';
 
 /** The answers every authenticated operation can give: its own success, 401, and the extras. */

@@ -6,7 +6,7 @@
 import { EVENT_TYPES } from '../../domain/taxonomy.ts';
 import { APP_ROLES } from '../db/types.ts';
 import type { Schema } from './openapi-types.ts';
-import { ref } from './openapi-kit.ts';
+import { featureCollection, ref } from './openapi-kit.ts';
 
 export const sharedSchemas: Record<string, Schema> = {
 	Error: {
@@ -112,31 +112,24 @@ export const sharedSchemas: Record<string, Schema> = {
 			}
 		]
 	},
-	IncidentCollection: {
-		type: 'object',
-		required: ['type', 'features', 'total', 'limit', 'offset'],
-		properties: {
-			type: { const: 'FeatureCollection' },
-			total: {
-				type: 'integer',
-				description: 'Matching incidents visible to the caller, over all pages.'
-			},
-			limit: { type: 'integer' },
-			offset: { type: 'integer' },
-			features: {
-				type: 'array',
-				items: {
-					type: 'object',
-					properties: {
-						type: { const: 'Feature' },
-						id: { type: 'string', format: 'uuid' },
-						geometry: ref('schemas', 'Point'),
-						properties: ref('schemas', 'Incident')
-					}
-				}
+	IncidentCollection: featureCollection(
+		{
+			id: { type: 'string', format: 'uuid' },
+			geometry: ref('schemas', 'Point'),
+			properties: ref('schemas', 'Incident')
+		},
+		{
+			required: ['total', 'limit', 'offset'],
+			properties: {
+				total: {
+					type: 'integer',
+					description: 'Matching incidents visible to the caller, over all pages.'
+				},
+				limit: { type: 'integer' },
+				offset: { type: 'integer' }
 			}
 		}
-	},
+	),
 	IncidentCounts: {
 		type: 'object',
 		required: ['total', 'fatalities', 'by_year', 'by_admin1', 'by_type'],
@@ -212,36 +205,22 @@ export const sharedSchemas: Record<string, Schema> = {
 			]
 		}
 	},
-	AreaCollection: {
-		type: 'object',
-		required: ['type', 'features'],
+	AreaCollection: featureCollection({
+		id: { type: 'string', description: 'P-code' },
+		geometry: ref('schemas', 'Geometry'),
 		properties: {
-			type: { const: 'FeatureCollection' },
-			features: {
-				type: 'array',
-				items: {
-					type: 'object',
-					properties: {
-						type: { const: 'Feature' },
-						id: { type: 'string', description: 'P-code' },
-						geometry: ref('schemas', 'Geometry'),
-						properties: {
-							type: 'object',
-							properties: {
-								pcode: { type: 'string' },
-								level: { type: 'integer' },
-								name_en: { type: 'string' },
-								name_ar: { type: ['string', 'null'] },
-								parent_pcode: { type: ['string', 'null'] },
-								label_lon: { type: 'number' },
-								label_lat: { type: 'number' }
-							}
-						}
-					}
-				}
+			type: 'object',
+			properties: {
+				pcode: { type: 'string' },
+				level: { type: 'integer' },
+				name_en: { type: 'string' },
+				name_ar: { type: ['string', 'null'] },
+				parent_pcode: { type: ['string', 'null'] },
+				label_lon: { type: 'number' },
+				label_lat: { type: 'number' }
 			}
 		}
-	},
+	}),
 	Area: {
 		type: 'object',
 		properties: {
@@ -252,30 +231,16 @@ export const sharedSchemas: Record<string, Schema> = {
 			parent_pcode: { type: ['string', 'null'] }
 		}
 	},
-	SiteCollection: {
-		type: 'object',
-		required: ['type', 'features'],
+	SiteCollection: featureCollection({
+		id: { type: 'string', format: 'uuid' },
+		geometry: ref('schemas', 'Point'),
 		properties: {
-			type: { const: 'FeatureCollection' },
-			features: {
-				type: 'array',
-				items: {
-					type: 'object',
-					properties: {
-						type: { const: 'Feature' },
-						id: { type: 'string', format: 'uuid' },
-						geometry: ref('schemas', 'Point'),
-						properties: {
-							type: 'object',
-							description:
-								'The registry row without its geometry (columns differ per kind; checkpoints add controlling_actor).',
-							additionalProperties: true
-						}
-					}
-				}
-			}
+			type: 'object',
+			description:
+				'The registry row without its geometry (columns differ per kind; checkpoints add controlling_actor).',
+			additionalProperties: true
 		}
-	},
+	}),
 	User: {
 		type: 'object',
 		properties: {
