@@ -1,6 +1,8 @@
 set check_function_bodies = off;
 
--- Contingency-plan triggers bound to live data (issue 11, point 8). Migration 20261208400000.
+-- Contingency-plan triggers bound to live data (issue 11, point 8). Migrations 20261208400000 and
+-- 20261209100000 (one trigger of a kind and parameters per plan; the base's field staff alerted too;
+-- the alert carries the trigger's facts so that each reader sees it in their own language).
 --
 -- A trigger is a condition on live data under which a plan should be put into effect: an area's
 -- security level reaching N; K serious incidents within R km of a point (the base by default) in
@@ -42,6 +44,12 @@ create table sensitive.contingency_triggers (
 create index contingency_triggers_plan_idx on sensitive.contingency_triggers (plan_id);
 create index contingency_triggers_checkpoint_idx on sensitive.contingency_triggers (checkpoint_id)
   where checkpoint_id is not null;
+-- The same condition twice on one plan would only raise the same alert twice (20261209100000).
+-- The add function names the field first; this index holds against a concurrent add. A centre is
+-- compared by its coordinates (geometry equality on a btree is not what people mean by "the same").
+create unique index contingency_triggers_same_idx on sensitive.contingency_triggers
+  (plan_id, kind, pcode, level, min_incidents, radius_km, days, st_x(centre), st_y(centre), checkpoint_id)
+  nulls not distinct;
 
 alter table sensitive.contingency_triggers enable row level security;
 create policy "Users can read the triggers of plans they can read" on sensitive.contingency_triggers
@@ -102,8 +110,25 @@ as $$
   where t.id = p_id
 $$;
 
+-- The base's field staff (20261209100000): the active field users who may read the base's plans,
+-- by the rule of sensitive.my_base_ids (the base lies in the lineage of their assigned areas), so
+-- that the alert reaches exactly the people who already know the plan.
+create function private.contingency_base_staff(p_base_site_id uuid) returns uuid[]
+language sql stable security definer
+set search_path = public, pg_temp
+as $$
+  select coalesce(array_agg(u.id order by u.id), '{}')
+  from public.org_sites s, public.app_users u
+  where s.id = p_base_site_id and u.role = 'field' and not u.disabled
+    and array_remove(array[s.admin1_pcode, s.admin2_pcode, s.admin3_pcode], null)
+        && public.area_lineage(u.assigned_areas)
+$$;
+
 -- Evaluate triggers and record what changed. A trigger that becomes met raises one alert to the
--- analysts and admins (critical: a plan may have to be put into effect) and tells the live feed;
+-- analysts, the admins and the base's field staff (critical: a plan may have to be put into
+-- effect) and tells the live feed. The title is English for mail clients and the API; the body
+-- carries the base, the plan and the trigger's facts, from which each page words it in the
+-- reader's language (src/lib/domain/alert-title.ts);
 -- one that is no longer met is reset, so that it may fire again. The conditional update (`and not
 -- met`) is what makes the alert single when two transactions find the condition at once: the
 -- second waits on the row lock, then finds it met and does nothing. Returns the alerts raised.
@@ -129,13 +154,17 @@ begin
     if v_met and not r.met then
       update sensitive.contingency_triggers set met = true, met_since = now() where id = r.id and not met;
       if found then
-        insert into public.alerts (kind, severity, title, body, target_roles)
+        insert into public.alerts (kind, severity, title, body, target_users, target_roles)
         values ('contingency_trigger', 'critical',
                 left(format('%s %s plan trigger met: %s', r.base_name, r.plan_kind,
                             private.contingency_trigger_words(r.id)), 300),
                 jsonb_build_object('trigger_id', r.id, 'base_site_id', r.base_site_id, 'plan_kind', r.plan_kind,
+                                   'base_name', r.base_name,
+                                   'trigger', public.contingency_trigger_json(r.id)
+                                              - array['id', 'plan_id', 'met', 'met_since', 'last_alert_id',
+                                                      'created_at', 'created_by_name'],
                                    'href', format('/contingency/%s/%s', r.base_site_id, r.plan_kind)),
-                array['admin', 'analyst'])
+                private.contingency_base_staff(r.base_site_id), array['admin', 'analyst'])
         returning id into v_alert;
         update sensitive.contingency_triggers set last_alert_id = v_alert where id = r.id;
         perform pg_notify('terrain_live', jsonb_build_object('kind', 'alert', 'id', v_alert)::text);
@@ -220,6 +249,7 @@ as $$
   select private.contingency_triggers_evaluate(array(select id from sensitive.contingency_triggers))
 $$;
 revoke all on function private.contingency_trigger_met(uuid), private.contingency_trigger_words(uuid),
+  private.contingency_base_staff(uuid),
   private.contingency_triggers_evaluate(uuid[]), private.contingency_triggers_on_level(),
   private.contingency_triggers_on_checkpoint(), private.contingency_triggers_on_incidents(),
   private.contingency_triggers_sweep() from public, anon, authenticated;
@@ -345,6 +375,18 @@ begin
       raise exception 'checkpoint_id: no checkpoint with id %', coalesce(t.checkpoint_id::text, '(none)')
         using errcode = '22023';
     end if;
+  end if;
+  -- the same condition already on this plan: named by the field that would make it another one
+  if exists (select 1 from sensitive.contingency_triggers x
+             where x.plan_id = p_plan_id and x.kind = t.kind
+               and x.pcode is not distinct from t.pcode and x.level is not distinct from t.level
+               and x.min_incidents is not distinct from t.min_incidents
+               and x.radius_km is not distinct from t.radius_km and x.days is not distinct from t.days
+               and st_x(x.centre) is not distinct from st_x(t.centre)
+               and st_y(x.centre) is not distinct from st_y(t.centre)
+               and x.checkpoint_id is not distinct from t.checkpoint_id) then
+    raise exception '%: this plan already has this trigger', case t.kind when 'area_level' then 'pcode'
+      when 'incidents_near' then 'radius_km' else 'checkpoint_id' end using errcode = '23505';
   end if;
   t.id := gen_random_uuid();
   t.plan_id := p_plan_id;

@@ -18,6 +18,9 @@ const ROOT = join(import.meta.dirname, '..');
 // `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
 	'public.risk_save': ['20261204050100', '20261206200000'],
+	// contingency triggers: one per kind and parameters, the base's staff alerted, facts in the body
+	'private.contingency_triggers_evaluate': ['20261208400000', '20261209100000'],
+	'public.contingency_trigger_add': ['20261208400000', '20261209100000'],
 	'public.assessment_profile': ['20261204040000', '20261207100000'],
 	'public.incidents_proximity': [
 		'20261122003002',

@@ -1,11 +1,14 @@
 /**
  * Contingency-plan triggers as an analyst uses them, in Chromium: on the Dohuk base's evacuation
  * plan (written through the page first if it is not yet), they add a trigger "the security level of
- * an area reaches 4" through the small form (a bad P-code first: refused with the field named);
- * the list says "Not met". The area's level is then raised through the API by an admin, and the
- * alert arrives live on the analyst's open alerts page; back on the plan, the trigger says since
- * when it is met. The area is a sub-district far from the movement tests' routes, and its level is
- * set back at the end. Screens at 1280 and 390 px, in English and Arabic.
+ * an area reaches 4" through the small form, picking the area by name from the area picker (none
+ * picked first: refused with the field named; the same trigger twice: refused, 409, field named);
+ * the list says "Not met". A "serious incidents near a point" trigger is added with the point typed
+ * in degrees-minutes-seconds, and read back through the API. The area's level is then raised
+ * through the API by an admin, and the alert arrives live on the analyst's open alerts page; back
+ * on the plan, the trigger says since when it is met; the alert reads in Arabic for an Arabic
+ * reader. The area is a sub-district far from the movement tests' routes, and its level is set
+ * back at the end. Screens at 1280 and 390 px, in English and Arabic.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
@@ -22,11 +25,11 @@ describe('contingency triggers in the browser', () => {
 		const admin = await sessionCookie('admin');
 		const areas = (await (await http('/api/v1/areas/list?level=3', { cookie: admin })).json()) as {
 			pcode: string;
+			name_en: string;
+			name_ar: string | null;
 		}[];
-		const pcode = areas
-			.map((a) => a.pcode)
-			.sort()
-			.at(-1)!;
+		const area = areas.sort((a, b) => a.pcode.localeCompare(b.pcode)).at(-1)!;
+		const pcode = area.pcode;
 		const setLevel = async (level: number) => {
 			const r = await http(`/api/v1/areas/${pcode}/levels`, {
 				cookie: admin,
@@ -57,29 +60,81 @@ describe('contingency triggers in the browser', () => {
 		}
 		const planUrl = p.url();
 
-		// a bad P-code: refused, the field named
+		// no area picked: refused, the field named; a name that is no area: the picker says so
 		const form = p.getByTestId('trigger-form');
 		await form.getByLabel('Trigger').selectOption('area_level');
-		await form.getByLabel('Area P-code').fill('NOPE42');
 		await form.getByLabel('Level (1–5)').fill('4');
 		await p.getByTestId('trigger-add').click();
 		await expect.poll(() => p.getByTestId('trigger-error').textContent()).toMatch(/pcode: no area/);
+		const picker = form.locator('#trigger-area');
+		await picker.fill('Nowhere at all');
+		await picker.press('Enter');
+		await expect
+			.poll(() => p.getByTestId('trigger-area').textContent())
+			.toContain('"Nowhere at all" is not in the list.');
 
-		await form.getByLabel('Area P-code').fill(pcode);
+		// picked from the list as the browser offers it (both names and the code), then added
+		await picker.fill(`${area.name_en}${area.name_ar ? ` · ${area.name_ar}` : ''} (${pcode})`);
+		await picker.press('Enter');
+		await expect
+			.poll(() => p.getByTestId('trigger-area').locator('.chip').allInnerTexts())
+			.toEqual([expect.stringContaining(`${area.name_en} (${pcode})`)]);
 		await p.getByTestId('trigger-add').click();
 		const row = p.getByTestId('triggers').locator('[data-trigger]', { hasText: pcode });
 		await row.waitFor();
 		expect(await row.getAttribute('data-met')).toBe('no');
 		expect(await row.textContent()).toContain('Not met');
+		expect(await row.textContent()).toContain(`${area.name_en} (${pcode})`);
+		// the same trigger again: refused, the field named, nothing added
+		await p.getByTestId('trigger-add').click();
+		await expect
+			.poll(() => p.getByTestId('trigger-error').textContent())
+			.toMatch(/pcode: this plan already has this trigger/);
+		expect(
+			await p.getByTestId('triggers').locator('[data-trigger]', { hasText: pcode }).count()
+		).toBe(1);
+
+		// serious incidents near a point typed in degrees-minutes-seconds, read back through the API
+		await form.getByLabel('Trigger').selectOption('incidents_near');
+		await form.getByLabel('At least this many serious incidents').fill('40');
+		await form.getByLabel('Within (km)').fill('3');
+		await form.getByLabel('In the last (days)').fill('2');
+		await form.getByLabel('A point').check();
+		await form.getByTestId('trigger-point').fill(`36°52'30"N 42°59'15"E`);
+		await expect
+			.poll(() => form.getByTestId('trigger-point-reads').textContent())
+			.toContain('36.875');
+		await p.getByTestId('trigger-add').click();
+		const near = p
+			.getByTestId('triggers')
+			.locator('[data-trigger]', { hasText: '36.8750, 42.9875' });
+		await near.waitFor();
+		const planId = (await form.locator('input[name="plan_id"]').inputValue())!;
+		const stored = (await (
+			await http(`/api/v1/contingency/${planId}/triggers`, { cookie: admin })
+		).json()) as Record<string, unknown>[];
+		const nearId = await near.getAttribute('data-trigger');
+		expect(stored.find((x) => x.id === nearId)).toMatchObject({
+			kind: 'incidents_near',
+			min_incidents: 40,
+			radius_km: 3,
+			days: 2,
+			lat: 36.875,
+			lon: 42.9875,
+			at_base: false,
+			met: false
+		});
 		await screenshot(p, 'contingency-triggers-1280-en');
 
 		// the analyst watches the alerts page; an admin raises the area's level through the API
 		await p.goto(`${baseUrl}/alerts`);
 		const before = await p.locator('[data-alert]').count();
 		await setLevel(4);
-		const alert = p.locator('[data-alert]', { hasText: 'plan trigger met' }).first();
+		const alert = p.locator('[data-alert]', { hasText: 'trigger met' }).first();
 		await alert.waitFor({ timeout: 60_000 });
-		expect(await alert.textContent()).toContain('Dohuk base evacuation plan trigger met');
+		expect(await alert.textContent()).toContain(
+			`Dohuk base: Evacuation plan, trigger met: Security level of ${area.name_en} (${pcode}) at 4 or higher`
+		);
 		expect(await p.locator('[data-alert]').count()).toBe(before + 1);
 		await screenshot(p, 'contingency-trigger-alert-1280-en');
 
@@ -107,6 +162,13 @@ describe('contingency triggers in the browser', () => {
 		await p.goto(planUrl);
 		expect(await p.getByTestId('triggers').textContent()).toContain('متحقق منذ');
 		await screenshot(p, 'contingency-triggers-1280-ar');
+		// the alert in the reader's language, the area by its Arabic name
+		await p.goto(`${baseUrl}/alerts`);
+		const arAlert = p.locator('[data-alert]', { hasText: 'تحقق محفز' }).first();
+		await arAlert.waitFor();
+		if (area.name_ar) expect(await arAlert.textContent()).toContain(area.name_ar);
+		await screenshot(p, 'contingency-trigger-alert-1280-ar');
+		await p.goto(planUrl);
 		const phone = await openBrowser({ viewport: { width: 390, height: 844 } });
 		open.push(phone);
 		await signIn(phone.page, baseUrl, 'analyst');
@@ -123,6 +185,8 @@ describe('contingency triggers in the browser', () => {
 		await p.goto(planUrl);
 		await row.getByRole('button', { name: 'Remove' }).click();
 		await expect.poll(() => row.count()).toBe(0);
+		await near.getByRole('button', { name: 'Remove' }).click();
+		await expect.poll(() => near.count()).toBe(0);
 		await setLevel(1);
 	}, 300_000);
 });

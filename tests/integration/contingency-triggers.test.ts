@@ -104,6 +104,19 @@ describe.each(engineNames())('contingency triggers on %s', (engineName) => {
 		expect(feed.filter((a) => a.body.trigger_id === id)).toHaveLength(2);
 		const vfeed = await e.db.rpc<{ kind: string }[]>('alerts_list', {}, u.viewer);
 		expect(vfeed.some((a) => a.kind === 'contingency_trigger')).toBe(false);
+		// the base's field staff (who may read its plans) are told too; field staff elsewhere are not
+		const mine = await e.db.rpc<{ body: Record<string, unknown> }[]>('alerts_list', {}, inArea);
+		const theirs = mine.filter((a) => a.body.trigger_id === id);
+		expect(theirs).toHaveLength(2);
+		const other = await e.db.rpc<{ kind: string }[]>('alerts_list', {}, elsewhere);
+		expect(other.some((a) => a.kind === 'contingency_trigger')).toBe(false);
+		// the facts each page words in the reader's language, not only the English title
+		expect(theirs[0].body).toMatchObject({
+			base_name: 'Trigger base',
+			plan_kind: 'evacuation',
+			trigger: { kind: 'area_level', pcode: base.pcode, level: 4, area_name: expect.any(String) }
+		});
+		expect((theirs[0].body.trigger as Record<string, unknown>).area_name_ar).toBeDefined();
 	});
 
 	it('fires on K serious incidents within R km in D days', async () => {
@@ -172,8 +185,18 @@ describe.each(engineNames())('contingency triggers on %s', (engineName) => {
 		expect((await state(id)).met).toBe(false);
 		await status('closed');
 		expect(await alerts(id)).toBe(2);
+		// the same trigger twice on a plan is refused, the field named
+		const twice = await add(u.analyst, { kind: 'checkpoint_closed', checkpoint_id: cp.id });
+		expect(twice.status, twice.text).toBe(409);
+		expect(twice.body.message).toMatch(/^checkpoint_id: /);
+		const gone = await callRoute(one.DELETE, u.analyst, '/x', {
+			method: 'DELETE',
+			params: { id: planId, trigger: id }
+		});
+		expect(gone.status, gone.text).toBe(200);
 		// a trigger added while its condition holds is met from the start, and says so once
 		const again = await add(u.analyst, { kind: 'checkpoint_closed', checkpoint_id: cp.id });
+		expect(again.status, again.text).toBe(201);
 		expect(again.body.met).toBe(true);
 		expect(await alerts(again.body.id)).toBe(1);
 		// removed: gone from the plan, its alerts stay
@@ -211,6 +234,40 @@ describe.each(engineNames())('contingency triggers on %s', (engineName) => {
 			expect(r.body.parameter, JSON.stringify(body)).toBe(field);
 		}
 		expect((await list()).length).toBe(before);
+	});
+
+	it('refuses the same trigger twice on a plan (409, the field named), in the function and the table', async () => {
+		const before = (await list()).length;
+		const cases: [Record<string, unknown>, string][] = [
+			[{ kind: 'area_level', pcode: base.pcode, level: 2 }, 'pcode'],
+			[{ kind: 'incidents_near', min_incidents: 4, radius_km: 12, days: 9 }, 'radius_km'],
+			[
+				{ kind: 'incidents_near', min_incidents: 4, radius_km: 12, days: 9, lon: 44, lat: 33 },
+				'radius_km'
+			]
+		];
+		for (const [body, field] of cases) {
+			const first = await add(u.analyst, body);
+			expect(first.status, first.text).toBe(201);
+			const second = await add(u.admin, body);
+			expect(second.status, JSON.stringify(body)).toBe(409);
+			expect(second.body.message).toMatch(new RegExp(`^${field}: `));
+		}
+		expect((await list()).length).toBe(before + cases.length);
+		// other parameters, another point: another trigger
+		for (const body of [
+			{ kind: 'area_level', pcode: base.pcode, level: 3 },
+			{ kind: 'incidents_near', min_incidents: 4, radius_km: 12, days: 9, lon: 44.5, lat: 33 }
+		])
+			expect((await add(u.analyst, body)).status).toBe(201);
+		// the table holds it too, whatever writes to it
+		await expect(
+			e.db.execOwner(
+				`insert into sensitive.contingency_triggers (plan_id, kind, min_incidents, radius_km, days, centre)
+				 select plan_id, kind, min_incidents, radius_km, days, centre from sensitive.contingency_triggers
+				 where plan_id = '${planId}' and kind = 'incidents_near' and radius_km = 12 limit 1`
+			)
+		).rejects.toThrow(/contingency_triggers_same_idx|duplicate key/);
 	});
 
 	it('keeps triggers from viewers and field staff outside the base; only analysts and admins add', async () => {

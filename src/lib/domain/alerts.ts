@@ -10,7 +10,13 @@ export type AlertDisposition = (typeof ALERT_DISPOSITIONS)[number];
 
 export interface Alert {
 	id: string;
-	kind: 'movement_overdue' | 'authorisation_expiring' | 'incident_rule' | 'headcount' | 'other';
+	kind:
+		| 'movement_overdue'
+		| 'authorisation_expiring'
+		| 'incident_rule'
+		| 'headcount'
+		| 'contingency_trigger'
+		| 'other';
 	severity: 'info' | 'warning' | 'critical';
 	title: string;
 	body: Record<string, unknown>;

@@ -2,11 +2,11 @@
 export const triggers = {
 	'triggers.title': 'المحفزات',
 	'triggers.intro':
-		'شروط على البيانات الحية يجب عندها تنفيذ هذه الخطة. عندما يتحقق أحدها يتلقى المحللون والمسؤولون تنبيهًا واحدًا.',
+		'شروط على البيانات الحية يجب عندها تنفيذ هذه الخطة. عندما يتحقق أحدها يتلقى المحللون والمسؤولون وموظفو القاعدة الميدانيون تنبيهًا واحدًا.',
 	'triggers.none': 'لا محفزات بعد.',
 	'triggers.kind': 'المحفز',
 	'triggers.kind.area_level': 'بلوغ المستوى الأمني لمنطقة مستوى معيّنًا',
-	'triggers.kind.incidents_near': 'حوادث خطيرة قرب القاعدة',
+	'triggers.kind.incidents_near': 'حوادث خطيرة قرب القاعدة أو نقطة',
 	'triggers.kind.checkpoint_closed': 'إغلاق نقطة تفتيش',
 	'triggers.describe.area_level': 'المستوى الأمني لـ {area} عند {level} أو أعلى',
 	'triggers.describe.incidents_near': '{k} حوادث خطيرة أو أكثر ضمن {r} كم من {where} خلال {d} يومًا',
@@ -15,7 +15,6 @@ export const triggers = {
 	'triggers.a_point': '{lat}، {lon}',
 	'triggers.met': 'متحقق منذ {when}',
 	'triggers.not_met': 'غير متحقق',
-	'triggers.pcode': 'الرمز المكاني للمنطقة (P-code)',
 	'triggers.level': 'المستوى (1–5)',
 	'triggers.min_incidents': 'عدد الحوادث الخطيرة على الأقل',
 	'triggers.radius_km': 'ضمن (كم)',
@@ -23,5 +22,14 @@ export const triggers = {
 	'triggers.checkpoint': 'نقطة التفتيش',
 	'triggers.add': 'إضافة محفز',
 	'triggers.remove': 'إزالة',
-	'triggers.added': 'أُضيف المحفز.'
+	'triggers.added': 'أُضيف المحفز.',
+	'triggers.area': 'المنطقة',
+	'triggers.area_hint': 'اكتب اسمًا أو رمزًا مكانيًا واختره',
+	'triggers.centre': 'حول',
+	'triggers.centre.base': 'القاعدة',
+	'triggers.centre.point': 'نقطة',
+	'triggers.point': 'النقطة (خط العرض، خط الطول؛ عشري أو درجات ودقائق وثوانٍ أو MGRS)',
+	'triggers.point_reads': 'تُقرأ {lat}، {lon}',
+	'triggers.alert_title': '{base}: {plan}، تحقق محفز: {what}',
+	'triggers.open_plan': 'فتح الخطة'
 };

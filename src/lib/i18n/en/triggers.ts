@@ -2,11 +2,11 @@
 export const triggers = {
 	'triggers.title': 'Triggers',
 	'triggers.intro':
-		'Conditions on live data under which this plan should be put into effect. When one becomes met, analysts and admins get one alert.',
+		'Conditions on live data under which this plan should be put into effect. When one becomes met, analysts, admins and the base’s field staff get one alert.',
 	'triggers.none': 'No triggers yet.',
 	'triggers.kind': 'Trigger',
 	'triggers.kind.area_level': 'An area’s security level reaches a level',
-	'triggers.kind.incidents_near': 'Serious incidents near the base',
+	'triggers.kind.incidents_near': 'Serious incidents near the base or a point',
 	'triggers.kind.checkpoint_closed': 'A checkpoint closes',
 	'triggers.describe.area_level': 'Security level of {area} at {level} or higher',
 	'triggers.describe.incidents_near':
@@ -16,7 +16,6 @@ export const triggers = {
 	'triggers.a_point': '{lat}, {lon}',
 	'triggers.met': 'Met since {when}',
 	'triggers.not_met': 'Not met',
-	'triggers.pcode': 'Area P-code',
 	'triggers.level': 'Level (1–5)',
 	'triggers.min_incidents': 'At least this many serious incidents',
 	'triggers.radius_km': 'Within (km)',
@@ -24,5 +23,14 @@ export const triggers = {
 	'triggers.checkpoint': 'Checkpoint',
 	'triggers.add': 'Add trigger',
 	'triggers.remove': 'Remove',
-	'triggers.added': 'Trigger added.'
+	'triggers.added': 'Trigger added.',
+	'triggers.area': 'Area',
+	'triggers.area_hint': 'Type a name or P-code and pick it',
+	'triggers.centre': 'Around',
+	'triggers.centre.base': 'The base',
+	'triggers.centre.point': 'A point',
+	'triggers.point': 'Point (lat, lon; decimal, DMS or MGRS)',
+	'triggers.point_reads': 'Reads as {lat}, {lon}',
+	'triggers.alert_title': '{base}: {plan}, trigger met: {what}',
+	'triggers.open_plan': 'open the plan'
 };

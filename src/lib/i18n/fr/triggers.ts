@@ -2,11 +2,11 @@
 export const triggers = {
 	'triggers.title': 'Déclencheurs',
 	'triggers.intro':
-		'Conditions sur les données en direct qui doivent faire appliquer ce plan. Quand l’une est remplie, analystes et administrateurs reçoivent une alerte.',
+		'Conditions sur les données en direct dans lesquelles ce plan doit être mis en œuvre. Quand l’une est remplie, les analystes, les administrateurs et le personnel de terrain de la base reçoivent une alerte.',
 	'triggers.none': 'Aucun déclencheur pour l’instant.',
 	'triggers.kind': 'Déclencheur',
 	'triggers.kind.area_level': 'Le niveau de sécurité d’une zone atteint un niveau',
-	'triggers.kind.incidents_near': 'Incidents graves près de la base',
+	'triggers.kind.incidents_near': 'Incidents graves près de la base ou d’un point',
 	'triggers.kind.checkpoint_closed': 'Un checkpoint ferme',
 	'triggers.describe.area_level': 'Niveau de sécurité de {area} à {level} ou plus',
 	'triggers.describe.incidents_near':
@@ -16,7 +16,6 @@ export const triggers = {
 	'triggers.a_point': '{lat}, {lon}',
 	'triggers.met': 'Rempli depuis {when}',
 	'triggers.not_met': 'Non rempli',
-	'triggers.pcode': 'P-code de la zone',
 	'triggers.level': 'Niveau (1–5)',
 	'triggers.min_incidents': 'Au moins ce nombre d’incidents graves',
 	'triggers.radius_km': 'À moins de (km)',
@@ -24,5 +23,14 @@ export const triggers = {
 	'triggers.checkpoint': 'Point de contrôle',
 	'triggers.add': 'Ajouter le déclencheur',
 	'triggers.remove': 'Retirer',
-	'triggers.added': 'Déclencheur ajouté.'
+	'triggers.added': 'Déclencheur ajouté.',
+	'triggers.area': 'Zone',
+	'triggers.area_hint': 'Tapez un nom ou un P-code et choisissez-le',
+	'triggers.centre': 'Autour de',
+	'triggers.centre.base': 'La base',
+	'triggers.centre.point': 'Un point',
+	'triggers.point': 'Point (lat, lon ; décimal, DMS ou MGRS)',
+	'triggers.point_reads': 'Lu comme {lat}, {lon}',
+	'triggers.alert_title': '{base} : {plan}, déclencheur rempli : {what}',
+	'triggers.open_plan': 'ouvrir le plan'
 };

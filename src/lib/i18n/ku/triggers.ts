@@ -2,11 +2,11 @@
 export const triggers = {
 	'triggers.title': 'هۆکارەکان',
 	'triggers.intro':
-		'مەرجەکانی سەر داتای زیندوو کە لە کاتیاندا ئەم پلانە دەبێت جێبەجێ بکرێت. کاتێک یەکێکیان هاتە دی، شیکەرەوەکان و بەڕێوەبەران یەک ئاگادارکردنەوە وەردەگرن.',
+		'مەرجەکانی سەر داتای زیندوو کە لە کاتیاندا ئەم پلانە دەبێت جێبەجێ بکرێت. کاتێک یەکێکیان هاتە دی، شیکەرەوەکان و بەڕێوەبەران و ستافی مەیدانیی بنکەکە یەک ئاگادارکردنەوە وەردەگرن.',
 	'triggers.none': 'هێشتا هیچ هۆکارێک نییە.',
 	'triggers.kind': 'هۆکار',
 	'triggers.kind.area_level': 'ئاستی ئاسایشی ناوچەیەک دەگاتە ئاستێک',
-	'triggers.kind.incidents_near': 'ڕووداوی مەترسیدار لە نزیک بنکە',
+	'triggers.kind.incidents_near': 'ڕووداوی مەترسیدار لە نزیک بنکە یان خاڵێک',
 	'triggers.kind.checkpoint_closed': 'داخستنی خاڵێکی پشکنین',
 	'triggers.describe.area_level': 'ئاستی ئاسایشی {area} لە {level} یان زیاتر',
 	'triggers.describe.incidents_near':
@@ -16,7 +16,6 @@ export const triggers = {
 	'triggers.a_point': '{lat}، {lon}',
 	'triggers.met': 'هاتووەتە دی لە {when}ەوە',
 	'triggers.not_met': 'نەهاتووەتە دی',
-	'triggers.pcode': 'P-codeی ناوچە',
 	'triggers.level': 'ئاست (1–5)',
 	'triggers.min_incidents': 'لانیکەم ئەم ژمارەیە ڕووداوی مەترسیدار',
 	'triggers.radius_km': 'لە ماوەی (کم)',
@@ -24,5 +23,14 @@ export const triggers = {
 	'triggers.checkpoint': 'خاڵی پشکنین',
 	'triggers.add': 'زیادکردنی هۆکار',
 	'triggers.remove': 'لابردن',
-	'triggers.added': 'هۆکارەکە زیاد کرا.'
+	'triggers.added': 'هۆکارەکە زیاد کرا.',
+	'triggers.area': 'ناوچە',
+	'triggers.area_hint': 'ناوێک یان P-code بنووسە و هەڵیبژێرە',
+	'triggers.centre': 'لە دەوری',
+	'triggers.centre.base': 'بنکەکە',
+	'triggers.centre.point': 'خاڵێک',
+	'triggers.point': 'خاڵ (پانی، درێژی؛ دەیی، DMS یان MGRS)',
+	'triggers.point_reads': 'وەک {lat}، {lon} دەخوێندرێتەوە',
+	'triggers.alert_title': '{base}: {plan}، هۆکار هاتە دی: {what}',
+	'triggers.open_plan': 'پلانەکە بکەرەوە'
 };

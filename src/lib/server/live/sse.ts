@@ -38,8 +38,10 @@ export function liveEventStream(
 						() => {} // not for this user: RLS hid it, or the read failed
 					);
 			});
-			// `: connected` once LISTEN is in place: nothing raised after it is missed
-			void hub.ready().then(() => send('retry: 3000\n: connected\n\n'));
+			// `: connected` and a `ready` event once LISTEN is in place: nothing raised after it is
+			// missed, so a page reads what it may have missed on `ready`, not on the stream's `open`
+			// (the headers, hence `open`, can go out before LISTEN is in place)
+			void hub.ready().then(() => send('retry: 3000\n: connected\n\nevent: ready\ndata: {}\n\n'));
 			const ping = setInterval(() => send(': ping\n\n'), 20_000);
 			stop = () => {
 				clearInterval(ping);

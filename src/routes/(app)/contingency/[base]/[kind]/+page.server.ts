@@ -13,6 +13,8 @@ import {
 } from '$lib/server/contingency';
 import { addTrigger, listTriggers, removeTrigger } from '$lib/server/contingency/triggers';
 import { listSites } from '$lib/server/sites';
+import { areaList } from '$lib/server/map';
+import { parseCoordinates } from '$lib/domain/coordinates';
 import type { Actions, PageServerLoad } from './$types';
 
 const kindOf = (k: string): PlanKind => {
@@ -44,6 +46,15 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 							.properties;
 						return { id: p.id, name: p.name, status: p.status };
 					})
+				: [],
+		// the areas an area-level trigger may watch, every admin level (the picker's list)
+		areas:
+			ref && canEdit
+				? (await areaList(user)).map((a) => ({
+						pcode: a.pcode,
+						name_en: a.name_en,
+						name_ar: a.name_ar
+					}))
 				: [],
 		canEdit
 	};
@@ -89,6 +100,13 @@ export const actions: Actions = {
 		if (!user) error(401);
 		const fd = await request.formData();
 		const kind = String(fd.get('kind') ?? '');
+		// a point typed as people type them (decimal, DMS, MGRS), read as the incident form reads it
+		let centre: { lon?: number; lat?: number } = {};
+		if (kind === 'incidents_near' && fd.get('centre') === 'point') {
+			const c = parseCoordinates(String(fd.get('point') ?? ''));
+			if (!c.ok) return fail(400, { triggerError: `point: ${c.error}` });
+			centre = { lon: c.value.lon, lat: c.value.lat };
+		}
 		const fields: Record<string, unknown> =
 			kind === 'area_level'
 				? { pcode: String(fd.get('pcode') ?? '').trim(), level: num(fd, 'level') }
@@ -96,7 +114,8 @@ export const actions: Actions = {
 					? {
 							min_incidents: num(fd, 'min_incidents'),
 							radius_km: num(fd, 'radius_km'),
-							days: num(fd, 'days')
+							days: num(fd, 'days'),
+							...centre
 						}
 					: { checkpoint_id: String(fd.get('checkpoint_id') ?? '') };
 		try {
