@@ -52,4 +52,33 @@ describe('alert e-mail text', () => {
 		const ar = composeAlertMail(a, 'https://t.example', 'ar');
 		expect(ar.text).toContain('3 قتيل');
 	});
+
+	it("words a contingency trigger's alert in the recipient's language, with the plan's link", () => {
+		const a: Alert = {
+			...base,
+			kind: 'contingency_trigger',
+			movement_id: null,
+			title: 'Dohuk base evacuation plan trigger met: security level of Sumel reached 4',
+			body: {
+				base_name: 'Dohuk base',
+				plan_kind: 'evacuation',
+				href: '/contingency/b1/evacuation',
+				trigger: {
+					kind: 'area_level',
+					pcode: 'IQG09Q03',
+					area_name: 'Sumel',
+					area_name_ar: 'سميل',
+					level: 4
+				}
+			}
+		};
+		const en = composeAlertMail(a, 'https://t.example');
+		expect(en.subject).toBe(
+			'[Terrain] Critical: Dohuk base: Evacuation plan, trigger met: Security level of Sumel (IQG09Q03) at 4 or higher'
+		);
+		expect(en.text).toContain('https://t.example/contingency/b1/evacuation');
+		const ar = composeAlertMail(a, 'https://t.example', 'ar');
+		expect(ar.subject).toContain('سميل');
+		expect(ar.subject).not.toContain('Sumel');
+	});
 });

@@ -6,6 +6,7 @@
  */
 import { translator, type Locale } from '../../i18n/index.ts';
 import type { Alert } from '../../domain/alerts.ts';
+import { alertTitle } from '../../domain/contingency-words.ts';
 
 export interface Mail {
 	subject: string;
@@ -49,6 +50,12 @@ export function composeAlertMail(a: Alert, publicUrl: string, locale: Locale = '
 				open(`/headcount/${id}`)
 			].join('\n')
 		};
+	}
+	if (a.kind === 'contingency_trigger') {
+		// the trigger in the recipient's words (the alert carries its facts), and the plan's link
+		const title = alertTitle(a, t, locale);
+		const href = typeof a.body.href === 'string' ? a.body.href : '/alerts';
+		return { subject: `[Terrain] ${sev}: ${title}`, text: [title, '', open(href)].join('\n') };
 	}
 	const lines = [a.title, ''];
 	if (a.incidents) {
