@@ -54,11 +54,11 @@ export const triggerPaths: Record<string, Partial<Record<Method, Operation>>> = 
 		post: {
 			operationId: 'addContingencyTrigger',
 			summary:
-				'Add a trigger bound to live data (analysts and admins). It raises one alert each time it becomes met',
+				'Add a trigger bound to live data (analysts and admins). It raises one alert (to analysts, admins and the base’s field staff) each time it becomes met; the same trigger twice on a plan is refused (409, the field named)',
 			tags,
 			parameters: [pathId('Plan id')],
 			requestBody: { required: true, content: jsonOf(fields) },
-			responses: created(ok('The trigger, evaluated', trigger), '400', '403', '404')
+			responses: created(ok('The trigger, evaluated', trigger), '400', '403', '404', '409')
 		}
 	},
 	'/contingency/{id}/triggers/{trigger}': {
