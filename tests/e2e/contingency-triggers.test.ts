@@ -99,7 +99,7 @@ describe('contingency triggers in the browser', () => {
 		await form.getByLabel('At least this many serious incidents').fill('40');
 		await form.getByLabel('Within (km)').fill('3');
 		await form.getByLabel('In the last (days)').fill('2');
-		await form.getByLabel('A point').check();
+		await form.getByRole('radio', { name: 'A point' }).check();
 		await form.getByTestId('trigger-point').fill(`36°52'30"N 42°59'15"E`);
 		await expect
 			.poll(() => form.getByTestId('trigger-point-reads').textContent())
