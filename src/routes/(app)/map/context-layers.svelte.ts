@@ -13,6 +13,14 @@ import type {
 } from '$lib/map/layers/actor-data';
 import { enrichArcs } from '$lib/map/layers/actor-data';
 import { getJson, isAbort, messageOf } from '$lib/map/fetch-json';
+import { asOfDate } from '$lib/map/url-state';
+import { href, query } from '$lib/query';
+
+/**
+ * A list parameter: null leaves it out (no filter); an empty list is sent as `kind=` (nothing
+ * ticked matches nothing), which query() keeps only in its array form.
+ */
+const list = (codes: readonly string[] | null) => (codes ? [codes.join(',')] : null);
 
 export class ContextLayers {
 	sites = $state.raw<SitesByKind>({});
@@ -35,10 +43,10 @@ export class ContextLayers {
 	contextLoading = $state(0);
 	/** Bumped by retry(): the page reads it so that it asks again for the layers that failed. */
 	attempt = $state(0);
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private registry, never rendered; not state
-	#keys = new Map<string, { key: string; controller: AbortController; done: boolean }>();
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private promise cache, never rendered; not state
-	#once = new Map<string, Promise<unknown>>();
+	// Plain records, not state: nothing renders them, and a reactive map read inside the page's
+	// effect would make that effect depend on its own bookkeeping.
+	#keys: Record<string, { key: string; controller: AbortController; done: boolean }> = {};
+	#once: Record<string, Promise<unknown>> = {};
 	#detailController: AbortController | null = null;
 
 	/** Loads a site registry once (they are small: hundreds to a few thousand rows). */
@@ -69,7 +77,7 @@ export class ContextLayers {
 		load: (signal: AbortSignal) => Promise<T>,
 		set: (v: T | null) => void
 	) {
-		const cur = this.#keys.get(name);
+		const cur = this.#keys[name];
 		if (cur && cur.key === key) return;
 		const finish = (k: { done: boolean }) => {
 			if (k.done) return;
@@ -81,23 +89,23 @@ export class ContextLayers {
 			finish(cur);
 		}
 		if (key === null) {
-			this.#keys.delete(name);
+			delete this.#keys[name];
 			set(null);
 			return;
 		}
 		const controller = new AbortController();
 		const me = { key, controller, done: false };
-		this.#keys.set(name, me);
+		this.#keys[name] = me;
 		this.contextLoading++;
 		load(controller.signal)
 			.then(
 				(v) => {
-					if (this.#keys.get(name) === me) set(v);
+					if (this.#keys[name] === me) set(v);
 				},
 				(e: unknown) => {
-					if (isAbort(e) || this.#keys.get(name) !== me) return;
+					if (isAbort(e) || this.#keys[name] !== me) return;
 					// Let the same key be asked again (the retry button, or the next change).
-					this.#keys.delete(name);
+					delete this.#keys[name];
 					this.error = messageOf(e);
 				}
 			)
@@ -107,8 +115,7 @@ export class ContextLayers {
 	/** Actor presence areas standing on `asOf`, of some actor types (null = all); null: layer off. */
 	loadPresence(q: { asOf: string; types: string[] | null } | null) {
 		const url = q
-			? // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
-				`/api/v1/actors/presence?${new URLSearchParams({ as_of: q.asOf, ...(q.types ? { type: q.types.join(',') } : {}) })}`
+			? href('/api/v1/actors/presence', query(null, { as_of: q.asOf, type: list(q.types) }))
 			: null;
 		this.#keyed(
 			'presence',
@@ -128,15 +135,12 @@ export class ContextLayers {
 		let key: string | null = null;
 		let rels = '';
 		if (q) {
-			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
-			const a = new URLSearchParams({ as_of: q.asOf });
-			if (q.kinds) a.set('kind', q.kinds.join(','));
-			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
-			const r = new URLSearchParams(a);
-			if (q.types) a.set('type', q.types.join(','));
-			if (q.area) a.set('area', q.area);
-			key = `/api/v1/actors/arcs?${a}`;
-			rels = `/api/v1/relationships?${r}`;
+			const kind = list(q.kinds);
+			key = href(
+				'/api/v1/actors/arcs',
+				query(null, { as_of: q.asOf, kind, type: list(q.types), area: q.area })
+			);
+			rels = href('/api/v1/relationships', query(null, { as_of: q.asOf, kind }));
 		}
 		this.#keyed(
 			'arcs',
@@ -184,20 +188,19 @@ export class ContextLayers {
 					.sort()
 					.pop();
 				// No incidents at all: today, as the baseline page does.
-				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- today's date, read once; not state
-				this.latestIncident = last ?? new Date().toISOString().slice(0, 10);
+				this.latestIncident = last ?? asOfDate({ to: null });
 			})
 		);
 	}
 
 	#loadOnce(key: string, load: () => Promise<void>) {
-		if (this.#once.has(key)) return;
+		if (key in this.#once) return;
 		const p = load().catch((e: unknown) => {
 			// Let a later call try again.
-			this.#once.delete(key);
+			delete this.#once[key];
 			this.error = messageOf(e);
 		});
-		this.#once.set(key, p);
+		this.#once[key] = p;
 	}
 
 	/** The incident behind a clicked point, for the details panel. */
@@ -230,6 +233,6 @@ export class ContextLayers {
 
 	destroy() {
 		this.#detailController?.abort();
-		for (const k of this.#keys.values()) k.controller.abort();
+		for (const k of Object.values(this.#keys)) k.controller.abort();
 	}
 }
