@@ -458,7 +458,8 @@ export class MapData {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local query builder, turned into a string at once; not state
 			const r = new URLSearchParams(a);
 			if (q.types) a.set('type', q.types.join(','));
-			if (q.area) a.set('area', q.area);
+			// The arcs take one area; with several (area=A,B) they are not narrowed.
+			if (q.area && !q.area.includes(',')) a.set('area', q.area);
 			key = `/api/v1/actors/arcs?${a}`;
 			rels = `/api/v1/relationships?${r}`;
 		}
