@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './taxonomy.ts';
-import { ISO_DATE, PCODE } from './codes.ts';
+import { isPcode, zIsoDate } from './codes.ts';
 
 /**
  * The incident filters shared by the map, the list, the API and exports. They live in the URL
@@ -25,13 +25,7 @@ export class FilterError extends Error {
 	}
 }
 
-const isoDate = z
-	.string()
-	.regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
-	.refine((s) => {
-		const d = new Date(`${s}T00:00:00Z`);
-		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-	}, 'not a real calendar date');
+const isoDate = zIsoDate;
 
 /** At most this many areas in one filter (a URL stays short; the SQL list stays small). */
 export const MAX_AREAS = 50;
@@ -49,8 +43,7 @@ export function parseAreaCodes(params: URLSearchParams, name = 'area'): string[]
 	];
 	if (codes.length > MAX_AREAS) throw new FilterError(name, `at most ${MAX_AREAS} areas`);
 	for (const c of codes)
-		if (!PCODE.test(c))
-			throw new FilterError(name, `"${c}" is not a P-code such as IQG01 or IQD0101`);
+		if (!isPcode(c)) throw new FilterError(name, `"${c}" is not a P-code such as IQG01 or IQD0101`);
 	return codes;
 }
 
@@ -63,6 +56,19 @@ export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	if (out.from && out.to && out.from > out.to)
 		throw new FilterError('to', 'must not be before from');
 
+	const types = parseEventTypes(params);
+	if (types) out.types = types;
+
+	const areas = parseAreaCodes(params);
+	if (areas.length) out.areas = areas;
+
+	const bbox = params.get('bbox');
+	if (bbox) out.bbox = parseBbox(bbox);
+	return out;
+}
+
+/** `type=` (repeated or comma-separated): known event types, each once; undefined when none. */
+export function parseEventTypes(params: URLSearchParams): string[] | undefined {
 	const types = params
 		.getAll('type')
 		.flatMap((t) => t.split(','))
@@ -76,14 +82,7 @@ export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 			);
 		}
 	}
-	if (types.length) out.types = [...new Set(types)];
-
-	const areas = parseAreaCodes(params);
-	if (areas.length) out.areas = areas;
-
-	const bbox = params.get('bbox');
-	if (bbox) out.bbox = parseBbox(bbox);
-	return out;
+	return types.length ? [...new Set(types)] : undefined;
 }
 
 export function parseBbox(raw: string): [number, number, number, number] {
