@@ -3,7 +3,7 @@
  * The lists mirror the check constraints in supabase/migrations/2026112200200*_actor*.sql.
  */
 import { z } from 'zod';
-import { ISO_DATE, UUID } from './codes.ts';
+import { UUID, zIsoDate } from './codes.ts';
 
 export const ACTOR_TYPES = [
 	'state_forces',
@@ -101,13 +101,7 @@ export function typeFamily(t: string): 'state' | 'armed' | 'civil' | 'intl' | 'p
 	return 'other';
 }
 
-const isoDate = z
-	.string()
-	.regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
-	.refine((s) => {
-		const d = new Date(`${s}T00:00:00Z`);
-		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-	}, 'not a real calendar date');
+const isoDate = zIsoDate;
 
 const optionalText = (max: number) =>
 	z

@@ -26,4 +26,4 @@ export const zPcode = z.string().regex(PCODE, 'expected a P-code such as IQG01 o
 export const zIsoDate = z
 	.string()
 	.regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
-	.refine(isIsoDate, 'not a calendar date');
+	.refine(isIsoDate, 'not a real calendar date');

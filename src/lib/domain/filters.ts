@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './taxonomy.ts';
-import { ISO_DATE, PCODE } from './codes.ts';
+import { zIsoDate, zPcode } from './codes.ts';
 
 /**
  * The incident filters shared by the map, the list, the API and exports. They live in the URL
@@ -23,15 +23,8 @@ export class FilterError extends Error {
 	}
 }
 
-const isoDate = z
-	.string()
-	.regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
-	.refine((s) => {
-		const d = new Date(`${s}T00:00:00Z`);
-		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-	}, 'not a real calendar date');
-
-const pcode = z.string().regex(PCODE, 'expected a P-code such as IQG01 or IQD0101');
+const isoDate = zIsoDate;
+const pcode = zPcode;
 
 export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	const out: IncidentFilters = {};
@@ -42,6 +35,19 @@ export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	if (out.from && out.to && out.from > out.to)
 		throw new FilterError('to', 'must not be before from');
 
+	const types = parseEventTypes(params);
+	if (types) out.types = types;
+
+	const area = params.get('area');
+	if (area) out.area = check('area', pcode, area.trim());
+
+	const bbox = params.get('bbox');
+	if (bbox) out.bbox = parseBbox(bbox);
+	return out;
+}
+
+/** `type=` (repeated or comma-separated): known event types, each once; undefined when none. */
+export function parseEventTypes(params: URLSearchParams): string[] | undefined {
 	const types = params
 		.getAll('type')
 		.flatMap((t) => t.split(','))
@@ -55,14 +61,7 @@ export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 			);
 		}
 	}
-	if (types.length) out.types = [...new Set(types)];
-
-	const area = params.get('area');
-	if (area) out.area = check('area', pcode, area.trim());
-
-	const bbox = params.get('bbox');
-	if (bbox) out.bbox = parseBbox(bbox);
-	return out;
+	return types.length ? [...new Set(types)] : undefined;
 }
 
 export function parseBbox(raw: string): [number, number, number, number] {

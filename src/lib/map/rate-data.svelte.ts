@@ -3,18 +3,10 @@
 // (/api/v1/areas/population). A newer request aborts an older one; the old shading stays on screen
 // until the new one is there, so a date change does not blank the map.
 import type { AreaCollection } from './types.ts';
+import { getJson } from './fetch-json.ts';
 import { areaRates, rateBreaks, type AreaRate, type RateQuery } from './area-rates.ts';
 
 type Counts = { areas: { pcode: string; n: number }[] };
-
-async function get<T>(url: string, signal: AbortSignal): Promise<T> {
-	const r = await fetch(url, { signal, headers: { accept: 'application/json' } });
-	if (!r.ok) {
-		const body = await r.json().catch(() => null);
-		throw new Error(body?.message ?? `HTTP ${r.status}`);
-	}
-	return r.json() as Promise<T>;
-}
 
 export class RateData {
 	areas = $state.raw<AreaCollection | null>(null);
@@ -43,7 +35,7 @@ export class RateData {
 		this.error = null;
 		let shapes = this.#shapes[q.level];
 		if (!shapes) {
-			shapes = get<AreaCollection>(`/api/v1/areas?level=${q.level}`, ac.signal);
+			shapes = getJson<AreaCollection>(`/api/v1/areas?level=${q.level}`, ac.signal);
 			this.#shapes[q.level] = shapes;
 			shapes.catch(() => delete this.#shapes[q.level]);
 		}
@@ -53,8 +45,8 @@ export class RateData {
 			// The API reads an empty type= as "any type"; the points show none.
 			q.none
 				? Promise.resolve<Counts>({ areas: [] })
-				: get<Counts>(`/api/v1/stats/areas?level=${q.level}${sep}${q.filters}`, ac.signal),
-			get<{ pcode: string; population: number }[]>(
+				: getJson<Counts>(`/api/v1/stats/areas?level=${q.level}${sep}${q.filters}`, ac.signal),
+			getJson<{ pcode: string; population: number }[]>(
 				`/api/v1/areas/population?level=${q.level}`,
 				ac.signal
 			)

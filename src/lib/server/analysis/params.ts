@@ -4,11 +4,15 @@
  * (parseIncidentFilters), so a link from the map opens the same selection here.
  */
 import { checkDepth, checkVertices } from '../api/limits.ts';
-import { FilterError, parseIncidentFilters, type IncidentFilters } from '../../domain/filters.ts';
+import {
+	FilterError,
+	parseEventTypes,
+	parseIncidentFilters,
+	type IncidentFilters
+} from '../../domain/filters.ts';
 import { BIN_SIZES, STACK_GROUPS, type BinSize, type StackGroup } from '../../domain/analysis.ts';
 import { LEVEL_NOTE_MAX } from '../../domain/analysis-levels.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
-import { EVENT_TYPES } from '../../domain/taxonomy.ts';
 import { isIsoDate, UUID } from '../../domain/codes.ts';
 import { dateParam, intParam, oneOf, optionalIntParam, pcodeParam } from '../api/params.ts';
 
@@ -43,22 +47,7 @@ export function limitParam(params: URLSearchParams, max: number, fallback: numbe
 }
 
 /** Event types alone (the baseline and proximity take no area or viewport filter). */
-export function typesParam(params: URLSearchParams): string[] | undefined {
-	const types = params
-		.getAll('type')
-		.flatMap((t) => t.split(','))
-		.map((t) => t.trim())
-		.filter(Boolean);
-	for (const t of types) {
-		if (!(EVENT_TYPES as readonly string[]).includes(t)) {
-			throw new FilterError(
-				'type',
-				`unknown event type "${t}"; use one of ${EVENT_TYPES.join(', ')}`
-			);
-		}
-	}
-	return types.length ? [...new Set(types)] : undefined;
-}
+export const typesParam = parseEventTypes;
 
 export interface BaselineQuery {
 	asOf?: string;

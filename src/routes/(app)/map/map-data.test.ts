@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-	MapData,
-	POINT_LIMIT,
-	countPoints,
-	sortForDrawing,
-	type ViewportQuery
-} from './map-data.svelte.ts';
+import { MapData } from './map-data.svelte.ts';
+import { POINT_LIMIT, countPoints, sortForDrawing, type ViewportQuery } from './viewport-plan.ts';
 import type { IncidentPoint } from '$lib/map/types';
 
 // A stand-in for the server: answers /api/v1/map/incidents from a list of points, as
