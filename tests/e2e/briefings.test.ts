@@ -93,11 +93,25 @@ describe('briefing pack', () => {
 			await expect
 				.poll(() => page.getByRole('status').first().textContent())
 				.toMatch(/Saved: version 2/);
+			// the editor folded away as the pack became final: the answer is brought into sight and
+			// focused, so a screen reader reads it and a sighted person sees it
+			const answer = page.getByTestId('briefing-save-answer');
+			await expect
+				.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+				.toBe('briefing-save-answer');
+			expect(
+				await answer.evaluate((e) => {
+					const r = e.getBoundingClientRect();
+					return r.top >= 0 && r.bottom <= innerHeight;
+				})
+			).toBe(true);
 			await expect
 				.poll(() => page.locator('[data-testid="briefing-narrative"] strong').textContent())
 				.toBe('rose');
 			await page.locator('[data-print-ready]').waitFor({ state: 'attached' });
 			await shot(page, 'briefing-1366-en');
+			await page.setViewportSize({ width: 390, height: 844 });
+			await shot(page, 'briefing-390-en');
 
 			// Read back as the viewer, field by field: the pack and what was compiled for them.
 			const v = await (await http(`/api/v1/briefings/${id}`, { cookie: viewer })).json();

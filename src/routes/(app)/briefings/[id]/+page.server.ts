@@ -19,11 +19,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	}
 };
 
-/** A refused write as the form's message: bad input 400, a stale version 409. */
-function refused(e: unknown) {
-	if (e instanceof FilterError) return fail(400, { message: e.message });
+/** A refused write as the form's message (bad input 400, a stale version 409), marked with the
+ *  form it answers so the page shows it beside that form. */
+function refused(e: unknown, action: 'save' | 'ack') {
+	if (e instanceof FilterError) return fail(400, { action, message: e.message });
 	const err = e as { code?: string; message?: string };
-	if (err?.code === '23505') return fail(409, { message: err.message ?? 'changed meanwhile' });
+	if (err?.code === '23505')
+		return fail(409, { action, message: err.message ?? 'changed meanwhile' });
 	pageFailure(e);
 }
 
@@ -44,14 +46,17 @@ export const actions: Actions = {
 		});
 		if (!parsed.success) {
 			const i = parsed.error.issues[0];
-			return fail(400, { message: `${i.path.map(String).join('.')}: ${i.message}` });
+			return fail(400, {
+				action: 'save' as const,
+				message: `${i.path.map(String).join('.')}: ${i.message}`
+			});
 		}
 		const { version, ...patch } = parsed.data;
 		try {
 			const p = await saveBriefing(locals.user!, uuid('id', params.id), patch, version);
 			return { saved: p.version };
 		} catch (e) {
-			return refused(e);
+			return refused(e, 'save');
 		}
 	},
 	/** "Read and understood" of the version on screen. */
@@ -66,7 +71,7 @@ export const actions: Actions = {
 			);
 			return { acknowledged: a.version };
 		} catch (e) {
-			return refused(e);
+			return refused(e, 'ack');
 		}
 	}
 };
