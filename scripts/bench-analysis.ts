@@ -35,7 +35,7 @@ interface Case {
 }
 
 const FILTER_ARGS =
-	'date, date, text[], text, double precision, double precision, double precision, double precision';
+	'date, date, text[], text[], double precision, double precision, double precision, double precision';
 
 const CASES: Case[] = [
 	{
@@ -57,7 +57,7 @@ const CASES: Case[] = [
 		args: {
 			p_by: 'day',
 			p_group: 'type',
-			p_area: 'IQG15',
+			p_area: ['IQG15'],
 			p_from: '2016-01-01',
 			p_to: '2017-12-31'
 		},

@@ -31,7 +31,7 @@ const VIEWS: Record<string, Record<string, unknown>> = {
 		p_south: 29,
 		p_east: 49,
 		p_north: 37.5,
-		p_area: 'IQG15'
+		p_area: ['IQG15']
 	}
 };
 

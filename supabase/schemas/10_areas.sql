@@ -74,6 +74,17 @@ as $$
   from public.areas where p_level is null or level = p_level
 $$;
 
+-- The P-codes of an incident filter's area= that name no area, in the order given (empty when
+-- all are known): the API refuses the first of them, where a typo would otherwise count 0.
+create function public.areas_unknown(p_pcodes text[]) returns text[]
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select coalesce(array_agg(u.x order by u.o), '{}')
+  from unnest(p_pcodes) with ordinality as u(x, o)
+  where not exists (select 1 from public.areas a where a.pcode = u.x)
+$$;
+
 -- The daily context assessment: the security level of each area, with the analyst's note.
 --
 -- A five-level scale (public.security_level_scale; src/lib/domain/analysis-levels.ts holds the

@@ -388,7 +388,7 @@ create function public.incidents_filtered(
   p_from date default null,
   p_to date default null,
   p_types text[] default null,
-  p_area text default null,
+  p_area text[] default null,
   p_west double precision default null,
   p_south double precision default null,
   p_east double precision default null,
@@ -400,7 +400,10 @@ as $$
   where (p_from is null or i.event_date >= p_from)
     and (p_to is null or i.event_date <= p_to)
     and (p_types is null or cardinality(p_types) = 0 or i.event_type = any (p_types))
-    and (p_area is null or i.admin1_pcode = p_area or i.admin2_pcode = p_area or i.admin3_pcode = p_area)
+    -- Any of the areas (their P-codes at any level, mixed): an incident is in when one of its
+    -- admin1–3 codes is one of them, so a parent and its child count each incident once.
+    and (p_area is null or cardinality(p_area) = 0 or i.admin1_pcode = any (p_area)
+         or i.admin2_pcode = any (p_area) or i.admin3_pcode = any (p_area))
     and (p_west is null
          or ((select public.caller_location_scope()) is null
              and i.lon between p_west and p_east and i.lat between p_south and p_north)
@@ -423,7 +426,7 @@ $$;
 
 create function public.incidents_map(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_limit integer default 20000,
   p_geometry jsonb default null, p_geometry_id uuid default null,
   p_lon double precision default null, p_lat double precision default null,
@@ -469,7 +472,7 @@ $$;
 create function public.incidents_density(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_cell double precision,
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_geometry jsonb default null, p_geometry_id uuid default null,
   p_lon double precision default null, p_lat double precision default null,
   p_within_km double precision default null, p_precise_only boolean default false,
@@ -544,7 +547,7 @@ $$;
 
 -- Incidents as a GeoJSON FeatureCollection for the API, ordered newest first, paged.
 create function public.incidents_geojson(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
   p_limit integer default 1000, p_offset integer default 0,
@@ -603,7 +606,7 @@ $$;
 -- the raw sources. From the incident rollup (below) when it can answer (incident_rollup_usable),
 -- from the shared filter otherwise: the same answer either way.
 create function public.incident_counts(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
 ) returns jsonb
 language plpgsql stable
 set search_path = public, extensions, pg_temp
@@ -617,7 +620,7 @@ begin
         where (p_from is null or r.day >= p_from)
           and (p_to is null or r.day <= p_to)
           and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-          and (p_area is null or r.admin1_pcode = p_area or r.admin2_pcode = p_area)
+          and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
       )
       select jsonb_build_object(
         'total', (select coalesce(sum(n), 0) from f),
@@ -715,7 +718,7 @@ $$;
 -- otherwise reveal the exact point the other endpoints hide.
 create function public.incident_tile_rows(
   p_z integer, p_x integer, p_y integer,
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
 ) returns table (px integer, py integer, id text, event_type text, fatalities bigint, count bigint)
 language plpgsql stable
 set search_path = public, extensions, pg_temp
@@ -790,7 +793,7 @@ $$;
 -- as the JS encoder does.
 create function public.incident_tile_mvt(
   p_z integer, p_x integer, p_y integer,
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
 ) returns text
 language sql stable
 set search_path = public, extensions, pg_temp
@@ -805,7 +808,7 @@ $$;
 -- The JSON twin for PGlite: [[px, py, id, event_type, fatalities, count], …].
 create function public.incident_tile_json(
   p_z integer, p_x integer, p_y integer,
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
 ) returns jsonb
 language sql stable
 set search_path = public, extensions, pg_temp
@@ -915,14 +918,14 @@ create trigger incidents_rollup_truncate after truncate on public.incidents
 -- Whether the summary can answer for this caller and filter: no viewport, an area that is a
 -- governorate or district (sub-districts are not kept), and a caller who is not field staff
 -- (their own unverified reports are not in what the summary's policies let them read).
-create function public.incident_rollup_usable(p_area text, p_west double precision default null)
+create function public.incident_rollup_usable(p_area text[], p_west double precision default null)
 returns boolean
 language sql stable
 set search_path = public, pg_temp
 as $$
   select p_west is null
      and not coalesce((select public.has_app_role('field')), false)
-     and (p_area is null or not exists (select 1 from public.areas a where a.pcode = p_area and a.level >= 3))
+     and (p_area is null or not exists (select 1 from public.areas a where a.pcode = any (p_area) and a.level >= 3))
 $$;
 
 -- Incident reporting: report, edit, verify, review, search, find duplicates and merge them.
@@ -1684,7 +1687,7 @@ $$;
 -- sorted by a whitelisted column, paged. Answer: {total, limit, offset, rows: [...]}.
 -- p_q is a web-search style query ("car bomb" -police OR checkpoint).
 create function public.incidents_list(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
   p_q text default null, p_status text[] default null,

@@ -165,7 +165,7 @@ $$;
 --   p_status       verification status;  p_reliability: source reliability A–F
 -- SQL without a SET clause, so that it inlines into its callers like incidents_filtered.
 create function public.incidents_refined(
-  p_from date, p_to date, p_types text[], p_area text,
+  p_from date, p_to date, p_types text[], p_area text[],
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_place geometry, p_within_m double precision, p_precise_only boolean,
   p_lens text[], p_sub_types text[], p_actors uuid[], p_status text[], p_reliability text[],
@@ -205,7 +205,7 @@ $$;
 -- located only approximately: by_precision {1 exact, 2 near a named place, 3 an area's centre}
 -- (3 also for a location fuzzed for this caller) and imprecise = 2 + 3.
 create function public.incident_counts_in_place(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_geometry jsonb default null, p_geometry_id uuid default null,
   p_lon double precision default null, p_lat double precision default null,
   p_within_km double precision default null, p_precise_only boolean default false,

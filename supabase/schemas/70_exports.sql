@@ -5,7 +5,7 @@ set check_function_bodies = off;
 -- CSV+HXL, GeoJSON, KML and XLSX from them). The first page writes the audit note — who exported
 -- which filters, in what format, how many rows — so no caller can export without leaving it.
 create function public.incidents_export(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
   p_q text default null, p_status text[] default null,

@@ -21,7 +21,7 @@ set check_function_bodies = off;
 --           'none'. Incidents with no area at that level are grouped under the key 'none'.
 -- Bins are sparse (a bin with no incident is absent); the charts fill the gaps.
 create function public.incident_stats(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
   p_by text default 'month', p_group text default 'type'
@@ -56,7 +56,7 @@ begin
       and (p_from is null or r.day >= p_from)
       and (p_to is null or r.day <= p_to)
       and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or r.admin1_pcode = p_area or r.admin2_pcode = p_area)
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
     group by 1, 2
     union all
     select date_trunc(p_by, i.event_date::timestamp)::date as bin,
@@ -93,8 +93,8 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Incidents and fatalities per area of one level (1 governorate, 2 district, 3 sub-district).
 -- Every area of the level is listed, with zeros, so a bar chart or a choropleth shows the quiet
--- areas too; with p_area set, only the areas of that level inside it, or it itself, or the one
--- it lies in. Incidents placed in no
+-- areas too; with p_area set (one or more P-codes), only the areas of that level inside one of
+-- them, or one itself, or the one it lies in. Incidents placed in no
 -- area of that level are counted apart ('unassigned': country-wide or imprecise locations).
 -- The incidents counted are the incident layer's: public.incidents_refined with the place
 -- (p_geometry / p_geometry_id / p_lon, p_lat / p_within_km, p_precise_only, checked by
@@ -102,7 +102,7 @@ $$;
 -- reliability), so the map's choropleth and rate shading count what its points show (issue 13).
 -- The summary (incident_rollup) knows none of those: it answers only when none is set.
 create function public.incidents_by_area(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
   p_level integer default 1,
@@ -145,7 +145,7 @@ begin
       and (p_from is null or r.day >= p_from)
       and (p_to is null or r.day <= p_to)
       and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or r.admin1_pcode = p_area or r.admin2_pcode = p_area)
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
     group by 1
     union all
     select case p_level when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as pcode,
@@ -157,16 +157,18 @@ begin
     group by 1
   ),
   related as (
-    -- p_area itself, the areas inside it and the areas it lies in (by the P-code hierarchy)
-    select p_area as pcode
-    union select a.pcode from public.areas a where a.parent_pcode = p_area
-    union select c.pcode from public.areas c join public.areas a on c.parent_pcode = a.pcode where a.parent_pcode = p_area
-    union select a.parent_pcode from public.areas a where a.pcode = p_area
-    union select b.parent_pcode from public.areas a join public.areas b on b.pcode = a.parent_pcode where a.pcode = p_area
+    -- each area of p_area itself, the areas inside it and the areas it lies in (by the P-code
+    -- hierarchy)
+    select unnest(p_area) as pcode
+    union select a.pcode from public.areas a where a.parent_pcode = any (p_area)
+    union select c.pcode from public.areas c join public.areas a on c.parent_pcode = a.pcode where a.parent_pcode = any (p_area)
+    union select a.parent_pcode from public.areas a where a.pcode = any (p_area)
+    union select b.parent_pcode from public.areas a join public.areas b on b.pcode = a.parent_pcode where a.pcode = any (p_area)
   ),
   scope as (
     select a.* from public.areas a
-    where a.level = p_level and (p_area is null or a.pcode in (select pcode from related))
+    where a.level = p_level
+      and (p_area is null or cardinality(p_area) = 0 or a.pcode in (select pcode from related))
   )
   select jsonb_build_object(
     'level', p_level,
@@ -192,7 +194,7 @@ $$;
 -- incident are absent). The date is the event date whatever its precision: an incident known
 -- only to the week or month sits on the first day UCDP/ACLED give for it.
 create function public.incidents_calendar(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null
 ) returns jsonb
@@ -222,7 +224,7 @@ $$;
 --   dow_hour [dow 1–7, hour, n] for the incidents with a known time.
 -- 'with_time' and 'with_day' say how many incidents each chart rests on, out of 'total'.
 create function public.incidents_time_pattern(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null
 ) returns jsonb
@@ -256,7 +258,7 @@ $$;
 -- the same actor on both sides counts once), how often as side 1 / side 2, and the fatalities of
 -- those incidents. The p_limit most frequent, ties by name.
 create function public.incidents_top_actors(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
   p_limit integer default 10
@@ -492,7 +494,7 @@ begin
     -- week k ends on D − 7k; weeks 0–3 are the 4-week window, 4–55 the baseline
     select k, count(i.event_date) as n
     from generate_series(0, 55) k
-    left join public.incidents_filtered(v_d - 391, v_d, p_types, p_pcode) i on (v_d - i.event_date) / 7 = k
+    left join public.incidents_filtered(v_d - 391, v_d, p_types, array_remove(array[p_pcode], null)) i on (v_d - i.event_date) / 7 = k
     group by k
   ),
   sums as (
@@ -773,7 +775,7 @@ $$;
 -- per upstream source ('ucdp-ged', 'synthetic', an import's source; null = reported in Terrain)
 -- with the first and last date of each.
 create function public.incidents_sources(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null
 ) returns jsonb
@@ -818,7 +820,7 @@ $$;
 -- total agree: the hour only where the time is exact, the weekday only where the day is known.
 -- Same answer shape as incidents_map; the bbox is optional (a chart bar counts the whole country).
 create function public.incidents_highlight(
-  p_from date default null, p_to date default null, p_types text[] default null, p_area text default null,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null,
   p_hour integer default null,

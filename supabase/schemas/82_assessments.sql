@@ -385,7 +385,7 @@ begin
                                             v_scope) as location_name,
            public.incident_location_fuzzed(f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as fuzzed,
            public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt
-    from (select * from public.incidents_filtered(null, v_to, null, p_area) where p_area is not null
+    from (select * from public.incidents_filtered(null, v_to, null, array[p_area]) where p_area is not null
           union all
           select * from public.incidents_refined(null, v_to, null, null, null, null, null, null, v_geom, null, true,
                                                  null, null, null, null, null, v_scope)

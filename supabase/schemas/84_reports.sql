@@ -89,12 +89,12 @@ begin
            case v_group when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as gkey,
            public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode,
                                             v_scope) as pt
-    from public.incidents_filtered(p_from, p_to, null, p_area) i
+    from public.incidents_filtered(p_from, p_to, null, array_remove(array[p_area], null)) i
   ),
   base as materialized (
     select case v_group when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as gkey,
            count(*) as n
-    from public.incidents_filtered(p_from - 364, p_from - 1, null, p_area) i
+    from public.incidents_filtered(p_from - 364, p_from - 1, null, array_remove(array[p_area], null)) i
     group by 1
   ),
   groups as (
@@ -122,7 +122,7 @@ begin
         'affecting_ngos', count(*) filter (where affects_ngos or affects_us),
         'affecting_us', count(*) filter (where affects_us),
         'areas_affected', count(distinct gkey),
-        'previous_total', (select count(*) from public.incidents_filtered(p_from - v_days, p_from - 1, null, p_area)))
+        'previous_total', (select count(*) from public.incidents_filtered(p_from - v_days, p_from - 1, null, array_remove(array[p_area], null))))
       from f),
     'baseline', jsonb_build_object('from', p_from - 364, 'to', p_from - 1,
         'all', public.sitrep_change((select count(*) from f), coalesce((select sum(n) from base), 0)::bigint, v_days)),
@@ -456,7 +456,7 @@ begin
   v_types := array(select jsonb_array_elements_text(v_f -> 'types'));
   select count(*), count(*) filter (where i.event_date > v_d - 91)
     into n52, n13
-  from public.incidents_filtered(v_d - 363, v_d, v_types, p_area) i
+  from public.incidents_filtered(v_d - 363, v_d, v_types, array[p_area]) i
   where v_f -> 'abductions' is null
      or ((coalesce(i.abductions, 0) > 0 or i.sub_event_type = 'Abduction/forced disappearance')
          = (v_f ->> 'abductions')::boolean);

@@ -314,7 +314,7 @@ begin
   select coalesce(array_agg(a.pcode order by a.level), '{}') into v_areas
   from public.areas a where st_intersects(a.geom, s.geom);
   v_gov := coalesce(s.admin1_pcode, public.area_at(st_x(s.geom), st_y(s.geom), 1));
-  v_to := coalesce(p_as_of, (select max(f.event_date) from public.incidents_filtered(null, null, null, v_gov) f),
+  v_to := coalesce(p_as_of, (select max(f.event_date) from public.incidents_filtered(null, null, null, array_remove(array[v_gov], null)) f),
                    current_date);
 
   if (select public.has_app_role('admin', 'analyst', 'field')) then
@@ -339,7 +339,7 @@ begin
            public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode,
                                             v_scope) as location_name,
            public.incident_point_for_caller(f.geom, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as pt
-    from public.incidents_filtered(v_to - 89, v_to, null, v_gov) f
+    from public.incidents_filtered(v_to - 89, v_to, null, array_remove(array[v_gov], null)) f
   ),
   lv as (
     select x from jsonb_array_elements(public.area_levels_current(null, null)) x

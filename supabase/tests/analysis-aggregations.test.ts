@@ -213,7 +213,7 @@ function args(f: Filters): Record<string, unknown> {
 		p_from: f.from ?? null,
 		p_to: f.to ?? null,
 		p_types: f.types ?? null,
-		p_area: f.area ?? null,
+		p_area: f.area ? [f.area] : null,
 		...(f.bbox
 			? { p_west: f.bbox[0], p_south: f.bbox[1], p_east: f.bbox[2], p_north: f.bbox[3] }
 			: {})
@@ -350,14 +350,14 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		// Within a governorate: its districts only.
 		const inG2 = await e.db.rpc<{ areas: { pcode: string }[] }>(
 			'incidents_by_area',
-			{ p_area: 'IQG92', p_level: 2 },
+			{ p_area: ['IQG92'], p_level: 2 },
 			u.viewer
 		);
 		expect(inG2.areas.map((a) => a.pcode).sort()).toEqual(['IQD9201', 'IQD9202']);
 		// A district asked for at governorate level: the governorate it lies in.
 		const up = await e.db.rpc<{ areas: { pcode: string; n: number }[] }>(
 			'incidents_by_area',
-			{ p_area: 'IQD9202', p_level: 1 },
+			{ p_area: ['IQD9202'], p_level: 1 },
 			u.viewer
 		);
 		expect(up.areas).toEqual([

@@ -18,7 +18,7 @@ const ROOT = join(import.meta.dirname, '..');
 // `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
 	'public.risk_save': ['20261204050100', '20261206200000'],
-	'public.assessment_profile': ['20261204040000', '20261207100000'],
+	'public.assessment_profile': ['20261204040000', '20261207100000', '20261209300000'],
 	'public.incidents_proximity': [
 		'20261122003002',
 		'20261122003006',
@@ -31,21 +31,29 @@ const KNOWN: Record<string, string[]> = {
 		'20261122006100',
 		'20261203140100',
 		'20261205010000',
-		'20261205010100'
+		'20261205010100',
+		'20261209300000'
 	],
 	'public.incidents_geojson': [
 		'20261122000400',
 		'20261122006100',
 		'20261203140100',
 		'20261204010100',
-		'20261205010000'
+		'20261205010000',
+		'20261209300000'
 	],
-	'public.incidents_filtered': ['20261122000400', '20261122004100', '20261203140100'],
+	'public.incidents_filtered': [
+		'20261122000400',
+		'20261122004100',
+		'20261203140100',
+		'20261209300000'
+	],
 	'public.incidents_density': [
 		'20261122000400',
 		'20261122006100',
 		'20261203140100',
-		'20261205010000'
+		'20261205010000',
+		'20261209300000'
 	],
 	'private.audit_row': ['20261122000100', '20261203120000', '20261205060000'],
 	'private.seed_begin': ['20261122000600', '20261203120000'],
@@ -76,7 +84,7 @@ const KNOWN: Record<string, string[]> = {
 	'private.password_change': ['20261122000700', '20261203135000'],
 	'private.account_disable': ['20261122000200', '20261203135000'],
 	'private.session_user': ['20261122000200', '20261122000700', '20261203135000'],
-	'public.area_baseline': ['20261122003001', '20261122003007'],
+	'public.area_baseline': ['20261122003001', '20261122003007', '20261209300000'],
 	'public.audit_log_search': ['20261122002003', '20261203120100'],
 	'public.baseline_classify': ['20261122003001', '20261122003006'],
 	'public.baseline_row': ['20261122003001', '20261122003006', '20261122003007'],
@@ -115,22 +123,39 @@ const KNOWN: Record<string, string[]> = {
 		'20261203140100',
 		'20261204010100',
 		'20261204090100',
-		'20261205010000'
+		'20261205010000',
+		'20261209300000'
 	],
-	'public.incidents_highlight': ['20261122005100', '20261203140100'],
+	'public.incidents_highlight': ['20261122005100', '20261203140100', '20261209300000'],
 	'public.incidents_list': [
 		'20261122001000',
 		'20261203140100',
 		'20261204010100',
 		'20261204090100',
-		'20261205010000'
+		'20261205010000',
+		'20261209300000'
 	],
-	'public.incident_counts_in_place': ['20261204060000', '20261205010000'],
-	'public.incident_counts': ['20261122000400', '20261203150100'],
-	'public.incident_stats': ['20261122003000', '20261122003006', '20261203150200'],
-	'public.incidents_by_area': ['20261122003000', '20261203150200', '20261207200000'],
-	'public.incidents_time_pattern': ['20261122003000', '20261122003006'],
-	'public.incidents_top_actors': ['20261122003000', '20261122003006']
+	'public.incident_counts_in_place': ['20261204060000', '20261205010000', '20261209300000'],
+	'public.incident_counts': ['20261122000400', '20261203150100', '20261209300000'],
+	'public.incident_stats': ['20261122003000', '20261122003006', '20261203150200', '20261209300000'],
+	'public.incidents_by_area': [
+		'20261122003000',
+		'20261203150200',
+		'20261207200000',
+		'20261209300000'
+	],
+	'public.incidents_time_pattern': ['20261122003000', '20261122003006', '20261209300000'],
+	'public.incidents_top_actors': ['20261122003000', '20261122003006', '20261209300000'],
+	'public.briefing_pack': ['20261205030000', '20261209300000'],
+	'public.incident_rollup_usable': ['20261203150100', '20261209300000'],
+	'public.incident_tile_json': ['20261203150000', '20261209300000'],
+	'public.incident_tile_mvt': ['20261203150000', '20261209300000'],
+	'public.incident_tile_rows': ['20261203150000', '20261209300000'],
+	'public.incidents_calendar': ['20261122003000', '20261209300000'],
+	'public.incidents_refined': ['20261205010000', '20261209300000'],
+	'public.incidents_sources': ['20261122003005', '20261209300000'],
+	'public.risk_suggest': ['20261204050100', '20261209300000'],
+	'public.sitrep': ['20261204050000', '20261209300000']
 };
 
 // A definition starts a line; bodies that build SQL with format() never do.

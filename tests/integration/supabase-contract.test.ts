@@ -157,11 +157,11 @@ const READS: [string, Args][] = [
 	['incidents_map', { ...VIEWPORT }],
 	[
 		'incidents_density',
-		{ ...VIEWPORT, p_cell: 0.5, p_from: undefined, p_types: undefined, p_area: 'IQG15' }
+		{ ...VIEWPORT, p_cell: 0.5, p_from: undefined, p_types: undefined, p_area: ['IQG15'] }
 	],
 	['incident_get', { p_id: I.duhokBattle }],
 	['incident_get', { p_id: I.unverified }],
-	['incidents_geojson', { p_area: 'IQG08', p_limit: 2, p_offset: 0 }],
+	['incidents_geojson', { p_area: ['IQG08'], p_limit: 2, p_offset: 0 }],
 	['incidents_geojson', { ...VIEWPORT, p_types: [] }],
 	['incident_counts', {}],
 	['incident_counts', { p_from: '2024-01-01', p_to: '2024-12-31', p_types: ['battles'] }],

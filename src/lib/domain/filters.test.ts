@@ -11,9 +11,23 @@ describe('incident filters', () => {
 			from: '2014-01-01',
 			to: '2014-12-31',
 			types: ['battles', 'riots'],
-			area: 'IQG15',
+			areas: ['IQG15'],
 			bbox: [40, 30, 48, 37]
 		});
+	});
+	it('takes several areas, comma-separated or repeated, each once, in the order given', () => {
+		expect(p('area=IQG08,IQG15Q08').areas).toEqual(['IQG08', 'IQG15Q08']);
+		expect(p('area=IQG08&area=IQG15Q08,IQG08').areas).toEqual(['IQG08', 'IQG15Q08']);
+		expect(p('area=%20IQG08%20,,').areas).toEqual(['IQG08']);
+		expect(filterArgs(p('area=IQG08,IQG15')).p_area).toEqual(['IQG08', 'IQG15']);
+		expect(filterArgs(p('area=')).p_area).toBeNull();
+		expect(filtersToParams(p('area=IQG08&area=IQG15')).get('area')).toBe('IQG08,IQG15');
+	});
+	it('names the bad P-code among several, and refuses more than 50', () => {
+		expect(() => p('area=IQG08,iqg15,IQG21')).toThrow('area: "iqg15" is not a P-code');
+		const many = Array.from({ length: 51 }, (_, i) => `IQG${100 + i}`).join(',');
+		expect(() => p(`area=${many}`)).toThrow('area: at most 50 areas');
+		expect(p(`area=${many.split(',').slice(0, 50).join(',')}`).areas).toHaveLength(50);
 	});
 	it('names the parameter that is wrong', () => {
 		const cases: [string, string][] = [

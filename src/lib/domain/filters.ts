@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './taxonomy.ts';
-import { zIsoDate, zPcode } from './codes.ts';
+import { isPcode, zIsoDate } from './codes.ts';
 
 /**
  * The incident filters shared by the map, the list, the API and exports. They live in the URL
- * (from, to, type, area, bbox) so a view can be bookmarked and shared.
+ * (from, to, type, area, bbox) so a view can be bookmarked and shared. area= is one admin area's
+ * P-code or several, comma-separated (area=IQG08,IQG15Q08; repeating area= works too), any level
+ * and mixed: an incident is in when it lies in one of them (a parent and its child count it once).
  */
 export interface IncidentFilters {
 	from?: string;
 	to?: string;
 	types?: string[];
-	area?: string;
+	areas?: string[];
 	bbox?: [number, number, number, number];
 }
 
@@ -24,7 +26,26 @@ export class FilterError extends Error {
 }
 
 const isoDate = zIsoDate;
-const pcode = zPcode;
+
+/** At most this many areas in one filter (a URL stays short; the SQL list stays small). */
+export const MAX_AREAS = 50;
+
+/** area= as a list of P-codes: each checked, duplicates dropped, in the order given. */
+export function parseAreaCodes(params: URLSearchParams, name = 'area'): string[] {
+	const codes = [
+		...new Set(
+			params
+				.getAll(name)
+				.flatMap((a) => a.split(','))
+				.map((a) => a.trim())
+				.filter(Boolean)
+		)
+	];
+	if (codes.length > MAX_AREAS) throw new FilterError(name, `at most ${MAX_AREAS} areas`);
+	for (const c of codes)
+		if (!isPcode(c)) throw new FilterError(name, `"${c}" is not a P-code such as IQG01 or IQD0101`);
+	return codes;
+}
 
 export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	const out: IncidentFilters = {};
@@ -38,8 +59,8 @@ export function parseIncidentFilters(params: URLSearchParams): IncidentFilters {
 	const types = parseEventTypes(params);
 	if (types) out.types = types;
 
-	const area = params.get('area');
-	if (area) out.area = check('area', pcode, area.trim());
+	const areas = parseAreaCodes(params);
+	if (areas.length) out.areas = areas;
 
 	const bbox = params.get('bbox');
 	if (bbox) out.bbox = parseBbox(bbox);
@@ -88,7 +109,7 @@ export function filterArgs(f: IncidentFilters): Record<string, unknown> {
 		p_from: f.from ?? null,
 		p_to: f.to ?? null,
 		p_types: f.types ?? null,
-		p_area: f.area ?? null,
+		p_area: f.areas?.length ? f.areas : null,
 		...(f.bbox
 			? { p_west: f.bbox[0], p_south: f.bbox[1], p_east: f.bbox[2], p_north: f.bbox[3] }
 			: {})
@@ -101,7 +122,7 @@ export function filtersToParams(f: IncidentFilters, into = new URLSearchParams()
 	if (f.from) into.set('from', f.from);
 	if (f.to) into.set('to', f.to);
 	if (f.types?.length) into.set('type', f.types.join(','));
-	if (f.area) into.set('area', f.area);
+	if (f.areas?.length) into.set('area', f.areas.join(','));
 	if (f.bbox) into.set('bbox', f.bbox.join(','));
 	return into;
 }

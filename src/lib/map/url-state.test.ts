@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+	areaCodes,
+	areaParam,
 	asOfDate,
 	DEFAULT_LAYERS,
 	filterQuery,
@@ -153,5 +155,14 @@ describe('overlays and rate shading in the URL (issue 13)', () => {
 	it('drops a bad rate level and leaves a plain /map plain', () => {
 		expect(parseMapUrl(new URLSearchParams('rate=7')).rate).toBeNull();
 		expect(mapUrlParams(parseMapUrl(new URLSearchParams(''))).toString()).toBe('');
+	});
+	it('keeps several areas in one area= (valid codes, each once) and gives them to the API as is', () => {
+		const s = p('area=IQG08,IQG15Q08,bad,IQG08&area=IQG21');
+		expect(s.area).toBe('IQG08,IQG15Q08,IQG21');
+		expect(areaCodes(s.area)).toEqual(['IQG08', 'IQG15Q08', 'IQG21']);
+		expect(mapUrlParams(s).get('area')).toBe('IQG08,IQG15Q08,IQG21');
+		expect(filterQuery(s).get('area')).toBe('IQG08,IQG15Q08,IQG21');
+		expect(areaParam([])).toBeNull();
+		expect(areaCodes(null)).toEqual([]);
 	});
 });

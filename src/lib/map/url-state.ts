@@ -4,7 +4,7 @@
 // feature. Parsing is forgiving: a hand-edited or stale link with one bad value still opens the
 // map, with that one value dropped, rather than an error page.
 import { EVENT_TYPES, SITE_KINDS, type EventType, type SiteKind } from '../domain/taxonomy.ts';
-import { parseBbox } from '../domain/filters.ts';
+import { MAX_AREAS, parseBbox } from '../domain/filters.ts';
 import { ACTOR_TYPES, EDGE_KINDS, type ActorType, type EdgeKind } from '../domain/actors.ts';
 import { ISO_DATE, PCODE, UUID } from '../domain/codes.ts';
 import { isTimeWindow, type TimeWindow } from './timeline.ts';
@@ -95,6 +95,10 @@ export interface MapUrlState {
 	to: string | null;
 	/** null = every type; [] = none ticked (nothing to show). */
 	types: EventType[] | null;
+	/**
+	 * The area filter as the URL and the API write it: one P-code or several, comma-separated
+	 * (areaCodes splits it). Passed on as is, so every request of the map filters alike.
+	 */
 	area: string | null;
 	layers: ReadonlySet<MapLayerId>;
 	mode: IncidentMode;
@@ -189,8 +193,7 @@ export function parseMapUrl(params: URLSearchParams): MapUrlState {
 		if (types && types.length === EVENT_TYPES.length) types = null;
 	}
 
-	const rawArea = params.get('area')?.trim() ?? '';
-	const area = PCODE.test(rawArea) ? rawArea : null;
+	const area = areaParam(areaCodes(params.getAll('area').join(',')));
 
 	let layers: Set<MapLayerId>;
 	if (params.has('layers')) {
@@ -310,6 +313,20 @@ export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): 
 	if (state.overlays?.length) out.set('ov', state.overlays.join(','));
 	if (state.rate) out.set('rate', String(state.rate));
 	return appendRefine(out, state.refine);
+}
+
+/** The P-codes of an area filter (valid ones, each once, at most MAX_AREAS; [] for none). */
+export function areaCodes(area: string | null | undefined): string[] {
+	const codes = (area ?? '')
+		.split(',')
+		.map((c) => c.trim())
+		.filter((c) => PCODE.test(c));
+	return [...new Set(codes)].slice(0, MAX_AREAS);
+}
+
+/** The area filter for P-codes (null for none), as the URL keeps it. */
+export function areaParam(codes: readonly string[]): string | null {
+	return codes.length ? codes.join(',') : null;
 }
 
 /** The incident filters as API query parameters (the API's names: from, to, type, area). */

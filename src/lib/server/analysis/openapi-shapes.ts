@@ -12,7 +12,7 @@ export const filters = [
 	ref('parameters', 'from'),
 	ref('parameters', 'to'),
 	ref('parameters', 'type'),
-	ref('parameters', 'area'),
+	ref('parameters', 'areas'),
 	ref('parameters', 'bboxOptional')
 ];
 

@@ -23,7 +23,7 @@ const q = (s: string) => new URLSearchParams(s);
 describe('analysis parameters', () => {
 	it('reads the stats query with the map filters and defaults', () => {
 		expect(parseStatsQuery(q('from=2014-01-01&type=battles,riots&area=IQG15'))).toEqual({
-			filters: { from: '2014-01-01', types: ['battles', 'riots'], area: 'IQG15' },
+			filters: { from: '2014-01-01', types: ['battles', 'riots'], areas: ['IQG15'] },
 			by: 'month',
 			group: 'type'
 		});

@@ -73,7 +73,7 @@ export const filterParams = [
 	ref('parameters', 'from'),
 	ref('parameters', 'to'),
 	ref('parameters', 'type'),
-	ref('parameters', 'area')
+	ref('parameters', 'areas')
 ];
 export const pathId = (description: string): Parameter => ({
 	name: 'id',

@@ -176,6 +176,20 @@ export function openApiDocument(origin?: string): OpenApiDocument {
 					description: 'P-code of a governorate, district or sub-district (e.g. IQG01, IQD0101)',
 					schema: { type: 'string', examples: ['IQG01'] }
 				},
+				areas: {
+					name: 'area',
+					in: 'query',
+					description:
+						'Admin areas: one P-code or several, comma-separated (area=IQG08,IQG15Q08; the parameter repeated works too), governorates, districts and sub-districts mixed, at most 50. An incident is in when it lies in any of them: a parent and its own child count it once. A malformed or unknown P-code gives 400 naming it.',
+					style: 'form',
+					explode: false,
+					schema: {
+						type: 'array',
+						maxItems: 50,
+						items: { type: 'string' },
+						examples: [['IQG08', 'IQG15Q08']]
+					}
+				},
 				bboxOptional: {
 					name: 'bbox',
 					in: 'query',

@@ -111,7 +111,7 @@ describe('mapFilters', () => {
 		expect(mapFilters(q('bbox=42,36,44,37&type=battles,riots&area=IQG01'))).toEqual({
 			bbox: [42, 36, 44, 37],
 			types: ['battles', 'riots'],
-			area: 'IQG01'
+			areas: ['IQG01']
 		});
 	});
 	it('passes the shared filter errors through with their parameter', () => {

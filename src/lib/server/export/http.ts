@@ -5,6 +5,7 @@
  */
 import { FilterError, parseIncidentFilters } from '../../domain/filters.ts';
 import { parseRefinement } from '../../domain/refine-filters.ts';
+import { checkAreas } from '../incidents/index.ts';
 import { SITE_KINDS, type SiteKind } from '../../domain/taxonomy.ts';
 import type { Adapter, CallerUser } from '../db/types.ts';
 import {
@@ -27,7 +28,7 @@ const KINDS: Record<string, 'incidents' | SiteKind> = {
 	org_sites: 'org_sites'
 };
 
-export function exportRequest(db: Adapter, user: CallerUser, url: URL): Response {
+export async function exportRequest(db: Adapter, user: CallerUser, url: URL): Promise<Response> {
 	const q = url.searchParams;
 	// `from` is the date filter here, as on the map; what to export is `dataset`.
 	const what = KINDS[q.get('dataset') ?? 'incidents'];
@@ -40,6 +41,7 @@ export function exportRequest(db: Adapter, user: CallerUser, url: URL): Response
 	if (!EXPORT_FORMATS.includes(format))
 		throw new FilterError('format', `use one of ${EXPORT_FORMATS.join(', ')}`);
 	const filters = parseIncidentFilters(q);
+	if (what === 'incidents') await checkAreas(user, filters, db);
 	// The place (geometry=, geometry_id=, lat/lon/within_km) and the further filters, status among them.
 	const refine = parseRefinement(q);
 	void SITE_KINDS;

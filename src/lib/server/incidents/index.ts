@@ -4,7 +4,8 @@
  * may change. Validation (the shared zod schema) is in ./http.ts.
  */
 import { rpc, type CallerUser, type CallOptions } from '../db/index.ts';
-import { filterArgs, type IncidentFilters } from '../../domain/filters.ts';
+import type { Adapter } from '../db/types.ts';
+import { FilterError, filterArgs, type IncidentFilters } from '../../domain/filters.ts';
 import { hasSpatialFilter, spatialArgs, type SpatialFilter } from '../../domain/spatial-filter.ts';
 import {
 	hasMoreFilters,
@@ -15,6 +16,23 @@ import {
 } from '../../domain/refine-filters.ts';
 import type { IncidentRecord } from '../../domain/incident-record.ts';
 import { listQuery, outsideArea, sqlErrors, validateIncident } from './http.ts';
+
+/**
+ * area= may name real areas only: the first P-code that is no area is refused (400 naming it),
+ * where it would otherwise count 0 without a word. One call, and only when areas are given.
+ */
+export async function checkAreas(
+	user: CallerUser,
+	f: Pick<IncidentFilters, 'areas'>,
+	db?: Adapter
+): Promise<void> {
+	if (!f.areas?.length) return;
+	const args = { p_pcodes: f.areas };
+	const unknown = db
+		? await db.rpc<string[]>('areas_unknown', args, user)
+		: await rpc<string[]>('areas_unknown', args, user);
+	if (unknown.length) throw new FilterError('area', `no area with P-code ${unknown[0]}`);
+}
 
 /** A possible duplicate of an incident (incident_duplicates). */
 export interface Duplicate {

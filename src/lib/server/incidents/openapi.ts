@@ -30,7 +30,7 @@ const filters = [
 	ref('parameters', 'from'),
 	ref('parameters', 'to'),
 	ref('parameters', 'type'),
-	ref('parameters', 'area'),
+	ref('parameters', 'areas'),
 	ref('parameters', 'bboxOptional')
 ];
 const q = (name: string, description: string, schema: Schema): Parameter => ({

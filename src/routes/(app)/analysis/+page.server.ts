@@ -25,9 +25,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const problems: UrlProblem[] = [];
 	const filters = lenientFilters(params, problems);
 	const [range, areas] = await Promise.all([A.dateRange(user), areaOptions(user)]);
-	const area = filters.area ? areas.find((a) => a.pcode === filters.area) : undefined;
-	if (filters.area && !area)
-		problems.push({ parameter: 'area', message: `area: no area with P-code ${filters.area}` });
+	// The page's area picker holds one area; several (a link from the map) filter the charts all
+	// the same, and the picker and the bar chart's level follow the first.
+	for (const c of filters.areas ?? [])
+		if (!areas.some((a) => a.pcode === c))
+			problems.push({ parameter: 'area', message: `area: no area with P-code ${c}` });
+	const area = areas.find((a) => a.pcode === filters.areas?.[0]);
 
 	const from = filters.from ?? range.first_date;
 	const to = filters.to ?? range.last_date;
@@ -56,7 +59,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	]);
 	const inScope = new Set(byArea.areas.map((a) => a.pcode));
 	return {
-		filters,
+		filters: { ...filters, area: filters.areas?.[0] },
 		by,
 		byChoice: byChoice ?? 'auto',
 		group,
@@ -66,7 +69,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		to,
 		calendarFrom,
 		area: area ?? null,
-		areas: areas.filter((a) => a.level <= 2 || a.pcode === filters.area),
+		areas: areas.filter((a) => a.level <= 2 || filters.areas?.includes(a.pcode)),
 		stats,
 		byArea,
 		calendar,

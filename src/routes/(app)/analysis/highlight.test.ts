@@ -47,7 +47,7 @@ describe('a hovered time bin as filters', () => {
 			params(
 				{ kind: 'bin', bin: '2014-06-01', key: null },
 				basis({
-					filters: { from: '2014-01-01', to: '2015-12-31', area: 'IQG15', types: ['battles'] }
+					filters: { from: '2014-01-01', to: '2015-12-31', areas: ['IQG15'], types: ['battles'] }
 				})
 			)
 		).toEqual({
@@ -109,7 +109,7 @@ describe('a hovered stacked segment as filters', () => {
 		expect(
 			params(
 				{ kind: 'bin', bin: '2014-06-01', key: 'IQG15Q05' },
-				basis({ group: 'area2', filters: { area: 'IQG15' } })
+				basis({ group: 'area2', filters: { areas: ['IQG15'] } })
 			)
 		).toMatchObject({
 			admin_level: '2',
@@ -163,7 +163,7 @@ describe('other hovered elements as filters', () => {
 		expect(
 			params(
 				{ kind: 'area', pcode: 'IQG15Q05', level: 2 },
-				basis({ filters: { ...f, area: 'IQG15' } })
+				basis({ filters: { ...f, areas: ['IQG15'] } })
 			)
 		).toEqual({
 			...{ from: '2014-01-01', to: '2014-12-31', type: 'battles', area: 'IQG15' },

@@ -21,7 +21,7 @@ export type HighlightTarget =
 
 /** What the charts were drawn from: the filters, the bins and the stacked groups kept. */
 export interface ChartBasis {
-	filters: Pick<IncidentFilters, 'from' | 'to' | 'types' | 'area'>;
+	filters: Pick<IncidentFilters, 'from' | 'to' | 'types' | 'areas'>;
 	by: BinSize;
 	group: StackGroup;
 	/** The time chart's stacked keys, OTHER included when the smaller groups were merged. */
@@ -106,7 +106,7 @@ export function highlightParams(
 	if (from) q.set('from', from);
 	if (to) q.set('to', to);
 	if (types) q.set('type', types.join(','));
-	if (f.area) q.set('area', f.area);
+	if (f.areas?.length) q.set('area', f.areas.join(','));
 	q.sort();
 	return q;
 }

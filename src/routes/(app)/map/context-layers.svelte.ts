@@ -136,9 +136,11 @@ export class ContextLayers {
 		let rels = '';
 		if (q) {
 			const kind = list(q.kinds);
+			// The arcs take one area; with several (area=A,B) they are not narrowed.
+			const area = q.area?.includes(',') ? null : q.area;
 			key = href(
 				'/api/v1/actors/arcs',
-				query(null, { as_of: q.asOf, kind, type: list(q.types), area: q.area })
+				query(null, { as_of: q.asOf, kind, type: list(q.types), area })
 			);
 			rels = href('/api/v1/relationships', query(null, { as_of: q.asOf, kind }));
 		}

@@ -39,7 +39,7 @@ async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSearchPar
 	const range = await A.dateRange(user);
 	const asOfRaw = params.get('as_of');
 	const asOf = asOfRaw && isRealDate(asOfRaw) ? asOfRaw : (range.last_date ?? latestToday());
-	const filters: IncidentFilters = { area: pcode };
+	const filters: IncidentFilters = { areas: [pcode] };
 	const [levels, baseline, stats, byArea, sources] = await Promise.all([
 		A.areaLevels(user, pcode, 100),
 		A.areaBaseline(user, pcode, { asOf }),

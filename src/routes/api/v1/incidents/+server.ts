@@ -10,6 +10,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = parseIncidentFilters(url.searchParams);
+	await incidents.checkAreas(user, filters);
 	const limit = intParam(url.searchParams, 'limit', INCIDENTS_PAGE);
 	const offset = intParam(url.searchParams, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
 	const refine = parseRefinement(url.searchParams);

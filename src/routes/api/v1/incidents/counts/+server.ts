@@ -14,6 +14,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = filtersWithoutBbox(url.searchParams);
+	await incidents.checkAreas(user, filters);
 	const { place, more } = parseRefinement(url.searchParams);
 	return json(await incidents.counts(user, filters, place, more));
 });

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
+import { checkAreas } from '$lib/server/incidents';
 import { apiRoute } from '$lib/server/api/route';
 import { DENSITY_CELL, defaultCell, mapFilters, numberParam } from '$lib/server/api/params';
 import { parseRefinement } from '$lib/domain/refine-filters';
@@ -10,6 +11,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = mapFilters(url.searchParams);
+	await checkAreas(user, filters);
 	const cell = numberParam(url.searchParams, 'cell', {
 		...DENSITY_CELL,
 		fallback: defaultCell(filters.bbox)

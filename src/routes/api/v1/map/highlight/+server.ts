@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import * as map from '$lib/server/map';
 import { requireUser } from '$lib/server/api/respond';
+import { checkAreas } from '$lib/server/incidents';
 import { apiRoute } from '$lib/server/api/route';
 import { highlightArgs, parseHighlightQuery } from '$lib/server/analysis/highlight';
 import type { RequestHandler } from './$types';
@@ -12,5 +13,7 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
-	return json(await map.highlight(user, highlightArgs(parseHighlightQuery(url.searchParams))));
+	const q = parseHighlightQuery(url.searchParams);
+	await checkAreas(user, q.filters);
+	return json(await map.highlight(user, highlightArgs(q)));
 });

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
+import { checkAreas } from '$lib/server/incidents';
 import { apiRoute } from '$lib/server/api/route';
 import { incidentsByArea } from '$lib/server/analysis';
 import { areaLevelParam } from '$lib/server/analysis/params';
@@ -16,6 +17,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = parseIncidentFilters(url.searchParams);
+	await checkAreas(user, filters);
 	const level = areaLevelParam(url.searchParams);
 	return json(await incidentsByArea(user, filters, level, parseRefinement(url.searchParams)));
 });

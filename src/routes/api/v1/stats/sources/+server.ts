@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
+import { checkAreas } from '$lib/server/incidents';
 import { apiRoute } from '$lib/server/api/route';
 import { incidentSources } from '$lib/server/analysis';
 import { parseIncidentFilters } from '$lib/domain/filters';
@@ -8,5 +9,7 @@ import type { RequestHandler } from './$types';
 /** Where the matching incidents come from (upstream source) and the dates each covers. */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
-	return json(await incidentSources(user, parseIncidentFilters(url.searchParams)));
+	const filters = parseIncidentFilters(url.searchParams);
+	await checkAreas(user, filters);
+	return json(await incidentSources(user, filters));
 });

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
+import { checkAreas } from '$lib/server/incidents';
 import { apiRoute } from '$lib/server/api/route';
 import { incidentsTimePattern } from '$lib/server/analysis';
 import { parseIncidentFilters } from '$lib/domain/filters';
@@ -8,5 +9,7 @@ import type { RequestHandler } from './$types';
 /** Incidents by hour of day (time known) and day of week (day known). */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
-	return json(await incidentsTimePattern(user, parseIncidentFilters(url.searchParams)));
+	const filters = parseIncidentFilters(url.searchParams);
+	await checkAreas(user, filters);
+	return json(await incidentsTimePattern(user, filters));
 });

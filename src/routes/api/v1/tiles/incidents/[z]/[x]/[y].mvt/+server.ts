@@ -1,4 +1,5 @@
 import { requireUser } from '$lib/server/api/respond';
+import { checkAreas } from '$lib/server/incidents';
 import { apiRoute } from '$lib/server/api/route';
 import { filtersWithoutBbox } from '$lib/server/api/params';
 import { incidentDataVersion, incidentTile, tileAddress, tileEtag } from '$lib/server/tiles';
@@ -14,6 +15,7 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url, reques
 	const user = requireUser(locals);
 	const t = tileAddress(params);
 	const filters = filtersWithoutBbox(url.searchParams);
+	await checkAreas(user, filters);
 	const etag = tileEtag(
 		await incidentDataVersion(user),
 		user,
