@@ -51,5 +51,16 @@ export const mapfilters: Partial<Record<keyof typeof en, string>> = {
 	'mapf.style.fatalities.at_least': '{n} قتيلًا أو أكثر',
 	'mapf.style.fatalities.range': '{from}–{to} قتلى',
 	'mapf.style.fatalities.none': 'لا قتلى',
-	'mapf.style.fatalities.unknown': 'غير معروف'
+	'mapf.style.fatalities.unknown': 'غير معروف',
+	'mapf.area': 'المناطق الإدارية',
+	'mapf.area.placeholder': 'اكتب جزءًا من الاسم أو الرمز (P-code)…',
+	'mapf.area.remove': 'إزالة {name} من التصفية',
+	'mapf.area.matches': 'المناطق المطابقة',
+	'mapf.area.none': 'لا توجد منطقة مطابقة.',
+	'mapf.area.error': 'تعذّر تحميل المناطق.',
+	'mapf.area.full': '{n} منطقة على الأكثر.',
+	'mapf.area.level1': 'محافظة',
+	'mapf.area.level2': 'قضاء',
+	'mapf.area.level3': 'ناحية',
+	'mapf.area.in': '{level} في {parent}'
 };

@@ -51,5 +51,16 @@ export const mapfilters = {
 	'mapf.style.fatalities.at_least': '{n} or more killed',
 	'mapf.style.fatalities.range': '{from}–{to} killed',
 	'mapf.style.fatalities.none': 'None killed',
-	'mapf.style.fatalities.unknown': 'Not known'
+	'mapf.style.fatalities.unknown': 'Not known',
+	'mapf.area': 'Admin areas',
+	'mapf.area.placeholder': 'Type part of a name or a P-code…',
+	'mapf.area.remove': 'Remove {name} from the filter',
+	'mapf.area.matches': 'Matching areas',
+	'mapf.area.none': 'No area matches.',
+	'mapf.area.error': 'The areas could not be loaded.',
+	'mapf.area.full': 'At most {n} areas.',
+	'mapf.area.level1': 'Governorate',
+	'mapf.area.level2': 'District',
+	'mapf.area.level3': 'Sub-district',
+	'mapf.area.in': '{level} in {parent}'
 };

@@ -51,5 +51,16 @@ export const mapfilters: Partial<Record<keyof typeof en, string>> = {
 	'mapf.style.fatalities.at_least': '{n} tués ou plus',
 	'mapf.style.fatalities.range': '{from} à {to} tués',
 	'mapf.style.fatalities.none': 'Aucun tué',
-	'mapf.style.fatalities.unknown': 'Inconnu'
+	'mapf.style.fatalities.unknown': 'Inconnu',
+	'mapf.area': 'Zones administratives',
+	'mapf.area.placeholder': 'Tapez une partie d’un nom ou un P-code…',
+	'mapf.area.remove': 'Retirer {name} du filtre',
+	'mapf.area.matches': 'Zones correspondantes',
+	'mapf.area.none': 'Aucune zone ne correspond.',
+	'mapf.area.error': 'Les zones n’ont pas pu être chargées.',
+	'mapf.area.full': '{n} zones au plus.',
+	'mapf.area.level1': 'Gouvernorat',
+	'mapf.area.level2': 'District',
+	'mapf.area.level3': 'Sous-district',
+	'mapf.area.in': '{level} dans {parent}'
 };

@@ -51,5 +51,16 @@ export const mapfilters: Partial<Record<keyof typeof en, string>> = {
 	'mapf.style.fatalities.at_least': '{n} یان زیاتر کوژراو',
 	'mapf.style.fatalities.range': '{from}–{to} کوژراو',
 	'mapf.style.fatalities.none': 'هیچ کوژراوێک نییە',
-	'mapf.style.fatalities.unknown': 'نەزانراو'
+	'mapf.style.fatalities.unknown': 'نەزانراو',
+	'mapf.area': 'ناوچە کارگێڕییەکان',
+	'mapf.area.placeholder': 'بەشێک لە ناو یان کۆدی P بنووسە…',
+	'mapf.area.remove': '{name} لە پاڵاوتن لابەرە',
+	'mapf.area.matches': 'ناوچە گونجاوەکان',
+	'mapf.area.none': 'هیچ ناوچەیەک ناگونجێت.',
+	'mapf.area.error': 'ناوچەکان بار نەکران.',
+	'mapf.area.full': 'زۆرترین {n} ناوچە.',
+	'mapf.area.level1': 'پارێزگا',
+	'mapf.area.level2': 'قەزا',
+	'mapf.area.level3': 'ناحیە',
+	'mapf.area.in': '{level} لە {parent}'
 };

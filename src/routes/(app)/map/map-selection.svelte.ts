@@ -6,7 +6,7 @@ import type { Locale } from '$lib/i18n';
 import { areaName } from '$lib/map/labels';
 import type { PresenceCollection } from '$lib/map/layers/actor-data';
 import { incidentRadius } from '$lib/map/scales';
-import type { MapUrlState } from '$lib/map/url-state';
+import { areaCodes, type MapUrlState } from '$lib/map/url-state';
 import type { MapData } from './map-data.svelte';
 
 type PresenceFeature = PresenceCollection['features'][number];
@@ -72,11 +72,11 @@ export class MapSelection {
 	/** Presence within the area filter: areas on its lineage (above or below it), and drawn shapes. */
 	presenceFeatures = $derived.by((): PresenceFeature[] => {
 		const all = this.#data.presence?.features ?? [];
-		const a = this.#state().area;
-		if (!a) return all;
+		const codes = areaCodes(this.#state().area);
+		if (!codes.length) return all;
 		return all.filter((f) => {
 			const p = f.properties.pcode;
-			return !p || p.startsWith(a) || a.startsWith(p);
+			return !p || codes.some((a) => p.startsWith(a) || a.startsWith(p));
 		});
 	});
 
@@ -111,9 +111,9 @@ export class MapSelection {
 		return this.#data.baseline?.rows.find((r) => r.pcode === pcode) ?? null;
 	});
 
-	/** The area filter's name, for the panel and the export's caption. */
+	/** The area filter's names (one area or several), for the panel and the export's caption. */
 	areaFilterName = $derived.by(() => {
-		const a = this.#state().area;
-		return a ? (this.areaLabel(a) ?? a) : null;
+		const names = areaCodes(this.#state().area).map((a) => this.areaLabel(a) ?? a);
+		return names.length ? names.join(', ') : null;
 	});
 }

@@ -3,7 +3,7 @@
 import type { SpatialFilter } from '$lib/domain/spatial-filter';
 import type { MoreFilters } from '$lib/domain/refine-filters';
 import { parseRefine, refineQuery, type MapRefine } from '$lib/map/map-refine';
-import type { MapUrlState } from '$lib/map/url-state';
+import { areaParam, type MapUrlState } from '$lib/map/url-state';
 import type { PointStyle } from '$lib/map/point-style';
 import { SpatialDraw } from './spatial-draw.svelte';
 
@@ -44,6 +44,11 @@ export class MapFilterState {
 		if (on) place.preciseOnly = true;
 		else delete place.preciseOnly;
 		this.#write(refineQuery({ more: r.more, place }));
+	}
+
+	/** The admin areas of the filter (area=, one P-code or several); [] for none. */
+	setAreas(codes: readonly string[]) {
+		this.#setUrl({ area: areaParam(codes) });
 	}
 
 	setMore(more: MoreFilters) {
