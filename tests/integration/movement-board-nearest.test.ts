@@ -58,7 +58,9 @@ function events(res: Response, abort: AbortController) {
 				if (block.includes(': connected')) state.connected = true;
 				const ev = /^event: (.*)$/m.exec(block)?.[1];
 				const data = /^data: (.*)$/m.exec(block)?.[1];
-				if (ev && data) got.push({ event: ev, data: JSON.parse(data) });
+				// `ready` is the stream's own handshake (sent once LISTEN is in place), not news.
+				if (ev === 'ready') state.connected = true;
+				else if (ev && data) got.push({ event: ev, data: JSON.parse(data) });
 			}
 		}
 	})();
