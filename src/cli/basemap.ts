@@ -1,6 +1,6 @@
 /**
  * `terrain basemap add FILE [--name NAME]` · `terrain basemap list` · `terrain basemap remove ID|NAME`
- * Detailed offline basemaps (PMTiles vector archives) kept in the basemap folder
+ * Detailed offline basemaps (PMTiles or MBTiles vector archives) kept in the basemap folder
  * ($lib/server/basemaps). Files, not database rows: this works next to a running server, which
  * reads the folder on every request for the list.
  */
@@ -14,8 +14,9 @@ import {
 } from '../lib/server/basemaps/index.ts';
 import { CliError } from './errors.ts';
 
-export const BASEMAP_HELP = `terrain basemap add FILE [--name NAME]   add a PMTiles vector basemap (Protomaps or OpenMapTiles
-                                         schema, e.g. \`pmtiles extract\` of a Protomaps build for Iraq)
+export const BASEMAP_HELP = `terrain basemap add FILE [--name NAME]   add a PMTiles or MBTiles vector basemap (Protomaps or
+                                         OpenMapTiles schema, e.g. \`pmtiles extract\` of a Protomaps
+                                         build for Iraq, or planetiler's iraq.mbtiles)
 terrain basemap list                     the basemaps users can switch to
 terrain basemap remove ID|NAME           remove one
 

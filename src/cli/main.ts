@@ -51,7 +51,7 @@ account and host, or TERRAIN_OPERATOR if set.
   terrain movements list [--status S,S]       movement plans (as --as EMAIL, default the first admin)
   terrain movements risk FILE --corridor-km 5 route risk of a GeoJSON/KML/GPX line, as JSON
   terrain basemap add FILE [--name N] | list | remove ID
-                                              detailed offline basemaps (PMTiles) users can switch to
+                                              detailed offline basemaps (PMTiles/MBTiles) users can switch to
                                               (terrain basemap --help)
   terrain report sitrep --from D --to D [--pdf out.pdf]
                                               a sitrep from the running server, as JSON or PDF

@@ -28,9 +28,13 @@ export interface VectorLayer {
 	id: string;
 }
 
+/** The file's container; basemaps added before MBTiles were supported have none (PMTiles). */
+export type BasemapFormat = 'pmtiles' | 'mbtiles';
+
 /** What the server knows of an added basemap (GET /api/v1/basemaps). */
 export interface BasemapInfo {
 	id: string;
+	format?: BasemapFormat;
 	name: string;
 	added: string;
 	schema: BasemapSchema;

@@ -7,13 +7,17 @@
  * maintained JS writer was found on the registry (checked for this test). It follows the spec
  * (https://github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md): a 127-byte header, one root
  * directory (no leaves: a few hundred tiles fit), JSON metadata, then gzip-compressed tiles in
- * tile-id order. Reading it back with the `pmtiles` package is what checks it.
+ * tile-id order. Reading it back with the `pmtiles` package is what checks it. `buildMbtiles`
+ * writes the same tiles as an MBTiles (SQLite) file.
  */
 import { gzipSync } from 'node:zlib';
+import sqlite from 'node-sqlite3-wasm';
 import { GeoJSONVT } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { zxyToTileId } from 'pmtiles';
 import type { Feature, FeatureCollection } from 'geojson';
+
+const { Database } = sqlite;
 
 export type ExtractSchema = 'protomaps' | 'openmaptiles';
 
@@ -149,8 +153,8 @@ function directory(entries: Entry[]): Buffer {
 	return Buffer.from(out);
 }
 
-/** The archive's bytes. */
-export function buildExtract(schema: ExtractSchema = 'protomaps'): Buffer {
+/** The extract's tiles (gzip-compressed MVT) and its metadata, whatever the container. */
+function extractTiles(schema: ExtractSchema) {
 	const byLayer = layers(schema);
 	const indexes = Object.entries(byLayer).map(
 		([name, fc]) =>
@@ -159,7 +163,7 @@ export function buildExtract(schema: ExtractSchema = 'protomaps'): Buffer {
 				new GeoJSONVT(fc, { maxZoom: EXTRACT_ZOOMS.max, indexMaxZoom: 0, buffer: 64, tolerance: 1 })
 			] as const
 	);
-	const tiles: { tileId: number; data: Buffer }[] = [];
+	const tiles: { z: number; x: number; y: number; tileId: number; data: Buffer }[] = [];
 	const [w, s, e, n] = EXTRACT_BOUNDS;
 	for (let z = EXTRACT_ZOOMS.min; z <= EXTRACT_ZOOMS.max; z++)
 		for (let x = lon2x(w, z); x <= lon2x(e, z); x++)
@@ -171,8 +175,50 @@ export function buildExtract(schema: ExtractSchema = 'protomaps'): Buffer {
 				}
 				if (!Object.keys(parts).length) continue;
 				const mvt = fromGeojsonVt(parts, { version: 2, extent: 4096 });
-				tiles.push({ tileId: zxyToTileId(z, x, y), data: gzipSync(mvt) });
+				tiles.push({ z, x, y, tileId: zxyToTileId(z, x, y), data: gzipSync(mvt) });
 			}
+	const meta = {
+		name: `Dohuk test extract (${schema})`,
+		attribution: 'Terrain test data',
+		vector_layers: Object.keys(byLayer).map((id) => ({ id, fields: {} }))
+	};
+	return { tiles, meta };
+}
+
+/**
+ * The same extract as an MBTiles file (SQLite, TMS rows: y counted from the south), written at
+ * `path` with the metadata rows tippecanoe writes (`json` holds the vector layers).
+ */
+export function buildMbtiles(path: string, schema: ExtractSchema = 'protomaps'): void {
+	const { tiles, meta } = extractTiles(schema);
+	const db = new Database(path);
+	try {
+		db.exec(`create table metadata (name text, value text);
+			create table tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob);
+			create unique index tile_index on tiles (zoom_level, tile_column, tile_row);`);
+		const [w, s, e, n] = EXTRACT_BOUNDS;
+		const rows: [string, string][] = [
+			['name', meta.name],
+			['format', 'pbf'],
+			['minzoom', String(EXTRACT_ZOOMS.min)],
+			['maxzoom', String(EXTRACT_ZOOMS.max)],
+			['bounds', [w, s, e, n].join(',')],
+			['center', `${EXTRACT_CENTER.join(',')},11`],
+			['attribution', meta.attribution],
+			['json', JSON.stringify({ vector_layers: meta.vector_layers })]
+		];
+		for (const r of rows) db.run('insert into metadata values (?, ?)', r);
+		for (const t of tiles)
+			db.run('insert into tiles values (?, ?, ?, ?)', [t.z, t.x, 2 ** t.z - 1 - t.y, t.data]);
+	} finally {
+		db.close();
+	}
+}
+
+/** The archive's bytes. */
+export function buildExtract(schema: ExtractSchema = 'protomaps'): Buffer {
+	const { tiles, meta } = extractTiles(schema);
+	const [w, s, e, n] = EXTRACT_BOUNDS;
 	tiles.sort((a, b) => a.tileId - b.tileId);
 	const entries: Entry[] = [];
 	let offset = 0;
@@ -181,14 +227,7 @@ export function buildExtract(schema: ExtractSchema = 'protomaps'): Buffer {
 		offset += t.data.length;
 	}
 	const root = directory(entries);
-	const vectorLayers = Object.keys(byLayer).map((id) => ({ id, fields: {} }));
-	const metadata = Buffer.from(
-		JSON.stringify({
-			name: `Dohuk test extract (${schema})`,
-			attribution: 'Terrain test data',
-			vector_layers: vectorLayers
-		})
-	);
+	const metadata = Buffer.from(JSON.stringify(meta));
 	const data = Buffer.concat(tiles.map((t) => t.data));
 
 	const header = Buffer.alloc(127);

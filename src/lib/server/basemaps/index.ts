@@ -1,10 +1,10 @@
 /**
- * Detailed offline basemaps (issue 13, point 5): PMTiles vector archives an operator adds with
- * `terrain basemap add FILE`, kept as files next to the database (no SQL: a basemap is public map
+ * Detailed offline basemaps (issue 13, point 5): PMTiles or MBTiles vector archives an operator
+ * adds with `terrain basemap add FILE`, kept as files next to the database (no SQL: a basemap is public map
  * data, the same for every user, and the CLI must be able to add one while the server runs).
  *
- * Layout: `<dir>/<id>.pmtiles` and `<dir>/<id>.json` (name, schema, bounds, zooms, layers), where
- * dir is TERRAIN_BASEMAP_DIR or `<TERRAIN_DATA_DIR>/basemaps` (default `data/basemaps`).
+ * Layout: `<dir>/<id>.pmtiles` (or `.mbtiles`, read by ./mbtiles.ts) and `<dir>/<id>.json` (name,
+ * schema, bounds, zooms, layers), where dir is TERRAIN_BASEMAP_DIR or `<TERRAIN_DATA_DIR>/basemaps` (default `data/basemaps`).
  *
  * Why the server decodes tiles (z/x/y) instead of handing the browser byte ranges for the
  * `pmtiles` maplibre Protocol: the service worker must keep basemap bytes for offline use, and
@@ -27,7 +27,13 @@ import {
 import type { FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PMTiles, TileType, type RangeResponse, type Source } from 'pmtiles';
-import { detectSchema, type BasemapInfo, type VectorLayer } from '../../map/pmtiles-style.ts';
+import {
+	detectSchema,
+	type BasemapFormat,
+	type BasemapInfo,
+	type VectorLayer
+} from '../../map/pmtiles-style.ts';
+import { MbtilesReader, SQLITE_MAGIC, type ArchiveFacts } from './mbtiles.ts';
 
 export type { BasemapInfo } from '../../map/pmtiles-style.ts';
 
@@ -63,7 +69,8 @@ class NodeFileSource implements Source {
 	}
 }
 
-async function inspect(path: string): Promise<Omit<BasemapInfo, 'id' | 'name' | 'added'>> {
+/** A PMTiles archive's facts, or why it is not a vector one. */
+async function pmtilesFacts(path: string): Promise<ArchiveFacts | string> {
 	const source = new NodeFileSource(path);
 	try {
 		const archive = new PMTiles(source);
@@ -71,37 +78,72 @@ async function inspect(path: string): Promise<Omit<BasemapInfo, 'id' | 'name' | 
 		try {
 			header = await archive.getHeader();
 		} catch (e) {
-			throw new BasemapError(
-				`${basename(path)} is not a PMTiles v3 archive (${(e as Error).message})`
-			);
+			return `is not a PMTiles v3 archive (${(e as Error).message})`;
 		}
 		if (header.tileType !== TileType.Mvt)
-			throw new BasemapError(
-				`${basename(path)} holds ${TileType[header.tileType] ?? 'unknown'} tiles; Terrain draws vector (MVT) basemaps only`
-			);
+			return `holds ${TileType[header.tileType] ?? 'unknown'} tiles`;
 		const meta = ((await archive.getMetadata()) ?? {}) as {
 			vector_layers?: VectorLayer[];
 			attribution?: string;
-			name?: string;
 		};
-		const layers = (meta.vector_layers ?? []).filter((l) => typeof l?.id === 'string');
-		const schema = detectSchema(layers.map((l) => l.id));
-		if (!schema)
-			throw new BasemapError(
-				`${basename(path)} has layers ${JSON.stringify(layers.map((l) => l.id))}: not a Protomaps or OpenMapTiles basemap`
-			);
 		return {
-			schema,
-			layers: layers.map((l) => l.id),
 			minzoom: header.minZoom,
 			maxzoom: header.maxZoom,
 			bounds: [header.minLon, header.minLat, header.maxLon, header.maxLat],
 			attribution: typeof meta.attribution === 'string' ? meta.attribution : null,
-			size: (await stat(path)).size
+			vectorLayers: (meta.vector_layers ?? []).filter((l) => typeof l?.id === 'string')
 		};
 	} finally {
 		await source.close();
 	}
+}
+
+/** PMTiles or MBTiles, told by the file's first bytes (not its name). */
+async function containerOf(path: string): Promise<BasemapFormat> {
+	const fh = await open(path, 'r');
+	try {
+		const head = Buffer.alloc(16);
+		await fh.read(head, 0, 16, 0);
+		return head.toString('latin1') === SQLITE_MAGIC ? 'mbtiles' : 'pmtiles';
+	} finally {
+		await fh.close();
+	}
+}
+
+async function inspect(path: string): Promise<Omit<BasemapInfo, 'id' | 'name' | 'added'>> {
+	const format = await containerOf(path);
+	let facts: ArchiveFacts | string;
+	if (format === 'mbtiles') {
+		let reader: MbtilesReader | null = null;
+		try {
+			reader = new MbtilesReader(path);
+			facts = reader.facts();
+		} catch (e) {
+			facts = `is not a readable MBTiles file (${(e as Error).message})`;
+		} finally {
+			reader?.close();
+		}
+	} else facts = await pmtilesFacts(path);
+	if (typeof facts === 'string')
+		throw new BasemapError(
+			`${basename(path)} ${facts}; Terrain draws vector (MVT) basemaps from PMTiles or MBTiles files only`
+		);
+	const layers = facts.vectorLayers.map((l) => l.id);
+	const schema = detectSchema(layers);
+	if (!schema)
+		throw new BasemapError(
+			`${basename(path)} has layers ${JSON.stringify(layers)}: not a Protomaps or OpenMapTiles basemap`
+		);
+	return {
+		format,
+		schema,
+		layers,
+		minzoom: facts.minzoom,
+		maxzoom: facts.maxzoom,
+		bounds: facts.bounds,
+		attribution: facts.attribution,
+		size: (await stat(path)).size
+	};
 }
 
 function slug(s: string): string {
@@ -115,7 +157,7 @@ function slug(s: string): string {
 	);
 }
 
-/** Checks and copies a PMTiles file into the basemap folder; its id is new each time. */
+/** Checks and copies a PMTiles or MBTiles file into the basemap folder; its id is new each time. */
 export async function addBasemap(
 	file: string,
 	name?: string,
@@ -125,14 +167,15 @@ export async function addBasemap(
 	const st = await stat(src).catch(() => null);
 	if (!st?.isFile()) throw new BasemapError(`no such file: ${file}`);
 	const facts = await inspect(src);
-	const label = (name ?? basename(src).replace(/\.pmtiles$/i, '')).trim();
+	const label = (name ?? basename(src).replace(/\.(pm|mb)tiles$/i, '')).trim();
 	if (!label) throw new BasemapError('the name is empty');
 	// A fresh suffix: tiles are cached by URL, so a replaced file must never reuse an old id.
 	const id = `${slug(label)}-${randomBytes(3).toString('hex')}`;
 	await mkdir(dir, { recursive: true });
 	const info: BasemapInfo = { id, name: label, added: new Date().toISOString(), ...facts };
-	await copyFile(src, join(dir, `${id}.pmtiles.part`));
-	await rename(join(dir, `${id}.pmtiles.part`), join(dir, `${id}.pmtiles`));
+	const stored = fileOf(info);
+	await copyFile(src, join(dir, `${stored}.part`));
+	await rename(join(dir, `${stored}.part`), join(dir, stored));
 	await writeFile(join(dir, `${id}.json`), JSON.stringify(info, null, '\t') + '\n');
 	return info;
 }
@@ -163,14 +206,40 @@ export async function removeBasemap(which: string, dir = basemapDir()): Promise<
 				: `no basemap ${which}`
 		);
 	const b = match[0];
-	archives.get(b.id)?.source.close();
+	await archives.get(b.id)?.close();
 	archives.delete(b.id);
 	await rm(join(dir, `${b.id}.json`), { force: true });
-	await rm(join(dir, `${b.id}.pmtiles`), { force: true });
+	await rm(join(dir, fileOf(b)), { force: true });
 	return b;
 }
 
-const archives = new Map<string, { archive: PMTiles; source: NodeFileSource }>();
+/** The archive's file name in the folder (basemaps added before MBTiles have no format). */
+function fileOf(b: Pick<BasemapInfo, 'id' | 'format'>): string {
+	return `${b.id}.${b.format ?? 'pmtiles'}`;
+}
+
+interface OpenArchive {
+	tile(z: number, x: number, y: number): Promise<Uint8Array | null>;
+	close(): Promise<void> | void;
+}
+
+function openArchive(path: string, format: BasemapFormat): OpenArchive {
+	if (format === 'mbtiles') {
+		const reader = new MbtilesReader(path);
+		return { tile: async (z, x, y) => reader.tile(z, x, y), close: () => reader.close() };
+	}
+	const source = new NodeFileSource(path);
+	const archive = new PMTiles(source);
+	return {
+		tile: async (z, x, y) => {
+			const t = await archive.getZxy(z, x, y);
+			return t ? new Uint8Array(t.data) : null;
+		},
+		close: () => source.close()
+	};
+}
+
+const archives = new Map<string, OpenArchive>();
 
 /**
  * One tile's MVT bytes (decompressed), or null where the archive has none (outside the extract
@@ -186,12 +255,12 @@ export async function basemapTile(
 	if (!ID.test(id)) throw new BasemapError(`no basemap ${id}`);
 	let a = archives.get(id);
 	if (!a) {
-		const path = join(dir, `${id}.pmtiles`);
-		if (!(await stat(path).catch(() => null))?.isFile()) throw new BasemapError(`no basemap ${id}`);
-		const source = new NodeFileSource(path);
-		a = { archive: new PMTiles(source), source };
+		for (const format of ['pmtiles', 'mbtiles'] as const) {
+			const path = join(dir, fileOf({ id, format }));
+			if ((await stat(path).catch(() => null))?.isFile()) a = openArchive(path, format);
+		}
+		if (!a) throw new BasemapError(`no basemap ${id}`);
 		archives.set(id, a);
 	}
-	const tile = await a.archive.getZxy(z, x, y);
-	return tile ? new Uint8Array(tile.data) : null;
+	return a.tile(z, x, y);
 }

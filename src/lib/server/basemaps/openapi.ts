@@ -8,6 +8,11 @@ const basemap: Schema = {
 	properties: {
 		id: { type: 'string', description: 'New for every file added, so tiles can be cached by URL' },
 		name: { type: 'string' },
+		format: {
+			type: 'string',
+			enum: ['pmtiles', 'mbtiles'],
+			description: 'The file’s container (absent: PMTiles)'
+		},
 		added: { type: 'string', format: 'date-time' },
 		schema: { type: 'string', enum: ['protomaps', 'openmaptiles'] },
 		layers: { type: 'array', items: { type: 'string' }, description: 'The tiles’ layer names' },
@@ -24,7 +29,7 @@ export const basemapPaths: Record<string, Partial<Record<Method, Operation>>> = 
 		get: {
 			operationId: 'listBasemaps',
 			summary:
-				'The detailed offline basemaps (PMTiles vector files) an operator added with `terrain basemap add`',
+				'The detailed offline basemaps (PMTiles or MBTiles vector files) an operator added with `terrain basemap add`',
 			tags: ['map'],
 			responses: answers({
 				description: 'Basemaps, by name',
@@ -36,7 +41,7 @@ export const basemapPaths: Record<string, Partial<Record<Method, Operation>>> = 
 		get: {
 			operationId: 'basemapTile',
 			summary:
-				'One vector tile of a basemap, decoded from its PMTiles file (204 outside the file’s area ' +
+				'One vector tile of a basemap, read from its PMTiles or MBTiles file (204 outside the file’s area ' +
 				'or zooms). ETag on the address (If-None-Match → 304); Cache-Control: private.',
 			tags: ['map'],
 			parameters: [
