@@ -29,5 +29,29 @@ export const settings = {
 	'settings.document_classification': 'علامة التصنيف',
 	'settings.document_classification_help':
 		'تُطبع أعلى تقارير الوضع وسجل المخاطر والتقييمات والخرائط المصدَّرة، قبل اسم المنظمة. إن تُركت فارغة: العلامة المعتادة («مقيّد») بلغة القارئ.',
-	'settings.error.document_classification': 'مئة حرف على الأكثر.'
+	'settings.error.document_classification': 'مئة حرف على الأكثر.',
+	// the admin page of detailed basemaps
+	'nav.basemaps': 'الخرائط الأساسية',
+	'basemaps.title': 'الخرائط الأساسية المفصّلة',
+	'basemaps.intro':
+		'خرائط متجهية تعمل دون اتصال وتُظهر الطرق والقرى، يمكن للمستخدمين التبديل إليها على الخريطة: ملف PMTiles أو MBTiles بمخطط Protomaps أو OpenMapTiles. لا يُجلب شيء من الإنترنت.',
+	'basemaps.cli':
+		'الملفات التي يبلغ حجمها مئات الميغابايت تُضاف على الخادم أفضل: terrain basemap add FILE.',
+	'basemaps.none': 'لا توجد خريطة أساسية مفصّلة بعد: تستخدم الخريطة الخريطة المدمجة.',
+	'basemaps.name': 'الاسم',
+	'basemaps.kind': 'الملف',
+	'basemaps.zooms': 'مستويات التكبير',
+	'basemaps.size': 'الحجم',
+	'basemaps.added': 'أُضيفت',
+	'basemaps.remove': 'إزالة',
+	'basemaps.remove_confirm':
+		'إزالة الخريطة الأساسية «{name}»؟ يعود من اختارها من المستخدمين إلى الخريطة المدمجة.',
+	'basemaps.add': 'إضافة خريطة أساسية',
+	'basemaps.file': 'ملف PMTiles أو MBTiles',
+	'basemaps.name_optional': 'الاسم (اختياري: اسم الملف)',
+	'basemaps.submit': 'إضافة',
+	'basemaps.adding': 'جارٍ إرسال {size}…',
+	'basemaps.added_ok': 'أُضيفت «{name}»: يمكن للمستخدمين التبديل إليها على الخريطة.',
+	'basemaps.removed_ok': 'أُزيلت «{name}».',
+	'basemaps.pick_file': 'اختر ملفًا أولًا.'
 };

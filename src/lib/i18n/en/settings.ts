@@ -31,5 +31,29 @@ export const settings = {
 	'settings.document_classification': 'Classification marking',
 	'settings.document_classification_help':
 		'Printed at the top of sitreps, the risk register, assessments and map exports, before the organisation’s name. Empty: the standard marking (“Restricted”) in the reader’s language.',
-	'settings.error.document_classification': 'At most 100 characters.'
+	'settings.error.document_classification': 'At most 100 characters.',
+	// the admin page of detailed basemaps
+	'nav.basemaps': 'Basemaps',
+	'basemaps.title': 'Detailed basemaps',
+	'basemaps.intro':
+		'Offline vector maps with roads and villages that users can switch to on the map: a PMTiles or MBTiles file in the Protomaps or OpenMapTiles schema. Nothing is fetched from the internet.',
+	'basemaps.cli':
+		'Files of several hundred MB are better added on the server: terrain basemap add FILE.',
+	'basemaps.none': 'No detailed basemap yet: the map uses the built-in one.',
+	'basemaps.name': 'Name',
+	'basemaps.kind': 'File',
+	'basemaps.zooms': 'Zooms',
+	'basemaps.size': 'Size',
+	'basemaps.added': 'Added',
+	'basemaps.remove': 'Remove',
+	'basemaps.remove_confirm':
+		'Remove the basemap “{name}”? Users who chose it go back to the built-in map.',
+	'basemaps.add': 'Add a basemap',
+	'basemaps.file': 'PMTiles or MBTiles file',
+	'basemaps.name_optional': 'Name (optional: the file’s name)',
+	'basemaps.submit': 'Add',
+	'basemaps.adding': 'Sending {size}…',
+	'basemaps.added_ok': '“{name}” added: users can switch to it on the map.',
+	'basemaps.removed_ok': '“{name}” removed.',
+	'basemaps.pick_file': 'Choose a file first.'
 };

@@ -32,5 +32,30 @@ export const settings = {
 	'settings.document_classification': 'Mention de classification',
 	'settings.document_classification_help':
 		'Imprimée en tête des rapports de situation, du registre des risques, des évaluations et des cartes exportées, avant le nom de l’organisation. Vide : la mention habituelle (« Diffusion restreinte ») dans la langue du lecteur.',
-	'settings.error.document_classification': '100 caractères au plus.'
+	'settings.error.document_classification': '100 caractères au plus.',
+	// the admin page of detailed basemaps
+	'nav.basemaps': 'Fonds de carte',
+	'basemaps.title': 'Fonds de carte détaillés',
+	'basemaps.intro':
+		'Des cartes vectorielles hors ligne, avec routes et villages, que les utilisateurs peuvent choisir sur la carte : un fichier PMTiles ou MBTiles au schéma Protomaps ou OpenMapTiles. Rien n’est chargé depuis Internet.',
+	'basemaps.cli':
+		'Les fichiers de plusieurs centaines de Mo s’ajoutent plutôt sur le serveur : terrain basemap add FICHIER.',
+	'basemaps.none':
+		'Aucun fond de carte détaillé pour l’instant : la carte utilise le fond intégré.',
+	'basemaps.name': 'Nom',
+	'basemaps.kind': 'Fichier',
+	'basemaps.zooms': 'Niveaux de zoom',
+	'basemaps.size': 'Taille',
+	'basemaps.added': 'Ajouté le',
+	'basemaps.remove': 'Retirer',
+	'basemaps.remove_confirm':
+		'Retirer le fond de carte « {name} » ? Les utilisateurs qui l’avaient choisi reviennent au fond intégré.',
+	'basemaps.add': 'Ajouter un fond de carte',
+	'basemaps.file': 'Fichier PMTiles ou MBTiles',
+	'basemaps.name_optional': 'Nom (facultatif : le nom du fichier)',
+	'basemaps.submit': 'Ajouter',
+	'basemaps.adding': 'Envoi de {size}…',
+	'basemaps.added_ok': '« {name} » ajouté : les utilisateurs peuvent le choisir sur la carte.',
+	'basemaps.removed_ok': '« {name} » retiré.',
+	'basemaps.pick_file': 'Choisissez d’abord un fichier.'
 };

@@ -33,5 +33,29 @@ export const settings = {
 	'settings.document_classification': 'نیشانەی پۆلێنکردن',
 	'settings.document_classification_help':
 		'لە سەرەوەی ڕاپۆرتی دۆخ، تۆماری مەترسییەکان، هەڵسەنگاندنەکان و نەخشە هەناردەکراوەکان چاپ دەکرێت، پێش ناوی ڕێکخراوەکە. بەتاڵ: نیشانە ئاساییەکە («سنووردار») بە زمانی خوێنەر.',
-	'settings.error.document_classification': 'زۆرترین 100 پیت.'
+	'settings.error.document_classification': 'زۆرترین 100 پیت.',
+	// the admin page of detailed basemaps
+	'nav.basemaps': 'نەخشە بنەڕەتییەکان',
+	'basemaps.title': 'نەخشە بنەڕەتییە وردەکان',
+	'basemaps.intro':
+		'نەخشەی ڤێکتەری بێ ئینتەرنێت کە ڕێگا و گوندەکان پیشان دەدەن و بەکارهێنەران دەتوانن لەسەر نەخشەکە بگۆڕن بۆیان: فایلی PMTiles یان MBTiles بە شێوازی Protomaps یان OpenMapTiles. هیچ شتێک لە ئینتەرنێتەوە ناهێنرێت.',
+	'basemaps.cli':
+		'فایلی چەند سەد مێگابایتی باشترە لەسەر ڕاژەکار زیاد بکرێن: terrain basemap add FILE.',
+	'basemaps.none': 'هێشتا هیچ نەخشەی بنەڕەتیی ورد نییە: نەخشەکە نەخشە ناوخۆییەکە بەکاردەهێنێت.',
+	'basemaps.name': 'ناو',
+	'basemaps.kind': 'فایل',
+	'basemaps.zooms': 'ئاستەکانی زووم',
+	'basemaps.size': 'قەبارە',
+	'basemaps.added': 'زیادکرا',
+	'basemaps.remove': 'لابردن',
+	'basemaps.remove_confirm':
+		'نەخشەی بنەڕەتیی «{name}» لاببرێت؟ ئەو بەکارهێنەرانەی هەڵیانبژاردووە دەگەڕێنەوە بۆ نەخشە ناوخۆییەکە.',
+	'basemaps.add': 'زیادکردنی نەخشەی بنەڕەتی',
+	'basemaps.file': 'فایلی PMTiles یان MBTiles',
+	'basemaps.name_optional': 'ناو (ئارەزوومەندانە: ناوی فایلەکە)',
+	'basemaps.submit': 'زیادکردن',
+	'basemaps.adding': 'ناردنی {size}…',
+	'basemaps.added_ok': '«{name}» زیادکرا: بەکارهێنەران دەتوانن لەسەر نەخشەکە بگۆڕن بۆی.',
+	'basemaps.removed_ok': '«{name}» لابرا.',
+	'basemaps.pick_file': 'سەرەتا فایلێک هەڵبژێرە.'
 };

@@ -1,6 +1,6 @@
 /** OpenAPI paths of the detailed offline basemaps (/basemaps; handlers in src/routes/api/v1). */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, jsonOf } from '../api/openapi-kit.ts';
+import { answers, created, jsonOf } from '../api/openapi-kit.ts';
 
 const basemap: Schema = {
 	type: 'object',
@@ -35,6 +35,29 @@ export const basemapPaths: Record<string, Partial<Record<Method, Operation>>> = 
 				description: 'Basemaps, by name',
 				content: jsonOf({ type: 'array', items: basemap })
 			})
+		},
+		post: {
+			operationId: 'addBasemap',
+			summary:
+				'Adds a basemap (admins), as `terrain basemap add` does: the body is the PMTiles or MBTiles ' +
+				'file itself. A file that is not a vector basemap is a 400 saying why, and nothing is kept. ' +
+				'Bodies over the server’s BODY_SIZE_LIMIT are refused: add large files with the CLI.',
+			tags: ['map'],
+			parameters: [{ name: 'name', in: 'query', schema: { type: 'string' } }],
+			requestBody: {
+				required: true,
+				content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }
+			},
+			responses: created({ description: 'Added', content: jsonOf(basemap) }, '400', '403')
+		}
+	},
+	'/basemaps/{id}': {
+		delete: {
+			operationId: 'removeBasemap',
+			summary: 'Removes a basemap (admins), as `terrain basemap remove` does',
+			tags: ['map'],
+			parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+			responses: answers({ description: 'Removed', content: jsonOf(basemap) }, '403', '404')
 		}
 	},
 	'/basemaps/{id}/{z}/{x}/{y}.mvt': {
