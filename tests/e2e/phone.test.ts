@@ -64,6 +64,32 @@ describe('phone screens', () => {
 				await screenshot(b.page, `phone-incident-${lang}-390`);
 			});
 
+			it('the map keeps its controls apart: the attribution folds, the time slider and scale show', async () => {
+				await b.page.goto(`${e2e().baseUrl}/map`);
+				await b.page
+					.locator('[data-testid="map"][data-loading="false"]')
+					.waitFor({ timeout: 90_000 });
+				const attrib = b.page.locator('.maplibregl-ctrl-attrib');
+				// folded behind its button once the map has settled; the button opens it
+				await expect
+					.poll(() => attrib.getAttribute('class'), { timeout: 20_000 })
+					.not.toContain('maplibregl-compact-show');
+				const box = async (sel: string) => (await b.page.locator(sel).first().boundingBox())!;
+				const apart = (p: { x: number; y: number; width: number; height: number }, q: typeof p) =>
+					p.x + p.width <= q.x ||
+					q.x + q.width <= p.x ||
+					p.y + p.height <= q.y ||
+					q.y + q.height <= p.y;
+				const slider = await box('[data-testid="time-open"]');
+				const scale = await box('.maplibregl-ctrl-scale');
+				const info = await box('.maplibregl-ctrl-attrib');
+				expect(apart(slider, info), 'time slider / attribution').toBe(true);
+				expect(apart(scale, info), 'scale / attribution').toBe(true);
+				expect(apart(slider, scale), 'time slider / scale').toBe(true);
+				expect(await b.page.locator('.maplibregl-ctrl-scale').innerText()).toMatch(/^\d+\s+km$/);
+				await screenshot(b.page, `phone-map-${lang}-390`);
+			});
+
 			it('the network page keeps every control inside the screen', async () => {
 				await b.page.goto(`${e2e().baseUrl}/network`);
 				await b.page.locator('#net-q').waitFor();
