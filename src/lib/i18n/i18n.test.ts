@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dir, negotiate, translator, type MessageKey } from './index.ts';
+import { dir, listJoin, negotiate, translator, type MessageKey } from './index.ts';
 import { en } from './en/index.ts';
 import { ar } from './ar/index.ts';
 import { ku } from './ku/index.ts';
@@ -171,5 +171,14 @@ describe('i18n', () => {
 			([k, v]) => !k.startsWith('lang.') && arabicOnly.test(v!)
 		);
 		expect(wrong.map(([k]) => k)).toEqual([]);
+	});
+});
+
+describe('listJoin', () => {
+	it('separates names with the Arabic comma on right-to-left pages, with no "and"', () => {
+		expect(listJoin('ar', ['دهوك', 'نينوى'])).toBe('دهوك، نينوى');
+		expect(listJoin('ku', ['دهۆک', 'نەینەوا'])).toBe('دهۆک، نەینەوا');
+		expect(listJoin('en', ['Dohuk', 'Ninewa'])).toBe('Dohuk, Ninewa');
+		expect(listJoin('fr', ['Dohuk', 'Ninewa'])).toBe('Dohuk, Ninewa');
 	});
 });

@@ -29,6 +29,14 @@ export function dir(locale: Locale): 'ltr' | 'rtl' {
 	return locale === 'ar' || locale === 'ku' ? 'rtl' : 'ltr';
 }
 
+/**
+ * A plain list ("Dohuk, Ninewa") with the reader's separator: the Arabic comma "،" on Arabic and
+ * Kurdish pages. (Intl.ListFormat would add "and"/"و", which a list of names must not have.)
+ */
+export function listJoin(locale: Locale, items: readonly unknown[]): string {
+	return items.join(dir(locale) === 'rtl' ? '، ' : ', ');
+}
+
 /** Picks the best supported locale from an Accept-Language header. */
 export function negotiate(header: string | null | undefined): Locale {
 	for (const part of (header ?? '').split(',')) {

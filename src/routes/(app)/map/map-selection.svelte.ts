@@ -2,7 +2,7 @@
 // the details panel shows, the halo drawn around it, and the actor presence inside the area filter.
 // Derived from the URL's state and MapData; nothing here fetches.
 import { SITE_KINDS, type SiteKind } from '$lib/domain/taxonomy';
-import type { Locale } from '$lib/i18n';
+import { listJoin, type Locale } from '$lib/i18n';
 import { areaName } from '$lib/map/labels';
 import type { PresenceCollection } from '$lib/map/layers/actor-data';
 import { incidentRadius } from '$lib/map/scales';
@@ -114,6 +114,6 @@ export class MapSelection {
 	/** The area filter's names (one area or several), for the panel and the export's caption. */
 	areaFilterName = $derived.by(() => {
 		const names = areaCodes(this.#state().area).map((a) => this.areaLabel(a) ?? a);
-		return names.length ? names.join(', ') : null;
+		return names.length ? listJoin(this.#locale(), names) : null;
 	});
 }
