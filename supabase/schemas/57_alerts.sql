@@ -42,7 +42,18 @@ create table public.alert_rules (
   email           boolean not null default true,
   created_at      timestamptz not null default now(),
   updated_at      timestamptz not null default now(),
-  constraint alert_rules_areas check (target <> 'areas' or cardinality(pcodes) > 0)
+  -- What the rule listens to (20261210200000): incidents (above), an area's security level changing
+  -- (areas by P-code, a governorate's level reaching its districts and a district's its governorate;
+  -- optionally only at min_level or higher), or a checkpoint's status changing (checkpoints within
+  -- radius_km of our sites, or in the areas; optionally only to checkpoint_status).
+  listens_to        text not null default 'incidents'
+                      check (listens_to in ('incidents', 'area_level', 'checkpoint_status')),
+  min_level         smallint check (min_level between 1 and 5),
+  checkpoint_status text check (checkpoint_status in ('open', 'restricted', 'closed')),
+  constraint alert_rules_areas check (target <> 'areas' or cardinality(pcodes) > 0),
+  constraint alert_rules_listens check (case listens_to when 'area_level' then target = 'areas'
+                                                        when 'checkpoint_status' then target in ('sites', 'areas')
+                                                        else true end)
 );
 create index alert_rules_owner_idx on public.alert_rules (owner_id);
 alter table public.alert_rules enable row level security;
@@ -75,7 +86,8 @@ alter table private.alert_rule_hits enable row level security;
 create table public.alerts (
   id            uuid primary key default gen_random_uuid(),
   kind          text not null check (kind in ('movement_overdue', 'authorisation_expiring', 'incident_rule', 'headcount',
-                                              'contingency_trigger', 'other')),
+                                              'contingency_trigger', 'other', 'area_level_rule',
+                                              'checkpoint_rule')),
   severity      text not null default 'warning' check (severity in ('info', 'warning', 'critical')),
   title         text not null check (length(btrim(title)) between 1 and 300),
   body          jsonb not null default '{}',
@@ -280,7 +292,7 @@ begin
     select ar.*, u.role as owner_role, private.location_scope_of(u.role, u.assigned_areas) as scope
     from public.alert_rules ar
     join public.app_users u on u.id = ar.owner_id and not u.disabled
-    where ar.enabled
+    where ar.enabled and ar.listens_to = 'incidents'
   loop
     for g in
       with cand as (
@@ -396,7 +408,8 @@ declare
   r public.alert_rules;
   k text;
   allowed text[] := array['name', 'enabled', 'event_types', 'seriousness', 'min_fatalities', 'target',
-                          'radius_km', 'site_ids', 'pcodes', 'max_age_days', 'email'];
+                          'radius_km', 'site_ids', 'pcodes', 'max_age_days', 'email', 'listens_to',
+                          'min_level', 'checkpoint_status'];
   bad text;
 begin
   if me is null or public.current_app_role() is null then
@@ -422,6 +435,7 @@ begin
     r.pcodes := '{}';
     r.max_age_days := 7;
     r.email := true;
+    r.listens_to := 'incidents';
     r.created_at := now();
   else
     select * into r from public.alert_rules where id = p_id and owner_id = me for update;
@@ -461,9 +475,31 @@ begin
   if r.seriousness is null or r.seriousness not in ('any', 'ngo', 'serious') then
     raise exception 'seriousness: one of any, ngo, serious' using errcode = '22023';
   end if;
+  if p_rule ? 'listens_to' then r.listens_to := p_rule ->> 'listens_to'; end if;
+  if r.listens_to is null or r.listens_to not in ('incidents', 'area_level', 'checkpoint_status') then
+    raise exception 'listens_to: one of incidents, area_level, checkpoint_status' using errcode = '22023';
+  end if;
   if p_rule ? 'target' then r.target := p_rule ->> 'target'; end if;
   if r.target is null or r.target not in ('sites', 'movements', 'areas') then
     raise exception 'target: one of sites, movements, areas' using errcode = '22023';
+  end if;
+  if r.listens_to = 'area_level' and r.target <> 'areas' then
+    raise exception 'target: a rule on level changes watches areas' using errcode = '22023';
+  end if;
+  if r.listens_to = 'checkpoint_status' and r.target not in ('sites', 'areas') then
+    raise exception 'target: a rule on checkpoints watches sites or areas' using errcode = '22023';
+  end if;
+  begin
+    if p_rule ? 'min_level' then r.min_level := (p_rule ->> 'min_level')::smallint; end if;
+  exception when others then
+    raise exception 'min_level: must be a whole number from 1 to 5' using errcode = '22023';
+  end;
+  if r.min_level is not null and r.min_level not between 1 and 5 then
+    raise exception 'min_level: must be a whole number from 1 to 5' using errcode = '22023';
+  end if;
+  if p_rule ? 'checkpoint_status' then r.checkpoint_status := nullif(p_rule ->> 'checkpoint_status', ''); end if;
+  if r.checkpoint_status is not null and r.checkpoint_status not in ('open', 'restricted', 'closed') then
+    raise exception 'checkpoint_status: one of open, restricted, closed (or none: any change)' using errcode = '22023';
   end if;
   begin
     if p_rule ? 'min_fatalities' then r.min_fatalities := coalesce((p_rule ->> 'min_fatalities')::int, 0); end if;
@@ -526,6 +562,7 @@ begin
     update public.alert_rules set name = r.name, enabled = r.enabled, event_types = r.event_types,
       seriousness = r.seriousness, min_fatalities = r.min_fatalities, target = r.target, radius_km = r.radius_km,
       site_ids = r.site_ids, pcodes = r.pcodes, max_age_days = r.max_age_days, email = r.email,
+      listens_to = r.listens_to, min_level = r.min_level, checkpoint_status = r.checkpoint_status,
       updated_at = r.updated_at
     where id = r.id;
   end if;

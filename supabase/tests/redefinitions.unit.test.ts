@@ -17,6 +17,9 @@ const ROOT = join(import.meta.dirname, '..');
 // invoker functions that called public.audit_note, with public.audit_record instead: not
 // `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
+	// alert rules that listen to level changes and checkpoint status changes
+	'private.alert_rules_evaluate': ['20261204080000', '20261210200000'],
+	'public.alert_rule_save': ['20261204080000', '20261210200000'],
 	'public.risk_save': ['20261204050100', '20261206200000'],
 	// contingency triggers: one per kind and parameters, the base's staff alerted, facts in the body
 	'private.contingency_triggers_evaluate': ['20261208400000', '20261209100000'],

@@ -16,6 +16,8 @@ export interface Alert {
 		| 'incident_rule'
 		| 'headcount'
 		| 'contingency_trigger'
+		| 'area_level_rule'
+		| 'checkpoint_rule'
 		| 'other';
 	severity: 'info' | 'warning' | 'critical';
 	title: string;
@@ -47,3 +49,14 @@ export interface AlertIncident {
 
 export const ALERT_RULE_TARGETS = ['sites', 'movements', 'areas'] as const;
 export const ALERT_RULE_SERIOUSNESS = ['any', 'ngo', 'serious'] as const;
+/** What a rule listens to (57_alerts.sql listens_to), and what each kind may watch. */
+export const ALERT_RULE_LISTENS = ['incidents', 'area_level', 'checkpoint_status'] as const;
+export const ALERT_RULE_TARGETS_FOR: Record<
+	(typeof ALERT_RULE_LISTENS)[number],
+	readonly (typeof ALERT_RULE_TARGETS)[number][]
+> = {
+	incidents: ALERT_RULE_TARGETS,
+	area_level: ['areas'],
+	checkpoint_status: ['sites', 'areas']
+};
+export const CHECKPOINT_STATUSES = ['open', 'restricted', 'closed'] as const;

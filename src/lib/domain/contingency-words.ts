@@ -50,11 +50,53 @@ export function alertTitle(
 	t: Translate,
 	locale: Locale
 ): string {
+	if (a.kind === 'area_level_rule' || a.kind === 'checkpoint_rule')
+		return ruleAlertTitle(a, t, locale);
 	const x = a.body?.trigger as TriggerFacts | undefined;
 	if (a.kind !== 'contingency_trigger' || !x || typeof x !== 'object' || !x.kind) return a.title;
 	return t('triggers.alert_title', {
 		base: String(a.body.base_name ?? ''),
 		plan: t(`contingency.kind.${String(a.body.plan_kind)}` as MessageKey),
 		what: describeTrigger(x, t, locale)
+	});
+}
+
+interface LevelChange {
+	pcode: string;
+	area_name?: string | null;
+	area_name_ar?: string | null;
+	level: number;
+	previous_level?: number | null;
+}
+
+/**
+ * A level-change or checkpoint rule's alert (57_alerts_events.sql): the rule's own name, then what
+ * changed in the reader's words. Falls back to the stored English title when the body lacks facts.
+ */
+function ruleAlertTitle(
+	a: { kind: string; title: string; body: Record<string, unknown> },
+	t: Translate,
+	locale: Locale
+): string {
+	const rule = String(a.body?.rule_name ?? '');
+	if (a.kind === 'area_level_rule') {
+		const changes = a.body?.changes as LevelChange[] | undefined;
+		if (!Array.isArray(changes) || changes.length === 0) return a.title;
+		if (changes.length > 1)
+			return t('alertrules.alert.levels', { rule, n: formatters(locale).n(changes.length) });
+		const c = changes[0];
+		const name = (arabicScript(locale) ? c.area_name_ar : null) ?? c.area_name ?? c.pcode;
+		const code = arabicScript(locale) ? isolateLtr(c.pcode) : c.pcode;
+		return t('alertrules.alert.level', { rule, area: `${name} (${code})`, level: c.level });
+	}
+	const status = String(a.body?.status ?? '');
+	if (!status) return a.title;
+	const name =
+		(arabicScript(locale) ? (a.body?.checkpoint_name_ar as string | null) : null) ??
+		String(a.body?.checkpoint_name ?? '');
+	return t('alertrules.alert.checkpoint', {
+		rule,
+		name,
+		status: t(`alertrules.cp_status.${status}` as MessageKey)
 	});
 }

@@ -59,5 +59,23 @@ export const alertrules: Record<keyof typeof en, string> = {
 	'alertmail.headcount.text':
 		'بدأ تعداد للموظفين. أجب بـ "بأمان" أو "أحتاج مساعدة" في Terrain بأسرع ما يمكن.',
 	'alertmail.headcount.late.subject': 'تعداد الموظفين: أشخاص لم يجيبوا',
-	'alertmail.headcount.late.text': '{n} شخص لم يجيبوا على التعداد في الوقت المحدد.'
+	'alertmail.headcount.late.text': '{n} شخص لم يجيبوا على التعداد في الوقت المحدد.',
+	'alertrules.intro2':
+		'يمكن للقاعدة أيضاً أن تتابع تغيّر المستوى الأمني في المناطق، أو تغيّر حالة الحواجز القريبة من مواقعنا أو الواقعة في مناطق محددة.',
+	'alertrules.listens': 'تتابع',
+	'alertrules.listens.incidents': 'الحوادث',
+	'alertrules.listens.area_level': 'تغيّر المستوى الأمني',
+	'alertrules.listens.checkpoint_status': 'تغيّر حالة الحواجز',
+	'alertrules.min_level': 'فقط عندما يبلغ المستوى',
+	'alertrules.min_level.any': 'أي تغيّر في المستوى',
+	'alertrules.min_level.n': 'المستوى {n} أو أعلى',
+	'alertrules.cp_status': 'فقط عندما يصبح الحاجز',
+	'alertrules.cp_status.any': 'أي تغيّر في الحالة',
+	'alertrules.cp_status.open': 'مفتوحاً',
+	'alertrules.cp_status.restricted': 'مقيّداً',
+	'alertrules.cp_status.closed': 'مغلقاً',
+	'alertrules.max_age.level': 'تجاهل المستويات التي سرت قبل أكثر من هذا العدد من الأيام',
+	'alertrules.alert.level': '{rule}: المستوى الأمني في {area} أصبح الآن {level}',
+	'alertrules.alert.levels': '{rule}: تغيّر المستوى الأمني في {n} مناطق',
+	'alertrules.alert.checkpoint': '{rule}: الحاجز {name} أصبح الآن {status}'
 };

@@ -57,5 +57,23 @@ export const alertrules = {
 	'alertmail.headcount.text':
 		'A headcount has started. Answer "safe" or "need help" in Terrain as soon as you can.',
 	'alertmail.headcount.late.subject': 'headcount: people have not answered',
-	'alertmail.headcount.late.text': '{n} person(s) have not answered the headcount in time.'
+	'alertmail.headcount.late.text': '{n} person(s) have not answered the headcount in time.',
+	'alertrules.intro2':
+		'A rule can also listen to security level changes in areas, or to checkpoints near our sites or in areas changing status.',
+	'alertrules.listens': 'Listen to',
+	'alertrules.listens.incidents': 'Incidents',
+	'alertrules.listens.area_level': 'Security level changes',
+	'alertrules.listens.checkpoint_status': 'Checkpoint status changes',
+	'alertrules.min_level': 'Only when the level reaches',
+	'alertrules.min_level.any': 'any level change',
+	'alertrules.min_level.n': 'level {n} or higher',
+	'alertrules.cp_status': 'Only when the checkpoint becomes',
+	'alertrules.cp_status.any': 'any status change',
+	'alertrules.cp_status.open': 'open',
+	'alertrules.cp_status.restricted': 'restricted',
+	'alertrules.cp_status.closed': 'closed',
+	'alertrules.max_age.level': 'Ignore levels that took effect more than this many days ago',
+	'alertrules.alert.level': '{rule}: the security level of {area} is now {level}',
+	'alertrules.alert.levels': '{rule}: the security level changed in {n} areas',
+	'alertrules.alert.checkpoint': '{rule}: checkpoint {name} is now {status}'
 };

@@ -59,5 +59,24 @@ export const alertrules = {
 	'alertmail.headcount.text':
 		'Un appel nominal a commencé. Répondez « en sécurité » ou « besoin d’aide » dans Terrain dès que possible.',
 	'alertmail.headcount.late.subject': 'appel nominal : des personnes n’ont pas répondu',
-	'alertmail.headcount.late.text': '{n} personne(s) n’ont pas répondu à l’appel nominal à temps.'
+	'alertmail.headcount.late.text': '{n} personne(s) n’ont pas répondu à l’appel nominal à temps.',
+	'alertrules.intro2':
+		'Une règle peut aussi écouter les changements de niveau de sécurité des zones, ou les changements de statut des points de contrôle proches de nos sites ou situés dans des zones.',
+	'alertrules.listens': 'Écouter',
+	'alertrules.listens.incidents': 'Incidents',
+	'alertrules.listens.area_level': 'Changements de niveau de sécurité',
+	'alertrules.listens.checkpoint_status': 'Changements de statut des points de contrôle',
+	'alertrules.min_level': 'Seulement quand le niveau atteint',
+	'alertrules.min_level.any': 'tout changement de niveau',
+	'alertrules.min_level.n': 'niveau {n} ou plus',
+	'alertrules.cp_status': 'Seulement quand le point de contrôle devient',
+	'alertrules.cp_status.any': 'tout changement de statut',
+	'alertrules.cp_status.open': 'ouvert',
+	'alertrules.cp_status.restricted': 'restreint',
+	'alertrules.cp_status.closed': 'fermé',
+	'alertrules.max_age.level':
+		'Ignorer les niveaux entrés en vigueur il y a plus de ce nombre de jours',
+	'alertrules.alert.level': '{rule} : le niveau de sécurité de {area} est maintenant {level}',
+	'alertrules.alert.levels': '{rule} : le niveau de sécurité a changé dans {n} zones',
+	'alertrules.alert.checkpoint': '{rule} : le point de contrôle {name} est maintenant {status}'
 };

@@ -61,5 +61,24 @@ export const alertrules: Record<keyof typeof en, string> = {
 	'alertmail.headcount.text':
 		'سەرژمێرییەک دەستی پێکرد. بە زووترین کات لە Terrain وەڵامی "سەلامەتم" یان "یارمەتیم پێویستە" بدەرەوە.',
 	'alertmail.headcount.late.subject': 'سەرژمێری: هەندێک کەس وەڵامیان نەداوەتەوە',
-	'alertmail.headcount.late.text': '{n} کەس لە کاتی خۆیدا وەڵامی سەرژمێرییەکەیان نەداوەتەوە.'
+	'alertmail.headcount.late.text': '{n} کەس لە کاتی خۆیدا وەڵامی سەرژمێرییەکەیان نەداوەتەوە.',
+	'alertrules.intro2':
+		'یاسایەک دەتوانێت چاودێری گۆڕانی ئاستی ئاسایش لە ناوچەکان، یان گۆڕانی دۆخی بازگەکانی نزیک شوێنەکانمان یان لە ناوچەکاندا بکات.',
+	'alertrules.listens': 'چاودێری',
+	'alertrules.listens.incidents': 'ڕووداوەکان',
+	'alertrules.listens.area_level': 'گۆڕانی ئاستی ئاسایش',
+	'alertrules.listens.checkpoint_status': 'گۆڕانی دۆخی بازگەکان',
+	'alertrules.min_level': 'تەنها کاتێک ئاستەکە دەگاتە',
+	'alertrules.min_level.any': 'هەر گۆڕانێکی ئاست',
+	'alertrules.min_level.n': 'ئاستی {n} یان زیاتر',
+	'alertrules.cp_status': 'تەنها کاتێک بازگەکە دەبێتە',
+	'alertrules.cp_status.any': 'هەر گۆڕانێکی دۆخ',
+	'alertrules.cp_status.open': 'کراوە',
+	'alertrules.cp_status.restricted': 'سنووردار',
+	'alertrules.cp_status.closed': 'داخراو',
+	'alertrules.max_age.level':
+		'ئەو ئاستانە پشتگوێ بخە کە زیاتر لەم ژمارە ڕۆژە پێش ئێستا جێبەجێ بوون',
+	'alertrules.alert.level': '{rule}: ئاستی ئاسایشی {area} ئێستا {level}ە',
+	'alertrules.alert.levels': '{rule}: ئاستی ئاسایش لە {n} ناوچەدا گۆڕا',
+	'alertrules.alert.checkpoint': '{rule}: بازگەی {name} ئێستا {status}ە'
 };

@@ -4,7 +4,12 @@
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
 import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
-import { ALERT_RULE_SERIOUSNESS, ALERT_RULE_TARGETS } from '../../domain/alerts.ts';
+import {
+	ALERT_RULE_LISTENS,
+	ALERT_RULE_SERIOUSNESS,
+	ALERT_RULE_TARGETS,
+	CHECKPOINT_STATUSES
+} from '../../domain/alerts.ts';
 
 const EVENT_TYPES = [
 	'battles',
@@ -47,6 +52,21 @@ const ruleFields: Schema = {
 		email: {
 			type: 'boolean',
 			description: 'Also send the alert by e-mail (when SMTP is configured)'
+		},
+		listens_to: {
+			enum: [...ALERT_RULE_LISTENS],
+			description:
+				'incidents (default); area_level: a security level recorded for one of the areas (target areas; their parents and children count); checkpoint_status: a checkpoint within radius_km of the sites (target sites) or in the areas (target areas) changing status'
+		},
+		min_level: {
+			type: ['integer', 'null'],
+			minimum: 1,
+			maximum: 5,
+			description: 'area_level rules: only a level this high or higher (null: any change)'
+		},
+		checkpoint_status: {
+			oneOf: [{ enum: [...CHECKPOINT_STATUSES] }, { type: 'null' }],
+			description: 'checkpoint_status rules: only a change to this status (null: any change)'
 		}
 	}
 };

@@ -38,6 +38,7 @@ export const actions: Actions = {
 	create: async ({ locals, request }) => {
 		if (!locals.user) return fail(401, { error: 'sign in' });
 		const fd = await request.formData();
+		const listens = String(fd.get('listens_to') ?? 'incidents');
 		const target = String(fd.get('target') ?? 'sites');
 		const site = String(fd.get('site_id') ?? '');
 		const num = (k: string) => {
@@ -46,6 +47,7 @@ export const actions: Actions = {
 		};
 		const fields: Record<string, unknown> = {
 			name: String(fd.get('name') ?? ''),
+			listens_to: listens,
 			target,
 			event_types: fd.getAll('event_types').map(String),
 			seriousness: String(fd.get('seriousness') ?? 'any'),
@@ -61,6 +63,15 @@ export const actions: Actions = {
 							.filter(Boolean)
 					: []
 		};
+		// a rule on levels or checkpoints: its own filter (empty = any level / any change)
+		if (listens === 'area_level') fields.min_level = num('min_level') ?? null;
+		if (listens === 'checkpoint_status')
+			fields.checkpoint_status = String(fd.get('checkpoint_status') ?? '') || null;
+		if (listens !== 'incidents') {
+			delete fields.event_types;
+			delete fields.seriousness;
+			delete fields.min_fatalities;
+		}
 		for (const k of Object.keys(fields)) if (fields[k] === undefined) delete fields[k];
 		try {
 			await saveAlertRule(locals.user, null, fields);
