@@ -95,5 +95,16 @@ export const assess = {
 	'assess.ind.camp_population': 'سكان المخيمات المخدومون',
 	'assess.ind.access': 'الوصول (نسبة نقاط التفتيش المفتوحة)',
 	'assess.candidates_needed': 'اختر مرشحَين على الأقل.',
-	'assess.print': 'طباعة'
+	'assess.print': 'طباعة',
+	'assess.by': 'بواسطة {who}',
+	'assess.saved_at': 'حُفظ في {at}',
+	'assess.snapshot_at': 'أرقام {at}',
+	'assess.finalised_at': 'نهائي منذ {at}',
+	'assess.pdf': 'PDF',
+	'assess.notes_h': 'ملاحظات المحلل',
+	'assess.no_notes': 'لا ملاحظات بعد.',
+	'assess.edit': 'تعديل العنوان والملاحظات',
+	'assess.final_hint': 'يقرأ المشاهدون في مناطقه التقييمَ النهائي، ولا يمكن تغييره بعد ذلك.',
+	'assess.rerun_hint': 'يطرح السؤال نفسه على بيانات اليوم؛ وتبقى الأرقام المحفوظة كما هي.',
+	'assess.snapshot': 'الأرقام كما حُفظت'
 };

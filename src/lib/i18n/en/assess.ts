@@ -95,5 +95,18 @@ export const assess = {
 	'assess.ind.camp_population': 'Camp population served',
 	'assess.ind.access': 'Access (share of open checkpoints)',
 	'assess.candidates_needed': 'Pick at least 2 candidates.',
-	'assess.print': 'Print'
+	'assess.print': 'Print',
+	'assess.by': 'by {who}',
+	'assess.saved_at': 'saved {at}',
+	'assess.snapshot_at': 'figures of {at}',
+	'assess.finalised_at': 'final since {at}',
+	'assess.pdf': 'PDF',
+	'assess.notes_h': 'Analyst notes',
+	'assess.no_notes': 'No notes yet.',
+	'assess.edit': 'Edit title and notes',
+	'assess.final_hint':
+		'A final assessment can be read by viewers in its areas and can no longer be changed.',
+	'assess.rerun_hint':
+		'Asks the same question of today’s data; the saved figures stay as they are.',
+	'assess.snapshot': 'Figures as saved'
 };

@@ -99,5 +99,18 @@ export const assess = {
 	'assess.ind.camp_population': 'Population des camps desservie',
 	'assess.ind.access': 'Accès (part des points de contrôle ouverts)',
 	'assess.candidates_needed': 'Choisissez au moins 2 candidats.',
-	'assess.print': 'Imprimer'
+	'assess.print': 'Imprimer',
+	'assess.by': 'par {who}',
+	'assess.saved_at': 'enregistrée le {at}',
+	'assess.snapshot_at': 'chiffres du {at}',
+	'assess.finalised_at': 'définitive depuis le {at}',
+	'assess.pdf': 'PDF',
+	'assess.notes_h': 'Notes de l’analyste',
+	'assess.no_notes': 'Pas encore de notes.',
+	'assess.edit': 'Modifier le titre et les notes',
+	'assess.final_hint':
+		'Une évaluation définitive est lisible par les lecteurs de ses zones et ne peut plus être modifiée.',
+	'assess.rerun_hint':
+		'Pose la même question aux données d’aujourd’hui ; les chiffres enregistrés restent tels quels.',
+	'assess.snapshot': 'Chiffres enregistrés'
 };

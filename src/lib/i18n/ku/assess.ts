@@ -95,5 +95,18 @@ export const assess = {
 	'assess.ind.camp_population': 'دانیشتوانی کەمپە خزمەتگوزارییەکان',
 	'assess.ind.access': 'دەستگەیشتن (ڕێژەی خاڵە کراوەکانی پشکنین)',
 	'assess.candidates_needed': 'لانیکەم دوو پاڵێوراو هەڵبژێرە.',
-	'assess.print': 'چاپکردن'
+	'assess.print': 'چاپکردن',
+	'assess.by': 'لەلایەن {who}',
+	'assess.saved_at': 'پاشەکەوتکرا {at}',
+	'assess.snapshot_at': 'ژمارەکانی {at}',
+	'assess.finalised_at': 'کۆتایی لە {at}',
+	'assess.pdf': 'PDF',
+	'assess.notes_h': 'تێبینییەکانی شیکار',
+	'assess.no_notes': 'هێشتا تێبینی نییە.',
+	'assess.edit': 'دەستکاریکردنی ناونیشان و تێبینییەکان',
+	'assess.final_hint':
+		'هەڵسەنگاندنی کۆتایی لەلایەن بینەرانی ناوچەکانییەوە دەخوێنرێتەوە و چیتر ناگۆڕدرێت.',
+	'assess.rerun_hint':
+		'هەمان پرسیار لە داتای ئەمڕۆ دەکات؛ ژمارە پاشەکەوتکراوەکان وەک خۆیان دەمێننەوە.',
+	'assess.snapshot': 'ژمارەکان وەک پاشەکەوتکران'
 };

@@ -21,7 +21,19 @@ export interface AssessmentListItem {
 	covered: string[];
 	incidents_total: number;
 }
-export type Assessment = Record<string, unknown> & { id: string; status: string };
+export type Assessment = Record<string, unknown> & {
+	id: string;
+	title: string;
+	status: 'draft' | 'final';
+	notes: string;
+	author_id: string;
+	author_name: string | null;
+	created_at: string;
+	updated_at: string;
+	snapshot_at: string;
+	finalised_at: string | null;
+	snapshot: Profile;
+};
 
 const queryArgs = (q: AssessmentQuery) => ({
 	p_area: q.area ?? null,
