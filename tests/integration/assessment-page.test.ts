@@ -98,7 +98,8 @@ describe.each(engineNames())('the reopened assessment page on %s', (engineName) 
 	});
 
 	it('run again lists what changed, and keeps the snapshot', async () => {
-		await e.db.execOwner(`insert into public.incidents (event_date, event_type, geom, admin1_pcode, status)
+		await e.db
+			.execOwner(`insert into public.incidents (event_date, event_type, geom, admin1_pcode, status)
 			values ('2016-06-01', 'battles', st_setsrid(st_point(42.6, 36.6), 4326), 'IQG01', 'verified')`);
 		const r = (await act('rerun', u.viewer)) as {
 			changes: { key: string; before: number; after: number }[];
