@@ -167,6 +167,8 @@ describe('an overlay road as the place filter', () => {
 		await b.page.goto(url);
 		await settled();
 		await chip().waitFor();
+		// After a reload (this tab), the chip still names the road it came from.
+		expect(await chip().textContent()).toContain('Mosul – Dohuk road');
 		await expect
 			.poll(shownCount, { timeout: 60_000 })
 			.toBe(await apiTotal(`geometry_id=${geometryId}&within_km=10`));
@@ -180,6 +182,7 @@ describe('an overlay road as the place filter', () => {
 		await chooseLanguage(b.page, 'en');
 		await b.page.goto(url);
 		await settled();
+		await expect.poll(() => chip().textContent()).toContain('Within 10 km of “Mosul – Dohuk road”');
 		await screenshot(b.page, 'ovfilter-corridor-390-en');
 		await b.page.setViewportSize({ width: 1280, height: 860 });
 	});

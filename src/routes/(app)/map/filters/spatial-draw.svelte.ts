@@ -34,8 +34,13 @@ export class SpatialDraw {
 	error = $state<string | null>(null);
 	/** The stored shape the URL's geometry_id names, once fetched. */
 	shape = $state.raw<{ id: string; geometry: Geometry } | null>(null);
-	/** The overlay feature the filter in force was made from (by geometry_id or lat/lon), to name it. */
-	source = $state.raw<{ key: string; name: string } | null>(null);
+	/**
+	 * The overlay feature the filter in force was made from (by geometry_id or lat/lon), to name it.
+	 * Kept in this tab's sessionStorage so that a reload still names it ("within 5 km of Route A",
+	 * not "of a drawn line"); not in the URL, so a shared link does not carry a private overlay's
+	 * feature name, and gone when the tab closes.
+	 */
+	source = $state.raw<{ key: string; name: string } | null>(readSource());
 	readonly draw: DrawState;
 	#apply: (place: SpatialFilter | null) => void;
 
@@ -133,6 +138,7 @@ export class SpatialDraw {
 				place = { geometryId: saved.id, ...(saved.kind === 'polygon' ? {} : { withinKm: dist }) };
 			}
 			this.source = { key: placeKey(place), name };
+			keepSource(this.source);
 			this.#apply(place);
 			return true;
 		} catch (e) {
@@ -175,4 +181,23 @@ export class SpatialDraw {
 /** What identifies a place apart from its distance (a corridor keeps its name when widened). */
 function placeKey(p: SpatialFilter): string {
 	return p.geometryId ?? (p.lat !== undefined ? `${p.lat},${p.lon}` : '');
+}
+
+const SOURCE_KEY = 'terrain.placeSource';
+
+function readSource(): { key: string; name: string } | null {
+	try {
+		const v = JSON.parse(sessionStorage.getItem(SOURCE_KEY) ?? 'null');
+		return typeof v?.key === 'string' && typeof v?.name === 'string' ? v : null;
+	} catch {
+		return null; // no storage (server render, private mode): named in this page only
+	}
+}
+
+function keepSource(source: { key: string; name: string }) {
+	try {
+		sessionStorage.setItem(SOURCE_KEY, JSON.stringify(source));
+	} catch {
+		// storage full or refused: the name lasts until the page is left
+	}
 }
