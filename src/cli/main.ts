@@ -54,7 +54,9 @@ account and host, or TERRAIN_OPERATOR if set.
                                               detailed offline basemaps (PMTiles/MBTiles) users can switch to
                                               (terrain basemap --help)
   terrain report sitrep --from D --to D [--pdf out.pdf]
-                                              a sitrep from the running server, as JSON or PDF
+  terrain report assessment|briefing ID [--pdf out.pdf]
+  terrain report risks [--pdf out.pdf]        a sitrep, assessment, briefing pack or the risk
+                                              register from the running server, as JSON or PDF
                                               (terrain report --help)
 
 The database comes from the environment: TERRAIN_DATA_DIR (embedded, default ./data),

@@ -178,10 +178,25 @@ export const assessmentPaths: Record<string, Partial<Record<Method, Operation>>>
 	'/assessments/{id}': {
 		get: op({
 			operationId: 'assessmentGet',
-			summary: 'One assessment',
-			parameters: [pathId('Assessment id')],
+			summary: 'One assessment; ?format=pdf prints it',
+			parameters: [
+				pathId('Assessment id'),
+				{
+					name: 'format',
+					in: 'query',
+					description:
+						'json (default) or pdf: the profile printed (classification marking) by headless Chromium with the caller’s credential, need-to-know applied; 503 in one line without Chromium',
+					schema: { type: 'string', enum: ['json', 'pdf'] }
+				}
+			],
 			responses: answers(
-				{ description: 'The assessment', content: jsonOf(assessment) },
+				{
+					description: 'The assessment (JSON) or its profile as a PDF',
+					content: {
+						...jsonOf(assessment),
+						'application/pdf': { schema: { type: 'string', format: 'binary' } }
+					}
+				},
 				'400',
 				'404'
 			)

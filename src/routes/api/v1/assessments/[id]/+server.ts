@@ -1,17 +1,35 @@
 import { error, json } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/api/respond';
 import { apiRoute } from '$lib/server/api/route';
-import { jsonBody, uuid } from '$lib/server/api/params';
+import { jsonBody, oneOf, uuid } from '$lib/server/api/params';
 import { parseWith } from '$lib/server/api/zod';
 import { assessmentPatch } from '$lib/domain/assessments';
 import { get, remove, update } from '$lib/server/assessments';
+import { PdfUnavailable, pdfResponse, pdfUnavailableResponse, renderPdf } from '$lib/server/pdf';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = apiRoute(async ({ locals, params }) => {
-	const user = requireUser(locals);
-	const a = await get(user, uuid('id', params.id));
+/**
+ * One saved assessment as the caller may read it; ?format=pdf prints it (the print page loaded by
+ * the server's Chromium with the caller's own credential: the same need-to-know as the JSON).
+ */
+export const GET: RequestHandler = apiRoute(async (event) => {
+	const user = requireUser(event.locals);
+	const id = uuid('id', event.params.id);
+	const format = oneOf(
+		'format',
+		event.url.searchParams.get('format'),
+		['json', 'pdf'] as const,
+		'json'
+	);
+	const a = await get(user, id);
 	if (!a) error(404, { message: 'no such assessment, or not visible to you' });
-	return json(a);
+	if (format === 'json') return json(a);
+	try {
+		return pdfResponse(await renderPdf(event, `/print/assessments/${id}`), `assessment-${id}.pdf`);
+	} catch (e) {
+		if (e instanceof PdfUnavailable) return pdfUnavailableResponse(e);
+		throw e;
+	}
 });
 
 /** Changes a draft (merge): title, notes, status → final, refresh (re-run into the snapshot). */
