@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chromiumPath, PdfUnavailable, pdfUnavailableResponse, renderPdf } from './index.ts';
+import {
+	chromiumPath,
+	pdfAnswer,
+	PdfUnavailable,
+	pdfUnavailableResponse,
+	renderPdf
+} from './index.ts';
 
 describe('server PDFs without Chromium', () => {
 	it('finds Debian’s Chromium, or says in one line that it is missing', async () => {
@@ -20,6 +26,10 @@ describe('server PDFs without Chromium', () => {
 			const { message } = await r.json();
 			expect(message).not.toContain('\n');
 			expect(message).toMatch(/needs Chromium.*print from the browser/);
+			// What every ?format=pdf route answers (assessments, risks): the same one line, 503.
+			const a = await pdfAnswer(caller, '/print/assessments/x', 'a.pdf');
+			expect(a.status).toBe(503);
+			expect((await a.json()).message).toBe(message);
 		} finally {
 			if (before === undefined) delete process.env.TERRAIN_CHROMIUM;
 			else process.env.TERRAIN_CHROMIUM = before;

@@ -183,3 +183,21 @@ export function pdfUnavailableResponse(e: PdfUnavailable): Response {
 		headers: { 'content-type': 'application/json' }
 	});
 }
+
+/**
+ * A print page as the caller's PDF download, or the one-line 503 when Chromium is missing: what
+ * every `?format=pdf` answers.
+ */
+export async function pdfAnswer(
+	caller: PdfCaller,
+	path: string,
+	filename: string,
+	o: PdfOptions = {}
+): Promise<Response> {
+	try {
+		return pdfResponse(await renderPdf(caller, path, o), filename);
+	} catch (e) {
+		if (e instanceof PdfUnavailable) return pdfUnavailableResponse(e);
+		throw e;
+	}
+}

@@ -5,7 +5,7 @@ import { jsonBody, oneOf, textParam } from '$lib/server/api/params';
 import { parseWith } from '$lib/server/api/zod';
 import { listRisks, saveRisk } from '$lib/server/risks';
 import { RISK_SCOPES, zRiskInput } from '$lib/domain/risks';
-import { PdfUnavailable, pdfResponse, pdfUnavailableResponse, renderPdf } from '$lib/server/pdf';
+import { pdfAnswer } from '$lib/server/pdf';
 import type { RequestHandler } from './$types';
 
 /**
@@ -22,15 +22,9 @@ export const GET: RequestHandler = apiRoute(async (event) => {
 		const q = new URLSearchParams();
 		if (scope) q.set('scope', scope);
 		if (key) q.set('key', key);
-		try {
-			return pdfResponse(
-				await renderPdf(event, `/print/risks${q.size ? `?${q}` : ''}`, { landscape: true }),
-				'risk-register.pdf'
-			);
-		} catch (e) {
-			if (e instanceof PdfUnavailable) return pdfUnavailableResponse(e);
-			throw e;
-		}
+		return pdfAnswer(event, `/print/risks${q.size ? `?${q}` : ''}`, 'risk-register.pdf', {
+			landscape: true
+		});
 	}
 	return json(await listRisks(user, scope, key), {
 		headers: { 'cache-control': 'private, no-store' }

@@ -5,7 +5,7 @@ import { jsonBody, oneOf, uuid } from '$lib/server/api/params';
 import { parseWith } from '$lib/server/api/zod';
 import { assessmentPatch } from '$lib/domain/assessments';
 import { get, remove, update } from '$lib/server/assessments';
-import { PdfUnavailable, pdfResponse, pdfUnavailableResponse, renderPdf } from '$lib/server/pdf';
+import { pdfAnswer } from '$lib/server/pdf';
 import type { RequestHandler } from './$types';
 
 /**
@@ -24,12 +24,7 @@ export const GET: RequestHandler = apiRoute(async (event) => {
 	const a = await get(user, id);
 	if (!a) error(404, { message: 'no such assessment, or not visible to you' });
 	if (format === 'json') return json(a);
-	try {
-		return pdfResponse(await renderPdf(event, `/print/assessments/${id}`), `assessment-${id}.pdf`);
-	} catch (e) {
-		if (e instanceof PdfUnavailable) return pdfUnavailableResponse(e);
-		throw e;
-	}
+	return pdfAnswer(event, `/print/assessments/${id}`, `assessment-${id}.pdf`);
 });
 
 /** Changes a draft (merge): title, notes, status → final, refresh (re-run into the snapshot). */
