@@ -45,5 +45,13 @@ export const risks = {
 	'risks.cat.road_safety': 'السلامة على الطرق',
 	'risks.cat.health': 'الصحة',
 	'risks.cat.natural_hazard': 'خطر طبيعي',
-	'risks.cat.other': 'أخرى'
+	'risks.cat.other': 'أخرى',
+	'risks.edit': 'تعديل الخطر',
+	'risks.residual_likelihood': 'الاحتمال المتبقي',
+	'risks.residual_impact': 'الأثر المتبقي',
+	'risks.history_li': 'الاحتمال {l} × الأثر {i}',
+	'risks.mitigation.done': 'منجز',
+	'risks.mitigation.hint': 'امسح الإجراء لحذفه؛ واملأ السطر الأخير لإضافة إجراء.',
+	'risks.error.scale': 'عدد صحيح من 1 إلى 5',
+	'risks.edited': 'حُفظ؛ والنسخة السابقة في السجل.'
 };

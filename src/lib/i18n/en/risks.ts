@@ -45,5 +45,13 @@ export const risks = {
 	'risks.cat.road_safety': 'Road safety',
 	'risks.cat.health': 'Health',
 	'risks.cat.natural_hazard': 'Natural hazard',
-	'risks.cat.other': 'Other'
+	'risks.cat.other': 'Other',
+	'risks.edit': 'Edit the risk',
+	'risks.residual_likelihood': 'Residual likelihood',
+	'risks.residual_impact': 'Residual impact',
+	'risks.history_li': 'likelihood {l} × impact {i}',
+	'risks.mitigation.done': 'Done',
+	'risks.mitigation.hint': 'Clear an action to remove it; fill the last row to add one.',
+	'risks.error.scale': 'a whole number from 1 to 5',
+	'risks.edited': 'Saved; the previous version is in the history.'
 };

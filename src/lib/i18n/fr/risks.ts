@@ -46,5 +46,14 @@ export const risks = {
 	'risks.cat.road_safety': 'Sécurité routière',
 	'risks.cat.health': 'Santé',
 	'risks.cat.natural_hazard': 'Aléa naturel',
-	'risks.cat.other': 'Autre'
+	'risks.cat.other': 'Autre',
+	'risks.edit': 'Modifier le risque',
+	'risks.residual_likelihood': 'Probabilité résiduelle',
+	'risks.residual_impact': 'Impact résiduel',
+	'risks.history_li': 'probabilité {l} × impact {i}',
+	'risks.mitigation.done': 'Fait',
+	'risks.mitigation.hint':
+		'Videz une action pour la retirer ; remplissez la dernière ligne pour en ajouter une.',
+	'risks.error.scale': 'un nombre entier de 1 à 5',
+	'risks.edited': 'Enregistré ; la version précédente est dans l’historique.'
 };

@@ -45,5 +45,13 @@ export const risks = {
 	'risks.cat.road_safety': 'سەلامەتی ڕێگا',
 	'risks.cat.health': 'تەندروستی',
 	'risks.cat.natural_hazard': 'مەترسی سروشتی',
-	'risks.cat.other': 'هیتر'
+	'risks.cat.other': 'هیتر',
+	'risks.edit': 'دەستکاریکردنی مەترسی',
+	'risks.residual_likelihood': 'ئەگەری ماوە',
+	'risks.residual_impact': 'کاریگەریی ماوە',
+	'risks.history_li': 'ئەگەر {l} × کاریگەری {i}',
+	'risks.mitigation.done': 'تەواو',
+	'risks.mitigation.hint': 'کارێک بسڕەوە بۆ لابردنی؛ دوایین ڕیز پڕ بکەوە بۆ زیادکردن.',
+	'risks.error.scale': 'ژمارەیەکی تەواو لە 1 تا 5',
+	'risks.edited': 'پاشەکەوتکرا؛ وەشانی پێشوو لە مێژوودایە.'
 };

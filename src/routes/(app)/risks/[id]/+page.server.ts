@@ -17,10 +17,16 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	}
 };
 
-const failed = (e: unknown) => {
-	if (e instanceof FilterError) return fail(400, { message: e.message });
+// Every refusal has one shape: which form (edit or not), the field named, the message.
+const refused = (status: number, message: string, field: string | null = null, edit = false) =>
+	fail(status, { edit, field, message });
+const failed = (e: unknown, edit = false) => {
+	if (e instanceof FilterError)
+		return edit
+			? refused(400, e.message.replace(/^[\w.]+: /, ''), e.parameter, true)
+			: refused(400, e.message);
 	const err = e as { code?: string; message?: string };
-	if (err?.code === '23505') return fail(409, { message: err.message ?? 'changed meanwhile' });
+	if (err?.code === '23505') return refused(409, err.message ?? 'changed meanwhile', null, edit);
 	pageFailure(e);
 };
 
@@ -32,6 +38,49 @@ export const actions: Actions = {
 			return failed(e);
 		}
 		return { accepted: true };
+	},
+	/**
+	 * The risk itself: title, likelihood, impact (1–5, with the reason when they differ from the
+	 * suggestion) and the mitigations (the list sent replaces the old one; a row whose action is
+	 * blanked is removed). The SQL keeps the previous version in the history; nothing changed,
+	 * nothing written. A bad value comes back naming its field.
+	 */
+	edit: async ({ locals, params, request }) => {
+		const f = await request.formData();
+		const s = (k: string) => String(f.get(k) ?? '').trim();
+		// A number field left blank or typed as words is "not a number": the scale's own message.
+		const n = (k: string) => (s(k) === '' ? Number.NaN : Number(s(k)));
+		const rows = Number(s('mitigation_rows')) || 0;
+		const mitigations = [];
+		for (let i = 0; i < Math.min(rows, 50); i++) {
+			if (!s(`m${i}_action`)) continue;
+			mitigations.push({
+				action: s(`m${i}_action`),
+				owner: s(`m${i}_owner`),
+				due_date: s(`m${i}_due`) || null,
+				done: f.get(`m${i}_done`) === 'on'
+			});
+		}
+		const parsed = zRiskPatch.safeParse({
+			title: s('title'),
+			likelihood: n('likelihood'),
+			impact: n('impact'),
+			likelihood_reason: s('likelihood_reason') || null,
+			mitigations,
+			version: Number(s('version'))
+		});
+		if (!parsed.success) {
+			const i = parsed.error.issues[0];
+			const field = String(i.path[0] ?? 'title');
+			return refused(400, i.message.replace(/^\w+: /, ''), field, true);
+		}
+		const { version, ...patch } = parsed.data;
+		try {
+			await saveRisk(locals.user!, uuid('id', params.id), patch, version);
+		} catch (e) {
+			return failed(e, true);
+		}
+		return { edited: true };
 	},
 	/** Residual likelihood and impact, and the next review date. */
 	residual: async ({ locals, params, request }) => {
@@ -45,7 +94,7 @@ export const actions: Actions = {
 		});
 		if (!parsed.success) {
 			const i = parsed.error.issues[0];
-			return fail(400, { message: `${String(i.path[0])}: ${i.message}` });
+			return refused(400, `${String(i.path[0])}: ${i.message}`, String(i.path[0]));
 		}
 		const { version, ...patch } = parsed.data;
 		try {
