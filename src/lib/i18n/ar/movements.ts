@@ -242,5 +242,23 @@ export const movements = {
 	'contingency.nearest.none': 'لا يوجد موقع ذو إحداثيات في الخطط التي يحق لك قراءتها.',
 	'contingency.nearest.km': '{km} كم',
 	'contingency.nearest.capacity': '{n} شخص',
-	'contingency.nearest.registry': 'سجل مواقعنا'
+	'contingency.nearest.registry': 'سجل مواقعنا',
+	'nogo.title': 'المناطق المحظورة',
+	'nogo.link': 'المناطق المحظورة',
+	'nogo.intro': 'مناطق لا يدخلها أحد. يرفض تقييم مخاطر الطريق أي تنقل يلامس ممرّه منطقة سارية.',
+	'nogo.none': 'لا توجد مناطق محظورة.',
+	'nogo.new': 'منطقة محظورة جديدة',
+	'nogo.hint':
+		'ارسم المضلّع على الخريطة (انقر على كل زاوية، ثم انقر مرتين أو «إنهاء» لإغلاقه)، أو حمّله من ملف.',
+	'nogo.file': 'أو حمّل مضلّعاً من ملف (KML أو KMZ أو GeoJSON)',
+	'nogo.file.loaded': '{file}: تم تحميل المضلّع «{name}».',
+	'nogo.name': 'الاسم',
+	'nogo.reason': 'السبب',
+	'nogo.valid_to': 'سارية حتى (فارغ: حتى الإزالة)',
+	'nogo.save': 'حفظ المنطقة',
+	'nogo.saved': 'تم حفظ المنطقة.',
+	'nogo.delete': 'إزالة',
+	'nogo.valid': 'سارية {from} – {to}',
+	'nogo.open_ended': 'حتى الإزالة',
+	'nogo.area': '{km2} كم²'
 };

@@ -243,5 +243,24 @@ export const movements = {
 	'contingency.nearest.none': 'No site with a position in the plans you may read.',
 	'contingency.nearest.km': '{km} km',
 	'contingency.nearest.capacity': '{n} people',
-	'contingency.nearest.registry': 'Our sites registry'
+	'contingency.nearest.registry': 'Our sites registry',
+	'nogo.title': 'No-go zones',
+	'nogo.link': 'No-go zones',
+	'nogo.intro':
+		'Areas where nobody goes. Route risk refuses any movement whose corridor touches a zone in force.',
+	'nogo.none': 'No no-go zones.',
+	'nogo.new': 'New no-go zone',
+	'nogo.hint':
+		'Draw the polygon on the map (click each corner, double-click or Finish to close it), or load it from a file.',
+	'nogo.file': 'Or load a polygon from a file (KML, KMZ, GeoJSON)',
+	'nogo.file.loaded': '{file}: polygon "{name}" loaded.',
+	'nogo.name': 'Name',
+	'nogo.reason': 'Reason',
+	'nogo.valid_to': 'In force until (empty: until removed)',
+	'nogo.save': 'Save zone',
+	'nogo.saved': 'Zone saved.',
+	'nogo.delete': 'Remove',
+	'nogo.valid': 'In force {from} – {to}',
+	'nogo.open_ended': 'until removed',
+	'nogo.area': '{km2} km²'
 };

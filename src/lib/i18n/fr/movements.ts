@@ -246,5 +246,24 @@ export const movements = {
 	'contingency.nearest.none': 'Aucun site avec une position dans les plans que vous pouvez lire.',
 	'contingency.nearest.km': '{km} km',
 	'contingency.nearest.capacity': '{n} personnes',
-	'contingency.nearest.registry': 'Registre de nos sites'
+	'contingency.nearest.registry': 'Registre de nos sites',
+	'nogo.title': 'Zones interdites',
+	'nogo.link': 'Zones interdites',
+	'nogo.intro':
+		'Des zones où personne ne va. Le risque de trajet refuse tout mouvement dont le corridor touche une zone en vigueur.',
+	'nogo.none': 'Aucune zone interdite.',
+	'nogo.new': 'Nouvelle zone interdite',
+	'nogo.hint':
+		'Dessinez le polygone sur la carte (cliquez chaque sommet, double-cliquez ou « Terminer » pour le fermer), ou chargez-le depuis un fichier.',
+	'nogo.file': 'Ou chargez un polygone depuis un fichier (KML, KMZ, GeoJSON)',
+	'nogo.file.loaded': '{file} : polygone « {name} » chargé.',
+	'nogo.name': 'Nom',
+	'nogo.reason': 'Motif',
+	'nogo.valid_to': 'En vigueur jusqu’au (vide : jusqu’à suppression)',
+	'nogo.save': 'Enregistrer la zone',
+	'nogo.saved': 'Zone enregistrée.',
+	'nogo.delete': 'Supprimer',
+	'nogo.valid': 'En vigueur {from} – {to}',
+	'nogo.open_ended': 'jusqu’à suppression',
+	'nogo.area': '{km2} km²'
 };

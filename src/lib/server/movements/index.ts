@@ -144,3 +144,26 @@ export async function submitMovement(as: CallerUser, id: string, reason = '') {
 	}
 	return transitionMovement(as, id, 'submitted', { reason });
 }
+
+/** A no-go zone (public.no_go_zones): route risk refuses a corridor that touches one in force. */
+export interface NoGoZone {
+	id: string;
+	name: string;
+	reason: string;
+	valid_from: string;
+	valid_to: string | null;
+	created_at: string;
+	created_by_name: string | null;
+	area_km2: number;
+	geometry: { type: 'MultiPolygon'; coordinates: number[][][][] };
+}
+
+export const listNoGoZones = (as: CallerUser, active = false) =>
+	call<NoGoZone[]>('no_go_zones_list', { p_active: active }, as);
+
+/** Analysts and admins (the table's policies); a bad field is refused by name. */
+export const addNoGoZone = (as: CallerUser, zone: Record<string, unknown>) =>
+	call<NoGoZone>('no_go_zone_add', { p: zone }, as);
+
+export const deleteNoGoZone = (as: CallerUser, id: string) =>
+	call<{ id: string; deleted: boolean }>('no_go_zone_delete', { p_id: id }, as);

@@ -6,6 +6,7 @@ import type { Method, Operation, Schema } from '../api/openapi-types.ts';
 import { answers, created, jsonOf, pathId } from '../api/openapi-kit.ts';
 import { MOVEMENT_STATUSES } from './index.ts';
 import { ALERT_DISPOSITIONS } from '../../domain/alerts.ts';
+import { noGoPaths } from './openapi-nogo.ts';
 
 export const movementTags = [
 	{ name: 'movements', description: 'Movement plans, route risk and safe-access calls' },
@@ -105,6 +106,7 @@ const body = (schema: Schema) => ({ required: true, content: jsonOf(schema) });
 const tags = ['movements'];
 
 export const movementPaths: Record<string, Partial<Record<Method, Operation>>> = {
+	...noGoPaths,
 	'/movements': {
 		get: {
 			operationId: 'listMovements',

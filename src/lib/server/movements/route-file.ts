@@ -111,6 +111,45 @@ function parseXml(file: string, text: string): Document {
 
 /** Reads a route file by its name's extension (.kml, .kmz, .gpx, .geojson or .json). */
 export async function routeFromFile(file: string, bytes: Uint8Array): Promise<RouteFromFile> {
+	return pickLine(file, await featuresFromFile(file, bytes));
+}
+
+export type ZonePolygon =
+	| { type: 'Polygon'; coordinates: number[][][] }
+	| { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+/**
+ * A no-go zone's polygon from a KML, KMZ or GeoJSON file: the first Polygon / MultiPolygon (PostGIS
+ * checks it again, a self-crossing one refused, when the zone is saved). A file without one is
+ * refused with a message naming the file and the features it holds.
+ */
+export async function polygonFromFile(
+	file: string,
+	bytes: Uint8Array
+): Promise<{ geometry: ZonePolygon; name: string | null; source: string }> {
+	const features = await featuresFromFile(file, bytes);
+	const f = features.find(
+		(x) => x.geometry?.type === 'Polygon' || x.geometry?.type === 'MultiPolygon'
+	);
+	if (!f) {
+		const shown = features.slice(0, 5).map(label).join(', ');
+		throw new FilterError(
+			'file',
+			features.length
+				? `${file}: no polygon to use as a zone; its ${features.length} feature(s) are ${shown}`
+				: `${file}: no features at all, so no polygon to use as a zone`
+		);
+	}
+	const n = f.properties?.name;
+	return {
+		geometry: f.geometry as ZonePolygon,
+		name: typeof n === 'string' && n.trim() ? n.trim() : null,
+		source: file
+	};
+}
+
+/** The features of a KML, KMZ, GPX or GeoJSON file, by its name's extension. */
+async function featuresFromFile(file: string, bytes: Uint8Array): Promise<Feat[]> {
 	const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase() ?? '';
 	let text: string;
 	if (ext === 'kmz') {
@@ -144,7 +183,7 @@ export async function routeFromFile(file: string, bytes: Uint8Array): Promise<Ro
 				'file',
 				`${file}: not ${want.toUpperCase()} (the document element is <${root ?? '?'}>)`
 			);
-		return pickLine(file, featuresOf(want === 'gpx' ? gpx(doc as never) : kml(doc as never)));
+		return featuresOf(want === 'gpx' ? gpx(doc as never) : kml(doc as never));
 	}
 	if (ext === 'geojson' || ext === 'json') {
 		let doc: unknown;
@@ -153,7 +192,7 @@ export async function routeFromFile(file: string, bytes: Uint8Array): Promise<Ro
 		} catch (e) {
 			throw new FilterError('file', `${file}: not valid JSON (${(e as Error).message})`);
 		}
-		return pickLine(file, featuresOf(doc));
+		return featuresOf(doc);
 	}
 	throw new FilterError('file', `${file}: give a .kml, .kmz, .gpx or .geojson file`);
 }
