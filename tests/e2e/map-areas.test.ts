@@ -99,6 +99,10 @@ describe('picking several admin areas on the map', () => {
 		await b.page.goto(url);
 		await expect.poll(shownCount, { timeout: 60_000 }).toBe(both);
 		await expect.poll(() => chips().first().textContent(), { timeout: 20_000 }).toContain('دهوك');
+		// The side panel's chip lists them with the Arabic comma.
+		await expect
+			.poll(() => b.page.locator('.filters .chip').textContent(), { timeout: 20_000 })
+			.toMatch(/دهوك، البصرة/);
 		await screenshot(b.page, 'map-areas-1280-ar');
 		await b.page.setViewportSize({ width: 390, height: 844 });
 		await b.page.goto(url);
@@ -122,5 +126,13 @@ describe('picking several admin areas on the map', () => {
 		await chips().first().locator('button').click();
 		await expect.poll(() => param('area')).toBe('IQG02');
 		await expect.poll(shownCount, { timeout: 60_000 }).toBe(await apiTotal('area=IQG02'));
+	});
+
+	it('a sub-district in the filter is named in the side panel, not shown as its code', async () => {
+		// Al-Ayadiya, a sub-district of Telafar: no outline of its level is loaded on the map.
+		await b.page.goto(`${baseUrl}/map?layers=incidents&${IRAQ_VIEW}&area=IQG15Q08N02`);
+		const chip = b.page.locator('.filters .chip');
+		await expect.poll(() => chip.textContent(), { timeout: 30_000 }).toContain('Al-Ayadiya');
+		expect(await chip.textContent()).not.toContain('IQG15Q08N02');
 	});
 });

@@ -1,6 +1,7 @@
 // What the map's selection and area filter point at, looked up in the loaded layers: the feature
 // the details panel shows, the halo drawn around it, and the actor presence inside the area filter.
 // Derived from the URL's state and MapData; nothing here fetches.
+import { areaList } from '$lib/map/area-list.svelte';
 import { SITE_KINDS, type SiteKind } from '$lib/domain/taxonomy';
 import { listJoin, type Locale } from '$lib/i18n';
 import { areaName } from '$lib/map/labels';
@@ -113,7 +114,9 @@ export class MapSelection {
 
 	/** The area filter's names (one area or several), for the panel and the export's caption. */
 	areaFilterName = $derived.by(() => {
-		const names = areaCodes(this.#state().area).map((a) => this.areaLabel(a) ?? a);
+		const names = areaCodes(this.#state().area).map(
+			(a) => this.areaLabel(a) ?? areaList.name(a, this.#locale()) ?? a
+		);
 		return names.length ? listJoin(this.#locale(), names) : null;
 	});
 }
