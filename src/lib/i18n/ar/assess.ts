@@ -100,7 +100,7 @@ export const assess = {
 	'assess.saved_at': 'حُفظ في {at}',
 	'assess.snapshot_at': 'أرقام {at}',
 	'assess.finalised_at': 'نهائي منذ {at}',
-	'assess.pdf': 'PDF',
+	'assess.pdf': 'تنزيل PDF',
 	'assess.notes_h': 'ملاحظات المحلل',
 	'assess.no_notes': 'لا ملاحظات بعد.',
 	'assess.edit': 'تعديل العنوان والملاحظات',

@@ -100,7 +100,7 @@ export const assess = {
 	'assess.saved_at': 'saved {at}',
 	'assess.snapshot_at': 'figures of {at}',
 	'assess.finalised_at': 'final since {at}',
-	'assess.pdf': 'PDF',
+	'assess.pdf': 'Download PDF',
 	'assess.notes_h': 'Analyst notes',
 	'assess.no_notes': 'No notes yet.',
 	'assess.edit': 'Edit title and notes',

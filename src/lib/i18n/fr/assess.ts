@@ -104,7 +104,7 @@ export const assess = {
 	'assess.saved_at': 'enregistrée le {at}',
 	'assess.snapshot_at': 'chiffres du {at}',
 	'assess.finalised_at': 'définitive depuis le {at}',
-	'assess.pdf': 'PDF',
+	'assess.pdf': 'Télécharger le PDF',
 	'assess.notes_h': 'Notes de l’analyste',
 	'assess.no_notes': 'Pas encore de notes.',
 	'assess.edit': 'Modifier le titre et les notes',

@@ -100,7 +100,7 @@ export const assess = {
 	'assess.saved_at': 'پاشەکەوتکرا {at}',
 	'assess.snapshot_at': 'ژمارەکانی {at}',
 	'assess.finalised_at': 'کۆتایی لە {at}',
-	'assess.pdf': 'PDF',
+	'assess.pdf': 'داگرتنی PDF',
 	'assess.notes_h': 'تێبینییەکانی شیکار',
 	'assess.no_notes': 'هێشتا تێبینی نییە.',
 	'assess.edit': 'دەستکاریکردنی ناونیشان و تێبینییەکان',
