@@ -52,6 +52,7 @@ export const alertrules: Record<keyof typeof en, string> = {
 	'alertmail.fatalities': '{n} قتيل',
 	'alertmail.serious': 'خطير',
 	'alertmail.near': 'بالقرب من: {places}',
+	'alertmail.level_line': '- {area}: المستوى {level}',
 	'alertmail.authorisation.subject': 'تصريح وصول تنتهي صلاحيته قريباً',
 	'alertmail.authorisation.text':
 		'تنتهي صلاحية تصريح وصول في {date}. جدده قبل التنقل التالي الذي يحتاجه.',

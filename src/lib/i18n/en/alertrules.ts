@@ -50,6 +50,7 @@ export const alertrules = {
 	'alertmail.fatalities': '{n} killed',
 	'alertmail.serious': 'serious',
 	'alertmail.near': 'Near: {places}',
+	'alertmail.level_line': '- {area}: level {level}',
 	'alertmail.authorisation.subject': 'an access authorisation expires soon',
 	'alertmail.authorisation.text':
 		'An access authorisation expires on {date}. Renew it before the next movement that needs it.',

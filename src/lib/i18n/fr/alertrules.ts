@@ -52,6 +52,7 @@ export const alertrules = {
 	'alertmail.fatalities': '{n} tués',
 	'alertmail.serious': 'grave',
 	'alertmail.near': 'Près de : {places}',
+	'alertmail.level_line': '- {area} : niveau {level}',
 	'alertmail.authorisation.subject': 'une autorisation d’accès expire bientôt',
 	'alertmail.authorisation.text':
 		'Une autorisation d’accès expire le {date}. Renouvelez-la avant le prochain mouvement qui en a besoin.',

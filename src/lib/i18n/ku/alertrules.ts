@@ -54,6 +54,7 @@ export const alertrules: Record<keyof typeof en, string> = {
 	'alertmail.fatalities': '{n} کوژراو',
 	'alertmail.serious': 'مەترسیدار',
 	'alertmail.near': 'نزیک: {places}',
+	'alertmail.level_line': '- {area}: ئاستی {level}',
 	'alertmail.authorisation.subject': 'مۆڵەتێکی گەیشتن بەم زووانە بەسەردەچێت',
 	'alertmail.authorisation.text':
 		'مۆڵەتێکی گەیشتن لە {date} بەسەردەچێت. پێش گەشتی داهاتوو کە پێویستی پێیەتی نوێی بکەرەوە.',

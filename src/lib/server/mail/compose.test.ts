@@ -81,4 +81,91 @@ describe('alert e-mail text', () => {
 		expect(ar.subject).toContain('سميل');
 		expect(ar.subject).not.toContain('Sumel');
 	});
+
+	it("words a level-change rule's alert in the recipient's language, each area named", () => {
+		const one: Alert = {
+			...base,
+			kind: 'area_level_rule',
+			movement_id: null,
+			title: 'Watch Sumel: security level of Sumel (IQG09Q03) is now 4',
+			body: {
+				rule_name: 'Watch Sumel',
+				listens_to: 'area_level',
+				changes: [
+					{
+						pcode: 'IQG09Q03',
+						area_name: 'Sumel',
+						area_name_ar: 'سميل',
+						level: 4,
+						previous_level: 2
+					}
+				]
+			}
+		};
+		const en = composeAlertMail(one, 'https://t.example');
+		expect(en.subject).toBe(
+			'[Terrain] Critical: Watch Sumel: the security level of Sumel (IQG09Q03) is now 4'
+		);
+		expect(en.text).toContain(
+			'https://t.example/alerts#alert-00000000-0000-4000-8000-000000000001'
+		);
+		for (const [locale, words] of [
+			['ar', 'سميل'],
+			['ku', 'سميل'],
+			['fr', 'Sumel']
+		] as const) {
+			const m = composeAlertMail(one, 'https://t.example', locale);
+			expect(m.subject, locale).toContain(words);
+			// the rule's name stays the owner's; the rest is not the stored English title
+			expect(m.subject, locale).toContain('Watch Sumel');
+			expect(m.subject, locale).not.toContain('is now');
+			expect(m.text, locale).not.toContain(one.title);
+		}
+		const two: Alert = {
+			...one,
+			title: 'Watch Dohuk: security level changed in 2 areas',
+			body: {
+				rule_name: 'Watch Dohuk',
+				listens_to: 'area_level',
+				changes: [
+					{ pcode: 'IQG09Q03', area_name: 'Sumel', area_name_ar: 'سميل', level: 4 },
+					{ pcode: 'IQG09Q01', area_name: 'Dohuk', area_name_ar: 'دهوك', level: 3 }
+				]
+			}
+		};
+		const ar = composeAlertMail(two, 'https://t.example', 'ar');
+		expect(ar.subject).not.toContain('changed in');
+		expect(ar.text).toContain('سميل');
+		expect(ar.text).toContain('- دهوك');
+		expect(composeAlertMail(two, 'https://t.example').text).toContain(
+			'- Dohuk (IQG09Q01): level 3'
+		);
+	});
+
+	it("words a checkpoint rule's alert in the recipient's language", () => {
+		const a: Alert = {
+			...base,
+			kind: 'checkpoint_rule',
+			movement_id: null,
+			title: 'Roads north: checkpoint Zakho road is now closed (was open)',
+			body: {
+				rule_name: 'Roads north',
+				listens_to: 'checkpoint_status',
+				checkpoint_name: 'Zakho road',
+				checkpoint_name_ar: 'طريق زاخو',
+				status: 'closed',
+				previous_status: 'open',
+				places: ['Dohuk base']
+			}
+		};
+		const en = composeAlertMail(a, 'https://t.example');
+		expect(en.subject).toBe('[Terrain] Critical: Roads north: checkpoint Zakho road is now closed');
+		expect(en.text).toContain('Near: Dohuk base');
+		const ar = composeAlertMail(a, 'https://t.example', 'ar');
+		expect(ar.subject).toContain('طريق زاخو');
+		expect(ar.subject).not.toContain('is now');
+		const fr = composeAlertMail(a, 'https://t.example', 'fr');
+		expect(fr.subject).not.toContain('is now');
+		expect(fr.text).toContain('Près de : Dohuk base');
+	});
 });

@@ -7,6 +7,7 @@
 import { translator, type Locale } from '../../i18n/index.ts';
 import type { Alert } from '../../domain/alerts.ts';
 import { alertTitle } from '../../domain/contingency-words.ts';
+import { isolateLtr } from '../../domain/bidi.ts';
 
 export interface Mail {
 	subject: string;
@@ -56,6 +57,30 @@ export function composeAlertMail(a: Alert, publicUrl: string, locale: Locale = '
 		const title = alertTitle(a, t, locale);
 		const href = typeof a.body.href === 'string' ? a.body.href : '/alerts';
 		return { subject: `[Terrain] ${sev}: ${title}`, text: [title, '', open(href)].join('\n') };
+	}
+	if (a.kind === 'area_level_rule' || a.kind === 'checkpoint_rule') {
+		// a level-change or checkpoint rule: the rule's name (its owner's words) and what changed, in
+		// the recipient's language (the stored title is English); each area when several changed
+		const title = alertTitle(a, t, locale);
+		const lines = [title, ''];
+		const changes = a.body.changes as
+			| { pcode: string; area_name?: string | null; area_name_ar?: string | null; level: number }[]
+			| undefined;
+		if (a.kind === 'area_level_rule' && Array.isArray(changes) && changes.length > 1) {
+			const ar = locale === 'ar' || locale === 'ku';
+			for (const c of changes.slice(0, 50))
+				lines.push(
+					t('alertmail.level_line', {
+						area: `${(ar ? c.area_name_ar : null) ?? c.area_name ?? c.pcode} (${ar ? isolateLtr(c.pcode) : c.pcode})`,
+						level: c.level
+					})
+				);
+			lines.push('');
+		}
+		const places = (a.body.places as string[] | undefined) ?? [];
+		if (places.length) lines.push(t('alertmail.near', { places: places.join(', ') }), '');
+		lines.push(t('alertmail.open', { link }));
+		return { subject: `[Terrain] ${sev}: ${title}`, text: lines.join('\n') };
 	}
 	const lines = [a.title, ''];
 	if (a.incidents) {
