@@ -200,18 +200,177 @@ $$;
 revoke execute on function public.import_place_row(integer, double precision, double precision, smallint, text, text, text, text) from public, anon;
 grant execute on function public.import_place_row(integer, double precision, double precision, smallint, text, text, text, text) to authenticated;
 
--- import_place_row for each element of a batch (the elements are staged rows, see import_stage).
-create function public.import_place(p_rows jsonb)
+-- Placement of many rows at once (issue 16; 20261211100000_import_place_set): the answers of
+-- import_place_row (kept above as the one-row reference; tests/integration/import-place-set.test.ts
+-- compares the two), in one statement. Called per row, it was 31% of an import's commit: a
+-- PL/pgSQL call with its role check, incident_areas' three area_at calls, and for a row naming
+-- its area, place_by_names again, for every row. Here each distinct point is looked up once
+-- (sub-district, then the district and governorate above it, a level's own point-in-polygon only
+-- where the level below named no parent, as incident_areas does; the same GiST lookups as
+-- area_at), each distinct P-code and each distinct set of names once (place_by_names), and the
+-- rows join their answers. Its callers check the caller's role once (import_place,
+-- import_placed); app roles cannot call it.
+create function private.import_place_set(
+  p_ord integer[], p_lon double precision[], p_lat double precision[], p_prec smallint[],
+  p_pcode text[], p_admin1 text[], p_admin2 text[], p_admin3 text[])
 returns table (ord integer, lon double precision, lat double precision, geo_precision smallint,
                admin1_pcode text, admin2_pcode text, admin3_pcode text, problem jsonb)
 language sql stable
 set search_path = public, extensions, pg_temp
 as $$
-  select (e ->> '_row')::int, p.*
-  from jsonb_array_elements(p_rows) e
-  cross join lateral public.import_place_row((e ->> '_row')::int, (e ->> 'lon')::float8, (e ->> 'lat')::float8,
-    nullif(e ->> 'geo_precision', '')::smallint, e ->> 'admin_pcode', e ->> 'admin1', e ->> 'admin2', e ->> 'admin3') p
+  with r as (
+    select u.ord, u.lon, u.lat, u.prec, nullif(trim(u.pcode), '') as pcode,
+           coalesce(trim(u.a1), '') as n1, coalesce(trim(u.a2), '') as n2, coalesce(trim(u.a3), '') as n3,
+           (u.lon is not null and u.lat is not null) as has_point
+    from unnest(p_ord, p_lon, p_lat, p_prec, p_pcode, p_admin1, p_admin2, p_admin3)
+           as u(ord, lon, lat, prec, pcode, a1, a2, a3)
+  ),
+  l3 as (
+    select p.lon, p.lat, g.pt,
+           coalesce((select a.pcode from public.areas a
+                      where a.level = 3 and st_intersects(a.geom, g.pt) limit 1),
+                    (select a.pcode from public.areas a
+                      where a.level = 3 and st_dwithin(a.geom, g.pt, 0.1)
+                      order by a.geom <-> g.pt limit 1)) as a3
+    from (select distinct r.lon, r.lat from r where r.has_point) p
+    cross join lateral (select st_setsrid(st_point(p.lon, p.lat), 4326) as pt) g
+  ),
+  l2 as (
+    select l.lon, l.lat, l.pt, l.a3,
+           coalesce((select a.parent_pcode from public.areas a where a.pcode = l.a3),
+                    (select a.pcode from public.areas a
+                      where a.level = 2 and st_intersects(a.geom, l.pt) limit 1),
+                    (select a.pcode from public.areas a
+                      where a.level = 2 and st_dwithin(a.geom, l.pt, 0.1)
+                      order by a.geom <-> l.pt limit 1)) as a2
+    from l3 l
+  ),
+  pts as materialized (
+    select l.lon, l.lat, l.a3, l.a2,
+           coalesce((select a.parent_pcode from public.areas a where a.pcode = l.a2),
+                    (select a.pcode from public.areas a
+                      where a.level = 1 and st_intersects(a.geom, l.pt) limit 1),
+                    (select a.pcode from public.areas a
+                      where a.level = 1 and st_dwithin(a.geom, l.pt, 0.1)
+                      order by a.geom <-> l.pt limit 1)) as a1
+    from l2 l
+  ),
+  by_names as materialized (
+    select n.n1, n.n2, n.n3, pb.pcode, pb.problem
+    from (select distinct r.n1, r.n2, r.n3 from r
+           where r.pcode is null and (not r.has_point or r.n1 <> '' or r.n2 <> '' or r.n3 <> '')) n
+    cross join lateral public.place_by_names(nullif(n.n1, ''), nullif(n.n2, ''), nullif(n.n3, '')) pb
+  ),
+  anchors as materialized (
+    select t.pcode, an.lon, an.lat, an.admin1_pcode, an.admin2_pcode, an.admin3_pcode
+    from (select distinct r.pcode from r where not r.has_point and r.pcode is not null
+          union
+          select bn.pcode from by_names bn where bn.pcode is not null) t
+    cross join lateral public.area_anchor(t.pcode) an
+  ),
+  placed as (
+    select r.*, p.a1, p.a2, p.a3, pa.pcode as given, bn.pcode as by_name, bn.problem as name_problem,
+           na.pcode as named, na.name_en as named_name,
+           case na.level when 1 then p.a1 when 2 then p.a2 when 3 then p.a3 end as named_in
+    from r
+    left join pts p on r.has_point and p.lon = r.lon and p.lat = r.lat
+    left join public.areas pa on pa.pcode = r.pcode
+    left join by_names bn on r.pcode is null and bn.n1 = r.n1 and bn.n2 = r.n2 and bn.n3 = r.n3
+    left join public.areas na on r.has_point
+                             and na.pcode = case when r.pcode is not null then r.pcode
+                                                 when bn.problem is null then bn.pcode end
+  )
+  select x.ord,
+         case when x.has_point then x.lon else an.lon end,
+         case when x.has_point then x.lat else an.lat end,
+         case when x.has_point then coalesce(x.prec, 1::smallint) else 3::smallint end,
+         case when x.has_point then x.a1 else an.admin1_pcode end,
+         case when x.has_point then x.a2 else an.admin2_pcode end,
+         case when x.has_point then x.a3 else an.admin3_pcode end,
+         case
+           when x.has_point then
+             case
+               when x.a1 is null and (select exists (select 1 from public.areas)) then
+                 jsonb_build_object('row', x.ord, 'field', 'lat', 'level', 'warning',
+                   'reason', format('the point %s, %s (lat, lon) is outside every known admin area; check the coordinates and their order',
+                                    round(x.lat::numeric, 5), round(x.lon::numeric, 5)))
+               when x.named is not null and x.named_in is distinct from x.named then
+                 jsonb_build_object('row', x.ord, 'field', case when x.pcode is not null then 'admin_pcode' else 'lat' end, 'level', 'warning',
+                   'reason', format('the point %s, %s (lat, lon) lies in %s, not in %s (%s) that the row names',
+                                    round(x.lat::numeric, 5), round(x.lon::numeric, 5),
+                                    coalesce((select ar.name_en || ' (' || ar.pcode || ')' from public.areas ar where ar.pcode = x.named_in), 'another area'),
+                                    x.named_name, x.named))
+             end
+           when x.pcode is not null then
+             case when x.given is null then
+               jsonb_build_object('row', x.ord, 'field', 'admin_pcode', 'level', 'error',
+                 'reason', format('no coordinates, and no area has the P-code %s', left(x.pcode, 40)))
+             end
+           else x.name_problem || jsonb_build_object('row', x.ord)
+         end
+  from placed x
+  left join anchors an on not x.has_point and an.pcode = coalesce(x.given, x.by_name)
 $$;
+revoke execute on function private.import_place_set(integer[], double precision[], double precision[], smallint[], text[], text[], text[], text[]) from public;
+
+-- The placement of a batch of staged rows (the dry run's check, import_check): the caller's role
+-- is checked once, then private.import_place_set places them all.
+create function public.import_place(p_rows jsonb)
+returns table (ord integer, lon double precision, lat double precision, geo_precision smallint,
+               admin1_pcode text, admin2_pcode text, admin3_pcode text, problem jsonb)
+language plpgsql stable security definer
+set search_path = public, extensions, pg_temp
+as $$
+begin
+  if public.current_app_role() is null then
+    raise exception 'sign in to place points in admin areas' using errcode = '42501';
+  end if;
+  return query
+  select p.* from (
+    select array_agg((e ->> '_row')::int) as o, array_agg((e ->> 'lon')::float8) as x,
+           array_agg((e ->> 'lat')::float8) as y, array_agg(nullif(e ->> 'geo_precision', '')::smallint) as g,
+           array_agg(e ->> 'admin_pcode') as c, array_agg(e ->> 'admin1') as a1,
+           array_agg(e ->> 'admin2') as a2, array_agg(e ->> 'admin3') as a3
+    from jsonb_array_elements(p_rows) e) b
+  cross join lateral private.import_place_set(b.o, b.x, b.y, b.g, b.c, b.a1, b.a2, b.a3) p
+  where b.o is not null;
+end
+$$;
+revoke execute on function public.import_place(jsonb) from public, anon;
+grant execute on function public.import_place(jsonb) to authenticated;
+
+-- The staged rows of the caller's job with their placement, for import_commit (which runs as the
+-- caller): the job's owner and role checked once, the rows placed in one statement.
+create function public.import_placed(p_job uuid)
+returns table (ord integer, data jsonb, lon double precision, lat double precision, geo_precision smallint,
+               admin1_pcode text, admin2_pcode text, admin3_pcode text, problem jsonb)
+language plpgsql stable security definer
+set search_path = public, extensions, pg_temp
+as $$
+begin
+  if public.current_app_role() is null then
+    raise exception 'sign in to place points in admin areas' using errcode = '42501';
+  end if;
+  if not exists (select 1 from public.import_jobs where id = p_job and created_by = auth.uid()) then
+    raise exception 'no such import, or not yours' using errcode = 'P0002';
+  end if;
+  return query
+  with b as (
+    select array_agg(r.ord) as o, array_agg((r.data ->> 'lon')::float8) as x,
+           array_agg((r.data ->> 'lat')::float8) as y, array_agg(nullif(r.data ->> 'geo_precision', '')::smallint) as g,
+           array_agg(r.data ->> 'admin_pcode') as c, array_agg(r.data ->> 'admin1') as a1,
+           array_agg(r.data ->> 'admin2') as a2, array_agg(r.data ->> 'admin3') as a3
+    from public.import_rows r where r.job_id = p_job)
+  select s.ord, s.data, p.lon, p.lat, p.geo_precision, p.admin1_pcode, p.admin2_pcode, p.admin3_pcode, p.problem
+  from b
+  cross join lateral private.import_place_set(b.o, b.x, b.y, b.g, b.c, b.a1, b.a2, b.a3) p
+  join public.import_rows s on s.job_id = p_job and s.ord = p.ord
+  where b.o is not null
+  order by s.ord;
+end
+$$;
+revoke execute on function public.import_placed(uuid) from public, anon;
+grant execute on function public.import_placed(uuid) to authenticated;
 
 -- The SQL-side problems of a batch (placement; for incidents optionally likely duplicates
 -- already in the database), without writing anything: the dry run.
@@ -443,6 +602,8 @@ grant execute on function public.import_audit_close(uuid, jsonb) to authenticate
 -- 5,000 rows naming 5,000 actors) and, from the resulting cost, spent 2.7 s compiling it with
 -- JIT. JIT is off for the commit: its statements are inserts whose time is in triggers and
 -- indexes, which JIT does not speed up.
+-- 20261211100000_import_place_set: the rows are placed in one statement (import_placed), not by
+-- import_place_row per row.
 create function public.import_commit(p_job uuid, p_valid_only boolean default false) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
@@ -465,11 +626,8 @@ begin
     admin1_pcode text, admin2_pcode text, admin3_pcode text, problem jsonb) on commit drop;
   truncate pg_temp.import_work;
   insert into pg_temp.import_work
-  select s.ord, s.data, p.lon, p.lat, p.geo_precision, p.admin1_pcode, p.admin2_pcode, p.admin3_pcode, p.problem
-  from public.import_staged(p_job) s
-  cross join lateral public.import_place_row(s.ord, (s.data ->> 'lon')::float8, (s.data ->> 'lat')::float8,
-    nullif(s.data ->> 'geo_precision', '')::smallint, s.data ->> 'admin_pcode', s.data ->> 'admin1',
-    s.data ->> 'admin2', s.data ->> 'admin3') p;
+  select p.ord, p.data, p.lon, p.lat, p.geo_precision, p.admin1_pcode, p.admin2_pcode, p.admin3_pcode, p.problem
+  from public.import_placed(p_job) p;
   get diagnostics v_total = row_count;
   analyze pg_temp.import_work;
 
