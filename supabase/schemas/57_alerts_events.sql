@@ -72,7 +72,8 @@ create trigger area_security_levels_alert_rules after insert on public.area_secu
 
 -- A checkpoint's status set: each rule whose checkpoints it is (within radius_km of one of the
 -- rule's sites, every open site when none is named; or in one of its areas) and whose status, if
--- the rule names one, it now has.
+-- the rule names one, it now has. 20261211300100: a checkpoint created already closed or
+-- restricted fires the rules too, as an update to that status does (previous_status null).
 create function private.alert_rules_on_checkpoint() returns trigger
 language plpgsql security definer
 set search_path = public, extensions, pg_temp
@@ -100,11 +101,15 @@ begin
     insert into public.alerts (kind, severity, title, body, target_users, target_roles, rule_id)
     values ('checkpoint_rule', case new.status when 'closed' then 'critical' when 'restricted' then 'warning'
                                                else 'info' end,
-            left(format('%s: checkpoint %s is now %s (was %s)', r.name, new.name, new.status, old.status), 300),
+            left(case when tg_op = 'INSERT'
+                   then format('%s: new checkpoint %s is %s', r.name, new.name, new.status)
+                   else format('%s: checkpoint %s is now %s (was %s)', r.name, new.name, new.status, old.status)
+                 end, 300),
             jsonb_build_object('rule_id', r.id, 'rule_name', r.name, 'listens_to', 'checkpoint_status',
                                'checkpoint_id', new.id, 'checkpoint_name', new.name,
                                'checkpoint_name_ar', new.name_ar, 'status', new.status,
-                               'previous_status', old.status, 'places', to_jsonb(v_places)),
+                               'previous_status', case when tg_op = 'UPDATE' then old.status end,
+                               'places', to_jsonb(v_places)),
             array[r.owner_id], '{}', r.id)
     returning id into v_alert;
     perform pg_notify('terrain_live', jsonb_build_object('kind', 'alert', 'id', v_alert)::text);
@@ -114,6 +119,9 @@ end
 $$;
 create trigger checkpoints_alert_rules after update of status on public.checkpoints
   for each row when (old.status is distinct from new.status)
+  execute function private.alert_rules_on_checkpoint();
+create trigger checkpoints_alert_rules_insert after insert on public.checkpoints
+  for each row when (new.status in ('closed', 'restricted'))
   execute function private.alert_rules_on_checkpoint();
 
 revoke all on function private.alert_rules_on_level(), private.alert_rules_on_checkpoint()

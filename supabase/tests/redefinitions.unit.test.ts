@@ -20,6 +20,8 @@ const KNOWN: Record<string, string[]> = {
 	// alert rules that listen to level changes and checkpoint status changes
 	'private.alert_rules_evaluate': ['20261204080000', '20261210200000'],
 	'public.alert_rule_save': ['20261204080000', '20261210200000'],
+	// checkpoint rules fire for a checkpoint created closed or restricted too
+	'private.alert_rules_on_checkpoint': ['20261210200000', '20261211300100'],
 	'public.risk_save': ['20261204050100', '20261206200000'],
 	// contingency triggers: one per kind and parameters, the base's staff alerted, facts in the body
 	'private.contingency_triggers_evaluate': ['20261208400000', '20261209100000'],

@@ -193,4 +193,70 @@ describe.each(engineNames())('alert rules on levels and checkpoints on %s', (eng
 		await e.db.execOwner(`update public.checkpoints set status = 'open' where id = any (${ids})`);
 		expect(await fired(anyChange.id)).toHaveLength(2 * n);
 	});
+
+	it('fires on checkpoints in the watched area: closing, or created closed; none outside', async () => {
+		// a district of the rule, and another district (of another governorate) outside it
+		const [outside] = await e.db.queryOwner<{ pcode: string; parent: string }>(
+			`select pcode, parent_pcode as parent from public.areas
+			 where level = 2 and parent_pcode <> $1 order by pcode limit 1`,
+			[district.parent]
+		);
+		const inArea = await newRule(u.field, {
+			name: 'Closed in district',
+			listens_to: 'checkpoint_status',
+			target: 'areas',
+			pcodes: [district.pcode],
+			checkpoint_status: 'closed'
+		});
+		// a checkpoint placed in an area (its position inside, its P-codes as the registry sets them)
+		const place = (name: string, a: { pcode: string; parent: string }, status: string) =>
+			e.db.queryOwner<{ id: string }>(
+				`insert into public.checkpoints (name, status, geom, admin1_pcode, admin2_pcode)
+				 select $1, $2, st_pointonsurface(a.geom), a.parent_pcode, a.pcode
+				 from public.areas a where a.pcode = $3 returning id`,
+				[name, status, a.pcode]
+			);
+		const [open] = await place('Area CP open', district, 'open');
+		expect(await fired(inArea.id)).toHaveLength(0);
+		// in the area, closing: an alert naming the area
+		await e.db.execOwner(`update public.checkpoints set status = 'closed' where id = '${open.id}'`);
+		let got = await fired(inArea.id);
+		expect(got).toHaveLength(1);
+		expect(got[0].body.checkpoint_name).toBe('Area CP open');
+		expect(got[0].body.previous_status).toBe('open');
+		expect(got[0].severity).toBe('critical');
+		// in the area, created already closed: an alert too (not only an update to closed)
+		await place('Area CP born closed', district, 'closed');
+		got = await fired(inArea.id);
+		expect(got).toHaveLength(2);
+		expect(got[1].body.checkpoint_name).toBe('Area CP born closed');
+		expect(got[1].body.previous_status).toBeNull();
+		expect(got[1].title).toBe('Closed in district: new checkpoint Area CP born closed is closed');
+		expect(alertTitle(got[1], translator('en'), 'en')).toBe(
+			'Closed in district: checkpoint Area CP born closed is now closed'
+		);
+		// created restricted: not the rule's status; outside the area, closed either way: nothing
+		await place('Area CP born restricted', district, 'restricted');
+		const [away] = await place('Away CP', outside, 'open');
+		await e.db.execOwner(`update public.checkpoints set status = 'closed' where id = '${away.id}'`);
+		await place('Away CP born closed', outside, 'closed');
+		expect(await fired(inArea.id)).toHaveLength(2);
+		// a rule on our site's surroundings hears a checkpoint created closed near it, too
+		const nearSite = await newRule(u.field, {
+			name: 'Born closed near base',
+			listens_to: 'checkpoint_status',
+			target: 'sites',
+			site_ids: [site.id],
+			radius_km: 5
+		});
+		await e.db.execOwner(
+			`insert into public.checkpoints (name, status, geom)
+			 values ('Near CP born closed', 'closed',
+			         st_project(st_setsrid(st_point(${site.lon}, ${site.lat}), 4326)::geography, 1000, 0)::geometry),
+			        ('Near CP born open', 'open',
+			         st_project(st_setsrid(st_point(${site.lon}, ${site.lat}), 4326)::geography, 1500, 0)::geometry)`
+		);
+		const near = await fired(nearSite.id);
+		expect(near.map((x) => x.body.checkpoint_name)).toEqual(['Near CP born closed']);
+	});
 });
