@@ -133,8 +133,19 @@ create policy "Admins can delete incidents" on public.incidents
 
 grant select, insert, update, delete on public.incidents to authenticated;
 
-create trigger incidents_audit after insert or update or delete on public.incidents
-  for each row execute function private.audit_row();
+-- Audited per statement (private.audit_statement, 20261211100100_audit_statement): one entry per
+-- row as before, written set-based; an import's rows noted for its job entry in one insert.
+create trigger incidents_audit_insert after insert on public.incidents
+  referencing new table as audit_new
+  for each statement execute function private.audit_statement();
+
+create trigger incidents_audit_update after update on public.incidents
+  referencing old table as audit_old new table as audit_new
+  for each statement execute function private.audit_statement();
+
+create trigger incidents_audit_delete after delete on public.incidents
+  referencing old table as audit_old
+  for each statement execute function private.audit_statement();
 
 -- ---------------------------------------------------------------------------------------------
 -- Location fuzzing (20261203140000_location_fuzzing.sql): the grid setting, the coarse point kept

@@ -236,4 +236,85 @@ PL/pgSQL function import_commit(uuid,boolean) line 40 at assignment
 		await e.db.execOwner('rollback').catch(() => {});
 		expect(await owner(`select 1 from public.actors where name = 'Unlisted'`)).toEqual([]);
 	});
+
+	it('audits hand edits of incidents row by row, before and after, whatever the session says', async () => {
+		type Entry = {
+			action: string;
+			row_id: string;
+			actor_id: string;
+			before: Record<string, unknown> | null;
+			after: Record<string, unknown> | null;
+		};
+		const since = (id: number) =>
+			owner<Entry>(
+				`select action, row_id, actor_id, before, after from public.audit_log
+				  where id > $1 and table_name = 'incidents' order by id`,
+				[id]
+			);
+		// A setting named like a flag, and one named like the import's scope: both change nothing.
+		const flags = `select set_config('terrain.audit', 'off', true), set_config('terrain.audit_bulk', txid_current()::text, true)`;
+		let before = await lastId();
+		const inserted = await sqlAs<{ id: string }>(
+			e.db,
+			u.analyst,
+			`with s as (${flags})
+			 insert into public.incidents (event_date, event_type, geom, notes, reported_by)
+			 select ('2024-05-0' || g)::date, 'battles', st_setsrid(st_point(43, 36), 4326), 'by hand ' || g, auth.uid()
+			   from s, generate_series(1, 3) g
+			 returning id::text`,
+			[],
+			true
+		);
+		let entries = await since(before);
+		expect(entries.map((x) => [x.action, x.row_id, x.actor_id, x.before])).toEqual(
+			inserted.map((x) => ['insert', x.id, u.analyst.id, null])
+		);
+		expect(entries.map((x) => x.after!.notes)).toEqual(['by hand 1', 'by hand 2', 'by hand 3']);
+		// An update of several rows: each row's own before and after, paired.
+		before = await lastId();
+		await sqlAs(
+			e.db,
+			u.analyst,
+			`with s as (${flags})
+			 update public.incidents set notes = notes || ' edited', fatalities = 2
+			  where notes like 'by hand %' and exists (select 1 from s)`,
+			[],
+			true
+		);
+		entries = await since(before);
+		expect(entries).toHaveLength(3);
+		for (const x of entries) {
+			expect(x).toMatchObject({ action: 'update', actor_id: u.analyst.id });
+			expect(x.before!.id).toBe(x.row_id);
+			expect(x.after!.id).toBe(x.row_id);
+			expect(x.after!.notes).toBe(`${x.before!.notes} edited`);
+			expect([x.before!.fatalities, x.after!.fatalities]).toEqual([null, 2]);
+		}
+		expect(entries.map((x) => x.row_id).sort()).toEqual(inserted.map((x) => x.id).sort());
+		// A delete: each row's last state.
+		before = await lastId();
+		await sqlAs(
+			e.db,
+			u.admin,
+			`with s as (${flags}) delete from public.incidents where notes like 'by hand %' and exists (select 1 from s)`,
+			[],
+			true
+		);
+		entries = await since(before);
+		expect(entries.map((x) => [x.action, x.after, x.before!.fatalities])).toEqual([
+			['delete', null, 2],
+			['delete', null, 2],
+			['delete', null, 2]
+		]);
+		expect(entries.map((x) => x.row_id).sort()).toEqual(inserted.map((x) => x.id).sort());
+		const out: string[] = [];
+		expect(
+			await auditVerify(
+				e.db,
+				(s) => out.push(s),
+				(s) => out.push(s)
+			),
+			out.join('\n')
+		).toBe(0);
+	});
 });
