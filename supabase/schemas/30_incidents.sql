@@ -721,7 +721,9 @@ $$;
 -- `count`, `fatalities` and the most frequent `event_type`. A single incident has `id`,
 -- `event_type` and `fatalities`, and no `count`. Every incident is in some feature: no point cap,
 -- and the sum of `count` over a zoom's tiles is the filter's count (a tile is all-aggregated or
--- all-single). Aggregated tiles stay under ~100 KB (at most 4,096 cells at z ≤ 8).
+-- all-single). Aggregated tiles stay under ~100 KB (at most 4,096 cells at z ≤ 8). At z ≤ 8 the
+-- cells come from the cell rollup (incident_tile_cells) when incident_rollup_usable says it can
+-- answer: no viewport, no sub-district area, a caller who is not field staff; else the scan.
 --
 -- Coordinates: if the location-fuzzing work defines a per-caller coordinate rule (a function like
 -- incident_point_for_caller, which shows sensitive incidents coarsely to viewers and field
@@ -757,6 +759,13 @@ begin
   north := degrees(atan(sinh(pi() * (1 - 2 * p_y / n))));
   south := degrees(atan(sinh(pi() * (1 - 2 * (p_y + 1) / n))));
   v_first_x := p_x = 0; v_last_x := p_x = n - 1; v_first_y := p_y = 0; v_last_y := p_y = n - 1;
+
+  -- Aggregated zooms from the cell rollup (31_incident_cells.sql) whenever it can answer for this
+  -- caller and filter — the same cells without reading the incidents (issue 16).
+  if p_z <= 8 and public.incident_rollup_usable(p_area) then
+    return query select * from public.incident_tile_cells(p_z, p_x, p_y, p_from, p_to, p_types, p_area);
+    return;
+  end if;
 
   v_cell := case when p_z <= 8 then 64 else 32 end;
   -- The selection is read once (a CTE referenced twice is materialised), counted, then sent as

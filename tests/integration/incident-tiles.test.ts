@@ -2,8 +2,46 @@
  * Vector tiles of incidents (GET /api/v1/tiles/incidents/{z}/{x}/{y}.mvt) on the demo data, on
  * PGlite (JS-encoded) and PostgreSQL (ST_AsMVT): a decoded tile holds exactly the filter's
  * incidents in its bounds, the z6 tiles' counts add up to /incidents/counts, a viewer's tiles
- * hold nothing restricted or unverified, and the ETag follows writes.
+ * hold nothing restricted or unverified, and the ETag follows writes. Aggregated tiles (z ≤ 8)
+ * read the cell rollup (31_incident_cells.sql): it stays equal to a fresh GROUP BY of the
+ * incidents after every kind of write, and its tiles are the scan's cells.
  */
+
+/** The cell rollup recomputed from the incidents, and as kept. */
+const CELLS_FRESH = `select (c.px / 64)::int as cx, (c.py / 64)::int as cy, i.event_date::text as day, i.event_type,
+         i.admin1_pcode, i.admin2_pcode, i.status, i.confidentiality, c.point_kind,
+         count(*)::int as incidents, coalesce(sum(i.fatalities), 0)::int as fatalities,
+         count(i.fatalities)::int as known, sum(c.px)::text as sx, sum(c.py)::text as sy
+  from public.incidents i
+  cross join lateral private.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+  group by 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+const CELLS_KEPT = `select cx, cy, day::text as day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+         point_kind, incidents::int, fatalities::int, fatalities_known::int as known, sum_px::text as sx,
+         sum_py::text as sy
+  from public.incident_cell_rollup`;
+
+/**
+ * What the scan gives for an aggregated tile (incident_tile_rows before the rollup), for the
+ * caller's exact points: per 64 px cell the count, the fatalities, the most frequent type and the
+ * mean pixel. $1–$3 z, x, y; $4 from.
+ */
+const SCAN_CELLS = `
+  with b as (
+    select $1::int as z, $2::int as x, $3::int as y, 2.0 ^ $1::int as n
+  ), sel as (
+    select least(4095, greatest(0, floor(((i.lon + 180) / 360 * b.n - b.x) * 4096)))::int as px,
+           least(4095, greatest(0, floor(((1 - ln(tan(pi() / 4 + radians(i.lat) / 2)) / pi()) / 2 * b.n - b.y) * 4096)))::int as py,
+           i.event_type, i.fatalities
+    from public.incidents i, b
+    where i.event_date >= $4::date
+      and floor((i.lon + 180) / 360 * b.n) = b.x
+      and floor((1 - ln(tan(pi() / 4 + radians(i.lat) / 2)) / pi()) / 2 * b.n) = b.y
+  )
+  select round(avg(px))::int as px, round(avg(py))::int as py, count(*)::int as count,
+         sum(fatalities)::int as fatalities, mode() within group (order by event_type) as event_type
+  from sel group by px / 64, py / 64`;
+
+import { join } from 'node:path';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +50,9 @@ import { setDb } from '../../src/lib/server/db/index.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { GET as tileGet } from '../../src/routes/api/v1/tiles/incidents/[z]/[x]/[y].mvt/+server.ts';
 import { GET as countsGet } from '../../src/routes/api/v1/incidents/counts/+server.ts';
+import { runImport } from '../../src/lib/server/import/pipeline.ts';
 import { callRoute } from './helpers/route.ts';
-import { engineNames, makeRoles, openEngine, type Engine } from './helpers/db.ts';
+import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
 
 type Tile = { status: number; headers: Headers; bytes: Uint8Array };
 
@@ -211,6 +250,143 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 		expect(viewer.count).toBe(c);
 		expect(analyst.count - viewer.count).toBeGreaterThanOrEqual(40);
 	}, 60_000);
+
+	it("an aggregated tile from the rollup has the scan's cells: counts, fatalities, type, place", async () => {
+		for (const z of [6, 8]) {
+			const [x, y] = tileOf(44.36, 33.31, z);
+			const t = await tile(u.analyst, z, x, y, '?from=2015-01-01');
+			const got = decode(t.bytes, z, x, y);
+			const scan = await e.db.queryOwner<{
+				px: number;
+				py: number;
+				count: number;
+				fatalities: number | null;
+				event_type: string;
+			}>(SCAN_CELLS, [z, x, y, '2015-01-01']);
+			expect(scan.length).toBeGreaterThan(5);
+			expect(got.length).toBe(scan.length);
+			const b = bounds(z, x, y);
+			const px = (b.east - b.west) / 4096;
+			const key = (n: number) => Math.floor(n / 64);
+			const byCell = new Map(scan.map((c) => [`${key(c.px)}/${key(c.py)}`, c]));
+			for (const f of got) {
+				// The decoded feature's pixel, back from degrees.
+				const fx = Math.round((f.lon - b.west) / px);
+				const merc = (lat: number) =>
+					(1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2;
+				const fy = Math.round((merc(f.lat) * 2 ** z - y) * 4096);
+				const c = [...byCell.values()].find(
+					(c) => Math.abs(c.px - fx) <= 1 && Math.abs(c.py - fy) <= 1
+				);
+				expect(c, `z${z} cell at ${fx},${fy}`).toBeDefined();
+				expect(f.props.count).toBe(c!.count);
+				expect(f.props.event_type).toBe(c!.event_type);
+				expect(f.props.fatalities ?? null).toBe(c!.fatalities);
+				expect(f.props.id).toBeUndefined();
+			}
+		}
+	});
+
+	it('keeps the cell rollup equal to a fresh GROUP BY after inserts, edits, deletes, merges and an import', async () => {
+		const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
+		async function expectFresh() {
+			const [fresh, kept] = await Promise.all([
+				e.db.queryOwner<Record<string, unknown>>(CELLS_FRESH),
+				e.db.queryOwner<Record<string, unknown>>(CELLS_KEPT)
+			]);
+			expect(kept.length).toBe(fresh.length);
+			expect(sorted(kept)).toEqual(sorted(fresh));
+		}
+		await expectFresh();
+		const ids: string[] = [];
+		for (const p of [
+			{ event_date: '2024-03-01', event_type: 'battles', lon: 44.36, lat: 33.31, fatalities: 2 },
+			{ event_date: '2024-03-01', event_type: 'battles', lon: 44.37, lat: 33.3 },
+			{ event_date: '2024-03-02', event_type: 'riots', lon: 43.1, lat: 36.3, fatalities: 4 }
+		]) {
+			const r = await e.db.rpc<{ incident: { id: string } }>('incident_create', { p }, u.analyst);
+			ids.push(r.incident.id);
+		}
+		await expectFresh();
+		// A move to another cell and a change of type; a move within its cell; fatalities.
+		await e.db.rpc(
+			'incident_update',
+			{ p_id: ids[2], p: { lon: 47.78, lat: 30.5, event_type: 'protests' } },
+			u.analyst
+		);
+		await e.db.rpc(
+			'incident_update',
+			{ p_id: ids[1], p: { lon: 44.3701, lat: 33.3, fatalities: 1 } },
+			u.analyst
+		);
+		await e.db.execOwner(
+			`update public.incidents set sensitive_location = true where id = '${ids[0]}'`
+		);
+		await expectFresh();
+		await e.db.rpc(
+			'incident_merge',
+			{ p_keep: ids[0], p_merge: ids[1], p_reason: 'same' },
+			u.analyst
+		);
+		await expectFresh();
+		await e.db.execOwner(`delete from public.incidents where id = '${ids[2]}'`);
+		await e.db.execOwner(
+			`update public.incidents set fatalities = coalesce(fatalities, 0) + 1 where event_type = 'riots'`
+		);
+		await expectFresh();
+		const imported = await runImport({
+			db: e.db,
+			as: u.analyst,
+			file: join(import.meta.dirname, '..', 'fixtures', 'import', 'acled_iraq.csv'),
+			target: 'incidents'
+		});
+		expect(imported.inserted).toBeGreaterThan(0);
+		await expectFresh();
+	});
+
+	it("gives a viewer's cell rollup rows only verified unrestricted incidents, never an exact sensitive point", async () => {
+		await e.db.execOwner(
+			`update public.incidents set sensitive_location = true
+			 where id in (select id from public.incidents where status = 'verified' order by id limit 20)`
+		);
+		const [{ n }] = await e.db.queryOwner<{ n: number }>(
+			`select count(*)::int as n from public.incident_cell_rollup where point_kind = 'exact'`
+		);
+		expect(n).toBeGreaterThan(0);
+		const rows = await sqlAs<{ status: string; confidentiality: string; point_kind: string }>(
+			e.db,
+			u.viewer,
+			'select distinct status, confidentiality, point_kind from public.incident_cell_rollup'
+		);
+		expect(rows.length).toBeGreaterThan(0);
+		for (const r of rows) {
+			expect(r.status).toBe('verified');
+			expect(r.confidentiality).not.toBe('restricted');
+			expect(r.point_kind).not.toBe('exact');
+		}
+		// A viewer's z8 tile places the sensitive incidents at their coarse point: its cells are
+		// the coarse points' cells, and the analyst's the exact ones'.
+		for (const [who, col] of [
+			[u.viewer, 'coarse'],
+			[u.analyst, 'exact']
+		] as const) {
+			const lonCol = col === 'coarse' ? 'lon_coarse' : 'lon';
+			const latCol = col === 'coarse' ? 'lat_coarse' : 'lat';
+			const [s] = await e.db.queryOwner<{ lon: number; lat: number }>(
+				`select ${lonCol} as lon, ${latCol} as lat from public.incidents
+				 where sensitive_location and geom_coarse is not null and status = 'verified'
+				   and confidentiality <> 'restricted' and abs(lon - lon_coarse) + abs(lat - lat_coarse) > 0.1
+				 order by id limit 1`
+			);
+			expect(s, 'a sensitive incident whose coarse point is another cell').toBeDefined();
+			const [x, y] = tileOf(s.lon, s.lat, 8);
+			const t = decode((await tile(who, 8, x, y)).bytes, 8, x, y);
+			const near = t.filter(
+				(f) => Math.abs(f.lon - s.lon) < 0.02 && Math.abs(f.lat - s.lat) < 0.02
+			);
+			expect(near.length, `${col} point's cell in the ${who.role}'s tile`).toBeGreaterThan(0);
+		}
+	});
 
 	it('answers 304 to its own ETag until an incident changes, and is never publicly cacheable', async () => {
 		const [x, y] = tileOf(44.36, 33.31, 8);

@@ -1,0 +1,306 @@
+-- Issue 16: aggregated incident tiles (z ≤ 8) from a cell rollup instead of reading every
+-- incident of the tile (2 s for the Baghdad z6 tile at 200k incidents). The rollup sums the
+-- incidents per cell of the z8 tile grid (every zoom ≤ 8's 64 px cells are unions of them) ×
+-- day × event type × governorate × district × status × confidentiality × point kind (exact or
+-- coarse point, for location fuzzing), kept by statement-level triggers as incident_rollup is,
+-- and read under its own policies (a viewer's aggregates hold no restricted or unverified
+-- incident and no exact point of a sensitive one). incident_tile_rows reads it when
+-- incident_rollup_usable says it can answer; otherwise it scans, as before.
+-- The definitions are those of supabase/schemas/31_incident_cells.sql.
+
+-- The cell rollup behind the aggregated incident tiles (issue 16, 20261211200000_incident_cell_rollup).
+--
+-- An aggregated tile (z ≤ 8: 64 × 64 cells of 64 px, see incident_tile_rows) used to read every
+-- incident of the tile — 2 s for the Baghdad z6 tile at 200k incidents. The cells of every
+-- zoom ≤ 8 are unions of the z8 grid's cells (a z8 cell is 1/2^14 of the world a side; a z6 cell
+-- is 4 × 4 of them), so the incidents are summed per z8 cell here, and a tile of any zoom ≤ 8
+-- sums the rollup's cells instead of reading incidents.
+--
+-- Kept per cell × day × event type × governorate × district × status × confidentiality × which
+-- point it is (point_kind, below), by statement-level triggers with transition tables, as
+-- incident_rollup is: one grouped upsert per statement, so edits, merges and imports keep it
+-- current in their own transaction. Besides the count and the fatalities it keeps how many
+-- fatalities are known (a cell whose fatalities are all unknown has none, as the scan says) and the
+-- sum of the incidents' z8 pixel coordinates (1/2^20 of the world), from which a tile places each
+-- cell's feature at its incidents' mean position.
+--
+-- What a reader may see, by the table's own policies, as incident_rollup: analysts and admins
+-- every row; viewers (and field staff) only verified unrestricted incidents — a viewer's
+-- aggregate holds no restricted or unverified incident. Location fuzzing (THE RULE, see
+-- incident_point_for_caller): a reader outside the need-to-know sees a sensitive incident at its
+-- coarse point, so such an incident has two rows, its exact point ('exact') and its coarse one
+-- ('coarse'); any other incident one row ('any'). Analysts and admins sum 'any' and 'exact',
+-- everyone else 'any' and 'coarse', and the policy keeps 'exact' rows from all but analysts
+-- and admins. Field staff, whose own areas show exact points and whose own unverified reports
+-- the rollup cannot tell, keep the scan (incident_rollup_usable), as do area filters below
+-- district level.
+
+create table public.incident_cell_rollup (
+  cx               integer not null,  -- the z8 grid's cell, 0 … 2^14 − 1, west to east
+  cy               integer not null,  -- and north to south (Web Mercator)
+  day              date not null,
+  event_type       text not null,
+  admin1_pcode     text,
+  admin2_pcode     text,
+  status           text not null,
+  confidentiality  text not null,
+  point_kind       text not null check (point_kind in ('any', 'exact', 'coarse')),
+  incidents        bigint not null,
+  fatalities       bigint not null,
+  fatalities_known bigint not null,
+  sum_px           bigint not null,  -- Σ of the incidents' z8 pixel x (0 … 2^20 − 1)
+  sum_py           bigint not null,
+  -- Leads with (cx, cy): a tile is a range of cells.
+  constraint incident_cell_rollup_key unique nulls not distinct
+    (cx, cy, day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, point_kind)
+);
+
+-- Rows whose last incident left are deleted right after each statement.
+create index incident_cell_rollup_empty_idx on public.incident_cell_rollup (cx) where incidents = 0;
+
+alter table public.incident_cell_rollup enable row level security;
+
+create policy "Analysts and admins can read every incident cell total" on public.incident_cell_rollup
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read the cell totals of verified unrestricted incidents at their shown point" on public.incident_cell_rollup
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted' and point_kind <> 'exact'
+    and (select public.has_app_role('field', 'viewer')));
+
+grant select on public.incident_cell_rollup to authenticated;
+
+-- The rows one incident adds: its kind of point and that point's z8 pixel, computed as
+-- incident_tile_rows computes a tile's pixels (latitude held within ±89.9, the world's edges
+-- clamped into the outermost pixels, as the outermost tiles take what lies beyond them). SQL,
+-- immutable, no SET clause: inlined into the triggers' query.
+create function private.incident_cells(
+  p_lon double precision, p_lat double precision,
+  p_lon_coarse double precision, p_lat_coarse double precision, p_sensitive boolean
+) returns table (point_kind text, px bigint, py bigint)
+language sql immutable parallel safe
+as $$
+  select k.kind,
+         least(1048575, greatest(0, floor((k.lon + 180) / 360 * 1048576)))::bigint,
+         least(1048575, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, k.lat))) / 2)) / pi()) / 2 * 1048576)))::bigint
+  from (values ('any', p_lon, p_lat, not p_sensitive),
+               ('exact', p_lon, p_lat, p_sensitive),
+               ('coarse', p_lon_coarse, p_lat_coarse, p_sensitive)) k (kind, lon, lat, keep)
+  where k.keep
+$$;
+
+-- The triggers' one body, as incident_rollup_apply: the statement's rows grouped by key, +1 per
+-- new row and −1 per old row, added to the rollup. Dynamic SQL because a transition table exists
+-- only for the events that define it.
+create function private.incident_cell_rollup_apply() returns trigger
+language plpgsql security definer
+set search_path = public, pg_temp
+as $$
+declare
+  src text := case tg_op
+    when 'INSERT' then 'select *, 1 as sign from new_rows'
+    when 'DELETE' then 'select *, -1 as sign from old_rows'
+    else 'select *, 1 as sign from new_rows union all select *, -1 as sign from old_rows' end;
+begin
+  execute format($q$
+    insert into public.incident_cell_rollup as r
+      (cx, cy, day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, point_kind,
+       incidents, fatalities, fatalities_known, sum_px, sum_py)
+    select (c.px / 64)::integer, (c.py / 64)::integer, d.event_date, d.event_type, d.admin1_pcode,
+           d.admin2_pcode, d.status, d.confidentiality, c.point_kind,
+           sum(d.sign), sum(d.sign * coalesce(d.fatalities, 0)),
+           sum(d.sign * (d.fatalities is not null)::integer), sum(d.sign * c.px), sum(d.sign * c.py)
+    from (%s) d
+    cross join lateral private.incident_cells(d.lon, d.lat, d.lon_coarse, d.lat_coarse, d.geom_coarse is not null) c
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9
+    having sum(d.sign) <> 0 or sum(d.sign * coalesce(d.fatalities, 0)) <> 0
+        or sum(d.sign * (d.fatalities is not null)::integer) <> 0
+        or sum(d.sign * c.px) <> 0 or sum(d.sign * c.py) <> 0
+    on conflict on constraint incident_cell_rollup_key do update
+      set incidents = r.incidents + excluded.incidents,
+          fatalities = r.fatalities + excluded.fatalities,
+          fatalities_known = r.fatalities_known + excluded.fatalities_known,
+          sum_px = r.sum_px + excluded.sum_px,
+          sum_py = r.sum_py + excluded.sum_py
+  $q$, src);
+  delete from public.incident_cell_rollup where incidents = 0;
+  return null;
+end
+$$;
+
+create function private.incident_cell_rollup_clear() returns trigger
+language plpgsql security definer
+set search_path = public, pg_temp
+as $$
+begin
+  delete from public.incident_cell_rollup;
+  return null;
+end
+$$;
+
+create trigger incidents_cell_rollup_insert after insert on public.incidents
+  referencing new table as new_rows
+  for each statement execute function private.incident_cell_rollup_apply();
+
+create trigger incidents_cell_rollup_update after update on public.incidents
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.incident_cell_rollup_apply();
+
+create trigger incidents_cell_rollup_delete after delete on public.incidents
+  referencing old table as old_rows
+  for each statement execute function private.incident_cell_rollup_apply();
+
+create trigger incidents_cell_rollup_truncate after truncate on public.incidents
+  for each statement execute function private.incident_cell_rollup_clear();
+
+-- An aggregated tile (z ≤ 8) from the cell rollup, as the caller sees it (security invoker: the
+-- rollup's policies apply): the same features incident_tile_rows' scan gives — one per 64 px
+-- cell holding incidents, with `count`, `fatalities` (none when none is known) and the most
+-- frequent `event_type` (ties to the first in order, as mode() does) — for the map's from, to,
+-- type and a governorate/district area. incident_tile_rows calls it when incident_rollup_usable
+-- says the rollup can answer for this caller and filter.
+--
+-- A tile of zoom z is the rollup's cells [x·2^(14−z), (x+1)·2^(14−z)) a side; its cell of
+-- 64 px, 2^(8−z) of them a side. The position is the incidents' mean pixel: at z8 exactly the
+-- scan's; above, a pixel is the z8 pixel divided by 2^(8−z) and floored, so the mean is taken of
+-- the z8 pixels, divided, less the floors' mean loss ((2^(8−z) − 1)/2 z8 pixels): within a pixel
+-- of the scan's.
+create function public.incident_tile_cells(
+  p_z integer, p_x integer, p_y integer,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
+) returns table (px integer, py integer, id text, event_type text, fatalities bigint, count bigint)
+language plpgsql stable
+set search_path = public, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+declare
+  v_shift integer;
+  v_span integer;
+  v_kind text := case when public.caller_location_scope() is null then 'exact' else 'coarse' end;
+begin
+  if p_z is null or p_z not between 0 and 8 then
+    raise exception 'z: must be between 0 and 8' using errcode = '22023';
+  end if;
+  if p_x is null or p_x < 0 or p_x >= 1 << p_z or p_y is null or p_y < 0 or p_y >= 1 << p_z then
+    raise exception 'x, y: must be between 0 and %', (1 << p_z) - 1 using errcode = '22023';
+  end if;
+  v_shift := 8 - p_z;
+  v_span := 1 << (14 - p_z);
+  return query
+    with t as (
+      select r.cx >> v_shift as gx, r.cy >> v_shift as gy, r.event_type as et,
+             sum(r.incidents) as n, sum(r.fatalities) as fat, sum(r.fatalities_known) as known,
+             sum(r.sum_px) as sx, sum(r.sum_py) as sy
+      from public.incident_cell_rollup r
+      where r.cx >= p_x * v_span and r.cx < (p_x + 1) * v_span
+        and r.cy >= p_y * v_span and r.cy < (p_y + 1) * v_span
+        and r.point_kind in ('any', v_kind)
+        and (p_from is null or r.day >= p_from)
+        and (p_to is null or r.day <= p_to)
+        and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+        and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+      group by 1, 2, 3
+    )
+    select least(4095, greatest(0, round((sum(t.sx) / sum(t.n) - ((1 << v_shift) - 1) / 2.0) / (1 << v_shift)) - p_x * 4096))::integer,
+           least(4095, greatest(0, round((sum(t.sy) / sum(t.n) - ((1 << v_shift) - 1) / 2.0) / (1 << v_shift)) - p_y * 4096))::integer,
+           null::text,
+           (array_agg(t.et order by t.n desc, t.et))[1],
+           (case when sum(t.known) > 0 then sum(t.fat) end)::bigint,
+           sum(t.n)::bigint
+    from t
+    group by t.gx, t.gy
+    having sum(t.n) > 0;
+end
+$$;
+
+-- Fill it from the incidents there are.
+insert into public.incident_cell_rollup
+  (cx, cy, day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, point_kind,
+   incidents, fatalities, fatalities_known, sum_px, sum_py)
+select (c.px / 64)::integer, (c.py / 64)::integer, i.event_date, i.event_type, i.admin1_pcode,
+       i.admin2_pcode, i.status, i.confidentiality, c.point_kind,
+       count(*), coalesce(sum(i.fatalities), 0), count(i.fatalities), sum(c.px), sum(c.py)
+from public.incidents i
+cross join lateral private.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+group by 1, 2, 3, 4, 5, 6, 7, 8, 9;
+
+analyze public.incident_cell_rollup;
+
+-- The tile function reads the rollup at z ≤ 8 when it can answer (the new `if` after the checks).
+create or replace function public.incident_tile_rows(
+  p_z integer, p_x integer, p_y integer,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
+) returns table (px integer, py integer, id text, event_type text, fatalities bigint, count bigint)
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+declare
+  n double precision;
+  west double precision; east double precision; north double precision; south double precision;
+  v_first_x boolean; v_last_x boolean; v_first_y boolean; v_last_y boolean;
+  v_cell integer;
+  v_scope text[] := public.caller_location_scope();
+begin
+  if p_z is null or p_z not between 0 and 24 then
+    raise exception 'z: must be between 0 and 24' using errcode = '22023';
+  end if;
+  n := 2.0 ^ p_z;
+  if p_x is null or p_x < 0 or p_x >= n then
+    raise exception 'x: must be between 0 and %', n - 1 using errcode = '22023';
+  end if;
+  if p_y is null or p_y < 0 or p_y >= n then
+    raise exception 'y: must be between 0 and %', n - 1 using errcode = '22023';
+  end if;
+  west := p_x / n * 360 - 180;
+  east := (p_x + 1) / n * 360 - 180;
+  north := degrees(atan(sinh(pi() * (1 - 2 * p_y / n))));
+  south := degrees(atan(sinh(pi() * (1 - 2 * (p_y + 1) / n))));
+  v_first_x := p_x = 0; v_last_x := p_x = n - 1; v_first_y := p_y = 0; v_last_y := p_y = n - 1;
+
+  -- Aggregated zooms from the cell rollup (31_incident_cells.sql) whenever it can answer for this
+  -- caller and filter — the same cells without reading the incidents (issue 16).
+  if p_z <= 8 and public.incident_rollup_usable(p_area) then
+    return query select * from public.incident_tile_cells(p_z, p_x, p_y, p_from, p_to, p_types, p_area);
+    return;
+  end if;
+
+  v_cell := case when p_z <= 8 then 64 else 32 end;
+  -- The selection is read once (a CTE referenced twice is materialised), counted, then sent as
+  -- single incidents or as grid cells.
+  return query
+    -- Location fuzzing (20261203140000, THE RULE): each incident is placed, and selected, by the
+    -- point the caller sees (coarse for a sensitive location a viewer is not cleared for), so no
+    -- tile, and no aggregate count per tile, tells the exact point. The btree prefilter takes the
+    -- exact columns for analysts and admins, and both for everyone else (a field user sees the
+    -- exact point of their own areas); the final test is on the caller's point.
+    with pts as (
+      select i.id, i.event_type, i.fatalities,
+             public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
+      from public.incidents_filtered(p_from, p_to, p_types, p_area) i
+      where ((i.lon >= west or v_first_x) and (i.lon < east or v_last_x)
+             and (i.lat >= south or v_last_y) and (i.lat < north or v_first_y))
+         or (v_scope is not null
+             and (i.lon_coarse >= west or v_first_x) and (i.lon_coarse < east or v_last_x)
+             and (i.lat_coarse >= south or v_last_y) and (i.lat_coarse < north or v_first_y))
+    ),
+    sel as (
+      select least(4095, greatest(0, floor((st_x(p.pt) - west) / (east - west) * 4096)))::integer as px,
+             least(4095, greatest(0, floor(((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, st_y(p.pt)))) / 2)) / pi()) / 2 * n - p_y) * 4096)))::integer as py,
+             p.id, p.event_type, p.fatalities
+      from pts p
+      where (st_x(p.pt) >= west or v_first_x) and (st_x(p.pt) < east or v_last_x)
+        and (st_y(p.pt) >= south or v_last_y) and (st_y(p.pt) < north or v_first_y)
+    ),
+    mode as (
+      select p_z <= 8 or (select count(*) from sel) > 8000 as aggregated
+    )
+    select s.px, s.py, s.id::text, s.event_type, s.fatalities::bigint, null::bigint
+    from sel s where not (select aggregated from mode)
+    union all
+    select round(avg(s.px))::integer, round(avg(s.py))::integer, null::text,
+           mode() within group (order by s.event_type), sum(s.fatalities)::bigint, count(*)
+    from sel s where (select aggregated from mode)
+    group by s.px / v_cell, s.py / v_cell;
+end
+$$;
