@@ -8,14 +8,16 @@
  */
 
 /** The cell rollup recomputed from the incidents, and as kept. */
-const CELLS_FRESH = `select (c.px / 64)::int as cx, (c.py / 64)::int as cy, i.event_date::text as day, i.event_type,
+const CELLS_FRESH = `select (c.px / 64)::int as cx, (c.py / 64)::int as cy, p.period, p.day::text as day, i.event_type,
          i.admin1_pcode, i.admin2_pcode, i.status, i.confidentiality, c.point_kind,
          count(*)::int as incidents, coalesce(sum(i.fatalities), 0)::int as fatalities,
          count(i.fatalities)::int as known, sum(c.px)::text as sx, sum(c.py)::text as sy
   from public.incidents i
   cross join lateral private.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
-  group by 1, 2, 3, 4, 5, 6, 7, 8, 9`;
-const CELLS_KEPT = `select cx, cy, day::text as day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+  cross join lateral (values ('day', i.event_date), ('month', date_trunc('month', i.event_date)::date),
+                             ('year', date_trunc('year', i.event_date)::date), ('all', null)) p (period, day)
+  group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
+const CELLS_KEPT = `select cx, cy, period, day::text as day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
          point_kind, incidents::int, fatalities::int, fatalities_known::int as known, sum_px::text as sx,
          sum_py::text as sy
   from public.incident_cell_rollup`;
@@ -211,7 +213,11 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 	it('the counts of the z6 tiles covering Iraq add up to /incidents/counts for the same filter', async () => {
 		for (const query of [
 			'',
-			'?from=2014-01-01&to=2017-12-31&type=battles,explosions_remote_violence'
+			'?from=2014-01-01&to=2017-12-31&type=battles,explosions_remote_violence',
+			// Whole years, whole months and days at both ends (the rollup's periods).
+			'?from=2014-03-15&to=2017-11-20',
+			'?from=2016-02-10&to=2016-02-20',
+			'?to=2012-06-30'
 		]) {
 			for (const who of [u.analyst, u.viewer]) {
 				const counts = await callRoute(countsGet, who, `/api/v1/incidents/counts${query}`);
