@@ -7,6 +7,8 @@ export default defineConfig({
 	test: {
 		// A test that asserts nothing cannot fail: vitest refuses it.
 		expect: { requireAssertions: true },
+		// Node code (server, CLI, tests) speaks every language: all catalogues registered at once.
+		setupFiles: ['src/lib/i18n/all.ts'],
 		projects: [
 			{
 				extends: true,

@@ -36,6 +36,7 @@ const QUEUED = Number(process.env.TERRAIN_BENCH_QUEUED ?? 1000);
 const OUTBOX_BATCH = 100;
 /** TERRAIN_BENCH_PARTS=b runs B only. */
 const PARTS = (process.env.TERRAIN_BENCH_PARTS ?? 'ab').toLowerCase();
+const LIST = process.env.TERRAIN_BENCH_LIST === '1';
 
 async function startServer(): Promise<{
 	url: string;
@@ -123,9 +124,15 @@ async function firstMap(base: string, email: string, password: string, lowData: 
 		await cdp.send('Network.emulateNetworkConditions', THROTTLE);
 		let bytes = 0;
 		let requests = 0;
-		cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {
+		const urls = new Map<string, string>();
+		cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) =>
+			urls.set(e.requestId, e.request.url)
+		);
+		cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
 			bytes += e.encodedDataLength;
 			requests++;
+			// TERRAIN_BENCH_LIST=1 prints each response as it lands: what the first map waits for.
+			if (LIST) console.log(`${e.encodedDataLength}\t${urls.get(e.requestId)?.replace(base, '')}`);
 		});
 		const t0 = Date.now();
 		await page.goto(`${base}/map`, { waitUntil: 'commit' });

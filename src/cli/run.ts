@@ -1,4 +1,5 @@
 // The process entry of the CLI (bin/terrain.js): runs main() and turns failures into one line.
+import '../lib/i18n/all.ts';
 import { ConfigError } from '../lib/server/config.ts';
 import { DbError } from '../lib/server/db/types.ts';
 import { CliError } from './errors.ts';

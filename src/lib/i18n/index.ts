@@ -4,13 +4,15 @@
  * key they lack (i18n.test.ts keeps them all complete, see untranslated.ts). Catalogues are
  * split by area of the app (common, auth, map, admin …) so each feature owns its own file.
  *
+ * A browser loads only its reader's catalogue (loadCatalogue, from the root layout's load): the
+ * four together are ~88 kB gzipped, a tenth of the first map on a field link (issue 14). The
+ * server and the command line register all four at start (all.ts).
+ *
  * Why not paraglide: its compiler loads the inlang plugins from a CDN, and Terrain must build
  * with no network. A typed catalogue with {param} interpolation covers what we need.
  */
-import { en } from './en/index.ts';
-import { ar } from './ar/index.ts';
-import { ku } from './ku/index.ts';
-import { fr } from './fr/index.ts';
+import type { en } from './en/index.ts';
+import { UNTRANSLATED } from './untranslated.ts';
 
 export type Locale = 'en' | 'ar' | 'ku' | 'fr';
 export const LOCALES: readonly Locale[] = ['en', 'ar', 'ku', 'fr'];
@@ -19,7 +21,34 @@ export type Messages = Record<MessageKey, string>;
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const catalogues: Record<Locale, Partial<Messages>> = { en, ar, ku, fr };
+const catalogues: Partial<Record<Locale, Partial<Messages>>> = {};
+
+/** Makes a catalogue available to translator() (all.ts registers the four on the server). */
+export function registerCatalogue(locale: Locale, cat: Partial<Messages>): void {
+	catalogues[locale] = cat;
+}
+
+/** Each catalogue is its own chunk: a browser fetches the one it reads. */
+const loaders: Record<Locale, () => Promise<Partial<Messages>>> = {
+	en: () => import('./en/index.ts').then((m) => m.en),
+	ar: () => import('./ar/index.ts').then((m) => m.ar),
+	ku: () => import('./ku/index.ts').then((m) => m.ku),
+	fr: () => import('./fr/index.ts').then((m) => m.fr)
+};
+
+/**
+ * Loads a locale's catalogue once (and English beside it while some of its keys are knowingly
+ * untranslated, so those show in English rather than as keys).
+ */
+export async function loadCatalogue(locale: Locale): Promise<void> {
+	const needed: Locale[] = [locale];
+	if (locale !== 'en' && UNTRANSLATED[locale].length) needed.push('en');
+	await Promise.all(
+		needed
+			.filter((l) => !catalogues[l])
+			.map(async (l) => registerCatalogue(l, await loaders[l]()))
+	);
+}
 
 export function isLocale(v: unknown): v is Locale {
 	return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
@@ -49,10 +78,14 @@ export function negotiate(header: string | null | undefined): Locale {
 	return 'en';
 }
 
-/** `cat` defaults to the locale's catalogue; tests pass a partial one to check the fallback. */
-export function translator(locale: Locale, cat: Partial<Messages> = catalogues[locale]): Translate {
+/**
+ * `cat` defaults to the locale's registered catalogue, looked up at each call (a translator made
+ * at module load works once the catalogue is registered); tests pass a partial one to check the
+ * fallback.
+ */
+export function translator(locale: Locale, cat?: Partial<Messages>): Translate {
 	return (key, params) => {
-		const template = cat[key] ?? en[key] ?? key;
+		const template = (cat ?? catalogues[locale])?.[key] ?? catalogues.en?.[key] ?? key;
 		if (!params) return template;
 		return template.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 	};

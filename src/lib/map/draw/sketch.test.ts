@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
 	addVertex,
-	bufferPreview,
 	clear,
 	closeRing,
 	emptySketch,
@@ -16,6 +15,7 @@ import {
 	type LngLat,
 	type Sketch
 } from './sketch.ts';
+import { bufferPreview } from './buffer-preview.ts';
 
 const draw = (mode: Sketch['mode'], pts: LngLat[], tolerance = 0) =>
 	pts.reduce((s, p) => addVertex(s, p, tolerance), emptySketch(mode));

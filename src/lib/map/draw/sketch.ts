@@ -5,8 +5,8 @@
  * what the browser refuses matches what PostGIS would refuse (a polygon that crosses itself is
  * not valid there either); the queries themselves stay in PostGIS.
  */
-import { area, bbox as turfBbox, buffer, kinks } from '@turf/turf';
-import type { Feature, Geometry, LineString, MultiPolygon, Point, Polygon } from 'geojson';
+import { area, bbox as turfBbox, kinks } from '@turf/turf';
+import type { Feature, Geometry, LineString, Point, Polygon } from 'geojson';
 
 export type DrawMode = 'point' | 'line' | 'polygon';
 export const DRAW_MODES: readonly DrawMode[] = ['point', 'line', 'polygon'];
@@ -228,27 +228,6 @@ export function sketchFromGeometry(input: unknown): Sketch | null {
 		};
 	}
 	return null;
-}
-
-/**
- * The area within `km` of a geometry, for drawing only: turf's buffer is planar around the
- * geometry's centre, close to but not exactly PostGIS's geodesic distance, which decides.
- */
-export function bufferPreview(
-	geometry: Geometry | Geometry[] | null,
-	km: number
-): Feature<Polygon | MultiPolygon>[] {
-	if (!geometry || !(km > 0)) return [];
-	const list = Array.isArray(geometry) ? geometry : [geometry];
-	const out: Feature<Polygon | MultiPolygon>[] = [];
-	for (const g of list) {
-		const b = buffer({ type: 'Feature', properties: {}, geometry: g }, km, {
-			units: 'kilometers',
-			steps: 16
-		});
-		if (b?.geometry) out.push(b as Feature<Polygon | MultiPolygon>);
-	}
-	return out;
 }
 
 /** west, south, east, north of some features; null when there are none. */
