@@ -233,7 +233,7 @@ export const movements = {
 	'movements.board.back': 'back {when}',
 	'contingency.nearest.title': 'Nearest safe site',
 	'contingency.nearest.hint':
-		'From a point, the nearest hibernation sites, assembly points and safe havens of the plans you may read and of our sites registry, by straight-line distance.',
+		'From a point, the nearest hibernation sites, assembly points and safe havens of the plans you may read and of our sites registry, by straight-line distance, and along a drawn route where one leads there.',
 	'contingency.nearest.lat': 'Latitude',
 	'contingency.nearest.lon': 'Longitude',
 	'contingency.nearest.role': 'Kind of site',
@@ -244,6 +244,26 @@ export const movements = {
 	'contingency.nearest.km': '{km} km',
 	'contingency.nearest.capacity': '{n} people',
 	'contingency.nearest.registry': 'Our sites registry',
+	'contingency.nearest.straight': '{km} km in a straight line',
+	'contingency.nearest.route': '{total} km along “{name}”',
+	'contingency.nearest.route_parts':
+		'{approach} km to reach the route, {along} km on it, {leave} km from it to the site',
+	'contingency.nearest.by_route': 'Nearest along a route',
+	'contingency.lines.title': 'Drawn routes',
+	'contingency.lines.hint':
+		'The roads out, drawn on the map or read from a file. The nearest safe site finder measures the way along them.',
+	'contingency.lines.none': 'No drawn route yet.',
+	'contingency.lines.new': 'Add a route',
+	'contingency.lines.name': 'Route name',
+	'contingency.lines.to_site': 'Leads to',
+	'contingency.lines.any_site': 'any site within 1 km of it',
+	'contingency.lines.drawn': 'drawn on the map',
+	'contingency.lines.file': 'Load the line from a file (KML, KMZ, GPX, GeoJSON)',
+	'contingency.lines.draw_hint':
+		'Or draw it on the map: click each point along the road, double-click or Finish to end it.',
+	'contingency.lines.save': 'Save the route',
+	'contingency.lines.added': 'Route saved.',
+	'contingency.lines.remove': 'Remove',
 	'nogo.title': 'No-go zones',
 	'nogo.link': 'No-go zones',
 	'nogo.intro':

@@ -236,7 +236,7 @@ export const movements = {
 	'movements.board.back': 'rentré {when}',
 	'contingency.nearest.title': 'Site sûr le plus proche',
 	'contingency.nearest.hint':
-		'Depuis un point, les sites d’hibernation, points de rassemblement et refuges les plus proches des plans que vous pouvez lire et du registre de nos sites, à vol d’oiseau.',
+		'Depuis un point, les sites d’hibernation, points de rassemblement et refuges les plus proches des plans que vous pouvez lire et du registre de nos sites, à vol d’oiseau, et le long d’un itinéraire tracé là où l’un y mène.',
 	'contingency.nearest.lat': 'Latitude',
 	'contingency.nearest.lon': 'Longitude',
 	'contingency.nearest.role': 'Type de site',
@@ -247,6 +247,26 @@ export const movements = {
 	'contingency.nearest.km': '{km} km',
 	'contingency.nearest.capacity': '{n} personnes',
 	'contingency.nearest.registry': 'Registre de nos sites',
+	'contingency.nearest.straight': '{km} km à vol d’oiseau',
+	'contingency.nearest.route': '{total} km par « {name} »',
+	'contingency.nearest.route_parts':
+		'{approach} km pour rejoindre l’itinéraire, {along} km dessus, {leave} km de là au site',
+	'contingency.nearest.by_route': 'Le plus proche par un itinéraire',
+	'contingency.lines.title': 'Itinéraires tracés',
+	'contingency.lines.hint':
+		'Les routes de sortie, tracées sur la carte ou lues dans un fichier. La recherche du site sûr le plus proche mesure le chemin le long de celles-ci.',
+	'contingency.lines.none': 'Aucun itinéraire tracé pour l’instant.',
+	'contingency.lines.new': 'Ajouter un itinéraire',
+	'contingency.lines.name': 'Nom de l’itinéraire',
+	'contingency.lines.to_site': 'Mène à',
+	'contingency.lines.any_site': 'tout site à moins de 1 km de lui',
+	'contingency.lines.drawn': 'tracé sur la carte',
+	'contingency.lines.file': 'Charger la ligne depuis un fichier (KML, KMZ, GPX, GeoJSON)',
+	'contingency.lines.draw_hint':
+		'Ou tracez-la sur la carte : cliquez chaque point le long de la route, double-cliquez ou « Terminer » pour finir.',
+	'contingency.lines.save': 'Enregistrer l’itinéraire',
+	'contingency.lines.added': 'Itinéraire enregistré.',
+	'contingency.lines.remove': 'Retirer',
 	'nogo.title': 'Zones interdites',
 	'nogo.link': 'Zones interdites',
 	'nogo.intro':

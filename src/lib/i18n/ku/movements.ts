@@ -232,7 +232,7 @@ export const movements = {
 	'movements.board.back': 'گەڕایەوە {when}',
 	'contingency.nearest.title': 'نزیکترین شوێنی سەلامەت',
 	'contingency.nearest.hint':
-		'لە خاڵێکەوە، نزیکترین شوێنەکانی خۆحەشاردان، خاڵەکانی کۆبوونەوە و پەناگە سەلامەتەکان لەو پلانانەی کە دەتوانیت بیانخوێنیتەوە و لە تۆماری شوێنەکانمان، بە دووری ڕاستەهێڵ.',
+		'لە خاڵێکەوە، نزیکترین شوێنەکانی خۆحەشاردان، خاڵەکانی کۆبوونەوە و پەناگە سەلامەتەکان لەو پلانانەی کە دەتوانیت بیانخوێنیتەوە و لە تۆماری شوێنەکانمان، بە دووری ڕاستەهێڵ، و بە درێژایی ڕێگایەکی کێشراو لەو شوێنەی ڕێگایەک دەیگەیەنێتە ئەوێ.',
 	'contingency.nearest.lat': 'هێڵی پانی',
 	'contingency.nearest.lon': 'هێڵی درێژی',
 	'contingency.nearest.role': 'جۆری شوێن',
@@ -244,6 +244,26 @@ export const movements = {
 	'contingency.nearest.km': '{km} کم',
 	'contingency.nearest.capacity': '{n} کەس',
 	'contingency.nearest.registry': 'تۆماری شوێنەکانمان',
+	'contingency.nearest.straight': '{km} کم بە ڕاستەهێڵ',
+	'contingency.nearest.route': '{total} کم بە درێژایی «{name}»',
+	'contingency.nearest.route_parts':
+		'{approach} کم بۆ گەیشتن بە ڕێگاکە، {along} کم لەسەری، {leave} کم لێیەوە بۆ شوێنەکە',
+	'contingency.nearest.by_route': 'نزیکترین بە درێژایی ڕێگایەک',
+	'contingency.lines.title': 'ڕێگا کێشراوەکان',
+	'contingency.lines.hint':
+		'ڕێگاکانی دەرچوون، لەسەر نەخشە کێشراون یان لە فایلێکەوە خوێنراونەتەوە. دۆزەرەوەی نزیکترین شوێنی سەلامەت دووری بە درێژاییان دەپێوێت.',
+	'contingency.lines.none': 'هێشتا هیچ ڕێگایەک نەکێشراوە.',
+	'contingency.lines.new': 'زیادکردنی ڕێگایەک',
+	'contingency.lines.name': 'ناوی ڕێگا',
+	'contingency.lines.to_site': 'دەگاتە',
+	'contingency.lines.any_site': 'هەر شوێنێک لە ماوەی 1 کم لێیەوە',
+	'contingency.lines.drawn': 'لەسەر نەخشە کێشراوە',
+	'contingency.lines.file': 'هێڵەکە لە فایلێکەوە باربکە (KML، KMZ، GPX، GeoJSON)',
+	'contingency.lines.draw_hint':
+		'یان لەسەر نەخشە بیکێشە: کرتە لەسەر هەر خاڵێک بکە بە درێژایی ڕێگاکە، دوو کرتە یان «تەواو» بۆ کۆتاییهێنان.',
+	'contingency.lines.save': 'پاشەکەوتکردنی ڕێگاکە',
+	'contingency.lines.added': 'ڕێگاکە پاشەکەوت کرا.',
+	'contingency.lines.remove': 'لابردن',
 	'nogo.title': 'ناوچە قەدەغەکراوەکان',
 	'nogo.link': 'ناوچە قەدەغەکراوەکان',
 	'nogo.intro':

@@ -102,7 +102,7 @@ export const nearestSites = (
 	as: CallerUser,
 	q: { lon: number; lat: number; roles?: string[]; limit?: number }
 ) =>
-	call<NearestSite[]>(
+	call<NearestSiteWithRoute[]>(
 		'contingency_nearest_sites',
 		{
 			p_lon: q.lon,
@@ -110,5 +110,49 @@ export const nearestSites = (
 			p_roles: q.roles?.length ? q.roles : null,
 			p_limit: q.limit ?? 5
 		},
+		as
+	);
+
+/** The shortest way to a site along a drawn route of a readable plan that leads there. */
+export interface RouteWay {
+	id: string;
+	name: string;
+	plan_id: string;
+	/** from the point to the route's nearest point */
+	approach_km: number;
+	/** along the line, to the site's projection on it */
+	along_km: number;
+	/** from that projection to the site */
+	leave_km: number;
+	total_km: number;
+}
+export interface NearestSiteWithRoute extends NearestSite {
+	route: RouteWay | null;
+}
+
+/** A plan's drawn route (a road out), as the API answers it. */
+export interface PlanRoute {
+	id: string;
+	plan_id: string;
+	name: string;
+	to_site: string | null;
+	source: string;
+	length_km: number;
+	route: { type: 'LineString'; coordinates: number[][] };
+	created_at: string;
+	created_by_name: string | null;
+}
+
+export const listRoutes = (as: CallerUser, planId: string) =>
+	call<PlanRoute[]>('contingency_routes_list', { p_plan_id: planId }, as);
+
+/** The body is passed as it came: the SQL function checks and names each field. */
+export const addRoute = (as: CallerUser, planId: string, route: Record<string, unknown>) =>
+	call<PlanRoute>('contingency_route_add', { p_plan_id: planId, p_route: route }, as);
+
+export const removeRoute = (as: CallerUser, planId: string, id: string) =>
+	call<{ id: string; deleted: true }>(
+		'contingency_route_remove',
+		{ p_plan_id: planId, p_id: id },
 		as
 	);

@@ -1,5 +1,5 @@
 /**
- * OpenAPI paths of contingency-plan triggers (handlers in src/routes/api/v1/contingency/[id]/triggers;
+ * OpenAPI paths of contingency-plan triggers and drawn routes (handlers in src/routes/api/v1/contingency/[id]/triggers;
  * verbs in ./triggers.ts). The plans' own paths are in ../movements/openapi-safety.ts.
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
@@ -40,9 +40,67 @@ const trigger: Schema = {
 		met_since: { type: ['string', 'null'], format: 'date-time' }
 	}
 };
+const routeBody: Schema = {
+	type: 'object',
+	required: ['name', 'route'],
+	description: 'Other fields are refused, with the field named.',
+	properties: {
+		name: { type: 'string', maxLength: 200 },
+		route: {
+			type: 'object',
+			description:
+				'GeoJSON LineString (or a MultiLineString whose parts join into one line, or a Feature holding one), longitude/latitude; anything else is refused naming route'
+		},
+		to_site: {
+			type: ['string', 'null'],
+			description:
+				'The name of the plan site it leads to; without it the route serves any site within 1 km of it'
+		},
+		source: { type: 'string', description: 'drawn (default) or the file it came from' }
+	}
+};
+const planRoute: Schema = {
+	type: 'object',
+	description:
+		'id, plan_id, name, to_site, source, length_km, route (GeoJSON), created_at, created_by_name',
+	properties: {
+		id: { type: 'string', format: 'uuid' },
+		length_km: { type: 'number' },
+		route: { type: 'object' }
+	}
+};
+const routeId = { ...pathId('Route id'), name: 'route' };
 const triggerId = { ...pathId('Trigger id'), name: 'trigger' };
 
 export const triggerPaths: Record<string, Partial<Record<Method, Operation>>> = {
+	'/contingency/{id}/routes': {
+		get: {
+			operationId: 'listContingencyRoutes',
+			summary:
+				'A plan’s drawn routes (roads out), each a GeoJSON line with its name and destination; the read is audited. Viewers: 403',
+			tags,
+			parameters: [pathId('Plan id')],
+			responses: answers(ok('The routes', { type: 'array', items: planRoute }), '403', '404')
+		},
+		post: {
+			operationId: 'addContingencyRoute',
+			summary:
+				'Add a drawn route to a plan (analysts and admins); the nearest-site finder measures along it',
+			tags,
+			parameters: [pathId('Plan id')],
+			requestBody: { required: true, content: jsonOf(routeBody) },
+			responses: created(ok('The route', planRoute), '400', '403', '404')
+		}
+	},
+	'/contingency/{id}/routes/{route}': {
+		delete: {
+			operationId: 'removeContingencyRoute',
+			summary: 'Remove a drawn route from a plan (analysts and admins)',
+			tags,
+			parameters: [pathId('Plan id'), routeId],
+			responses: answers(ok('Removed', { type: 'object' }), '403', '404')
+		}
+	},
 	'/contingency/{id}/triggers': {
 		get: {
 			operationId: 'listContingencyTriggers',

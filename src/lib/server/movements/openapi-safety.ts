@@ -305,7 +305,12 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 					items: obj({
 						name: { type: 'string' },
 						role: { enum: [...SITE_ROLES] },
-						distance_km: { type: 'number' }
+						distance_km: { type: 'number' },
+						route: {
+							type: ['object', 'null'],
+							description:
+								'The shortest way along a drawn route of a readable plan that leads to the site (its to_site, or any site within 1 km of it), or null: id, name, plan_id, approach_km (point to the route), along_km (on the line to the site’s projection), leave_km (projection to the site), total_km'
+						}
 					})
 				}),
 				'400',

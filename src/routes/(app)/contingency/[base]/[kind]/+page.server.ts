@@ -4,9 +4,12 @@ import { FilterError } from '$lib/server/api/params';
 import { parseWith } from '$lib/server/api/zod';
 import { UUID } from '$lib/domain/codes';
 import {
+	addRoute,
 	contingencyOverview,
 	getPlan,
+	listRoutes,
 	PLAN_KINDS,
+	removeRoute,
 	savePlan,
 	zPlanFields,
 	type PlanKind
@@ -38,6 +41,8 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		kind,
 		plan: ref ? await getPlan(user, ref.id) : null,
 		triggers: ref ? await listTriggers(user, ref.id) : [],
+		// the drawn routes (the roads out); the read is audited
+		routes: ref ? await listRoutes(user, ref.id) : [],
 		// the checkpoints a trigger may watch (only those who may add one need the list)
 		checkpoints:
 			ref && canEdit
@@ -64,6 +69,13 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 function failure(e: unknown) {
 	if (e instanceof FilterError) return fail(400, { triggerError: `${e.parameter}: ${e.message}` });
 	if (isDbError(e) && e.httpStatus < 500) return fail(e.httpStatus, { triggerError: e.message });
+	throw e;
+}
+
+/** A route form's failure, the field named as the API names it. */
+function routeFailure(e: unknown) {
+	if (e instanceof FilterError) return fail(400, { routeError: `${e.parameter}: ${e.message}` });
+	if (isDbError(e) && e.httpStatus < 500) return fail(e.httpStatus, { routeError: e.message });
 	throw e;
 }
 
@@ -124,6 +136,40 @@ export const actions: Actions = {
 			return failure(e);
 		}
 		return { triggerAdded: true };
+	},
+	addRoute: async ({ locals, request }) => {
+		const user = locals.user;
+		if (!user) error(401);
+		const fd = await request.formData();
+		const line = String(fd.get('route') ?? '');
+		let route: unknown;
+		try {
+			route = line ? JSON.parse(line) : null;
+		} catch {
+			return fail(400, { routeError: 'route: not a line' });
+		}
+		try {
+			await addRoute(user, String(fd.get('plan_id') ?? ''), {
+				name: String(fd.get('name') ?? ''),
+				to_site: String(fd.get('to_site') ?? '') || null,
+				source: String(fd.get('source') ?? '') || 'drawn',
+				route
+			});
+		} catch (e) {
+			return routeFailure(e);
+		}
+		return { routeAdded: true };
+	},
+	removeRoute: async ({ locals, request }) => {
+		const user = locals.user;
+		if (!user) error(401);
+		const fd = await request.formData();
+		try {
+			await removeRoute(user, String(fd.get('plan_id') ?? ''), String(fd.get('id') ?? ''));
+		} catch (e) {
+			return routeFailure(e);
+		}
+		return { routeRemoved: true };
 	},
 	removeTrigger: async ({ locals, request }) => {
 		const user = locals.user;
