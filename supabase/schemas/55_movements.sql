@@ -105,21 +105,7 @@ begin
     raise exception 'geometry: must be a polygon (GeoJSON Polygon or MultiPolygon), not %',
       coalesce(g ->> 'type', 'nothing') using errcode = '22023';
   end if;
-  begin
-    geom := st_setsrid(st_geomfromgeojson(g::text), 4326);
-  exception when others then
-    raise exception 'geometry: not valid GeoJSON (%)', sqlerrm using errcode = '22023';
-  end;
-  if st_isempty(geom) then
-    raise exception 'geometry: the polygon is empty' using errcode = '22023';
-  end if;
-  if st_xmin(geom) < -180 or st_xmax(geom) > 180 or st_ymin(geom) < -90 or st_ymax(geom) > 90 then
-    raise exception 'geometry: coordinates must be longitude, latitude in degrees (WGS 84)' using errcode = '22023';
-  end if;
-  if not st_isvalid(geom) then
-    raise exception 'geometry: the polygon crosses itself or is not closed (%)', st_isvalidreason(geom)
-      using errcode = '22023';
-  end if;
+  geom := public.geojson_geometry(g);
   if st_area(geom::geography) > 1e11 then
     raise exception 'geometry: the polygon is larger than 100,000 km²' using errcode = '22023';
   end if;

@@ -523,34 +523,10 @@ $$;
 
 -- The GeoJSON a client sends (a geometry, or a Feature holding one) as a checked geometry.
 create function public.proximity_geometry(p_geojson jsonb) returns geometry
-language plpgsql immutable
+language sql immutable
 set search_path = public, extensions, pg_temp
 as $$
-declare
-  g jsonb := case when p_geojson ->> 'type' = 'Feature' then p_geojson -> 'geometry' else p_geojson end;
-  geom geometry;
-begin
-  if g is null or jsonb_typeof(g) <> 'object'
-     or g ->> 'type' not in ('Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon') then
-    raise exception 'geometry: expected a GeoJSON Point, LineString or Polygon (or their Multi- forms)'
-      using errcode = '22023';
-  end if;
-  begin
-    geom := st_setsrid(st_geomfromgeojson(g::text), 4326);
-  exception when others then
-    raise exception 'geometry: not valid GeoJSON (%)', sqlerrm using errcode = '22023';
-  end;
-  if st_isempty(geom) then
-    raise exception 'geometry: is empty' using errcode = '22023';
-  end if;
-  if st_xmin(geom) < -180 or st_xmax(geom) > 180 or st_ymin(geom) < -90 or st_ymax(geom) > 90 then
-    raise exception 'geometry: coordinates must be longitude, latitude in degrees (WGS 84)' using errcode = '22023';
-  end if;
-  if not st_isvalid(geom) then
-    raise exception 'geometry: % ', st_isvalidreason(geom) using errcode = '22023';
-  end if;
-  return geom;
-end
+  select public.geojson_geometry(p_geojson)
 $$;
 
 -- p_km       the distance, 0 < km ≤ 200

@@ -17,6 +17,9 @@ const ROOT = join(import.meta.dirname, '..');
 // invoker functions that called public.audit_note, with public.audit_record instead: not
 // `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
+	// one check of a client's GeoJSON geometry (public.geojson_geometry), issue 15
+	'public.no_go_zone_geometry': ['20261210200100', '20261211400000'],
+	'public.proximity_geometry': ['20261122003002', '20261211400000'],
 	// alert rules that listen to level changes and checkpoint status changes
 	'private.alert_rules_evaluate': ['20261204080000', '20261210200000'],
 	'public.alert_rule_save': ['20261204080000', '20261210200000'],
