@@ -1,8 +1,6 @@
-import { error, fail } from '@sveltejs/kit';
-import { getReport, saveReport, sitrep } from '$lib/server/reports';
-import { sitrepOutlines } from '$lib/server/reports/areas';
-import { orgName } from '$lib/server/reports/params';
-import { pageFailure } from '$lib/server/reports/page';
+import { fail } from '@sveltejs/kit';
+import { saveReport } from '$lib/server/reports';
+import { pageFailure, reportWithSitrep } from '$lib/server/reports/page';
 import { uuid } from '$lib/server/api/params';
 import { FilterError } from '$lib/domain/filters';
 import { REPORT_STATUSES, zReportPatch } from '$lib/domain/reports';
@@ -10,25 +8,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
-	try {
-		const r = await getReport(user, uuid('id', params.id));
-		if (!r) error(404, 'no such report, or not visible to you');
-		const s = await sitrep(user, {
-			from: r.period_from,
-			to: r.period_to,
-			area: r.area_pcode,
-			base: r.base_id
-		});
-		return {
-			r,
-			s,
-			outlines: await sitrepOutlines(user, s),
-			org: orgName(),
-			canWrite: user.role === 'admin' || user.role === 'analyst'
-		};
-	} catch (e) {
-		pageFailure(e);
-	}
+	return {
+		...(await reportWithSitrep(user, params.id)),
+		canWrite: user.role === 'admin' || user.role === 'analyst'
+	};
 };
 
 export const actions: Actions = {
