@@ -1,5 +1,6 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { isDbError } from '$lib/server/api/respond';
+import { fail } from '@sveltejs/kit';
+import { deleteAction, refusal } from '$lib/server/api/form';
+import { pageUser } from '$lib/server/analysis/guard';
 import {
 	alertDeliveryStats,
 	deleteAlertRule,
@@ -8,12 +9,10 @@ import {
 } from '$lib/server/alerts';
 import { cardSites } from '$lib/server/contacts';
 import { mailConfig } from '$lib/server/mail';
-import { FilterError } from '$lib/domain/filters';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-	const user = locals.user;
+	const user = pageUser(locals, url);
 	const [rules, sites, stats] = await Promise.all([
 		listAlertRules(user),
 		cardSites(user),
@@ -28,11 +27,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return { rules, sites, mail, stats };
 };
 
-const failed = (e: unknown, values?: Record<string, unknown>) => {
-	if (isDbError(e) && e.httpStatus < 500) return fail(400, { error: e.message, values });
-	if (e instanceof FilterError) return fail(400, { error: e.message, values });
-	throw e;
-};
+// A database refusal is a 400 here, whatever its own status.
+const failed = (e: unknown, values?: Record<string, unknown>) => refusal(e, values, 400);
 
 export const actions: Actions = {
 	create: async ({ locals, request }) => {
@@ -92,14 +88,5 @@ export const actions: Actions = {
 		}
 		return { toggled: true };
 	},
-	delete: async ({ locals, request }) => {
-		if (!locals.user) return fail(401, { error: 'sign in' });
-		const fd = await request.formData();
-		try {
-			await deleteAlertRule(locals.user, String(fd.get('id') ?? ''));
-		} catch (e) {
-			return failed(e);
-		}
-		return { deleted: true };
-	}
+	delete: deleteAction(deleteAlertRule, 400)
 };

@@ -1,24 +1,16 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { isDbError } from '$lib/server/api/respond';
+import { fail } from '@sveltejs/kit';
+import { deleteAction, refusal } from '$lib/server/api/form';
+import { pageUser } from '$lib/server/analysis/guard';
 import { addNoGoZone, deleteNoGoZone, listNoGoZones } from '$lib/server/movements';
-import { FilterError } from '$lib/domain/filters';
 import type { Actions, PageServerLoad } from './$types';
 
 /** No-go zones: every signed-in role reads them (they mark where nobody goes); analysts and admins draw. */
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-	const user = locals.user;
+	const user = pageUser(locals, url);
 	return {
 		zones: await listNoGoZones(user),
 		canDraw: user.role === 'admin' || user.role === 'analyst'
 	};
-};
-
-const refused = (e: unknown, values?: Record<string, string>) => {
-	if (isDbError(e) && e.httpStatus < 500) return fail(e.httpStatus, { error: e.message, values });
-	// a refused field (call() turns "name: …" into a FilterError naming it)
-	if (e instanceof FilterError) return fail(400, { error: e.message, values });
-	throw e;
 };
 
 export const actions: Actions = {
@@ -43,18 +35,10 @@ export const actions: Actions = {
 				geometry
 			});
 		} catch (e) {
-			return refused(e, values);
+			// a refused field: call() turns "name: …" into a FilterError naming it
+			return refusal(e, values);
 		}
 		return { saved: true };
 	},
-	delete: async ({ locals, request }) => {
-		if (!locals.user) return fail(401, { error: 'sign in' });
-		const fd = await request.formData();
-		try {
-			await deleteNoGoZone(locals.user, String(fd.get('id') ?? ''));
-		} catch (e) {
-			return refused(e);
-		}
-		return { deleted: true };
-	}
+	delete: deleteAction(deleteNoGoZone)
 };
