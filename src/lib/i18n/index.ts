@@ -44,9 +44,7 @@ export async function loadCatalogue(locale: Locale): Promise<void> {
 	const needed: Locale[] = [locale];
 	if (locale !== 'en' && UNTRANSLATED[locale].length) needed.push('en');
 	await Promise.all(
-		needed
-			.filter((l) => !catalogues[l])
-			.map(async (l) => registerCatalogue(l, await loaders[l]()))
+		needed.filter((l) => !catalogues[l]).map(async (l) => registerCatalogue(l, await loaders[l]()))
 	);
 }
 
