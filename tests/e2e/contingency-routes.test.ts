@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
+import { hydrated, openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
 import { e2e, http, sessionCookie, tempDir } from './helpers/server.ts';
 
 const arabic = async (b: TestBrowser, baseUrl: string) =>
@@ -107,6 +107,8 @@ describe('contingency plan routes in the browser', () => {
 		await p.goto(`${baseUrl}/contingency/${base.base_site_id}/relocation`);
 		const box = p.getByTestId('plan-routes');
 		await box.waitFor();
+		// A file chosen before the script runs fires no change handler (a person waits for the page).
+		await hydrated(p);
 		expect(await box.textContent()).toContain('No drawn route yet.');
 
 		// top to bottom: name, where it leads, the file (a polygon first: refused, the file named)
