@@ -6,7 +6,6 @@ import { dir, type Locale } from '$lib/i18n';
 import { getContext, setContext, untrack } from 'svelte';
 import type { Layer } from '@deck.gl/core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type * as DeckLayers from '@deck.gl/layers';
 import type { Selection } from './url-state.ts';
 import type { IconAtlas } from './icons.ts';
 import { BASEMAP_FIRST_LABEL_LAYER_ID } from './basemap-style.ts';
@@ -18,15 +17,8 @@ import { BASEMAP_FIRST_LABEL_LAYER_ID } from './basemap-style.ts';
  */
 export const UNDER_LABELS = { beforeId: BASEMAP_FIRST_LABEL_LAYER_ID } as Record<never, never>;
 
-export interface DeckClasses {
-	ScatterplotLayer: typeof DeckLayers.ScatterplotLayer;
-	IconLayer: typeof DeckLayers.IconLayer;
-	SolidPolygonLayer: typeof DeckLayers.SolidPolygonLayer;
-	PolygonLayer: typeof DeckLayers.PolygonLayer;
-	GeoJsonLayer: typeof DeckLayers.GeoJsonLayer;
-	ArcLayer: typeof DeckLayers.ArcLayer;
-	PathLayer: typeof DeckLayers.PathLayer;
-}
+/** The deck.gl layer classes the map draws with, listed once in deck-classes.ts. */
+export type DeckClasses = typeof import('./deck-classes.ts');
 
 /** Bottom to top. Sites sit above incidents so they stay visible and clickable among them. */
 export const DECK_SLOTS = [

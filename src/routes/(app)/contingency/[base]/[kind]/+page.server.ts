@@ -65,17 +65,13 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	};
 };
 
-/** A trigger form's failure as the page shows it: the field named, as the API would. */
-function failure(e: unknown) {
-	if (e instanceof FilterError) return fail(400, { triggerError: `${e.parameter}: ${e.message}` });
-	if (isDbError(e) && e.httpStatus < 500) return fail(e.httpStatus, { triggerError: e.message });
-	throw e;
-}
-
-/** A route form's failure, the field named as the API names it. */
-function routeFailure(e: unknown) {
-	if (e instanceof FilterError) return fail(400, { routeError: `${e.parameter}: ${e.message}` });
-	if (isDbError(e) && e.httpStatus < 500) return fail(e.httpStatus, { routeError: e.message });
+/**
+ * A trigger or route form's failure as the page shows it, under the form's own key: the field
+ * named, as the API would.
+ */
+function failure(key: 'triggerError' | 'routeError', e: unknown) {
+	if (e instanceof FilterError) return fail(400, { [key]: `${e.parameter}: ${e.message}` });
+	if (isDbError(e) && e.httpStatus < 500) return fail(e.httpStatus, { [key]: e.message });
 	throw e;
 }
 
@@ -133,7 +129,7 @@ export const actions: Actions = {
 		try {
 			await addTrigger(user, String(fd.get('plan_id') ?? ''), { kind, ...fields });
 		} catch (e) {
-			return failure(e);
+			return failure('triggerError', e);
 		}
 		return { triggerAdded: true };
 	},
@@ -156,7 +152,7 @@ export const actions: Actions = {
 				route
 			});
 		} catch (e) {
-			return routeFailure(e);
+			return failure('routeError', e);
 		}
 		return { routeAdded: true };
 	},
@@ -167,7 +163,7 @@ export const actions: Actions = {
 		try {
 			await removeRoute(user, String(fd.get('plan_id') ?? ''), String(fd.get('id') ?? ''));
 		} catch (e) {
-			return routeFailure(e);
+			return failure('routeError', e);
 		}
 		return { routeRemoved: true };
 	},
@@ -178,7 +174,7 @@ export const actions: Actions = {
 		try {
 			await removeTrigger(user, String(fd.get('plan_id') ?? ''), String(fd.get('id') ?? ''));
 		} catch (e) {
-			return failure(e);
+			return failure('triggerError', e);
 		}
 		return { triggerRemoved: true };
 	}
