@@ -15,6 +15,8 @@
 -- area_at), each distinct P-code and each distinct set of names once (place_by_names), and the
 -- rows join their answers. Its callers check the caller's role once (import_place,
 -- import_placed); app roles cannot call it.
+-- Each level's look-ups are materialized: inlined, the sub-district's subquery was evaluated again
+-- inside each use of its result (three times a point), slower than row by row.
 create function private.import_place_set(
   p_ord integer[], p_lon double precision[], p_lat double precision[], p_prec smallint[],
   p_pcode text[], p_admin1 text[], p_admin2 text[], p_admin3 text[])
@@ -30,7 +32,7 @@ as $$
     from unnest(p_ord, p_lon, p_lat, p_prec, p_pcode, p_admin1, p_admin2, p_admin3)
            as u(ord, lon, lat, prec, pcode, a1, a2, a3)
   ),
-  l3 as (
+  l3 as materialized (
     select p.lon, p.lat, g.pt,
            coalesce((select a.pcode from public.areas a
                       where a.level = 3 and st_intersects(a.geom, g.pt) limit 1),
@@ -40,7 +42,7 @@ as $$
     from (select distinct r.lon, r.lat from r where r.has_point) p
     cross join lateral (select st_setsrid(st_point(p.lon, p.lat), 4326) as pt) g
   ),
-  l2 as (
+  l2 as materialized (
     select l.lon, l.lat, l.pt, l.a3,
            coalesce((select a.parent_pcode from public.areas a where a.pcode = l.a3),
                     (select a.pcode from public.areas a

@@ -210,7 +210,7 @@ grant execute on function public.import_place_row(integer, double precision, dou
 -- area_at), each distinct P-code and each distinct set of names once (place_by_names), and the
 -- rows join their answers. Its callers check the caller's role once (import_place,
 -- import_placed); app roles cannot call it.
--- Each level's look-ups are materialized (20261211100200): inlined, the sub-district's subquery
+-- Each level's look-ups are materialized (20261211100000): inlined, the sub-district's subquery
 -- was evaluated again inside each use of its result (three times a point), slower than row by row.
 create function private.import_place_set(
   p_ord integer[], p_lon double precision[], p_lat double precision[], p_prec smallint[],
