@@ -122,6 +122,7 @@ describe('phone screens', () => {
 
 			it('the header is one bar with a menu button that opens and closes the links', async () => {
 				await b.page.goto(`${e2e().baseUrl}/incidents`);
+				await b.page.locator('[data-testid="app-header"][data-hydrated]').waitFor();
 				const header = b.page.getByTestId('app-header');
 				expect((await header.boundingBox())!.height).toBeLessThan(70);
 				const toggle = b.page.getByTestId('menu-toggle');
@@ -176,6 +177,31 @@ describe('phone screens', () => {
 			});
 		});
 	}
+
+	// Before the page's script has run (here: never), a phone must not see the menu open over the
+	// page: the CI once failed because the values were hidden under it after a language switch.
+	it('before its script runs, the phone menu is closed and its link opens it', async () => {
+		const nojs = await openBrowser({
+			viewport: { width: 390, height: 844 },
+			javaScriptEnabled: false
+		});
+		try {
+			const cookie = await sessionCookie('analyst');
+			const eq = cookie.indexOf('=');
+			await nojs.context.addCookies([
+				{ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url: e2e().baseUrl }
+			]);
+			await nojs.page.goto(`${e2e().baseUrl}/incidents/${id}`);
+			const link = nojs.page.locator('header nav a[href="/network"]');
+			expect(await link.isVisible()).toBe(false);
+			expect(await onScreen(nojs.page.getByTestId('fatalities'))).toBe(true);
+			await nojs.page.getByTestId('menu-toggle').click();
+			await link.waitFor({ state: 'visible' });
+			await screenshot(nojs.page, 'phone-header-nojs-390-open');
+		} finally {
+			await nojs.close();
+		}
+	});
 
 	it('offers French in the switcher: left to right, French labels, French dates', async () => {
 		await b.page.setViewportSize({ width: 390, height: 844 });

@@ -59,6 +59,8 @@ export interface BrowserOptions {
 	deviceScaleFactor?: number;
 	/** 'block' keeps the app's service worker out, so page.route sees every request. */
 	serviceWorkers?: 'allow' | 'block';
+	/** false shows the page as it is before its script runs (or with JavaScript off). */
+	javaScriptEnabled?: boolean;
 }
 
 export interface TestBrowser {
@@ -89,6 +91,7 @@ export async function openBrowser(o: BrowserOptions = {}): Promise<TestBrowser> 
 			locale,
 			timezoneId: 'UTC',
 			serviceWorkers: o.serviceWorkers ?? 'allow',
+			javaScriptEnabled: o.javaScriptEnabled ?? true,
 			args
 		});
 	} catch (e) {
