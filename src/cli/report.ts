@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError } from './errors.ts';
+import { UUID } from '../lib/domain/codes.ts';
 
 export const REPORT_HELP = `terrain report sitrep --from YYYY-MM-DD --to YYYY-MM-DD [--area PCODE | --base SITE_ID]
 terrain report assessment ID
@@ -20,8 +21,6 @@ terrain report risks [--scope base|area|programme --key KEY]
   Asks the running server (--url, or TERRAIN_URL, default http://127.0.0.1:$PORT or :3000) as the
   user of an API token (--token, or TERRAIN_TOKEN; make one with terrain token create).
   With --pdf the server renders the PDF; otherwise the document is printed as JSON.`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Values = Record<string, string | boolean | undefined>;
 
