@@ -5,10 +5,15 @@
  */
 import { z } from 'zod';
 import { UUID } from './codes.ts';
+import {
+	DOCUMENT_STATUSES,
+	type DocumentMeta,
+	type DocumentStatus,
+	type DocumentVersion
+} from './documents.ts';
 
 export const BRIEFING_LANGS = ['en', 'ar', 'ku', 'fr'] as const;
 export type BriefingLang = (typeof BRIEFING_LANGS)[number];
-export const BRIEFING_STATUSES = ['draft', 'final'] as const;
 
 const texts = z
 	.object({
@@ -23,7 +28,7 @@ export const zBriefingInput = z
 	.object({
 		base_id: z.string().regex(UUID, 'a site id'),
 		title: z.string().trim().min(1, 'required').max(300),
-		status: z.enum(BRIEFING_STATUSES).optional(),
+		status: z.enum(DOCUMENT_STATUSES).optional(),
 		classification: z.string().trim().min(1).max(100).optional(),
 		narrative: texts.optional(),
 		customs: texts.optional()
@@ -43,23 +48,15 @@ export const zBriefingAck = z
 
 export type Texts = Partial<Record<BriefingLang, string>>;
 
-export interface BriefingPack {
+export interface BriefingPack extends DocumentMeta {
 	id: string;
 	base_id: string;
 	base_name: string;
 	title: string;
-	status: 'draft' | 'final';
 	narrative: Texts;
 	customs: Texts;
-	classification: string;
-	version: number;
-	created_by: string;
-	author: string;
-	created_at: string;
-	updated_at: string;
-	finalised_at: string | null;
 	my_acknowledgement: { version: number; acknowledged_at: string; language: string } | null;
-	versions: { version: number; saved_at: string; saved_by: string }[];
+	versions: DocumentVersion[];
 }
 
 export interface BriefingListItem {
@@ -67,7 +64,7 @@ export interface BriefingListItem {
 	base_id: string;
 	base_name: string;
 	title: string;
-	status: 'draft' | 'final';
+	status: DocumentStatus;
 	version: number;
 	author: string;
 	updated_at: string;

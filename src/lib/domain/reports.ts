@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isIsoDate, PCODE, UUID } from './codes.ts';
+import { DOCUMENT_STATUSES, type DocumentMeta, type DocumentVersion } from './documents.ts';
 
 export interface SitrepQuery {
 	from: string;
@@ -94,9 +95,6 @@ export interface Sitrep {
 	generated_at: string;
 }
 
-export const REPORT_STATUSES = ['draft', 'final'] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
-
 export interface ReportSection {
 	heading: string;
 	markdown: string;
@@ -111,7 +109,7 @@ export const zReportInput = z
 		period_to: day,
 		area_pcode: z.string().regex(PCODE, 'a P-code such as IQG09').nullable().optional(),
 		base_id: z.string().regex(UUID, 'a site id').nullable().optional(),
-		status: z.enum(REPORT_STATUSES).optional(),
+		status: z.enum(DOCUMENT_STATUSES).optional(),
 		classification: z.string().trim().min(1).max(100).optional(),
 		sections: z
 			.array(z.object({ heading: z.string().max(300), markdown: z.string().max(50_000) }))
@@ -125,17 +123,9 @@ export const zReportPatch = zReportInput
 	.partial()
 	.extend({ version: z.number().int().min(1).optional() });
 
-export interface SavedReport extends ReportInput {
+export interface SavedReport extends Omit<ReportInput, keyof DocumentMeta>, DocumentMeta {
 	id: string;
 	kind: 'sitrep';
-	status: ReportStatus;
 	sections: ReportSection[];
-	classification: string;
-	version: number;
-	created_by: string;
-	author: string;
-	created_at: string;
-	updated_at: string;
-	finalised_at: string | null;
-	versions?: { version: number; saved_at: string; saved_by: string }[];
+	versions?: DocumentVersion[];
 }

@@ -4,7 +4,8 @@
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
 import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
-import { BRIEFING_LANGS, BRIEFING_STATUSES } from '../../domain/briefings.ts';
+import { BRIEFING_LANGS } from '../../domain/briefings.ts';
+import { DOCUMENT_STATUSES } from '../../domain/documents.ts';
 
 export const briefingTags = [
 	{
@@ -28,7 +29,7 @@ const texts: Schema = {
 const fields = obj({
 	base_id: { type: 'string', format: 'uuid', description: 'The base (an org site) briefed for' },
 	title: { type: 'string', maxLength: 300 },
-	status: { type: 'string', enum: [...BRIEFING_STATUSES] },
+	status: { type: 'string', enum: [...DOCUMENT_STATUSES] },
 	classification: { type: 'string', maxLength: 100 },
 	narrative: texts,
 	customs: texts

@@ -4,7 +4,7 @@
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
 import { answers, created, jsonOf, ok, pathId, ref } from '../api/openapi-kit.ts';
-import { REPORT_STATUSES } from '../../domain/reports.ts';
+import { DOCUMENT_STATUSES } from '../../domain/documents.ts';
 
 export const reportTags = [
 	{ name: 'reports', description: 'Sitreps (periodic reports), saved reports and their PDFs' }
@@ -55,7 +55,7 @@ const reportFields = obj({
 	period_to: { type: 'string', format: 'date' },
 	area_pcode: { type: ['string', 'null'] },
 	base_id: { type: ['string', 'null'], format: 'uuid' },
-	status: { type: 'string', enum: [...REPORT_STATUSES] },
+	status: { type: 'string', enum: [...DOCUMENT_STATUSES] },
 	classification: { type: 'string', maxLength: 100 },
 	sections: {
 		type: 'array',

@@ -4,7 +4,8 @@ import { briefingPage } from '$lib/server/briefings/page';
 import { pageFailure } from '$lib/server/reports/page';
 import { uuid } from '$lib/server/api/params';
 import { FilterError } from '$lib/domain/filters';
-import { BRIEFING_LANGS, BRIEFING_STATUSES, zBriefingPatch } from '$lib/domain/briefings';
+import { BRIEFING_LANGS, zBriefingPatch } from '$lib/domain/briefings';
+import { DOCUMENT_STATUSES } from '$lib/domain/documents';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -38,7 +39,7 @@ export const actions: Actions = {
 		const status = String(form.get('status') ?? '');
 		const parsed = zBriefingPatch.safeParse({
 			title: String(form.get('title') ?? ''),
-			status: (BRIEFING_STATUSES as readonly string[]).includes(status) ? status : undefined,
+			status: (DOCUMENT_STATUSES as readonly string[]).includes(status) ? status : undefined,
 			classification: String(form.get('classification') ?? '') || undefined,
 			narrative: texts('narrative'),
 			customs: texts('customs'),

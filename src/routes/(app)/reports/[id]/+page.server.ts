@@ -3,7 +3,8 @@ import { saveReport } from '$lib/server/reports';
 import { pageFailure, reportWithSitrep } from '$lib/server/reports/page';
 import { uuid } from '$lib/server/api/params';
 import { FilterError } from '$lib/domain/filters';
-import { REPORT_STATUSES, zReportPatch } from '$lib/domain/reports';
+import { DOCUMENT_STATUSES } from '$lib/domain/documents';
+import { zReportPatch } from '$lib/domain/reports';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -29,7 +30,7 @@ export const actions: Actions = {
 		const status = String(form.get('status') ?? 'draft');
 		const parsed = zReportPatch.safeParse({
 			title: String(form.get('title') ?? ''),
-			status: (REPORT_STATUSES as readonly string[]).includes(status) ? status : undefined,
+			status: (DOCUMENT_STATUSES as readonly string[]).includes(status) ? status : undefined,
 			classification: String(form.get('classification') ?? '') || undefined,
 			sections,
 			version: Number(form.get('version'))
