@@ -4,7 +4,8 @@
  * latency (RTT/2) after it was sent and no sooner than the link, at `bitsPerSecond`, has carried
  * the chunks before it, in each direction separately. So it shapes what Chromium's emulation
  * shapes (per-request latency, download rate) and also the upload and the TCP handshake, and it
- * counts the bytes that cross it.
+ * counts the bytes that cross it. All connections share the link: Chromium's six parallel
+ * connections to one host split the same 1 Mbit/s, as they would on a real field link.
  */
 import net from 'node:net';
 
@@ -22,9 +23,20 @@ export interface ThrottleProxy {
 	close(): Promise<void>;
 }
 
-/** One direction of the link: a FIFO whose chunks leave at the link's pace, in order. */
-function pipe(from: net.Socket, to: net.Socket, link: Link, count: (n: number) => void) {
-	let free = 0; // when the link is next free to carry a byte (ms, performance.now())
+/** One direction of the link, shared by every connection. */
+interface Lane {
+	/** When the link is next free to carry a byte (ms, performance.now()). */
+	free: number;
+}
+
+/** One direction of one connection: a FIFO whose chunks leave at the link's pace, in order. */
+function pipe(
+	from: net.Socket,
+	to: net.Socket,
+	link: Link,
+	lane: Lane,
+	count: (n: number) => void
+) {
 	const msPerByte = 8000 / link.bitsPerSecond;
 	const queue: { at: number; chunk: Buffer | null }[] = []; // null: the end of the stream
 	let timer: NodeJS.Timeout | null = null;
@@ -47,15 +59,16 @@ function pipe(from: net.Socket, to: net.Socket, link: Link, count: (n: number) =
 	from.on('data', (chunk: Buffer) => {
 		count(chunk.length);
 		// Serialisation: the chunk occupies the link after the one before it.
-		free = Math.max(free, performance.now()) + chunk.length * msPerByte;
-		push(free + link.rttMs / 2, chunk);
+		lane.free = Math.max(lane.free, performance.now()) + chunk.length * msPerByte;
+		push(lane.free + link.rttMs / 2, chunk);
 	});
-	from.on('end', () => push(Math.max(free, performance.now()) + link.rttMs / 2, null));
+	from.on('end', () => push(Math.max(lane.free, performance.now()) + link.rttMs / 2, null));
 }
 
 export async function throttleProxy(target: string, link: Link): Promise<ThrottleProxy> {
 	const t = new URL(target);
 	const bytes = { up: 0, down: 0 };
+	const lanes: { up: Lane; down: Lane } = { up: { free: 0 }, down: { free: 0 } };
 	const sockets = new Set<net.Socket>();
 	const server = net.createServer((client) => {
 		const upstream = net.connect(Number(t.port || 80), t.hostname);
@@ -70,8 +83,8 @@ export async function throttleProxy(target: string, link: Link): Promise<Throttl
 		// The handshake costs a round trip on a real link: hold the first bytes until then.
 		client.pause();
 		setTimeout(() => client.resume(), link.rttMs);
-		pipe(client, upstream, link, (n) => (bytes.up += n));
-		pipe(upstream, client, link, (n) => (bytes.down += n));
+		pipe(client, upstream, link, lanes.up, (n) => (bytes.up += n));
+		pipe(upstream, client, link, lanes.down, (n) => (bytes.down += n));
 	});
 	await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
 	const { port } = server.address() as net.AddressInfo;
