@@ -217,3 +217,22 @@ export function changes(before: unknown, after: unknown): Change[] {
 		if (!aa.has(id)) out.push({ key: `actor.${x.name}`, before: 'present', after: null });
 	return out;
 }
+
+/**
+ * An area's community profile as public.area_community_get returns it: loaded by the area page
+ * and shown and edited by its CommunityForm, so the two read one definition.
+ */
+export interface CommunityProfile {
+	population: number | null;
+	population_source: string | null;
+	population_date: string | null;
+	idps: number | null;
+	returnees: number | null;
+	composition: string;
+	marginalised_groups: string;
+	acceptance_issues: string;
+	languages: string[];
+	notes: string;
+	updated_by_name?: string | null;
+	updated_at?: string;
+}

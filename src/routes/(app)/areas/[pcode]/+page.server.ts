@@ -9,6 +9,7 @@ import { recordLevel } from '$lib/server/analysis';
 import { checkLevelInput, isRealDate, latestToday } from '$lib/server/analysis/params';
 import { pageUser } from '$lib/server/analysis/guard';
 import { communityGet, communitySave } from '$lib/server/assessments';
+import type { CommunityProfile } from '$lib/domain/assessments';
 import type { Actions, PageServerLoad } from './$types';
 
 const notFound = (e: unknown) => {
@@ -66,21 +67,6 @@ async function areaPage(user: CallerUser, pcodeRaw: string, params: URLSearchPar
 		community: community.profile,
 		today: new Date().toISOString().slice(0, 10)
 	};
-}
-
-interface CommunityProfile {
-	population: number | null;
-	population_source: string | null;
-	population_date: string | null;
-	idps: number | null;
-	returnees: number | null;
-	composition: string;
-	marginalised_groups: string;
-	acceptance_issues: string;
-	languages: string[];
-	notes: string;
-	updated_by_name?: string | null;
-	updated_at?: string;
 }
 
 /** The community form as the API's merge: blank numbers and dates clear, languages a comma list. */
