@@ -29,8 +29,8 @@ const KNOWN: Record<string, string[]> = {
 	// contingency triggers: one per kind and parameters, the base's staff alerted, facts in the body
 	'private.contingency_triggers_evaluate': ['20261208400000', '20261209100000'],
 	'public.contingency_trigger_add': ['20261208400000', '20261209100000'],
-	// the nearest-site finder also measures along the plans' drawn routes
-	'public.contingency_nearest_sites': ['20261206400000', '20261211300000'],
+	// the nearest-site finder also measures along the plans' drawn routes, then for every site
+	'public.contingency_nearest_sites': ['20261206400000', '20261211300000', '20261212200000'],
 	'public.assessment_profile': ['20261204040000', '20261207100000', '20261209300000'],
 	'public.incidents_proximity': [
 		'20261122003002',

@@ -95,9 +95,16 @@ export interface NearestSite {
 	base_site_id: string;
 	base_name: string;
 	distance_km: number;
+	/** 1 = the nearest in a straight line, among every site found */
+	straight_rank: number;
+	/** 1 = the shortest way along a drawn route; null when no route leads there */
+	route_rank: number | null;
 }
 
-/** The nearest hibernation sites, assembly points and safe havens the caller may read. */
+/**
+ * The nearest hibernation sites, assembly points and safe havens the caller may read: the `limit`
+ * nearest in a straight line and the `limit` nearest along a drawn route, in straight-line order.
+ */
 export const nearestSites = (
 	as: CallerUser,
 	q: { lon: number; lat: number; roles?: string[]; limit?: number }

@@ -267,7 +267,7 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 		get: {
 			operationId: 'nearestSafeSites',
 			summary:
-				'The nearest hibernation sites, assembly points and safe havens to a point, nearest first (straight-line km), from the plans the caller may read',
+				'The nearest hibernation sites, assembly points and safe havens to a point, from the plans the caller may read: the `limit` nearest in a straight line and the `limit` nearest along a drawn route (so up to 2 × limit sites), in straight-line order',
 			tags: ['contingency'],
 			parameters: [
 				{
@@ -295,7 +295,8 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 					name: 'limit',
 					in: 'query',
 					required: false,
-					description: '1–50, default 5',
+					description:
+						'1–50, default 5: how many nearest by straight line, and how many nearest along a route',
 					schema: { type: 'integer' }
 				}
 			],
@@ -306,6 +307,15 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 						name: { type: 'string' },
 						role: { enum: [...SITE_ROLES] },
 						distance_km: { type: 'number' },
+						straight_rank: {
+							type: 'integer',
+							description: '1 = the nearest in a straight line, among every site found'
+						},
+						route_rank: {
+							type: ['integer', 'null'],
+							description:
+								'1 = the shortest way along a drawn route; null when no route leads to the site'
+						},
 						route: {
 							type: ['object', 'null'],
 							description:

@@ -7,8 +7,10 @@ import type { RequestHandler } from './$types';
 
 /**
  * The nearest hibernation sites, assembly points and safe havens to a point
- * (`?lat=&lon=&role=hibernation_site,assembly_point&limit=5`), nearest first, from the contingency
- * plans the caller may read: field staff those of their bases, viewers nothing (403).
+ * (`?lat=&lon=&role=hibernation_site,assembly_point&limit=5`), from the contingency plans the
+ * caller may read: field staff those of their bases, viewers nothing (403). The `limit` nearest in
+ * a straight line and the `limit` nearest along a drawn route, in straight-line order, each with
+ * its `straight_rank` and `route_rank`.
  */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals, ['admin', 'analyst', 'field']);
