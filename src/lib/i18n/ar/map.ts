@@ -28,6 +28,9 @@ export const map = {
 	'map.count.layer_off': 'الحوادث مخفية.',
 	'map.count.none_selected': 'لم يتم اختيار أي نوع من الأحداث.',
 	'map.details': 'التفاصيل',
+	'map.nearest_safe_site': 'أقرب موقع آمن من هنا',
+	'map.nearest_safe_site_hint':
+		'مواقع السبات ونقاط التجمع والملاذات الآمنة الأقرب إلى هذه النقطة، بخط مستقيم وعلى طول الطرق المرسومة',
 	'map.size_by_fatalities': 'الحجم: عدد القتلى',
 	'map.size_by_population': 'الحجم: عدد السكان',
 	'map.density.title': 'عدد الحوادث في كل خلية',

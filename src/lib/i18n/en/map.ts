@@ -28,6 +28,9 @@ export const map = {
 	'map.count.layer_off': 'Incidents are hidden.',
 	'map.count.none_selected': 'No event type is selected.',
 	'map.details': 'Details',
+	'map.nearest_safe_site': 'Nearest safe site from here',
+	'map.nearest_safe_site_hint':
+		'The hibernation sites, assembly points and safe havens nearest to this point, in a straight line and along drawn routes',
 	'map.size_by_fatalities': 'Size: fatalities',
 	'map.size_by_population': 'Size: population',
 	'map.density.title': 'Incidents per grid cell',

@@ -29,6 +29,9 @@ export const map = {
 	'map.count.layer_off': 'Les incidents sont masqués.',
 	'map.count.none_selected': 'Aucun type d’événement n’est sélectionné.',
 	'map.details': 'Détails',
+	'map.nearest_safe_site': 'Site sûr le plus proche d’ici',
+	'map.nearest_safe_site_hint':
+		'Les sites d’hibernation, points de rassemblement et refuges les plus proches de ce point, à vol d’oiseau et le long des itinéraires tracés',
 	'map.size_by_fatalities': 'Taille : nombre de morts',
 	'map.size_by_population': 'Taille : population',
 	'map.density.title': 'Incidents par maille',

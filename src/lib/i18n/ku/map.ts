@@ -32,6 +32,9 @@ export const map = {
 	'map.count.layer_off': 'ڕووداوەکان شاردراونەتەوە.',
 	'map.count.none_selected': 'هیچ جۆرێکی ڕووداو هەڵنەبژێردراوە.',
 	'map.details': 'وردەکاری',
+	'map.nearest_safe_site': 'نزیکترین شوێنی سەلامەت لێرەوە',
+	'map.nearest_safe_site_hint':
+		'شوێنەکانی خۆحەشاردان، خاڵەکانی کۆبوونەوە و پەناگە سەلامەتەکانی نزیکترین لەم خاڵە، بە هێڵی ڕاست و بە درێژایی ڕێگا کێشراوەکان',
 	'map.size_by_fatalities': 'قەبارە: کوژراوان',
 	'map.size_by_population': 'قەبارە: دانیشتووان',
 	'map.density.title': 'ڕووداو لە هەر خانەیەکی تۆڕدا',
