@@ -6,6 +6,8 @@ export interface AssessProfile {
 	as_of: string;
 	area: {
 		mode: string;
+		/** The radius or corridor half-width of a buffered point or route (mode 'buffer'). */
+		buffer_km?: number | null;
 		area_km2: number;
 		bbox: [number, number, number, number];
 		geometry: Geometry;
