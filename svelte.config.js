@@ -8,7 +8,6 @@ export default {
 		csrf: { trustedOrigins: [] },
 		// The brotli copies of static files (static/basemap/*.br) are for the server to send; the
 		// service worker keeps the files themselves (fetched compressed anyway).
-		// Registered by $lib/offline/register.ts once the first screen has loaded, not at startup.
-		serviceWorker: { register: false, files: (file) => !file.endsWith('.br') }
+		serviceWorker: { files: (file) => !file.endsWith('.br') }
 	}
 };

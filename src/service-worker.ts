@@ -21,16 +21,18 @@ const SHELL = `${SHELL_PREFIX}${version}`;
 const BUILD = new Set(build);
 const FILES = new Set(files);
 
-sw.addEventListener('install', (event) => {
-	// Static files only: the basemap and fonts the first map already loaded come from the HTTP cache.
-	// The build's chunks are kept as pages use them (below) and from the page's own list ('warm').
-	event.waitUntil(
-		caches
-			.open(SHELL)
-			.then((c) => c.addAll([...files].filter((f) => !f.endsWith('.md') && !f.endsWith('.txt'))))
-			.then(() => sw.skipWaiting())
-	);
-});
+// Nothing is fetched while installing: the first screen is loading beside it, on what may be a
+// 1 Mbit/s link. The static files (basemap, fonts, icons) are kept once the page says it has
+// settled ('precache', from $lib/offline/precache), and the build's chunks as pages use them
+// (below) and from the page's own list ('warm').
+sw.addEventListener('install', () => void sw.skipWaiting());
+
+async function precache(): Promise<void> {
+	const cache = await caches.open(SHELL);
+	const have = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+	const want = [...files].filter((f) => !f.endsWith('.md') && !f.endsWith('.txt') && !have.has(f));
+	await cache.addAll(want);
+}
 
 sw.addEventListener('activate', (event) => {
 	event.waitUntil(
@@ -156,5 +158,6 @@ sw.addEventListener('message', (event) => {
 				})
 			)
 		);
+	if (msg?.type === 'precache') event.waitUntil(precache().catch(() => undefined));
 	if (msg?.type === 'wipe') event.waitUntil(wipeData());
 });

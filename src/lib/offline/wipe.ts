@@ -4,13 +4,13 @@
  * `Clear-Site-Data` on /logout does the same again, and covers the HTTP cache.
  */
 import { closeOutbox } from './outbox';
-import { cancelServiceWorkerRegistration } from './register';
+import { cancelPrecache } from './precache';
 import { forgetVisits } from './visited';
 
 export async function wipeEverything(): Promise<void> {
-	// A worker registered now would install while the server's Clear-Site-Data clears it; that
-	// race held the sign-out navigation for more than 30 s in Chromium.
-	cancelServiceWorkerRegistration();
+	// The worker must not start fetching the static files while the server's Clear-Site-Data
+	// clears it (a worker installing then held the sign-out navigation for 30 s in Chromium).
+	cancelPrecache();
 	forgetVisits();
 	await closeOutbox();
 	if ('caches' in window) for (const key of await caches.keys()) await caches.delete(key);
