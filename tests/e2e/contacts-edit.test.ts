@@ -4,7 +4,7 @@
 // gives a field user an area on the users page, and that user sees that area's normal contacts
 // and not another area's, in the UI and through the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
+import { hydrated, openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
 import { e2e, http, sessionCookie, type Role } from './helpers/server.ts';
 
 const { baseUrl } = e2e();
@@ -237,6 +237,9 @@ describe("a field user's areas, set on the users page", () => {
 	it('lets the admin give the field user an area by name, shown by name', async () => {
 		await signIn(b.page, baseUrl, 'admin');
 		await b.page.goto(`${baseUrl}/admin/users`);
+		// As a person waits for the page: a <details> opened before hydration is closed again by it
+		// (its `open` is bound to the form's answer), which failed a full CI-style run once.
+		await hydrated(b.page);
 		const cell = b.page.locator('[data-testid="areas-field@e2e.terrain.test"]');
 		await cell.locator('summary').click();
 		// Drop whatever areas the account had, then pick Erbil district as the datalist offers it.
