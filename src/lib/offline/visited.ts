@@ -1,8 +1,8 @@
 /**
  * The screens this tab has opened that may be kept for offline use (policy.isKeepable), so that
- * the service worker, registered only once a screen has settled (register.ts), can still keep
- * the ones opened before it was there: the page hands it this list with its 'warm' message and
- * the worker fetches each (network first) itself. Paths only, in sessionStorage, wiped at
+ * the service worker can still keep the ones opened before it controlled the tab (a screen left
+ * before its script ran, before the worker had activated): the page hands it this list with its
+ * 'warm' message and the worker fetches each (network first) itself. Paths only, in sessionStorage, wiped at
  * sign-out; a sensitive path is never written.
  */
 import { isKeepable } from './policy';
