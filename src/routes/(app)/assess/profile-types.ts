@@ -1,6 +1,7 @@
 // The profile as assessment_profile answers it (supabase/schemas/82_assessments.sql), the fields
 // the page reads.
 import type { Geometry } from 'geojson';
+import type { CommunityProfile } from '$lib/domain/assessments';
 
 export interface AssessProfile {
 	as_of: string;
@@ -53,14 +54,9 @@ export interface AssessProfile {
 	};
 	population: { value: number; sources: string[] | null } | null;
 	nearest: { hibernation_site: { km: number } | null; hospital: { km: number } | null };
-	community: {
-		pcode: string;
-		name_en: string;
-		idps: number | null;
-		returnees: number | null;
-		composition: string;
-		marginalised_groups: string;
-		acceptance_issues: string;
-		languages: string[];
-	}[];
+	/** An area's community profile (the fields the compiled profile keeps), keyed by its area. */
+	community: (Pick<
+		CommunityProfile,
+		'idps' | 'returnees' | 'composition' | 'marginalised_groups' | 'acceptance_issues' | 'languages'
+	> & { pcode: string; name_en: string })[];
 }
