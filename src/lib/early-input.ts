@@ -90,4 +90,9 @@ export function restoreEarlyInput(): void {
 		el.dispatchEvent(new Event('change', { bubbles: true }));
 	}
 	noted.clear();
+	// <details> toggled before the script ran (noted by app.html's inline script).
+	for (const d of document.querySelectorAll<HTMLDetailsElement>('details[data-early-open]')) {
+		d.open = d.dataset.earlyOpen === '1';
+		delete d.dataset.earlyOpen;
+	}
 }

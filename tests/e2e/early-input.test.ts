@@ -83,3 +83,28 @@ describe('input typed before the page is live', () => {
 		await page.waitForURL(/from=2014-01-01&to=2015-12-31/);
 	}, 120_000);
 });
+
+describe('a <details> opened before the page is live', () => {
+	let b: TestBrowser;
+	const base = () => e2e().baseUrl;
+
+	beforeAll(async () => {
+		b = await openBrowser({ viewport: { width: 1366, height: 900 }, serviceWorkers: 'block' });
+		b.page.setDefaultTimeout(60_000);
+		await signIn(b.page, base(), 'admin');
+	}, 120_000);
+	afterAll(() => b?.close());
+
+	it("stays open when the page hydrates (a field user's areas on the users page)", async () => {
+		const { page } = b;
+		const script = await openBeforeScript(page, `${base()}/admin/users`);
+		const cell = page.locator('[data-testid="areas-field@e2e.terrain.test"]');
+		await cell.locator('summary').click();
+		expect(await isLive(page)).toBeNull();
+		expect(await cell.locator('details').evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+		await script.go();
+		// Hydration used to close it again (its `open` follows the form's answer, null here).
+		expect(await cell.locator('details').evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+		await expect.poll(() => cell.locator('input[list]').isVisible()).toBe(true);
+	}, 120_000);
+});
