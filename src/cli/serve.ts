@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import compression from 'compression';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serverConfig } from '../lib/server/config.ts';
@@ -10,6 +9,7 @@ import { BUILD_HANDLER, SEED_DIR } from './paths.ts';
 import { describeDb, openMigrated } from './database.ts';
 import { ensureAdmin } from './users.ts';
 import { CliError } from './errors.ts';
+import { compressor } from './compress.ts';
 import { importLimits } from '../lib/server/import/types.ts';
 import { setUpProxy } from '../lib/server/auth/proxy.ts';
 import { sessionConfig } from '../lib/server/auth/config.ts';
@@ -77,14 +77,7 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 
 	// The built SvelteKit app (adapter-node) finds the database opened above through setDb().
 	const { handler } = await import(pathToFileURL(BUILD_HANDLER).href);
-	// Field offices work on poor connections: compress what is worth it (JSON, GeoJSON, JS, CSS).
-	// Never the live feed: a compressed event stream is held back until a buffer fills.
-	const compress = compression({
-		threshold: 1024,
-		filter: (req, res) =>
-			!String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') &&
-			compression.filter(req, res)
-	});
+	const compress = compressor();
 	const server = createServer((req, res) => {
 		if (ownProtocolHeader) req.headers['x-terrain-protocol'] = 'http';
 		proxy.prepare(req);
