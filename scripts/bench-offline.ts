@@ -66,7 +66,27 @@ async function startServer(): Promise<{
 		});
 		child.once('exit', (c) => reject(new Error(`terrain serve exited (${c})`)));
 	});
+	goesWithUs(child, dir);
 	return { url, email, password, child, dir };
+}
+
+/**
+ * The server runs in its own process group (detached, so its whole group can be stopped); make it
+ * end with this script however the script ends, not only through `finally`: a closed output pipe
+ * (`| head` makes console.log fail with EPIPE), Ctrl-C, or an uncaught error.
+ */
+function goesWithUs(child: ChildProcess, dir: string) {
+	process.once('exit', () => {
+		try {
+			process.kill(-child.pid!, 'SIGTERM');
+		} catch {
+			// already gone
+		}
+		rmSync(dir, { recursive: true, force: true });
+	});
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+		process.once(signal, () => process.exit(130));
+	process.stdout.once('error', () => process.exit(1));
 }
 
 async function signIn(page: Page, base: string, email: string, password: string) {
