@@ -10,9 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, makeUser, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
 import { callRoute } from './helpers/route.ts';
-import * as plans from '../../src/routes/api/v1/contingency/+server.ts';
+import { addPlan, baseWithFieldStaff } from './helpers/contingency.ts';
 import * as routes from '../../src/routes/api/v1/contingency/[id]/routes/+server.ts';
 import * as nearest from '../../src/routes/api/v1/contingency/nearest/+server.ts';
 
@@ -75,23 +75,10 @@ describe.each(engineNames())(
 			e = await openEngine(name, 'seeded');
 			setDb(e.db);
 			u = await makeRoles(e.db);
-			stranger = await makeUser(e.db, 'field');
-			inBase = await makeUser(e.db, 'field');
-			const [base] = await e.db.queryOwner<{ id: string; pcode: string }>(
-				`insert into public.org_sites (name, site_type, admin1_pcode, admin2_pcode, geom)
-			 select 'Desert base', 'base', a.parent_pcode, a.pcode, st_setsrid(st_makepoint(46, 31), 4326)
-			 from public.areas a where a.level = 2 order by a.pcode limit 1
-			 returning id, admin2_pcode as pcode`
-			);
-			await e.db.execOwner(
-				`update public.app_users set assigned_areas = '{${base.pcode}}' where id = '${inBase.id}';
-			 update public.app_users set assigned_areas = '{IQG99X}' where id = '${stranger.id}'`
-			);
-			const saved = await callRoute(plans.POST, u.analyst, '/api/v1/contingency', {
-				body: { base_site_id: base.id, kind: 'hibernation', sites }
-			});
-			expect(saved.status, saved.text).toBe(201);
-			const planId = saved.body.id;
+			const f = await baseWithFieldStaff(e.db, { name: 'Desert base', at: { lon: 46, lat: 31 } });
+			inBase = f.inside;
+			stranger = f.outside;
+			const planId = await addPlan(u.analyst, f.base.id, { kind: 'hibernation', sites });
 			for (const body of [
 				{ name: 'Round by the bridge', route: roundRoad, to_site: 'River house' },
 				{ name: 'North road', route: northRoad, to_site: 'Far shelter' }

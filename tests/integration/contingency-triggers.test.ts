@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, makeUser, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
 import { callRoute } from './helpers/route.ts';
-import * as plans from '../../src/routes/api/v1/contingency/+server.ts';
+import { addPlan, baseWithFieldStaff } from './helpers/contingency.ts';
 import * as triggers from '../../src/routes/api/v1/contingency/[id]/triggers/+server.ts';
 import * as one from '../../src/routes/api/v1/contingency/[id]/triggers/[trigger]/+server.ts';
 import { sweepTriggers } from '../../src/lib/server/contingency/triggers.ts';
@@ -30,23 +30,12 @@ describe.each(engineNames())('contingency triggers on %s', (engineName) => {
 		e = await openEngine(engineName, 'seeded');
 		setDb(e.db);
 		u = await makeRoles(e.db);
-		inArea = await makeUser(e.db, 'field');
-		elsewhere = await makeUser(e.db, 'field');
-		[base] = await e.db.queryOwner<{ id: string; pcode: string }>(
-			`insert into public.org_sites (name, site_type, admin1_pcode, admin2_pcode, geom)
-			 select 'Trigger base', 'base', a.parent_pcode, a.pcode, st_pointonsurface(a.geom)
-			 from public.areas a where a.level = 2 order by a.pcode desc limit 1
-			 returning id, admin2_pcode as pcode`
-		);
-		await e.db.execOwner(
-			`update public.app_users set assigned_areas = '{${base.pcode}}' where id = '${inArea.id}';
-			 update public.app_users set assigned_areas = '{IQG99X}' where id = '${elsewhere.id}'`
-		);
-		const p = await callRoute(plans.POST, u.analyst, '/x', {
-			body: { base_site_id: base.id, kind: 'evacuation', summary: 'Leave by road' }
-		});
-		expect(p.status, p.text).toBe(201);
-		planId = p.body.id;
+		({
+			base,
+			inside: inArea,
+			outside: elsewhere
+		} = await baseWithFieldStaff(e.db, { name: 'Trigger base', lastArea: true }));
+		planId = await addPlan(u.analyst, base.id, { kind: 'evacuation', summary: 'Leave by road' });
 	});
 	afterAll(async () => e?.close());
 

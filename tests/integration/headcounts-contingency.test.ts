@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import { withRequest } from '../../src/lib/server/db/context.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
-import { engineNames, makeRoles, makeUser, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
 import { callRoute } from './helpers/route.ts';
+import { baseWithFieldStaff } from './helpers/contingency.ts';
 import * as hcs from '../../src/routes/api/v1/headcounts/+server.ts';
 import * as hc from '../../src/routes/api/v1/headcounts/[id]/+server.ts';
 import * as answer from '../../src/routes/api/v1/headcounts/[id]/answer/+server.ts';
@@ -29,18 +30,11 @@ describe.each(engineNames())('headcounts and contingency plans on %s', (engineNa
 		e = await openEngine(engineName, 'seeded');
 		setDb(e.db);
 		u = await makeRoles(e.db);
-		inArea = await makeUser(e.db, 'field');
-		elsewhere = await makeUser(e.db, 'field');
-		[base] = await e.db.queryOwner<{ id: string; pcode: string }>(
-			`insert into public.org_sites (name, site_type, admin1_pcode, admin2_pcode, geom)
-			 select 'Test base', 'base', a.parent_pcode, a.pcode, st_pointonsurface(a.geom)
-			 from public.areas a where a.level = 2 order by a.pcode limit 1
-			 returning id, admin2_pcode as pcode`
-		);
-		await e.db.execOwner(
-			`update public.app_users set assigned_areas = '{${base.pcode}}' where id = '${inArea.id}';
-			 update public.app_users set assigned_areas = '{IQG99X}' where id = '${elsewhere.id}'`
-		);
+		({
+			base,
+			inside: inArea,
+			outside: elsewhere
+		} = await baseWithFieldStaff(e.db, { name: 'Test base' }));
 	});
 	afterAll(async () => e?.close());
 

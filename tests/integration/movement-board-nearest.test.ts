@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDb } from '../../src/lib/server/db/index.ts';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { liveHub } from '../../src/lib/server/live/index.ts';
-import { engineNames, makeRoles, makeUser, openEngine, sqlAs, type Engine } from './helpers/db.ts';
+import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
 import { callRoute } from './helpers/route.ts';
+import { baseWithFieldStaff } from './helpers/contingency.ts';
 import * as list from '../../src/routes/api/v1/movements/+server.ts';
 import * as step from '../../src/routes/api/v1/movements/[id]/transition/+server.ts';
 import * as board from '../../src/routes/api/v1/movements/stream/+server.ts';
@@ -80,18 +81,11 @@ describe.each(engineNames())('live movements board and nearest safe site on %s',
 		// the hub listens on the database of its first subscriber: start afresh on this engine
 		await liveHub().close();
 		u = await makeRoles(e.db);
-		stranger = await makeUser(e.db, 'field');
-		inBase = await makeUser(e.db, 'field');
-		[base] = await e.db.queryOwner<{ id: string; pcode: string }>(
-			`insert into public.org_sites (name, site_type, admin1_pcode, admin2_pcode, geom)
-			 select 'Nearest test base', 'base', a.parent_pcode, a.pcode, st_pointonsurface(a.geom)
-			 from public.areas a where a.level = 2 order by a.pcode limit 1
-			 returning id, admin2_pcode as pcode`
-		);
-		await e.db.execOwner(
-			`update public.app_users set assigned_areas = '{${base.pcode}}' where id = '${inBase.id}';
-			 update public.app_users set assigned_areas = '{IQG99X}' where id = '${stranger.id}'`
-		);
+		({
+			base,
+			inside: inBase,
+			outside: stranger
+		} = await baseWithFieldStaff(e.db, { name: 'Nearest test base' }));
 	});
 	afterAll(async () => {
 		await liveHub().close();
