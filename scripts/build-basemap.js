@@ -124,15 +124,27 @@ function buildCountries() {
 
 	// Simplify as one topology so shared borders stay shared (no slivers between neighbours).
 	// Weights are planar areas in degrees² (1e-3 deg² ≈ a triangle 4 km on a side), boosted near
-	// the region so that it keeps its detail while the rest of the world, only ever seen zoomed
-	// out, is thinned: 1.7 MB of world GeoJSON becomes ~1.2 MB. Islands under ~50 km² go too
-	// (under ~0.5 km² near the region), taking a few microstates (Monaco, Nauru …) with them.
+	// the region so that it keeps its detail, and cut to a twentieth elsewhere: the rest of the
+	// world is only ever seen zoomed out (below zoom ~4, where a pixel is ~10 km), and it was three
+	// quarters of the first map's basemap bytes (192 of 260 kB brotli; now ~45 kB). Islands under
+	// ~50 km² go too (under ~0.5 km² near the region), taking a few microstates (Monaco, Nauru …)
+	// with them.
 	const all = { type: 'FeatureCollection', features: [...focus, ...rest] };
-	const boost = (point) => (nearRegion(point) ? 1000 : 1);
+	const thinned = simplifyCountries(all, 0.05);
+	// Thinning that hard collapses small island countries (Singapore, Malta, Barbados …); those
+	// keep their shape from the milder pass (no land borders to sliver at the zoom they show at).
+	const kept = new Set(thinned.map((f) => f.properties.name_en));
+	const small = simplifyCountries(all, 1).filter((f) => !kept.has(f.properties.name_en));
+	return [...thinned, ...small];
+}
+
+/** The countries simplified as one topology, with weights outside the region times `farBoost`. */
+function simplifyCountries(all, farBoost) {
+	const boost = (point) => (nearRegion(point) ? 1000 : farBoost);
 	const weight = (triangle) => planarTriangleArea(triangle) * boost(triangle[1]);
 	let topo = presimplify(topology({ countries: all }, 1e6), weight);
 	topo = simplify(topo, 1e-3);
-	const ringWeight = (ring) => planarRingArea(ring) * (boost(ring[0]) > 1 ? 100 : 1);
+	const ringWeight = (ring) => planarRingArea(ring) * (nearRegion(ring[0]) ? 100 : 1);
 	topo = filter(topo, filterWeight(topo, 5e-3, ringWeight));
 	const features = feature(topo, topo.objects.countries).features.filter((f) => f.geometry);
 	return features.map(({ properties, geometry }) => ({ type: 'Feature', properties, geometry }));
