@@ -26,21 +26,67 @@ grant select on public.areas to authenticated;
 create trigger areas_audit after insert or update or delete on public.areas
   for each row execute function private.audit_row();
 
+-- The outlines cut into pieces of at most 256 vertices (ST_Subdivide), for point-in-polygon
+-- (issue 16, 20261213100000_area_pieces). A point is tested against the few small pieces whose
+-- boxes hold it, not against a whole governorate or district outline (18 governorates average
+-- ~530 vertices, and a whole outline's box holds many points that lie outside it); the nearest
+-- piece is the nearest area, so the fallback within ~10 km is as cheap. The pieces cover exactly
+-- their area, so every answer is the same, except that a point on a shared edge or at equal
+-- distance from two areas now takes the lower P-code every time instead of whichever the index
+-- met first. Kept current by the trigger below (inserts and changes of an outline, level or
+-- P-code; a deleted area takes its pieces with it); nobody writes them by hand.
+create table public.area_pieces (
+  pcode  text not null references public.areas (pcode) on delete cascade on update cascade,
+  level  smallint not null,
+  geom   geometry(Polygon, 4326) not null
+);
+
+create index area_pieces_geom_idx on public.area_pieces using gist (geom);
+
+create index area_pieces_pcode_idx on public.area_pieces (pcode);
+
+alter table public.area_pieces enable row level security;
+
+create policy "Signed-in users can read the pieces of area outlines" on public.area_pieces
+  for select to authenticated using ((select public.current_app_role()) is not null);
+
+grant select on public.area_pieces to authenticated;
+
+create function private.area_pieces_follow() returns trigger
+language plpgsql security definer
+set search_path = public, extensions, pg_temp
+as $$
+begin
+  if tg_op = 'UPDATE' then
+    delete from public.area_pieces where pcode in (old.pcode, new.pcode);
+  end if;
+  insert into public.area_pieces (pcode, level, geom)
+  select new.pcode, new.level, p.geom
+  from st_subdivide(new.geom, 256) p(geom);
+  return null;
+end
+$$;
+
+create trigger areas_pieces after insert or update of pcode, level, geom on public.areas
+  for each row execute function private.area_pieces_follow();
+
 -- The area of a level that contains a point; a point just outside every polygon (a coastline or
--- border simplified away) takes the nearest area within ~10 km rather than none.
+-- border simplified away) takes the nearest area within ~10 km rather than none. Both look-ups
+-- read area_pieces; a tie (a point on a shared edge, or as near to two areas) takes the lower
+-- P-code.
 create function public.area_at(p_lon double precision, p_lat double precision, p_level integer)
 returns text
 language sql stable
 set search_path = public, extensions, pg_temp
 as $$
   select coalesce(
-    (select a.pcode from public.areas a
-      where a.level = p_level and st_intersects(a.geom, st_setsrid(st_point(p_lon, p_lat), 4326))
-      limit 1),
-    (select a.pcode from public.areas a
-      where a.level = p_level
-        and st_dwithin(a.geom, st_setsrid(st_point(p_lon, p_lat), 4326), 0.1)
-      order by a.geom <-> st_setsrid(st_point(p_lon, p_lat), 4326)
+    (select p.pcode from public.area_pieces p
+      where p.level = p_level and st_intersects(p.geom, st_setsrid(st_point(p_lon, p_lat), 4326))
+      order by p.pcode limit 1),
+    (select p.pcode from public.area_pieces p
+      where p.level = p_level
+        and st_dwithin(p.geom, st_setsrid(st_point(p_lon, p_lat), 4326), 0.1)
+      order by p.geom <-> st_setsrid(st_point(p_lon, p_lat), 4326), p.pcode
       limit 1)
   )
 $$;

@@ -212,6 +212,7 @@ grant execute on function public.import_place_row(integer, double precision, dou
 -- import_placed); app roles cannot call it.
 -- Each level's look-ups are materialized (20261211100000): inlined, the sub-district's subquery
 -- was evaluated again inside each use of its result (three times a point), slower than row by row.
+-- The look-ups read area_pieces, with area_at's tie rule (lower P-code) (20261213100000).
 create function private.import_place_set(
   p_ord integer[], p_lon double precision[], p_lat double precision[], p_prec smallint[],
   p_pcode text[], p_admin1 text[], p_admin2 text[], p_admin3 text[])
@@ -229,32 +230,32 @@ as $$
   ),
   l3 as materialized (
     select p.lon, p.lat, g.pt,
-           coalesce((select a.pcode from public.areas a
-                      where a.level = 3 and st_intersects(a.geom, g.pt) limit 1),
-                    (select a.pcode from public.areas a
+           coalesce((select a.pcode from public.area_pieces a
+                      where a.level = 3 and st_intersects(a.geom, g.pt) order by a.pcode limit 1),
+                    (select a.pcode from public.area_pieces a
                       where a.level = 3 and st_dwithin(a.geom, g.pt, 0.1)
-                      order by a.geom <-> g.pt limit 1)) as a3
+                      order by a.geom <-> g.pt, a.pcode limit 1)) as a3
     from (select distinct r.lon, r.lat from r where r.has_point) p
     cross join lateral (select st_setsrid(st_point(p.lon, p.lat), 4326) as pt) g
   ),
   l2 as materialized (
     select l.lon, l.lat, l.pt, l.a3,
            coalesce((select a.parent_pcode from public.areas a where a.pcode = l.a3),
-                    (select a.pcode from public.areas a
-                      where a.level = 2 and st_intersects(a.geom, l.pt) limit 1),
-                    (select a.pcode from public.areas a
+                    (select a.pcode from public.area_pieces a
+                      where a.level = 2 and st_intersects(a.geom, l.pt) order by a.pcode limit 1),
+                    (select a.pcode from public.area_pieces a
                       where a.level = 2 and st_dwithin(a.geom, l.pt, 0.1)
-                      order by a.geom <-> l.pt limit 1)) as a2
+                      order by a.geom <-> l.pt, a.pcode limit 1)) as a2
     from l3 l
   ),
   pts as materialized (
     select l.lon, l.lat, l.a3, l.a2,
            coalesce((select a.parent_pcode from public.areas a where a.pcode = l.a2),
-                    (select a.pcode from public.areas a
-                      where a.level = 1 and st_intersects(a.geom, l.pt) limit 1),
-                    (select a.pcode from public.areas a
+                    (select a.pcode from public.area_pieces a
+                      where a.level = 1 and st_intersects(a.geom, l.pt) order by a.pcode limit 1),
+                    (select a.pcode from public.area_pieces a
                       where a.level = 1 and st_dwithin(a.geom, l.pt, 0.1)
-                      order by a.geom <-> l.pt limit 1)) as a1
+                      order by a.geom <-> l.pt, a.pcode limit 1)) as a1
     from l2 l
   ),
   by_names as materialized (

@@ -183,4 +183,51 @@ describe.each(engineNames())('set-based import placement on %s', (engineName) =>
 		);
 		expect(await bySet([])).toEqual([]);
 	}, 300_000);
+
+	// Placement reads area_pieces (the outlines cut by ST_Subdivide, 20261213100000), which a
+	// trigger on areas keeps current: a new area, a moved outline, a renamed P-code and a deleted
+	// area are followed at once, by the set-based and the one-row placement alike. Runs last: it
+	// adds (then deletes) an area of its own far from Iraq, so the rows above are not affected.
+	it('follows an area added, moved, renamed and deleted (area_pieces kept current)', async () => {
+		const square = (lon: number, lat: number) =>
+			JSON.stringify({
+				type: 'MultiPolygon',
+				coordinates: [
+					[
+						[
+							[lon - 1, lat - 1],
+							[lon + 1, lat - 1],
+							[lon + 1, lat + 1],
+							[lon - 1, lat + 1],
+							[lon - 1, lat - 1]
+						]
+					]
+				]
+			});
+		const probe = [
+			{ _row: 2, lon: 60, lat: 10 },
+			{ _row: 3, lon: 63, lat: 10 }
+		];
+		const placedIn = async () => {
+			const set = await bySet(probe);
+			expect(set).toEqual(await byRow(probe));
+			return set.map((p) => p.admin3_pcode);
+		};
+		expect(await placedIn()).toEqual([null, null]);
+		await e.db.queryOwner(
+			`insert into public.areas (pcode, level, name_en, geom)
+			 values ('XXT1', 3, 'Test square', st_setsrid(st_geomfromgeojson($1), 4326))`,
+			[square(60, 10)]
+		);
+		expect(await placedIn()).toEqual(['XXT1', null]);
+		await e.db.queryOwner(
+			`update public.areas set geom = st_setsrid(st_geomfromgeojson($1), 4326) where pcode = 'XXT1'`,
+			[square(63, 10)]
+		);
+		expect(await placedIn()).toEqual([null, 'XXT1']);
+		await e.db.queryOwner(`update public.areas set pcode = 'XXT2' where pcode = 'XXT1'`);
+		expect(await placedIn()).toEqual([null, 'XXT2']);
+		await e.db.queryOwner(`delete from public.areas where pcode = 'XXT2'`);
+		expect(await placedIn()).toEqual([null, null]);
+	}, 300_000);
 });
