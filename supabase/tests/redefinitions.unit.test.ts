@@ -20,6 +20,8 @@ const KNOWN: Record<string, string[]> = {
 	// point-in-polygon on pieces of the area outlines (area_pieces), issue 16
 	'public.area_at': ['20261122000300', '20261213100000'],
 	'private.import_place_set': ['20261211100000', '20261213100000'],
+	// new actors of an import: the name's key once, no per-row subqueries for empty arrays
+	'private.actors_before_write': ['20261122002000', '20261213100100'],
 	// one check of a client's GeoJSON geometry (public.geojson_geometry), issue 15
 	'public.no_go_zone_geometry': ['20261210200100', '20261211400000'],
 	'public.proximity_geometry': ['20261122003002', '20261211400000'],
