@@ -497,6 +497,37 @@ describe.each(engineNames())('API v1 on %s', (engineName) => {
 			});
 		});
 
+		it('with complete=true sends the points only when all of them fit under limit', async () => {
+			const over = await call(
+				mapIncidents.GET,
+				role.analyst,
+				'/api/v1/map/incidents?bbox=40,30,50,40&limit=2&complete=true'
+			);
+			expect(over.status).toBe(200);
+			expect(over.body).toMatchObject({ total: 6, fatalities: 11, points: [] });
+			expect(over.body.by_type).toEqual({
+				battles: 2,
+				protests: 1,
+				riots: 2,
+				explosions_remote_violence: 1
+			});
+			const fits = await call(
+				mapIncidents.GET,
+				role.analyst,
+				'/api/v1/map/incidents?bbox=40,30,50,40&limit=6&complete=true'
+			);
+			expect(fits.body.points).toHaveLength(6);
+			expect(
+				(
+					await call(
+						mapIncidents.GET,
+						role.analyst,
+						'/api/v1/map/incidents?bbox=40,30,50,40&complete=yes'
+					)
+				).body.parameter
+			).toBe('complete');
+		});
+
 		it('allows up to 50000 points and no more', async () => {
 			expect(
 				(

@@ -5,7 +5,7 @@
 import { dir, type Locale } from '$lib/i18n';
 import { getContext, setContext, untrack } from 'svelte';
 import type { Layer } from '@deck.gl/core';
-import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { MapGeoJSONFeature, Map as MapLibreMap } from 'maplibre-gl';
 import type { Selection } from './url-state.ts';
 import type { IconAtlas } from './icons.ts';
 import { BASEMAP_FIRST_LABEL_LAYER_ID } from './basemap-style.ts';
@@ -53,8 +53,23 @@ export interface PickHandlers {
 	tooltip(object: unknown): string | null;
 }
 
+/** How a feature of a maplibre layer (not deck.gl) answers a click and a hover. */
+export interface MapFeatureHandlers {
+	/** A selection, or undefined when the click did its own thing (e.g. zoomed in). */
+	click(feature: MapGeoJSONFeature, map: MapLibreMap): Selection | undefined;
+	tooltip(feature: MapGeoJSONFeature): string | null;
+}
+
 export class MapContext {
 	map = $state.raw<MapLibreMap | null>(null);
+	/**
+	 * The map as soon as its style is in (sources and layers can be added), before the basemap's
+	 * data, fonts and first frame that `map` waits for: a layer whose data maplibre fetches itself
+	 * (vector tiles) starts its requests here, beside the basemap's, not after them.
+	 */
+	styled = $state.raw<MapLibreMap | null>(null);
+	/** Bumped by a maplibre-drawn layer whose data changed, so MapView waits for it to be drawn. */
+	drawn = $state(0);
 	deck = $state.raw<DeckClasses | null>(null);
 	/** The site symbols, drawn once into a canvas when the map mounts. */
 	icons = $state.raw<IconAtlas | null>(null);
@@ -88,6 +103,24 @@ export class MapContext {
 
 	pickHandlers(layerId: string): PickHandlers | undefined {
 		return this.#pick.get(layerId);
+	}
+
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private registry, never rendered; not state
+	#features = new Map<string, MapFeatureHandlers>();
+	/** maplibre layers with click and hover handlers (checked before the areas), topmost first. */
+	featureLayers = $state.raw<string[]>([]);
+
+	setFeatureLayers(ids: string[], handlers: MapFeatureHandlers | null) {
+		const rest = untrack(() => this.featureLayers).filter((l) => !ids.includes(l));
+		for (const id of ids) {
+			if (handlers) this.#features.set(id, handlers);
+			else this.#features.delete(id);
+		}
+		this.featureLayers = handlers ? [...ids, ...rest] : rest;
+	}
+
+	featureHandlers(layerId: string): MapFeatureHandlers | undefined {
+		return this.#features.get(layerId);
 	}
 
 	addClickable(id: string, on: boolean) {

@@ -35,6 +35,9 @@ export const map = {
 	'map.size_by_population': 'الحجم: عدد السكان',
 	'map.density.title': 'عدد الحوادث في كل خلية',
 	'map.count.incidents_in_cell': '{count} حادثة في هذه الخلية',
+	'map.tiles.cell': '{count} حادثة هنا، أغلبها {type}',
+	'map.tiles.note':
+		'حوادث كثيرة في العرض: الدائرة المرقّمة تجمع الحوادث المتقاربة. انقر عليها للتكبير.',
 	'map.no_data': 'لا توجد حوادث تطابق عوامل التصفية في هذا العرض.',
 	'map.area': 'المنطقة',
 	'map.area.clear': 'إلغاء التصفية حسب المنطقة',

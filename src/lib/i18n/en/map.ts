@@ -35,6 +35,9 @@ export const map = {
 	'map.size_by_population': 'Size: population',
 	'map.density.title': 'Incidents per grid cell',
 	'map.count.incidents_in_cell': '{count} incidents in this cell',
+	'map.tiles.cell': '{count} incidents here, mostly {type}',
+	'map.tiles.note':
+		'Many incidents in view: a circle with a number stands for those close together. Click it to zoom in.',
 	'map.no_data': 'No incidents match these filters in this view.',
 	'map.area': 'Area',
 	'map.area.clear': 'Clear the area filter',

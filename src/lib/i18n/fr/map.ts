@@ -36,6 +36,9 @@ export const map = {
 	'map.size_by_population': 'Taille : population',
 	'map.density.title': 'Incidents par maille',
 	'map.count.incidents_in_cell': '{count} incidents dans cette maille',
+	'map.tiles.cell': '{count} incidents ici, surtout {type}',
+	'map.tiles.note':
+		'Beaucoup d’incidents dans la vue : un cercle numéroté regroupe ceux qui sont proches. Cliquez dessus pour zoomer.',
 	'map.no_data': 'Aucun incident ne correspond à ces filtres dans cette vue.',
 	'map.area': 'Zone',
 	'map.area.clear': 'Retirer le filtre de zone',

@@ -19,8 +19,13 @@ export interface AreaListItem {
 }
 
 /** The viewport's incidents: {total, fatalities, by_type, points: [[id, lon, lat, type, fatalities], …]}. */
-export function incidents(user: CallerUser, f: IncidentFilters, limit: number, r = NONE) {
-	return rpc('incidents_map', { ...filterArgs(f), ...refinementArgs(r), p_limit: limit }, user);
+export function incidents<T = unknown>(
+	user: CallerUser,
+	f: IncidentFilters,
+	limit: number,
+	r = NONE
+) {
+	return rpc<T>('incidents_map', { ...filterArgs(f), ...refinementArgs(r), p_limit: limit }, user);
 }
 
 /** Incidents snapped to a grid of `cell` degrees: [[lon, lat, count, fatalities], …]. */

@@ -153,6 +153,14 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 						maximum: MAP_POINTS.max,
 						default: MAP_POINTS.fallback
 					}
+				},
+				{
+					name: 'complete',
+					in: 'query',
+					description:
+						'true: points only when every matching incident fits under limit; otherwise points ' +
+						'is empty and only the counts are sent (the map then draws the view from the tiles)',
+					schema: { type: 'boolean', default: false }
 				}
 			],
 			responses: answers(

@@ -6,7 +6,10 @@
 // caps the points (most recent first) and aggregates density on a grid; the counts it returns are
 // exact. Where the points are complete (not capped) they are fetched for the view plus a margin,
 // so a short pan needs no request and the counts for the exact view are computed here from them.
-// Where they are capped, each view asks for exactly itself and the counts come with the points.
+// Where they would be capped, each view asks for exactly itself with `complete=true`: the answer
+// is then the counts alone, and the view is drawn from the incident vector tiles (every incident,
+// aggregated where dense; maplibre fetches them) — unless the filters are ones the tiles do not
+// take (tilesFit), when the most recent POINT_LIMIT points come with the counts as before.
 // Density mode asks for the grid (with a margin) and for the exact view's counts side by side.
 // Every new request aborts the previous one, so a late answer never overwrites a newer view.
 import type { DensityCell, IncidentPoint, IncidentsResponse } from '$lib/map/types';
@@ -31,6 +34,7 @@ import {
 	mapApiUrl,
 	sortForDrawing,
 	targetKey,
+	tileFilterQuery,
 	toServerCounts,
 	type Counts,
 	type Filters,
@@ -47,6 +51,10 @@ interface PointsSet {
 	bbox: Bbox;
 	total: number;
 	capped: boolean;
+	/** Whether the request allowed the tiles (ViewportQuery.tiles). */
+	tilesAllowed: boolean;
+	/** Over the limit and drawn from the tiles (no points were sent). */
+	tiles: boolean;
 }
 interface DensitySet {
 	filterKey: string;
@@ -58,6 +66,7 @@ interface Plan {
 	key: string;
 	fk: string;
 	filters: Filters;
+	tiles: boolean;
 	/** The exact view (the same array as `points` or `counts` when they are for the view). */
 	view: Bbox;
 	points: Bbox | null;
@@ -65,12 +74,26 @@ interface Plan {
 	counts: Bbox | null;
 }
 
+/** The points request: with `complete=true` (tiles allowed) an answer over the limit has none. */
+const pointsUrl = (filters: Filters, bbox: Bbox, tiles: boolean) =>
+	mapApiUrl(filters, 'incidents', {
+		bbox: bboxParam(bbox),
+		limit: String(POINT_LIMIT),
+		...(tiles ? { complete: 'true' } : {})
+	});
+
 export class MapData extends ContextLayers {
 	/** Points sorted so that big symbols are drawn first (under the small ones). */
 	points = $state.raw<IncidentPoint[]>([]);
 	density = $state.raw<DensityCell[]>([]);
 	/** The grid size (degrees) `density` was aggregated on. */
 	densityCell = $state(0);
+	/**
+	 * The tile URL's filters (tileQuery) while the view is drawn from the incident vector tiles,
+	 * else null. Set from the answer that said the view is over POINT_LIMIT, so a filter change
+	 * keeps the old tiles on screen until the new counts say how to draw.
+	 */
+	tileQuery = $state<string | null>(null);
 	loading = $state(false);
 
 	#query = $state.raw<ViewportQuery | null>(null);
@@ -102,7 +125,9 @@ export class MapData extends ContextLayers {
 		const s = this.#serverCounts;
 		if (s && s.key === countsKey(fk, q.bbox)) {
 			const shown =
-				q.mode === 'points' && p?.capped && p.filterKey === fk ? this.points.length : null;
+				q.mode === 'points' && p?.capped && !p.tiles && p.filterKey === fk
+					? this.points.length
+					: null;
 			return { ...s, shown };
 		}
 		return null;
@@ -137,12 +162,12 @@ export class MapData extends ContextLayers {
 
 	#plan(q: ViewportQuery): Plan | null {
 		if (!q.enabled || filtersMatchNothing(q.filters)) {
-			if (!q.enabled) {
-				this.points = [];
-				this.density = [];
-				this.#pointsSet = null;
-				this.#densitySet = null;
-			}
+			// Nothing to draw (layer off, or every type unticked): the last filters' drawing goes.
+			this.points = [];
+			this.tileQuery = null;
+			this.density = [];
+			this.#pointsSet = null;
+			this.#densitySet = null;
 			return null;
 		}
 		const fk = filterKey(q.filters);
@@ -159,7 +184,11 @@ export class MapData extends ContextLayers {
 			// The margin is only worth it where the points are complete, i.e. a pan needs no request.
 			// The exact view already asked for (capped or not) is not asked for again: the map reports
 			// its first view before and after the basemap loads, and the URL echoes it back.
-			const same = p && p.filterKey === fk && p.bbox.every((n, i) => n === q.bbox[i]);
+			const same =
+				p &&
+				p.filterKey === fk &&
+				(!p.capped || p.tilesAllowed === q.tiles) &&
+				p.bbox.every((n, i) => n === q.bbox[i]);
 			if (!same && !(complete && bboxContains(p.bbox, q.bbox)))
 				points = complete ? fetchBbox : q.bbox;
 			if (this.density.length) {
@@ -173,14 +202,24 @@ export class MapData extends ContextLayers {
 				density = { bbox: fetchBbox, cell };
 			}
 			counts = q.bbox;
-			if (this.points.length) {
+			if (this.points.length || this.tileQuery) {
 				this.points = [];
+				this.tileQuery = null;
 				this.#pointsSet = null;
 			}
 		}
 		if (counts && this.#serverCounts?.key === countsKey(fk, counts)) counts = null;
 		if (!points && !density && !counts) return null;
-		return { key: targetKey(q), fk, filters: q.filters, view: q.bbox, points, density, counts };
+		return {
+			key: targetKey(q),
+			fk,
+			filters: q.filters,
+			tiles: q.tiles,
+			view: q.bbox,
+			points,
+			density,
+			counts
+		};
 	}
 
 	async #run(plan: Plan) {
@@ -203,22 +242,32 @@ export class MapData extends ContextLayers {
 			const jobs: Promise<unknown>[] = [];
 			if (plan.counts) jobs.push(countsReq(plan.counts));
 			if (plan.points) {
-				const bbox = plan.points;
-				jobs.push(
-					getJson<IncidentsResponse>(
-						url('incidents', { bbox: bboxParam(bbox), limit: String(POINT_LIMIT) }),
-						signal
-					).then(async (r) => {
-						if (signal.aborted) return;
-						const capped = r.points.length < Number(r.total);
-						this.points = sortForDrawing(r.points);
-						this.#pointsSet = { filterKey: plan.fk, bbox, total: Number(r.total), capped };
-						if (!capped) return;
-						// Capped: the counts must come from the server, for exactly the view.
-						if (bbox === plan.view) this.#serverCounts = toServerCounts(r, plan.fk, bbox);
-						else await countsReq(plan.view);
-					})
-				);
+				const pointsReq = (bbox: Bbox): Promise<void> =>
+					getJson<IncidentsResponse>(pointsUrl(plan.filters, bbox, plan.tiles), signal).then(
+						async (r) => {
+							if (signal.aborted) return;
+							const total = Number(r.total);
+							const capped = r.points.length < total;
+							// The view plus its margin is over the limit: the view itself may not be.
+							if (capped && plan.tiles && bbox !== plan.view) return pointsReq(plan.view);
+							const tiles = capped && plan.tiles;
+							this.points = sortForDrawing(r.points);
+							this.tileQuery = tiles ? tileFilterQuery(plan.filters) : null;
+							this.#pointsSet = {
+								filterKey: plan.fk,
+								bbox,
+								total,
+								capped,
+								tilesAllowed: plan.tiles,
+								tiles
+							};
+							if (!capped) return;
+							// Capped: the counts must come from the server, for exactly the view.
+							if (bbox === plan.view) this.#serverCounts = toServerCounts(r, plan.fk, bbox);
+							else await countsReq(plan.view);
+						}
+					);
+				jobs.push(pointsReq(plan.points));
 			}
 			if (plan.density) {
 				const { bbox, cell } = plan.density;
@@ -257,9 +306,7 @@ export class MapData extends ContextLayers {
 		if (!q || !q.enabled || filtersMatchNothing(filters)) return;
 		if (filterKey(filters) === filterKey(q.filters)) return;
 		if (q.mode === 'points') {
-			prefetchJson(
-				mapApiUrl(filters, 'incidents', { bbox: bboxParam(q.bbox), limit: String(POINT_LIMIT) })
-			);
+			prefetchJson(pointsUrl(filters, q.bbox, q.tiles));
 		} else {
 			const bbox = roundBboxOut(expandBbox(q.bbox, MARGIN));
 			const cell = String(densityCell(q.zoom));

@@ -14,13 +14,14 @@ function server(all: IncidentPoint[]) {
 		const [w, s, e, n] = url.searchParams.get('bbox')!.split(',').map(Number);
 		const inside = all.filter((p) => p[1] >= w && p[1] <= e && p[2] >= s && p[2] <= n);
 		const limit = Number(url.searchParams.get('limit'));
+		const complete = url.searchParams.get('complete') === 'true';
 		const byType: Record<string, number> = {};
 		for (const p of inside) byType[p[3]] = (byType[p[3]] ?? 0) + 1;
 		const body = {
 			total: inside.length,
 			fatalities: inside.reduce((a, p) => a + p[4], 0),
 			by_type: byType,
-			points: inside.slice(0, limit)
+			points: complete && inside.length > limit ? [] : inside.slice(0, limit)
 		};
 		return new Response(JSON.stringify(body), {
 			status: 200,
@@ -45,6 +46,7 @@ const view = (bbox: ViewportQuery['bbox'], extra: Partial<ViewportQuery> = {}): 
 	filters: { from: null, to: null, types: null, area: null },
 	mode: 'points',
 	enabled: true,
+	tiles: false,
 	...extra
 });
 
@@ -90,6 +92,48 @@ describe('MapData', () => {
 		expect(d.counts).toMatchObject({ total: POINT_LIMIT + 500, shown: POINT_LIMIT });
 	});
 
+	it('over the limit, draws from the tiles: counts only (no points asked for), no "shown" note', async () => {
+		srv = server(grid(POINT_LIMIT + 500));
+		vi.stubGlobal('fetch', srv.fetch);
+		const d = new MapData();
+		const bbox: ViewportQuery['bbox'] = [39, 29, 49, 37];
+		const filters = { from: '2014-01-01', to: null, types: null, area: 'IQG01' };
+		d.update(view(bbox, { tiles: true, filters }));
+		await settle();
+		expect(srv.calls).toHaveLength(1);
+		expect(srv.calls[0].searchParams.get('complete')).toBe('true');
+		expect(d.points).toHaveLength(0);
+		expect(d.tileQuery).toBe('from=2014-01-01&area=IQG01');
+		expect(d.counts).toMatchObject({ total: POINT_LIMIT + 500, shown: null });
+
+		// Zoomed in to a view under the limit: the JSON points again, the tiles gone.
+		d.update(view([40, 30, 41, 31], { tiles: true, filters }));
+		await settle();
+		expect(srv.calls).toHaveLength(2);
+		expect(d.tileQuery).toBeNull();
+		expect(d.points.length).toBe(d.counts!.total);
+		expect(d.points.length).toBeGreaterThan(0);
+	});
+
+	it('after complete points, a margin over the limit asks for the view itself before the tiles', async () => {
+		// 80 rows of 100 points, 0.08° apart: the view holds under the limit, its margin over.
+		srv = server(grid(POINT_LIMIT + 3000));
+		vi.stubGlobal('fetch', srv.fetch);
+		const d = new MapData();
+		d.update(view([40, 30, 45, 35], { tiles: true }));
+		await settle();
+		expect(d.tileQuery).toBeNull();
+		const inView = d.counts!.total;
+		expect(inView).toBeLessThanOrEqual(POINT_LIMIT);
+		d.update(view([40, 30, 45.1, 35], { tiles: true }));
+		await settle();
+		expect(srv.calls).toHaveLength(3);
+		expect(srv.calls[1].searchParams.get('bbox')).not.toBe('40,30,45.1,35');
+		expect(srv.calls[2].searchParams.get('bbox')).toBe('40,30,45.1,35');
+		expect(d.tileQuery).toBeNull();
+		expect(d.points.length).toBe(d.counts!.total);
+	});
+
 	it('keeps only the answer for the latest view when views follow each other quickly', async () => {
 		const d = new MapData();
 		d.update(view([41, 30.5, 44, 32]));
@@ -108,6 +152,23 @@ describe('MapData', () => {
 		await settle();
 		expect(srv.calls).toHaveLength(0);
 		expect(d.counts!.total).toBe(0);
+	});
+
+	it('erases what it drew when every type is unticked, tiles included', async () => {
+		srv = server(grid(POINT_LIMIT + 500));
+		vi.stubGlobal('fetch', srv.fetch);
+		const d = new MapData();
+		d.update(view([39, 29, 49, 37], { tiles: true }));
+		await settle();
+		expect(d.tileQuery).toBe('');
+		d.update(
+			view([39, 29, 49, 37], {
+				tiles: true,
+				filters: { from: null, to: null, types: [], area: null }
+			})
+		);
+		expect(d.tileQuery).toBeNull();
+		expect(d.points).toHaveLength(0);
 	});
 
 	it('passes the filters to the API by their API names', async () => {

@@ -4,6 +4,7 @@ import { SITE_KINDS } from '$lib/domain/taxonomy';
 import type { ViewChange } from '$lib/map/types';
 import type { MapUrlState } from '$lib/map/url-state';
 import type { MapData } from './map-data.svelte';
+import { tilesFit } from './viewport-plan';
 
 /** A district's P-code is longer than a governorate's (IQG08 vs IQG08Q01). */
 const districtCode = (p: string | null) => !!p && p.length > 5;
@@ -16,7 +17,8 @@ export function fetchForView(mapData: MapData, st: MapUrlState, viewport: ViewCh
 			zoom: viewport.zoom,
 			filters: st,
 			mode: st.mode,
-			enabled: st.layers.has('incidents')
+			enabled: st.layers.has('incidents'),
+			tiles: tilesFit(st)
 		});
 	}
 	for (const kind of SITE_KINDS) {

@@ -20,6 +20,15 @@ describe('map tooltips', () => {
 		expect(en.incident(['id', 43, 36, 'battles', 1234])).toBe('Battles · 1,234 fatalities');
 	});
 
+	it('names a tile feature: a cell by its count and main type, an incident as a point is', () => {
+		expect(en.tile({ count: 1234, event_type: 'battles', fatalities: 7 })).toBe(
+			'1,234 incidents here, mostly Battles'
+		);
+		expect(en.tile({ event_type: 'riots', fatalities: 2 })).toBe(
+			en.incident(['x', 43, 36, 'riots', 2])
+		);
+	});
+
 	it('says where an inherited level comes from, by name', () => {
 		const f = {
 			...area('IQG15Q01', 'Mosul', 'الموصل'),

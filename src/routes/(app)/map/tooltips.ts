@@ -32,6 +32,14 @@ export function mapTooltips({ t, locale, areaLabel }: TooltipContext) {
 
 		density: (c: DensityCell) => t('map.count.incidents_in_cell', { count: n(c[2]) }),
 
+		/** A feature of the incident vector tiles: a grid cell (with `count`) or one incident. */
+		tile(p: { count?: unknown; event_type?: unknown; fatalities?: unknown }): string {
+			const type = t(`event_type.${String(p.event_type)}` as MessageKey);
+			if (p.count === undefined)
+				return `${type} · ${t('map.count.fatalities', { count: n(Number(p.fatalities ?? 0)) })}`;
+			return t('map.tiles.cell', { count: n(Number(p.count)), type });
+		},
+
 		presence(f: PresenceFeature): string {
 			const p = f.properties;
 			const name = locale === 'ar' && p.name_ar ? p.name_ar : p.name;

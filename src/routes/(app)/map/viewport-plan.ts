@@ -6,10 +6,15 @@ import type { IncidentPoint, IncidentsResponse } from '$lib/map/types';
 import { densityCell, inBbox, type Bbox } from '$lib/map/scales';
 import { filterQuery, type IncidentMode, type MapUrlState } from '$lib/map/url-state';
 
-/** Most points the map asks for; beyond this the density mode shows everything. */
+/**
+ * Most points the map asks for as JSON. A view with more is drawn from the incident vector tiles
+ * (every incident, aggregated where dense) when its filters are ones the tiles take (tilesFit);
+ * else as the most recent POINT_LIMIT.
+ */
 export const POINT_LIMIT = 5_000;
 
-export type Filters = Pick<MapUrlState, 'from' | 'to' | 'types' | 'area'>;
+export type Filters = Pick<MapUrlState, 'from' | 'to' | 'types' | 'area'> &
+	Partial<Pick<MapUrlState, 'refine'>>;
 
 export interface ViewportQuery {
 	/** The exact visible area. */
@@ -19,6 +24,8 @@ export interface ViewportQuery {
 	mode: IncidentMode;
 	/** False when the incidents layer is off: nothing is fetched and no count is shown. */
 	enabled: boolean;
+	/** Over POINT_LIMIT, draw from the vector tiles (see tilesFit); else the most recent points. */
+	tiles: boolean;
 }
 
 export interface Counts {
@@ -45,6 +52,7 @@ export const targetKey = (q: ViewportQuery) =>
 		q.enabled,
 		filterKey(q.filters),
 		q.mode,
+		q.tiles,
 		bboxParam(q.bbox),
 		q.mode === 'density' ? densityCell(q.zoom) : null
 	]);
@@ -55,6 +63,18 @@ export function mapApiUrl(filters: Filters, path: string, extra: Record<string, 
 	for (const [k, v] of Object.entries(extra)) q.set(k, v);
 	return `/api/v1/map/${path}?${q}`;
 }
+
+/**
+ * Whether a view over POINT_LIMIT may be drawn from the vector tiles. The tile endpoint takes the
+ * shared filters (from, to, type, area) only, and its features carry the event type and
+ * fatalities only: a place or a further filter (lens, actor, status…), or points coloured by
+ * seriousness or recency, keep the JSON points (capped at the most recent POINT_LIMIT).
+ */
+export const tilesFit = (st: Pick<MapUrlState, 'refine' | 'pointStyle'>) =>
+	!st.refine && (st.pointStyle ?? 'type') === 'type';
+
+/** The tile URL's query for the filters: the shared filters only (see tilesFit). */
+export const tileFilterQuery = (f: Filters) => filterQuery({ ...f, refine: undefined }).toString();
 
 export function toServerCounts(r: IncidentsResponse, fk: string, bbox: Bbox): ServerCounts {
 	return {
