@@ -9,6 +9,7 @@ import type { MapGeoJSONFeature, Map as MapLibreMap } from 'maplibre-gl';
 import type { Selection } from './url-state.ts';
 import type { IconAtlas } from './icons.ts';
 import { BASEMAP_FIRST_LABEL_LAYER_ID } from './basemap-style.ts';
+import { handlerRegistry } from './handlers.ts';
 
 /**
  * Spread into every deck.gl layer's props: with the interleaved overlay, deck.gl draws the layer
@@ -88,8 +89,7 @@ export class MapContext {
 		return dir(this.#locale()) === 'rtl';
 	}
 	#layers = $state.raw<Partial<Record<DeckSlot, Layer | null>>>({});
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private registry, never rendered; not state
-	#pick = new Map<string, PickHandlers>();
+	#pick = handlerRegistry<PickHandlers>();
 	/** The maplibre layers that a click may select (areas), topmost first. */
 	clickableMapLayers = $state.raw<string[]>([]);
 
@@ -105,8 +105,7 @@ export class MapContext {
 		return this.#pick.get(layerId);
 	}
 
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a private registry, never rendered; not state
-	#features = new Map<string, MapFeatureHandlers>();
+	#features = handlerRegistry<MapFeatureHandlers>();
 	/** maplibre layers with click and hover handlers (checked before the areas), topmost first. */
 	featureLayers = $state.raw<string[]>([]);
 
@@ -119,8 +118,17 @@ export class MapContext {
 		this.featureLayers = handlers ? [...ids, ...rest] : rest;
 	}
 
-	featureHandlers(layerId: string): MapFeatureHandlers | undefined {
-		return this.#features.get(layerId);
+	/** The topmost feature of these layers (the incident tiles) within 3 px of a point. */
+	featureAt(map: MapLibreMap, { x, y }: { x: number; y: number }) {
+		const layers = this.featureLayers.filter((id) => map.getLayer(id));
+		if (!layers.length) return null;
+		const box: [[number, number], [number, number]] = [
+			[x - 3, y - 3],
+			[x + 3, y + 3]
+		];
+		const [f] = map.queryRenderedFeatures(box, { layers });
+		const handlers = f ? this.#features.get(f.layer.id) : undefined;
+		return f && handlers ? { f, handlers } : null;
 	}
 
 	addClickable(id: string, on: boolean) {
