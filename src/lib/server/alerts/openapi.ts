@@ -3,7 +3,7 @@
  * in ./index.ts). The alerts themselves are documented with movements (../movements/openapi.ts).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, ok, pathId } from '../api/openapi-kit.ts';
 import {
 	ALERT_RULE_LISTENS,
 	ALERT_RULE_SERIOUSNESS,
@@ -91,10 +91,7 @@ export const alertRulePaths: Record<string, Partial<Record<Method, Operation>>> 
 			summary:
 				'A new alert rule for the caller; evaluated in the database on every incident written',
 			tags,
-			requestBody: {
-				required: true,
-				content: jsonOf({ ...ruleFields, required: ['name', 'target'] })
-			},
+			requestBody: bodyOf({ ...ruleFields, required: ['name', 'target'] }),
 			responses: created(ok('The rule', rule), '400')
 		}
 	},
@@ -104,7 +101,7 @@ export const alertRulePaths: Record<string, Partial<Record<Method, Operation>>> 
 			summary: 'Change one of the caller’s rules (merge semantics)',
 			tags,
 			parameters: [pathId('Rule id')],
-			requestBody: { required: true, content: jsonOf(ruleFields) },
+			requestBody: bodyOf(ruleFields),
 			responses: answers(ok('The rule', rule), '400', '404')
 		},
 		delete: {

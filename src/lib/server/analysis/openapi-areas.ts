@@ -4,7 +4,7 @@
  */
 import type { Method, Operation, Parameter, Schema } from '../api/openapi-types.ts';
 import { SITE_KINDS } from '../../domain/taxonomy.ts';
-import { answers, created, ok } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, ok } from '../api/openapi-kit.ts';
 import {
 	filters,
 	pcodePath,
@@ -109,31 +109,24 @@ export const areaPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			summary: 'Record a security level (analysts and admins); nothing is overwritten',
 			tags: ['analysis'],
 			parameters: [pcodePath],
-			requestBody: {
-				required: true,
-				content: {
-					'application/json': {
-						schema: {
-							type: 'object',
-							required: ['level', 'note'],
-							properties: {
-								level: {
-									type: 'integer',
-									minimum: 1,
-									maximum: 5,
-									description: '1 low, 2 moderate, 3 substantial, 4 high, 5 extreme'
-								},
-								note: { type: 'string', minLength: 1, maxLength: 2000 },
-								effective_date: {
-									type: 'string',
-									format: 'date',
-									description: 'Not in the future; default today'
-								}
-							}
-						}
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['level', 'note'],
+				properties: {
+					level: {
+						type: 'integer',
+						minimum: 1,
+						maximum: 5,
+						description: '1 low, 2 moderate, 3 substantial, 4 high, 5 extreme'
+					},
+					note: { type: 'string', minLength: 1, maxLength: 2000 },
+					effective_date: {
+						type: 'string',
+						format: 'date',
+						description: 'Not in the future; default today'
 					}
 				}
-			},
+			}),
 			responses: created(ok('The recorded assessment', levelRecord), '400', '403', '404')
 		}
 	},
@@ -222,10 +215,7 @@ export const areaPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'proximityPost',
 			summary: 'The same with a JSON body (the query parameters as fields; geometry as GeoJSON)',
 			tags: ['analysis'],
-			requestBody: {
-				required: true,
-				content: { 'application/json': { schema: { type: 'object', required: ['km'] } } }
-			},
+			requestBody: bodyOf({ type: 'object', required: ['km'] }),
 			responses: answers(ok('As GET', proximityAnswer), '400', '404')
 		}
 	}

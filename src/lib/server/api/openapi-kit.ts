@@ -110,6 +110,16 @@ export const pageParams = [
 	query('offset', 'Rows to skip.', { type: 'integer', minimum: 0 })
 ];
 
+/** A required JSON body with this schema. */
+export const bodyOf = (schema: Schema | Ref) => ({ required: true, content: jsonOf(schema) });
+
+/** An object schema: its properties, and which of them are required. */
+export const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+	type: 'object',
+	required,
+	properties
+});
+
 /** A required JSON body whose fields the description lists (the handlers validate them). */
 export const jsonBody = (description: string) => ({
 	required: true,

@@ -3,18 +3,13 @@
  * src/routes/api/v1, verbs in ./index.ts).
  */
 import type { Method, Operation, Parameter, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, jsonOf, obj, pathId, ref } from '../api/openapi-kit.ts';
 
 export const assessmentTags = [
 	{ name: 'assessments', description: 'Area profiles, community profiles and saved assessments' }
 ];
 
 const T = ['assessments'];
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-	type: 'object',
-	required,
-	properties
-});
 const int: Schema = { type: 'integer' };
 const arr: Schema = { type: 'array', items: { type: 'object' } };
 
@@ -152,7 +147,7 @@ export const assessmentPaths: Record<string, Partial<Record<Method, Operation>>>
 		post: op({
 			operationId: 'assessmentProfilePost',
 			summary: 'Profile of a drawn polygon, a buffered point or route, or an admin area',
-			requestBody: { required: true, content: jsonOf(query) },
+			requestBody: bodyOf(query),
 			responses: answers({ description: 'The profile', content: jsonOf(profile) }, '400', '404')
 		})
 	},
@@ -166,12 +161,9 @@ export const assessmentPaths: Record<string, Partial<Record<Method, Operation>>>
 		post: op({
 			operationId: 'assessmentCreate',
 			summary: 'Save a draft assessment; its profile becomes the snapshot',
-			requestBody: {
-				required: true,
-				content: jsonOf(
-					obj({ title: { type: 'string' }, query, notes: { type: 'string' } }, ['title', 'query'])
-				)
-			},
+			requestBody: bodyOf(
+				obj({ title: { type: 'string' }, query, notes: { type: 'string' } }, ['title', 'query'])
+			),
 			responses: created({ description: 'Saved', content: jsonOf(assessment) }, '400', '403')
 		})
 	},
@@ -205,17 +197,14 @@ export const assessmentPaths: Record<string, Partial<Record<Method, Operation>>>
 			operationId: 'assessmentUpdate',
 			summary: 'Change a draft: title, notes, status (final), refresh',
 			parameters: [pathId('Assessment id')],
-			requestBody: {
-				required: true,
-				content: jsonOf(
-					obj({
-						title: { type: 'string' },
-						notes: { type: 'string' },
-						status: { enum: ['draft', 'final'] },
-						refresh: { type: 'boolean' }
-					})
-				)
-			},
+			requestBody: bodyOf(
+				obj({
+					title: { type: 'string' },
+					notes: { type: 'string' },
+					status: { enum: ['draft', 'final'] },
+					refresh: { type: 'boolean' }
+				})
+			),
 			responses: answers(
 				{ description: 'Changed', content: jsonOf(assessment) },
 				'400',
@@ -267,7 +256,7 @@ export const assessmentPaths: Record<string, Partial<Record<Method, Operation>>>
 			operationId: 'areaCommunityUpdate',
 			summary: "Change an area's community profile (analysts and admins)",
 			parameters: [pcode],
-			requestBody: { required: true, content: jsonOf(community) },
+			requestBody: bodyOf(community),
 			responses: answers({ description: 'Saved', content: jsonOf(community) }, '400', '403', '404')
 		})
 	}

@@ -2,10 +2,10 @@
  * OpenAPI paths of accounts: /me, /tokens, /tokens/{id}, /users and /users/{id}/disable
  * (handlers in src/routes/api/v1, verbs in ./index.ts).
  */
-import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
+import type { Method, Operation } from '../api/openapi-types.ts';
 import { APP_ROLES } from '../db/types.ts';
 import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './config.ts';
-import { answers, created, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, jsonOf, pathId, ref } from '../api/openapi-kit.ts';
 
 const accountPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/me': {
@@ -30,14 +30,11 @@ const accountPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'createToken',
 			summary: 'Create an API token for the caller; the secret is returned once',
 			tags: ['account'],
-			requestBody: {
-				required: true,
-				content: jsonOf({
-					type: 'object',
-					required: ['name'],
-					properties: { name: { type: 'string', minLength: 1, maxLength: 100 } }
-				})
-			},
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['name'],
+				properties: { name: { type: 'string', minLength: 1, maxLength: 100 } }
+			}),
 			responses: created(
 				{
 					description: 'The new token, with its secret',
@@ -84,7 +81,7 @@ const accountPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'addUser',
 			summary: 'Add a local account (admins only)',
 			tags: ['admin'],
-			requestBody: { required: true, content: jsonOf(ref('schemas', 'NewUser')) },
+			requestBody: bodyOf(ref('schemas', 'NewUser')),
 			responses: created(
 				{ description: 'The new user', content: jsonOf(ref('schemas', 'User')) },
 				'400',
@@ -109,21 +106,14 @@ const accountPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	}
 };
 
-type Ref = { $ref: string };
-const resp = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
-const schema = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` });
-const jsonBody = (s: unknown) => ({ 'application/json': { schema: s as Ref } });
-const errors = { '400': resp('BadRequest'), '403': resp('Forbidden'), '404': resp('NotFound') };
-const idParam = (description: string): Parameter => ({
-	name: 'id',
-	in: 'path',
-	required: true,
-	description,
-	schema: { type: 'string', format: 'uuid' }
-});
+const errors = {
+	'400': ref('responses', 'BadRequest'),
+	'403': ref('responses', 'Forbidden'),
+	'404': ref('responses', 'NotFound')
+};
 const revoked = {
 	description: 'How many live tokens were revoked',
-	content: jsonBody({
+	content: jsonOf({
 		type: 'object',
 		properties: {
 			user_id: { type: 'string', format: 'uuid' },
@@ -142,9 +132,9 @@ const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			responses: {
 				'200': {
 					description: 'Tokens, newest first',
-					content: jsonBody({ type: 'array', items: schema('Token') })
+					content: jsonOf({ type: 'array', items: ref('schemas', 'Token') })
 				},
-				'401': resp('Unauthorized')
+				'401': ref('responses', 'Unauthorized')
 			}
 		},
 		post: {
@@ -152,28 +142,25 @@ const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			summary: 'Create an API token for the caller; the secret is returned once',
 			description: `The token stops working after \`expires_in_days\` (default ${TOKEN_DEFAULT_DAYS}, at most ${TOKEN_MAX_DAYS}); the answer says when (\`expires_at\`).`,
 			tags: ['account'],
-			requestBody: {
-				required: true,
-				content: jsonBody({
-					type: 'object',
-					required: ['name'],
-					properties: {
-						name: { type: 'string', minLength: 1, maxLength: 100 },
-						expires_in_days: {
-							type: 'integer',
-							minimum: 1,
-							maximum: TOKEN_MAX_DAYS,
-							default: TOKEN_DEFAULT_DAYS
-						}
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['name'],
+				properties: {
+					name: { type: 'string', minLength: 1, maxLength: 100 },
+					expires_in_days: {
+						type: 'integer',
+						minimum: 1,
+						maximum: TOKEN_MAX_DAYS,
+						default: TOKEN_DEFAULT_DAYS
 					}
-				})
-			},
+				}
+			}),
 			responses: {
 				'201': {
 					description: 'The new token, with its secret',
-					content: jsonBody(schema('NewToken'))
+					content: jsonOf(ref('schemas', 'NewToken'))
 				},
-				'401': resp('Unauthorized'),
+				'401': ref('responses', 'Unauthorized'),
 				'400': errors['400'],
 				'403': errors['403']
 			}
@@ -182,7 +169,7 @@ const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'revokeAllTokens',
 			summary: 'Revoke every live API token of the caller',
 			tags: ['account'],
-			responses: { '200': revoked, '401': resp('Unauthorized') }
+			responses: { '200': revoked, '401': ref('responses', 'Unauthorized') }
 		}
 	},
 	'/users/{id}': {
@@ -192,20 +179,17 @@ const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			description:
 				'Merge semantics: fields not sent stay as they are. Disabling ends the user’s sessions and tokens; enabling does not bring tokens back. Each change is in the audit log with the admin as actor.',
 			tags: ['admin'],
-			parameters: [idParam('User id')],
-			requestBody: {
-				required: true,
-				content: jsonBody({
-					type: 'object',
-					properties: {
-						role: { type: 'string', enum: [...APP_ROLES] },
-						disabled: { type: 'boolean' }
-					}
-				})
-			},
+			parameters: [pathId('User id')],
+			requestBody: bodyOf({
+				type: 'object',
+				properties: {
+					role: { type: 'string', enum: [...APP_ROLES] },
+					disabled: { type: 'boolean' }
+				}
+			}),
 			responses: {
-				'200': { description: 'The user', content: jsonBody(schema('User')) },
-				'401': resp('Unauthorized'),
+				'200': { description: 'The user', content: jsonOf(ref('schemas', 'User')) },
+				'401': ref('responses', 'Unauthorized'),
 				...errors
 			}
 		}
@@ -218,23 +202,20 @@ const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 				'Run a `terrain` command in this server (the CLI beside it; loopback and the local admin token of terrain.lock only, otherwise 404)',
 			tags: ['admin'],
 			security: [],
-			requestBody: {
-				required: true,
-				content: jsonBody({
-					type: 'object',
-					required: ['argv'],
-					properties: { argv: { type: 'array', items: { type: 'string' }, maxItems: 50 } }
-				})
-			},
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['argv'],
+				properties: { argv: { type: 'array', items: { type: 'string' }, maxItems: 50 } }
+			}),
 			responses: {
 				'200': {
 					description: 'The lines the command printed',
-					content: jsonBody({
+					content: jsonOf({
 						type: 'object',
 						properties: { lines: { type: 'array', items: { type: 'string' } } }
 					})
 				},
-				'401': resp('Unauthorized'),
+				'401': ref('responses', 'Unauthorized'),
 				...errors
 			}
 		}
@@ -244,8 +225,8 @@ const hardenedPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'revokeUserTokens',
 			summary: 'Revoke every live API token of a user (admins only)',
 			tags: ['admin'],
-			parameters: [idParam('User id')],
-			responses: { '200': revoked, '401': resp('Unauthorized'), ...errors }
+			parameters: [pathId('User id')],
+			responses: { '200': revoked, '401': ref('responses', 'Unauthorized'), ...errors }
 		}
 	}
 };

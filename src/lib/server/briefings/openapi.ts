@@ -3,7 +3,7 @@
  * (handlers in src/routes/api/v1/briefings, verbs in ./index.ts).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, jsonOf, obj, ok, pathId } from '../api/openapi-kit.ts';
 import { BRIEFING_LANGS } from '../../domain/briefings.ts';
 import { DOCUMENT_STATUSES } from '../../domain/documents.ts';
 
@@ -16,11 +16,6 @@ export const briefingTags = [
 ];
 
 const tags = ['briefings'];
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-	type: 'object',
-	required,
-	properties
-});
 const texts: Schema = {
 	type: 'object',
 	description: 'Markdown by language (en, ar, ku, fr); a change merges per language',
@@ -110,7 +105,7 @@ export const briefingPaths: Record<string, Partial<Record<Method, Operation>>> =
 			operationId: 'createBriefing',
 			summary: 'Write a briefing pack for a base (analysts, admins)',
 			tags,
-			requestBody: { required: true, content: jsonOf(fields) },
+			requestBody: bodyOf(fields),
 			responses: created(ok('The pack', pack), '400', '403')
 		}
 	},
@@ -148,10 +143,7 @@ export const briefingPaths: Record<string, Partial<Record<Method, Operation>>> =
 				'Change a pack (merge; texts per language); the previous content becomes a version. Send `version` to refuse a stale edit (409)',
 			tags,
 			parameters: [pathId('Pack id')],
-			requestBody: {
-				required: true,
-				content: jsonOf({ allOf: [fields, obj({ version: { type: 'integer' } })] })
-			},
+			requestBody: bodyOf({ allOf: [fields, obj({ version: { type: 'integer' } })] }),
 			responses: answers(ok('The pack', pack), '400', '403', '404', '409')
 		}
 	},

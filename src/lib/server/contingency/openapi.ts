@@ -3,7 +3,7 @@
  * verbs in ./triggers.ts). The plans' own paths are in ../movements/openapi-safety.ts.
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, ok, pathId } from '../api/openapi-kit.ts';
 import { TRIGGER_KINDS } from './triggers.ts';
 
 const tags = ['contingency'];
@@ -88,7 +88,7 @@ export const triggerPaths: Record<string, Partial<Record<Method, Operation>>> = 
 				'Add a drawn route to a plan (analysts and admins); the nearest-site finder measures along it',
 			tags,
 			parameters: [pathId('Plan id')],
-			requestBody: { required: true, content: jsonOf(routeBody) },
+			requestBody: bodyOf(routeBody),
 			responses: created(ok('The route', planRoute), '400', '403', '404')
 		}
 	},
@@ -115,7 +115,7 @@ export const triggerPaths: Record<string, Partial<Record<Method, Operation>>> = 
 				'Add a trigger bound to live data (analysts and admins). It raises one alert (to analysts, admins and the base’s field staff) each time it becomes met; the same trigger twice on a plan is refused (409, the field named)',
 			tags,
 			parameters: [pathId('Plan id')],
-			requestBody: { required: true, content: jsonOf(fields) },
+			requestBody: bodyOf(fields),
 			responses: created(ok('The trigger, evaluated', trigger), '400', '403', '404', '409')
 		}
 	},

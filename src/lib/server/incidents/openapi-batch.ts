@@ -3,7 +3,7 @@
  * src/lib/server/api/openapi.ts to spread into its `paths`.
  */
 import type { Operation } from '../api/openapi-types.ts';
-import { answers, jsonOf } from '../api/openapi-kit.ts';
+import { answers, bodyOf, jsonOf } from '../api/openapi-kit.ts';
 import { BATCH_MAX } from './batch.ts';
 
 const itemResult = {
@@ -43,35 +43,32 @@ export const incidentBatchPaths: Record<string, { post: Operation }> = {
 					schema: { type: 'integer' }
 				}
 			],
-			requestBody: {
-				required: true,
-				content: jsonOf({
-					type: 'object',
-					required: ['items'],
-					properties: {
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['items'],
+				properties: {
+					items: {
+						type: 'array',
+						minItems: 1,
+						maxItems: BATCH_MAX,
 						items: {
-							type: 'array',
-							minItems: 1,
-							maxItems: BATCH_MAX,
-							items: {
-								type: 'object',
-								required: ['id', 'body'],
-								properties: {
-									id: {
-										type: 'string',
-										description:
-											'A client-made id (e.g. a UUID), used as the Idempotency-Key of this item: sending it again creates nothing'
-									},
-									body: {
-										type: 'object',
-										description: 'The same fields as POST /incidents/report'
-									}
+							type: 'object',
+							required: ['id', 'body'],
+							properties: {
+								id: {
+									type: 'string',
+									description:
+										'A client-made id (e.g. a UUID), used as the Idempotency-Key of this item: sending it again creates nothing'
+								},
+								body: {
+									type: 'object',
+									description: 'The same fields as POST /incidents/report'
 								}
 							}
 						}
 					}
-				})
-			},
+				}
+			}),
 			responses: answers(
 				{
 					description: 'One answer per item, in the order sent',

@@ -5,6 +5,7 @@
  */
 import type { Operation, Parameter, Response, Schema } from '../api/openapi-types.ts';
 import { EVENT_TYPES } from '../../domain/taxonomy.ts';
+import { bodyOf } from '../api/openapi-kit.ts';
 import {
 	CONFIDENTIALITY,
 	INCIDENT_STATUSES,
@@ -164,7 +165,7 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 				q('km', 'Duplicate search radius in km (default 5)', { type: 'number' }),
 				q('days', 'Duplicate time window in days (default 1)', { type: 'integer' })
 			],
-			requestBody: { required: true, content: { 'application/json': { schema: incidentInput } } },
+			requestBody: bodyOf(incidentInput),
 			responses: answers('201', ok('{incident, duplicates}', { type: 'object' }), '400', '403')
 		})
 	},
@@ -185,10 +186,7 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 			operationId: 'editIncidentReport',
 			summary: 'Edit the fields sent (analysts, admins); status changes go through /transition',
 			parameters: [idPath],
-			requestBody: {
-				required: true,
-				content: { 'application/json': { schema: { type: 'object' } } }
-			},
+			requestBody: bodyOf({ type: 'object' }),
 			responses: answers('200', ok('The incident', { type: 'object' }), '400', '403', '404')
 		}),
 		patch: op({
@@ -196,10 +194,7 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary:
 				'Merge semantics: only the fields sent change (same as POST). A point outside the operating area needs `confirm_outside_area: true`',
 			parameters: [idPath],
-			requestBody: {
-				required: true,
-				content: { 'application/json': { schema: { type: 'object' } } }
-			},
+			requestBody: bodyOf({ type: 'object' }),
 			responses: answers('200', ok('The incident', { type: 'object' }), '400', '403', '404')
 		})
 	},
@@ -208,21 +203,14 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 			operationId: 'transitionIncident',
 			summary: 'reported → verified | rejected (reason required) → archived (analysts, admins)',
 			parameters: [idPath],
-			requestBody: {
-				required: true,
-				content: {
-					'application/json': {
-						schema: {
-							type: 'object',
-							required: ['to'],
-							properties: {
-								to: { type: 'string', enum: INCIDENT_STATUSES },
-								reason: { type: 'string' }
-							}
-						}
-					}
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['to'],
+				properties: {
+					to: { type: 'string', enum: INCIDENT_STATUSES },
+					reason: { type: 'string' }
 				}
-			},
+			}),
 			responses: answers('200', ok('The incident', { type: 'object' }), '400', '403', '404')
 		})
 	},
@@ -232,18 +220,11 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary:
 				'Merge the incident `other` into this one, keeping both sources (audited, reversible)',
 			parameters: [idPath],
-			requestBody: {
-				required: true,
-				content: {
-					'application/json': {
-						schema: {
-							type: 'object',
-							required: ['other'],
-							properties: { other: { type: 'string', format: 'uuid' }, reason: { type: 'string' } }
-						}
-					}
-				}
-			},
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['other'],
+				properties: { other: { type: 'string', format: 'uuid' }, reason: { type: 'string' } }
+			}),
 			responses: answers('200', ok('{merge_id, incident}', { type: 'object' }), '400', '403', '404')
 		}),
 		delete: op({
@@ -346,23 +327,16 @@ export const incidentPaths: Record<string, Partial<Record<Method, Operation>>> =
 		post: op({
 			operationId: 'gazetteerAdd',
 			summary: 'Add a variant or former name of an area, with its source (admins)',
-			requestBody: {
-				required: true,
-				content: {
-					'application/json': {
-						schema: {
-							type: 'object',
-							required: ['pcode', 'name', 'source'],
-							properties: {
-								pcode: { type: 'string' },
-								name: { type: 'string', maxLength: 200 },
-								kind: { type: 'string', enum: ['variant', 'former'] },
-								source: { type: 'string', maxLength: 300 }
-							}
-						}
-					}
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['pcode', 'name', 'source'],
+				properties: {
+					pcode: { type: 'string' },
+					name: { type: 'string', maxLength: 200 },
+					kind: { type: 'string', enum: ['variant', 'former'] },
+					source: { type: 'string', maxLength: 300 }
 				}
-			},
+			}),
 			responses: answers('201', ok('The name added', { type: 'object' }), '400', '403')
 		})
 	},

@@ -5,6 +5,7 @@
 import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
 import {
 	answers,
+	bodyOf,
 	created,
 	filterParams,
 	geoOf,
@@ -91,13 +92,10 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			summary:
 				'Store a geometry for filters (same shape, same id); its id goes in URLs as geometry_id',
 			tags: ['map'],
-			requestBody: {
-				required: true,
-				content: jsonOf({
-					type: 'object',
-					description: 'GeoJSON geometry, Feature or FeatureCollection'
-				})
-			},
+			requestBody: bodyOf({
+				type: 'object',
+				description: 'GeoJSON geometry, Feature or FeatureCollection'
+			}),
 			responses: created(
 				{
 					description: 'The stored geometry',

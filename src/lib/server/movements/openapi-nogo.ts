@@ -3,7 +3,7 @@
  * ./index.ts). Route risk (POST /movements/risk) refuses a corridor touching one in force.
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, ok, pathId } from '../api/openapi-kit.ts';
 
 const tags = ['movements'];
 const polygon: Schema = {
@@ -25,7 +25,6 @@ const zone: Schema = {
 		geometry: { type: 'object', description: 'GeoJSON MultiPolygon' }
 	}
 };
-const ok = (description: string, schema: Schema) => ({ description, content: jsonOf(schema) });
 
 export const noGoPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/no-go-zones': {
@@ -47,20 +46,17 @@ export const noGoPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'addNoGoZone',
 			summary: 'Draw a no-go zone (analysts and admins; audited)',
 			tags,
-			requestBody: {
-				required: true,
-				content: jsonOf({
-					type: 'object',
-					required: ['name', 'reason', 'geometry'],
-					properties: {
-						name: { type: 'string', maxLength: 200 },
-						reason: { type: 'string', maxLength: 2000 },
-						geometry: polygon,
-						valid_from: { type: 'string', format: 'date', description: 'Default: today' },
-						valid_to: { type: ['string', 'null'], format: 'date', description: 'Default: none' }
-					}
-				})
-			},
+			requestBody: bodyOf({
+				type: 'object',
+				required: ['name', 'reason', 'geometry'],
+				properties: {
+					name: { type: 'string', maxLength: 200 },
+					reason: { type: 'string', maxLength: 2000 },
+					geometry: polygon,
+					valid_from: { type: 'string', format: 'date', description: 'Default: today' },
+					valid_to: { type: ['string', 'null'], format: 'date', description: 'Default: none' }
+				}
+			}),
 			responses: created(ok('The zone', zone), '400', '403')
 		}
 	},

@@ -4,17 +4,10 @@
  * ../contingency).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, obj, ok, pathId } from '../api/openapi-kit.ts';
 import { AUTHORISATION_KINDS, HOLDER_TYPES } from './authorisations.ts';
 import { PLAN_KINDS, SITE_ROLES } from '../contingency/index.ts';
 
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-	type: 'object',
-	required,
-	properties
-});
-const ok = (description: string, schema: Schema) => ({ description, content: jsonOf(schema) });
-const body = (schema: Schema) => ({ required: true, content: jsonOf(schema) });
 const tags = ['movements'];
 
 const fields = obj({
@@ -75,7 +68,7 @@ export const safetyPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'createAccessAuthorisation',
 			summary: 'Record a letter or permit (analysts and admins)',
 			tags,
-			requestBody: body(fields),
+			requestBody: bodyOf(fields),
 			responses: created(ok('The authorisation', authorisation), '400', '403')
 		}
 	},
@@ -92,7 +85,7 @@ export const safetyPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			summary: 'Change one (merge semantics: fields not sent stay)',
 			tags,
 			parameters: [pathId('Authorisation id')],
-			requestBody: body(fields),
+			requestBody: bodyOf(fields),
 			responses: answers(ok('The authorisation', authorisation), '400', '403', '404')
 		}
 	},
@@ -182,7 +175,7 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 			operationId: 'startHeadcount',
 			summary: 'Start a headcount for everyone, a base or an area (analysts and admins)',
 			tags: ['headcounts'],
-			requestBody: body(
+			requestBody: bodyOf(
 				obj(
 					{
 						scope: { enum: ['everyone', 'base', 'area'] },
@@ -212,7 +205,7 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 			summary: 'The caller’s answer: safe or need help, optionally a position and a note',
 			tags: ['headcounts'],
 			parameters: [pathId('Headcount id')],
-			requestBody: body(
+			requestBody: bodyOf(
 				obj(
 					{
 						answer: { enum: ['safe', 'need_help'] },
@@ -251,7 +244,7 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 			summary:
 				'Write a base’s plan of a kind: its first version or a new one (analysts and admins)',
 			tags: ['contingency'],
-			requestBody: body({
+			requestBody: bodyOf({
 				...planFields,
 				required: ['base_site_id', 'kind'],
 				properties: {
@@ -341,7 +334,7 @@ export const headcountPaths: Record<string, Partial<Record<Method, Operation>>> 
 			summary: 'Change a plan (merge semantics; a new version with its note)',
 			tags: ['contingency'],
 			parameters: [pathId('Plan id')],
-			requestBody: body(planFields),
+			requestBody: bodyOf(planFields),
 			responses: answers(ok('The plan', plan), '400', '403', '404')
 		}
 	}

@@ -3,7 +3,7 @@
  * verbs in ./index.ts and ../alerts/index.ts).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, obj, ok, pathId } from '../api/openapi-kit.ts';
 import { MOVEMENT_STATUSES } from './index.ts';
 import { ALERT_DISPOSITIONS } from '../../domain/alerts.ts';
 import { noGoPaths } from './openapi-nogo.ts';
@@ -13,11 +13,6 @@ export const movementTags = [
 	{ name: 'alerts', description: 'Alerts and their live feed' }
 ];
 
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-	type: 'object',
-	required,
-	properties
-});
 const line: Schema = {
 	type: 'object',
 	description: 'A GeoJSON LineString or MultiLineString (or a Feature holding one)',
@@ -101,8 +96,6 @@ const alert: Schema = obj({
 	created_at: { type: 'string', format: 'date-time' },
 	ack: { type: ['object', 'null'] }
 });
-const ok = (description: string, schema: Schema) => ({ description, content: jsonOf(schema) });
-const body = (schema: Schema) => ({ required: true, content: jsonOf(schema) });
 const tags = ['movements'];
 
 export const movementPaths: Record<string, Partial<Record<Method, Operation>>> = {
@@ -130,7 +123,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			operationId: 'createMovement',
 			summary: 'A new draft plan',
 			tags,
-			requestBody: body(movementFields),
+			requestBody: bodyOf(movementFields),
 			responses: created(ok('The plan', movement), '400', '403')
 		}
 	},
@@ -148,7 +141,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 				'Change a draft or refused plan (merge: fields not sent stay; a list sent replaces it)',
 			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body(movementFields),
+			requestBody: bodyOf(movementFields),
 			responses: answers(ok('The plan', movement), '400', '403', '404')
 		}
 	},
@@ -158,7 +151,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'One workflow step (submit, approve, refuse, check out/in, close; four eyes)',
 			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body(
+			requestBody: bodyOf(
 				obj(
 					{
 						to: { enum: [...MOVEMENT_STATUSES] },
@@ -179,7 +172,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'Log a safe-access call to a key contact (from the directory, or by name)',
 			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body(
+			requestBody: bodyOf(
 				obj(
 					{
 						outcome: { enum: ['confirmed', 'conditions', 'advised_against', 'no_answer'] },
@@ -202,7 +195,9 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'The team’s position while under way',
 			tags,
 			parameters: [pathId('Movement id')],
-			requestBody: body(obj({ lon: { type: 'number' }, lat: { type: 'number' } }, ['lon', 'lat'])),
+			requestBody: bodyOf(
+				obj({ lon: { type: 'number' }, lat: { type: 'number' } }, ['lon', 'lat'])
+			),
 			responses: answers(ok('The position recorded', { type: 'object' }), '400', '403', '404')
 		}
 	},
@@ -211,7 +206,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			operationId: 'routeRisk',
 			summary: 'Route risk: incidents, checkpoints, area levels and no-go zones along a line',
 			tags,
-			requestBody: body(
+			requestBody: bodyOf(
 				obj(
 					{
 						route: line,
@@ -239,7 +234,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			operationId: 'updateMovementSettings',
 			summary: 'Change settings (admins; merge semantics), e.g. grace_minutes, call_level',
 			tags,
-			requestBody: body({ type: 'object' }),
+			requestBody: bodyOf({ type: 'object' }),
 			responses: answers(ok('The settings', { type: 'object' }), '400', '403')
 		}
 	},
@@ -267,7 +262,7 @@ export const movementPaths: Record<string, Partial<Record<Method, Operation>>> =
 			summary: 'Acknowledge an alert once (a second time: 409)',
 			tags: ['alerts'],
 			parameters: [pathId('Alert id')],
-			requestBody: body(
+			requestBody: bodyOf(
 				obj(
 					{
 						disposition: { enum: [...ALERT_DISPOSITIONS] },

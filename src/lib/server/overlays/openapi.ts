@@ -1,6 +1,6 @@
 /** OpenAPI paths of map overlays (/overlays) and area populations (/areas/population). */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, levelParam, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, jsonOf, levelParam, pathId } from '../api/openapi-kit.ts';
 import { OVERLAY_VISIBILITIES } from '../../domain/overlays.ts';
 
 const style: Schema = {
@@ -107,17 +107,14 @@ export const overlayPaths: Record<string, Partial<Record<Method, Operation>>> = 
 				'Rename, restyle or change who sees an overlay (merge). Its owner; an admin for organisation overlays.',
 			tags: ['map'],
 			parameters: [pathId('Overlay id')],
-			requestBody: {
-				required: true,
-				content: jsonOf({
-					type: 'object',
-					properties: {
-						name: { type: 'string' },
-						visibility: { type: 'string', enum: [...OVERLAY_VISIBILITIES] },
-						style
-					}
-				})
-			},
+			requestBody: bodyOf({
+				type: 'object',
+				properties: {
+					name: { type: 'string' },
+					visibility: { type: 'string', enum: [...OVERLAY_VISIBILITIES] },
+					style
+				}
+			}),
 			responses: answers(
 				{ description: 'The overlay', content: jsonOf(overlay) },
 				'400',

@@ -3,7 +3,7 @@
  * src/routes/api/v1/reports, verbs in ./index.ts).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, ok, pathId, ref } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, jsonOf, obj, ok, pathId, ref } from '../api/openapi-kit.ts';
 import { DOCUMENT_STATUSES } from '../../domain/documents.ts';
 
 export const reportTags = [
@@ -11,11 +11,6 @@ export const reportTags = [
 ];
 
 const tags = ['reports'];
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-	type: 'object',
-	required,
-	properties
-});
 const format: Schema = { type: 'string', enum: ['json', 'pdf'] };
 const formatParam = {
 	name: 'format',
@@ -120,7 +115,7 @@ export const reportPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'createReport',
 			summary: 'Save a report (analysts, admins)',
 			tags,
-			requestBody: { required: true, content: jsonOf(reportFields) },
+			requestBody: bodyOf(reportFields),
 			responses: created(ok('The report', report), '400', '403')
 		}
 	},
@@ -138,12 +133,9 @@ export const reportPaths: Record<string, Partial<Record<Method, Operation>>> = {
 				'Change a report (merge); the previous content becomes a version. Send `version` to refuse a stale edit (409)',
 			tags,
 			parameters: [pathId('Report id')],
-			requestBody: {
-				required: true,
-				content: jsonOf({
-					allOf: [reportFields, obj({ version: { type: 'integer' } })]
-				})
-			},
+			requestBody: bodyOf({
+				allOf: [reportFields, obj({ version: { type: 'integer' } })]
+			}),
 			responses: answers(ok('The report', report), '400', '403', '404', '409')
 		}
 	}

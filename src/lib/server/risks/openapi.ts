@@ -1,6 +1,6 @@
 /** OpenAPI paths of the risk register: /risks, /risks/{id}, /risks/{id}/accept, /risks/suggest. */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, created, jsonOf, ok, pathId } from '../api/openapi-kit.ts';
 import { RISK_SCOPES, THREAT_CATEGORIES } from '../../domain/risks.ts';
 
 export const riskTags = [
@@ -79,7 +79,7 @@ export const riskPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'createRisk',
 			summary: 'A new risk (analysts, admins); likelihood or impact outside 1–5 is a 400',
 			tags,
-			requestBody: { required: true, content: jsonOf(riskFields) },
+			requestBody: bodyOf(riskFields),
 			responses: created(ok('The risk', risk), '400', '403')
 		}
 	},
@@ -96,7 +96,7 @@ export const riskPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			summary: 'Change a risk (merge); the previous state goes to its history',
 			tags,
 			parameters: [pathId('Risk id')],
-			requestBody: { required: true, content: jsonOf(riskFields) },
+			requestBody: bodyOf(riskFields),
 			responses: answers(ok('The risk', risk), '400', '403', '404', '409')
 		}
 	},

@@ -5,6 +5,7 @@
  */
 import type { Method, Operation, Parameter } from '../api/openapi-types.ts';
 import { REGISTRY_KINDS } from '../../domain/registries.ts';
+import { bodyOf } from '../api/openapi-kit.ts';
 
 const r = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const obj = (description: string, schema: Record<string, unknown> = { type: 'object' }) => ({
@@ -61,7 +62,7 @@ export const sitePaths: Record<string, Partial<Record<Method, Operation>>> = {
 				'Changes the fields sent, the others stay (merge semantics). Analysts and admins. A checkpoint’s status (or verified_now) records a verification now, by the caller. A PATCH that changes nothing writes nothing.',
 			tags: ['sites'],
 			parameters: [kind, id],
-			requestBody: { required: true, content: { 'application/json': { schema: fields } } },
+			requestBody: bodyOf(fields),
 			responses: {
 				'200': obj('What changed, and the site', write),
 				'400': r('BadRequest'),
@@ -126,10 +127,7 @@ export const sitePaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'patchSettings',
 			summary: 'Changes the settings sent (admins); the others stay',
 			tags: ['sites'],
-			requestBody: {
-				required: true,
-				content: { 'application/json': { schema: { type: 'object' } } }
-			},
+			requestBody: bodyOf({ type: 'object' }),
 			responses: {
 				'200': obj('The settings'),
 				'400': r('BadRequest'),
@@ -146,7 +144,7 @@ export const siteCreate: Operation = {
 	summary: 'Adds a site (analysts, admins): name, lon, lat and the registry’s fields',
 	tags: ['sites'],
 	parameters: [kind],
-	requestBody: { required: true, content: { 'application/json': { schema: fields } } },
+	requestBody: bodyOf(fields),
 	responses: {
 		'201': obj('The new site', write),
 		'400': r('BadRequest'),
