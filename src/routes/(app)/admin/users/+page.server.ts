@@ -57,14 +57,9 @@ export const actions: Actions = {
 	areas: async ({ locals, url, request }) => {
 		const user = admin(locals, url);
 		const form = await request.formData();
-		let id: string;
-		try {
-			id = uuid('id', String(form.get('id') ?? ''));
-		} catch (e) {
-			if (e instanceof FilterError)
-				return fail(400, { areasError: { id: '', message: 'admin.users.not_found' as const } });
-			throw e;
-		}
+		const id = formId(form);
+		if (!id)
+			return fail(400, { areasError: { id: '', message: 'admin.users.not_found' as const } });
 		const areas = form.getAll('areas').map(String).filter(Boolean);
 		const bad = areas.find((a) => !PCODE.test(a));
 		if (bad) return fail(400, { areasError: { id, message: `areas: unknown P-code ${bad}` } });
@@ -108,14 +103,8 @@ export const actions: Actions = {
 	revokeTokens: async ({ locals, url, request }) => {
 		const user = admin(locals, url);
 		const form = await request.formData();
-		let id: string;
-		try {
-			id = uuid('id', String(form.get('id') ?? ''));
-		} catch (e) {
-			if (e instanceof FilterError)
-				return fail(400, { disableError: 'admin.users.not_found' as const });
-			throw e;
-		}
+		const id = formId(form);
+		if (!id) return fail(400, { disableError: 'admin.users.not_found' as const });
 		try {
 			const r = await revokeAllTokens(user, id);
 			return { tokensRevoked: { email: String(form.get('email') ?? ''), n: r.revoked } };
@@ -128,16 +117,20 @@ export const actions: Actions = {
 	}
 };
 
-/** An admin's change to a user (role, enabled): the changed user, or the page's failure. */
-async function change(user: CallerUser, form: FormData, patch: Parameters<typeof updateUser>[2]) {
-	let id: string;
+/** The id of the row a form is about, or null when it is not a UUID. */
+function formId(form: FormData): string | null {
 	try {
-		id = uuid('id', String(form.get('id') ?? ''));
+		return uuid('id', String(form.get('id') ?? ''));
 	} catch (e) {
-		if (e instanceof FilterError)
-			return fail(400, { disableError: 'admin.users.not_found' as const });
+		if (e instanceof FilterError) return null;
 		throw e;
 	}
+}
+
+/** An admin's change to a user (role, enabled): the changed user, or the page's failure. */
+async function change(user: CallerUser, form: FormData, patch: Parameters<typeof updateUser>[2]) {
+	const id = formId(form);
+	if (!id) return fail(400, { disableError: 'admin.users.not_found' as const });
 	try {
 		return (await updateUser(user, id, patch)) as unknown as UserRow;
 	} catch (e) {
