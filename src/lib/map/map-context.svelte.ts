@@ -12,11 +12,30 @@ import { BASEMAP_FIRST_LABEL_LAYER_ID } from './basemap-style.ts';
 import { handlerRegistry } from './handlers.ts';
 
 /**
+ * An empty, hidden maplibre layer that MapView puts just under the basemap's place names once the
+ * style is in. deck.gl draws its layers just under it; maplibre-drawn data goes under deck.gl's
+ * group (or under this anchor while deck.gl is not loaded), and the site symbols, which sit above
+ * every other data layer, go between it and the place names. deck.gl keeps its group right under
+ * its `beforeId` (it moves the group back there on each change), so the sites need a layer of
+ * their own to stay above it.
+ */
+export const DECK_ANCHOR = 'terrain-deck-anchor';
+
+/**
  * Spread into every deck.gl layer's props: with the interleaved overlay, deck.gl draws the layer
  * just before this maplibre layer, i.e. above the basemap's shapes and under its place names.
  * (`beforeId` is read by @deck.gl/maplibre but is missing from deck.gl's prop types.)
  */
-export const UNDER_LABELS = { beforeId: BASEMAP_FIRST_LABEL_LAYER_ID } as Record<never, never>;
+export const UNDER_LABELS = { beforeId: DECK_ANCHOR } as Record<never, never>;
+
+/** Where a maplibre-drawn data layer goes: under deck.gl's layers, whether or not they exist yet. */
+export function underDeck(map: MapLibreMap): string {
+	const group = `deck-maplibre-layer-group-before:${DECK_ANCHOR}`;
+	return map.getLayer(group) ? group : DECK_ANCHOR;
+}
+
+/** Where the site symbols go: above deck.gl's layers, under the place names. */
+export const ABOVE_DECK = BASEMAP_FIRST_LABEL_LAYER_ID;
 
 /** The deck.gl layer classes the map draws with, listed once in deck-classes.ts. */
 export type DeckClasses = typeof import('./deck-classes.ts');
@@ -59,6 +78,8 @@ export interface MapFeatureHandlers {
 	/** A selection, or undefined when the click did its own thing (e.g. zoomed in). */
 	click(feature: MapGeoJSONFeature, map: MapLibreMap): Selection | undefined;
 	tooltip(feature: MapGeoJSONFeature): string | null;
+	/** Drawn above deck.gl's layers (the sites): a click or hover finds it before them. */
+	aboveDeck?: boolean;
 }
 
 export class MapContext {
@@ -72,6 +93,12 @@ export class MapContext {
 	/** Bumped by a maplibre-drawn layer whose data changed, so MapView waits for it to be drawn. */
 	drawn = $state(0);
 	deck = $state.raw<DeckClasses | null>(null);
+	/**
+	 * Set by the first layer component with something to draw with deck.gl: MapView loads deck.gl
+	 * (some 220 kB on the wire) only then, so a map of sites and incident tiles, the first map of
+	 * a large area, never downloads it.
+	 */
+	deckWanted = $state(false);
 	/** The site symbols, drawn once into a canvas when the map mounts. */
 	icons = $state.raw<IconAtlas | null>(null);
 	#locale: () => Locale;
@@ -99,6 +126,11 @@ export class MapContext {
 		if (layer && pick) this.#pick.set(layer.id, pick);
 		if (untrack(() => this.#layers[slot]) === layer) return;
 		this.#layers = { ...untrack(() => this.#layers), [slot]: layer };
+	}
+
+	/** Asks MapView for deck.gl (from an effect: a component that has data to draw with it). */
+	wantDeck() {
+		if (!untrack(() => this.deckWanted)) this.deckWanted = true;
 	}
 
 	pickHandlers(layerId: string): PickHandlers | undefined {
