@@ -113,6 +113,16 @@ export const pageParams = [
 /** A required JSON body with this schema. */
 export const bodyOf = (schema: Schema | Ref) => ({ required: true, content: jsonOf(schema) });
 
+/** A required multipart body: a `file` (the upload), then any other form fields. */
+export const fileBody = (fields: Record<string, Schema> = {}) => ({
+	required: true,
+	content: {
+		'multipart/form-data': {
+			schema: obj({ file: { type: 'string', format: 'binary' }, ...fields }, ['file'])
+		}
+	}
+});
+
 /** An object schema: its properties, and which of them are required. */
 export const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
 	type: 'object',

@@ -3,7 +3,7 @@
  * ./index.ts). Route risk (POST /movements/risk) refuses a corridor touching one in force.
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, bodyOf, created, ok, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, fileBody, created, ok, pathId } from '../api/openapi-kit.ts';
 
 const tags = ['movements'];
 const polygon: Schema = {
@@ -81,18 +81,7 @@ export const noGoPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'noGoZoneFromFile',
 			summary: 'The polygon in a KML, KMZ or GeoJSON file (nothing is saved)',
 			tags,
-			requestBody: {
-				required: true,
-				content: {
-					'multipart/form-data': {
-						schema: {
-							type: 'object',
-							required: ['file'],
-							properties: { file: { type: 'string', format: 'binary' } }
-						}
-					}
-				}
-			},
+			requestBody: fileBody(),
 			responses: answers(
 				ok('The first polygon', {
 					type: 'object',

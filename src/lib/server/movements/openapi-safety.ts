@@ -4,7 +4,7 @@
  * ../contingency).
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, bodyOf, created, obj, ok, pathId } from '../api/openapi-kit.ts';
+import { answers, bodyOf, fileBody, created, obj, ok, pathId } from '../api/openapi-kit.ts';
 import { AUTHORISATION_KINDS, HOLDER_TYPES } from './authorisations.ts';
 import { PLAN_KINDS, SITE_ROLES } from '../contingency/index.ts';
 
@@ -104,14 +104,7 @@ export const safetyPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			operationId: 'routeFromFile',
 			summary: 'The route line in a KML, KMZ, GPX or GeoJSON file (nothing is saved)',
 			tags,
-			requestBody: {
-				required: true,
-				content: {
-					'multipart/form-data': {
-						schema: obj({ file: { type: 'string', format: 'binary' } }, ['file'])
-					}
-				}
-			},
+			requestBody: fileBody(),
 			responses: answers(
 				ok(
 					'The first line',

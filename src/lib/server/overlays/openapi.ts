@@ -1,6 +1,14 @@
 /** OpenAPI paths of map overlays (/overlays) and area populations (/areas/population). */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
-import { answers, bodyOf, created, jsonOf, levelParam, pathId } from '../api/openapi-kit.ts';
+import {
+	answers,
+	bodyOf,
+	fileBody,
+	created,
+	jsonOf,
+	levelParam,
+	pathId
+} from '../api/openapi-kit.ts';
 import { OVERLAY_VISIBILITIES } from '../../domain/overlays.ts';
 
 const style: Schema = {
@@ -54,25 +62,13 @@ export const overlayPaths: Record<string, Partial<Record<Method, Operation>>> = 
 			summary:
 				'Add an overlay from a KML, KMZ, GeoJSON or GPX file (points, lines, polygons). Every geometry is checked; at most 10,000 vertices per feature and 100,000 per file; errors name the file and the feature. Field staff, analysts, admins.',
 			tags: ['map'],
-			requestBody: {
-				required: true,
-				content: {
-					'multipart/form-data': {
-						schema: {
-							type: 'object',
-							required: ['file'],
-							properties: {
-								file: { type: 'string', format: 'binary' },
-								name: { type: 'string', description: 'Default: the file name' },
-								visibility: { type: 'string', enum: [...OVERLAY_VISIBILITIES], default: 'private' },
-								colour: { type: 'string' },
-								width: { type: 'number' },
-								label_field: { type: 'string' }
-							}
-						}
-					}
-				}
-			},
+			requestBody: fileBody({
+				name: { type: 'string', description: 'Default: the file name' },
+				visibility: { type: 'string', enum: [...OVERLAY_VISIBILITIES], default: 'private' },
+				colour: { type: 'string' },
+				width: { type: 'number' },
+				label_field: { type: 'string' }
+			}),
 			responses: created({ description: 'The overlay', content: jsonOf(overlay) }, '400', '403')
 		}
 	},
