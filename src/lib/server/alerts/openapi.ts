@@ -4,6 +4,7 @@
  */
 import type { Method, Operation, Schema } from '../api/openapi-types.ts';
 import { answers, bodyOf, created, ok, pathId } from '../api/openapi-kit.ts';
+import { EVENT_TYPES } from '../../domain/taxonomy.ts';
 import {
 	ALERT_RULE_LISTENS,
 	ALERT_RULE_SERIOUSNESS,
@@ -11,14 +12,6 @@ import {
 	CHECKPOINT_STATUSES
 } from '../../domain/alerts.ts';
 
-const EVENT_TYPES = [
-	'battles',
-	'violence_against_civilians',
-	'explosions_remote_violence',
-	'riots',
-	'protests',
-	'strategic_developments'
-];
 const ruleFields: Schema = {
 	type: 'object',
 	properties: {
@@ -27,7 +20,7 @@ const ruleFields: Schema = {
 		event_types: {
 			type: 'array',
 			description: 'Empty: every category',
-			items: { enum: EVENT_TYPES }
+			items: { enum: [...EVENT_TYPES] }
 		},
 		seriousness: {
 			enum: [...ALERT_RULE_SERIOUSNESS],
