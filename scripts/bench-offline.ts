@@ -132,6 +132,7 @@ async function firstMap(base: string, email: string, password: string, lowData: 
 		await cdp.send('Network.enable');
 		await cdp.send('Network.clearBrowserCache');
 		const urls = new Map<string, string>();
+		let t0 = Date.now();
 		cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) =>
 			urls.set(e.requestId, e.request.url)
 		);
@@ -139,7 +140,9 @@ async function firstMap(base: string, email: string, password: string, lowData: 
 		// seen here, but are in the proxy's count).
 		cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
 			if (LIST)
-				console.log(`${e.encodedDataLength}\t${urls.get(e.requestId)?.replace(proxy.url, '')}`);
+				console.log(
+					`${((Date.now() - t0) / 1000).toFixed(2)} s\t${e.encodedDataLength}\t${urls.get(e.requestId)?.replace(proxy.url, '')}`
+				);
 		});
 		// The low-data switch is kept per origin: set it on the proxy's origin without loading a page.
 		await page.route(`${proxy.url}/__bench`, (r) =>
@@ -155,7 +158,7 @@ async function firstMap(base: string, email: string, password: string, lowData: 
 		);
 		await page.unroute(`${proxy.url}/__bench`);
 		const before = proxy.bytes.up + proxy.bytes.down;
-		const t0 = Date.now();
+		t0 = Date.now();
 		await page.goto(`${proxy.url}/map`, { waitUntil: 'commit' });
 		// Usable: the canvas is there, the basemap has drawn, and no layer is loading any more.
 		await page.waitForFunction(
