@@ -5,6 +5,7 @@
  */
 import Papa from 'papaparse';
 import { z } from 'zod';
+import { SITE_TYPES } from '../../domain/taxonomy.ts';
 import {
 	hasArabic,
 	type ActorRow,
@@ -284,14 +285,7 @@ const orgSitesFile = z.object({
 			z.object({
 				id: z.string().regex(/^[a-z0-9-]+$/),
 				name: z.string().min(1),
-				site_type: z.enum([
-					'office',
-					'base',
-					'guesthouse',
-					'warehouse',
-					'hibernation_site',
-					'assembly_point'
-				]),
+				site_type: z.enum(SITE_TYPES),
 				lon,
 				lat,
 				notes: z.string()
