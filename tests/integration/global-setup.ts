@@ -83,7 +83,7 @@ export default async function setup(project: TestProject) {
 			continue;
 		const db = await PgliteAdapter.open(undefined);
 		await prepare(db, state === 'seeded');
-		const dump = await db.db.dumpDataDir('gzip');
+		const dump = await db.dumpDataDir('gzip');
 		const file = join(OUT, `pglite-${state}.tar.gz`);
 		writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
 		await db.close();

@@ -1,8 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { claimIdempotencyKey, currentRequest } from './context.ts';
-import { FsyncTracker } from './fsync.ts';
+import {
+	openCore,
+	PgliteCore,
+	type Durability,
+	type Engine,
+	type RpcCall,
+	type Timed
+} from './pglite-core.ts';
+import { WorkerEngine } from './pglite-remote.ts';
 import { laneOf, LaneQueue } from './lanes.ts';
 import { acquireLock, LOCK_FILE, type DataDirLock } from './lock.ts';
 import { callerContext, requestHash, rpcStatement } from './sql.ts';
@@ -40,144 +48,143 @@ export function toDbError(e: unknown): Error {
 }
 
 /**
- * The embedded database: PGlite with PostGIS, in this process. It runs one call at a time, so the
- * adapter queues calls itself (a fast lane for cheap ones, dropping calls whose client left), and
- * with a data directory on disk it syncs what each call wrote before answering (fsync.ts) and
- * holds the directory's lock (lock.ts) until closed.
+ * Where PGlite runs: in a worker thread (the default), so that its WASM, which runs synchronously
+ * for as long as a call takes, blocks that thread and not the server's event loop; or, with
+ * TERRAIN_PGLITE_WORKER=off, in this thread (as before; a way back if the worker misbehaves).
+ */
+export function pgliteInWorker(): boolean {
+	return process.env.TERRAIN_PGLITE_WORKER !== 'off';
+}
+
+/**
+ * The embedded database: PGlite with PostGIS. It runs one call at a time, so the adapter queues
+ * calls itself (a fast lane for cheap ones, dropping calls whose client left), and with a data
+ * directory on disk the engine syncs what each call wrote before answering (fsync.ts, in the
+ * thread that holds PGlite) and this process holds the directory's lock (lock.ts) until closed.
  */
 export class PgliteAdapter implements Adapter {
 	readonly kind = 'embedded' as const;
 	readonly queue = new LaneQueue();
 
 	constructor(
-		readonly db: PGlite,
-		readonly durability: FsyncTracker | null = null,
+		readonly engine: Engine,
 		readonly lock: DataDirLock | null = null
 	) {}
 
-	static async open(dataDir: string | undefined): Promise<PgliteAdapter> {
+	/** What each call wrote is synced before it answers (null in memory). */
+	get durability(): Durability | null {
+		return this.engine.durability;
+	}
+
+	/**
+	 * PGlite itself, for tests that drive it directly (RLS probes, the PostgREST double): only
+	 * when it runs in this thread (fromDump, TERRAIN_PGLITE_WORKER=off).
+	 */
+	get db(): PGlite {
+		if (this.engine instanceof PgliteCore) return this.engine.db;
+		throw new Error('PGlite runs in a worker thread; open it with fromDump() to use it directly');
+	}
+
+	static async open(
+		dataDir: string | undefined,
+		opts: { worker?: boolean } = {}
+	): Promise<PgliteAdapter> {
 		let lock: DataDirLock | null = null;
 		if (dataDir) {
 			checkDataDir(dataDir);
 			mkdirSync(dataDir, { recursive: true });
 			lock = acquireLock(dataDir);
 		}
-		const { PGlite } = await import('@electric-sql/pglite');
-		const { postgis } = await import('@electric-sql/pglite-postgis');
-		// Tracking starts before PGlite opens its files, so descriptors opened at start are known.
-		const durability = dataDir ? new FsyncTracker(dataDir) : null;
-		let db: PGlite;
 		try {
-			db = await PGlite.create({ dataDir, extensions: { postgis } });
+			const engine =
+				(opts.worker ?? pgliteInWorker())
+					? await WorkerEngine.open({ dataDir })
+					: await openCore({ dataDir });
+			return new PgliteAdapter(engine, lock);
 		} catch (e) {
-			durability?.close();
 			lock?.release();
 			throw new ConfigError(
 				`the database in ${dataDir} could not be opened (${(e as Error).message || e}); it may be corrupt — restore it from a backup or point TERRAIN_DATA_DIR at an empty directory`
 			);
 		}
-		// What the start wrote (initdb on a new directory, recovery) is on disk before any answer.
-		await durability?.flush();
-		return new PgliteAdapter(db, durability, lock);
-	}
-
-	/** A copy of the database from a dumpDataDir() tarball (tests). */
-	static async fromDump(dump: Blob): Promise<PgliteAdapter> {
-		const { PGlite } = await import('@electric-sql/pglite');
-		const { postgis } = await import('@electric-sql/pglite-postgis');
-		return new PgliteAdapter(await PGlite.create({ loadDataDir: dump, extensions: { postgis } }));
 	}
 
 	/**
-	 * Runs `work` when its turn comes, then syncs what it wrote: the answer leaves only once the
-	 * commit is on disk. The sync happens inside the queue slot, so PGlite is idle meanwhile.
+	 * A copy of the database from a dumpDataDir() tarball (tests). In this thread unless asked,
+	 * so tests can reach PGlite itself (`db`).
 	 */
-	private run<T>(fn: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-		const queued = performance.now();
-		return this.queue.push(
-			laneOf(fn),
-			async () => {
-				const started = performance.now();
-				try {
-					return await work();
-				} finally {
-					const synced = performance.now();
-					await this.durability?.flush();
-					reportSlow(fn, started - queued, synced - started, performance.now() - synced);
-				}
-			},
-			signal
+	static async fromDump(dump: Blob, opts: { worker?: boolean } = {}): Promise<PgliteAdapter> {
+		return new PgliteAdapter(
+			opts.worker ? await WorkerEngine.open({ dump }) : await openCore({ dump })
 		);
+	}
+
+	/** The whole database as a tarball (the integration tests' starting copies). */
+	dumpDataDir(compression: 'none' | 'gzip' | 'auto' = 'auto'): Promise<Blob> {
+		return this.engine.dump(compression);
+	}
+
+	/** LISTEN on a channel (the live feed); resolves to a function that stops listening. */
+	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+		return this.engine.listen(channel, onPayload);
+	}
+
+	/** Runs `work` when its turn comes; the engine syncs what it wrote before it resolves. */
+	private async run<T>(
+		fn: string,
+		work: () => Promise<Timed<T>>,
+		signal?: AbortSignal
+	): Promise<T> {
+		const queued = performance.now();
+		try {
+			return await this.queue.push(
+				laneOf(fn),
+				async () => {
+					const started = performance.now();
+					const r = await work();
+					reportSlow(fn, started - queued, r.ranMs, r.syncMs);
+					return r.value;
+				},
+				signal
+			);
+		} catch (e) {
+			throw toDbError(e);
+		}
 	}
 
 	async rpc<T>(fn: string, args: Args, as: Caller, opts: CallOptions = {}): Promise<T> {
 		const { text, values } = rpcStatement(fn, args);
 		const { role, claims } = callerContext(as);
 		const key = opts.idempotencyKey ?? claimIdempotencyKey(fn);
-		const hash = key ? requestHash(fn, args) : '';
-		const call = async (tx: Transaction): Promise<T> => {
-			if (role) await tx.exec(`set local role ${role}`);
-			await tx.query(`select set_config('request.jwt.claims', $1, true)`, [claims]);
-			if (key) {
-				// Check, create and remember in one transaction (see the idempotency_keys migration).
-				const seen = await tx.query<{ result: { response: T } | null }>(
-					'select public.idempotency_begin(p_key => $1, p_request_hash => $2) as result',
-					[key, hash]
-				);
-				const first = seen.rows[0]?.result;
-				if (first) return first.response;
-			}
-			const r = await tx.query<{ result: T }>(text, values);
-			const result = r.rows[0]?.result as T;
-			if (key) {
-				await tx.query('select public.idempotency_finish(p_key => $1, p_response => $2)', [
-					key,
-					JSON.stringify(result ?? null)
-				]);
-			}
-			return result;
+		const call: RpcCall = {
+			text,
+			values,
+			role,
+			claims,
+			key,
+			hash: key ? requestHash(fn, args) : ''
 		};
-		try {
-			// One transaction per call: the role and claims are local to it, and calls run one at a
-			// time, so concurrent requests never see each other's identity.
-			return await this.run(
-				fn,
-				() => this.db.transaction(call),
-				opts.signal ?? currentRequest()?.signal
-			);
-		} catch (e) {
-			throw toDbError(e);
-		}
+		return this.run(fn, () => this.engine.rpc<T>(call), opts.signal ?? currentRequest()?.signal);
 	}
 
 	async execOwner(sql: string): Promise<void> {
-		try {
-			await this.run('', () => this.db.exec(sql));
-		} catch (e) {
-			throw toDbError(e);
-		}
+		return this.run('', () => this.engine.exec(sql));
 	}
 
 	async queryOwner<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-		try {
-			return await this.run('', async () => (await this.db.query<T>(sql, params)).rows);
-		} catch (e) {
-			throw toDbError(e);
-		}
+		return this.run('', () => this.engine.query<T>(sql, params));
 	}
 
 	async close(): Promise<void> {
 		try {
-			await this.run('', () => this.db.close());
+			await this.run('', async () => ({ value: await this.engine.close(), ranMs: 0, syncMs: 0 }));
 		} finally {
-			this.durability?.close();
 			this.lock?.release();
 		}
 	}
 }
 
-// Every other request waits while one call runs (PGlite is single-threaded, and its WASM holds
-// the event loop), so a long call is worth a line in the server's log: it names the function
+// Every other database call waits while one runs (PGlite runs one at a time), so a long call is worth a line in the server's log: it names the function
 // an operator (or a red e2e run) should look at, and whether the time went in waiting, running
 // or syncing to disk. `terrain serve` turns it on (TERRAIN_SLOW_CALL_MS, default 2000); the CLI's
 // one-shot commands and the tests leave it off, so their stderr stays theirs.

@@ -42,7 +42,7 @@ export async function listenLive(
 		if (m) onMessage(m);
 	};
 	if (db.kind === 'embedded') {
-		const unlisten = await (db as PgliteAdapter).db.listen(LIVE_CHANNEL, deliver);
+		const unlisten = await (db as PgliteAdapter).listen(LIVE_CHANNEL, deliver);
 		return () => unlisten();
 	}
 	if (db.kind === 'postgres') {
