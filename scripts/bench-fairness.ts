@@ -1,22 +1,32 @@
 /**
  * Fairness of the embedded engine (issue 16 point 5): how long `/api/v1/me` takes while 20
  * clients browse the map, against the same call on an idle server. Target: p99 < 300 ms.
- * PGlite runs one call at a time; cheap calls (session look-up, /me) take a fast lane ahead of
- * queued map calls (src/lib/server/db/lanes.ts). With `--compare`, the same load is also run with
- * TERRAIN_FAST_LANE=off to show what the lane buys.
+ * PGlite runs one call at a time, in a worker thread so the server's event loop stays free
+ * (src/lib/server/db/pglite-remote.ts); cheap calls (session look-up, /me) take a fast lane ahead
+ * of queued map calls (src/lib/server/db/lanes.ts). With `--compare`, the same load is also run
+ * with TERRAIN_PGLITE_WORKER=off and with TERRAIN_FAST_LANE=off to show what each part buys.
  *
  *   npx tsx scripts/bench-fairness.ts [--incidents 20000] [--seconds 20] [--clients 20] [--compare]
+ *                                     [--data DIR] [--root CHECKOUT]
  *
  * It builds a temporary data directory (migrate, the demo data + N synthetic incidents, a viewer and its API
- * token) and starts `terrain serve` on it; needs the built app (npm run build).
+ * token) and starts `terrain serve` on it; needs the built app (npm run build). `--data DIR` keeps
+ * that directory (and its token in DIR.token) and reuses it on the next run, so a before/after
+ * pair measures the same data without minutes of preparation each; `--root` runs another checkout's
+ * `terrain` (the "before" build) with this script.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const ROOT = join(import.meta.dirname, '..');
+const argText = (name: string) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? process.argv[i + 1] : undefined;
+};
+const ROOT = argText('root') ?? join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'terrain.js');
 const arg = (name: string, fallback: number) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -109,26 +119,45 @@ async function measure(url: string, token: string, clients: number, seconds: num
 	return { me, mapPerSecond: mapCalls / seconds };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'terrain-bench-fair-'));
-const dataDir = join(dir, 'data');
+const KEEP = argText('data');
+const dir = KEEP ? null : mkdtempSync(join(tmpdir(), 'terrain-bench-fair-'));
+const dataDir = KEEP ?? join(dir!, 'data');
 try {
-	console.log(
-		`preparing ${dataDir}: migrate, demo data + ${INCIDENTS} synthetic incidents, a viewer…`
-	);
-	terrain(['migrate'], dataDir);
-	terrain(['seed'], dataDir); // the demo data: areas (synthetic incidents need them) and UCDP
-	terrain(['seed', '--synthetic', String(INCIDENTS)], dataDir);
-	terrain(['user', 'add', '--email', 'bench.viewer@example.org', '--role', 'viewer'], dataDir);
-	const token = terrain(['token', 'create', '--user', 'bench.viewer@example.org'], dataDir).trim();
+	let token: string;
+	if (KEEP && existsSync(`${KEEP}.token`)) {
+		token = readFileSync(`${KEEP}.token`, 'utf8').trim();
+		console.log(`reusing ${dataDir}`);
+	} else {
+		console.log(
+			`preparing ${dataDir}: migrate, demo data + ${INCIDENTS} synthetic incidents, a viewer…`
+		);
+		terrain(['migrate'], dataDir);
+		terrain(['seed'], dataDir); // the demo data: areas (synthetic incidents need them) and UCDP
+		terrain(['seed', '--synthetic', String(INCIDENTS)], dataDir);
+		terrain(['user', 'add', '--email', 'bench.viewer@example.org', '--role', 'viewer'], dataDir);
+		token = terrain(['token', 'create', '--user', 'bench.viewer@example.org'], dataDir).trim();
+		if (KEEP) writeFileSync(`${KEEP}.token`, token);
+	}
 
 	const rows: [string, string, string, string][] = [];
-	for (const lane of COMPARE ? ['on', 'off'] : ['on']) {
-		const s = await serve(dataDir, lane === 'off' ? { TERRAIN_FAST_LANE: 'off' } : {});
+	// The default (PGlite in a worker thread, fast lane on), and with --compare what each part buys.
+	const variants: [string, Record<string, string>][] = [['worker, fast lane on', {}]];
+	if (COMPARE) {
+		variants.push(['in-process, fast lane on', { TERRAIN_PGLITE_WORKER: 'off' }]);
+		variants.push(['worker, fast lane off', { TERRAIN_FAST_LANE: 'off' }]);
+	}
+	for (const [label, variantEnv] of variants) {
+		const s = await serve(dataDir, variantEnv);
 		try {
 			await measure(s.url, token, 1, 2); // warm up
 			const idle = await measure(s.url, token, 0, Math.min(10, SECONDS));
 			const busy = await measure(s.url, token, CLIENTS, SECONDS);
-			const label = `fast lane ${lane}`;
+			// The machine is shared: the load average says how comparable two runs are.
+			console.log(
+				`load average after the ${label} run: ${loadavg()
+					.map((l) => l.toFixed(2))
+					.join(', ')}`
+			);
 			for (const p of [50, 95, 99]) {
 				const a = pct(busy.me, p);
 				const b = pct(idle.me, p);
@@ -155,5 +184,5 @@ try {
 	console.log('| app | peer | ratio |'.padStart(0));
 	console.table(rows.map(([what, app, peer, ratio]) => ({ what, app, peer, ratio })));
 } finally {
-	rmSync(dir, { recursive: true, force: true });
+	if (dir) rmSync(dir, { recursive: true, force: true });
 }
