@@ -33,6 +33,24 @@ describe('LaneQueue', () => {
 		]);
 	});
 
+	it("lets a fast call's follow-up fast call go before a queued normal one", async () => {
+		const q = new LaneQueue();
+		const order: string[] = [];
+		const job = (name: string) => async () => {
+			order.push(name);
+			await tick();
+		};
+		const heavy = q.push('normal', job('heavy1'));
+		// A request: its session look-up, then (in the look-up's continuation) its own cheap call.
+		const request = q
+			.push('fast', job('session'))
+			.then(() => Promise.resolve())
+			.then(() => q.push('fast', job('me')));
+		const queued = q.push('normal', job('heavy2'));
+		await Promise.all([heavy, request, queued]);
+		expect(order).toEqual(['heavy1', 'session', 'me', 'heavy2']);
+	});
+
 	it('drops a queued call whose client went away, and never starts it', async () => {
 		const q = new LaneQueue();
 		let started = false;

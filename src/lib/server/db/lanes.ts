@@ -34,6 +34,7 @@ export function canceled(why: string): DbError {
 }
 
 interface Job {
+	lane: Lane;
 	run: () => Promise<unknown>;
 	resolve: (v: unknown) => void;
 	reject: (e: unknown) => void;
@@ -53,7 +54,7 @@ export class LaneQueue {
 			return Promise.reject(canceled('the client went away before the call started'));
 		}
 		return new Promise<T>((resolve, reject) => {
-			const job: Job = { run, resolve: resolve as (v: unknown) => void, reject, signal };
+			const job: Job = { lane, run, resolve: resolve as (v: unknown) => void, reject, signal };
 			if (signal) {
 				job.onAbort = () => {
 					const q = this.lanes[lane];
@@ -84,8 +85,17 @@ export class LaneQueue {
 			.run()
 			.then(job.resolve, job.reject)
 			.finally(() => {
-				this.busy = false;
-				this.next();
+				// After a fast call, wait one turn of the event loop before choosing the next: a
+				// request's follow-up cheap call (the session look-up, then /me's own call) is made in
+				// the promise continuations of the first, and so joins the fast lane before a queued
+				// heavy call can start and make it wait a second time.
+				if (job.lane === 'fast') setImmediate(() => this.idle());
+				else this.idle();
 			});
+	}
+
+	private idle(): void {
+		this.busy = false;
+		this.next();
 	}
 }
