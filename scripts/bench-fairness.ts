@@ -115,8 +115,19 @@ async function measure(url: string, token: string, clients: number, seconds: num
 			await new Promise((d) => setTimeout(d, 100));
 		}
 	};
-	await Promise.all([...Array.from({ length: clients }, browse), probe()]);
-	return { me, mapPerSecond: mapCalls / seconds };
+	// A request that needs no database call: it waits only when the event loop is held.
+	const still: number[] = [];
+	const staticProbe = async () => {
+		while (performance.now() < until) {
+			const t = performance.now();
+			const r = await fetch(`${url}/favicon.svg`);
+			await r.arrayBuffer();
+			still.push(performance.now() - t);
+			await new Promise((d) => setTimeout(d, 100));
+		}
+	};
+	await Promise.all([...Array.from({ length: clients }, browse), probe(), staticProbe()]);
+	return { me, still, mapPerSecond: mapCalls / seconds };
 }
 
 const KEEP = argText('data');
@@ -168,6 +179,12 @@ try {
 					`${(a / b).toFixed(1)}×`
 				]);
 			}
+			rows.push([
+				`/favicon.svg p99, ${CLIENTS} map clients (${label})`,
+				`${pct(busy.still, 99).toFixed(0)} ms`,
+				`${pct(idle.still, 99).toFixed(0)} ms idle`,
+				`${(pct(busy.still, 99) / pct(idle.still, 99)).toFixed(1)}×`
+			]);
 			rows.push([
 				`map calls/s, ${CLIENTS} clients (${label})`,
 				busy.mapPerSecond.toFixed(2),
