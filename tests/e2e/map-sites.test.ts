@@ -23,6 +23,14 @@ async function centre() {
 	return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/** Moves the pointer onto the middle of the map (where the view's centre is drawn). */
+async function hoverTheCentre() {
+	const c = await centre();
+	await b.page.mouse.move(c.x, c.y);
+	await b.page.mouse.move(c.x + 1, c.y);
+	return c;
+}
+
 beforeAll(async () => {
 	const analyst = await sessionCookie('analyst');
 	const sites = await (await http('/api/v1/sites/org_sites', { cookie: analyst })).json();
@@ -72,9 +80,7 @@ describe('site symbols drawn by maplibre, deck.gl only when needed', () => {
 		await settled();
 		expect(await map().getAttribute('data-deck')).toBe('none');
 		expect(deckChunks).toEqual([]);
-		const c = await centre();
-		await b.page.mouse.move(c.x, c.y);
-		await b.page.mouse.move(c.x + 1, c.y);
+		const c = await hoverTheCentre();
 		await expect
 			.poll(() => b.page.locator('.map-wrap .tooltip').textContent(), { timeout: 20_000 })
 			.toContain(site.name);
@@ -97,9 +103,7 @@ describe('site symbols drawn by maplibre, deck.gl only when needed', () => {
 		await settled();
 		await expect.poll(() => map().getAttribute('data-deck'), { timeout: 30_000 }).toBe('loaded');
 		expect(deckChunks.length).toBeGreaterThan(0);
-		const c = await centre();
-		await b.page.mouse.move(c.x, c.y);
-		await b.page.mouse.move(c.x + 1, c.y);
+		const c = await hoverTheCentre();
 		await expect
 			.poll(() => b.page.locator('.map-wrap .tooltip').textContent(), { timeout: 20_000 })
 			.toContain(site.name);

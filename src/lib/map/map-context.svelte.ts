@@ -5,6 +5,7 @@
 import { dir, type Locale } from '$lib/i18n';
 import { getContext, setContext, untrack } from 'svelte';
 import type { Layer } from '@deck.gl/core';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { MapGeoJSONFeature, Map as MapLibreMap } from 'maplibre-gl';
 import type { Selection } from './url-state.ts';
 import type { IconAtlas } from './icons.ts';
@@ -161,6 +162,29 @@ export class MapContext {
 		const [f] = map.queryRenderedFeatures(box, { layers });
 		const handlers = f ? this.#features.get(f.layer.id) : undefined;
 		return f && handlers ? { f, handlers } : null;
+	}
+
+	/**
+	 * What a click at a point selects, topmost first: a site symbol (drawn above deck.gl), then
+	 * deck.gl's layers, then the other maplibre feature layers, then the areas (the smaller area,
+	 * a district before its governorate). null: nothing; undefined: the click did its own thing.
+	 */
+	selectionAt(
+		map: MapLibreMap,
+		overlay: MapLibreOverlay | null,
+		point: { x: number; y: number }
+	): Selection | null | undefined {
+		const hit = this.featureAt(map, point);
+		const info = hit?.handlers.aboveDeck
+			? null
+			: overlay?.pickObject({ x: point.x, y: point.y, radius: 5 });
+		const handlers = info?.layer ? this.pickHandlers(info.layer.id) : undefined;
+		if (info?.object && handlers) return handlers.select(info.object);
+		if (hit) return hit.handlers.click(hit.f, map) ?? undefined;
+		if (!this.clickableMapLayers.length) return null;
+		const hits = map.queryRenderedFeatures([point.x, point.y], { layers: this.clickableMapLayers });
+		const best = hits.sort((a, b) => Number(b.properties.level) - Number(a.properties.level))[0];
+		return best ? { kind: 'area', id: String(best.properties.pcode) } : null;
 	}
 
 	addClickable(id: string, on: boolean) {
