@@ -151,7 +151,7 @@ export class MapContext {
 		this.featureLayers = handlers ? [...ids, ...rest] : rest;
 	}
 
-	/** The topmost feature of these layers (the incident tiles) within 3 px of a point. */
+	/** The topmost feature of these layers (site symbols, incident tiles) within 3 px of a point. */
 	featureAt(map: MapLibreMap, { x, y }: { x: number; y: number }) {
 		const layers = this.featureLayers.filter((id) => map.getLayer(id));
 		if (!layers.length) return null;
