@@ -8,9 +8,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { PgliteAdapter } from '../../src/lib/server/db/pglite.ts';
+import { WorkerEngine } from '../../src/lib/server/db/pglite-remote.ts';
 import { DataDirBusyError } from '../../src/lib/server/db/lock.ts';
 import { DbError } from '../../src/lib/server/db/types.ts';
 import { makeUser } from './helpers/db.ts';
@@ -111,5 +112,54 @@ describe('PGlite in a worker thread on a data directory', () => {
 			await again.close();
 		}
 		await expect(again.queryOwner('select 1')).rejects.toThrow(/closed/);
+	}, 180_000);
+});
+
+describe('a PGlite worker that dies', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'terrain-worker-dies-'));
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('fails the call it was running, says so once, and the next call reopens the database', async () => {
+		const db = await PgliteAdapter.open(join(dir, 'data'), { worker: true });
+		const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+		try {
+			await db.execOwner(PROBE);
+			await db.rpc('probe_add', { p_v: 'before' }, 'service');
+			const heard: string[] = [];
+			await db.listen('probe_channel', (p) => heard.push(p));
+			let stopped = 0;
+			db.onEngineStop(() => stopped++);
+
+			const engine = db.engine as WorkerEngine;
+			const running = db.queryOwner(HEAVY).then(
+				() => 'answered',
+				(e: unknown) => e
+			);
+			const queued = db.rpc('probe_add', { p_v: 'queued' }, 'service');
+			await new Promise((r) => setTimeout(r, 150));
+			await engine.thread!.terminate(); // a real kill, mid-call
+
+			const failed = await running;
+			expect(failed).toBeInstanceOf(DbError);
+			expect(failed).toMatchObject({ code: '57P02', httpStatus: 503 });
+			expect((failed as Error).message).toMatch(/worker stopped .* the next call reopens it/);
+			expect(stopped).toBe(1);
+			expect(log.mock.calls.filter(([l]) => /worker stopped/.test(String(l)))).toHaveLength(1);
+
+			// The queued call was not sent to the dead worker: it reopens the database and runs.
+			expect(await queued).toEqual(expect.any(Number));
+			expect(engine.restarts).toBe(1);
+			expect(await db.queryOwner('select v from probe order by id')).toEqual([
+				{ v: 'before' },
+				{ v: 'queued' }
+			]);
+			// The LISTEN made before the death still hears.
+			await db.execOwner(`notify probe_channel, 'after'`);
+			await expect.poll(() => heard).toEqual(['after']);
+			expect(log.mock.calls.filter(([l]) => /worker stopped/.test(String(l)))).toHaveLength(1);
+		} finally {
+			log.mockRestore();
+			await db.close();
+		}
 	}, 180_000);
 });

@@ -43,6 +43,8 @@ export interface Engine {
 	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 	dump(compression: 'none' | 'gzip' | 'auto'): Promise<Blob>;
 	close(): Promise<void>;
+	/** Called when the engine's thread dies (a worker engine; in this thread it cannot). */
+	onStop?(hook: () => void): void;
 }
 
 export class PgliteCore implements Engine {

@@ -124,6 +124,14 @@ export class PgliteAdapter implements Adapter {
 		return this.engine.dump(compression);
 	}
 
+	/**
+	 * Runs `hook` when the engine's worker dies (before the calls it was running fail): a
+	 * notification of a commit it made may have died with it (auth/cache.ts forgets everything).
+	 */
+	onEngineStop(hook: () => void): void {
+		this.engine.onStop?.(hook);
+	}
+
 	/** LISTEN on a channel (the live feed); resolves to a function that stops listening. */
 	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
 		return this.engine.listen(channel, onPayload);

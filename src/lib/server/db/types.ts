@@ -76,6 +76,8 @@ export class DbError extends Error {
 		if (c === 'P0422') return 422;
 		// Cancelled: the client went away, or the call ran past its statement timeout.
 		if (c === '57014') return 503;
+		// The embedded database's worker stopped (crash_shutdown); the next call reopens it.
+		if (c.startsWith('57P')) return 503;
 		// statement_too_complex / stack depth: input nested beyond what SQL accepts.
 		if (c === '54001') return 400;
 		if (c.startsWith('22') || c.startsWith('23') || c === 'P0001') return 400;
