@@ -5,8 +5,9 @@
 // - the list and the tiles are for signed-in users only;
 // - on the map, switching to it draws its roads (the motorway's orange and the main road's
 //   yellow, colours the built-in basemap never uses), switching back removes them, and a reload
-//   keeps the choice (and the service worker has kept tiles for offline use); no request leaves
-//   localhost at any point.
+//   keeps the choice (and the service worker has kept tiles for offline use); the choice is in the
+//   URL (basemap=<id>): the link opens on it in another user's fresh browser, and a link naming
+//   none opens on the device's own last choice; no request leaves localhost at any point.
 // Screenshots at 1280 and 390 px, English and Arabic: test-results/e2e/basemap-pmtiles-*.png.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,11 +116,29 @@ describe.skipIf(!dataDir)('detailed offline basemap (PMTiles)', () => {
 			{ name: 'basemap-pmtiles-back' }
 		);
 
-		// The choice is kept on this device.
+		// The choice is map state: in the URL, so a link carries it to a colleague's browser.
 		await select.selectOption(id);
-		await b.page.reload();
+		const basemapParam = () => new URL(b.page.url()).searchParams.get('basemap');
+		await expect.poll(basemapParam, { timeout: 10_000 }).toBe(id);
+		const other = await openBrowser({ viewport: { width: 1280, height: 800 } });
+		try {
+			await signIn(other.page, baseUrl, 'viewer');
+			await other.page.goto(b.page.url());
+			await canvasOf(other);
+			await expect(other.page.getByTestId('basemap-select').inputValue()).resolves.toBe(id);
+			await waitForPixels(other.page.locator('.maplibregl-canvas'), (i) => roads(i).highway > 400, {
+				name: 'basemap-pmtiles-link'
+			});
+			expect(other.requests.foreign()).toEqual([]);
+		} finally {
+			await other.close();
+		}
+
+		// And kept on this device: a link naming no basemap opens on it, and says so in its URL.
+		await b.page.goto(`${baseUrl}/map?${VIEW}`);
 		await canvasOf(b);
 		await expect(b.page.getByTestId('basemap-select').inputValue()).resolves.toBe(id);
+		await expect.poll(basemapParam, { timeout: 10_000 }).toBe(id);
 		await waitForPixels(b.page.locator('.maplibregl-canvas'), (i) => roads(i).highway > 400, {
 			name: 'basemap-pmtiles-reload'
 		});

@@ -166,3 +166,17 @@ describe('overlays and rate shading in the URL (issue 13)', () => {
 		expect(areaCodes(null)).toEqual([]);
 	});
 });
+
+describe('the basemap in the URL (issue 13, point 5)', () => {
+	it('keeps a basemap id, writes it back, and replaces a changed one', () => {
+		const s = parseMapUrl(new URLSearchParams('basemap=dohuk-detail-1a2b3c&z=9&c=43,36.8'));
+		expect(s.basemap).toBe('dohuk-detail-1a2b3c');
+		expect(mapUrlParams(s).get('basemap')).toBe('dohuk-detail-1a2b3c');
+		const into = new URLSearchParams('basemap=old-one');
+		expect(mapUrlParams({ ...s, basemap: null }, into).has('basemap')).toBe(false);
+	});
+	it('drops a malformed id (the built-in basemap is drawn)', () => {
+		expect(parseMapUrl(new URLSearchParams('basemap=../etc')).basemap).toBeNull();
+		expect(parseMapUrl(new URLSearchParams('basemap=')).basemap).toBeNull();
+	});
+});

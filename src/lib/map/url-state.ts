@@ -120,7 +120,15 @@ export interface MapUrlState {
 	overlays?: string[];
 	/** Incidents per 100,000 people shaded by area of this level (`rate=1|2|3`); absent: off. */
 	rate?: 1 | 2 | 3 | null;
+	/**
+	 * The basemap drawn (`basemap=<id>`, one an operator added); absent: the built-in one, or the
+	 * device's own choice (BasemapSwitcher), which is then written here so a shared link carries it.
+	 */
+	basemap?: string | null;
 }
+
+/** A basemap id as $lib/server/basemaps makes them. */
+const BASEMAP_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Overlays drawn at once: a link stays short and the map stays legible. */
 export const MAX_OVERLAYS = 20;
@@ -259,7 +267,8 @@ export function parseMapUrl(params: URLSearchParams): MapUrlState {
 		].slice(0, MAX_OVERLAYS),
 		rate: (['1', '2', '3'] as const).includes(params.get('rate') as '1')
 			? (Number(params.get('rate')) as 1 | 2 | 3)
-			: null
+			: null,
+		basemap: BASEMAP_ID.test(params.get('basemap') ?? '') ? params.get('basemap') : null
 	};
 }
 
@@ -287,7 +296,8 @@ export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): 
 		'win',
 		'style',
 		'ov',
-		'rate'
+		'rate',
+		'basemap'
 	])
 		out.delete(k);
 	if (state.view) {
@@ -312,6 +322,7 @@ export function mapUrlParams(state: MapUrlState, into = new URLSearchParams()): 
 	if (state.pointStyle && state.pointStyle !== 'type') out.set('style', state.pointStyle);
 	if (state.overlays?.length) out.set('ov', state.overlays.join(','));
 	if (state.rate) out.set('rate', String(state.rate));
+	if (state.basemap) out.set('basemap', state.basemap);
 	return appendRefine(out, state.refine);
 }
 
