@@ -1135,7 +1135,8 @@ $$;
 -- The user behind a live session, or null. Live = not revoked, before its absolute expiry, and
 -- used within the last p_idle_seconds. Activity moves last_seen_at at most once a minute (or
 -- once a tenth of the idle time, when that is shorter) to spare writes. Replaces the one-argument
--- version of 20261122000700 (same result, plus the idle rule).
+-- version of 20261122000700 (same result, plus the idle rule). Also says until when the answer
+-- holds (expires_at, last_seen_at) for the embedded engine's session cache (20261216200000).
 create function private.session_user(p_token_hash text, p_idle_seconds integer default 8 * 3600)
 returns jsonb
 language plpgsql volatile
@@ -1151,7 +1152,8 @@ begin
     and s.last_seen_at > now() - idle
     and s.last_seen_at < now() - least(interval '1 minute', idle / 10);
   select jsonb_build_object('id', u.id, 'email', u.email, 'role', u.role, 'display_name', u.display_name,
-                            'must_change', coalesce(c.must_change, false))
+                            'must_change', coalesce(c.must_change, false),
+                            'expires_at', s.expires_at, 'last_seen_at', s.last_seen_at)
     into r
   from private.sessions s
   join public.app_users u on u.id = s.user_id
@@ -1184,7 +1186,8 @@ $$;
 
 grant select (expires_at) on public.api_tokens to authenticated;
 
--- The user behind a token that is neither revoked nor expired (20261122000200 + expiry).
+-- The user behind a token that is neither revoked nor expired (20261122000200 + expiry), with its
+-- expires_at and last_used_at for the session cache (20261216200000).
 create or replace function private.token_user(p_token_hash text) returns jsonb
 language plpgsql volatile
 set search_path = public, private, pg_temp
@@ -1196,7 +1199,7 @@ begin
   where t.token_hash = p_token_hash and t.revoked_at is null and t.expires_at > now()
     and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute');
   select jsonb_build_object('id', u.id, 'email', u.email, 'role', u.role, 'display_name', u.display_name,
-                            'token_id', t.id)
+                            'token_id', t.id, 'expires_at', t.expires_at, 'last_used_at', t.last_used_at)
     into r
   from public.api_tokens t join public.app_users u on u.id = t.user_id
   where t.token_hash = p_token_hash and t.revoked_at is null and t.expires_at > now() and not u.disabled;
@@ -1544,3 +1547,66 @@ revoke execute on function public.user_add(text, text, text, text) from public, 
 grant execute on function public.user_add(text, text, text, text) to authenticated;
 revoke execute on function public.user_disable(uuid) from public, anon;
 grant execute on function public.user_disable(uuid) to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- The embedded engine's session cache (src/lib/server/auth/cache.ts, 20261216200000): the server
+-- answers session and token look-ups and me() from memory, and forgets them all when one of these
+-- triggers says that something they read has changed (NOTIFY terrain_auth, delivered at commit).
+
+-- Activity the server answered from memory: {"sessions": {token_hash: seen_at, …},
+-- "tokens": {token_hash: used_at, …}}. Moves last_seen_at / last_used_at forward only, and only
+-- for sessions and tokens that were live at that moment (an idle-expired session is not revived).
+create function private.auth_touch(p_seen jsonb, p_idle_seconds integer default 8 * 3600)
+returns void
+language plpgsql volatile
+set search_path = public, private, pg_temp
+as $$
+declare idle interval := make_interval(secs => p_idle_seconds);
+begin
+  perform private.require_service();
+  update private.sessions s set last_seen_at = v.at
+  from (select key, value::timestamptz as at
+        from jsonb_each_text(coalesce(p_seen -> 'sessions', '{}'::jsonb))) v
+  where s.token_hash = v.key and s.revoked_at is null and s.expires_at > v.at
+    and s.last_seen_at > v.at - idle and s.last_seen_at < v.at;
+  update public.api_tokens t set last_used_at = v.at
+  from (select key, value::timestamptz as at
+        from jsonb_each_text(coalesce(p_seen -> 'tokens', '{}'::jsonb))) v
+  where t.token_hash = v.key and t.revoked_at is null and t.expires_at > v.at
+    and (t.last_used_at is null or t.last_used_at < v.at);
+end
+$$;
+
+-- One notification per transaction whatever the number of rows (PostgreSQL folds identical
+-- notifications of a transaction into one).
+create function private.auth_changed() returns trigger
+language plpgsql
+set search_path = public, private, pg_temp
+as $$
+begin
+  perform pg_notify('terrain_auth', '');
+  return null;
+end
+$$;
+
+-- What session_user, token_user and me() read. Activity (last_seen_at, last_used_at) and new
+-- sessions or tokens change no answer already given, so they notify nobody.
+create trigger app_users_auth_changed after update or delete on public.app_users
+  for each row execute function private.auth_changed();
+create trigger app_users_auth_truncated after truncate on public.app_users
+  for each statement execute function private.auth_changed();
+create trigger credentials_auth_changed after insert or update or delete on private.credentials
+  for each row execute function private.auth_changed();
+create trigger credentials_auth_truncated after truncate on private.credentials
+  for each statement execute function private.auth_changed();
+create trigger sessions_auth_changed
+  after update of token_hash, user_id, expires_at, revoked_at or delete on private.sessions
+  for each row execute function private.auth_changed();
+create trigger sessions_auth_truncated after truncate on private.sessions
+  for each statement execute function private.auth_changed();
+create trigger api_tokens_auth_changed
+  after update of token_hash, user_id, expires_at, revoked_at or delete on public.api_tokens
+  for each row execute function private.auth_changed();
+create trigger api_tokens_auth_truncated after truncate on public.api_tokens
+  for each statement execute function private.auth_changed();
+revoke execute on function private.auth_changed() from public;

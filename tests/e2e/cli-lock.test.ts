@@ -62,6 +62,36 @@ describe('the CLI next to a running embedded server', () => {
 		expect(r.stdout).toContain(EMAIL);
 	});
 
+	it('`terrain user disable` through the server refuses their session and token at the next request', async () => {
+		// The server keeps session and token look-ups in memory (src/lib/server/auth/cache.ts):
+		// the CLI's change goes through the server's own database, whose triggers make it forget.
+		const token = await runCli(['token', 'create', '--user', EMAIL], env);
+		expect(token.code, token.stderr).toBe(0);
+		const bearer = { authorization: `Bearer ${token.stdout.trim()}` };
+		const login = await fetch(`${server!.url}/login`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				accept: 'text/html',
+				origin: server!.url
+			},
+			body: new URLSearchParams({ email: EMAIL, password: PASSWORD })
+		});
+		const cookie = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] };
+		for (let i = 0; i < 2; i++) {
+			const byToken = await fetch(`${server!.url}/api/v1/me`, { headers: bearer });
+			expect(await byToken.json()).toMatchObject({ email: EMAIL, disabled: false });
+			const bySession = await fetch(`${server!.url}/api/v1/me`, { headers: cookie });
+			expect(await bySession.json()).toMatchObject({ email: EMAIL, disabled: false });
+		}
+
+		const r = await runCli(['user', 'disable', EMAIL], env);
+		expect(r.code, r.stderr).toBe(0);
+		expect((await fetch(`${server!.url}/api/v1/me`, { headers: bearer })).status).toBe(401);
+		expect((await fetch(`${server!.url}/api/v1/me`, { headers: cookie })).status).toBe(401);
+	});
+
 	it("`terrain audit verify` is checked by the server, and its answer is the CLI's", async () => {
 		const r = await runCli(['audit', 'verify'], env);
 		expect(r.code, r.stderr).toBe(0);

@@ -4,9 +4,10 @@
  * the CLI. Each runs as the given user: the SQL functions check roles, RLS decides what is seen.
  * Input rules for new users and token names are in ./accounts.ts.
  */
-import { rpc, type CallerUser } from '../db/index.ts';
+import { getDb, rpc, type CallerUser } from '../db/index.ts';
 import { FilterError } from '../../domain/filters.ts';
 import { APP_ROLES, type AppRole } from '../db/types.ts';
+import { authCache } from './cache.ts';
 import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from './config.ts';
 import { digest, displayPrefix, newSecret } from './tokens.ts';
 
@@ -32,9 +33,11 @@ export interface TokenRow {
 	expires_at: string;
 }
 
-/** The caller's own profile. */
-export function me<T = UserRow>(user: CallerUser) {
-	return rpc<T>('me', {}, user);
+/** The caller's own profile (from memory on the embedded engine until a user changes: ./cache.ts). */
+export async function me<T = UserRow>(user: CallerUser): Promise<T> {
+	const cache = authCache(await getDb());
+	const load = () => rpc<T>('me', {}, user);
+	return cache ? cache.profile(user.id, load) : load();
 }
 
 export function tokensMine(user: CallerUser) {

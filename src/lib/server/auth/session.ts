@@ -1,6 +1,7 @@
 import { getDb } from '../db/index.ts';
 import type { CallerUser } from '../db/types.ts';
 import { SupabaseAdapter } from '../db/supabase.ts';
+import { authCache, callerOf, type Lookup } from './cache.ts';
 import { sessionConfig } from './config.ts';
 import { verifyPassword } from './password.ts';
 import { digest, newSecret } from './tokens.ts';
@@ -108,22 +109,31 @@ async function supabaseUser(db: SupabaseAdapter, accessToken: string): Promise<C
 export async function userFromSession(token: string): Promise<CallerUser | null> {
 	const db = await getDb();
 	if (db instanceof SupabaseAdapter) return supabaseUser(db, token);
-	return db.rpc<CallerUser | null>(
-		'private.session_user',
-		{ p_token_hash: digest(token), p_idle_seconds: sessionConfig().idleSeconds },
-		'service'
-	);
+	const hash = digest(token);
+	const { idleSeconds } = sessionConfig();
+	const lookup = () =>
+		db.rpc<Lookup | null>(
+			'private.session_user',
+			{ p_token_hash: hash, p_idle_seconds: idleSeconds },
+			'service'
+		);
+	const cache = authCache(db);
+	if (cache) return cache.user('session', hash, idleSeconds, lookup);
+	const r = await lookup();
+	return r && callerOf(r);
 }
 
 /** The user behind a personal API token (Authorization: Bearer), or null. */
 export async function userFromApiToken(token: string): Promise<CallerUser | null> {
 	const db = await getDb();
 	if (db instanceof SupabaseAdapter) return supabaseUser(db, token);
-	return db.rpc<CallerUser | null>(
-		'private.token_user',
-		{ p_token_hash: digest(token) },
-		'service'
-	);
+	const hash = digest(token);
+	const lookup = () =>
+		db.rpc<Lookup | null>('private.token_user', { p_token_hash: hash }, 'service');
+	const cache = authCache(db);
+	if (cache) return cache.user('token', hash, sessionConfig().idleSeconds, lookup);
+	const r = await lookup();
+	return r && callerOf(r);
 }
 
 export async function signOut(token: string): Promise<void> {

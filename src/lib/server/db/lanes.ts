@@ -13,6 +13,8 @@ export const FAST_FUNCTIONS: ReadonlySet<string> = new Set([
 	'private.session_user',
 	'private.token_user',
 	'private.session_revoke',
+	// The activity the session cache answered from memory (auth/cache.ts), ahead of any later look-up.
+	'private.auth_touch',
 	// Sign-in: the throttle's reservation, the credentials, the outcome and the new session.
 	'private.signin_reserve',
 	'private.account_credentials',
