@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 
 const argText = (name: string) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -45,21 +46,33 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 	return { ...e, ...extra };
 }
 
-function terrain(args: string[], dataDir: string): string {
+/** Where the data is: the embedded data directory, or DATABASE_URL. */
+type Where = { TERRAIN_DATA_DIR: string } | { DATABASE_URL: string };
+
+function terrain(args: string[], where: Where): string {
 	const r = spawnSync(process.execPath, [CLI, ...args], {
 		cwd: ROOT,
-		env: env({ TERRAIN_DATA_DIR: dataDir }),
+		env: env(where),
 		encoding: 'utf8'
 	});
 	if (r.status !== 0) throw new Error(`terrain ${args.join(' ')}: ${r.stderr}`);
 	return r.stdout;
 }
 
-async function serve(dataDir: string, extra: Record<string, string>) {
+/** Migrate, the demo data + N synthetic incidents, a viewer; returns the viewer's API token. */
+function prepare(where: Where): string {
+	terrain(['migrate'], where);
+	terrain(['seed'], where); // the demo data: areas (synthetic incidents need them) and UCDP
+	terrain(['seed', '--synthetic', String(INCIDENTS)], where);
+	terrain(['user', 'add', '--email', 'bench.viewer@example.org', '--role', 'viewer'], where);
+	return terrain(['token', 'create', '--user', 'bench.viewer@example.org'], where).trim();
+}
+
+async function serve(where: Where, extra: Record<string, string>) {
 	const child = spawn(process.execPath, [CLI, 'serve'], {
 		cwd: ROOT,
 		env: env({
-			TERRAIN_DATA_DIR: dataDir,
+			...where,
 			TERRAIN_DEMO_DATA: 'off',
 			PORT: '0',
 			HOST: '127.0.0.1',
@@ -97,10 +110,13 @@ async function measure(url: string, token: string, clients: number, seconds: num
 	const headers = { authorization: `Bearer ${token}` };
 	const until = performance.now() + seconds * 1000;
 	let mapCalls = 0;
+	const map: number[] = [];
 	const browse = async () => {
 		while (performance.now() < until) {
+			const t = performance.now();
 			const r = await fetch(`${url}/api/v1/map/incidents?${IRAQ}`, { headers });
 			await r.arrayBuffer();
+			map.push(performance.now() - t);
 			mapCalls++;
 		}
 	};
@@ -127,38 +143,78 @@ async function measure(url: string, token: string, clients: number, seconds: num
 		}
 	};
 	await Promise.all([...Array.from({ length: clients }, browse), probe(), staticProbe()]);
-	return { me, still, mapPerSecond: mapCalls / seconds };
+	return { me, still, map, mapPerSecond: mapCalls / seconds };
 }
 
 const KEEP = argText('data');
+const PG = argText('postgres');
+const ONLY_PG = process.argv.includes('--only-postgres');
 const dir = KEEP ? null : mkdtempSync(join(tmpdir(), 'terrain-bench-fair-'));
 const dataDir = KEEP ?? join(dir!, 'data');
-try {
-	let token: string;
-	if (KEEP && existsSync(`${KEEP}.token`)) {
-		token = readFileSync(`${KEEP}.token`, 'utf8').trim();
-		console.log(`reusing ${dataDir}`);
-	} else {
-		console.log(
-			`preparing ${dataDir}: migrate, demo data + ${INCIDENTS} synthetic incidents, a viewer…`
-		);
-		terrain(['migrate'], dataDir);
-		terrain(['seed'], dataDir); // the demo data: areas (synthetic incidents need them) and UCDP
-		terrain(['seed', '--synthetic', String(INCIDENTS)], dataDir);
-		terrain(['user', 'add', '--email', 'bench.viewer@example.org', '--role', 'viewer'], dataDir);
-		token = terrain(['token', 'create', '--user', 'bench.viewer@example.org'], dataDir).trim();
-		if (KEEP) writeFileSync(`${KEEP}.token`, token);
-	}
 
-	const rows: [string, string, string, string][] = [];
-	// The default (PGlite in a worker thread, fast lane on), and with --compare what each part buys.
-	const variants: [string, Record<string, string>][] = [['worker, fast lane on', {}]];
-	if (COMPARE) {
-		variants.push(['in-process, fast lane on', { TERRAIN_PGLITE_WORKER: 'off' }]);
-		variants.push(['worker, fast lane off', { TERRAIN_FAST_LANE: 'off' }]);
+/** The bench's own database on the PostgreSQL server at `url`, prepared once and kept. */
+async function postgresDatabase(url: string): Promise<{ where: Where; token: string }> {
+	const name = 'terrain_bench_fair';
+	const admin = new pg.Client({ connectionString: url });
+	await admin.connect();
+	try {
+		const u = new URL(url);
+		u.pathname = `/${name}`;
+		const where = { DATABASE_URL: u.toString() };
+		const tokenFile = join(tmpdir(), `${name}.${INCIDENTS}.token`);
+		const exists = (await admin.query('select 1 from pg_database where datname = $1', [name]))
+			.rowCount;
+		if (exists && existsSync(tokenFile)) {
+			console.log(`reusing database ${name}`);
+			return { where, token: readFileSync(tokenFile, 'utf8').trim() };
+		}
+		await admin.query(`drop database if exists ${name} with (force)`);
+		await admin.query(`create database ${name}`);
+		console.log(`preparing database ${name} on PostgreSQL: the same data…`);
+		const token = prepare(where);
+		writeFileSync(tokenFile, token);
+		return { where, token };
+	} finally {
+		await admin.end();
 	}
-	for (const [label, variantEnv] of variants) {
-		const s = await serve(dataDir, variantEnv);
+}
+
+try {
+	const rows: [string, string, string, string][] = [];
+	// The default (PGlite in a worker thread, fast lane and session cache on), and with --compare
+	// what each part buys; with --postgres the same on PostgreSQL.
+	const runs: [string, Where, string, Record<string, string>][] = [];
+	if (!ONLY_PG) {
+		let token: string;
+		const where = { TERRAIN_DATA_DIR: dataDir };
+		if (KEEP && existsSync(`${KEEP}.token`)) {
+			token = readFileSync(`${KEEP}.token`, 'utf8').trim();
+			console.log(`reusing ${dataDir}`);
+		} else {
+			console.log(
+				`preparing ${dataDir}: migrate, demo data + ${INCIDENTS} synthetic incidents, a viewer…`
+			);
+			token = prepare(where);
+			if (KEEP) writeFileSync(`${KEEP}.token`, token);
+		}
+		runs.push(['embedded: worker, fast lane, session cache', where, token, {}]);
+		if (COMPARE) {
+			runs.push(['embedded: session cache off', where, token, { TERRAIN_AUTH_CACHE: 'off' }]);
+			runs.push(['embedded: in-process', where, token, { TERRAIN_PGLITE_WORKER: 'off' }]);
+			runs.push([
+				'embedded: fast lane and cache off',
+				where,
+				token,
+				{ TERRAIN_FAST_LANE: 'off', TERRAIN_AUTH_CACHE: 'off' }
+			]);
+		}
+	}
+	if (PG) {
+		const { where, token } = await postgresDatabase(PG);
+		runs.push(['PostgreSQL (DATABASE_URL)', where, token, {}]);
+	}
+	for (const [label, where, token, variantEnv] of runs) {
+		const s = await serve(where, variantEnv);
 		try {
 			await measure(s.url, token, 1, 2); // warm up
 			const idle = await measure(s.url, token, 0, Math.min(10, SECONDS));
@@ -184,6 +240,12 @@ try {
 				`${pct(busy.still, 99).toFixed(0)} ms`,
 				`${pct(idle.still, 99).toFixed(0)} ms idle`,
 				`${(pct(busy.still, 99) / pct(idle.still, 99)).toFixed(1)}×`
+			]);
+			rows.push([
+				`map call p50 / p99, ${CLIENTS} clients (${label})`,
+				`${pct(busy.map, 50).toFixed(0)} / ${pct(busy.map, 99).toFixed(0)} ms`,
+				'',
+				''
 			]);
 			rows.push([
 				`map calls/s, ${CLIENTS} clients (${label})`,
