@@ -15,7 +15,10 @@ create table public.filter_geometries (
   geom        geometry(Geometry, 4326) not null,
   geom_hash   text not null unique,
   created_by  uuid references public.app_users (id) on delete set null default auth.uid(),
-  created_at  timestamptz not null default now()
+  created_at  timestamptz not null default now(),
+  -- The name the map shows for it (an overlay feature's label; null for a drawn shape): no more
+  -- private than the shape beside it. The hash covers it: another name is another row and id.
+  name        text check (name is null or char_length(name) between 1 and 200)
 );
 alter table public.filter_geometries enable row level security;
 create policy "Signed-in users can read filter geometries" on public.filter_geometries
@@ -103,30 +106,35 @@ begin
 end
 $$;
 
--- Stores a filter geometry and returns its id (the same id for the same shape).
-create function public.filter_geometry_save(p_geometry jsonb) returns jsonb
+-- Stores a filter geometry (with its name, if any) and returns its id (same shape and name, same id).
+create function public.filter_geometry_save(p_geometry jsonb, p_name text default null) returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
 as $$
-declare g geometry := public.filter_geometry_parse(p_geometry); h text; v uuid;
+declare
+  g geometry := public.filter_geometry_parse(p_geometry);
+  v_name text := nullif(left(btrim(coalesce(p_name, '')), 200), '');
+  h text;
+  v uuid;
 begin
-  h := md5(st_asewkb(g));
-  insert into public.filter_geometries (geom, geom_hash) values (g, h)
+  h := md5(st_asewkb(g) || convert_to(coalesce(v_name, ''), 'UTF8'));
+  insert into public.filter_geometries (geom, geom_hash, name) values (g, h, v_name)
   on conflict (geom_hash) do nothing returning id into v;
   if v is null then
     select id into v from public.filter_geometries where geom_hash = h;
   end if;
   return jsonb_build_object('id', v, 'type', st_geometrytype(g), 'points', st_npoints(g),
-                            'bbox', jsonb_build_array(st_xmin(g), st_ymin(g), st_xmax(g), st_ymax(g)));
+                            'bbox', jsonb_build_array(st_xmin(g), st_ymin(g), st_xmax(g), st_ymax(g)),
+                            'name', v_name);
 end
 $$;
 
--- A stored filter geometry as GeoJSON (the map draws the filter a link carries).
+-- A stored filter geometry as GeoJSON, with its name (null for a drawn shape).
 create function public.filter_geometry_get(p_id uuid) returns jsonb
 language sql stable
 set search_path = public, extensions, pg_temp
 as $$
-  select jsonb_build_object('id', id, 'geometry', st_asgeojson(geom, 6)::jsonb)
+  select jsonb_build_object('id', id, 'geometry', st_asgeojson(geom, 6)::jsonb, 'name', name)
   from public.filter_geometries where id = p_id
 $$;
 

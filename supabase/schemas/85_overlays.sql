@@ -282,8 +282,11 @@ $$;
 -- found (P0002), exactly as if it did not exist; the browser never resends a long road.
 -- `kind` says how the map filters by it: 'line' → a corridor, 'polygon' → inside it, 'point' → a
 -- circle (with `point` = [lon, lat] for a single point, which the URL carries as lat/lon). A
--- whole overlay that mixes kinds is refused: a corridor width means nothing for a zone.
-create function public.filter_geometry_from_overlay(p_overlay_id uuid, p_idx integer default null)
+-- whole overlay that mixes kinds is refused: a corridor width means nothing for a zone. It is
+-- stored under p_name, the name the map shows for it (the feature's label, or the overlay's name).
+create function public.filter_geometry_from_overlay(
+  p_overlay_id uuid, p_idx integer default null, p_name text default null
+)
 returns jsonb
 language plpgsql volatile
 set search_path = public, extensions, pg_temp
@@ -310,7 +313,7 @@ begin
       into g
     from public.overlay_features f where f.overlay_id = p_overlay_id;
   end if;
-  v := public.filter_geometry_save(st_asgeojson(g, 9)::jsonb)
+  v := public.filter_geometry_save(st_asgeojson(g, 9)::jsonb, p_name)
        || jsonb_build_object('kind', v_kind);
   if st_geometrytype(g) = 'ST_Point' then
     v := v || jsonb_build_object('point', jsonb_build_array(st_x(g), st_y(g)));

@@ -17,6 +17,10 @@ const ROOT = join(import.meta.dirname, '..');
 // invoker functions that called public.audit_note, with public.audit_record instead: not
 // `create function` text, so not counted here; their bodies in supabase/schemas/ say audit_record.)
 const KNOWN: Record<string, string[]> = {
+	// a filter geometry keeps the name of the overlay feature it came from (issue 13 item 4)
+	'public.filter_geometry_save': ['20261204060000', '20261216100000'],
+	'public.filter_geometry_get': ['20261204060000', '20261216100000'],
+	'public.filter_geometry_from_overlay': ['20261208300000', '20261216100000'],
 	// point-in-polygon on pieces of the area outlines (area_pieces), issue 16
 	'public.area_at': ['20261122000300', '20261213100000'],
 	'private.import_place_set': ['20261211100000', '20261213100000'],

@@ -161,6 +161,25 @@ describe('an overlay road as the place filter', () => {
 		await expect.poll(() => chip().textContent()).toContain('Within 10 km of “Mosul – Dohuk road”');
 	});
 
+	it('a colleague opening the link in a fresh browser reads the road\u2019s name', async () => {
+		// The name is stored with the geometry on the server, not kept in this tab.
+		const other = await openBrowser({ viewport: { width: 1280, height: 860 } });
+		try {
+			await signIn(other.page, baseUrl, 'viewer');
+			await other.page.goto(b.page.url());
+			await other.page
+				.locator('[data-testid="map"][data-loading="false"]')
+				.waitFor({ timeout: 120_000 });
+			await expect
+				.poll(() => other.page.locator('[data-testid="place-chip"]').textContent(), {
+					timeout: 30_000
+				})
+				.toContain('Within 10 km of “Mosul – Dohuk road”');
+		} finally {
+			await other.close();
+		}
+	});
+
 	it('in Arabic and on a phone, the filter in force reads and draws', async () => {
 		const url = b.page.url();
 		await chooseLanguage(b.page, 'ar');
@@ -196,3 +215,155 @@ describe('an overlay road as the place filter', () => {
 		await expect.poll(() => chip().count()).toBe(0);
 	});
 });
+
+/** Adds a file through the overlays panel, as the first test does, and waits for it to be drawn. */
+async function addOverlay(file: string, label: string, colour: string, features: number) {
+	await b.page.locator('#ov-file').setInputFiles(file);
+	await b.page.locator('#ov-name').fill(label);
+	await b.page.locator('#ov-colour').fill(colour);
+	await panel().getByRole('button', { name: 'Add overlay' }).click();
+	await expect
+		.poll(() => panel().locator('[role="status"]').textContent(), { timeout: 30_000 })
+		.toContain(`Added “${label}”: ${features} feature`);
+}
+
+describe('the other ways an overlay becomes the place filter', () => {
+	const CYAN = [0, 255, 255];
+	const cyan = (img: Pixels) => img.count((p) => near(p, CYAN));
+	const view = `/map?layers=incidents&z=${VIEW.z}&c=${VIEW.c.join(',')}`;
+	/** A checkpoint of the team's own list, on the road 20 km north of Mosul. */
+	const CHECKPOINT: [number, number] = [43.1, 36.42];
+
+	it('"Filter by this layer": both roads of a lines-only layer become one 5 km corridor', async () => {
+		const roads = {
+			type: 'FeatureCollection',
+			features: [
+				{ type: 'Feature', properties: { name: 'Mosul – Dohuk road' }, geometry: ROAD },
+				{
+					type: 'Feature',
+					properties: { name: 'Mosul – Tel Afar road' },
+					geometry: {
+						type: 'LineString',
+						coordinates: [
+							[43.13, 36.34],
+							[42.9, 36.36],
+							[42.65, 36.37],
+							[42.45, 36.37]
+						]
+					}
+				}
+			]
+		};
+		const file = join(dir, `Roads only ${STAMP}.geojson`);
+		writeFileSync(file, JSON.stringify(roads));
+		const label = `Roads only ${STAMP}`;
+		await b.page.goto(`${baseUrl}${view}`);
+		await settled();
+		await addOverlay(file, label, '#ff00ff', 2);
+		const item = panel().locator('li', { hasText: label });
+		await item.getByTestId('overlay-filter-layer').click();
+		await expect.poll(() => param('geometry_id'), { timeout: 20_000 }).toMatch(/^[0-9a-f-]{36}$/);
+		expect(param('within_km')).toBe('5');
+		await expect.poll(() => chip().textContent()).toContain(`Within 5 km of “${label}”`);
+		const both = {
+			type: 'MultiLineString',
+			coordinates: roads.features.map((f) => f.geometry.coordinates)
+		};
+		const inline = await apiTotal(
+			`geometry=${encodeURIComponent(JSON.stringify(both))}&within_km=5`
+		);
+		expect(inline).toBeGreaterThan(
+			await apiTotal(`geometry=${encodeURIComponent(JSON.stringify(ROAD))}&within_km=5`)
+		);
+		expect(await apiTotal(`geometry_id=${param('geometry_id')}&within_km=5`)).toBe(inline);
+		await expect.poll(shownCount, { timeout: 60_000 }).toBe(inline);
+		await screenshot(b.page, 'ovfilter-layer-1280-en');
+		await b.page.locator('[data-testid="place-clear"]').click();
+		await expect.poll(() => param('geometry_id')).toBeNull();
+	});
+
+	it('a zone clicked on the map filters inside it', async () => {
+		await b.page.goto(`${baseUrl}${view}&ov=${await overlayId(name)}`);
+		await settled();
+		const box = (await canvas().boundingBox())!;
+		const at = project([43.1325, 36.3425], box.width, box.height);
+		await b.page.mouse.click(box.x + at.x, box.y + at.y);
+		const popup = b.page.locator('.maplibregl-popup');
+		await popup.getByText('Old city').waitFor({ timeout: 20_000 });
+		expect(await popup.locator('[data-testid="overlay-filter-km"]').count()).toBe(0);
+		await popup.locator('[data-testid="overlay-filter-apply"]').click();
+		await expect.poll(() => param('geometry_id'), { timeout: 20_000 }).toMatch(/^[0-9a-f-]{36}$/);
+		expect(param('within_km')).toBeNull();
+		await expect.poll(() => chip().textContent()).toContain('Inside “Old city”');
+		const zone = {
+			type: 'Polygon',
+			coordinates: [
+				[
+					[43.115, 36.33],
+					[43.15, 36.33],
+					[43.15, 36.355],
+					[43.115, 36.355],
+					[43.115, 36.33]
+				]
+			]
+		};
+		const inline = await apiTotal(`geometry=${encodeURIComponent(JSON.stringify(zone))}`);
+		expect(inline).toBeGreaterThan(0);
+		await expect.poll(shownCount, { timeout: 60_000 }).toBe(inline);
+		await b.page.locator('[data-testid="place-clear"]').click();
+		await expect.poll(() => param('geometry_id')).toBeNull();
+	});
+
+	it('a point clicked on the map becomes a circle of the radius given in its popup', async () => {
+		const file = join(dir, `Checkpoints ${STAMP}.geojson`);
+		writeFileSync(
+			file,
+			JSON.stringify({
+				type: 'FeatureCollection',
+				features: [
+					{
+						type: 'Feature',
+						properties: { name: 'Checkpoint 12' },
+						geometry: { type: 'Point', coordinates: CHECKPOINT }
+					}
+				]
+			})
+		);
+		await b.page.goto(`${baseUrl}/map?layers=&z=${VIEW.z}&c=${VIEW.c.join(',')}`);
+		await settled();
+		await addOverlay(file, `Checkpoints ${STAMP}`, '#00ffff', 1);
+		const img = await waitForPixels(canvas(), (i) => cyan(i) > 10, { name: 'ovfilter-point' });
+		const box = (await canvas().boundingBox())!;
+		const scale = img.width / box.width;
+		let sx = 0;
+		let sy = 0;
+		const n = img.count((p, x, y) => {
+			if (!near(p, CYAN)) return false;
+			sx += x;
+			sy += y;
+			return true;
+		});
+		await b.page.mouse.click(box.x + sx / n / scale, box.y + sy / n / scale);
+		const popup = b.page.locator('.maplibregl-popup');
+		await popup.getByText('Checkpoint 12').waitFor({ timeout: 20_000 });
+		const km = popup.locator('[data-testid="overlay-filter-km"]');
+		await km.fill('8');
+		await popup.locator('[data-testid="overlay-filter-apply"]').click();
+		await expect.poll(() => param('within_km'), { timeout: 20_000 }).toBe('8');
+		expect([Number(param('lon')), Number(param('lat'))]).toEqual(CHECKPOINT);
+		await expect.poll(() => chip().textContent()).toContain('Within 8 km of “Checkpoint 12”');
+		await b.page.goto(b.page.url().replace('layers=&', 'layers=incidents&'));
+		await expect
+			.poll(shownCount, { timeout: 60_000 })
+			.toBe(await apiTotal(`lat=${CHECKPOINT[1]}&lon=${CHECKPOINT[0]}&within_km=8`));
+		await screenshot(b.page, 'ovfilter-point-1280-en');
+	});
+});
+
+async function overlayId(label: string): Promise<string> {
+	const r = await http('/api/v1/overlays', { cookie });
+	const list = (await r.json()) as { id: string; name: string }[];
+	const o = list.find((x) => x.name === label);
+	expect(o, label).toBeDefined();
+	return o!.id;
+}

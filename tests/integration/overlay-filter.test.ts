@@ -15,6 +15,7 @@ import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
 import { POST as createOverlay } from '../../src/routes/api/v1/overlays/+server.ts';
 import { PATCH as patchOverlay } from '../../src/routes/api/v1/overlays/[id]/+server.ts';
 import { POST as saveGeometry } from '../../src/routes/api/v1/filter-geometries/+server.ts';
+import { GET as getGeometry } from '../../src/routes/api/v1/filter-geometries/[id]/+server.ts';
 import { GET as countsGet } from '../../src/routes/api/v1/incidents/counts/+server.ts';
 import { callRoute } from './helpers/route.ts';
 import { engineNames, makeRoles, openEngine, sqlAs, type Engine } from './helpers/db.ts';
@@ -126,6 +127,53 @@ describe.each(engineNames())('an overlay as the place filter on %s', (engineName
 		);
 		expect(n).toBeGreaterThan(0);
 		expect(r.body.total).toBe(n);
+	});
+
+	it('keeps the name the map shows with the stored road, for any reader of the link', async () => {
+		const named = await fromOverlay(u.analyst, {
+			overlay_id: overlayId,
+			feature: 1,
+			name: 'Mosul – Dohuk road'
+		});
+		expect(named.status, JSON.stringify(named.body)).toBe(201);
+		expect(named.body.name).toBe('Mosul – Dohuk road');
+		// Read back by id, as a colleague's browser does for a shared link (any signed-in user).
+		const back = await callRoute(
+			getGeometry,
+			u.viewer,
+			`/api/v1/filter-geometries/${named.body.id}`,
+			{
+				params: { id: named.body.id }
+			}
+		);
+		expect(back.status, JSON.stringify(back.body)).toBe(200);
+		expect(back.body).toMatchObject({ id: named.body.id, name: 'Mosul – Dohuk road' });
+		expect(back.body.geometry.coordinates).toEqual(MOSUL_DOHUK.coordinates);
+		// The same road unnamed (drawn by hand) is another id, read back with no name: a name never
+		// changes under a link that already carries an id.
+		const drawn = await callRoute(saveGeometry, u.analyst, '/api/v1/filter-geometries', {
+			body: MOSUL_DOHUK
+		});
+		expect(drawn.body.id).not.toBe(named.body.id);
+		const plain = await callRoute(
+			getGeometry,
+			u.analyst,
+			`/api/v1/filter-geometries/${drawn.body.id}`,
+			{
+				params: { id: drawn.body.id }
+			}
+		);
+		expect(plain.body.name).toBeNull();
+		// Same road, same name: the same id again.
+		const again = await fromOverlay(u.analyst, {
+			overlay_id: overlayId,
+			feature: 1,
+			name: 'Mosul – Dohuk road'
+		});
+		expect(again.body.id).toBe(named.body.id);
+		expect(
+			(await fromOverlay(u.analyst, { overlay_id: overlayId, feature: 1, name: 5 })).status
+		).toBe(400);
 	});
 
 	it('refuses a whole overlay that mixes lines and a zone, and a feature that does not exist', async () => {

@@ -199,16 +199,21 @@ export interface OverlayFilterGeometry {
 export function filterGeometryFromOverlay(
 	user: CallerUser,
 	overlayId: string,
-	feature: number | null
+	feature: number | null,
+	name: string | null = null
 ) {
 	return rpc<OverlayFilterGeometry>(
 		'filter_geometry_from_overlay',
-		{ p_overlay_id: overlayId, p_idx: feature },
+		{ p_overlay_id: overlayId, p_idx: feature, p_name: name },
 		user
 	);
 }
 
-/** A stored filter geometry as {id, geometry}, or null. */
+/** A stored filter geometry as {id, geometry, name} (name null for a drawn shape), or null. */
 export function filterGeometry(user: CallerUser, id: string) {
-	return rpc<{ id: string; geometry: unknown } | null>('filter_geometry_get', { p_id: id }, user);
+	return rpc<{ id: string; geometry: unknown; name: string | null } | null>(
+		'filter_geometry_get',
+		{ p_id: id },
+		user
+	);
 }

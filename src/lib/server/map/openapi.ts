@@ -94,7 +94,9 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			tags: ['map'],
 			requestBody: bodyOf({
 				type: 'object',
-				description: 'GeoJSON geometry, Feature or FeatureCollection'
+				description:
+					'GeoJSON geometry, Feature or FeatureCollection; or {overlay_id, feature, name} to store ' +
+					'an overlay’s feature (the whole overlay without feature) under the name the map shows'
 			}),
 			responses: created(
 				{
@@ -105,7 +107,8 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 							id: { type: 'string', format: 'uuid' },
 							type: { type: 'string' },
 							points: { type: 'integer' },
-							bbox: { type: 'array', items: { type: 'number' } }
+							bbox: { type: 'array', items: { type: 'number' } },
+							name: { type: ['string', 'null'] }
 						}
 					})
 				},
@@ -124,7 +127,15 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 					description: 'The geometry',
 					content: jsonOf({
 						type: 'object',
-						properties: { id: { type: 'string' }, geometry: { type: 'object' } }
+						properties: {
+							id: { type: 'string' },
+							geometry: { type: 'object' },
+							name: {
+								type: ['string', 'null'],
+								description:
+									'The overlay feature’s name it was stored under; null for a drawn shape'
+							}
+						}
 					})
 				},
 				'400',

@@ -32,13 +32,13 @@ export class SpatialDraw {
 	km = $state(10);
 	saving = $state(false);
 	error = $state<string | null>(null);
-	/** The stored shape the URL's geometry_id names, once fetched. */
-	shape = $state.raw<{ id: string; geometry: Geometry } | null>(null);
+	/** The stored shape the URL's geometry_id names, once fetched (name: an overlay feature's). */
+	shape = $state.raw<{ id: string; geometry: Geometry; name?: string | null } | null>(null);
 	/**
-	 * The overlay feature the filter in force was made from (by geometry_id or lat/lon), to name it.
-	 * Kept in this tab's sessionStorage so that a reload still names it ("within 5 km of Route A",
-	 * not "of a drawn line"); not in the URL, so a shared link does not carry a private overlay's
-	 * feature name, and gone when the tab closes.
+	 * The overlay feature the filter in force was made from, to name it before its stored shape
+	 * is fetched back. A line or polygon keeps its name on the server with the shape (so a link
+	 * names it in any browser); a point travels as lat/lon, so its name is kept in this tab's
+	 * sessionStorage only.
 	 */
 	source = $state.raw<{ key: string; name: string } | null>(readSource());
 	readonly draw: DrawState;
@@ -124,7 +124,7 @@ export class SpatialDraw {
 				point?: [number, number];
 			}>('/api/v1/filter-geometries', {
 				method: 'POST',
-				body: JSON.stringify({ overlay_id: overlayId, feature })
+				body: JSON.stringify({ overlay_id: overlayId, feature, name })
 			});
 			if (saved.kind !== 'polygon' && !(dist > 0 && dist <= 500)) {
 				this.error = 'km';
@@ -151,6 +151,8 @@ export class SpatialDraw {
 
 	/** The name of the overlay feature the place in force came from, if it did. */
 	sourceName(place: SpatialFilter): string | null {
+		if (place.geometryId && this.shape?.id === place.geometryId && this.shape.name)
+			return this.shape.name;
 		return this.source && this.source.key === placeKey(place) ? this.source.name : null;
 	}
 
@@ -169,7 +171,7 @@ export class SpatialDraw {
 	/** Fetches the shape a link names (once per id), to draw it. */
 	ensureShape(id: string | undefined) {
 		if (!id || this.shape?.id === id) return;
-		sendJson<{ id: string; geometry: Geometry }>(
+		sendJson<{ id: string; geometry: Geometry; name?: string | null }>(
 			`/api/v1/filter-geometries/${encodeURIComponent(id)}`
 		).then(
 			(g) => (this.shape = g),

@@ -11,7 +11,8 @@ import type { RequestHandler } from './$types';
  * which the map's URL and the API's geometry_id= carry instead of the shape itself.
  * `{"overlay_id": …, "feature": n}` stores an overlay's feature instead (the whole overlay when
  * `feature` is absent or null), read on the server under the caller's RLS, so that the browser
- * never resends a long road; the answer adds `kind` (line, polygon or point).
+ * never resends a long road; the answer adds `kind` (line, polygon or point). Its optional `name`
+ * (the feature's label) is kept with it, so a link names the filter in any browser.
  */
 export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 	const user = requireUser(locals);
@@ -22,7 +23,13 @@ export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 		throw new FilterError('geometry', 'expected a GeoJSON body');
 	}
 	if (body && typeof body === 'object' && 'overlay_id' in body) {
-		const { overlay_id, feature } = body as { overlay_id: unknown; feature?: unknown };
+		const { overlay_id, feature, name } = body as {
+			overlay_id: unknown;
+			feature?: unknown;
+			name?: unknown;
+		};
+		if (name !== undefined && name !== null && typeof name !== 'string')
+			throw new FilterError('name', 'expected text');
 		if (!isUuid(overlay_id)) throw new FilterError('overlay_id', 'expected a UUID');
 		if (
 			feature !== undefined &&
@@ -33,7 +40,8 @@ export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 		const saved = await incidents.filterGeometryFromOverlay(
 			user,
 			overlay_id,
-			(feature as number | null | undefined) ?? null
+			(feature as number | null | undefined) ?? null,
+			(name as string | null | undefined) ?? null
 		);
 		return json(saved, { status: 201 });
 	}
