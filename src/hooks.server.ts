@@ -13,6 +13,7 @@ import { crossSiteRefusal, hsts } from '$lib/server/auth/guards';
 import { startOverdueSweeper } from '$lib/server/movements/sweeper';
 import { startMailWorker } from '$lib/server/mail/worker';
 import { forbidsStorage, isKeepable } from '$lib/offline/policy';
+import { onlineOrigins, withOrigins } from '$lib/server/basemaps/csp';
 
 // The overdue timer and the alert e-mail sender run in the server process (each guarded against
 // a second start; the sender only when TERRAIN_SMTP_URL is set).
@@ -23,7 +24,8 @@ export const init: ServerInit = () => {
 	}
 };
 
-// Everything the app loads comes from this server: the basemap, fonts and workers included.
+// Everything the app loads comes from this server: the basemap, fonts and workers included; the
+// one exception is an online basemap an operator registered, whose hosts are added (basemaps/csp.ts).
 const CSP = [
 	"default-src 'self'",
 	"script-src 'self' 'unsafe-inline' blob:",
@@ -115,7 +117,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// Every refused access by a signed-in user is on record (its own transaction was rolled back).
 	if (response.status === 403 && event.locals.user)
 		await noteRefused(await getDb(), event.locals.user, request.method, url.pathname);
-	response.headers.set('content-security-policy', CSP);
+	response.headers.set('content-security-policy', withOrigins(CSP, await onlineOrigins()));
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('x-frame-options', 'DENY');
 	// same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts,

@@ -34,6 +34,8 @@ export type BasemapFormat = 'pmtiles' | 'mbtiles';
 /** What the server knows of an added basemap (GET /api/v1/basemaps). */
 export interface BasemapInfo {
 	id: string;
+	/** A file this server serves (absent in basemaps added before online ones existed). */
+	kind?: 'archive';
 	format?: BasemapFormat;
 	name: string;
 	added: string;

@@ -185,6 +185,11 @@ function extractTiles(schema: ExtractSchema) {
 	return { tiles, meta };
 }
 
+/** The extract's tiles by "z/x/y" (gzip-compressed MVT), for a test's own tile server. */
+export function extractTileMap(schema: ExtractSchema = 'openmaptiles'): Map<string, Buffer> {
+	return new Map(extractTiles(schema).tiles.map((t) => [`${t.z}/${t.x}/${t.y}`, t.data]));
+}
+
 /**
  * The same extract as an MBTiles file (SQLite, TMS rows: y counted from the south), written at
  * `path` with the metadata rows tippecanoe writes (`json` holds the vector layers).

@@ -165,5 +165,8 @@ export const map = {
 	'map.area.level': 'المستوى الأمني',
 	'map.area.trend': 'آخر 4 أسابيع',
 	'map.basemap.label': 'الخريطة الأساسية',
-	'map.basemap.builtin': 'المدمجة (البلد كله)'
+	'map.basemap.builtin': 'المدمجة (البلد كله)',
+	'map.basemap.online': '{name} (عبر الإنترنت)',
+	'map.basemap.online_failed':
+		'تعذّر الوصول إلى الخريطة الأساسية عبر الإنترنت؛ تُعرض الخريطة المدمجة.'
 };

@@ -34,12 +34,12 @@ export const settings = {
 	'nav.basemaps': 'الخرائط الأساسية',
 	'basemaps.title': 'الخرائط الأساسية المفصّلة',
 	'basemaps.intro':
-		'خرائط متجهية تعمل دون اتصال وتُظهر الطرق والقرى، يمكن للمستخدمين التبديل إليها على الخريطة: ملف PMTiles أو MBTiles بمخطط Protomaps أو OpenMapTiles. لا يُجلب شيء من الإنترنت.',
+		'خرائط متجهية تعمل دون اتصال وتُظهر الطرق والقرى، يمكن للمستخدمين التبديل إليها على الخريطة: ملف PMTiles أو MBTiles بمخطط Protomaps أو OpenMapTiles. لا يُجلب لها شيء من الإنترنت. ويمكن أيضًا إتاحة نمط عبر الإنترنت (أدناه).',
 	'basemaps.cli':
 		'الملفات التي يبلغ حجمها مئات الميغابايت تُضاف على الخادم أفضل: terrain basemap add FILE.',
 	'basemaps.none': 'لا توجد خريطة أساسية مفصّلة بعد: تستخدم الخريطة الخريطة المدمجة.',
 	'basemaps.name': 'الاسم',
-	'basemaps.kind': 'الملف',
+	'basemaps.kind': 'النوع',
 	'basemaps.zooms': 'مستويات التكبير',
 	'basemaps.size': 'الحجم',
 	'basemaps.added': 'أُضيفت',
@@ -53,5 +53,12 @@ export const settings = {
 	'basemaps.adding': 'جارٍ إرسال {size}…',
 	'basemaps.added_ok': 'أُضيفت «{name}»: يمكن للمستخدمين التبديل إليها على الخريطة.',
 	'basemaps.removed_ok': 'أُزيلت «{name}».',
-	'basemaps.pick_file': 'اختر ملفًا أولًا.'
+	'basemaps.pick_file': 'اختر ملفًا أولًا.',
+	'basemaps.online_add': 'إضافة خريطة أساسية عبر الإنترنت',
+	'basemaps.online_intro':
+		'نمط MapLibre على خادم آخر (رابط ملف JSON للنمط). لا تتصل متصفحات المستخدمين بذلك الخادم إلا عند اختيار هذه الخريطة؛ تبقى الخريطة المدمجة هي الافتراضية وتعمل دون اتصال.',
+	'basemaps.online_url': 'رابط النمط',
+	'basemaps.online_name': 'الاسم (اختياري: اسم النمط نفسه)',
+	'basemaps.online_checking': 'جارٍ قراءة النمط…',
+	'basemaps.online_kind': 'نمط عبر الإنترنت'
 };

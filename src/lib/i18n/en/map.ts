@@ -167,5 +167,7 @@ export const map = {
 	'map.area.level': 'Security level',
 	'map.area.trend': 'Last 4 weeks',
 	'map.basemap.label': 'Basemap',
-	'map.basemap.builtin': 'Built-in (whole country)'
+	'map.basemap.builtin': 'Built-in (whole country)',
+	'map.basemap.online': '{name} (online)',
+	'map.basemap.online_failed': 'The online basemap could not be reached; the built-in one is shown.'
 };

@@ -36,12 +36,12 @@ export const settings = {
 	'nav.basemaps': 'Basemaps',
 	'basemaps.title': 'Detailed basemaps',
 	'basemaps.intro':
-		'Offline vector maps with roads and villages that users can switch to on the map: a PMTiles or MBTiles file in the Protomaps or OpenMapTiles schema. Nothing is fetched from the internet.',
+		'Offline vector maps with roads and villages that users can switch to on the map: a PMTiles or MBTiles file in the Protomaps or OpenMapTiles schema. Nothing is fetched from the internet for them. An online style can be offered as well (below).',
 	'basemaps.cli':
 		'Files of several hundred MB are better added on the server: terrain basemap add FILE.',
 	'basemaps.none': 'No detailed basemap yet: the map uses the built-in one.',
 	'basemaps.name': 'Name',
-	'basemaps.kind': 'File',
+	'basemaps.kind': 'Kind',
 	'basemaps.zooms': 'Zooms',
 	'basemaps.size': 'Size',
 	'basemaps.added': 'Added',
@@ -55,5 +55,12 @@ export const settings = {
 	'basemaps.adding': 'Sending {size}…',
 	'basemaps.added_ok': '“{name}” added: users can switch to it on the map.',
 	'basemaps.removed_ok': '“{name}” removed.',
-	'basemaps.pick_file': 'Choose a file first.'
+	'basemaps.pick_file': 'Choose a file first.',
+	'basemaps.online_add': 'Add an online basemap',
+	'basemaps.online_intro':
+		'A MapLibre style on another server (its style JSON’s URL). Users’ browsers reach that server only when they pick this basemap; the built-in one stays the default and works offline.',
+	'basemaps.online_url': 'Style URL',
+	'basemaps.online_name': 'Name (optional: the style’s own name)',
+	'basemaps.online_checking': 'Reading the style…',
+	'basemaps.online_kind': 'Online style'
 };

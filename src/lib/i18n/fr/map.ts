@@ -170,5 +170,8 @@ export const map = {
 	'map.area.level': 'Niveau de sécurité',
 	'map.area.trend': '4 dernières semaines',
 	'map.basemap.label': 'Fond de carte',
-	'map.basemap.builtin': 'Intégré (tout le pays)'
+	'map.basemap.builtin': 'Intégré (tout le pays)',
+	'map.basemap.online': '{name} (en ligne)',
+	'map.basemap.online_failed':
+		'Le fond de carte en ligne est injoignable ; le fond intégré est affiché.'
 };

@@ -37,13 +37,13 @@ export const settings = {
 	'nav.basemaps': 'Fonds de carte',
 	'basemaps.title': 'Fonds de carte détaillés',
 	'basemaps.intro':
-		'Des cartes vectorielles hors ligne, avec routes et villages, que les utilisateurs peuvent choisir sur la carte : un fichier PMTiles ou MBTiles au schéma Protomaps ou OpenMapTiles. Rien n’est chargé depuis Internet.',
+		'Des cartes vectorielles hors ligne, avec routes et villages, que les utilisateurs peuvent choisir sur la carte : un fichier PMTiles ou MBTiles au schéma Protomaps ou OpenMapTiles. Rien n’est chargé depuis Internet pour eux. Un style en ligne peut aussi être proposé (plus bas).',
 	'basemaps.cli':
 		'Les fichiers de plusieurs centaines de Mo s’ajoutent plutôt sur le serveur : terrain basemap add FICHIER.',
 	'basemaps.none':
 		'Aucun fond de carte détaillé pour l’instant : la carte utilise le fond intégré.',
 	'basemaps.name': 'Nom',
-	'basemaps.kind': 'Fichier',
+	'basemaps.kind': 'Type',
 	'basemaps.zooms': 'Niveaux de zoom',
 	'basemaps.size': 'Taille',
 	'basemaps.added': 'Ajouté le',
@@ -57,5 +57,12 @@ export const settings = {
 	'basemaps.adding': 'Envoi de {size}…',
 	'basemaps.added_ok': '« {name} » ajouté : les utilisateurs peuvent le choisir sur la carte.',
 	'basemaps.removed_ok': '« {name} » retiré.',
-	'basemaps.pick_file': 'Choisissez d’abord un fichier.'
+	'basemaps.pick_file': 'Choisissez d’abord un fichier.',
+	'basemaps.online_add': 'Ajouter un fond de carte en ligne',
+	'basemaps.online_intro':
+		'Un style MapLibre sur un autre serveur (l’URL de son JSON de style). Les navigateurs des utilisateurs ne contactent ce serveur que s’ils choisissent ce fond ; le fond intégré reste celui par défaut et fonctionne hors ligne.',
+	'basemaps.online_url': 'URL du style',
+	'basemaps.online_name': 'Nom (facultatif : le nom du style lui-même)',
+	'basemaps.online_checking': 'Lecture du style…',
+	'basemaps.online_kind': 'Style en ligne'
 };

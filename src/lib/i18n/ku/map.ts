@@ -174,5 +174,7 @@ export const map = {
 	'map.area.level': 'ئاستی ئاسایش',
 	'map.area.trend': '4 هەفتەی ڕابردوو',
 	'map.basemap.label': 'نەخشەی بنەڕەت',
-	'map.basemap.builtin': 'ناوخۆیی (هەموو وڵات)'
+	'map.basemap.builtin': 'ناوخۆیی (هەموو وڵات)',
+	'map.basemap.online': '{name} (ئۆنلاین)',
+	'map.basemap.online_failed': 'نەخشەی بنەڕەتی ئۆنلاین نەگەیشت؛ نەخشە ناوخۆییەکە پیشان دەدرێت.'
 } satisfies Partial<Record<keyof typeof en, string>>;

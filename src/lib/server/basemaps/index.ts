@@ -35,7 +35,13 @@ import {
 } from '../../map/pmtiles-style.ts';
 import { MbtilesReader, SQLITE_MAGIC, type ArchiveFacts } from './mbtiles.ts';
 
+import type { OnlineBasemapInfo } from '../../map/online-basemap.ts';
+import { forgetOrigins } from './csp.ts';
+
 export type { BasemapInfo } from '../../map/pmtiles-style.ts';
+export type { OnlineBasemapInfo } from '../../map/online-basemap.ts';
+/** A basemap users can switch to: a file this server serves, or an online style (./online.ts). */
+export type Basemap = BasemapInfo | OnlineBasemapInfo;
 
 /** A wrong file or name, said in one line (the CLI prints it; the API answers 404/400). */
 export class BasemapError extends Error {}
@@ -146,7 +152,7 @@ async function inspect(path: string): Promise<Omit<BasemapInfo, 'id' | 'name' | 
 	};
 }
 
-function slug(s: string): string {
+export function slug(s: string): string {
 	return (
 		s
 			.toLowerCase()
@@ -180,13 +186,15 @@ export async function addBasemap(
 	return info;
 }
 
-export async function listBasemaps(dir = basemapDir()): Promise<BasemapInfo[]> {
+export async function listBasemaps(dir = basemapDir()): Promise<Basemap[]> {
 	const names = await readdir(dir).catch(() => [] as string[]);
-	const out: BasemapInfo[] = [];
+	const out: Basemap[] = [];
 	for (const n of names.filter((f) => f.endsWith('.json')).sort()) {
 		try {
-			const info = JSON.parse(await readFile(join(dir, n), 'utf8')) as BasemapInfo;
-			if (ID.test(info.id) && n === `${info.id}.json`) out.push(info);
+			const info = JSON.parse(await readFile(join(dir, n), 'utf8')) as Basemap;
+			const whole =
+				info.kind !== 'online' || (typeof info.style === 'string' && Array.isArray(info.origins));
+			if (ID.test(info.id) && n === `${info.id}.json` && whole) out.push(info);
 		} catch {
 			// A half-written or foreign file is not a basemap.
 		}
@@ -195,7 +203,7 @@ export async function listBasemaps(dir = basemapDir()): Promise<BasemapInfo[]> {
 }
 
 /** Removes by id, or by name when exactly one basemap has it. */
-export async function removeBasemap(which: string, dir = basemapDir()): Promise<BasemapInfo> {
+export async function removeBasemap(which: string, dir = basemapDir()): Promise<Basemap> {
 	const all = await listBasemaps(dir);
 	const hit = all.filter((b) => b.id === which);
 	const match = hit.length ? hit : all.filter((b) => b.name === which);
@@ -209,7 +217,8 @@ export async function removeBasemap(which: string, dir = basemapDir()): Promise<
 	await archives.get(b.id)?.close();
 	archives.delete(b.id);
 	await rm(join(dir, `${b.id}.json`), { force: true });
-	await rm(join(dir, fileOf(b)), { force: true });
+	if (b.kind === 'online') forgetOrigins();
+	else await rm(join(dir, fileOf(b)), { force: true });
 	return b;
 }
 

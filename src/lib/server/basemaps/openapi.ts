@@ -24,6 +24,24 @@ const basemap: Schema = {
 	}
 };
 
+const online: Schema = {
+	type: 'object',
+	required: ['id', 'kind', 'name', 'style', 'origins'],
+	properties: {
+		id: { type: 'string' },
+		kind: { type: 'string', enum: ['online'] },
+		name: { type: 'string' },
+		added: { type: 'string', format: 'date-time' },
+		style: { type: 'string', description: 'The MapLibre style JSON’s URL' },
+		origins: {
+			type: 'array',
+			items: { type: 'string' },
+			description:
+				'Every origin the style loads from; the pages’ Content-Security-Policy allows these'
+		}
+	}
+};
+
 export const basemapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 	'/basemaps': {
 		get: {
@@ -33,7 +51,7 @@ export const basemapPaths: Record<string, Partial<Record<Method, Operation>>> = 
 			tags: ['map'],
 			responses: answers({
 				description: 'Basemaps, by name',
-				content: jsonOf({ type: 'array', items: basemap })
+				content: jsonOf({ type: 'array', items: { oneOf: [basemap, online] } })
 			})
 		},
 		post: {
@@ -51,13 +69,36 @@ export const basemapPaths: Record<string, Partial<Record<Method, Operation>>> = 
 			responses: created({ description: 'Added', content: jsonOf(basemap) }, '400', '403')
 		}
 	},
+	'/basemaps/online': {
+		post: {
+			operationId: 'addOnlineBasemap',
+			summary:
+				'Registers an online MapLibre style (admins), as `terrain basemap add-url` does. The server ' +
+				'reads the style (and its TileJSONs) once, to check it and learn the origins browsers will ' +
+				'need; browsers reach them only when a user picks this basemap. A wrong URL or style is a 400.',
+			tags: ['map'],
+			requestBody: {
+				required: true,
+				content: jsonOf({
+					type: 'object',
+					required: ['url'],
+					properties: { url: { type: 'string' }, name: { type: 'string' } }
+				})
+			},
+			responses: created({ description: 'Registered', content: jsonOf(online) }, '400', '403')
+		}
+	},
 	'/basemaps/{id}': {
 		delete: {
 			operationId: 'removeBasemap',
 			summary: 'Removes a basemap (admins), as `terrain basemap remove` does',
 			tags: ['map'],
 			parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-			responses: answers({ description: 'Removed', content: jsonOf(basemap) }, '403', '404')
+			responses: answers(
+				{ description: 'Removed', content: jsonOf({ oneOf: [basemap, online] }) },
+				'403',
+				'404'
+			)
 		}
 	},
 	'/basemaps/{id}/{z}/{x}/{y}.mvt': {
