@@ -170,9 +170,11 @@ describe.skipIf(!dataDir)('online basemap (a hosted style URL)', () => {
 				name: `basemap-online-${width}-${lang}`,
 				timeout: 90_000
 			});
+			await expect(b.page.getByTestId('basemap-select').inputValue()).resolves.toBe(id);
 			await b.page.waitForTimeout(1500);
 			await screenshot(b.page, `basemap-online-${width}-${lang}`);
 		}
+		expect(b.requests.errors).toEqual([]);
 		await b.page.setViewportSize({ width: 1280, height: 800 });
 		await b.context.addCookies([{ name: 'terrain_lang', value: 'en', url: baseUrl }]);
 	});
