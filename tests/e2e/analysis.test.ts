@@ -1,7 +1,8 @@
 // The analysis screens in Chromium against the real server and the UCDP demo data: brushing the
 // time chart sets the dates and every count follows (here, through the API, and on the map);
 // an analyst records a district's security level and it is what the map layer's endpoint serves;
-// a viewer cannot record one. Every screen is looked at (screenshots in test-results/e2e).
+// a viewer cannot record one; several areas from a map link survive the form being applied again.
+// Every screen is looked at (screenshots in test-results/e2e).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, signIn, type TestBrowser } from './helpers/browser.ts';
 import { e2e, http, sessionCookie } from './helpers/server.ts';
@@ -140,6 +141,26 @@ describe('the analysis screen', () => {
 		await expect
 			.poll(() => b.page.locator('[data-testid="chart-areas"] h3').innerText())
 			.toMatch(/district/i);
+	});
+
+	it('keeps several areas from a map link when the form is applied again', async () => {
+		// The map's multi-area filter (area=A,B) opens the analysis screen with both areas; the
+		// form must send both back, not the first one only.
+		await b.page.goto(`${baseUrl}/analysis?area=IQG09,IQG02`);
+		const both = await apiTotal({ area: 'IQG09,IQG02' });
+		expect(both).toBeGreaterThan(await apiTotal({ area: 'IQG09' }));
+		expect(await total()).toBe(both);
+		const select = b.page.locator('select[name="area"]');
+		expect(await select.inputValue()).toBe('IQG09,IQG02');
+		expect(await select.locator('option:checked').textContent()).toMatch(
+			/^Several areas: .+ \+ .+$/
+		);
+		await b.page.locator('select[name="by"]').selectOption('month');
+		await b.page.getByRole('button', { name: 'Apply' }).click();
+		await b.page.waitForURL((u) => u.searchParams.get('by') === 'month');
+		expect(param('area')).toBe('IQG09,IQG02');
+		expect(await total()).toBe(both);
+		await screenshot(b.page, 'analysis-several-areas-1280-en');
 	});
 
 	it('shows the baseline table as of a date, sortable, with flags as the API gives them', async () => {

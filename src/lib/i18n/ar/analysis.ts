@@ -14,6 +14,7 @@ export const analysis: Partial<Record<keyof typeof en, string>> = {
 	'analysis.to': 'إلى',
 	'analysis.area': 'المنطقة',
 	'analysis.all_areas': 'العراق كله',
+	'analysis.areas_several': 'عدة مناطق: {names}',
 	'analysis.types': 'أنواع الأحداث',
 	'analysis.apply': 'تطبيق',
 	'analysis.reset': 'إعادة الضبط',

@@ -10,6 +10,7 @@ export const analysis = {
 	'analysis.to': 'To',
 	'analysis.area': 'Area',
 	'analysis.all_areas': 'All of Iraq',
+	'analysis.areas_several': 'Several areas: {names}',
 	'analysis.types': 'Event types',
 	'analysis.apply': 'Apply',
 	'analysis.reset': 'Reset',

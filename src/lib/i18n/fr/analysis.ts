@@ -10,6 +10,7 @@ export const analysis = {
 	'analysis.to': 'Au',
 	'analysis.area': 'Zone',
 	'analysis.all_areas': 'Tout l’Irak',
+	'analysis.areas_several': 'Plusieurs zones : {names}',
 	'analysis.types': 'Types d’événements',
 	'analysis.apply': 'Appliquer',
 	'analysis.reset': 'Réinitialiser',

@@ -13,6 +13,7 @@ export const analysis = {
 	'analysis.to': 'بۆ',
 	'analysis.area': 'ناوچە',
 	'analysis.all_areas': 'هەموو عێراق',
+	'analysis.areas_several': 'چەند ناوچەیەک: {names}',
 	'analysis.types': 'جۆرەکانی ڕووداو',
 	'analysis.apply': 'جێبەجێکردن',
 	'analysis.reset': 'ڕێکخستنەوە',
