@@ -160,7 +160,25 @@ describe('the analysis screen', () => {
 		await b.page.waitForURL((u) => u.searchParams.get('by') === 'month');
 		expect(param('area')).toBe('IQG09,IQG02');
 		expect(await total()).toBe(both);
+		// The line under the form names both areas, not the first one only.
+		expect(await b.page.getByTestId('analysis-covers').textContent()).toMatch(/ · .+ \+ .+$/);
 		await screenshot(b.page, 'analysis-several-areas-1280-en');
+		const url = b.page.url();
+		await b.context.addCookies([{ name: 'terrain_lang', value: 'ar', url: baseUrl }]);
+		try {
+			for (const width of [1280, 390]) {
+				await b.page.setViewportSize({ width, height: 900 });
+				await b.page.goto(url);
+				expect(await select.inputValue()).toBe('IQG09,IQG02');
+				await screenshot(b.page, `analysis-several-areas-${width}-ar`);
+			}
+			await b.context.addCookies([{ name: 'terrain_lang', value: 'en', url: baseUrl }]);
+			await b.page.goto(url);
+			await screenshot(b.page, 'analysis-several-areas-390-en');
+		} finally {
+			await b.context.addCookies([{ name: 'terrain_lang', value: 'en', url: baseUrl }]);
+			await b.page.setViewportSize({ width: 1280, height: 900 });
+		}
 	});
 
 	it('shows the baseline table as of a date, sortable, with flags as the API gives them', async () => {
