@@ -144,6 +144,23 @@ async function firstMap(base: string, email: string, password: string, lowData: 
 					`${((Date.now() - t0) / 1000).toFixed(2)} s\t${e.encodedDataLength}\t${urls.get(e.requestId)?.replace(proxy.url, '')}`
 				);
 		});
+		// maplibre's worker fetches the basemap, glyphs and tiles: CDP's page session does not see
+		// those, playwright's context does (sizes as the body the worker received).
+		if (LIST)
+			ctx.on('requestfinished', async (r) => {
+				if (!r.frame) return;
+				let worker = false;
+				try {
+					r.frame();
+				} catch {
+					worker = true;
+				}
+				if (!worker) return;
+				const size = (await r.sizes().catch(() => null))?.responseBodySize ?? -1;
+				console.log(
+					`${((Date.now() - t0) / 1000).toFixed(2)} s\t${size}\t[worker] ${r.url().replace(proxy.url, '')}`
+				);
+			});
 		// The low-data switch is kept per origin: set it on the proxy's origin without loading a page.
 		await page.route(`${proxy.url}/__bench`, (r) =>
 			r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html>' })

@@ -104,6 +104,8 @@ export class MapData extends ContextLayers {
 
 	#inflight: { key: string; controller: AbortController } | null = null;
 	#timer: ReturnType<typeof setTimeout> | null = null;
+	/** The targetKey of the plan the timer will run. */
+	#waiting: string | null = null;
 
 	/** Counts for the current view and filters, or null until they are known. */
 	counts: Counts | null = $derived.by(() => {
@@ -146,9 +148,14 @@ export class MapData extends ContextLayers {
 		// counts from the server are for exactly the same box.
 		const q = { ...query, bbox: clampBbox(query.bbox).map((n) => Number(n.toFixed(5))) as Bbox };
 		this.#query = q;
+		const key = targetKey(q);
+		// The same view and filters as the requests about to go: the calls repeating them (the URL's
+		// echo, other state settling as the page starts) must not keep putting them off.
+		if (this.#timer && this.#waiting === key) return;
 		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
 		// The same view and filters as the requests under way: let them finish.
-		if (this.#inflight && this.#inflight.key === targetKey(q)) return;
+		if (this.#inflight && this.#inflight.key === key) return;
 		const plan = this.#plan(q);
 		if (!plan) {
 			this.#inflight?.controller.abort();
@@ -157,7 +164,11 @@ export class MapData extends ContextLayers {
 			return;
 		}
 		this.loading = true;
-		this.#timer = setTimeout(() => this.#run(plan), DEBOUNCE_MS);
+		this.#waiting = key;
+		this.#timer = setTimeout(() => {
+			this.#timer = null;
+			this.#run(plan);
+		}, DEBOUNCE_MS);
 	}
 
 	#plan(q: ViewportQuery): Plan | null {

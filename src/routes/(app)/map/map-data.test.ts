@@ -143,6 +143,24 @@ describe('MapData', () => {
 		expect(d.counts!.bbox).toEqual([40, 30, 41, 31]);
 	});
 
+	it('is not put off by the same view reported again while it waits (the page starting up)', async () => {
+		vi.useFakeTimers();
+		try {
+			const d = new MapData();
+			const v = view([41, 30.5, 44, 32]);
+			d.update(v);
+			// The URL's echo, the low-data switch and navigation all report the same view again.
+			for (let i = 0; i < 5; i++) {
+				vi.advanceTimersByTime(150);
+				d.update(v);
+			}
+			// 750 ms of repeats: the request left 200 ms after the first report, once.
+			expect(srv.calls).toHaveLength(1);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('asks for nothing when the incidents layer is off or no type is ticked', async () => {
 		const d = new MapData();
 		d.update(view([41, 30.5, 44, 32], { enabled: false }));
