@@ -1,8 +1,79 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * One "shell" chunk for what every page loads: the kit's client runtime and the root and (app)
+ * layouts with everything they import statically. Left to itself the bundler cut that into ~20
+ * files of a few hundred bytes each (one per set of pages sharing them); on a field link
+ * (300 ms round trips, HTTP/1.1's six connections) each costs a round trip, and the first map
+ * waited ~2.5 s for them with the link half idle (issue 14). Pages' own code stays split.
+ * The set is the static import closure of those roots, worked out once the module graph is
+ * known (buildEnd comes before chunking), so it takes nothing a page imports on its own.
+ */
+function shellChunk(): Plugin {
+	const shell = new Set<string>();
+	const roots = [
+		/[\\/]src[\\/]routes[\\/]\+layout\.(svelte|ts)$/,
+		/[\\/]src[\\/]routes[\\/]\(app\)[\\/]\+layout\.svelte$/,
+		/[\\/]@sveltejs[\\/]kit[\\/]src[\\/]runtime[\\/]client[\\/]entry\.js$/,
+		/[\\/]generated[\\/]client-optimized[\\/]app\.js$/
+	];
+	return {
+		name: 'terrain-shell-chunk',
+		apply: 'build',
+		buildStart() {
+			shell.clear();
+		},
+		buildEnd() {
+			if (this.environment?.name !== 'client') return;
+			const walk = (id: string) => {
+				if (shell.has(id)) return;
+				shell.add(id);
+				for (const dep of this.getModuleInfo(id)?.importedIds ?? []) walk(dep);
+			};
+			for (const id of this.getModuleIds()) if (roots.some((r) => r.test(id))) walk(id);
+		},
+		config: () => ({
+			build: {
+				rolldownOptions: {
+					output: {
+						codeSplitting: { groups: [{ name: 'shell', test: (id: string) => shell.has(id) }] }
+					}
+				}
+			}
+		})
+	};
+}
+
+/**
+ * Writes which client chunk holds each language's catalogue (`_app/catalogues.json`), so that the
+ * server can name the reader's in the page's <head> ($lib/server/i18n/catalogue-preload.ts).
+ */
+function catalogueChunks(): Plugin {
+	return {
+		name: 'terrain-catalogue-chunks',
+		apply: 'build',
+		generateBundle(_, bundle) {
+			if (this.environment?.name !== 'client') return;
+			const map: Record<string, string> = {};
+			for (const c of Object.values(bundle)) {
+				const m =
+					c.type === 'chunk' &&
+					/[\\/]lib[\\/]i18n[\\/](\w+)[\\/]index\.ts$/.exec(c.facadeModuleId ?? '');
+				if (m) map[m[1]] = c.fileName;
+			}
+			this.emitFile({
+				type: 'asset',
+				fileName: '_app/catalogues.json',
+				source: JSON.stringify(map)
+			});
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [sveltekit(), shellChunk(), catalogueChunks()],
 	server: { port: 5173 },
 	test: {
 		// A test that asserts nothing cannot fail: vitest refuses it.

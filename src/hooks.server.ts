@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import '$lib/i18n/all';
 import { dir, isLocale, negotiate } from '$lib/i18n';
+import { cataloguePreload } from '$lib/server/i18n/catalogue-preload';
 import { SESSION_COOKIE, userFromApiToken, userFromSession } from '$lib/server/auth/session';
 import { guardRequest } from '$lib/server/api/request-guard';
 import { noteRefused } from '$lib/server/audit';
@@ -96,6 +97,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 				html
 					.replace('%lang%', event.locals.locale === 'ku' ? 'ckb' : event.locals.locale)
 					.replace('%dir%', dir(event.locals.locale))
+					.replace('%catalogue%', cataloguePreload(event.locals.locale))
 		});
 	// An API POST's Idempotency-Key goes to the database seam with the request, which applies it to
 	// the request's creating call (db/context.ts): every creating endpoint honours it.
