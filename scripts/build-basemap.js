@@ -33,6 +33,13 @@ const out = path.join(root, 'static/basemap');
 const fontsOut = path.join(root, 'static/fonts');
 const require = createRequire(import.meta.url);
 
+/**
+ * What the first map of Iraq shows at any usual screen, from a phone held upright to a wide
+ * desktop, with room to pan: its countries load with the map (countries.geojson), the others
+ * only when a view reaches beyond it (countries-world.geojson). The same box is in
+ * src/lib/map/basemap-style.ts (FIRST_VIEW_BOX).
+ */
+const FIRST_VIEW_BOX = [30, 20, 60, 45];
 /** Region the basemap is drawn in detail for: rivers and lakes are clipped to it. */
 const REGION_BBOX = [30, 24, 56, 42];
 /** Around the region, country shapes keep (nearly) all of their 1:50m detail. */
@@ -373,7 +380,7 @@ function latinExtendedText() {
 	const curated =
 		'ĞğİıŞşÇçÖöÜüÂâÎîÛûÊêƏəŒœŸÿĀāĒēĪīŌōŪūḤḥṢṣṬṭḌḍẒẓḎḏṮṯĠġḪḫẔẕŽžŠšČčĆćŁłŃńŘřŻżĄąĘęŐőŰűʿʾ';
 	const sources = [
-		...['countries', 'country-labels', 'water', 'places'].map((f) =>
+		...['countries', 'countries-world', 'country-labels', 'water', 'places'].map((f) =>
 			path.join(out, `${f}.geojson`)
 		),
 		path.join(root, 'src/lib/map/names-fr.ts')
@@ -418,7 +425,17 @@ async function copyFonts() {
 
 mkdirSync(out, { recursive: true });
 const countries = buildCountries();
-writeGeoJson('countries.geojson', countries, 3);
+// The first map loads only the countries that reach into FIRST_VIEW_BOX; the rest of the world
+// waits until a view goes beyond it (basemap-style.ts). On a field link that is ~29 kB instead
+// of ~116 kB, the biggest file the first map waited for after maplibre (issue 14).
+const box = turf.bboxPolygon(FIRST_VIEW_BOX);
+const near = (f) => turf.booleanIntersects(f, box);
+writeGeoJson('countries.geojson', countries.filter(near), 3);
+writeGeoJson(
+	'countries-world.geojson',
+	countries.filter((f) => !near(f)),
+	3
+);
 writeGeoJson('country-labels.geojson', countryLabels(countries), 3);
 writeGeoJson('water.geojson', buildWater(), 3);
 writeGeoJson('places.geojson', buildPlaces(), 4);

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
 	basemapStyle,
 	nameField,
+	WORLD_SOURCE,
+	worldCountriesUrl,
 	type BasemapLang,
 	type StyleSpecification
 } from './basemap-style.ts';
@@ -26,11 +28,19 @@ function labelOf(lang: BasemapLang, properties: Record<string, string>): unknown
 	return compiled.value.evaluate({ zoom: 7 }, { type: 1, properties } as never);
 }
 
-/** Every URL the style makes the browser fetch: GeoJSON sources and font files. */
-function urlsOf(style: StyleSpecification): string[] {
-	const sources = Object.values(style.sources).map((s) => {
+/**
+ * Every URL the style makes the browser fetch: GeoJSON sources and font files, and the rest of
+ * the world's countries, which the map puts into the style's empty WORLD_SOURCE when seen.
+ */
+function urlsOf(style: StyleSpecification, from = origin): string[] {
+	const sources = Object.entries(style.sources).map(([id, s]) => {
 		expect(s.type).toBe('geojson');
-		return (s as { data: unknown }).data;
+		const data = (s as { data: unknown }).data;
+		if (id === WORLD_SOURCE) {
+			expect(data).toEqual({ type: 'FeatureCollection', features: [] });
+			return worldCountriesUrl(from);
+		}
+		return data;
 	});
 	const fonts = Object.values(style['font-faces'] ?? {}).flatMap((faces) =>
 		typeof faces === 'string' ? [faces] : faces.map((f) => f.url)
@@ -64,7 +74,10 @@ describe('basemapStyle', () => {
 	});
 
 	it('keeps a base path and drops a trailing slash', () => {
-		const urls = urlsOf(basemapStyle({ origin: 'http://127.0.0.1:3000/terrain/', lang: 'en' }));
+		const urls = urlsOf(
+			basemapStyle({ origin: 'http://127.0.0.1:3000/terrain/', lang: 'en' }),
+			'http://127.0.0.1:3000/terrain/'
+		);
 		for (const url of urls)
 			expect(url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/terrain\/(basemap|fonts)\/[^/]+$/);
 	});
@@ -148,6 +161,16 @@ describe('basemap data (static/basemap)', () => {
 		expect(baghdad?.properties.name_ar).toBe('بغداد');
 		const iraq = read('countries.geojson').features.find((f) => f.properties.iso3 === 'IRQ');
 		expect(iraq?.properties.name_ar).toBe('العراق');
+	});
+
+	it("splits the countries: the first view's region with the map, the rest of the world apart", () => {
+		const iso = (name: string) => read(name).features.map((f) => String(f.properties.iso3));
+		const region = iso('countries.geojson');
+		const world = iso('countries-world.geojson');
+		for (const c of ['IRQ', 'TUR', 'IRN', 'SYR', 'SAU', 'JOR', 'KWT']) expect(region).toContain(c);
+		for (const c of ['USA', 'CAN', 'BRA', 'AUS', 'CHN', 'FRA']) expect(world).toContain(c);
+		expect(region.filter((c) => c !== 'null' && world.includes(c))).toEqual([]);
+		expect(region.length + world.length).toBeGreaterThan(200);
 	});
 
 	it('stays small enough to ship with the app (< 3 MB)', () => {

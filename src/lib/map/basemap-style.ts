@@ -5,7 +5,7 @@
 // draws them from our WOFF2 files, and maplibre's own Arabic shaping and bidi put Arabic words
 // together right to left, with no RTL plugin. There is no `glyphs` URL at all, so a character no
 // declared file covers is drawn with the browser's local fonts instead of being fetched.
-import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { CKB_BY_PCODE, CKB_BY_PLACE } from './names-ckb.ts';
 import { FR_BY_NAME } from './names-fr.ts';
 
@@ -36,10 +36,21 @@ export const BASEMAP_FONT_BOLD = 'Noto Sans Bold';
 /** The GeoJSON files the style reads, under `${origin}/basemap/`. */
 export const BASEMAP_DATA_FILES = [
 	'countries.geojson',
+	'countries-world.geojson',
 	'country-labels.geojson',
 	'water.geojson',
 	'places.geojson'
 ] as const;
+
+/**
+ * The countries reaching into this box (west, south, east, north) are in countries.geojson,
+ * loaded with the style: every usual first view of Iraq, phone to wide desktop, lies inside it.
+ * The rest of the world (countries-world.geojson, ~88 kB on the wire against ~29 kB) is the
+ * source WORLD_SOURCE, empty until a view reaches beyond the box (loadWorldWhenSeen). Made by
+ * scripts/build-basemap.js, which has the same box.
+ */
+export const FIRST_VIEW_BOX = [30, 20, 60, 45] as const;
+export const WORLD_SOURCE = 'countries-world';
 
 /**
  * Data layers belong between the basemap's shapes and its labels: pass this as `beforeId` to
@@ -199,12 +210,12 @@ export function basemapStyle(opts: BasemapOptions): StyleSpecification {
 
 	const layers: Layer[] = [
 		{ id: 'background', type: 'background', paint: { 'background-color': COLORS.water } },
-		{
-			id: 'land',
+		...(['countries', WORLD_SOURCE] as const).map((source): Layer => ({
+			id: source === WORLD_SOURCE ? 'land-world' : 'land',
 			type: 'fill',
-			source: 'countries',
+			source,
 			paint: { 'fill-color': COLORS.land, 'fill-antialias': false }
-		},
+		})),
 		{
 			id: 'iraq-fill',
 			type: 'fill',
@@ -239,18 +250,18 @@ export function basemapStyle(opts: BasemapOptions): StyleSpecification {
 				]
 			}
 		},
-		{
-			// Country outlines, which also draw the coasts.
-			id: 'country-borders',
+		// Country outlines, which also draw the coasts.
+		...(['countries', WORLD_SOURCE] as const).map((source): Layer => ({
+			id: source === WORLD_SOURCE ? 'country-borders-world' : 'country-borders',
 			type: 'line',
-			source: 'countries',
+			source,
 			filter: ['!', isIraq],
 			layout: { 'line-join': 'round' },
 			paint: {
 				'line-color': COLORS.border,
 				'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 6, 1, 10, 1.6]
 			}
-		},
+		})),
 		{
 			id: 'iraq-border-casing',
 			type: 'line',
@@ -364,6 +375,7 @@ export function basemapStyle(opts: BasemapOptions): StyleSpecification {
 		name: 'Terrain offline basemap',
 		sources: {
 			countries: { type: 'geojson', data: data('countries.geojson'), attribution: ATTRIBUTION },
+			[WORLD_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
 			'country-labels': { type: 'geojson', data: data('country-labels.geojson') },
 			water: { type: 'geojson', data: data('water.geojson') },
 			places: { type: 'geojson', data: data('places.geojson') }
@@ -383,4 +395,32 @@ function placeFilter(): Filter {
 		['==', ['get', 'capital'], 2],
 		['<=', ['get', 'scalerank'], ['step', ['zoom'], 5, 5, 8, 6, 9, 7, 10]]
 	];
+}
+
+/** Where WORLD_SOURCE's countries come from (filled in by loadWorldWhenSeen). */
+export const worldCountriesUrl = (origin: string) =>
+	`${normaliseOrigin(origin)}/basemap/countries-world.geojson`;
+
+/**
+ * Fills WORLD_SOURCE once a view of `map` reaches beyond FIRST_VIEW_BOX (now, or after a move).
+ * Returns a function that stops watching.
+ */
+export function loadWorldWhenSeen(map: MapLibreMap, origin: string): () => void {
+	const [w, s, e, n] = FIRST_VIEW_BOX;
+	const check = () => {
+		const source = map.getSource<GeoJSONSource>(WORLD_SOURCE);
+		if (!source) return; // the style is not in yet: its load calls this again
+		const b = map.getBounds();
+		if (b.getWest() >= w && b.getSouth() >= s && b.getEast() <= e && b.getNorth() <= n) return;
+		source.setData(worldCountriesUrl(origin));
+		stop();
+	};
+	const stop = () => {
+		map.off('moveend', check);
+		map.off('style.load', check);
+	};
+	map.on('moveend', check);
+	map.on('style.load', check);
+	check();
+	return stop;
 }

@@ -3,6 +3,10 @@
 // still on the wire (issue 14: the first map on a field link), then builds the map on the very
 // camera it asked for, so the view maplibre reports is the same request, not a second one.
 import type { Bbox } from './scales.ts';
+import type { ViewChange } from './types.ts';
+
+/** The zooms every map here allows. */
+export const MAP_ZOOMS: [number, number] = [2, 17];
 
 const TILE = 512;
 const RAD = Math.PI / 180;
@@ -52,3 +56,21 @@ export function cameraBbox({ center, zoom }: Camera, width: number, height: numb
  * (different floating-point paths) are the same request.
  */
 export const reportedBbox = (b: Bbox): Bbox => b.map((n) => Number(n.toFixed(5))) as Bbox;
+
+/**
+ * The view a map in `container` will open on (`view`, or `fit` framed with 16 px around it), to
+ * report before maplibre has loaded; null if the container has no size. Worked out once the page's
+ * fonts are in (they arrive before its code on a slow link): a header that wraps differently in
+ * the fallback font changes the map's size, and the view maplibre reports would be another request.
+ */
+export async function firstView(
+	container: HTMLElement,
+	view: Camera | null,
+	fit: Bbox
+): Promise<ViewChange | null> {
+	await document.fonts?.ready;
+	const [w, h] = [container.clientWidth, container.clientHeight];
+	if (!w || !h) return null;
+	const camera = view ?? fitCamera(fit, w, h, 16, MAP_ZOOMS);
+	return { ...camera, bbox: reportedBbox(cameraBbox(camera, w, h)) };
+}
