@@ -322,6 +322,14 @@ function loadIraqUnits() {
 function buildPlaces() {
 	const places = readJson(path.join(src, 'ne_10m_populated_places_mideast_bbox.geojson'));
 	const units = loadIraqUnits();
+	// The extract has no Arabic names, and places outside Iraq have no P-code to take one from:
+	// without this list an Arabic or Kurdish map named Tehran, Aleppo or Kuwait in Latin letters.
+	const curatedAr = new Map(
+		Papa.parse(readFileSync(path.join(src, 'places_ar_curated.csv'), 'utf8'), {
+			header: true,
+			skipEmptyLines: true
+		}).data.map((r) => [r.name_en, r.name_ar])
+	);
 	const matches = [];
 	const features = places.features.map((f) => {
 		const p = f.properties;
@@ -346,7 +354,7 @@ function buildPlaces() {
 			type: 'Feature',
 			properties: {
 				name_en: p.NAME,
-				name_ar: nameAr ?? p.NAME,
+				name_ar: nameAr ?? curatedAr.get(p.NAME) ?? p.NAME,
 				iso3: p.ADM0_A3,
 				capital,
 				scalerank: p.SCALERANK,

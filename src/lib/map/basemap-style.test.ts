@@ -159,6 +159,19 @@ describe('basemap data (static/basemap)', () => {
 		const places = read('places.geojson').features;
 		const baghdad = places.find((f) => f.properties.name_en === 'Baghdad');
 		expect(baghdad?.properties.name_ar).toBe('بغداد');
+		// Places beyond Iraq from the curated list (supabase/seed/basemap-src/places_ar_curated.csv):
+		// an Arabic map does not name the neighbours' cities in Latin letters.
+		const ar = (en: string) => places.find((f) => f.properties.name_en === en)?.properties.name_ar;
+		expect([ar('Tehran'), ar('Aleppo'), ar('Kuwait'), ar('Diyarbakır')]).toEqual([
+			'طهران',
+			'حلب',
+			'الكويت',
+			'ديار بكر'
+		]);
+		const latin = places.filter((f) =>
+			/^[\p{Script=Latin}\s'-]+$/u.test(String(f.properties.name_ar))
+		);
+		expect(latin.length).toBeLessThanOrEqual(5);
 		const iraq = read('countries.geojson').features.find((f) => f.properties.iso3 === 'IRQ');
 		expect(iraq?.properties.name_ar).toBe('العراق');
 	});
