@@ -5,7 +5,7 @@
 // draws them from our WOFF2 files, and maplibre's own Arabic shaping and bidi put Arabic words
 // together right to left, with no RTL plugin. There is no `glyphs` URL at all, so a character no
 // declared file covers is drawn with the browser's local fonts instead of being fetched.
-import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { CKB_BY_PCODE, CKB_BY_PLACE } from './names-ckb.ts';
 import { FR_BY_NAME } from './names-fr.ts';
 
@@ -46,7 +46,7 @@ export const BASEMAP_DATA_FILES = [
  * The countries reaching into this box (west, south, east, north) are in countries.geojson,
  * loaded with the style: every usual first view of Iraq, phone to wide desktop, lies inside it.
  * The rest of the world (countries-world.geojson, ~88 kB on the wire against ~29 kB) is the
- * source WORLD_SOURCE, empty until a view reaches beyond the box (loadWorldWhenSeen). Made by
+ * source WORLD_SOURCE, empty until a view reaches beyond the box (loadWorldWhenSeen, world-countries.ts). Made by
  * scripts/build-basemap.js, which has the same box.
  */
 export const FIRST_VIEW_BOX = [30, 20, 60, 45] as const;
@@ -397,30 +397,6 @@ function placeFilter(): Filter {
 	];
 }
 
-/** Where WORLD_SOURCE's countries come from (filled in by loadWorldWhenSeen). */
+/** Where WORLD_SOURCE's countries come from (filled in by world-countries.ts). */
 export const worldCountriesUrl = (origin: string) =>
 	`${normaliseOrigin(origin)}/basemap/countries-world.geojson`;
-
-/**
- * Fills WORLD_SOURCE once a view of `map` reaches beyond FIRST_VIEW_BOX (now, or after a move).
- * Returns a function that stops watching.
- */
-export function loadWorldWhenSeen(map: MapLibreMap, origin: string): () => void {
-	const [w, s, e, n] = FIRST_VIEW_BOX;
-	const check = () => {
-		const source = map.getSource<GeoJSONSource>(WORLD_SOURCE);
-		if (!source) return; // the style is not in yet: its load calls this again
-		const b = map.getBounds();
-		if (b.getWest() >= w && b.getSouth() >= s && b.getEast() <= e && b.getNorth() <= n) return;
-		source.setData(worldCountriesUrl(origin));
-		stop();
-	};
-	const stop = () => {
-		map.off('moveend', check);
-		map.off('style.load', check);
-	};
-	map.on('moveend', check);
-	map.on('style.load', check);
-	check();
-	return stop;
-}
