@@ -120,12 +120,22 @@ async function pipeline(db: Adapter, as: CallerUser, file: string, n: number) {
 	let peak = process.memoryUsage().rss;
 	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
 	const t = performance.now();
-	const s = await runImport({ db, as, file, target: 'incidents', source: `bench-${n}` });
+	let commitAt = 0;
+	const s = await runImport({
+		db,
+		as,
+		file,
+		target: 'incidents',
+		source: `bench-${n}`,
+		onProgress: (p) => {
+			if (p.phase === 'committing' && !commitAt) commitAt = performance.now();
+		}
+	});
 	const ms = performance.now() - t;
 	clearInterval(timer);
 	if (!s.committed || s.inserted !== n)
 		throw new Error(`import failed: ${JSON.stringify({ ...s, problems: s.problems.slice(0, 3) })}`);
-	return { ms, peakMb: Math.round(peak / 1048576) };
+	return { ms, readMs: commitAt - t, peakMb: Math.round(peak / 1048576) };
 }
 
 function psqlCopy(url: string, file: string): number {
@@ -149,6 +159,24 @@ function psqlCopy(url: string, file: string): number {
 	);
 	if (r.status !== 0) throw new Error(`psql \\copy failed: ${r.stderr || r.error}`);
 	return performance.now() - t;
+}
+
+/** BENCH_IMPORT_PROFILE=1: the SQL functions the import ran, by their own time (PostgreSQL). */
+const PROFILE = process.env.BENCH_IMPORT_PROFILE === '1';
+const profiled = new Map<number, { name: string; calls: number; total: number; self: number }[]>();
+
+async function functionTimes(url: string) {
+	const c = new pg.Client({ connectionString: url });
+	await c.connect();
+	try {
+		const { rows } = await c.query(
+			`select schemaname || '.' || funcname as name, calls, total_time as total, self_time as self
+			   from pg_stat_user_functions order by self_time desc limit 15`
+		);
+		return rows as { name: string; calls: number; total: number; self: number }[];
+	} finally {
+		await c.end();
+	}
 }
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -191,19 +219,30 @@ async function main() {
 			};
 			console.log('\n## PostgreSQL + PostGIS');
 			console.log(
-				'| rows | terrain import | rate | psql \\copy | rate | ratio | peak RSS (import) |'
+				'| rows | terrain import | of which read + stage / commit | rate | psql \\copy | rate | ratio | peak RSS (import) |'
 			);
-			console.log('|---|---|---|---|---|---|---|');
+			console.log('|---|---|---|---|---|---|---|---|');
 			for (const n of SIZES) {
 				const { acled, copy } = files.get(n)!;
 				const dbName = await fresh(`import_${n}`);
+				if (PROFILE) await admin.query(`alter database ${dbName} set track_functions = 'all'`);
 				const db = await PostgresAdapter.open(urlOf(dbName));
 				const p = await pipeline(db, as, acled, n);
 				await db.close();
+				if (PROFILE) profiled.set(n, await functionTimes(urlOf(dbName)));
 				const c = psqlCopy(urlOf(await fresh(`copy_${n}`)), copy);
 				console.log(
-					`| ${n.toLocaleString('en')} | ${fmt(p.ms)} | ${rate(n, p.ms)} | ${fmt(c)} | ${rate(n, c)} | ${(p.ms / c).toFixed(1)}× | ${p.peakMb} MB |`
+					`| ${n.toLocaleString('en')} | ${fmt(p.ms)} | ${fmt(p.readMs)} / ${fmt(p.ms - p.readMs)} | ${rate(n, p.ms)} | ${fmt(c)} | ${rate(n, c)} | ${(p.ms / c).toFixed(1)}× | ${p.peakMb} MB |`
 				);
+			}
+			for (const [n, rows] of profiled) {
+				console.log(
+					`\n### Where the commit's time went, ${n.toLocaleString('en')} rows (pg_stat_user_functions)`
+				);
+				console.log('| function | calls | total | self |');
+				console.log('|---|---|---|---|');
+				for (const r of rows)
+					console.log(`| ${r.name} | ${r.calls} | ${fmt(r.total)} | ${fmt(r.self)} |`);
 			}
 		} finally {
 			for (const name of made.reverse())
@@ -225,7 +264,7 @@ async function main() {
 		const as = await prepare(db);
 		const p = await pipeline(db, as, files.get(n)!.acled, n);
 		console.log(
-			`\n## PGlite (embedded): ${n.toLocaleString('en')} rows in ${fmt(p.ms)} (${rate(n, p.ms)}), peak RSS ${p.peakMb} MB`
+			`\n## PGlite (embedded): ${n.toLocaleString('en')} rows in ${fmt(p.ms)} (read + stage ${fmt(p.readMs)}, commit ${fmt(p.ms - p.readMs)}; ${rate(n, p.ms)}), peak RSS ${p.peakMb} MB`
 		);
 	} finally {
 		await db.close();

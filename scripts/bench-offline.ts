@@ -15,14 +15,13 @@
  * Without TERRAIN_BENCH_URL it starts `terrain serve` on a fresh data directory (needs build/).
  * TERRAIN_BENCH_PARTS=b runs B only; TERRAIN_BENCH_QUEUED=200 sends fewer reports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { throttleProxy } from './throttle-proxy.ts';
+import { CHROMIUM, signIn, startServer, stopServer, type BenchServer } from './serve-for-bench.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 /** The field link, made by scripts/throttle-proxy.ts for A and B. */
 const LINK = { rttMs: 300, bitsPerSecond: 1_000_000 };
 /** How many queued reports B sends each way (TERRAIN_BENCH_QUEUED to change it). */
@@ -31,73 +30,6 @@ const OUTBOX_BATCH = 100;
 /** TERRAIN_BENCH_PARTS=b runs B only. */
 const PARTS = (process.env.TERRAIN_BENCH_PARTS ?? 'ab').toLowerCase();
 const LIST = process.env.TERRAIN_BENCH_LIST === '1';
-
-async function startServer(): Promise<{
-	url: string;
-	email: string;
-	password: string;
-	child: ChildProcess;
-	dir: string;
-}> {
-	if (!existsSync(join(ROOT, 'build', 'handler.js')))
-		throw new Error('bench-offline: build/ is missing; run `npm run build` first');
-	const dir = mkdtempSync(join(tmpdir(), 'terrain-bench-offline-'));
-	const email = 'bench-admin@bench.terrain.test';
-	const password = 'bench-offline-password-1';
-	const child = spawn(process.execPath, [join(ROOT, 'bin', 'terrain.js'), 'serve'], {
-		cwd: ROOT,
-		env: {
-			...process.env,
-			TERRAIN_DATA_DIR: dir,
-			PORT: '0',
-			HOST: '127.0.0.1',
-			TERRAIN_ADMIN_EMAIL: email,
-			TERRAIN_ADMIN_PASSWORD: password
-		},
-		stdio: ['ignore', 'pipe', 'inherit'],
-		detached: true
-	});
-	const url = await new Promise<string>((resolve, reject) => {
-		let out = '';
-		child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-			out += d;
-			const m = /Terrain is ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
-			if (m) resolve(m[1].replace(/\/$/, ''));
-		});
-		child.once('exit', (c) => reject(new Error(`terrain serve exited (${c})`)));
-	});
-	goesWithUs(child, dir);
-	return { url, email, password, child, dir };
-}
-
-/**
- * The server runs in its own process group (detached, so its whole group can be stopped); make it
- * end with this script however the script ends, not only through `finally`: a closed output pipe
- * (`| head` makes console.log fail with EPIPE), Ctrl-C, or an uncaught error.
- */
-function goesWithUs(child: ChildProcess, dir: string) {
-	process.once('exit', () => {
-		try {
-			process.kill(-child.pid!, 'SIGTERM');
-		} catch {
-			// already gone
-		}
-		rmSync(dir, { recursive: true, force: true });
-	});
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-		process.once(signal, () => process.exit(130));
-	process.stdout.once('error', () => process.exit(1));
-}
-
-async function signIn(page: Page, base: string, email: string, password: string) {
-	await page.goto(`${base}/login`);
-	await page.locator('#email').fill(email);
-	await page.locator('#password').fill(password);
-	await Promise.all([
-		page.waitForURL((u) => u.pathname !== '/login'),
-		page.locator('form button[type="submit"]').click()
-	]);
-}
 
 const mb = (b: number) => (b / 1_000_000).toFixed(2);
 
@@ -112,17 +44,8 @@ async function firstMap(base: string, email: string, password: string, lowData: 
 	const profile = mkdtempSync(join(tmpdir(), 'terrain-bench-chromium-'));
 	const proxy = await throttleProxy(base, LINK);
 	const ctx = await chromium.launchPersistentContext(profile, {
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		viewport: { width: 1280, height: 800 },
-		args: [
-			'--no-sandbox',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--use-angle=gl-egl',
-			'--ignore-gpu-blocklist'
-		]
+		...CHROMIUM,
+		viewport: { width: 1280, height: 800 }
 	});
 	try {
 		const page = ctx.pages()[0] ?? (await ctx.newPage());
@@ -339,13 +262,13 @@ async function replay(
 }
 
 async function main() {
-	let server: Awaited<ReturnType<typeof startServer>> | null = null;
+	let server: BenchServer | null = null;
 	let base = process.env.TERRAIN_BENCH_URL?.replace(/\/$/, '');
 	let email = process.env.TERRAIN_BENCH_EMAIL ?? '';
 	let password = process.env.TERRAIN_BENCH_PASSWORD ?? '';
 	try {
 		if (!base) {
-			server = await startServer();
+			server = await startServer('offline');
 			({ url: base, email, password } = server);
 		}
 		if (PARTS.includes('a')) {
@@ -379,14 +302,7 @@ async function main() {
 			`\nOne by one takes ${ratio(b.one.ms, b.outbox.ms)}× the time of the outbox's batches and ${ratio(b.one.ms, b.whole.ms)}× that of a single POST; it moves ${ratio(b.one.up + b.one.down, b.outbox.up + b.outbox.down)}× the bytes of the batches.`
 		);
 	} finally {
-		if (server) {
-			try {
-				process.kill(-server.child.pid!, 'SIGTERM');
-			} catch {
-				// gone
-			}
-			rmSync(server.dir, { recursive: true, force: true });
-		}
+		if (server) stopServer(server);
 	}
 }
 
