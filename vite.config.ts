@@ -19,6 +19,13 @@ function shellChunk(): Plugin {
 		/[\\/]@sveltejs[\\/]kit[\\/]src[\\/]runtime[\\/]client[\\/]entry\.js$/,
 		/[\\/]generated[\\/]client-optimized[\\/]app\.js$/
 	];
+	// The kit's generated app.js imports every page's node dynamically. In a chunk the pages import,
+	// those dynamic imports led SvelteKit's find_deps (which marks what it meets under a dynamic
+	// import as seen without listing it) to leave each page's own chunks and CSS out of the page's
+	// <head>: they were asked for only once the page's code ran, a round trip later, and its
+	// components' CSS came after the page was first drawn (seen in B5's request list). It stays its own entry chunk; what it imports
+	// statically is still the shell's.
+	const keptOut = /[\\/]generated[\\/]client-optimized[\\/]app\.js$/;
 	return {
 		name: 'terrain-shell-chunk',
 		apply: 'build',
@@ -27,9 +34,11 @@ function shellChunk(): Plugin {
 		},
 		buildEnd() {
 			if (this.environment?.name !== 'client') return;
+			const seen = new Set<string>();
 			const walk = (id: string) => {
-				if (shell.has(id)) return;
-				shell.add(id);
+				if (seen.has(id)) return;
+				seen.add(id);
+				if (!keptOut.test(id)) shell.add(id);
 				for (const dep of this.getModuleInfo(id)?.importedIds ?? []) walk(dep);
 			};
 			for (const id of this.getModuleIds()) if (roots.some((r) => r.test(id))) walk(id);

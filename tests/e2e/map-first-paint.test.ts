@@ -48,6 +48,16 @@ describe('map first paint', () => {
 		// shell chunk): 51 requests before it.
 		const code = started.filter((r) => /\/_app\/immutable\/.*\.(js|css)$/.test(r.url));
 		expect(code.length).toBeLessThanOrEqual(32);
+		// ... and all named in the page's <head>, so that they are asked for at once, not a round
+		// trip later once the page's code has run (the shell chunk once hid 20 of them and the
+		// components' CSS from SvelteKit: vite.config.ts). Only the kit's error page comes later.
+		// (SvelteKit names the scripts in the response's Link header, the CSS in the <head>.)
+		const page = await b.page.request.get(`${baseUrl}/map`);
+		const head = `${page.headers()['link'] ?? ''}${(await page.text()).split('</head>')[0]}`;
+		const late = code
+			.map((r) => new URL(r.url).pathname)
+			.filter((path) => !head.includes(path) && !/\/nodes\/1\.|\/assets\/1\./.test(path));
+		expect(late).toEqual([]);
 		const maplibre = finished.find((r) => /maplibre-gl\.[^/]*\.mjs$/.test(r.url));
 		expect(maplibre).toBeDefined();
 		expect(incidents[0].at).toBeLessThan(maplibre!.at);

@@ -185,6 +185,35 @@ describe('incidents over the point limit', () => {
 		await b.page.setViewportSize({ width: 1280, height: 800 });
 	});
 
+	it("draws the circles while the labels' font has not yet reached maplibre", async () => {
+		// The numbers on the circles wait for their font in maplibre's worker, which hands a tile
+		// back only once all its source's layers are laid out: with the numbers in the circles'
+		// own source no incident was drawn until the fonts had come (B5, bench-first-paint).
+		// Here maplibre's font requests are held until the circles are seen (routing also keeps them
+		// out of the HTTP cache); the page's own fonts, which the layout waits for, are not.
+		const held: (() => void)[] = [];
+		await b.context.route(/\/fonts\/.*\.woff2$/, async (route) => {
+			// maplibre fetches its font faces itself; the page's CSS loads its own as fonts.
+			if (route.request().resourceType() === 'fetch')
+				await new Promise<void>((release) => held.push(release));
+			await route.continue().catch(() => {});
+		});
+		const page = await b.context.newPage();
+		try {
+			await page.goto(`${baseUrl}/map?layers=incidents`);
+			const circles = page.locator('.maplibregl-canvas');
+			await waitForPixels(circles, (i) => incidentPixels(i) > 1500, {
+				timeout: 30_000,
+				name: 'map-tiles-before-fonts'
+			});
+			expect(held.length).toBeGreaterThan(0);
+		} finally {
+			for (const release of held) release();
+			await b.context.unroute(/\/fonts\/.*\.woff2$/);
+			await page.close();
+		}
+	});
+
 	it('made no request that left this machine, and raised no error of its own', () => {
 		expect(b.requests.foreign()).toEqual([]);
 		const ours = b.requests.errors.filter((e) => !/hasAttribute is not a function/.test(e));

@@ -44,6 +44,7 @@ import {
 
 /** Fraction of the view added on each side when fetching points. */
 const MARGIN = 0.15;
+/** Views that follow each other within this time ask once, for the last (a pan, a zoom). */
 const DEBOUNCE_MS = 200;
 
 interface PointsSet {
@@ -106,6 +107,8 @@ export class MapData extends ContextLayers {
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	/** The targetKey of the plan the timer will run. */
 	#waiting: string | null = null;
+	/** Whether a view has been asked for yet. */
+	#asked = false;
 
 	/** Counts for the current view and filters, or null until they are known. */
 	counts: Counts | null = $derived.by(() => {
@@ -164,6 +167,14 @@ export class MapData extends ContextLayers {
 			return;
 		}
 		this.loading = true;
+		// The page's first view asks at once: it is what the user is waiting for, and 200 ms later
+		// its request would queue behind the page's other calls for one of the browser's six
+		// connections (B5, scripts/bench-first-paint.ts).
+		if (!this.#asked) {
+			this.#asked = true;
+			void this.#run(plan);
+			return;
+		}
 		this.#waiting = key;
 		this.#timer = setTimeout(() => {
 			this.#timer = null;

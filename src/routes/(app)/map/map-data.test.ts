@@ -136,11 +136,16 @@ describe('MapData', () => {
 
 	it('keeps only the answer for the latest view when views follow each other quickly', async () => {
 		const d = new MapData();
-		d.update(view([41, 30.5, 44, 32]));
+		d.update(view([41, 30.5, 44, 32])); // the page's first view: asked at once
 		d.update(view([40, 30, 41, 31]));
+		d.update(view([40, 30, 41.5, 31]));
 		await settle();
-		expect(srv.calls).toHaveLength(1); // the first never left: debounced
-		expect(d.counts!.bbox).toEqual([40, 30, 41, 31]);
+		// The first left and was overtaken; the second never left: debounced.
+		expect(srv.calls.map((c) => c.searchParams.get('bbox'))).toEqual([
+			'41,30.5,44,32',
+			'40,30,41.5,31'
+		]);
+		expect(d.counts!.bbox).toEqual([40, 30, 41.5, 31]);
 	});
 
 	it('is not put off by the same view reported again while it waits (the page starting up)', async () => {
@@ -154,7 +159,7 @@ describe('MapData', () => {
 				vi.advanceTimersByTime(150);
 				d.update(v);
 			}
-			// 750 ms of repeats: the request left 200 ms after the first report, once.
+			// 750 ms of repeats: the request left at the first report, once.
 			expect(srv.calls).toHaveLength(1);
 		} finally {
 			vi.useRealTimers();
