@@ -48,9 +48,8 @@ const isIncident = (p: number[]) =>
 		(c) => Math.abs(p[0] - c[0]) <= 24 && Math.abs(p[1] - c[1]) <= 24 && Math.abs(p[2] - c[2]) <= 24
 	);
 
-/** The bare page, built into a temporary directory with the points beside it. */
-async function buildBarePage(points: unknown[]): Promise<string> {
-	const out = mkdtempSync(join(tmpdir(), 'terrain-bench-bare-'));
+/** The bare page, built into `out` with the points beside it. */
+async function buildBarePage(points: unknown[], out: string) {
 	await build({
 		root: join(ROOT, 'scripts', 'bare-map'),
 		base: './',
@@ -59,7 +58,6 @@ async function buildBarePage(points: unknown[]): Promise<string> {
 		build: { outDir: out, emptyOutDir: true }
 	});
 	writeFileSync(join(out, 'points.json'), JSON.stringify(points));
-	return out;
 }
 
 const TYPES: Record<string, string> = {
@@ -184,8 +182,9 @@ async function main() {
 		if (!r.ok()) throw new Error(`/api/v1/map/incidents: ${r.status()} ${await r.text()}`);
 		const { points } = (await r.json()) as { points: unknown[] };
 		await browser.close();
-		const dir = await buildBarePage(points);
+		const dir = mkdtempSync(join(tmpdir(), 'terrain-bench-bare-'));
 		closers.push(() => rmSync(dir, { recursive: true, force: true }));
+		await buildBarePage(points, dir);
 		const bare = await serve(dir);
 		closers.push(() => new Promise((ok) => bare.server.close(ok)));
 
