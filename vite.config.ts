@@ -2,6 +2,9 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/** The kit's generated client app (its root, and kept out of the shell: see shellChunk). */
+const APP_JS = /[\\/]generated[\\/]client-optimized[\\/]app\.js$/;
+
 /**
  * One "shell" chunk for what every page loads: the kit's client runtime and the root and (app)
  * layouts with everything they import statically. Left to itself the bundler cut that into ~20
@@ -17,15 +20,14 @@ function shellChunk(): Plugin {
 		/[\\/]src[\\/]routes[\\/]\+layout\.(svelte|ts)$/,
 		/[\\/]src[\\/]routes[\\/]\(app\)[\\/]\+layout\.svelte$/,
 		/[\\/]@sveltejs[\\/]kit[\\/]src[\\/]runtime[\\/]client[\\/]entry\.js$/,
-		/[\\/]generated[\\/]client-optimized[\\/]app\.js$/
+		APP_JS
 	];
 	// The kit's generated app.js imports every page's node dynamically. In a chunk the pages import,
 	// those dynamic imports led SvelteKit's find_deps (which marks what it meets under a dynamic
 	// import as seen without listing it) to leave each page's own chunks and CSS out of the page's
 	// <head>: they were asked for only once the page's code ran, a round trip later, and its
-	// components' CSS came after the page was first drawn (seen in B5's request list). It stays its own entry chunk; what it imports
-	// statically is still the shell's.
-	const keptOut = /[\\/]generated[\\/]client-optimized[\\/]app\.js$/;
+	// components' CSS came after the page was first drawn (seen in B5's request list). It stays
+	// its own entry chunk; what it imports statically is still the shell's.
 	return {
 		name: 'terrain-shell-chunk',
 		apply: 'build',
@@ -38,7 +40,7 @@ function shellChunk(): Plugin {
 			const walk = (id: string) => {
 				if (seen.has(id)) return;
 				seen.add(id);
-				if (!keptOut.test(id)) shell.add(id);
+				if (!APP_JS.test(id)) shell.add(id);
 				for (const dep of this.getModuleInfo(id)?.importedIds ?? []) walk(dep);
 			};
 			for (const id of this.getModuleIds()) if (roots.some((r) => r.test(id))) walk(id);

@@ -46,8 +46,8 @@ export const BASEMAP_DATA_FILES = [
  * The countries reaching into this box (west, south, east, north) are in countries.geojson,
  * loaded with the style: every usual first view of Iraq, phone to wide desktop, lies inside it.
  * The rest of the world (countries-world.geojson, ~88 kB on the wire against ~29 kB) is the
- * source WORLD_SOURCE, empty until a view reaches beyond the box (loadWorldWhenSeen, world-countries.ts). Made by
- * scripts/build-basemap.js, which has the same box.
+ * source WORLD_SOURCE, empty until a view reaches beyond the box (loadWorldWhenSeen in
+ * world-countries.ts). Made by scripts/build-basemap.js, which has the same box.
  */
 export const FIRST_VIEW_BOX = [30, 20, 60, 45] as const;
 export const WORLD_SOURCE = 'countries-world';
