@@ -3,7 +3,7 @@
  *   B2  the tile endpoint (GET /api/v1/tiles/incidents/{z}/{x}/{y}.mvt, the route handler called
  *       in-process as an analyst: session role, RLS, ETag, incident_tile_mvt) against a raw
  *       ST_AsMVT(ST_AsMVTGeom(…)) of the same tile's incidents run as the owner; p50/p95 over the
- *       tiles around Baghdad, Mosul and Basra at z6, z10 and z14. (At z ≤ 8 the app aggregates
+ *       tiles around Baghdad, Mosul and Basra at z6, z9, z10, z12 and z14. (At z ≤ 8 the app aggregates
  *       into grid cells, the peer sends every point: the sizes are printed too.)
  *   B3  proximity (incidents_proximity, 10 km of a point, 365 days, as an analyst) against a raw
  *       ST_DWithin on the geography index, as the owner.
@@ -116,7 +116,7 @@ async function main() {
 		'| zoom | tiles | app p50 | app p95 | peer p50 | peer p95 | ratio p50 | ratio p95 | app KB (max) | peer KB (max) |'
 	);
 	console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-	for (const z of [6, 10, 14]) {
+	for (const z of [6, 9, 10, 12, 14]) {
 		const tiles = PLACES.map(([, lon, lat]) => tileOf(lon, lat, z));
 		const app: number[] = [];
 		const peer: number[] = [];

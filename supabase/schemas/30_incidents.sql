@@ -761,10 +761,18 @@ begin
   v_first_x := p_x = 0; v_last_x := p_x = n - 1; v_first_y := p_y = 0; v_last_y := p_y = n - 1;
 
   -- Aggregated zooms from the cell rollup (31_incident_cells.sql) whenever it can answer for this
-  -- caller and filter — the same cells without reading the incidents (issue 16).
-  if p_z <= 8 and public.incident_rollup_usable(p_area) then
-    return query select * from public.incident_tile_cells(p_z, p_x, p_y, p_from, p_to, p_types, p_area);
-    return;
+  -- caller and filter — the same cells without reading the incidents (issue 16). z ≤ 8 is always
+  -- aggregated; a z9–z10 tile only beyond 8,000 incidents, as the scan below decides, so its
+  -- rollup cells are sent when they add up to more, and otherwise the scan sends the incidents.
+  if p_z <= 10 and public.incident_rollup_usable(p_area) then
+    return query
+      with c as materialized (
+        select * from public.incident_tile_cells(p_z, p_x, p_y, p_from, p_to, p_types, p_area)
+      )
+      select * from c where p_z <= 8 or (select sum(c2.count) from c c2) > 8000;
+    if p_z <= 8 or found then
+      return;
+    end if;
   end if;
 
   v_cell := case when p_z <= 8 then 64 else 32 end;

@@ -1,26 +1,32 @@
 set check_function_bodies = off;
 
--- The cell rollup behind the aggregated incident tiles (issue 16, 20261211200000_incident_cell_rollup).
+-- The cell rollup behind the aggregated incident tiles (issue 16: 20261211200000_incident_cell_rollup,
+-- 20261217100000_incident_cells_z10).
 --
--- An aggregated tile (z ≤ 8: 64 × 64 cells of 64 px, see incident_tile_rows) used to read every
--- incident of the tile — 2 s for the Baghdad z6 tile at 200k incidents. The cells of every
--- zoom ≤ 8 are unions of the z8 grid's cells (a z8 cell is 1/2^14 of the world a side; a z6 cell
--- is 4 × 4 of them), so the incidents are summed per z8 cell here, and a tile of any zoom ≤ 8
--- sums the rollup's cells instead of reading incidents.
+-- An aggregated tile (z ≤ 8: 64 × 64 cells of 64 px; z9–z12 beyond 8,000 incidents: 128 × 128
+-- cells of 32 px; see incident_tile_rows) used to read every incident of the tile — 2 s for the
+-- Baghdad z6 tile at 200k incidents, 964 ms p95 for the z10 tiles at 807k. So the incidents are
+-- summed per cell of two grids (level): the z8 grid of 64 px cells (2^14 a side), of which every
+-- cell at zoom ≤ 8 is a union (a z6 cell is 4 × 4 of them), and the z10 grid of 32 px cells (2^17
+-- a side), of which every z9 and z10 cell is one. A tile sums the rollup's cells instead of
+-- reading incidents. z11–z12 still scan: a z11 tile is a quarter of a z10 one, and a z12 grid
+-- would keep nearly a row per incident.
 --
--- Kept per cell × period × event type × governorate × district × status × confidentiality × which
--- point it is (point_kind, below), by statement-level triggers with transition tables, as
--- incident_rollup is: one grouped upsert per statement, so edits, merges and imports keep it
--- current in their own transaction. Besides the count and the fatalities it keeps how many
--- fatalities are known (a cell whose fatalities are all unknown has none, as the scan says) and the
--- sum of the incidents' z8 pixel coordinates (1/2^20 of the world), from which a tile places each
--- cell's feature at its incidents' mean position.
+-- Kept per level × cell × period × event type × governorate × district × status ×
+-- confidentiality × which point it is (point_kind, below), by statement-level triggers with
+-- transition tables, as incident_rollup is: one grouped upsert per statement, so edits, merges
+-- and imports keep it current in their own transaction. Besides the count and the fatalities it
+-- keeps how many fatalities are known (a cell whose fatalities are all unknown has none, as the
+-- scan says) and the sum of the incidents' pixel coordinates at the level's zoom (z8: 1/2^20 of
+-- the world, z10: 1/2^22), from which a tile places each cell's feature at its incidents' mean
+-- position.
 --
--- Periods: each incident is counted four times, in its day, its month, its year and in 'all'
--- (day null). Per day alone the rollup hardly summarises (200k synthetic incidents over 30 years
--- gave 194k cell-days, 35k cells for all time); so a tile sums 'all' when the filter has no dates,
--- else the whole years inside from–to, the whole months around them and the days at the edges:
--- each incident of the range exactly once.
+-- Periods: each incident is counted in its month, its year and in 'all' (day null), so a tile
+-- sums 'all' when the filter has no dates, else the whole years inside from–to and the whole
+-- months around them, and reads the incidents of the days at the edges (less than two months,
+-- by the date index): each incident of the range exactly once. There are no 'day' rows: nearly
+-- one per incident (200k synthetic incidents over 30 years gave 194k cell-days), they were the
+-- largest part of the rollup's upkeep on import and saved only the edge days' reading.
 --
 -- What a reader may see, by the table's own policies, as incident_rollup: analysts and admins
 -- every row; viewers (and field staff) only verified unrestricted incidents — a viewer's
@@ -34,9 +40,10 @@ set check_function_bodies = off;
 -- district level.
 
 create table public.incident_cell_rollup (
-  cx               integer not null,  -- the z8 grid's cell, 0 … 2^14 − 1, west to east
+  level            smallint not null check (level in (8, 10)),  -- the grid: z8's 64 px or z10's 32 px cells
+  cx               integer not null,  -- the grid's cell, 0 … 2^14 − 1 (z8) or 2^17 − 1 (z10), west to east
   cy               integer not null,  -- and north to south (Web Mercator)
-  period           text not null check (period in ('day', 'month', 'year', 'all')),
+  period           text not null check (period in ('month', 'year', 'all')),
   day              date,              -- the period's first day; null for 'all'
   constraint incident_cell_rollup_period check ((period = 'all') = (day is null)),
   event_type       text not null,
@@ -48,23 +55,32 @@ create table public.incident_cell_rollup (
   incidents        bigint not null,
   fatalities       bigint not null,
   fatalities_known bigint not null,
-  sum_px           bigint not null,  -- Σ of the incidents' z8 pixel x (0 … 2^20 − 1)
+  sum_px           bigint not null,  -- Σ of the incidents' pixel x at the level's zoom
   sum_py           bigint not null,
-  -- Leads with the period and its day, then (cx, cy): a tile reads one range of days (or 'all')
-  -- per period, and within 'all' a range of cells.
+  -- Leads with the level, the period and its day, then (cx, cy): a tile reads one range of
+  -- months or years (or 'all') per period, and within it a range of cells.
   constraint incident_cell_rollup_key unique nulls not distinct
-    (period, day, cx, cy, event_type, admin1_pcode, admin2_pcode, status, confidentiality, point_kind)
-) partition by list (period);
+    (level, period, day, cx, cy, event_type, admin1_pcode, admin2_pcode, status, confidentiality, point_kind)
+) partition by list (level);
 
--- One partition per period, so that a tile's rows lie together: in one table the 'all' rows of a
--- z6 tile (30k at 200k incidents) were spread over 7,700 heap pages among the other periods'.
-create table public.incident_cell_rollup_all partition of public.incident_cell_rollup for values in ('all');
+-- One partition per level and period, so that a tile's rows lie together: in one table the 'all'
+-- rows of a z6 tile (30k at 200k incidents) were spread over 7,700 heap pages among the other
+-- periods'.
+create table public.incident_cell_rollup_z8 partition of public.incident_cell_rollup for values in (8) partition by list (period);
 
-create table public.incident_cell_rollup_year partition of public.incident_cell_rollup for values in ('year');
+create table public.incident_cell_rollup_z8_all partition of public.incident_cell_rollup_z8 for values in ('all');
 
-create table public.incident_cell_rollup_month partition of public.incident_cell_rollup for values in ('month');
+create table public.incident_cell_rollup_z8_year partition of public.incident_cell_rollup_z8 for values in ('year');
 
-create table public.incident_cell_rollup_day partition of public.incident_cell_rollup for values in ('day');
+create table public.incident_cell_rollup_z8_month partition of public.incident_cell_rollup_z8 for values in ('month');
+
+create table public.incident_cell_rollup_z10 partition of public.incident_cell_rollup for values in (10) partition by list (period);
+
+create table public.incident_cell_rollup_z10_all partition of public.incident_cell_rollup_z10 for values in ('all');
+
+create table public.incident_cell_rollup_z10_year partition of public.incident_cell_rollup_z10 for values in ('year');
+
+create table public.incident_cell_rollup_z10_month partition of public.incident_cell_rollup_z10 for values in ('month');
 
 -- Rows whose last incident left are deleted right after each statement.
 create index incident_cell_rollup_empty_idx on public.incident_cell_rollup (cx) where incidents = 0;
@@ -81,32 +97,43 @@ create policy "Field staff and viewers can read the cell totals of verified unre
 
 grant select on public.incident_cell_rollup to authenticated;
 
--- The periods one incident is counted in: its day, month, year, and all time.
+-- The periods one incident is counted in: its month, its year, and all time.
 create function private.incident_periods(p_day date)
 returns table (period text, day date)
 language sql immutable parallel safe
 as $$
-  select * from (values ('day', p_day), ('month', date_trunc('month', p_day)::date),
+  select * from (values ('month', date_trunc('month', p_day)::date),
                         ('year', date_trunc('year', p_day)::date), ('all', null::date)) p (period, day)
 $$;
 
--- The rows one incident adds: its kind of point and that point's z8 pixel, computed as
+-- The rows one incident adds: its kind of point and that point's z10 pixel, computed as
 -- incident_tile_rows computes a tile's pixels (latitude held within ±89.9, the world's edges
 -- clamped into the outermost pixels, as the outermost tiles take what lies beyond them). SQL,
--- immutable, no SET clause: inlined into the triggers' query.
-create function private.incident_cells(
+-- immutable, no SET clause: inlined into the triggers' query. In public because the tile function,
+-- which runs as its caller, places the edge days' incidents with it (schema private is closed to
+-- the app roles); it reads no data.
+create function public.incident_cells(
   p_lon double precision, p_lat double precision,
   p_lon_coarse double precision, p_lat_coarse double precision, p_sensitive boolean
 ) returns table (point_kind text, px bigint, py bigint)
 language sql immutable parallel safe
 as $$
   select k.kind,
-         least(1048575, greatest(0, floor((k.lon + 180) / 360 * 1048576)))::bigint,
-         least(1048575, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, k.lat))) / 2)) / pi()) / 2 * 1048576)))::bigint
+         least(4194303, greatest(0, floor((k.lon + 180) / 360 * 4194304)))::bigint,
+         least(4194303, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, k.lat))) / 2)) / pi()) / 2 * 4194304)))::bigint
   from (values ('any', p_lon, p_lat, not p_sensitive),
                ('exact', p_lon, p_lat, p_sensitive),
                ('coarse', p_lon_coarse, p_lat_coarse, p_sensitive)) k (kind, lon, lat, keep)
   where k.keep
+$$;
+
+-- The rollup's two grids: the level, the bits dropped from a z10 pixel to get the level's pixel,
+-- and the cell's size in the level's pixels.
+create function private.incident_cell_levels()
+returns table (level smallint, px_shift integer, cell integer)
+language sql immutable parallel safe
+as $$
+  select * from (values (8::smallint, 2, 64), (10::smallint, 0, 32)) l (level, px_shift, cell)
 $$;
 
 -- The triggers' one body, as incident_rollup_apply: the statement's rows grouped by key, +1 per
@@ -124,19 +151,21 @@ declare
 begin
   execute format($q$
     insert into public.incident_cell_rollup as r
-      (cx, cy, period, day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, point_kind,
-       incidents, fatalities, fatalities_known, sum_px, sum_py)
-    select (c.px / 64)::integer, (c.py / 64)::integer, p.period, p.day, d.event_type, d.admin1_pcode,
-           d.admin2_pcode, d.status, d.confidentiality, c.point_kind,
-           sum(d.sign), sum(d.sign * coalesce(d.fatalities, 0)),
-           sum(d.sign * (d.fatalities is not null)::integer), sum(d.sign * c.px), sum(d.sign * c.py)
+      (level, cx, cy, period, day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+       point_kind, incidents, fatalities, fatalities_known, sum_px, sum_py)
+    select l.level, ((c.px >> l.px_shift) / l.cell)::integer, ((c.py >> l.px_shift) / l.cell)::integer,
+           p.period, p.day, d.event_type, d.admin1_pcode, d.admin2_pcode, d.status, d.confidentiality,
+           c.point_kind, sum(d.sign), sum(d.sign * coalesce(d.fatalities, 0)),
+           sum(d.sign * (d.fatalities is not null)::integer), sum(d.sign * (c.px >> l.px_shift)),
+           sum(d.sign * (c.py >> l.px_shift))
     from (%s) d
-    cross join lateral private.incident_cells(d.lon, d.lat, d.lon_coarse, d.lat_coarse, d.geom_coarse is not null) c
+    cross join lateral public.incident_cells(d.lon, d.lat, d.lon_coarse, d.lat_coarse, d.geom_coarse is not null) c
+    cross join private.incident_cell_levels() l
     cross join lateral private.incident_periods(d.event_date) p
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     having sum(d.sign) <> 0 or sum(d.sign * coalesce(d.fatalities, 0)) <> 0
         or sum(d.sign * (d.fatalities is not null)::integer) <> 0
-        or sum(d.sign * c.px) <> 0 or sum(d.sign * c.py) <> 0
+        or sum(d.sign * (c.px >> l.px_shift)) <> 0 or sum(d.sign * (c.py >> l.px_shift)) <> 0
     on conflict on constraint incident_cell_rollup_key do update
       set incidents = r.incidents + excluded.incidents,
           fatalities = r.fatalities + excluded.fatalities,
@@ -174,18 +203,20 @@ create trigger incidents_cell_rollup_delete after delete on public.incidents
 create trigger incidents_cell_rollup_truncate after truncate on public.incidents
   for each statement execute function private.incident_cell_rollup_clear();
 
--- An aggregated tile (z ≤ 8) from the cell rollup, as the caller sees it (security invoker: the
--- rollup's policies apply): the same features incident_tile_rows' scan gives — one per 64 px
--- cell holding incidents, with `count`, `fatalities` (none when none is known) and the most
--- frequent `event_type` (ties to the first in order, as mode() does) — for the map's from, to,
--- type and a governorate/district area. incident_tile_rows calls it when incident_rollup_usable
--- says the rollup can answer for this caller and filter.
+-- An aggregated tile (z ≤ 10) from the cell rollup, as the caller sees it (security invoker: the
+-- rollup's policies and the incidents' apply): the same features incident_tile_rows' scan gives —
+-- one per cell holding incidents (64 px at z ≤ 8, 32 px at z9–z10), with `count`, `fatalities`
+-- (none when none is known) and the most frequent `event_type` (ties to the first in order, as
+-- mode() does) — for the map's from, to, type and a governorate/district area.
+-- incident_tile_rows calls it when incident_rollup_usable says the rollup can answer for this
+-- caller and filter.
 --
--- A tile of zoom z is the rollup's cells [x·2^(14−z), (x+1)·2^(14−z)) a side; its cell of
--- 64 px, 2^(8−z) of them a side. The position is the incidents' mean pixel: at z8 exactly the
--- scan's; above, a pixel is the z8 pixel divided by 2^(8−z) and floored, so the mean is taken of
--- the z8 pixels, divided, less the floors' mean loss ((2^(8−z) − 1)/2 z8 pixels): within a pixel
--- of the scan's.
+-- A tile of zoom z reads the level L = 8 (z ≤ 8) or 10 (z9–z10): its cells [x·s, (x+1)·s) a side,
+-- s = (4096 / cell) · 2^(L−z); its cell, 2^(L−z) of them a side. The edge days' incidents are
+-- placed in the same cells by the same pixel (incident_cells). The position is the incidents' mean
+-- pixel: at z = L exactly the scan's; above, a pixel is the level's pixel divided by 2^(L−z) and
+-- floored, so the mean is taken of the level's pixels, divided, less the floors' mean loss
+-- ((2^(L−z) − 1)/2 of them): within a pixel of the scan's.
 create function public.incident_tile_cells(
   p_z integer, p_x integer, p_y integer,
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
@@ -195,11 +226,12 @@ set search_path = public, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
 declare
-  v_shift integer;
-  v_span integer;
+  v_level integer := case when p_z <= 8 then 8 else 10 end;
+  v_cell integer := case when p_z <= 8 then 64 else 32 end;
+  v_shift integer := v_level - p_z;
+  v_span integer := (4096 / v_cell) << v_shift;
+  v_drop integer := 10 - v_level;
   v_kind text := case when public.caller_location_scope() is null then 'exact' else 'coarse' end;
-  -- The range [v_lo, v_hi) as whole years [v_y0, v_y1), whole months [v_m0, v_m1) around them
-  -- and days; no dates at all is 'all'.
   v_all boolean := p_from is null and p_to is null;
   v_lo date := coalesce(p_from, date '0001-01-01');
   v_hi date := coalesce(p_to + 1, date '9999-01-01');
@@ -208,39 +240,57 @@ declare
   v_y0 date := case when v_lo = date_trunc('year', v_lo) then v_lo else (date_trunc('year', v_lo) + interval '1 year')::date end;
   v_y1 date := greatest(v_y0, date_trunc('year', v_hi)::date);
 begin
-  if p_z is null or p_z not between 0 and 8 then
-    raise exception 'z: must be between 0 and 8' using errcode = '22023';
+  if p_z is null or p_z not between 0 and 10 then
+    raise exception 'z: must be between 0 and 10' using errcode = '22023';
   end if;
   if p_x is null or p_x < 0 or p_x >= 1 << p_z or p_y is null or p_y < 0 or p_y >= 1 << p_z then
     raise exception 'x, y: must be between 0 and %', (1 << p_z) - 1 using errcode = '22023';
   end if;
-  v_shift := 8 - p_z;
-  v_span := 1 << (14 - p_z);
   return query
-    with t as (
+    with kept as (
       select r.cx >> v_shift as gx, r.cy >> v_shift as gy, r.event_type as et,
-             sum(r.incidents) as n, sum(r.fatalities) as fat, sum(r.fatalities_known) as known,
-             sum(r.sum_px) as sx, sum(r.sum_py) as sy
+             r.incidents as n, r.fatalities as fat, r.fatalities_known as known, r.sum_px as sx, r.sum_py as sy
       from public.incident_cell_rollup r
-      where r.cx >= p_x * v_span and r.cx < (p_x + 1) * v_span
+      where r.level = v_level
+        and r.cx >= p_x * v_span and r.cx < (p_x + 1) * v_span
         and r.cy >= p_y * v_span and r.cy < (p_y + 1) * v_span
         and r.point_kind in ('any', v_kind)
         and ((v_all and r.period = 'all' and r.day is null)
           or (not v_all and r.period = 'year' and r.day >= v_y0 and r.day < v_y1)
-          or (not v_all and r.period = 'month' and r.day >= v_m0 and r.day < v_m1 and not (r.day >= v_y0 and r.day < v_y1))
-          or (not v_all and r.period = 'day' and r.day >= v_lo and r.day < v_hi and not (r.day >= v_m0 and r.day < v_m1)))
+          or (not v_all and r.period = 'month' and r.day >= v_m0 and r.day < v_m1 and not (r.day >= v_y0 and r.day < v_y1)))
         and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
         and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
-      group by 1, 2, 3
+    ),
+    edge as (
+      select c.px >> v_drop as lpx, c.py >> v_drop as lpy, i.event_type as et, i.fatalities
+      from (select * from public.incidents_filtered(v_lo, least(v_m0, v_hi) - 1, p_types, p_area)
+            union all
+            select * from public.incidents_filtered(greatest(v_m1, v_lo), v_hi - 1, p_types, p_area)) i
+      cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+      where not v_all and c.point_kind in ('any', v_kind)
+    ),
+    t as (
+      select k.gx, k.gy, k.et, k.n, k.fat, k.known, k.sx, k.sy from kept k
+      union all
+      select (e.lpx / v_cell) >> v_shift, (e.lpy / v_cell) >> v_shift, e.et, 1,
+             coalesce(e.fatalities, 0), (e.fatalities is not null)::integer, e.lpx, e.lpy
+      from edge e
+      where (e.lpx / v_cell) >= p_x * v_span and (e.lpx / v_cell) < (p_x + 1) * v_span
+        and (e.lpy / v_cell) >= p_y * v_span and (e.lpy / v_cell) < (p_y + 1) * v_span
+    ),
+    g as (
+      select t.gx, t.gy, t.et, sum(t.n) as n, sum(t.fat) as fat, sum(t.known) as known,
+             sum(t.sx) as sx, sum(t.sy) as sy
+      from t group by 1, 2, 3
     )
-    select least(4095, greatest(0, round((sum(t.sx) / sum(t.n) - ((1 << v_shift) - 1) / 2.0) / (1 << v_shift)) - p_x * 4096))::integer,
-           least(4095, greatest(0, round((sum(t.sy) / sum(t.n) - ((1 << v_shift) - 1) / 2.0) / (1 << v_shift)) - p_y * 4096))::integer,
+    select least(4095, greatest(0, round((sum(g.sx) / sum(g.n) - ((1 << v_shift) - 1) / 2.0) / (1 << v_shift)) - p_x * 4096))::integer,
+           least(4095, greatest(0, round((sum(g.sy) / sum(g.n) - ((1 << v_shift) - 1) / 2.0) / (1 << v_shift)) - p_y * 4096))::integer,
            null::text,
-           (array_agg(t.et order by t.n desc, t.et))[1],
-           (case when sum(t.known) > 0 then sum(t.fat) end)::bigint,
-           sum(t.n)::bigint
-    from t
-    group by t.gx, t.gy
-    having sum(t.n) > 0;
+           (array_agg(g.et order by g.n desc, g.et))[1],
+           (case when sum(g.known) > 0 then sum(g.fat) end)::bigint,
+           sum(g.n)::bigint
+    from g
+    group by g.gx, g.gy
+    having sum(g.n) > 0;
 end
 $$;
