@@ -3,8 +3,9 @@
  *   B2  the tile endpoint (GET /api/v1/tiles/incidents/{z}/{x}/{y}.mvt, the route handler called
  *       in-process as an analyst: session role, RLS, ETag, incident_tile_mvt) against a raw
  *       ST_AsMVT(ST_AsMVTGeom(…)) of the same tile's incidents run as the owner; p50/p95 over the
- *       tiles around Baghdad, Mosul and Basra at z6, z9, z10, z12 and z14. (At z ≤ 8 the app aggregates
- *       into grid cells, the peer sends every point: the sizes are printed too.)
+ *       tiles around Baghdad, Mosul and Basra at z6, z9, z10, z12 and z14, and at z6 and z10 for
+ *       a year that starts and ends inside a month (2016-07-11 – 2017-07-10). (Aggregated tiles
+ *       send grid cells, the peer every point: the sizes are printed too.)
  *   B3  proximity (incidents_proximity, 10 km of a point, 365 days, as an analyst) against a raw
  *       ST_DWithin on the geography index, as the owner.
  *
@@ -53,8 +54,18 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 	return performance.now() - t;
 }
 
-async function tileBytes(user: CallerUser, z: number, x: number, y: number): Promise<number> {
-	const url = new URL(`http://bench/api/v1/tiles/incidents/${z}/${x}/${y}.mvt`);
+/** A year that starts and ends inside a month: whole months from the rollup, edge days scanned. */
+const YEAR = ['2016-07-11', '2017-07-10'];
+
+async function tileBytes(
+	user: CallerUser,
+	z: number,
+	x: number,
+	y: number,
+	dated: boolean
+): Promise<number> {
+	const q = dated ? `?from=${YEAR[0]}&to=${YEAR[1]}` : '';
+	const url = new URL(`http://bench/api/v1/tiles/incidents/${z}/${x}/${y}.mvt${q}`);
 	const event = {
 		url,
 		request: new Request(url),
@@ -73,6 +84,7 @@ const RAW_TILE = `
            i.id::text as id, i.event_type, i.fatalities
     from public.incidents i
     where i.geom && st_transform(st_tileenvelope($1, $2, $3), 4326)
+      and ($4::date is null or i.event_date between $4::date and $5::date)
   ) t`;
 
 const RAW_PROXIMITY = `
@@ -116,24 +128,27 @@ async function main() {
 		'| zoom | tiles | app p50 | app p95 | peer p50 | peer p95 | ratio p50 | ratio p95 | app KB (max) | peer KB (max) |'
 	);
 	console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-	for (const z of [6, 9, 10, 12, 14]) {
+	const rows: [number, boolean][] = [6, 9, 10, 12, 14].map((z) => [z, false]);
+	rows.push([6, true], [10, true]);
+	for (const [z, dated] of rows) {
+		const args = (x: number, y: number) => [z, x, y, dated ? YEAR[0] : null, YEAR[1]];
 		const tiles = PLACES.map(([, lon, lat]) => tileOf(lon, lat, z));
 		const app: number[] = [];
 		const peer: number[] = [];
 		let appKb = 0;
 		let peerKb = 0;
 		for (const [x, y] of tiles) {
-			appKb = Math.max(appKb, (await tileBytes(analyst, z, x, y)) / 1024);
-			const r = await db.queryOwner<{ mvt: Buffer }>(RAW_TILE, [z, x, y]);
+			appKb = Math.max(appKb, (await tileBytes(analyst, z, x, y, dated)) / 1024);
+			const r = await db.queryOwner<{ mvt: Buffer }>(RAW_TILE, args(x, y));
 			peerKb = Math.max(peerKb, (r[0]?.mvt?.length ?? 0) / 1024);
 			for (let i = 0; i < RUNS; i++) {
-				app.push(await timed(() => tileBytes(analyst, z, x, y)));
-				peer.push(await timed(() => db.queryOwner(RAW_TILE, [z, x, y])));
+				app.push(await timed(() => tileBytes(analyst, z, x, y, dated)));
+				peer.push(await timed(() => db.queryOwner(RAW_TILE, args(x, y))));
 			}
 		}
 		const [a50, a95, p50, p95] = [pct(app, 50), pct(app, 95), pct(peer, 50), pct(peer, 95)];
 		console.log(
-			`| z${z} | ${tiles.length} | ${a50.toFixed(1)} | ${a95.toFixed(1)} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${(a50 / p50).toFixed(2)}× | ${(a95 / p95).toFixed(2)}× | ${appKb.toFixed(0)} | ${peerKb.toFixed(0)} |`
+			`| z${z}${dated ? ' 1 year' : ''} | ${tiles.length} | ${a50.toFixed(1)} | ${a95.toFixed(1)} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${(a50 / p50).toFixed(2)}× | ${(a95 / p95).toFixed(2)}× | ${appKb.toFixed(0)} | ${peerKb.toFixed(0)} |`
 		);
 	}
 

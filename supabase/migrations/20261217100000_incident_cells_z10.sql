@@ -3,8 +3,11 @@
 -- A z9–z12 tile holding more than 8,000 incidents is aggregated into 32 px cells, and it read
 -- every one of its incidents: 964 ms p95 for the z10 tiles at 807k incidents. The z8 grid's cells
 -- are too coarse for them (a z8 cell is 256 px at z10), so the rollup gets a second level, the z10
--- grid of 32 px cells (2^17 a side), of which every z9 and z10 cell is a union. z11–z12 still scan
--- (a z11 tile is a quarter of a z10 one).
+-- grid of 32 px cells (2^17 a side), of which every z9 and z10 cell is a union, for all time only
+-- (the map's default: no dates). Per month or year a z10 cell hardly summarises (807k incidents
+-- gave 760k z10 cell-months and 581k cell-years, as costly to read as the incidents: a one-year
+-- z10 tile took 151 ms from them against 92 ms by the scan), so a dated z9–z10 tile still scans,
+-- as do z11–z12 (a z11 tile is a quarter of a z10 one).
 --
 -- The rollup keeps no 'day' rows any more: they were nearly one per incident and point kind (200k
 -- synthetic incidents gave 194k cell-days), the largest part of its upkeep on import (4.4 s of a
@@ -23,6 +26,7 @@ create table public.incident_cell_rollup (
   period           text not null check (period in ('month', 'year', 'all')),
   day              date,
   constraint incident_cell_rollup_period check ((period = 'all') = (day is null)),
+  constraint incident_cell_rollup_z10_all_time check (level = 8 or period = 'all'),
   event_type       text not null,
   admin1_pcode     text,
   admin2_pcode     text,
@@ -46,13 +50,7 @@ create table public.incident_cell_rollup_z8_year partition of public.incident_ce
 
 create table public.incident_cell_rollup_z8_month partition of public.incident_cell_rollup_z8 for values in ('month');
 
-create table public.incident_cell_rollup_z10 partition of public.incident_cell_rollup for values in (10) partition by list (period);
-
-create table public.incident_cell_rollup_z10_all partition of public.incident_cell_rollup_z10 for values in ('all');
-
-create table public.incident_cell_rollup_z10_year partition of public.incident_cell_rollup_z10 for values in ('year');
-
-create table public.incident_cell_rollup_z10_month partition of public.incident_cell_rollup_z10 for values in ('month');
+create table public.incident_cell_rollup_z10 partition of public.incident_cell_rollup for values in (10);
 
 create index incident_cell_rollup_empty_idx on public.incident_cell_rollup (cx) where incidents = 0;
 
@@ -125,6 +123,7 @@ begin
     cross join lateral public.incident_cells(d.lon, d.lat, d.lon_coarse, d.lat_coarse, d.geom_coarse is not null) c
     cross join private.incident_cell_levels() l
     cross join lateral private.incident_periods(d.event_date) p
+    where l.level = 8 or p.period = 'all'
     group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     having sum(d.sign) <> 0 or sum(d.sign * coalesce(d.fatalities, 0)) <> 0
         or sum(d.sign * (d.fatalities is not null)::integer) <> 0
@@ -169,6 +168,9 @@ begin
   end if;
   if p_x is null or p_x < 0 or p_x >= 1 << p_z or p_y is null or p_y < 0 or p_y >= 1 << p_z then
     raise exception 'x, y: must be between 0 and %', (1 << p_z) - 1 using errcode = '22023';
+  end if;
+  if p_z > 8 and not v_all then
+    raise exception 'from, to: the rollup has z9–z10 cells for all time only' using errcode = '22023';
   end if;
   return query
     with kept as (
@@ -253,9 +255,10 @@ begin
 
   -- Aggregated zooms from the cell rollup (31_incident_cells.sql) whenever it can answer for this
   -- caller and filter — the same cells without reading the incidents (issue 16). z ≤ 8 is always
-  -- aggregated; a z9–z10 tile only beyond 8,000 incidents, as the scan below decides, so its
-  -- rollup cells are sent when they add up to more, and otherwise the scan sends the incidents.
-  if p_z <= 10 and public.incident_rollup_usable(p_area) then
+  -- aggregated; a z9–z10 tile (all time only) beyond 8,000 incidents, as the scan below decides,
+  -- so its rollup cells are sent when they add up to more, and otherwise the scan sends them.
+  if (p_z <= 8 or (p_z <= 10 and p_from is null and p_to is null))
+     and public.incident_rollup_usable(p_area) then
     return query
       with c as materialized (
         select * from public.incident_tile_cells(p_z, p_x, p_y, p_from, p_to, p_types, p_area)
@@ -318,6 +321,7 @@ from public.incidents i
 cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
 cross join private.incident_cell_levels() l
 cross join lateral private.incident_periods(i.event_date) p
+where l.level = 8 or p.period = 'all'
 group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
 
 analyze public.incident_cell_rollup;
