@@ -175,7 +175,12 @@ const KNOWN: Record<string, string[]> = {
 	'public.incident_rollup_usable': ['20261203150100', '20261209300000'],
 	'public.incident_tile_json': ['20261203150000', '20261209300000'],
 	'public.incident_tile_mvt': ['20261203150000', '20261209300000'],
-	'public.incident_tile_rows': ['20261203150000', '20261209300000', '20261211200000', '20261217100000'],
+	'public.incident_tile_rows': [
+		'20261203150000',
+		'20261209300000',
+		'20261211200000',
+		'20261217100000'
+	],
 	// the cell rollup's z10 level (aggregated z9–z10 tiles) and no 'day' rows, issue 16
 	'private.incident_periods': ['20261211200000', '20261217100000'],
 	'private.incident_cell_rollup_apply': ['20261211200000', '20261217100000'],
