@@ -143,6 +143,33 @@ async function sumOfCounts(as: CallerUser, z: number, query: string) {
 	return { count, fatalities };
 }
 
+interface ScanCell {
+	px: number;
+	py: number;
+	count: number;
+	fatalities: number | null;
+	event_type: string;
+}
+
+/** Each feature is one of the scan's cells, within a pixel, with its count, type and fatalities. */
+function expectScanCells(got: Decoded[], scan: ScanCell[], z: number, x: number, y: number) {
+	expect(got.length, `z${z} cells`).toBe(scan.length);
+	const b = bounds(z, x, y);
+	const merc = (lat: number) =>
+		(1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2;
+	for (const f of got) {
+		// The feature's pixel, back from degrees.
+		const fx = Math.round((f.lon - b.west) / ((b.east - b.west) / 4096));
+		const fy = Math.round((merc(f.lat) * 2 ** z - y) * 4096);
+		const c = scan.find((c) => Math.abs(c.px - fx) <= 1 && Math.abs(c.py - fy) <= 1);
+		expect(c, `z${z} cell at ${fx},${fy}`).toBeDefined();
+		expect(f.props.count).toBe(c!.count);
+		expect(f.props.event_type).toBe(c!.event_type);
+		expect(f.props.fatalities ?? null).toBe(c!.fatalities);
+		expect(f.props.id).toBeUndefined();
+	}
+}
+
 describe.each(engineNames())('incident tiles on %s', (engineName) => {
 	let e: Engine;
 	let u: Record<AppRole, CallerUser>;
@@ -281,17 +308,18 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 					z <= 8
 						? decode((await tile(u.analyst, z, x, y, query ? `?${query}` : '')).bytes, z, x, y)
 						: await rollupCells(z, x, y, from, to);
-				const scan = await e.db.queryOwner<{
-					px: number;
-					py: number;
-					count: number;
-					fatalities: number | null;
-					event_type: string;
-				}>(SCAN_CELLS, [z, x, y, from ?? '0001-01-01', to ?? '9999-01-01', cellPx]);
+				const scan = await e.db.queryOwner<ScanCell>(SCAN_CELLS, [
+					z,
+					x,
+					y,
+					from ?? '0001-01-01',
+					to ?? '9999-01-01',
+					cellPx
+				]);
 				expect(scan.length, `z${z} scan cells`).toBeGreaterThan(
 					name === 'one month' ? 0 : z >= 9 ? 1 : 5
 				);
-				expect(got.length, `z${z} cells`).toBe(scan.length);
+				expectScanCells(got, scan, z, x, y);
 				if (name === 'edge days' && z === 6) {
 					// The edge days (read from the incidents, not the rollup) hold some of the tile's.
 					const edges = await e.db.queryOwner<{ count: number }>(SCAN_CELLS, [
@@ -311,21 +339,6 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 						cellPx
 					]);
 					expect(edges.length * late.length, 'incidents on both edges').toBeGreaterThan(0);
-				}
-				const b = bounds(z, x, y);
-				const px = (b.east - b.west) / 4096;
-				for (const f of got) {
-					// The decoded feature's pixel, back from degrees.
-					const fx = Math.round((f.lon - b.west) / px);
-					const merc = (lat: number) =>
-						(1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2;
-					const fy = Math.round((merc(f.lat) * 2 ** z - y) * 4096);
-					const c = scan.find((c) => Math.abs(c.px - fx) <= 1 && Math.abs(c.py - fy) <= 1);
-					expect(c, `z${z} cell at ${fx},${fy}`).toBeDefined();
-					expect(f.props.count).toBe(c!.count);
-					expect(f.props.event_type).toBe(c!.event_type);
-					expect(f.props.fatalities ?? null).toBe(c!.fatalities);
-					expect(f.props.id).toBeUndefined();
 				}
 			}
 		}
@@ -349,34 +362,23 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 			]) {
 				const query = from ? `?from=${from}&to=${to}` : '';
 				const got = decode((await tile(u.analyst, z, x, y, query)).bytes, z, x, y);
-				const scan = await e.db.queryOwner<{
-					px: number;
-					py: number;
-					count: number;
-					fatalities: number | null;
-					event_type: string;
-				}>(SCAN_CELLS, [z, x, y, from ?? '0001-01-01', to ?? '9999-01-01', 32]);
+				const scan = await e.db.queryOwner<ScanCell>(SCAN_CELLS, [
+					z,
+					x,
+					y,
+					from ?? '0001-01-01',
+					to ?? '9999-01-01',
+					32
+				]);
 				const total = scan.reduce((n, c) => n + c.count, 0);
 				expect(total, `z${z} ${query}`).toBeGreaterThan(8000);
-				expect(got.length, `z${z} ${query} cells`).toBe(scan.length);
+				expectScanCells(got, scan, z, x, y);
 				expect(got.reduce((n, f) => n + (f.props.count as number), 0)).toBe(total);
 				if (from) continue;
 				// The rollup answers for this tile (else the endpoint falls back to the scan).
 				const cells = await rollupCells(z, x, y, null, null);
 				expect(cells.length).toBe(scan.length);
 				expect(cells.reduce((n, f) => n + (f.props.count as number), 0)).toBe(total);
-				const b = bounds(z, x, y);
-				for (const f of got) {
-					const fx = Math.round((f.lon - b.west) / ((b.east - b.west) / 4096));
-					const merc = (lat: number) =>
-						(1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2;
-					const fy = Math.round((merc(f.lat) * 2 ** z - y) * 4096);
-					const c = scan.find((c) => Math.abs(c.px - fx) <= 1 && Math.abs(c.py - fy) <= 1);
-					expect(c, `z${z} cell at ${fx},${fy}`).toBeDefined();
-					expect(f.props.count).toBe(c!.count);
-					expect(f.props.event_type).toBe(c!.event_type);
-					expect(f.props.fatalities ?? null).toBe(c!.fatalities);
-				}
 			}
 		}
 	}, 120_000);
