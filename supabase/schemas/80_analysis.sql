@@ -541,7 +541,10 @@ $$;
 -- planner may use them in an index scan for a signed-in caller), instead of every incident of
 -- the date range being box-tested. The box edges are plain columns of the materialised targets:
 -- a non-leakproof function (st_xmin …) in the join condition would forbid the index again.
--- Otherwise the function is the one of 20261122003006_analysis_speed.sql.
+-- The incidents are read once (20261218100000): the candidates come through incidents_filtered
+-- and carry what the answer shows, where they used to be looked up again by id (18k index
+-- probes for Baghdad at 807k incidents), and the place name the caller may see is worked out for
+-- the listed incidents only. Otherwise the function is the one of 20261122003006_analysis_speed.sql.
 create function public.incidents_proximity(
   p_km double precision,
   p_days integer default 30,
@@ -630,28 +633,25 @@ begin
     from boxed b
   ),
   candidates as materialized (
-    -- Every (target, incident) whose visible point may be within the distance. Under RLS the
-    -- GiST indexes cannot serve ST_DWithin or && (not leakproof); the box test on plain float8
-    -- columns is leakproof and answered by their btree.
+    -- Every (target, incident) whose visible point may be within the distance, read once through
+    -- the shared filter (dates, types, RLS; inlined, so its conditions meet the indexes). Under
+    -- RLS the GiST indexes cannot serve ST_DWithin or && (not leakproof); the box test on plain
+    -- float8 columns is leakproof and answered by their btree.
     select t.kind, t.id as target_id, t.name, t.geog, i.id as incident_id,
            public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode,
-                                            i.admin3_pcode, v_scope) as pt
+                                            i.admin3_pcode, v_scope) as pt,
+           i.event_date, i.event_type, i.fatalities, i.location_name, i.geom_coarse,
+           i.admin1_pcode, i.admin2_pcode, i.admin3_pcode
     from targets t
-    join public.incidents i
+    join public.incidents_filtered(v_from, v_to, p_types, null) i
       on (v_exact and i.lat between t.y0 and t.y1 and i.lon between t.x0 and t.x1)
       or (not v_exact and i.lat_coarse between t.y0 and t.y1 and i.lon_coarse between t.x0 and t.x1)
       or (v_field and i.geom_coarse is not null and i.lat between t.y0 and t.y1 and i.lon between t.x0 and t.x1)
-    where i.event_date between v_from and v_to
   ),
-  pairs as materialized (
-    select c.kind, c.target_id, c.name, c.incident_id, c.pt, st_distance(c.pt::geography, c.geog) as d
+  counted as materialized (
+    select c.*, st_distance(c.pt::geography, c.geog) as d
     from (select distinct on (target_id, incident_id) * from candidates) c
     where st_dwithin(c.pt::geography, c.geog, v_m)
-  ),
-  counted as (
-    select p.*, f.event_date, f.event_type, f.fatalities,
-           public.incident_place_for_caller(f.location_name, f.geom_coarse, f.admin1_pcode, f.admin2_pcode, f.admin3_pcode, v_scope) as location_name
-    from pairs p join public.incidents_filtered(v_from, v_to, p_types, null) f on f.id = p.incident_id
   ),
   nearest as (
     select distinct on (incident_id) * from counted order by incident_id, d, target_id
@@ -663,7 +663,10 @@ begin
       on c.target_id is not distinct from t.id
   ),
   listed as (
-    select * from nearest order by d, event_date desc, incident_id limit p_limit
+    -- the place name the caller may see, for the listed incidents only
+    select n.*, public.incident_place_for_caller(n.location_name, n.geom_coarse, n.admin1_pcode, n.admin2_pcode,
+                                                 n.admin3_pcode, v_scope) as place
+    from (select * from nearest order by d, event_date desc, incident_id limit p_limit) n
   )
   select jsonb_build_object(
     'km', p_km, 'days', p_days, 'from', v_from, 'to', v_to,
@@ -673,7 +676,7 @@ begin
                            order by n desc, name) from per_target), '[]'::jsonb),
     'incidents', coalesce((select jsonb_agg(jsonb_build_object(
         'id', incident_id, 'event_date', event_date, 'event_type', event_type, 'fatalities', fatalities,
-        'location_name', location_name,
+        'location_name', place,
         'lon', round(st_x(pt)::numeric, 5), 'lat', round(st_y(pt)::numeric, 5),
         'distance_m', round(d::numeric), 'nearest_kind', kind, 'nearest_id', target_id, 'nearest_name', name)
       order by d, event_date desc, incident_id) from listed), '[]'::jsonb))
