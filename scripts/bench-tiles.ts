@@ -114,7 +114,8 @@ async function main() {
 	if ((await count()) === 0) await seedDemo(db, { seedDir: join(ROOT, 'supabase', 'seed') });
 	const have = await count();
 	// A database grown a second time gets new incidents: the seed names them (s<seed>-<i>), and
-	// seed 1 again would re-send the first ones, already there.
+	// seed 1 again would re-send the first ones, already there. One holding only the demo data
+	// (7,473 incidents) takes seed 1, so that every fresh run of a size loads the same rows.
 	if (have < N) await seedSynthetic(db, N - have, { seed: have < 10_000 ? 1 : have });
 	await db.execOwner('analyze public.incidents');
 	const u = await db.rpc<{ id: string; email: string }>(
