@@ -683,6 +683,51 @@ describe.each(engineNames())('analysis aggregations on %s', (engineName) => {
 		expect(got.incidents.every((i) => i.distance_m <= 25_000)).toBe(true);
 	});
 
+	// Around several sites the incidents are read by the box around them all when the sites'
+	// boxes cover ≥ 2 % of it (25 and 200 km here), else box by box (8 km: 1.5 %), and an incident
+	// meets only the sites of its grid cell; either way each site counts every incident near it.
+	it('counts each site its own incidents and names the nearest site, at 8, 25 and 200 km', async () => {
+		const sites = [
+			{ id: '00000000-0000-0000-00b0-000000000001', at: [43.3, 33.5] },
+			{ id: '00000000-0000-0000-00b0-000000000002', at: [40.6, 34.5] }
+		] as const;
+		const rows = matching('analyst');
+		for (const km of [8, 25, 200]) {
+			const got = await e.db.rpc<Prox>(
+				'incidents_proximity',
+				{
+					p_km: km,
+					p_days: 36600,
+					p_as_of: '2014-12-31',
+					p_site_kind: 'org_sites',
+					p_limit: 10000
+				},
+				u.analyst
+			);
+			for (const s of sites) {
+				const d = rows.map((r) => near(s.at[0], s.at[1], r));
+				const inside = d.filter((x) => x < km * 0.99).length;
+				const borderline = d.filter((x) => x >= km * 0.99 && x <= km * 1.01).length;
+				const n = got.targets.find((t) => t.id === s.id)?.n;
+				expect(inside, `${km} km`).toBeGreaterThan(0);
+				expect(n, `${km} km around ${s.id}`).toBeGreaterThanOrEqual(inside);
+				expect(n, `${km} km around ${s.id}`).toBeLessThanOrEqual(inside + borderline);
+			}
+			expectNear(
+				got,
+				rows,
+				sites.map((s) => [...s.at] as [number, number]),
+				km
+			);
+			const byId = new Map(rows.map((r) => [r.id, r]));
+			for (const i of got.incidents) {
+				const [a, b] = sites.map((s) => near(s.at[0], s.at[1], byId.get(i.id)!));
+				if (Math.abs(a - b) > 0.01 * Math.min(a, b))
+					expect(i.nearest_id, `${i.id} at ${a} / ${b} km`).toBe(sites[a < b ? 0 : 1].id);
+			}
+		}
+	});
+
 	it('finds them around one facility, camp or checkpoint, with the event-type filter', async () => {
 		const cases = [
 			['health_facilities', '00000000-0000-0000-00c0-000000000001', [41.5, 33.9]],
