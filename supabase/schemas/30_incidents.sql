@@ -762,9 +762,9 @@ begin
 
   -- Aggregated zooms from the cell rollup (31_incident_cells.sql) whenever it can answer for this
   -- caller and filter — the same cells without reading the incidents (issue 16). z ≤ 8 is always
-  -- aggregated; a z9–z10 tile (all time only) beyond 8,000 incidents, as the scan below decides,
+  -- aggregated; a z9–z12 tile (all time only) beyond 8,000 incidents, as the scan below decides,
   -- so its rollup cells are sent when they add up to more, and otherwise the scan sends them.
-  if (p_z <= 8 or (p_z <= 10 and p_from is null and p_to is null))
+  if (p_z <= 8 or (p_z <= 12 and p_from is null and p_to is null))
      and public.incident_rollup_usable(p_area) then
     return query
       with c as materialized (

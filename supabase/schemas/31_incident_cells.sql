@@ -1,18 +1,20 @@
 set check_function_bodies = off;
 
 -- The cell rollup behind the aggregated incident tiles (issue 16:
--- 20261211200000_incident_cell_rollup, 20261217100000_incident_cells_z10).
+-- 20261211200000_incident_cell_rollup, 20261217100000_incident_cells_z10,
+-- 20261219200000_incident_cells_z12).
 --
 -- An aggregated tile (z ≤ 8: 64 × 64 cells of 64 px; z9–z12 beyond 8,000 incidents: 128 × 128
 -- cells of 32 px; see incident_tile_rows) used to read every incident of the tile — 2 s for the
 -- Baghdad z6 tile at 200k incidents, 964 ms p95 for the z10 tiles at 807k. So the incidents are
--- summed per cell of two grids (level): the z8 grid of 64 px cells (2^14 a side), of which every
+-- summed per cell of three grids (level): the z8 grid of 64 px cells (2^14 a side), of which every
 -- cell at zoom ≤ 8 is a union (a z6 cell is 4 × 4 of them), and the z10 grid of 32 px cells (2^17
--- a side), of which every z9 and z10 cell is one. A tile sums the rollup's cells instead of
--- reading incidents. The z10 grid is kept for all time only (the map's default, no dates): per
--- month or year a z10 cell hardly summarises (807k incidents gave 760k z10 cell-months, 581k
+-- a side), of which every z9 and z10 cell is one, and the z12 grid of 32 px cells (2^19 a side)
+-- for z11 and z12 (20261219200000: a dense z12 tile took 1.0 s p50, 3.2 s p95 at 3M incidents).
+-- A tile sums the rollup's cells instead of reading incidents. The z10 and z12 grids are kept
+-- for all time only (the map's default, no dates): per month or year a z10 cell hardly summarises (807k incidents gave 760k z10 cell-months, 581k
 -- cell-years), and a dated one-year z10 tile read from them took 151 ms against the scan's 92.
--- Dated z9–z10 tiles and z11–z12 still scan (a z11 tile is a quarter of a z10 one).
+-- Dated z9–z12 tiles still scan.
 --
 -- Kept per level × cell × period × event type × governorate × district × status ×
 -- confidentiality × which point it is (point_kind, below), by statement-level triggers with
@@ -20,8 +22,8 @@ set check_function_bodies = off;
 -- and imports keep it current in their own transaction. Besides the count and the fatalities it
 -- keeps how many fatalities are known (a cell whose fatalities are all unknown has none, as the
 -- scan says) and the sum of the incidents' pixel coordinates at the level's zoom (z8: 1/2^20 of
--- the world, z10: 1/2^22), from which a tile places each cell's feature at its incidents' mean
--- position.
+-- the world, z10: 1/2^22, z12: 1/2^24), from which a tile places each cell's feature at its
+-- incidents' mean position.
 --
 -- Periods (z8 grid): each incident is counted in its month, its year and in 'all' (day null),
 -- so a tile sums 'all' when the filter has no dates, else the whole years inside from–to and the
@@ -42,8 +44,8 @@ set check_function_bodies = off;
 -- district level.
 
 create table public.incident_cell_rollup (
-  level            smallint not null check (level in (8, 10)),  -- the grid: z8's 64 px or z10's 32 px cells
-  cx               integer not null,  -- the grid's cell, 0 … 2^14 − 1 (z8) or 2^17 − 1 (z10), west to east
+  level            smallint not null check (level in (8, 10, 12)),  -- the grid: z8's 64 px, z10's or z12's 32 px cells
+  cx               integer not null,  -- the grid's cell, 0 … 2^14 − 1 (z8), 2^17 − 1 (z10) or 2^19 − 1 (z12), west to east
   cy               integer not null,  -- and north to south (Web Mercator)
   period           text not null check (period in ('month', 'year', 'all')),
   day              date,              -- the period's first day; null for 'all'
@@ -79,6 +81,8 @@ create table public.incident_cell_rollup_z8_month partition of public.incident_c
 
 create table public.incident_cell_rollup_z10 partition of public.incident_cell_rollup for values in (10);
 
+create table public.incident_cell_rollup_z12 partition of public.incident_cell_rollup for values in (12);
+
 -- Rows whose last incident left are deleted right after each statement.
 create index incident_cell_rollup_empty_idx on public.incident_cell_rollup (cx) where incidents = 0;
 
@@ -103,7 +107,7 @@ as $$
                         ('year', date_trunc('year', p_day)::date), ('all', null::date)) p (period, day)
 $$;
 
--- The rows one incident adds: its kind of point and that point's z10 pixel, computed as
+-- The rows one incident adds: its kind of point and that point's z12 pixel, computed as
 -- incident_tile_rows computes a tile's pixels (latitude held within ±89.9, the world's edges
 -- clamped into the outermost pixels, as the outermost tiles take what lies beyond them). SQL,
 -- immutable, no SET clause: inlined into the triggers' query. In public because the tile function,
@@ -116,21 +120,21 @@ create function public.incident_cells(
 language sql immutable parallel safe
 as $$
   select k.kind,
-         least(4194303, greatest(0, floor((k.lon + 180) / 360 * 4194304)))::bigint,
-         least(4194303, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, k.lat))) / 2)) / pi()) / 2 * 4194304)))::bigint
+         least(16777215, greatest(0, floor((k.lon + 180) / 360 * 16777216)))::bigint,
+         least(16777215, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, k.lat))) / 2)) / pi()) / 2 * 16777216)))::bigint
   from (values ('any', p_lon, p_lat, not p_sensitive),
                ('exact', p_lon, p_lat, p_sensitive),
                ('coarse', p_lon_coarse, p_lat_coarse, p_sensitive)) k (kind, lon, lat, keep)
   where k.keep
 $$;
 
--- The rollup's two grids: the level, the bits dropped from a z10 pixel to get the level's pixel,
+-- The rollup's three grids: the level, the bits dropped from a z12 pixel to get the level's pixel,
 -- and the cell's size in the level's pixels.
 create function private.incident_cell_levels()
 returns table (level smallint, px_shift integer, cell integer)
 language sql immutable parallel safe
 as $$
-  select * from (values (8::smallint, 2, 64), (10::smallint, 0, 32)) l (level, px_shift, cell)
+  select * from (values (8::smallint, 4, 64), (10::smallint, 2, 32), (12::smallint, 0, 32)) l (level, px_shift, cell)
 $$;
 
 -- The triggers' one body, as incident_rollup_apply: the statement's rows grouped by key, +1 per
@@ -201,15 +205,15 @@ create trigger incidents_cell_rollup_delete after delete on public.incidents
 create trigger incidents_cell_rollup_truncate after truncate on public.incidents
   for each statement execute function private.incident_cell_rollup_clear();
 
--- An aggregated tile (z ≤ 8, or z9–z10 for all time) from the cell rollup, as the caller sees it (security invoker: the
+-- An aggregated tile (z ≤ 8, or z9–z12 for all time) from the cell rollup, as the caller sees it (security invoker: the
 -- rollup's policies and the incidents' apply): the same features incident_tile_rows' scan gives —
--- one per cell holding incidents (64 px at z ≤ 8, 32 px at z9–z10), with `count`, `fatalities`
+-- one per cell holding incidents (64 px at z ≤ 8, 32 px at z9–z12), with `count`, `fatalities`
 -- (none when none is known) and the most frequent `event_type` (ties to the first in order, as
 -- mode() does) — for the map's from, to, type and a governorate/district area.
 -- incident_tile_rows calls it when incident_rollup_usable says the rollup can answer for this
 -- caller and filter.
 --
--- A tile of zoom z reads the level L = 8 (z ≤ 8) or 10 (z9–z10): its cells [x·s, (x+1)·s) a side,
+-- A tile of zoom z reads the level L = 8 (z ≤ 8), 10 (z9–z10) or 12 (z11–z12): its cells [x·s, (x+1)·s) a side,
 -- s = (4096 / cell) · 2^(L−z); its cell, 2^(L−z) of them a side. The edge days' incidents are
 -- placed in the same cells by the same pixel (incident_cells). The position is the incidents' mean
 -- pixel: at z = L exactly the scan's; above, a pixel is the level's pixel divided by 2^(L−z) and
@@ -224,11 +228,11 @@ set search_path = public, pg_temp
 set plan_cache_mode = force_custom_plan
 as $$
 declare
-  v_level integer := case when p_z <= 8 then 8 else 10 end;
+  v_level integer := case when p_z <= 8 then 8 when p_z <= 10 then 10 else 12 end;
   v_cell integer := case when p_z <= 8 then 64 else 32 end;
   v_shift integer := v_level - p_z;
   v_span integer := (4096 / v_cell) << v_shift;
-  v_drop integer := 10 - v_level;
+  v_drop integer := 12 - v_level;
   v_kind text := case when public.caller_location_scope() is null then 'exact' else 'coarse' end;
   v_all boolean := p_from is null and p_to is null;
   v_lo date := coalesce(p_from, date '0001-01-01');
@@ -238,14 +242,14 @@ declare
   v_y0 date := case when v_lo = date_trunc('year', v_lo) then v_lo else (date_trunc('year', v_lo) + interval '1 year')::date end;
   v_y1 date := greatest(v_y0, date_trunc('year', v_hi)::date);
 begin
-  if p_z is null or p_z not between 0 and 10 then
-    raise exception 'z: must be between 0 and 10' using errcode = '22023';
+  if p_z is null or p_z not between 0 and 12 then
+    raise exception 'z: must be between 0 and 12' using errcode = '22023';
   end if;
   if p_x is null or p_x < 0 or p_x >= 1 << p_z or p_y is null or p_y < 0 or p_y >= 1 << p_z then
     raise exception 'x, y: must be between 0 and %', (1 << p_z) - 1 using errcode = '22023';
   end if;
   if p_z > 8 and not v_all then
-    raise exception 'from, to: the rollup has z9–z10 cells for all time only' using errcode = '22023';
+    raise exception 'from, to: the rollup has z9–z12 cells for all time only' using errcode = '22023';
   end if;
   return query
     with kept as (

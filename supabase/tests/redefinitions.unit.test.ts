@@ -181,12 +181,16 @@ const KNOWN: Record<string, string[]> = {
 		'20261203150000',
 		'20261209300000',
 		'20261211200000',
-		'20261217100000'
+		'20261217100000',
+		'20261219200000'
 	],
 	// the cell rollup's z10 level (aggregated z9–z10 tiles) and no 'day' rows, issue 16
 	'private.incident_periods': ['20261211200000', '20261217100000'],
 	'private.incident_cell_rollup_apply': ['20261211200000', '20261217100000'],
-	'public.incident_tile_cells': ['20261211200000', '20261217100000'],
+	'public.incident_tile_cells': ['20261211200000', '20261217100000', '20261219200000'],
+	// the z12 level (aggregated z11–z12 tiles), issue 16
+	'public.incident_cells': ['20261217100000', '20261219200000'],
+	'private.incident_cell_levels': ['20261217100000', '20261219200000'],
 	'public.incidents_calendar': ['20261122003000', '20261209300000'],
 	'public.incidents_refined': ['20261205010000', '20261209300000'],
 	'public.incidents_sources': ['20261122003005', '20261209300000'],

@@ -7,14 +7,14 @@
  * incidents after every kind of write, and its tiles are the scan's cells.
  */
 
-/** The cell rollup recomputed from the incidents, and as kept: z8 per month, year and all, z10 all. */
+/** The cell rollup recomputed from the incidents, and as kept: z8 per month, year and all, z10 and z12 all. */
 const CELLS_FRESH = `select l.level, ((c.px >> l.px_shift) / l.cell)::int as cx, ((c.py >> l.px_shift) / l.cell)::int as cy,
          p.period, p.day::text as day, i.event_type, i.admin1_pcode, i.admin2_pcode, i.status, i.confidentiality,
          c.point_kind, count(*)::int as incidents, coalesce(sum(i.fatalities), 0)::int as fatalities,
          count(i.fatalities)::int as known, sum(c.px >> l.px_shift)::text as sx, sum(c.py >> l.px_shift)::text as sy
   from public.incidents i
   cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
-  cross join (values (8, 2, 64), (10, 0, 32)) l (level, px_shift, cell)
+  cross join (values (8, 4, 64), (10, 2, 32), (12, 0, 32)) l (level, px_shift, cell)
   cross join lateral (values ('month', date_trunc('month', i.event_date)::date),
                              ('year', date_trunc('year', i.event_date)::date), ('all', null)) p (period, day)
   where l.level = 8 or p.period = 'all'
@@ -298,11 +298,11 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 		"an aggregated tile from the rollup has the scan's cells (%s): counts, fatalities, type, place",
 		async (name, from, to) => {
 			const query = [from && `from=${from}`, to && `to=${to}`].filter(Boolean).join('&');
-			// z9–z10 cells are kept for all time only.
-			for (const z of from || to ? [6, 8] : [6, 8, 9, 10]) {
+			// z9–z12 cells are kept for all time only.
+			for (const z of from || to ? [6, 8] : [6, 8, 9, 10, 11, 12]) {
 				const [x, y] = tileOf(44.36, 33.31, z);
 				const cellPx = z <= 8 ? 64 : 32;
-				// At z9–z10 the tile endpoint aggregates only beyond 8,000 incidents, which the demo
+				// At z9–z12 the tile endpoint aggregates only beyond 8,000 incidents, which the demo
 				// data has not: the rollup's cells are read as the endpoint would read them.
 				const got =
 					z <= 8
@@ -344,7 +344,7 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 		}
 	);
 
-	it("a z9–z10 tile of more than 8,000 incidents is aggregated into the scan's 32 px cells, from the rollup for all time", async () => {
+	it("a z9–z12 tile of more than 8,000 incidents is aggregated into the scan's 32 px cells, from the rollup for all time", async () => {
 		// 13,000 incidents in ~1.8 × 2.9 km south of Nasiriyah, over two years: more than 8,000 with
 		// and without the date filter.
 		await e.db.execOwner(
@@ -354,7 +354,7 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 			        case when g % 4 = 0 then null else g % 3 end, 'verified', 'public'
 			 from generate_series(0, 12999) g`
 		);
-		for (const z of [9, 10]) {
+		for (const z of [9, 10, 11, 12]) {
 			const [x, y] = tileOf(46.009, 30.909, z);
 			for (const [from, to] of [
 				[null, null],
