@@ -13,6 +13,33 @@ set check_function_bodies = off;
 -- SQLSTATE 22023 with a message that starts with the argument's name, which the API turns into
 -- a 400.
 
+-- The first (p_last false) or last day with an incident the caller may count, for the dates,
+-- types and area, from the day rollup: its key starts with the day, so this walks the index from
+-- one end and stops at the first row that passes the filters and the policies. For the readers
+-- that sum the month rollup, whose rows only know their month. PL/pgSQL planned for each call's
+-- values: in a generic plan (an SQL function's) the dates were no index condition and the walk
+-- started at the far end of the index (1.15M rows for a year of 2018 at 3M incidents).
+create function public.incident_rollup_edge_day(
+  p_last boolean, p_from date, p_to date, p_types text[], p_area text[]
+) returns date
+language plpgsql stable
+set search_path = public, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  if p_last then
+    return (select max(r.day) from public.incident_rollup r
+            where (p_from is null or r.day >= p_from) and (p_to is null or r.day <= p_to)
+              and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+              and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area)));
+  end if;
+  return (select min(r.day) from public.incident_rollup r
+          where (p_from is null or r.day >= p_from) and (p_to is null or r.day <= p_to)
+            and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+            and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area)));
+end
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Incidents and fatalities over time, stacked.
 --   p_by    'day' | 'week' | 'month'. Weeks are ISO weeks (Monday first, date_trunc('week')); a
@@ -33,6 +60,7 @@ as $$
 declare
   v jsonb;
   v_rollup boolean;
+  v_months boolean;
 begin
   if p_by is null or p_by not in ('day', 'week', 'month') then
     raise exception 'by: unknown value "%"; use day, week or month', p_by using errcode = '22023';
@@ -44,7 +72,24 @@ begin
   -- From the summary when it can answer (incident_rollup_usable), else from the shared filter:
   -- the branch not taken is skipped by a one-time filter, never read.
   v_rollup := public.incident_rollup_usable(p_area, p_west);
+  -- Monthly bins of whole months: from the month rollup (~6× fewer rows at scale), the first and
+  -- last day from the day rollup's index (its key starts with the day).
+  v_months := v_rollup and p_by = 'month' and public.incident_rollup_months(p_from, p_to);
   with bins as (
+    select r.month as bin,
+           coalesce(case p_group when 'type' then r.event_type
+                                 when 'area1' then r.admin1_pcode
+                                 when 'area2' then r.admin2_pcode
+                                 else 'all' end, 'none') as key,
+           sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
+    from public.incident_rollup_month r
+    where v_months
+      and (p_from is null or r.month >= p_from)
+      and (p_to is null or r.month <= p_to)
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    group by 1, 2
+    union all
     select date_trunc(p_by, r.day::timestamp)::date as bin,
            coalesce(case p_group when 'type' then r.event_type
                                  when 'area1' then r.admin1_pcode
@@ -52,7 +97,7 @@ begin
                                  else 'all' end, 'none') as key,
            sum(r.incidents) as n, sum(r.fatalities) as fat, min(r.day) as first, max(r.day) as last
     from public.incident_rollup r
-    where v_rollup
+    where v_rollup and not v_months
       and (p_from is null or r.day >= p_from)
       and (p_to is null or r.day <= p_to)
       and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
@@ -79,8 +124,10 @@ begin
     'group', p_group,
     'total', coalesce((select sum(n) from groups), 0),
     'fatalities', coalesce((select sum(fat) from groups), 0),
-    'first_date', (select min(first) from bins),
-    'last_date', (select max(last) from bins),
+    'first_date', case when v_months then public.incident_rollup_edge_day(false, p_from, p_to, p_types, p_area)
+                       else (select min(first) from bins) end,
+    'last_date', case when v_months then public.incident_rollup_edge_day(true, p_from, p_to, p_types, p_area)
+                      else (select max(last) from bins) end,
     'groups', coalesce((select jsonb_agg(jsonb_build_object('key', key, 'name_en', name_en, 'name_ar', name_ar,
                           'n', n, 'fatalities', fat) order by n desc, key) from groups), '[]'::jsonb),
     'bins', coalesce((select jsonb_agg(jsonb_build_object('bin', bin, 'key', key, 'n', n, 'fatalities', fat)
@@ -120,6 +167,7 @@ as $$
 declare
   v jsonb;
   v_rollup boolean;
+  v_months boolean;
   v_scope text[];
   v_place geometry;
 begin
@@ -137,11 +185,23 @@ begin
     and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
       + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
       + coalesce(cardinality(p_reliability), 0) = 0;
+  -- Whole months (or no dates): the month rollup, the first and last day from the day rollup's index.
+  v_months := v_rollup and public.incident_rollup_months(p_from, p_to);
   with counts as (
+    select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
+           sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
+    from public.incident_rollup_month r
+    where v_months
+      and (p_from is null or r.month >= p_from)
+      and (p_to is null or r.month <= p_to)
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    group by 1
+    union all
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
            sum(r.incidents) as n, sum(r.fatalities) as fat, min(r.day) as first, max(r.day) as last
     from public.incident_rollup r
-    where v_rollup
+    where v_rollup and not v_months
       and (p_from is null or r.day >= p_from)
       and (p_to is null or r.day <= p_to)
       and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
@@ -174,8 +234,10 @@ begin
     'level', p_level,
     'total', coalesce((select sum(n) from counts), 0),
     'fatalities', coalesce((select sum(fat) from counts), 0),
-    'first_date', (select min(first) from counts),
-    'last_date', (select max(last) from counts),
+    'first_date', case when v_months then public.incident_rollup_edge_day(false, p_from, p_to, p_types, p_area)
+                       else (select min(first) from counts) end,
+    'last_date', case when v_months then public.incident_rollup_edge_day(true, p_from, p_to, p_types, p_area)
+                      else (select max(last) from counts) end,
     'areas', coalesce((select jsonb_agg(jsonb_build_object(
                  'pcode', s.pcode, 'name_en', s.name_en, 'name_ar', s.name_ar, 'parent_pcode', s.parent_pcode,
                  'n', coalesce(c.n, 0), 'fatalities', coalesce(c.fat, 0))
@@ -823,16 +885,56 @@ create function public.incidents_sources(
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null
 ) returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = public, extensions, pg_temp
 set jit = off  -- see the note at baseline_classify
+set plan_cache_mode = force_custom_plan  -- the unused filters fold away (see incidents_map)
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object('source', s, 'n', n, 'first_date', f, 'last_date', l) order by n desc, s), '[]'::jsonb)
-  from (
-    select i.upstream_source as s, count(*) as n, min(i.event_date) as f, max(i.event_date) as l
-    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
-    group by i.upstream_source
-  ) x
+declare
+  v_months boolean := public.incident_rollup_usable(p_area, p_west) and public.incident_rollup_months(p_from, p_to);
+begin
+  -- Whole months (the map's timeline asks with no filter at all): each source's total and its
+  -- first and last month from the month rollup, then the first and last day inside those months
+  -- from the incidents (the date index, read from the month's edge until a row of the source).
+  if v_months then
+    return (
+      select coalesce(jsonb_agg(jsonb_build_object('source', x.s, 'n', x.n, 'first_date', f.d, 'last_date', l.d)
+                                order by x.n desc, x.s), '[]'::jsonb)
+      from (
+        select r.upstream_source as s, sum(r.incidents) as n,
+               min(r.month) as fm, (min(r.month) + interval '1 month')::date as fm_end,
+               max(r.month) as lm, (max(r.month) + interval '1 month')::date as lm_end
+        from public.incident_rollup_month r
+        where (p_from is null or r.month >= p_from)
+          and (p_to is null or r.month <= p_to)
+          and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+          and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+        group by 1
+      ) x
+      -- The month as bounds of the date index, both plain columns of x (incidents_filtered's
+      -- "p_from is null or …" with a column of x was no index condition, nor was an end worked
+      -- out here: either read every incident of the source from the far end).
+      cross join lateral (
+        select min(i.event_date) as d
+        from public.incidents_filtered(null, null, p_types, p_area) i
+        where i.event_date >= x.fm and i.event_date < x.fm_end
+          and i.upstream_source is not distinct from x.s
+      ) f
+      cross join lateral (
+        select max(i.event_date) as d
+        from public.incidents_filtered(null, null, p_types, p_area) i
+        where i.event_date >= x.lm and i.event_date < x.lm_end
+          and i.upstream_source is not distinct from x.s
+      ) l);
+  end if;
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object('source', s, 'n', n, 'first_date', f, 'last_date', l) order by n desc, s), '[]'::jsonb)
+    from (
+      select i.upstream_source as s, count(*) as n, min(i.event_date) as f, max(i.event_date) as l
+      from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+      group by i.upstream_source
+    ) x);
+end
 $$;
 
 -- The baseline rows without a nested SQL function per row. baseline_row called
