@@ -137,6 +137,31 @@ as $$
   select * from (values (8::smallint, 4, 64), (10::smallint, 2, 32), (12::smallint, 0, 32)) l (level, px_shift, cell)
 $$;
 
+-- Whether the box [p_west, p_east] × [p_south, p_north] holds every incident the caller may see,
+-- by the point the caller sees (incidents_filtered's viewport test): the z8 level's cells for all
+-- time that the caller's policies show (an analyst's exact and coarse points both, a viewer's the
+-- points a viewer is shown) lie inside it, with a margin of 1e-9° for the rounding of the cells'
+-- edges. The cells' x is the index's order; y is read from the level's rows. No viewport, or
+-- no incident, holds all. For incidents_map's whole-view path.
+create function public.incident_view_holds_all(
+  p_west double precision, p_south double precision, p_east double precision, p_north double precision
+) returns boolean
+language sql stable
+set search_path = public, pg_temp
+as $$
+  select p_west is null or coalesce((
+    select p_west <= min(r.cx) / 16384.0 * 360 - 180 - 1e-9
+       and p_east >= (max(r.cx) + 1) / 16384.0 * 360 - 180 + 1e-9
+       -- the outermost rows of cells also hold what lies beyond the Web Mercator limits
+       and p_north >= case when min(r.cy) = 0 then 90
+                           else degrees(atan(sinh(pi() * (1 - 2 * min(r.cy) / 16384.0)))) + 1e-9 end
+       and p_south <= case when max(r.cy) = 16383 then -90
+                           else degrees(atan(sinh(pi() * (1 - 2 * (max(r.cy) + 1) / 16384.0)))) - 1e-9 end
+    from public.incident_cell_rollup r
+    where r.level = 8 and r.period = 'all' and r.day is null
+    having count(*) > 0), true)
+$$;
+
 -- The triggers' one body, as incident_rollup_apply: the statement's rows grouped by key, +1 per
 -- new row and −1 per old row, added to the rollup. Dynamic SQL because a transition table exists
 -- only for the events that define it.
