@@ -52,6 +52,21 @@ as $$
      and (p_to is null or p_to + 1 = date_trunc('month', p_to + 1)::date)
 $$;
 
+-- The month rollup's rows for the shared filters, as the caller may read them; its readers
+-- check first that the dates are whole months (incident_rollup_months). SQL without a SET
+-- clause, so that it inlines into them like incidents_filtered.
+create function public.incident_rollup_month_rows(
+  p_from date, p_to date, p_types text[], p_area text[]
+) returns setof public.incident_rollup_month
+language sql stable
+as $$
+  select r.* from public.incident_rollup_month r
+  where (p_from is null or r.month >= p_from)
+    and (p_to is null or r.month <= p_to)
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+$$;
+
 create function public.incident_rollup_edge_day(
   p_last boolean, p_from date, p_to date, p_types text[], p_area text[]
 ) returns date
@@ -139,12 +154,8 @@ begin
         select extract(year from x.event_date)::int as y, x.event_type, x.admin1_pcode, sum(x.n) as n, sum(x.fat) as fat
         from (
           select r.month as event_date, r.event_type, r.admin1_pcode, r.incidents as n, r.fatalities as fat
-          from public.incident_rollup_month r
+          from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
           where v_months
-            and (p_from is null or r.month >= p_from)
-            and (p_to is null or r.month <= p_to)
-            and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-            and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
           union all
           select r.day, r.event_type, r.admin1_pcode, r.incidents, r.fatalities
           from public.incident_rollup r
@@ -215,12 +226,8 @@ begin
                                  when 'area2' then r.admin2_pcode
                                  else 'all' end, 'none') as key,
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
-    from public.incident_rollup_month r
+    from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
     where v_months
-      and (p_from is null or r.month >= p_from)
-      and (p_to is null or r.month <= p_to)
-      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
     group by 1, 2
     union all
     select date_trunc(p_by, r.day::timestamp)::date as bin,
@@ -312,12 +319,8 @@ begin
   with counts as (
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
-    from public.incident_rollup_month r
+    from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
     where v_months
-      and (p_from is null or r.month >= p_from)
-      and (p_to is null or r.month <= p_to)
-      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
     group by 1
     union all
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
@@ -397,11 +400,7 @@ begin
         select r.upstream_source as s, sum(r.incidents) as n,
                min(r.month) as fm, (min(r.month) + interval '1 month')::date as fm_end,
                max(r.month) as lm, (max(r.month) + interval '1 month')::date as lm_end
-        from public.incident_rollup_month r
-        where (p_from is null or r.month >= p_from)
-          and (p_to is null or r.month <= p_to)
-          and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-          and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+        from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
         group by 1
       ) x
       -- The month as bounds of the date index, both plain columns of x (incidents_filtered's

@@ -62,11 +62,7 @@ begin
     return (
     with counts as (
       select r.event_type, sum(r.incidents) as n, sum(r.fatalities) as fat
-      from public.incident_rollup_month r
-      where (p_from is null or r.month >= p_from)
-        and (p_to is null or r.month <= p_to)
-        and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-        and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+      from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
       group by 1
     ),
     pts as (

@@ -469,11 +469,7 @@ begin
     return (
     with counts as (
       select r.event_type, sum(r.incidents) as n, sum(r.fatalities) as fat
-      from public.incident_rollup_month r
-      where (p_from is null or r.month >= p_from)
-        and (p_to is null or r.month <= p_to)
-        and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-        and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+      from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
       group by 1
     ),
     pts as (
@@ -670,12 +666,8 @@ begin
         select extract(year from x.event_date)::int as y, x.event_type, x.admin1_pcode, sum(x.n) as n, sum(x.fat) as fat
         from (
           select r.month as event_date, r.event_type, r.admin1_pcode, r.incidents as n, r.fatalities as fat
-          from public.incident_rollup_month r
+          from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
           where v_months
-            and (p_from is null or r.month >= p_from)
-            and (p_to is null or r.month <= p_to)
-            and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-            and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
           union all
           select r.day, r.event_type, r.admin1_pcode, r.incidents, r.fatalities
           from public.incident_rollup r
@@ -985,6 +977,21 @@ language sql immutable parallel safe
 as $$
   select (p_from is null or p_from = date_trunc('month', p_from)::date)
      and (p_to is null or p_to + 1 = date_trunc('month', p_to + 1)::date)
+$$;
+
+-- The month rollup's rows for the shared filters, as the caller may read them; its readers
+-- check first that the dates are whole months (incident_rollup_months). SQL without a SET
+-- clause, so that it inlines into them like incidents_filtered.
+create function public.incident_rollup_month_rows(
+  p_from date, p_to date, p_types text[], p_area text[]
+) returns setof public.incident_rollup_month
+language sql stable
+as $$
+  select r.* from public.incident_rollup_month r
+  where (p_from is null or r.month >= p_from)
+    and (p_to is null or r.month <= p_to)
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
 $$;
 
 -- The triggers' one body: the statement's rows grouped by key, +1 per new row and −1 per old

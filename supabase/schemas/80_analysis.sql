@@ -82,12 +82,8 @@ begin
                                  when 'area2' then r.admin2_pcode
                                  else 'all' end, 'none') as key,
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
-    from public.incident_rollup_month r
+    from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
     where v_months
-      and (p_from is null or r.month >= p_from)
-      and (p_to is null or r.month <= p_to)
-      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
     group by 1, 2
     union all
     select date_trunc(p_by, r.day::timestamp)::date as bin,
@@ -190,12 +186,8 @@ begin
   with counts as (
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
-    from public.incident_rollup_month r
+    from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
     where v_months
-      and (p_from is null or r.month >= p_from)
-      and (p_to is null or r.month <= p_to)
-      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
     group by 1
     union all
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
@@ -904,11 +896,7 @@ begin
         select r.upstream_source as s, sum(r.incidents) as n,
                min(r.month) as fm, (min(r.month) + interval '1 month')::date as fm_end,
                max(r.month) as lm, (max(r.month) + interval '1 month')::date as lm_end
-        from public.incident_rollup_month r
-        where (p_from is null or r.month >= p_from)
-          and (p_to is null or r.month <= p_to)
-          and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-          and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+        from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
         group by 1
       ) x
       -- The month as bounds of the date index, both plain columns of x (incidents_filtered's
