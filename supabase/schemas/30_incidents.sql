@@ -426,6 +426,8 @@ $$;
 -- [id, lon, lat, event_type, fatalities, serious, event_date] (at most p_limit, the most recent
 -- first; serious and the date colour points by seriousness or recency, issue 13), and the exact
 -- counts in the viewport and by type, so the shown numbers stay true when points are capped.
+-- With p_complete the points come only when all of them fit under p_limit (else none: the map
+-- then draws the view from the vector tiles and would never draw them), and are not looked for.
 -- Map views, density and the GeoJSON API used their indexes only on paper: an SQL-language
 -- function that cannot be inlined (these build one JSON answer with CTEs) is planned once per
 -- call with its arguments as unknown parameters, and a generic plan cannot use an index for
@@ -433,8 +435,14 @@ $$;
 -- incident (≈100 ms for a 79-incident view at 207k incidents on PostgreSQL, 1–2 s on PGlite).
 -- As PL/pgSQL with plan_cache_mode = force_custom_plan, each call is planned with its actual
 -- values: the unused filters fold away and the (lat, lon) and date indexes serve the rest.
--- Bodies and answers are unchanged.
-
+-- Three ways to the same answer (supabase/tests/map-whole-view.test.ts and
+-- map-part-view.test.ts compare each with the scan):
+--  * the whole view (20261220200000): a box that holds every incident the caller may see, with
+--    only the shared filters and whole months — counts from the month rollup;
+--  * part of the country for all time (20261221100000): the counts of the cells inside the box
+--    from the cell rollup, plus the incidents of the strips along its edges — a city view read
+--    every incident in it (1.7–1.9 s for Baghdad at 3,000,000 incidents);
+--  * otherwise the scan.
 create function public.incidents_map(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
@@ -444,7 +452,8 @@ create function public.incidents_map(
   p_within_km double precision default null, p_precise_only boolean default false,
   p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
   p_reliability text[] default null,
-  p_status text[] default null
+  p_status text[] default null,
+  p_complete boolean default false
 ) returns jsonb
 language plpgsql stable
 set search_path = public, extensions, pg_temp
@@ -453,39 +462,94 @@ as $$
 declare
   v_scope text[] := public.caller_location_scope();
   v_place geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
-begin
-  -- A view that holds every incident the caller may see (the country at a glance, the map's
-  -- first view) with only the shared filters and whole months: the counts from the month rollup
-  -- and the most recent points through the date index, instead of reading every incident twice
-  -- (4–6 s at 3,000,000 incidents). incident_view_holds_all (31_incident_cells.sql) says so from
-  -- the cell rollup's extent. Same answer as the scan below.
-  if v_place is null and not coalesce(p_precise_only, false)
+  v_shared boolean := v_place is null and not coalesce(p_precise_only, false)
      and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
        + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
        + coalesce(cardinality(p_reliability), 0) = 0
-     and public.incident_rollup_usable(p_area)
-     and public.incident_rollup_months(p_from, p_to)
+     and public.incident_rollup_usable(p_area);
+  v_exact boolean := v_scope is null;  -- the caller sees exact points (analysts, admins)
+  v_kind text := case when v_scope is null then 'exact' else 'coarse' end;
+  b record;
+  v_counts jsonb;
+  v_box boolean;
+begin
+  -- The whole view: incident_view_holds_all (31_incident_cells.sql) says the box holds all; the
+  -- points then need no viewport test (v_box false), which would steer them off the date index.
+  if v_shared and public.incident_rollup_months(p_from, p_to)
      and public.incident_view_holds_all(p_west, p_south, p_east, p_north) then
-    return (
     with counts as (
       select r.event_type, sum(r.incidents) as n, sum(r.fatalities) as fat
       from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
       group by 1
-    ),
-    pts as (
-      select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
-             event_type, fatalities, serious, event_date
-      from public.incidents_filtered(p_from, p_to, p_types, p_area)
-      order by event_date desc, id limit greatest(p_limit, 0)
     )
     select jsonb_build_object(
       'total', coalesce((select sum(n) from counts), 0),
       'fatalities', coalesce((select sum(fat) from counts), 0),
-      'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb),
-      'points', coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
-                   round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)) from pts), '[]'::jsonb)
-    ));
+      'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb))
+    into v_counts;
+    v_box := false;
   end if;
+
+  -- Part of the country, for all time: the cells of the cell rollup's level wholly inside the
+  -- box (incident_view_cells) summed, and the incidents inside the box but in no such cell —
+  -- those lie in the strips between the cells and the box's edges, which the (lat, lon) index
+  -- of the point the caller sees reads (one range per strip); incident_cells, which placed every
+  -- incident in its cell for the rollup, tells exactly which of them the cells did not count.
+  if v_counts is null and v_shared and p_from is null and p_to is null and p_west is not null then
+    select * into b from public.incident_view_cells(p_west, p_south, p_east, p_north);
+    if b.cx0 <= b.cx1 and b.cy0 <= b.cy1 then
+      with cells as (
+        select r.event_type, r.incidents as n, r.fatalities as fat
+        from public.incident_cell_rollup r
+        where r.level = b.level and r.period = 'all' and r.day is null
+          and r.cx between b.cx0 and b.cx1 and r.cy between b.cy0 and b.cy1
+          and r.point_kind in ('any', v_kind)
+          and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+          and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+      ),
+      strips as (
+        select i.event_type, 1 as n, i.fatalities as fat
+        from public.incidents_filtered(null, null, p_types, p_area) i
+        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+        where c.point_kind in ('any', v_kind)
+          and not ((c.px >> b.shift) between b.cx0 and b.cx1 and (c.py >> b.shift) between b.cy0 and b.cy1)
+          and ((v_exact and i.lon between p_west and p_east
+                and ((i.lat > b.n - 1e-7 and i.lat <= p_north)
+                  or (i.lat >= p_south and i.lat < b.s + 1e-7)
+                  or (i.lat between p_south and p_north and i.lon < b.w + 1e-7)
+                  or (i.lat between p_south and p_north and i.lon > b.e - 1e-7)))
+            or (not v_exact and i.lon_coarse between p_west and p_east
+                and ((i.lat_coarse > b.n - 1e-7 and i.lat_coarse <= p_north)
+                  or (i.lat_coarse >= p_south and i.lat_coarse < b.s + 1e-7)
+                  or (i.lat_coarse between p_south and p_north and i.lon_coarse < b.w + 1e-7)
+                  or (i.lat_coarse between p_south and p_north and i.lon_coarse > b.e - 1e-7))))
+      ),
+      counts as (
+        select event_type, sum(n) as n, sum(fat) as fat
+        from (select * from cells union all select * from strips) x group by 1
+      )
+      select jsonb_build_object(
+        'total', coalesce((select sum(n) from counts), 0),
+        'fatalities', coalesce((select sum(fat) from counts), 0),
+        'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb))
+      into v_counts;
+      v_box := true;
+    end if;
+  end if;
+
+  if v_counts is not null then
+    return v_counts || jsonb_build_object('points', case
+      when p_complete and (v_counts ->> 'total')::bigint > p_limit then '[]'::jsonb
+      else (select coalesce(jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
+                     round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)), '[]'::jsonb)
+            from (select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
+                         event_type, fatalities, serious, event_date
+                  from public.incidents_filtered(p_from, p_to, p_types, p_area,
+                         case when v_box then p_west end, case when v_box then p_south end,
+                         case when v_box then p_east end, case when v_box then p_north end)
+                  order by event_date desc, id limit greatest(p_limit, 0)) pts) end);
+  end if;
+
   return (
   with f as (
     select * from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
@@ -503,8 +567,9 @@ begin
     'total', coalesce((select sum(n) from counts), 0),
     'fatalities', coalesce((select sum(fat) from counts), 0),
     'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb),
-    'points', coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
-                 round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)) from pts), '[]'::jsonb)
+    'points', case when p_complete and coalesce((select sum(n) from counts), 0) > p_limit then '[]'::jsonb
+                   else coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
+                          round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)) from pts), '[]'::jsonb) end
   )
   );
 end

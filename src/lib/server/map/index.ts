@@ -18,14 +18,27 @@ export interface AreaListItem {
 	parent_pcode?: string | null;
 }
 
-/** The viewport's incidents: {total, fatalities, by_type, points: [[id, lon, lat, type, fatalities], …]}. */
+/**
+ * The viewport's incidents: {total, fatalities, by_type, points: [[id, lon, lat, type, fatalities], …]}.
+ * `complete`: the points only when all of them fit under `limit`, else none (and none looked for).
+ */
 export function incidents<T = unknown>(
 	user: CallerUser,
 	f: IncidentFilters,
 	limit: number,
-	r = NONE
+	r = NONE,
+	complete = false
 ) {
-	return rpc<T>('incidents_map', { ...filterArgs(f), ...refinementArgs(r), p_limit: limit }, user);
+	return rpc<T>(
+		'incidents_map',
+		{
+			...filterArgs(f),
+			...refinementArgs(r),
+			p_limit: limit,
+			p_complete: complete
+		},
+		user
+	);
 }
 
 /** Incidents snapped to a grid of `cell` degrees: [[lon, lat, count, fatalities], …]. */

@@ -23,12 +23,13 @@ export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const complete = url.searchParams.get('complete');
 	if (complete !== null && !['true', 'false'].includes(complete))
 		throw new FilterError('complete', 'expected true or false');
-	const answer = await map.incidents<{ total: number | string; points: unknown[] }>(
-		user,
-		filters,
-		limit,
-		parseRefinement(url.searchParams)
+	return json(
+		await map.incidents(
+			user,
+			filters,
+			limit,
+			parseRefinement(url.searchParams),
+			complete === 'true'
+		)
 	);
-	if (complete === 'true' && Number(answer.total) > limit) answer.points = [];
-	return json(answer);
 });
