@@ -1036,6 +1036,74 @@ create policy "Field staff and viewers can read the monthly totals of verified u
 
 grant select on public.incident_rollup_month to authenticated;
 
+-- Two more totals for all time, for the analysis screen's undated charts (issue 16,
+-- 20261221200000): its rhythm chart (hour of day, day of week) and its top actors read every
+-- incident of the filter, 1–3 s each at 3,000,000 incidents. Neither has a date: the screen's
+-- default is all time, and a dated chart reads the incidents of its dates as before.
+--   incident_rollup_rhythm  per ISO weekday (when the day is known: time_precision 'exact' or
+--                           'day') and hour (when the time is: 'exact' with an event_time),
+--                           each null otherwise — incidents_time_pattern's two groupings;
+--   incident_rollup_actor   per actor named on either side (an incident with the same actor on
+--                           both sides counts once for it, as incidents_top_actors counts), how
+--                           often as side 1 and side 2, and the fatalities; actor_id null for the
+--                           incidents that name none, so that "with an actor" is the rest.
+-- Kept by incident_rollup_apply in the same pass as the others; RLS as the day rollup's.
+create table public.incident_rollup_rhythm (
+  event_type       text not null,
+  admin1_pcode     text,
+  admin2_pcode     text,
+  status           text not null,
+  confidentiality  text not null,
+  dow              smallint,
+  hour             smallint,
+  incidents        bigint not null,
+  constraint incident_rollup_rhythm_key unique nulls not distinct
+    (event_type, admin1_pcode, admin2_pcode, status, confidentiality, dow, hour)
+);
+
+create index incident_rollup_rhythm_empty_idx on public.incident_rollup_rhythm (event_type) where incidents = 0;
+
+alter table public.incident_rollup_rhythm enable row level security;
+
+create policy "Analysts and admins can read every rhythm total" on public.incident_rollup_rhythm
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read the rhythm totals of verified unrestricted incidents" on public.incident_rollup_rhythm
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted'
+    and (select public.has_app_role('field', 'viewer')));
+
+grant select on public.incident_rollup_rhythm to authenticated;
+
+create table public.incident_rollup_actor (
+  actor_id         uuid,
+  event_type       text not null,
+  admin1_pcode     text,
+  admin2_pcode     text,
+  status           text not null,
+  confidentiality  text not null,
+  incidents        bigint not null,
+  as_actor1        bigint not null,
+  as_actor2        bigint not null,
+  fatalities       bigint not null,
+  constraint incident_rollup_actor_key unique nulls not distinct
+    (actor_id, event_type, admin1_pcode, admin2_pcode, status, confidentiality)
+);
+
+create index incident_rollup_actor_empty_idx on public.incident_rollup_actor (event_type) where incidents = 0;
+
+alter table public.incident_rollup_actor enable row level security;
+
+create policy "Analysts and admins can read every actor total" on public.incident_rollup_actor
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read the actor totals of verified unrestricted incidents" on public.incident_rollup_actor
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted'
+    and (select public.has_app_role('field', 'viewer')));
+
+grant select on public.incident_rollup_actor to authenticated;
+
 -- Whether whole months cover the dates (none counts): the month rollup can answer them.
 create function public.incident_rollup_months(p_from date, p_to date) returns boolean
 language sql immutable parallel safe
@@ -1096,6 +1164,39 @@ begin
       set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
   $q$, src);
   delete from public.incident_rollup_month where incidents = 0;
+  execute format($q$
+    insert into public.incident_rollup_rhythm as r
+      (event_type, admin1_pcode, admin2_pcode, status, confidentiality, dow, hour, incidents)
+    select event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+           case when time_precision in ('exact', 'day') then extract(isodow from event_date)::smallint end,
+           case when time_precision = 'exact' and event_time is not null then extract(hour from event_time)::smallint end,
+           sum(sign)
+    from (%s) d
+    group by 1, 2, 3, 4, 5, 6, 7
+    having sum(sign) <> 0
+    on conflict on constraint incident_rollup_rhythm_key do update
+      set incidents = r.incidents + excluded.incidents
+  $q$, src);
+  delete from public.incident_rollup_rhythm where incidents = 0;
+  execute format($q$
+    insert into public.incident_rollup_actor as r
+      (actor_id, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, as_actor1, as_actor2, fatalities)
+    select a.actor_id, d.event_type, d.admin1_pcode, d.admin2_pcode, d.status, d.confidentiality,
+           sum(d.sign), sum(d.sign * a.as1), sum(d.sign * a.as2), sum(d.sign * coalesce(d.fatalities, 0))
+    from (%s) d
+    cross join lateral (values
+      (d.actor1_id, 1, case when d.actor2_id = d.actor1_id then 1 else 0 end, d.actor1_id is not null),
+      (d.actor2_id, 0, 1, d.actor2_id is not null and d.actor2_id is distinct from d.actor1_id),
+      (null::uuid, 0, 0, d.actor1_id is null and d.actor2_id is null)) a (actor_id, as1, as2, keep)
+    where a.keep
+    group by 1, 2, 3, 4, 5, 6
+    having sum(d.sign) <> 0 or sum(d.sign * a.as1) <> 0 or sum(d.sign * a.as2) <> 0
+        or sum(d.sign * coalesce(d.fatalities, 0)) <> 0
+    on conflict on constraint incident_rollup_actor_key do update
+      set incidents = r.incidents + excluded.incidents, as_actor1 = r.as_actor1 + excluded.as_actor1,
+          as_actor2 = r.as_actor2 + excluded.as_actor2, fatalities = r.fatalities + excluded.fatalities
+  $q$, src);
+  delete from public.incident_rollup_actor where incidents = 0;
   return null;
 end
 $$;
@@ -1107,6 +1208,8 @@ as $$
 begin
   delete from public.incident_rollup;
   delete from public.incident_rollup_month;
+  delete from public.incident_rollup_rhythm;
+  delete from public.incident_rollup_actor;
   return null;
 end
 $$;

@@ -277,40 +277,60 @@ $$;
 --            'day'); an event dated only to its week or month says nothing about the weekday.
 --   dow_hour [dow 1–7, hour, n] for the incidents with a known time.
 -- 'with_time' and 'with_day' say how many incidents each chart rests on, out of 'total'.
+-- Undated, from incident_rollup_rhythm when the summary can answer (incident_rollup_usable), the
+-- first and last days from the day rollup's index; else from the incidents.
 create function public.incidents_time_pattern(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null
 ) returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = public, extensions, pg_temp
 set jit = off
+set plan_cache_mode = force_custom_plan
 as $$
+declare
+  v_rollup boolean := p_from is null and p_to is null and public.incident_rollup_usable(p_area, p_west);
+begin
+  return (
   with cells as (
     -- one grouping of everything: (known weekday?, known hour?) per cell, with the date span
+    select r.dow, r.hour, sum(r.incidents) as n, null::date as first, null::date as last
+    from public.incident_rollup_rhythm r
+    where v_rollup
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    group by 1, 2
+    union all
     select case when i.time_precision in ('exact', 'day') then extract(isodow from i.event_date)::int end as dow,
            case when i.time_precision = 'exact' and i.event_time is not null
                 then extract(hour from i.event_time)::int end as hour,
            count(*) as n, min(i.event_date) as first, max(i.event_date) as last
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    where not v_rollup
     group by 1, 2
   )
   select jsonb_build_object(
     'total', coalesce((select sum(n) from cells), 0),
     'with_time', coalesce((select sum(n) from cells where hour is not null), 0),
     'with_day', coalesce((select sum(n) from cells where dow is not null), 0),
-    'first_date', (select min(first) from cells),
-    'last_date', (select max(last) from cells),
+    'first_date', case when v_rollup then public.incident_rollup_edge_day(false, null, null, p_types, p_area)
+                       else (select min(first) from cells) end,
+    'last_date', case when v_rollup then public.incident_rollup_edge_day(true, null, null, p_types, p_area)
+                      else (select max(last) from cells) end,
     'by_hour', (select jsonb_agg(coalesce((select sum(n) from cells c where c.hour = h), 0) order by h) from generate_series(0, 23) h),
     'by_dow', (select jsonb_agg(coalesce((select sum(n) from cells c where c.dow = d), 0) order by d) from generate_series(1, 7) d),
     'dow_hour', coalesce((select jsonb_agg(jsonb_build_array(dow, hour, n) order by dow, hour)
-                          from cells where hour is not null and dow is not null), '[]'::jsonb))
+                          from cells where hour is not null and dow is not null), '[]'::jsonb)));
+end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- The actors most often involved: incidents where the actor is either side (an incident with
 -- the same actor on both sides counts once), how often as side 1 / side 2, and the fatalities of
--- those incidents. The p_limit most frequent, ties by name.
+-- those incidents. The p_limit most frequent, ties by name. Undated, from incident_rollup_actor
+-- when the summary can answer (the total from incident_rollup_rhythm, which holds each incident
+-- once; the first and last days from the day rollup's index); else from the incidents.
 create function public.incidents_top_actors(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
@@ -320,12 +340,45 @@ create function public.incidents_top_actors(
 language plpgsql stable
 set search_path = public, extensions, pg_temp
 set jit = off
+set plan_cache_mode = force_custom_plan
 as $$
 declare
   v jsonb;
 begin
   if p_limit is null or p_limit not between 1 and 100 then
     raise exception 'limit: must be between 1 and 100' using errcode = '22023';
+  end if;
+  if p_from is null and p_to is null and public.incident_rollup_usable(p_area, p_west) then
+    with r as (
+      select * from public.incident_rollup_actor r
+      where (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+        and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    ),
+    per_actor as (
+      select actor_id, sum(incidents) as n, sum(as_actor1) as as1, sum(as_actor2) as as2, sum(fatalities) as fat
+      from r where actor_id is not null group by actor_id
+    ),
+    top as (
+      select p.*, a.name, a.actor_type
+      from per_actor p join public.actors a on a.id = p.actor_id
+      order by p.n desc, a.name
+      limit p_limit
+    ),
+    total as (
+      select coalesce(sum(h.incidents), 0) as n from public.incident_rollup_rhythm h
+      where (p_types is null or cardinality(p_types) = 0 or h.event_type = any (p_types))
+        and (p_area is null or cardinality(p_area) = 0 or h.admin1_pcode = any (p_area) or h.admin2_pcode = any (p_area))
+    )
+    select jsonb_build_object(
+      'total', t.n,
+      'with_actor', t.n - coalesce((select sum(incidents) from r where actor_id is null), 0),
+      'first_date', public.incident_rollup_edge_day(false, null, null, p_types, p_area),
+      'last_date', public.incident_rollup_edge_day(true, null, null, p_types, p_area),
+      'actors', coalesce((select jsonb_agg(jsonb_build_object('id', actor_id, 'name', name, 'actor_type', actor_type,
+                   'n', n, 'as_actor1', as1, 'as_actor2', as2, 'fatalities', fat) order by n desc, name) from top), '[]'::jsonb))
+    into v
+    from total t;
+    return v;
   end if;
   with f as materialized (
     select i.actor1_id, i.actor2_id, i.fatalities, i.event_date

@@ -1,10 +1,11 @@
 /**
- * The incident rollup (20261203150100_incident_rollup) and its monthly twin
- * (20261220100000_incident_rollup_month): after inserts, edits, status changes, deletes and
+ * The incident rollup (20261203150100_incident_rollup), its monthly twin
+ * (20261220100000_incident_rollup_month) and the all-time rhythm and actor rollups
+ * (20261221200000_rollup_rhythm_actors): after inserts, edits, status changes, deletes and
  * merges, each equals a fresh GROUP BY of the incidents; incident_counts, incident_stats,
- * incidents_by_area and incidents_sources read from them give what the scan gives, per role
- * (field staff, whose own reports the summary cannot tell, keep the scan); the RLS helpers are
- * parallel safe.
+ * incidents_by_area, incidents_sources, incidents_time_pattern and incidents_top_actors read from
+ * them give what the scan gives, per role (field staff, whose own reports the summary cannot
+ * tell, keep the scan); the RLS helpers are parallel safe.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
@@ -29,6 +30,34 @@ const FRESH_MONTH = `select date_trunc('month', event_date)::date::text as month
 const ROLLUP_MONTH = `select month::text, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
                              upstream_source, incidents::int, fatalities::int from public.incident_rollup_month`;
 
+const FRESH_RHYTHM = `select event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+                              case when time_precision in ('exact', 'day') then extract(isodow from event_date)::int end as dow,
+                              case when time_precision = 'exact' and event_time is not null
+                                   then extract(hour from event_time)::int end as hour,
+                              count(*)::int as incidents
+                       from public.incidents group by 1, 2, 3, 4, 5, 6, 7`;
+const ROLLUP_RHYTHM = `select event_type, admin1_pcode, admin2_pcode, status, confidentiality, dow::int, hour::int,
+                              incidents::int from public.incident_rollup_rhythm`;
+
+// Each incident once per actor it names (the same actor on both sides once), or once with no actor.
+const FRESH_ACTOR = `select s.actor_id, i.event_type, i.admin1_pcode, i.admin2_pcode, i.status, i.confidentiality,
+                            count(distinct i.id)::int as incidents,
+                            count(*) filter (where s.side = 1)::int as as_actor1,
+                            count(*) filter (where s.side = 2)::int as as_actor2,
+                            coalesce(sum(i.fatalities) filter (where s.first), 0)::int as fatalities
+                     from public.incidents i
+                     cross join lateral (select i.actor1_id as actor_id, 1 as side, true as first
+                                         where i.actor1_id is not null
+                                         union all
+                                         select i.actor2_id, 2, i.actor2_id is distinct from i.actor1_id
+                                         where i.actor2_id is not null
+                                         union all
+                                         select null, 0, true where i.actor1_id is null and i.actor2_id is null) s
+                     group by 1, 2, 3, 4, 5, 6`;
+const ROLLUP_ACTOR = `select actor_id, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+                             incidents::int, as_actor1::int,
+                             as_actor2::int, fatalities::int from public.incident_rollup_actor`;
+
 /** The same counts through the scan: what incident_counts answered before the summary. */
 const SCAN = `select count(*)::int as total, coalesce(sum(fatalities), 0)::int as fatalities
               from public.incidents_filtered($1::date, $2::date, $3::text[], array_remove(array[$4::text], null))`;
@@ -52,6 +81,17 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		]);
 		expect(rollupMonth.length).toBe(freshMonth.length);
 		expect(sorted(rollupMonth)).toEqual(sorted(freshMonth));
+		for (const [freshSql, rollupSql] of [
+			[FRESH_RHYTHM, ROLLUP_RHYTHM],
+			[FRESH_ACTOR, ROLLUP_ACTOR]
+		]) {
+			const [f, r] = await Promise.all([
+				e.db.queryOwner<Record<string, unknown>>(freshSql),
+				e.db.queryOwner<Record<string, unknown>>(rollupSql)
+			]);
+			expect(r.length).toBe(f.length);
+			expect(sorted(r)).toEqual(sorted(f));
+		}
 	}
 
 	beforeAll(async () => {
@@ -61,12 +101,16 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	afterAll(async () => e?.close());
 
 	it('starts equal to the incidents (the migration filled it)', async () => {
-		const [{ n, m }] = await e.db.queryOwner<{ n: number; m: number }>(
+		const [{ n, m, h, a }] = await e.db.queryOwner<{ n: number; m: number; h: number; a: number }>(
 			`select (select count(*)::int from public.incident_rollup) as n,
-			        (select count(*)::int from public.incident_rollup_month) as m`
+			        (select count(*)::int from public.incident_rollup_month) as m,
+			        (select count(*)::int from public.incident_rollup_rhythm) as h,
+			        (select count(*)::int from public.incident_rollup_actor) as a`
 		);
 		expect(n).toBeGreaterThan(100);
 		expect(m).toBeGreaterThan(100);
+		expect(h).toBeGreaterThan(100);
+		expect(a).toBeGreaterThan(100);
 		await expectFresh();
 	});
 
@@ -120,6 +164,20 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		// A bulk edit and a bulk delete, as the owner (one statement, many rows).
 		await e.db.execOwner(
 			`update public.incidents set fatalities = fatalities + 1 where event_type = 'riots'`
+		);
+		// Known times, the same actor on both sides, no actor at all: what the rhythm and actor
+		// rollups tell apart.
+		await e.db.execOwner(
+			`update public.incidents set time_precision = 'exact', event_time = make_time((abs(hashtext(id::text)) % 24), 15, 0)
+			 where id in (select id from public.incidents order by md5(id::text) limit 300)`
+		);
+		await e.db.execOwner(
+			`update public.incidents set actor2_id = actor1_id
+			 where id in (select id from public.incidents where actor1_id is not null order by md5(id::text) limit 40)`
+		);
+		await e.db.execOwner(
+			`update public.incidents set actor1_id = null, actor2_id = null
+			 where id in (select id from public.incidents where actor1_id is not null order by md5(id::text) desc limit 40)`
 		);
 		await e.db.execOwner(
 			`delete from public.incidents i where i.id in (select id from public.incidents where merged_into is null
@@ -223,11 +281,59 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		expect(edges.filter((d) => !d.endsWith('-01')).length).toBeGreaterThan(5);
 	});
 
+	// Undated, the analysis screen's default: the rhythm and top actors from their rollups.
+	it('answers the rhythm and the top actors from the rollups as the scan does', async () => {
+		const WORLD = { p_west: -180, p_south: -90, p_east: 180, p_north: 90 };
+		const filters: Record<string, unknown>[] = [
+			{},
+			{ p_types: ['battles', 'riots'] },
+			{ p_area: ['IQG15'] },
+			{ p_area: ['IQD1502', 'IQG21'], p_types: ['battles'] }
+		];
+		let hours = 0;
+		let repeats = 0;
+		for (const role of ['admin', 'analyst', 'viewer'] as const) {
+			for (const f of filters) {
+				const calls: [string, Record<string, unknown>][] = [
+					['incidents_time_pattern', f],
+					['incidents_top_actors', { ...f, p_limit: 12 }],
+					['incidents_top_actors', { ...f, p_limit: 100 }]
+				];
+				for (const [fn, args] of calls) {
+					const [fromRollup, fromScan] = await Promise.all([
+						e.db.rpc<Record<string, unknown>>(fn, args, u[role]),
+						e.db.rpc<Record<string, unknown>>(fn, { ...args, ...WORLD }, u[role])
+					]);
+					expect({ role, fn, args, answer: fromRollup }).toEqual({
+						role,
+						fn,
+						args,
+						answer: fromScan
+					});
+					if (fn === 'incidents_time_pattern') hours += Number(fromScan.with_time);
+					else
+						for (const a of fromScan.actors as {
+							as_actor1: number;
+							as_actor2: number;
+							n: number;
+						}[])
+							repeats += a.as_actor1 + a.as_actor2 - a.n;
+				}
+			}
+		}
+		// The comparison saw known hours and incidents with the same actor on both sides.
+		expect(hours).toBeGreaterThan(100);
+		expect(repeats).toBeGreaterThan(10);
+	});
+
 	it("gives a viewer's summary rows only verified unrestricted incidents", async () => {
 		const rows = await sqlAs<{ status: string; confidentiality: string }>(
 			e.db,
 			u.viewer,
-			'select distinct status, confidentiality from public.incident_rollup'
+			`select distinct status, confidentiality from public.incident_rollup
+			 union select distinct status, confidentiality from public.incident_rollup_month
+			 union select distinct status, confidentiality from public.incident_rollup_rhythm
+			 union select distinct status, confidentiality from public.incident_rollup_actor`
 		);
 		expect(rows.length).toBeGreaterThan(0);
 		for (const r of rows) {

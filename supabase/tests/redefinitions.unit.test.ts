@@ -185,8 +185,18 @@ const KNOWN: Record<string, string[]> = {
 		'20261209300000',
 		'20261220100000'
 	],
-	'public.incidents_time_pattern': ['20261122003000', '20261122003006', '20261209300000'],
-	'public.incidents_top_actors': ['20261122003000', '20261122003006', '20261209300000'],
+	'public.incidents_time_pattern': [
+		'20261122003000',
+		'20261122003006',
+		'20261209300000',
+		'20261221200000'
+	],
+	'public.incidents_top_actors': [
+		'20261122003000',
+		'20261122003006',
+		'20261209300000',
+		'20261221200000'
+	],
 	'public.briefing_pack': ['20261205030000', '20261209300000'],
 	'public.incident_rollup_usable': ['20261203150100', '20261209300000'],
 	'public.incident_tile_json': ['20261203150000', '20261209300000'],
@@ -208,8 +218,8 @@ const KNOWN: Record<string, string[]> = {
 	'public.incidents_calendar': ['20261122003000', '20261209300000'],
 	'public.incidents_refined': ['20261205010000', '20261209300000'],
 	// the month rollup kept in the same pass (20261220100000)
-	'private.incident_rollup_apply': ['20261203150100', '20261220100000'],
-	'private.incident_rollup_clear': ['20261203150100', '20261220100000'],
+	'private.incident_rollup_apply': ['20261203150100', '20261220100000', '20261221200000'],
+	'private.incident_rollup_clear': ['20261203150100', '20261220100000', '20261221200000'],
 	'public.incidents_sources': ['20261122003005', '20261209300000', '20261220100000'],
 	'public.risk_suggest': ['20261204050100', '20261209300000'],
 	'public.sitrep': ['20261204050000', '20261209300000']
