@@ -979,7 +979,10 @@ create table public.incident_rollup (
   incidents        bigint not null,
   fatalities       bigint not null,
   constraint incident_rollup_key unique nulls not distinct
-    (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality)
+    (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality),
+  -- how many of the incidents have a known fatality count (20261221200000): the calendar's day
+  -- with none known shows no figure, as the scan did, rather than 0
+  fatalities_known bigint not null
 );
 
 create index incident_rollup_admin2_idx on public.incident_rollup (admin2_pcode);
@@ -1142,14 +1145,16 @@ declare
 begin
   execute format($q$
     insert into public.incident_rollup as r
-      (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
+      (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities, fatalities_known)
     select event_date, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
-           sum(sign), sum(sign * coalesce(fatalities, 0))
+           sum(sign), sum(sign * coalesce(fatalities, 0)), sum(sign * (fatalities is not null)::integer)
     from (%s) d
     group by 1, 2, 3, 4, 5, 6
     having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
+        or sum(sign * (fatalities is not null)::integer) <> 0
     on conflict on constraint incident_rollup_key do update
-      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities,
+          fatalities_known = r.fatalities_known + excluded.fatalities_known
   $q$, src);
   delete from public.incident_rollup where incidents = 0;
   execute format($q$

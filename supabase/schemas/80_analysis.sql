@@ -245,20 +245,39 @@ $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- The calendar: incidents and fatalities per day, as [date, n, fatalities] rows (days with no
--- incident are absent). The date is the event date whatever its precision: an incident known
--- only to the week or month sits on the first day UCDP/ACLED give for it.
+-- incident are absent; a day none of whose incidents has a known fatality count has null). The
+-- date is the event date whatever its precision: an incident known only to the week or month
+-- sits on the first day UCDP/ACLED give for it. From the day rollup when the summary can answer
+-- (incident_rollup_usable; its fatalities_known tells a day of unknown fatalities from a day of
+-- none), else from the incidents.
 create function public.incidents_calendar(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
   p_east double precision default null, p_north double precision default null
 ) returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = public, extensions, pg_temp
 set jit = off  -- see the note at baseline_classify
+set plan_cache_mode = force_custom_plan
 as $$
+declare
+  v_rollup boolean := public.incident_rollup_usable(p_area, p_west);
+begin
+  return (
   with days as (
+    select r.day as d, sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat
+    from public.incident_rollup r
+    where v_rollup
+      and (p_from is null or r.day >= p_from)
+      and (p_to is null or r.day <= p_to)
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    group by r.day
+    union all
     select i.event_date as d, count(*) as n, sum(i.fatalities) as fat
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    where not v_rollup
     group by i.event_date
   )
   select jsonb_build_object(
@@ -266,7 +285,8 @@ as $$
     'fatalities', coalesce((select sum(fat) from days), 0),
     'first_date', (select min(d) from days),
     'last_date', (select max(d) from days),
-    'days', coalesce((select jsonb_agg(jsonb_build_array(d, n, fat) order by d) from days), '[]'::jsonb))
+    'days', coalesce((select jsonb_agg(jsonb_build_array(d, n, fat) order by d) from days), '[]'::jsonb)));
+end
 $$;
 
 -- ---------------------------------------------------------------------------------------------

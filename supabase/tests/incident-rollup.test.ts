@@ -18,10 +18,11 @@ import {
 } from '../../tests/integration/helpers/db.ts';
 
 const FRESH = `select event_date as day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
-                      count(*)::int as incidents, coalesce(sum(fatalities), 0)::int as fatalities
+                      count(*)::int as incidents, coalesce(sum(fatalities), 0)::int as fatalities,
+                      count(fatalities)::int as fatalities_known
                from public.incidents group by 1, 2, 3, 4, 5, 6`;
 const ROLLUP = `select day, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
-                       incidents::int, fatalities::int from public.incident_rollup`;
+                       incidents::int, fatalities::int, fatalities_known::int from public.incident_rollup`;
 
 const FRESH_MONTH = `select date_trunc('month', event_date)::date::text as month, event_type, admin1_pcode,
                              admin2_pcode, status, confidentiality, upstream_source,
@@ -172,6 +173,10 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			 where id in (select id from public.incidents order by md5(id::text) limit 300)`
 		);
 		await e.db.execOwner(
+			`update public.incidents set fatalities = null
+			 where event_date in (select event_date from public.incidents order by md5(event_date::text) limit 30)`
+		);
+		await e.db.execOwner(
 			`update public.incidents set actor2_id = actor1_id
 			 where id in (select id from public.incidents where actor1_id is not null order by md5(id::text) limit 40)`
 		);
@@ -281,8 +286,9 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		expect(edges.filter((d) => !d.endsWith('-01')).length).toBeGreaterThan(5);
 	});
 
-	// Undated, the analysis screen's default: the rhythm and top actors from their rollups.
-	it('answers the rhythm and the top actors from the rollups as the scan does', async () => {
+	// The calendar from the day rollup, dated or not; undated, the analysis screen's default,
+	// the rhythm and top actors from their rollups.
+	it('answers the calendar, the rhythm and the top actors from the rollups as the scan does', async () => {
 		const WORLD = { p_west: -180, p_south: -90, p_east: 180, p_north: 90 };
 		const filters: Record<string, unknown>[] = [
 			{},
@@ -292,9 +298,12 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		];
 		let hours = 0;
 		let repeats = 0;
+		let unknownDays = 0;
 		for (const role of ['admin', 'analyst', 'viewer'] as const) {
 			for (const f of filters) {
 				const calls: [string, Record<string, unknown>][] = [
+					['incidents_calendar', f],
+					['incidents_calendar', { ...f, p_from: '2013-01-01', p_to: '2016-06-17' }],
 					['incidents_time_pattern', f],
 					['incidents_top_actors', { ...f, p_limit: 12 }],
 					['incidents_top_actors', { ...f, p_limit: 100 }]
@@ -310,7 +319,9 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 						args,
 						answer: fromScan
 					});
-					if (fn === 'incidents_time_pattern') hours += Number(fromScan.with_time);
+					if (fn === 'incidents_calendar')
+						unknownDays += JSON.stringify(fromScan.days).split(',null]').length - 1;
+					else if (fn === 'incidents_time_pattern') hours += Number(fromScan.with_time);
 					else
 						for (const a of fromScan.actors as {
 							as_actor1: number;
@@ -323,6 +334,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		}
 		// The comparison saw known hours and incidents with the same actor on both sides.
 		expect(hours).toBeGreaterThan(100);
+		expect(unknownDays).toBeGreaterThan(10);
 		expect(repeats).toBeGreaterThan(10);
 	});
 

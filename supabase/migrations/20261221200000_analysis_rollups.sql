@@ -1,12 +1,30 @@
--- The analysis screen's rhythm and top-actors charts from rollups (issue 16).
+-- The analysis screen's calendar, rhythm and top-actors charts from rollups (issue 16).
 --
 -- At 3,000,000 incidents the analysis screen took 10 s to load, and most of it was three charts
 -- that read every incident: the calendar, the rhythm (hour of day, day of week) and the top
--- actors. The last two are kept for all time in two more rollups, maintained in the same pass as
--- the day and month rollups; undated (the screen's default) they answer from them.
+-- actors.
+--  * The calendar sums the day rollup, which now also counts the incidents whose fatalities are
+--    known (fatalities_known), so that a day none of whose incidents has a figure stays null as
+--    the scan gave it.
+--  * The rhythm and the top actors are kept for all time in two more rollups, maintained in the
+--    same pass as the day and month rollups; undated (the screen's default) they answer from
+--    them.
 --
 --   private.incident_rollup_apply, private.incident_rollup_clear (were 20261220100000)
---   incidents_time_pattern (was 20261209300000; PL/pgSQL now), incidents_top_actors (was 20261209300000)
+--   incidents_calendar, incidents_time_pattern, incidents_top_actors (were 20261209300000;
+--   PL/pgSQL now, planned per call)
+
+alter table public.incident_rollup add column fatalities_known bigint not null default 0;
+
+update public.incident_rollup r set fatalities_known = f.known
+from (select event_date, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+             count(fatalities) as known
+      from public.incidents group by 1, 2, 3, 4, 5, 6) f
+where f.known > 0 and r.day = f.event_date and r.event_type = f.event_type
+  and r.admin1_pcode is not distinct from f.admin1_pcode and r.admin2_pcode is not distinct from f.admin2_pcode
+  and r.status = f.status and r.confidentiality = f.confidentiality;
+
+alter table public.incident_rollup alter column fatalities_known drop default;
 
 -- Two more totals for all time, for the analysis screen's undated charts (issue 16,
 -- 20261221200000): its rhythm chart (hour of day, day of week) and its top actors read every
@@ -88,14 +106,16 @@ declare
 begin
   execute format($q$
     insert into public.incident_rollup as r
-      (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
+      (day, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities, fatalities_known)
     select event_date, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
-           sum(sign), sum(sign * coalesce(fatalities, 0))
+           sum(sign), sum(sign * coalesce(fatalities, 0)), sum(sign * (fatalities is not null)::integer)
     from (%s) d
     group by 1, 2, 3, 4, 5, 6
     having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
+        or sum(sign * (fatalities is not null)::integer) <> 0
     on conflict on constraint incident_rollup_key do update
-      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities,
+          fatalities_known = r.fatalities_known + excluded.fatalities_known
   $q$, src);
   delete from public.incident_rollup where incidents = 0;
   execute format($q$
@@ -160,6 +180,52 @@ begin
 end
 $$;
 
+-- The calendar: incidents and fatalities per day, as [date, n, fatalities] rows (days with no
+-- incident are absent; a day none of whose incidents has a known fatality count has null). The
+-- date is the event date whatever its precision: an incident known only to the week or month
+-- sits on the first day UCDP/ACLED give for it. From the day rollup when the summary can answer
+-- (incident_rollup_usable; its fatalities_known tells a day of unknown fatalities from a day of
+-- none), else from the incidents.
+create or replace function public.incidents_calendar(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off  -- see the note at baseline_classify
+set plan_cache_mode = force_custom_plan
+as $$
+declare
+  v_rollup boolean := public.incident_rollup_usable(p_area, p_west);
+begin
+  return (
+  with days as (
+    select r.day as d, sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat
+    from public.incident_rollup r
+    where v_rollup
+      and (p_from is null or r.day >= p_from)
+      and (p_to is null or r.day <= p_to)
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    group by r.day
+    union all
+    select i.event_date as d, count(*) as n, sum(i.fatalities) as fat
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    where not v_rollup
+    group by i.event_date
+  )
+  select jsonb_build_object(
+    'total', coalesce((select sum(n) from days), 0),
+    'fatalities', coalesce((select sum(fat) from days), 0),
+    'first_date', (select min(d) from days),
+    'last_date', (select max(d) from days),
+    'days', coalesce((select jsonb_agg(jsonb_build_array(d, n, fat) order by d) from days), '[]'::jsonb)));
+end
+$$;
+
+-- When incidents happen: by hour of day and by day of week, counting only what is known.
 --   by_hour  24 counts (00–23 h) of incidents with a known time (time_precision 'exact' and an
 --            event_time); nothing else says anything about the hour.
 --   by_dow   7 counts, Monday first (ISO), of incidents whose day is known (precision 'exact' or
