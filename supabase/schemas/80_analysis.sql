@@ -444,13 +444,24 @@ $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- The dates the caller's incidents span: the analysis screen's default range and as-of date
--- (the demo data ends in 2018, so "today" would show nothing).
+-- (the demo data ends in 2018, so "today" would show nothing). Every analysis, area and report
+-- page asks it first; when the summary can answer (incident_rollup_usable), the first and last
+-- days come from the day rollup's index and the total from the rhythm rollup (each incident
+-- once, the smallest), instead of reading every incident (20261221200000).
 create function public.incidents_date_range() returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = public, extensions, pg_temp
 as $$
-  select jsonb_build_object('first_date', min(event_date), 'last_date', max(event_date), 'total', count(*))
-  from public.incidents_filtered()
+begin
+  if public.incident_rollup_usable(null) then
+    return jsonb_build_object(
+      'first_date', public.incident_rollup_edge_day(false, null, null, null, null),
+      'last_date', public.incident_rollup_edge_day(true, null, null, null, null),
+      'total', (select coalesce(sum(r.incidents), 0) from public.incident_rollup_rhythm r));
+  end if;
+  return (select jsonb_build_object('first_date', min(event_date), 'last_date', max(event_date), 'total', count(*))
+          from public.incidents_filtered());
+end
 $$;
 
 -- Change against a baseline, for every area and for the whole country, as of any date.

@@ -332,6 +332,17 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 				}
 			}
 		}
+		// The date range every analysis page asks first: from the rollups, as the incidents say.
+		for (const role of ['admin', 'analyst', 'field', 'viewer'] as const) {
+			const range = await e.db.rpc<unknown>('incidents_date_range', {}, u[role]);
+			const [scan] = await sqlAs<{ r: unknown }>(
+				e.db,
+				u[role],
+				`select jsonb_build_object('first_date', min(event_date), 'last_date', max(event_date),
+				                           'total', count(*)) as r from public.incidents_filtered()`
+			);
+			expect({ role, range }).toEqual({ role, range: scan.r });
+		}
 		// The comparison saw known hours and incidents with the same actor on both sides.
 		expect(hours).toBeGreaterThan(100);
 		expect(unknownDays).toBeGreaterThan(10);

@@ -215,6 +215,7 @@ const KNOWN: Record<string, string[]> = {
 	// the z12 level (aggregated z11–z12 tiles), issue 16
 	'public.incident_cells': ['20261217100000', '20261219200000'],
 	'private.incident_cell_levels': ['20261217100000', '20261219200000'],
+	'public.incidents_date_range': ['20261122003000', '20261221200000'],
 	'public.incidents_calendar': ['20261122003000', '20261209300000', '20261221200000'],
 	'public.incidents_refined': ['20261205010000', '20261209300000'],
 	// the month rollup kept in the same pass (20261220100000)
