@@ -83,6 +83,9 @@ const pointsUrl = (filters: Filters, bbox: Bbox, tiles: boolean) =>
 		...(tiles ? { complete: 'true' } : {})
 	});
 
+/** The counts request: `complete` tells the server to look for no point when more than one. */
+const COUNTS_ONLY = (bbox: Bbox) => ({ bbox: bboxParam(bbox), limit: '1', complete: 'true' });
+
 export class MapData extends ContextLayers {
 	/** Points sorted so that big symbols are drawn first (under the small ones). */
 	points = $state.raw<IncidentPoint[]>([]);
@@ -253,10 +256,7 @@ export class MapData extends ContextLayers {
 		const url = (path: string, extra: Record<string, string>) =>
 			mapApiUrl(plan.filters, path, extra);
 		const countsReq = (bbox: Bbox) =>
-			getJson<IncidentsResponse>(
-				url('incidents', { bbox: bboxParam(bbox), limit: '1' }),
-				signal
-			).then((r) => {
+			getJson<IncidentsResponse>(url('incidents', COUNTS_ONLY(bbox)), signal).then((r) => {
 				if (signal.aborted) return;
 				this.#serverCounts = toServerCounts(r, plan.fk, bbox);
 			});
@@ -333,7 +333,7 @@ export class MapData extends ContextLayers {
 			const bbox = roundBboxOut(expandBbox(q.bbox, MARGIN));
 			const cell = String(densityCell(q.zoom));
 			prefetchJson(mapApiUrl(filters, 'density', { bbox: bboxParam(bbox), cell }));
-			prefetchJson(mapApiUrl(filters, 'incidents', { bbox: bboxParam(q.bbox), limit: '1' }));
+			prefetchJson(mapApiUrl(filters, 'incidents', COUNTS_ONLY(q.bbox)));
 		}
 	}
 
