@@ -473,6 +473,15 @@ declare
   v_counts jsonb;
   v_box boolean;
 begin
+  -- Dates that reach past the first or last day the caller may see of the filter (the analysis
+  -- screen's map sends the data's own range) filter nothing: dropped, the paths below can take
+  -- the view (the day rollup's index gives both days).
+  if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
+    p_from := null;
+  end if;
+  if v_shared and p_to is not null and p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area) then
+    p_to := null;
+  end if;
   -- The whole view: incident_view_holds_all (31_incident_cells.sql) says the box holds all; the
   -- points then need no viewport test (v_box false), which would steer them off the date index.
   -- Not asked of a box under 4° wide (a city, a district; 60–90 ms at 3,000,000 incidents): the

@@ -87,11 +87,19 @@ describe.each(engineNames())('the map part view on %s', (engineName) => {
 	});
 
 	it('answers a view of part of the country as the scan does', async () => {
+		const [range] = await e.db.queryOwner<{ first: string; last: string }>(
+			`select min(event_date)::text as first, max(event_date)::text as last from public.incidents`
+		);
 		const filters: Record<string, unknown>[] = [
 			{},
 			{ p_types: ['battles', 'violence_against_civilians'] },
 			{ p_area: ['IQG15'] },
-			{ p_area: ['IQD1502', 'IQG21'] }
+			{ p_area: ['IQD1502', 'IQG21'] },
+			// dates past the data's own first and last days filter nothing (the analysis map's)
+			{ p_from: range.first, p_to: range.last },
+			{ p_from: '1900-01-01', p_types: ['battles'] },
+			// dates that do filter keep the scan
+			{ p_from: '2014-01-01', p_to: '2016-06-30' }
 		];
 		let points = 0;
 		let counted = 0;
