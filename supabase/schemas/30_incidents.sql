@@ -438,7 +438,8 @@ $$;
 -- Three ways to the same answer (supabase/tests/map-whole-view.test.ts and
 -- map-part-view.test.ts compare each with the scan):
 --  * the whole view (20261220200000): a box that holds every incident the caller may see, with
---    only the shared filters and whole months — counts from the month rollup;
+--    only the shared filters and whole months — counts from the year and month rollups
+--    (incident_rollup_span_rows);
 --  * part of the country for all time (20261221100000): the counts of the cells inside the box
 --    from the cell rollup, plus the incidents of the strips along its edges — a city view read
 --    every incident in it (1.7–1.9 s for Baghdad at 3,000,000 incidents);
@@ -491,7 +492,7 @@ begin
      and public.incident_view_holds_all(p_west, p_south, p_east, p_north) then
     with counts as (
       select r.event_type, sum(r.incidents) as n, sum(r.fatalities) as fat
-      from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
+      from public.incident_rollup_span_rows(p_from, p_to, p_types, p_area) r
       group by 1
     )
     select jsonb_build_object(
@@ -724,13 +725,15 @@ $$;
 
 -- Counts per year and per governorate for the filters, used by the API and the checks against
 -- the raw sources. From the incident rollup (below) when it can answer (incident_rollup_usable),
--- its monthly rows when the dates are whole months (incident_rollup_months), from the shared
--- filter otherwise: the same answer either way.
+-- its yearly and monthly rows when the dates are whole months (incident_rollup_months,
+-- incident_rollup_span_rows), from the shared filter otherwise: the same answer either way.
+-- Planned per call, so that the span's dates are constants and the unused filters fold away.
 create function public.incident_counts(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
 ) returns jsonb
 language plpgsql stable
 set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
 as $$
 declare
   v_months boolean := public.incident_rollup_months(p_from, p_to);
@@ -738,12 +741,12 @@ begin
   if public.incident_rollup_usable(p_area) then
     return (
       -- Grouped first by what the answer shows (year × type × governorate, ~1,000 rows), then
-      -- read four times: the CTE held every rollup row (~220k at 3M incidents) for each read.
+      -- read four times: the CTE held every rollup row (~220k monthly rows at 3M incidents) for each read.
       with f as (
         select extract(year from x.event_date)::int as y, x.event_type, x.admin1_pcode, sum(x.n) as n, sum(x.fat) as fat
         from (
-          select r.month as event_date, r.event_type, r.admin1_pcode, r.incidents as n, r.fatalities as fat
-          from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
+          select r.day as event_date, r.event_type, r.admin1_pcode, r.incidents as n, r.fatalities as fat
+          from public.incident_rollup_span_rows(p_from, p_to, p_types, p_area) r
           where v_months
           union all
           select r.day, r.event_type, r.admin1_pcode, r.incidents, r.fatalities
@@ -1051,6 +1054,38 @@ create policy "Field staff and viewers can read the monthly totals of verified u
 
 grant select on public.incident_rollup_month to authenticated;
 
+-- The same totals per year (issue 16, 20261222100000): the dashboards' default is all time, and
+-- their undated counts summed every monthly row (~220k at 3,000,000 incidents: 131–303 ms for
+-- /incidents/counts, 168–499 ms for the whole country on the map). Per year a key is hit ~6×
+-- more often. No upstream source: the sources' reader needs the first and last months.
+-- incident_rollup_span_rows reads the whole years of a range here and its other months above.
+create table public.incident_rollup_year (
+  year             date not null,  -- the year's first day
+  event_type       text not null,
+  admin1_pcode     text,
+  admin2_pcode     text,
+  status           text not null,
+  confidentiality  text not null,
+  incidents        bigint not null,
+  fatalities       bigint not null,
+  constraint incident_rollup_year_key unique nulls not distinct
+    (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality)
+);
+
+create index incident_rollup_year_empty_idx on public.incident_rollup_year (year) where incidents = 0;
+
+alter table public.incident_rollup_year enable row level security;
+
+create policy "Analysts and admins can read every yearly total" on public.incident_rollup_year
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read the yearly totals of verified unrestricted incidents" on public.incident_rollup_year
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted'
+    and (select public.has_app_role('field', 'viewer')));
+
+grant select on public.incident_rollup_year to authenticated;
+
 -- Two more totals for all time, for the analysis screen's undated charts (issue 16,
 -- 20261221200000): its rhythm chart (hour of day, day of week) and its top actors read every
 -- incident of the filter, 1–3 s each at 3,000,000 incidents. Neither has a date: the screen's
@@ -1142,6 +1177,32 @@ as $$
     and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
 $$;
 
+-- The same totals for readers that need no month (counts by year, by type, by area): the whole
+-- years of from–to from the year rollup, its other months from the month rollup, each incident
+-- once; day is the first day of the row's year or month. Whole years are [y0, y1): y0 the first
+-- 1 January on or after from, y1 the 1 January after the last whole year (none when y0 >= y1,
+-- and then every month is outside them); no from (to) reaches back (on) for ever. Its readers
+-- check first that the dates are whole months (incident_rollup_months). SQL without a SET
+-- clause: it inlines, and with the dates known the months' branch is one index range.
+create function public.incident_rollup_span_rows(
+  p_from date, p_to date, p_types text[], p_area text[]
+) returns table (day date, event_type text, admin1_pcode text, admin2_pcode text, status text,
+                 confidentiality text, incidents bigint, fatalities bigint)
+language sql stable
+as $$
+  select r.year, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  from public.incident_rollup_year r
+  where r.year >= coalesce(date_trunc('year', p_from - 1 + interval '1 year')::date, '-infinity')
+    and r.year < coalesce(date_trunc('year', (p_to + 1)::timestamp)::date, 'infinity')
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+  union all
+  select r.month, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
+  where r.month < coalesce(date_trunc('year', p_from - 1 + interval '1 year')::date, '-infinity')
+     or r.month >= coalesce(date_trunc('year', (p_to + 1)::timestamp)::date, 'infinity')
+$$;
+
 -- The triggers' one body: the statement's rows grouped by key, +1 per new row and −1 per old
 -- row, added to the summary. An edit that moves nothing between keys changes nothing here.
 -- Dynamic SQL because a transition table exists only for the events that define it.
@@ -1181,6 +1242,18 @@ begin
       set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
   $q$, src);
   delete from public.incident_rollup_month where incidents = 0;
+  execute format($q$
+    insert into public.incident_rollup_year as r
+      (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
+    select date_trunc('year', event_date)::date, event_type, admin1_pcode, admin2_pcode, status,
+           confidentiality, sum(sign), sum(sign * coalesce(fatalities, 0))
+    from (%s) d
+    group by 1, 2, 3, 4, 5, 6
+    having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
+    on conflict on constraint incident_rollup_year_key do update
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
+  $q$, src);
+  delete from public.incident_rollup_year where incidents = 0;
   execute format($q$
     insert into public.incident_rollup_rhythm as r
       (event_type, admin1_pcode, admin2_pcode, status, confidentiality, dow, hour, incidents)
@@ -1225,6 +1298,7 @@ as $$
 begin
   delete from public.incident_rollup;
   delete from public.incident_rollup_month;
+  delete from public.incident_rollup_year;
   delete from public.incident_rollup_rhythm;
   delete from public.incident_rollup_actor;
   return null;

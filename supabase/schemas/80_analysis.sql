@@ -181,12 +181,13 @@ begin
     and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
       + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
       + coalesce(cardinality(p_reliability), 0) = 0;
-  -- Whole months (or no dates): the month rollup, the first and last day from the day rollup's index.
+  -- Whole months (or no dates): the year and month rollups (incident_rollup_span_rows), the first
+  -- and last day from the day rollup's index.
   v_months := v_rollup and public.incident_rollup_months(p_from, p_to);
   with counts as (
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
-    from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
+    from public.incident_rollup_span_rows(p_from, p_to, p_types, p_area) r
     where v_months
     group by 1
     union all

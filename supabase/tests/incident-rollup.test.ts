@@ -1,7 +1,7 @@
 /**
  * The incident rollup (20261203150100_incident_rollup), its monthly twin
- * (20261220100000_incident_rollup_month) and the all-time rhythm and actor rollups
- * (20261221200000_rollup_rhythm_actors): after inserts, edits, status changes, deletes and
+ * (20261220100000_incident_rollup_month), its yearly twin (20261222100000_incident_rollup_year)
+ * and the all-time rhythm and actor rollups (20261221200000_analysis_rollups): after inserts, edits, status changes, deletes and
  * merges, each equals a fresh GROUP BY of the incidents; incident_counts, incident_stats,
  * incidents_by_area, incidents_sources, incidents_time_pattern and incidents_top_actors read from
  * them give what the scan gives, per role (field staff, whose own reports the summary cannot
@@ -30,6 +30,13 @@ const FRESH_MONTH = `select date_trunc('month', event_date)::date::text as month
                       from public.incidents group by 1, 2, 3, 4, 5, 6, 7`;
 const ROLLUP_MONTH = `select month::text, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
                              upstream_source, incidents::int, fatalities::int from public.incident_rollup_month`;
+
+const FRESH_YEAR = `select date_trunc('year', event_date)::date::text as year, event_type, admin1_pcode,
+                            admin2_pcode, status, confidentiality,
+                            count(*)::int as incidents, coalesce(sum(fatalities), 0)::int as fatalities
+                     from public.incidents group by 1, 2, 3, 4, 5, 6`;
+const ROLLUP_YEAR = `select year::text, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+                            incidents::int, fatalities::int from public.incident_rollup_year`;
 
 const FRESH_RHYTHM = `select event_type, admin1_pcode, admin2_pcode, status, confidentiality,
                               case when time_precision in ('exact', 'day') then extract(isodow from event_date)::int end as dow,
@@ -60,8 +67,16 @@ const ROLLUP_ACTOR = `select actor_id, event_type, admin1_pcode, admin2_pcode, s
                              as_actor2::int, fatalities::int from public.incident_rollup_actor`;
 
 /** The same counts through the scan: what incident_counts answered before the summary. */
-const SCAN = `select count(*)::int as total, coalesce(sum(fatalities), 0)::int as fatalities
-              from public.incidents_filtered($1::date, $2::date, $3::text[], array_remove(array[$4::text], null))`;
+const SCAN = `with f as (select * from public.incidents_filtered($1::date, $2::date, $3::text[],
+                                                            array_remove(array[$4::text], null)))
+              select count(*)::int as total, coalesce(sum(fatalities), 0)::int as fatalities,
+                     (select coalesce(jsonb_object_agg(y, n), '{}') from
+                       (select extract(year from event_date)::int as y, count(*) as n from f group by 1) t) as by_year,
+                     (select coalesce(jsonb_object_agg(event_type, n), '{}') from
+                       (select event_type, count(*) as n from f group by 1) t) as by_type,
+                     (select coalesce(jsonb_object_agg(coalesce(admin1_pcode, 'none'), n), '{}') from
+                       (select admin1_pcode, count(*) as n from f group by 1) t) as by_admin1
+              from f`;
 
 describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	let e: Engine;
@@ -83,6 +98,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		expect(rollupMonth.length).toBe(freshMonth.length);
 		expect(sorted(rollupMonth)).toEqual(sorted(freshMonth));
 		for (const [freshSql, rollupSql] of [
+			[FRESH_YEAR, ROLLUP_YEAR],
 			[FRESH_RHYTHM, ROLLUP_RHYTHM],
 			[FRESH_ACTOR, ROLLUP_ACTOR]
 		]) {
@@ -102,14 +118,22 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	afterAll(async () => e?.close());
 
 	it('starts equal to the incidents (the migration filled it)', async () => {
-		const [{ n, m, h, a }] = await e.db.queryOwner<{ n: number; m: number; h: number; a: number }>(
+		const [{ n, m, y, h, a }] = await e.db.queryOwner<{
+			n: number;
+			m: number;
+			y: number;
+			h: number;
+			a: number;
+		}>(
 			`select (select count(*)::int from public.incident_rollup) as n,
 			        (select count(*)::int from public.incident_rollup_month) as m,
+			        (select count(*)::int from public.incident_rollup_year) as y,
 			        (select count(*)::int from public.incident_rollup_rhythm) as h,
 			        (select count(*)::int from public.incident_rollup_actor) as a`
 		);
 		expect(n).toBeGreaterThan(100);
 		expect(m).toBeGreaterThan(100);
+		expect(y).toBeGreaterThan(100);
 		expect(h).toBeGreaterThan(100);
 		expect(a).toBeGreaterThan(100);
 		await expectFresh();
@@ -198,8 +222,14 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			// not whole months: the day rollup
 			['2014-01-05', '2017-12-20', ['battles', 'explosions_remote_violence'], null],
 			[null, null, null, 'IQG15'],
-			['2010-01-01', null, null, 'IQD1502']
+			['2010-01-01', null, null, 'IQD1502'],
+			// whole years from the year rollup, the months around them from the month rollup
+			['2014-03-01', '2017-10-31', null, null],
+			[null, '2016-06-30', ['battles'], 'IQG15'],
+			// whole months inside one year: no whole year
+			['2016-03-01', '2016-08-31', null, null]
 		];
+		let answered = 0;
 		for (const role of ['admin', 'analyst', 'field', 'viewer'] as const) {
 			for (const [from, to, types, area] of filters) {
 				const counts = await e.db.rpc<{
@@ -213,24 +243,27 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 					{ p_from: from, p_to: to, p_types: types, p_area: area && [area] },
 					u[role]
 				);
-				const [scan] = await sqlAs<{ total: number; fatalities: number }>(e.db, u[role], SCAN, [
+				const [scan] = await sqlAs<{
+					total: number;
+					fatalities: number;
+					by_year: object;
+					by_type: object;
+					by_admin1: object;
+				}>(e.db, u[role], SCAN, [from, to, types, area]);
+				// Each group, not only the sums: a year's count from the year rollup must be the
+				// year's, not its months' or another year's.
+				expect({ role, from, to, types, area, counts }).toEqual({
+					role,
 					from,
 					to,
 					types,
-					area
-				]);
-				expect({ role, area, total: counts.total, fatalities: counts.fatalities }).toEqual({
-					role,
 					area,
-					total: scan.total,
-					fatalities: scan.fatalities
+					counts: scan
 				});
-				const sum = (o: object) => Object.values(o).reduce((s: number, n) => s + Number(n), 0);
-				expect(sum(counts.by_year)).toBe(scan.total);
-				expect(sum(counts.by_type)).toBe(scan.total);
-				expect(sum(counts.by_admin1)).toBe(scan.total);
+				if (scan.total > 0) answered++;
 			}
 		}
+		expect(answered).toBeGreaterThan(24);
 	});
 
 	// The rollups keep no count of known fatalities: a group whose incidents all have none is 0
@@ -240,7 +273,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 
 	// A viewport over the whole world takes the scan (incident_rollup_usable), with the same
 	// incidents: the rollups' answer must be the scan's, first and last days included.
-	it('answers stats, areas and sources from the month rollup as the scan does', async () => {
+	it('answers stats, areas and sources from the year and month rollups as the scan does', async () => {
 		const WORLD = { p_west: -180, p_south: -90, p_east: 180, p_north: 90 };
 		const [{ n }] = await e.db.queryOwner<{ n: number }>(
 			`select count(*)::int as n from public.incidents
@@ -253,7 +286,10 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			{ p_area: ['IQG15'] },
 			{ p_from: '2016-03-01', p_to: '2016-08-31', p_area: ['IQD1502'] },
 			// not whole months: the day rollup, as before
-			{ p_from: '2014-01-05', p_to: '2017-12-20' }
+			{ p_from: '2014-01-05', p_to: '2017-12-20' },
+			// whole years and the months around them (areas: the year and month rollups)
+			{ p_from: '2014-03-01', p_to: '2017-10-31', p_types: ['battles'] },
+			{ p_to: '2016-06-30', p_area: ['IQG15'] }
 		];
 		const edges: string[] = [];
 		for (const role of ['admin', 'analyst', 'viewer'] as const) {

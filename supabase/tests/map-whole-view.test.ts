@@ -1,7 +1,7 @@
 /**
  * The map's whole view (20261220200000_map_whole_view): when the box holds every incident the
- * caller may see, incidents_map answers from the month rollup and the date index; the answer is
- * the scan's, for every role, filter and point limit. The scan is reached with a status filter
+ * caller may see, incidents_map answers from the year and month rollups (20261222100000) and the
+ * date index; the answer is the scan's, for every role, filter and point limit. The scan is reached with a status filter
  * naming every status, which changes no row but is a further filter the rollup does not know.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,10 @@ describe.each(engineNames())('the map whole view on %s', (engineName) => {
 			{},
 			{ p_from: '2014-01-01', p_to: '2017-12-31', p_types: ['battles', 'riots'] },
 			{ p_area: ['IQG15'] },
-			{ p_from: '2016-03-01', p_to: '2016-08-31', p_area: ['IQD1502'] }
+			{ p_from: '2016-03-01', p_to: '2016-08-31', p_area: ['IQD1502'] },
+			// whole years from the year rollup and the months around them from the month rollup
+			{ p_from: '2014-03-01', p_to: '2017-10-31' },
+			{ p_to: '2016-06-30', p_types: ['battles'] }
 		];
 		let points = 0;
 		for (const role of ['admin', 'analyst', 'viewer'] as const) {
