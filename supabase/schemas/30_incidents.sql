@@ -1055,10 +1055,10 @@ create policy "Field staff and viewers can read the monthly totals of verified u
 grant select on public.incident_rollup_month to authenticated;
 
 -- The same totals per year (issue 16, 20261222100000): the dashboards' default is all time, and
--- their undated counts summed every monthly row (~220k at 3,000,000 incidents: 131–303 ms for
--- /incidents/counts, 168–499 ms for the whole country on the map). Per year a key is hit ~6×
--- more often. No upstream source: the sources' reader needs the first and last months.
--- incident_rollup_span_rows reads the whole years of a range here and its other months above.
+-- their undated calls summed every monthly row (~220k at 3,000,000 incidents: 210–240 ms for
+-- /incidents/counts and for the whole country on the map, 170–310 ms for /stats/sources). Per
+-- year a key is hit ~7× more often. incident_rollup_span_rows reads the whole years of a range
+-- here and its other months above.
 create table public.incident_rollup_year (
   year             date not null,  -- the year's first day
   event_type       text not null,
@@ -1066,10 +1066,11 @@ create table public.incident_rollup_year (
   admin2_pcode     text,
   status           text not null,
   confidentiality  text not null,
+  upstream_source  text,
   incidents        bigint not null,
   fatalities       bigint not null,
   constraint incident_rollup_year_key unique nulls not distinct
-    (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality)
+    (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source)
 );
 
 create index incident_rollup_year_empty_idx on public.incident_rollup_year (year) where incidents = 0;
@@ -1154,6 +1155,33 @@ create policy "Field staff and viewers can read the actor totals of verified unr
 
 grant select on public.incident_rollup_actor to authenticated;
 
+-- The day rollup without the event type and the areas (issue 16, 20261222100000), for the
+-- analysis screen's calendar with no type or area filter, its default: six years of the day
+-- rollup are ~480k rows at 3,000,000 incidents (0.45–0.5 s), of these ~13k.
+create table public.incident_rollup_calendar (
+  day              date not null,
+  status           text not null,
+  confidentiality  text not null,
+  incidents        bigint not null,
+  fatalities       bigint not null,
+  fatalities_known bigint not null,
+  constraint incident_rollup_calendar_key unique (day, status, confidentiality)
+);
+
+create index incident_rollup_calendar_empty_idx on public.incident_rollup_calendar (day) where incidents = 0;
+
+alter table public.incident_rollup_calendar enable row level security;
+
+create policy "Analysts and admins can read every daily total" on public.incident_rollup_calendar
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read the daily totals of verified unrestricted incidents" on public.incident_rollup_calendar
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted'
+    and (select public.has_app_role('field', 'viewer')));
+
+grant select on public.incident_rollup_calendar to authenticated;
+
 -- Whether whole months cover the dates (none counts): the month rollup can answer them.
 create function public.incident_rollup_months(p_from date, p_to date) returns boolean
 language sql immutable parallel safe
@@ -1177,9 +1205,9 @@ as $$
     and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
 $$;
 
--- The same totals for readers that need no month (counts by year, by type, by area): the whole
--- years of from–to from the year rollup, its other months from the month rollup, each incident
--- once; day is the first day of the row's year or month. Whole years are [y0, y1): y0 the first
+-- The same totals for readers that need no month (counts by year, by type, by area, by source):
+-- the whole years of from–to from the year rollup, its other months from the month rollup, each
+-- incident once; day is the first day of the row's year or month. Whole years are [y0, y1): y0 the first
 -- 1 January on or after from, y1 the 1 January after the last whole year (none when y0 >= y1,
 -- and then every month is outside them); no from (to) reaches back (on) for ever. Its readers
 -- check first that the dates are whole months (incident_rollup_months). SQL without a SET
@@ -1187,17 +1215,19 @@ $$;
 create function public.incident_rollup_span_rows(
   p_from date, p_to date, p_types text[], p_area text[]
 ) returns table (day date, event_type text, admin1_pcode text, admin2_pcode text, status text,
-                 confidentiality text, incidents bigint, fatalities bigint)
+                 confidentiality text, upstream_source text, incidents bigint, fatalities bigint)
 language sql stable
 as $$
-  select r.year, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  select r.year, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.upstream_source,
+         r.incidents, r.fatalities
   from public.incident_rollup_year r
   where r.year >= coalesce(date_trunc('year', p_from - 1 + interval '1 year')::date, '-infinity')
     and r.year < coalesce(date_trunc('year', (p_to + 1)::timestamp)::date, 'infinity')
     and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
     and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
   union all
-  select r.month, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  select r.month, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.upstream_source,
+         r.incidents, r.fatalities
   from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
   where r.month < coalesce(date_trunc('year', p_from - 1 + interval '1 year')::date, '-infinity')
      or r.month >= coalesce(date_trunc('year', (p_to + 1)::timestamp)::date, 'infinity')
@@ -1231,6 +1261,20 @@ begin
   $q$, src);
   delete from public.incident_rollup where incidents = 0;
   execute format($q$
+    insert into public.incident_rollup_calendar as r
+      (day, status, confidentiality, incidents, fatalities, fatalities_known)
+    select event_date, status, confidentiality,
+           sum(sign), sum(sign * coalesce(fatalities, 0)), sum(sign * (fatalities is not null)::integer)
+    from (%s) d
+    group by 1, 2, 3
+    having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
+        or sum(sign * (fatalities is not null)::integer) <> 0
+    on conflict on constraint incident_rollup_calendar_key do update
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities,
+          fatalities_known = r.fatalities_known + excluded.fatalities_known
+  $q$, src);
+  delete from public.incident_rollup_calendar where incidents = 0;
+  execute format($q$
     insert into public.incident_rollup_month as r
       (month, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source, incidents, fatalities)
     select date_trunc('month', event_date)::date, event_type, admin1_pcode, admin2_pcode, status,
@@ -1244,11 +1288,11 @@ begin
   delete from public.incident_rollup_month where incidents = 0;
   execute format($q$
     insert into public.incident_rollup_year as r
-      (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
+      (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source, incidents, fatalities)
     select date_trunc('year', event_date)::date, event_type, admin1_pcode, admin2_pcode, status,
-           confidentiality, sum(sign), sum(sign * coalesce(fatalities, 0))
+           confidentiality, upstream_source, sum(sign), sum(sign * coalesce(fatalities, 0))
     from (%s) d
-    group by 1, 2, 3, 4, 5, 6
+    group by 1, 2, 3, 4, 5, 6, 7
     having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
     on conflict on constraint incident_rollup_year_key do update
       set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
@@ -1297,6 +1341,7 @@ set search_path = public, pg_temp
 as $$
 begin
   delete from public.incident_rollup;
+  delete from public.incident_rollup_calendar;
   delete from public.incident_rollup_month;
   delete from public.incident_rollup_year;
   delete from public.incident_rollup_rhythm;

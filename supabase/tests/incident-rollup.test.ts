@@ -1,11 +1,12 @@
 /**
  * The incident rollup (20261203150100_incident_rollup), its monthly twin
- * (20261220100000_incident_rollup_month), its yearly twin (20261222100000_incident_rollup_year)
- * and the all-time rhythm and actor rollups (20261221200000_analysis_rollups): after inserts, edits, status changes, deletes and
- * merges, each equals a fresh GROUP BY of the incidents; incident_counts, incident_stats,
- * incidents_by_area, incidents_sources, incidents_time_pattern and incidents_top_actors read from
- * them give what the scan gives, per role (field staff, whose own reports the summary cannot
- * tell, keep the scan); the RLS helpers are parallel safe.
+ * (20261220100000_incident_rollup_month), its yearly twin and its daily totals
+ * (20261222100000_incident_rollup_year_calendar) and the all-time rhythm and actor rollups
+ * (20261221200000_analysis_rollups): after inserts, edits, status changes, deletes and merges,
+ * each equals a fresh GROUP BY of the incidents; incident_counts, incident_stats,
+ * incidents_by_area, incidents_sources, incidents_calendar, incidents_time_pattern and
+ * incidents_top_actors read from them give what the scan gives, per role (field staff, whose own
+ * reports the summary cannot tell, keep the scan); the RLS helpers are parallel safe.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
@@ -32,11 +33,17 @@ const ROLLUP_MONTH = `select month::text, event_type, admin1_pcode, admin2_pcode
                              upstream_source, incidents::int, fatalities::int from public.incident_rollup_month`;
 
 const FRESH_YEAR = `select date_trunc('year', event_date)::date::text as year, event_type, admin1_pcode,
-                            admin2_pcode, status, confidentiality,
+                            admin2_pcode, status, confidentiality, upstream_source,
                             count(*)::int as incidents, coalesce(sum(fatalities), 0)::int as fatalities
-                     from public.incidents group by 1, 2, 3, 4, 5, 6`;
+                     from public.incidents group by 1, 2, 3, 4, 5, 6, 7`;
 const ROLLUP_YEAR = `select year::text, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
-                            incidents::int, fatalities::int from public.incident_rollup_year`;
+                            upstream_source, incidents::int, fatalities::int from public.incident_rollup_year`;
+
+const FRESH_CALENDAR = `select event_date::text as day, status, confidentiality, count(*)::int as incidents,
+                                coalesce(sum(fatalities), 0)::int as fatalities, count(fatalities)::int as fatalities_known
+                         from public.incidents group by 1, 2, 3`;
+const ROLLUP_CALENDAR = `select day::text, status, confidentiality, incidents::int, fatalities::int,
+                                fatalities_known::int from public.incident_rollup_calendar`;
 
 const FRESH_RHYTHM = `select event_type, admin1_pcode, admin2_pcode, status, confidentiality,
                               case when time_precision in ('exact', 'day') then extract(isodow from event_date)::int end as dow,
@@ -99,6 +106,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		expect(sorted(rollupMonth)).toEqual(sorted(freshMonth));
 		for (const [freshSql, rollupSql] of [
 			[FRESH_YEAR, ROLLUP_YEAR],
+			[FRESH_CALENDAR, ROLLUP_CALENDAR],
 			[FRESH_RHYTHM, ROLLUP_RHYTHM],
 			[FRESH_ACTOR, ROLLUP_ACTOR]
 		]) {
@@ -118,22 +126,25 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	afterAll(async () => e?.close());
 
 	it('starts equal to the incidents (the migration filled it)', async () => {
-		const [{ n, m, y, h, a }] = await e.db.queryOwner<{
+		const [{ n, m, y, c, h, a }] = await e.db.queryOwner<{
 			n: number;
 			m: number;
 			y: number;
+			c: number;
 			h: number;
 			a: number;
 		}>(
 			`select (select count(*)::int from public.incident_rollup) as n,
 			        (select count(*)::int from public.incident_rollup_month) as m,
 			        (select count(*)::int from public.incident_rollup_year) as y,
+			        (select count(*)::int from public.incident_rollup_calendar) as c,
 			        (select count(*)::int from public.incident_rollup_rhythm) as h,
 			        (select count(*)::int from public.incident_rollup_actor) as a`
 		);
 		expect(n).toBeGreaterThan(100);
 		expect(m).toBeGreaterThan(100);
 		expect(y).toBeGreaterThan(100);
+		expect(c).toBeGreaterThan(100);
 		expect(h).toBeGreaterThan(100);
 		expect(a).toBeGreaterThan(100);
 		await expectFresh();

@@ -219,7 +219,12 @@ const KNOWN: Record<string, string[]> = {
 	'public.incident_cells': ['20261217100000', '20261219200000'],
 	'private.incident_cell_levels': ['20261217100000', '20261219200000'],
 	'public.incidents_date_range': ['20261122003000', '20261221200000'],
-	'public.incidents_calendar': ['20261122003000', '20261209300000', '20261221200000'],
+	'public.incidents_calendar': [
+		'20261122003000',
+		'20261209300000',
+		'20261221200000',
+		'20261222100000'
+	],
 	'public.incidents_refined': ['20261205010000', '20261209300000'],
 	// the month rollup kept in the same pass (20261220100000)
 	'private.incident_rollup_apply': [
@@ -234,7 +239,12 @@ const KNOWN: Record<string, string[]> = {
 		'20261221200000',
 		'20261222100000'
 	],
-	'public.incidents_sources': ['20261122003005', '20261209300000', '20261220100000'],
+	'public.incidents_sources': [
+		'20261122003005',
+		'20261209300000',
+		'20261220100000',
+		'20261222100000'
+	],
 	'public.risk_suggest': ['20261204050100', '20261209300000'],
 	'public.sitrep': ['20261204050000', '20261209300000']
 };

@@ -1,16 +1,22 @@
--- The dashboards' undated counts from a yearly rollup (issue 16).
+-- The dashboards' undated calls from a yearly rollup, and the calendar from daily totals
+-- (issue 16).
 --
--- At 3,000,000 incidents the map's whole-country counts (168–499 ms) and /incidents/counts
--- (131–303 ms) summed every row of the month rollup (~220k), as did /stats/areas: the
--- dashboards' default is all time. incident_rollup_year keeps the same totals per year (a key is
--- hit ~6× more often), in the same pass as the others; incident_rollup_span_rows reads the whole
--- years of a range there and its other months from the month rollup, for the readers that need
--- no month: incident_counts, incidents_map's whole view and incidents_by_area. incident_stats
--- (monthly bins) and incidents_sources (first and last months) keep the month rollup.
+-- At 3,000,000 incidents the map's whole-country counts and /incidents/counts (210–240 ms each),
+-- /stats/sources (170–310 ms, asked by the map's timeline on every load) and /stats/areas
+-- (125–140 ms) summed every row of the month rollup (~220k): the dashboards' default is all time.
+-- incident_rollup_year keeps the same totals per year (~32k rows), in the same pass as the
+-- others; incident_rollup_span_rows reads the whole years of a range there and its other months
+-- from the month rollup, for the readers that need no month: incident_counts, incidents_map's
+-- whole view, incidents_by_area and incidents_sources (which then finds its first and last months
+-- in the month rollup). incident_stats (monthly bins) keeps the month rollup.
+-- The analysis screen's calendar summed ~480k day-rollup rows for its six years (0.45–0.5 s);
+-- with no type or area filter, its default, it sums incident_rollup_calendar (day × status ×
+-- confidentiality) instead.
 --
 --   private.incident_rollup_apply, private.incident_rollup_clear (were 20261221200000)
 --   incident_counts (was 20261220100000; now planned per call), incidents_map (was
---   20261221100000), incidents_by_area (was 20261220100000)
+--   20261221100000), incidents_by_area, incidents_sources (were 20261220100000),
+--   incidents_calendar (was 20261221200000)
 
 create table public.incident_rollup_year (
   year             date not null,  -- the year's first day
@@ -19,10 +25,11 @@ create table public.incident_rollup_year (
   admin2_pcode     text,
   status           text not null,
   confidentiality  text not null,
+  upstream_source  text,
   incidents        bigint not null,
   fatalities       bigint not null,
   constraint incident_rollup_year_key unique nulls not distinct
-    (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality)
+    (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source)
 );
 
 create index incident_rollup_year_empty_idx on public.incident_rollup_year (year) where incidents = 0;
@@ -39,20 +46,46 @@ create policy "Field staff and viewers can read the yearly totals of verified un
 
 grant select on public.incident_rollup_year to authenticated;
 
+create table public.incident_rollup_calendar (
+  day              date not null,
+  status           text not null,
+  confidentiality  text not null,
+  incidents        bigint not null,
+  fatalities       bigint not null,
+  fatalities_known bigint not null,
+  constraint incident_rollup_calendar_key unique (day, status, confidentiality)
+);
+
+create index incident_rollup_calendar_empty_idx on public.incident_rollup_calendar (day) where incidents = 0;
+
+alter table public.incident_rollup_calendar enable row level security;
+
+create policy "Analysts and admins can read every daily total" on public.incident_rollup_calendar
+  for select to authenticated using ((select public.has_app_role('admin', 'analyst')));
+
+create policy "Field staff and viewers can read the daily totals of verified unrestricted incidents" on public.incident_rollup_calendar
+  for select to authenticated using (
+    status = 'verified' and confidentiality <> 'restricted'
+    and (select public.has_app_role('field', 'viewer')));
+
+grant select on public.incident_rollup_calendar to authenticated;
+
 create function public.incident_rollup_span_rows(
   p_from date, p_to date, p_types text[], p_area text[]
 ) returns table (day date, event_type text, admin1_pcode text, admin2_pcode text, status text,
-                 confidentiality text, incidents bigint, fatalities bigint)
+                 confidentiality text, upstream_source text, incidents bigint, fatalities bigint)
 language sql stable
 as $$
-  select r.year, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  select r.year, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.upstream_source,
+         r.incidents, r.fatalities
   from public.incident_rollup_year r
   where r.year >= coalesce(date_trunc('year', p_from - 1 + interval '1 year')::date, '-infinity')
     and r.year < coalesce(date_trunc('year', (p_to + 1)::timestamp)::date, 'infinity')
     and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
     and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
   union all
-  select r.month, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  select r.month, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.upstream_source,
+         r.incidents, r.fatalities
   from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
   where r.month < coalesce(date_trunc('year', p_from - 1 + interval '1 year')::date, '-infinity')
      or r.month >= coalesce(date_trunc('year', (p_to + 1)::timestamp)::date, 'infinity')
@@ -83,6 +116,20 @@ begin
   $q$, src);
   delete from public.incident_rollup where incidents = 0;
   execute format($q$
+    insert into public.incident_rollup_calendar as r
+      (day, status, confidentiality, incidents, fatalities, fatalities_known)
+    select event_date, status, confidentiality,
+           sum(sign), sum(sign * coalesce(fatalities, 0)), sum(sign * (fatalities is not null)::integer)
+    from (%s) d
+    group by 1, 2, 3
+    having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
+        or sum(sign * (fatalities is not null)::integer) <> 0
+    on conflict on constraint incident_rollup_calendar_key do update
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities,
+          fatalities_known = r.fatalities_known + excluded.fatalities_known
+  $q$, src);
+  delete from public.incident_rollup_calendar where incidents = 0;
+  execute format($q$
     insert into public.incident_rollup_month as r
       (month, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source, incidents, fatalities)
     select date_trunc('month', event_date)::date, event_type, admin1_pcode, admin2_pcode, status,
@@ -96,11 +143,11 @@ begin
   delete from public.incident_rollup_month where incidents = 0;
   execute format($q$
     insert into public.incident_rollup_year as r
-      (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
+      (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source, incidents, fatalities)
     select date_trunc('year', event_date)::date, event_type, admin1_pcode, admin2_pcode, status,
-           confidentiality, sum(sign), sum(sign * coalesce(fatalities, 0))
+           confidentiality, upstream_source, sum(sign), sum(sign * coalesce(fatalities, 0))
     from (%s) d
-    group by 1, 2, 3, 4, 5, 6
+    group by 1, 2, 3, 4, 5, 6, 7
     having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
     on conflict on constraint incident_rollup_year_key do update
       set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
@@ -149,6 +196,7 @@ set search_path = public, pg_temp
 as $$
 begin
   delete from public.incident_rollup;
+  delete from public.incident_rollup_calendar;
   delete from public.incident_rollup_month;
   delete from public.incident_rollup_year;
   delete from public.incident_rollup_rhythm;
@@ -456,11 +504,129 @@ begin
 end
 $$;
 
+create or replace function public.incidents_calendar(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off  -- see the note at baseline_classify
+set plan_cache_mode = force_custom_plan
+as $$
+declare
+  v_rollup boolean := public.incident_rollup_usable(p_area, p_west);
+  v_daily boolean := v_rollup and coalesce(cardinality(p_types), 0) = 0 and coalesce(cardinality(p_area), 0) = 0;
+begin
+  return (
+  with days as (
+    select r.day as d, sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat
+    from public.incident_rollup_calendar r
+    where v_daily
+      and (p_from is null or r.day >= p_from)
+      and (p_to is null or r.day <= p_to)
+    group by r.day
+    union all
+    select r.day as d, sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat
+    from public.incident_rollup r
+    where v_rollup and not v_daily
+      and (p_from is null or r.day >= p_from)
+      and (p_to is null or r.day <= p_to)
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    group by r.day
+    union all
+    select i.event_date as d, count(*) as n, sum(i.fatalities) as fat
+    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    where not v_rollup
+    group by i.event_date
+  )
+  select jsonb_build_object(
+    'total', coalesce((select sum(n) from days), 0),
+    'fatalities', coalesce((select sum(fat) from days), 0),
+    'first_date', (select min(d) from days),
+    'last_date', (select max(d) from days),
+    'days', coalesce((select jsonb_agg(jsonb_build_array(d, n, fat) order by d) from days), '[]'::jsonb)));
+end
+$$;
+
+create or replace function public.incidents_sources(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off  -- see the note at baseline_classify
+set plan_cache_mode = force_custom_plan  -- the unused filters fold away (see incidents_map)
+as $$
+declare
+  v_months boolean := public.incident_rollup_usable(p_area, p_west) and public.incident_rollup_months(p_from, p_to);
+begin
+  -- Whole months (the map's timeline asks with no filter at all): each source's total and the
+  -- first and last year or month of its rows from the year and month rollups
+  -- (incident_rollup_span_rows), then its first and last month inside those from the month
+  -- rollup, then the first and last day inside those months from the incidents (the date index,
+  -- read from the month's edge until a row of the source).
+  if v_months then
+    return (
+      select coalesce(jsonb_agg(jsonb_build_object('source', x.s, 'n', x.n, 'first_date', f.d, 'last_date', l.d)
+                                order by x.n desc, x.s), '[]'::jsonb)
+      from (
+        select r.upstream_source as s, sum(r.incidents) as n, min(r.day) as fy, max(r.day) as ly
+        from public.incident_rollup_span_rows(p_from, p_to, p_types, p_area) r
+        group by 1
+      ) x
+      -- A year's row stands for its months: the first (last) month of the source is the first
+      -- (last) of its monthly rows in the year or month that starts there.
+      cross join lateral (
+        select min(m.month) as fm, (min(m.month) + interval '1 month')::date as fm_end,
+               max(m.month) as lm, (max(m.month) + interval '1 month')::date as lm_end
+        from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) m
+        where m.upstream_source is not distinct from x.s
+          and ((m.month >= x.fy and m.month < (x.fy + interval '1 year')::date)
+            or (m.month >= x.ly and m.month < (x.ly + interval '1 year')::date))
+      ) m
+      -- The month as bounds of the date index, both plain columns of m (incidents_filtered's
+      -- "p_from is null or …" with a column of m was no index condition, nor was an end worked
+      -- out here: either read every incident of the source from the far end).
+      cross join lateral (
+        select min(i.event_date) as d
+        from public.incidents_filtered(null, null, p_types, p_area) i
+        where i.event_date >= m.fm and i.event_date < m.fm_end
+          and i.upstream_source is not distinct from x.s
+      ) f
+      cross join lateral (
+        select max(i.event_date) as d
+        from public.incidents_filtered(null, null, p_types, p_area) i
+        where i.event_date >= m.lm and i.event_date < m.lm_end
+          and i.upstream_source is not distinct from x.s
+      ) l);
+  end if;
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object('source', s, 'n', n, 'first_date', f, 'last_date', l) order by n desc, s), '[]'::jsonb)
+    from (
+      select i.upstream_source as s, count(*) as n, min(i.event_date) as f, max(i.event_date) as l
+      from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+      group by i.upstream_source
+    ) x);
+end
+$$;
+
 insert into public.incident_rollup_year
-  (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, incidents, fatalities)
+  (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source, incidents, fatalities)
 select date_trunc('year', month::timestamp)::date, event_type, admin1_pcode, admin2_pcode, status,
-       confidentiality, sum(incidents), sum(fatalities)
+       confidentiality, upstream_source, sum(incidents), sum(fatalities)
 from public.incident_rollup_month
-group by 1, 2, 3, 4, 5, 6;
+group by 1, 2, 3, 4, 5, 6, 7;
+
+insert into public.incident_rollup_calendar
+  (day, status, confidentiality, incidents, fatalities, fatalities_known)
+select day, status, confidentiality, sum(incidents), sum(fatalities), sum(fatalities_known)
+from public.incident_rollup
+group by 1, 2, 3;
 
 analyze public.incident_rollup_year;
+analyze public.incident_rollup_calendar;
