@@ -245,6 +245,8 @@ const KNOWN: Record<string, string[]> = {
 		'20261220100000',
 		'20261222100000'
 	],
+	// the extent from an index per edge (20261222200000)
+	'public.incident_view_holds_all': ['20261220200000', '20261222200000'],
 	'public.risk_suggest': ['20261204050100', '20261209300000'],
 	'public.sitrep': ['20261204050000', '20261209300000']
 };
