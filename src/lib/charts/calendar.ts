@@ -66,3 +66,14 @@ export function calendarLayout(
 		months
 	};
 }
+
+/**
+ * Every how many months a label fits above the weeks: the smallest of 1, 2, 3, 4 or 6 (so the
+ * labels fall on the same months each year) whose span, at ~4.35 weeks of `cell` px a month, holds
+ * the longest label at ~0.58 em a character. Arabic month names (سبتمبر) are twice as long as
+ * "Sep": at 390 px, where a cell is 6 px, every month's label ran into the next.
+ */
+export function monthLabelStride(labels: string[], cell: number, fontSize = 10): number {
+	const widest = Math.max(0, ...labels.map((l) => l.length)) * fontSize * 0.58 + 4;
+	return [1, 2, 3, 4, 6].find((s) => s * 4.35 * cell >= widest) ?? 12;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scaleUtc } from 'd3';
 import type { IncidentStats } from '../domain/analysis-types.ts';
 import { brushDates, OTHER, seriesTable, timeSeries, topKeys, utc } from './time-series.ts';
-import { calendarLayout } from './calendar.ts';
+import { calendarLayout, monthLabelStride } from './calendar.ts';
 import { csvCell, fileName, toCsv } from './csv.ts';
 import { choropleth, d3Winding, ringArea } from './choropleth.ts';
 
@@ -110,6 +110,30 @@ describe('calendar layout', () => {
 		expect(l.years).toEqual([2018, 2017, 2016]);
 		expect(l.hiddenYears).toEqual([2015, 2014, 2013, 2012, 2011, 2010]);
 		expect(l.cells[0].date).toBe('2016-01-01');
+	});
+	it('labels fewer months when the longest name does not fit a month of weeks', () => {
+		const en = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+		const ar = [
+			'يناير',
+			'فبراير',
+			'مارس',
+			'أبريل',
+			'مايو',
+			'يونيو',
+			'يوليو',
+			'أغسطس',
+			'سبتمبر',
+			'أكتوبر',
+			'نوفمبر',
+			'ديسمبر'
+		];
+		expect(monthLabelStride(en, 13)).toBe(1); // desktop
+		expect(monthLabelStride(en, 6)).toBe(1); // 390 px
+		expect(monthLabelStride(ar, 13)).toBe(1);
+		expect(monthLabelStride(ar, 6)).toBe(2);
+		expect(monthLabelStride(ar, 5)).toBe(2);
+		expect(monthLabelStride(['a long month name'], 5)).toBe(6);
+		expect(monthLabelStride(['a very long month name indeed'], 5)).toBe(12);
 	});
 });
 
