@@ -63,9 +63,13 @@ create table public.incident_cell_rollup (
   sum_px           bigint not null,  -- Σ of the incidents' pixel x at the level's zoom
   sum_py           bigint not null,
   -- Leads with the level, the period and its day, then (cx, cy): a tile reads one range of
-  -- months or years (or 'all') per period, and within it a range of cells.
+  -- months or years (or 'all') per period, and within it a range of cells. It carries the totals
+  -- too (20261223200000), so that a tile is an index-only scan: its rows lie side by side in
+  -- the index, where in the heap each was on a page of its own (a z10 tile over Baghdad read
+  -- ~12k heap pages for ~10k rows at 1.3M incidents, ~2.3k index pages with the totals here).
   constraint incident_cell_rollup_key unique nulls not distinct
     (level, period, day, cx, cy, event_type, admin1_pcode, admin2_pcode, status, confidentiality, point_kind)
+    include (incidents, fatalities, fatalities_known, sum_px, sum_py)
 ) partition by list (level);
 
 -- One partition per level and (z8) period, so that a tile's rows lie together: in one table the
