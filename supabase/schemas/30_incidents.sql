@@ -459,6 +459,10 @@ create function public.incidents_map(
 language plpgsql stable
 set search_path = public, extensions, pg_temp
 set plan_cache_mode = force_custom_plan
+-- A city view's count over the cells and the edge strips is costed above jit_above_cost at 3M
+-- incidents: JIT took ~50 ms of a session's first call (~200 ms) and ~10 ms of each one after.
+-- See also the note at baseline_classify (80_analysis.sql).
+set jit = off
 as $$
 declare
   v_scope text[] := public.caller_location_scope();
