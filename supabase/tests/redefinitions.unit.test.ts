@@ -59,8 +59,11 @@ const KNOWN: Record<string, string[]> = {
 		'20261209300000',
 		'20261220200000',
 		'20261221100000',
-		'20261222100000'
+		'20261222100000',
+		'20261224100000'
 	],
+	// the map's city view and density share the block of cells and the strips (issue 16)
+	'public.incident_view_cells': ['20261221100000', '20261224100000'],
 	'public.incidents_geojson': [
 		'20261122000400',
 		'20261122006100',
@@ -80,7 +83,8 @@ const KNOWN: Record<string, string[]> = {
 		'20261122006100',
 		'20261203140100',
 		'20261205010000',
-		'20261209300000'
+		'20261209300000',
+		'20261224100000'
 	],
 	'private.audit_row': ['20261122000100', '20261203120000', '20261205060000'],
 	'private.seed_begin': ['20261122000600', '20261203120000'],

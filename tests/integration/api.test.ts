@@ -39,6 +39,22 @@ type Handler = (event: RequestEvent) => Response | Promise<Response>;
 /** Whatever JSON.parse gives: the tests read the body field by field. */
 type Parsed = ReturnType<typeof JSON.parse>;
 
+/**
+ * The centre of the cell holding (lon, lat) on the Web Mercator grid of 2^k cells a side, rounded
+ * to 5 decimals as /map/density gives it: an oracle written here from the formula, not the app's.
+ */
+function mercatorCellCentre(lon: number, lat: number, k: number): [number, number] {
+	const n = 2 ** k;
+	const x = Math.floor(((lon + 180) / 360) * n);
+	const r = (lat * Math.PI) / 180;
+	const y = Math.floor(((1 - Math.log(Math.tan(Math.PI / 4 + r / 2)) / Math.PI) / 2) * n);
+	const round = (v: number) => Math.round(v * 1e5) / 1e5;
+	return [
+		round(((x + 0.5) / n) * 360 - 180),
+		round((Math.atan(Math.sinh(Math.PI * (1 - (2 * (y + 0.5)) / n))) * 180) / Math.PI)
+	];
+}
+
 interface Answer<T = Parsed> {
 	status: number;
 	type: string | null;
@@ -559,23 +575,53 @@ describe.each(engineNames())('API v1 on %s', (engineName) => {
 			);
 			expect(a.status).toBe(200);
 			const cells = [...a.body].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-			// Snapped to the nearest whole degree (halves to even): A → (43, 36); B, C → (43, 37);
-			// D, E → (45, 35); F → (44, 33).
+			// cell=1 is the Web Mercator grid of 2^8 cells a side (1.40625° wide, the nearest to 1°),
+			// each cell at its centre: A alone; B and C together; D and E together; F alone.
+			const [cA, cB, cC, cD, cE, cF] = [
+				[43.0, 36.5],
+				[43.2, 36.6],
+				[43.1, 36.7],
+				[45.0, 35.0],
+				[45.1, 35.1],
+				[44.0, 33.0]
+			].map(([lon, lat]) => mercatorCellCentre(lon, lat, 8));
+			expect(cB).toEqual(cC);
+			expect(cD).toEqual(cE);
+			expect(cA).not.toEqual(cB);
 			expect(cells).toEqual([
-				[43, 36, 1, 2],
-				[43, 37, 2, 1],
-				[44, 33, 1, 5],
-				[45, 35, 2, 3]
+				[...cA, 1, 2],
+				[...cB, 2, 1],
+				[...cF, 1, 5],
+				[...cD, 2, 3]
 			]);
+			expect(cells[0].slice(0, 2)).toEqual([42.89063, 36.03133]);
 			const v = await call<number[][]>(
 				mapDensity.GET,
 				role.viewer,
 				'/api/v1/map/density?bbox=40,30,50,40&cell=1'
 			);
 			expect([...v.body].sort((x, y) => x[1] - y[1])).toEqual([
-				[43, 36, 1, 2],
-				[43, 37, 1, 0]
+				[...cA, 1, 2],
+				[...cB, 1, 0]
 			]);
+			// Field staff (their own reports, D) are counted by the scan, not the rollup: the same cells.
+			const f = await call<number[][]>(
+				mapDensity.GET,
+				role.field,
+				'/api/v1/map/density?bbox=40,30,50,40&cell=1'
+			);
+			expect([...f.body].sort((x, y) => x[1] - y[1])).toEqual([
+				[...cD, 1, 0],
+				[...cA, 1, 2],
+				[...cB, 1, 0]
+			]);
+			// A box that cuts through cells counts only what lies inside it: B alone of its cell.
+			const cut = await call<number[][]>(
+				mapDensity.GET,
+				role.analyst,
+				'/api/v1/map/density?bbox=43.15,36.55,43.25,36.65&cell=1'
+			);
+			expect(cut.body).toEqual([[...cB, 1, 0]]);
 		});
 
 		it('chooses a cell when none is given, and checks the one given', async () => {

@@ -5,6 +5,7 @@ import {
 	classOf,
 	classRanges,
 	densityCell,
+	densityCellSquare,
 	expandBbox,
 	inBbox,
 	incidentRadius,
@@ -21,13 +22,39 @@ describe('map scales', () => {
 		expect(campRadius(1e9)).toBe(40);
 	});
 
-	it('picks a power-of-two density cell that shrinks as the map zooms in', () => {
+	it('picks a Web Mercator density grid that gets finer as the map zooms in', () => {
 		const cells = [4, 6, 8, 10, 12].map(densityCell);
-		for (const c of cells) expect(Number.isInteger(Math.log2(c))).toBe(true);
+		// 360 / 2^k degrees wide: the grid of 2^k cells a side
+		for (const c of cells) expect(Number.isInteger(Math.log2(360 / c))).toBe(true);
 		for (let i = 1; i < cells.length; i++) expect(cells[i]).toBeLessThan(cells[i - 1]);
 		// ~10 screen pixels at zoom 6 (512-pixel tiles).
 		expect(densityCell(6) / (360 / (512 * 64))).toBeGreaterThan(5);
 		expect(densityCell(6) / (360 / (512 * 64))).toBeLessThan(20);
+		// within what the API accepts (0.001–5°)
+		expect(densityCell(0)).toBeLessThanOrEqual(5);
+		expect(densityCell(22)).toBeGreaterThanOrEqual(0.001);
+	});
+
+	it("draws a density cell on the grid's own lines, square on the map", () => {
+		// The cell (x, y) of the grid of 2^12 cells a side over Baghdad, as incidents_density gives
+		// it: at its centre. Its polygon runs along the grid's lines.
+		const k = 12;
+		const n = 2 ** k;
+		const edgeLat = (y: number) =>
+			(Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
+		const [x, y] = [2552, 1631];
+		const centre: [number, number] = [((x + 0.5) / n) * 360 - 180, edgeLat(y + 0.5)];
+		const sq = densityCellSquare(centre[0], centre[1], 360 / n);
+		expect(sq[0][0]).toBeCloseTo((x / n) * 360 - 180, 9);
+		expect(sq[1][0]).toBeCloseTo(((x + 1) / n) * 360 - 180, 9);
+		expect(sq[0][1]).toBeCloseTo(edgeLat(y + 1), 9);
+		expect(sq[2][1]).toBeCloseTo(edgeLat(y), 9);
+		// fewer degrees tall than wide at 34° N (cos 34° ≈ 0.83), as a square on the map is
+		const tall = (sq[2][1] - sq[0][1]) / (sq[1][0] - sq[0][0]);
+		expect(tall).toBeCloseTo(Math.cos((centre[1] * Math.PI) / 180), 3);
+		// scaled about its centre
+		const small = densityCellSquare(centre[0], centre[1], 360 / n, 0.5);
+		expect(small[1][0] - small[0][0]).toBeCloseTo(180 / n, 12);
 	});
 
 	it('expands, rounds outwards and tests containment like PostGIS &&', () => {

@@ -18,15 +18,43 @@ export function campRadius(population: number | null | undefined): number {
 }
 
 /**
- * The density grid cell in degrees for a zoom: about CELL_PIXELS screen pixels, rounded to a power
- * of two so that the cell (and the request) only changes when the zoom crosses a whole level.
+ * The density grid for a zoom: the Web Mercator grid of 2^k cells a side whose cells are about
+ * CELL_PIXELS screen pixels (512-pixel tiles), given as the width the API takes, 360 / 2^k
+ * degrees of longitude. It is the cell rollup's grid (incidents_density), so the server sums
+ * cells instead of reading incidents; the cell, and the request, change only at whole zoom levels.
  */
 export const CELL_PIXELS = 10;
 export function densityCell(zoom: number): number {
-	const degPerPixel = 360 / (512 * 2 ** zoom);
-	const cell = 2 ** Math.round(Math.log2(degPerPixel * CELL_PIXELS));
-	// The API accepts 0.001–5 degrees.
-	return Math.min(Math.max(cell, 1 / 512), 2);
+	const k = Math.round(zoom + Math.log2(512 / CELL_PIXELS));
+	// The API accepts 0.001–5 degrees: 2^7 to 2^18 cells a side.
+	return 360 / 2 ** Math.min(Math.max(k, 7), 18);
+}
+
+// Web Mercator's y in degrees (as longitude is x), and back.
+const mercatorY = (lat: number) =>
+	(Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * 180) / Math.PI;
+const latitudeOf = (y: number) => (Math.atan(Math.sinh((y * Math.PI) / 180)) * 180) / Math.PI;
+
+/**
+ * The density cell centred on (lon, lat), `cell` degrees of longitude wide, as a polygon: square
+ * on the map (in Web Mercator, so its edges are not equally far north and south of the centre
+ * in degrees), scaled by `scale` about its centre.
+ */
+export function densityCellSquare(
+	lon: number,
+	lat: number,
+	cell: number,
+	scale = 1
+): [number, number][] {
+	const h = (cell / 2) * scale;
+	const y = mercatorY(lat);
+	const [s, n] = [latitudeOf(y - h), latitudeOf(y + h)];
+	return [
+		[lon - h, s],
+		[lon + h, s],
+		[lon + h, n],
+		[lon - h, n]
+	];
 }
 
 /** A bbox grown by `fraction` of its size on every side, clamped to the Web Mercator world. */

@@ -194,7 +194,7 @@ export const sharedSchemas: Record<string, Schema> = {
 	DensityCells: {
 		type: 'array',
 		description:
-			'One row per grid cell holding incidents: [longitude, latitude, count, fatalities].',
+			'One row per grid cell holding incidents: [longitude, latitude, count, fatalities], at the cell’s centre.',
 		items: {
 			type: 'array',
 			prefixItems: [

@@ -41,7 +41,7 @@ export function incidents<T = unknown>(
 	);
 }
 
-/** Incidents snapped to a grid of `cell` degrees: [[lon, lat, count, fatalities], …]. */
+/** Incidents per cell of the Web Mercator grid nearest `cell` degrees wide: [[lon, lat, count, fatalities], …]. */
 export function density(user: CallerUser, f: IncidentFilters, cell: number, r = NONE) {
 	return rpc('incidents_density', { ...filterArgs(f), ...refinementArgs(r), p_cell: cell }, user);
 }

@@ -220,14 +220,19 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 				{
 					name: 'cell',
 					in: 'query',
-					description: 'Grid cell size in degrees; by default about 1/128 of the viewport width',
+					description:
+						'Grid cell width in degrees of longitude. The grid is Web Mercator’s, 2^k square cells a side, the k whose width 360 / 2^k is nearest; by default about 1/128 of the viewport width',
 					schema: { type: 'number', minimum: DENSITY_CELL.min, maximum: DENSITY_CELL.max }
 				},
 				...filterParams,
 				...refineParams
 			],
 			responses: answers(
-				{ description: 'Grid cells', content: jsonOf(ref('schemas', 'DensityCells')) },
+				{
+					description:
+						'The grid’s cells holding incidents inside the bbox, at each cell’s centre, with the count of those incidents',
+					content: jsonOf(ref('schemas', 'DensityCells'))
+				},
 				'400'
 			)
 		}

@@ -7,7 +7,10 @@ import { DENSITY_CELL, defaultCell, mapFilters, numberParam } from '$lib/server/
 import { parseRefinement } from '$lib/domain/refine-filters';
 import type { RequestHandler } from './$types';
 
-/** Incidents in the viewport snapped to a grid of `cell` degrees: [[lon, lat, count, fatalities], …]. */
+/**
+ * Incidents in the viewport counted per cell of the Web Mercator grid whose cells are nearest `cell`
+ * degrees of longitude wide: [[lon, lat, count, fatalities], …] at each cell's centre.
+ */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
 	const filters = mapFilters(url.searchParams);

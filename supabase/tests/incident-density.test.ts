@@ -1,0 +1,179 @@
+/**
+ * The map's density mode from the cell rollup (20261224100000_incident_density_cells): for all
+ * time with only the shared filters, incidents_density sums the rollup's cells wholly inside the
+ * box on the Web Mercator grid the cell asks for, and reads only the incidents of the strips along
+ * the box's edges. The answer is the scan's — for every role, box, grid and filter — and adds up
+ * to the view's count. The scan is reached with a status filter naming every status, which
+ * changes no row but is a further filter the rollup does not know.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
+import {
+	engineNames,
+	makeRoles,
+	openEngine,
+	type Engine
+} from '../../tests/integration/helpers/db.ts';
+
+const ALL_STATUSES = ['reported', 'verified', 'rejected', 'archived'];
+type Box = { p_west: number; p_south: number; p_east: number; p_north: number };
+type Cell = [number, number, number, number | null];
+
+const sorted = (cells: Cell[]) => [...cells].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+/** The cell width the map asks for: 360 / 2^k degrees, the grid of 2^k cells a side. */
+const cellOf = (k: number) => 360 / 2 ** k;
+
+describe.each(engineNames())('the map density on %s', (engineName) => {
+	let e: Engine;
+	let u: Record<AppRole, CallerUser>;
+	let boxes: Box[];
+
+	beforeAll(async () => {
+		e = await openEngine(engineName, 'seeded');
+		u = await makeRoles(e.db);
+		// Sensitive incidents in the cities, so that a viewer's coarse point and an analyst's
+		// exact one fall in different cells and strips.
+		await e.db.execOwner(
+			`update public.incidents set sensitive_location = true
+			 where id in (select id from public.incidents
+			              where (lon between 44.2 and 44.6 and lat between 33.2 and 33.5)
+			                 or (lon between 42.9 and 43.4 and lat between 36.1 and 36.5)
+			              order by id limit 150)`
+		);
+		boxes = [
+			// Baghdad at a city's zoom
+			{ p_west: 44.301, p_south: 33.2613, p_east: 44.4899, p_north: 33.4107 },
+			// Mosul
+			{ p_west: 42.91, p_south: 36.1234, p_east: 43.4321, p_north: 36.5 },
+			// the north-west
+			{ p_west: 41.03, p_south: 34.9, p_east: 45.53, p_north: 37.02 },
+			// the country and beyond, as the map's whole view asks
+			{ p_west: 30, p_south: 20, p_east: 60, p_north: 45 }
+		];
+		// Incidents on the edges of the block of grid-16 cells inside the Mosul box: the one on
+		// the west edge is in a block cell and in the west strip's range, and counts once.
+		const moved = await e.db.queryOwner(
+			`with c as (select * from public.incident_grid_block(16, $1, $2, $3, $4)),
+			      moved as (select id, row_number() over (order by id) as k from public.incidents
+			                where lon between $1 and $3 and lat between $2 and $4 order by id limit 3)
+			 update public.incidents i
+			    set geom = st_setsrid(st_point(case m.k when 1 then c.w when 2 then (c.w + c.e) / 2 else c.w end,
+			                                   case m.k when 1 then (c.s + c.n) / 2 when 2 then c.n else c.s end), 4326)
+			   from moved m, c where i.id = m.id returning i.id`,
+			[boxes[1].p_west, boxes[1].p_south, boxes[1].p_east, boxes[1].p_north]
+		);
+		expect(moved).toHaveLength(3);
+		// And just outside the block of grid-13 cells, in the strips: a cell that reached one
+		// column or row too far would count them twice.
+		const beside = await e.db.queryOwner(
+			`with c as (select * from public.incident_grid_block(13, $1, $2, $3, $4)),
+			      moved as (select id, row_number() over (order by id desc) as k from public.incidents
+			                where lon between $1 and $3 and lat between $2 and $4 order by id desc limit 4)
+			 update public.incidents i
+			    set geom = st_setsrid(st_point(case m.k when 1 then c.e + 1e-6 when 2 then c.w - 1e-6 else (c.w + c.e) / 2 end,
+			                                   case m.k when 3 then c.n + 1e-6 when 4 then c.s - 1e-6 else (c.s + c.n) / 2 end), 4326)
+			   from moved m, c where i.id = m.id returning i.id`,
+			[boxes[1].p_west, boxes[1].p_south, boxes[1].p_east, boxes[1].p_north]
+		);
+		expect(beside).toHaveLength(4);
+		// A box whose edges are the grid's own: every cell in it whole.
+		const [a] = await e.db.queryOwner<{ w: number; s: number; e: number; n: number }>(
+			`select w, s, e, n from public.incident_grid_block(12, 43.9, 33.0, 44.9, 33.8)`
+		);
+		boxes.push({ p_west: a.w, p_south: a.s, p_east: a.e, p_north: a.n });
+	}, 120_000);
+	afterAll(async () => e?.close());
+
+	it('answers as the scan does, for every role, box, grid and filter', async () => {
+		const [range] = await e.db.queryOwner<{ first: string; last: string }>(
+			`select min(event_date)::text as first, max(event_date)::text as last from public.incidents`
+		);
+		const filters: Record<string, unknown>[] = [
+			{},
+			{ p_types: ['battles', 'violence_against_civilians'] },
+			{ p_area: ['IQG15'] },
+			{ p_area: ['IQD1502', 'IQG21'] },
+			// dates past the data's own first and last days filter nothing
+			{ p_from: range.first, p_to: range.last },
+			// dates that do filter keep the scan
+			{ p_from: '2014-01-01', p_to: '2016-06-30' }
+		];
+		let cells = 0;
+		let counted = 0;
+		for (const role of ['admin', 'analyst', 'viewer', 'field'] as const) {
+			for (const box of boxes) {
+				// from the country's zoom (z8 cells) to a street's (z12 cells)
+				for (const k of [8, 13, 16, 18]) {
+					for (const f of filters) {
+						const args = { ...box, ...f, p_cell: cellOf(k) };
+						const [grid, scan] = await Promise.all([
+							e.db.rpc<Cell[]>('incidents_density', args, u[role]),
+							e.db.rpc<Cell[]>('incidents_density', { ...args, p_status: ALL_STATUSES }, u[role])
+						]);
+						expect({ role, args, grid: sorted(grid) }).toEqual({ role, args, grid: sorted(scan) });
+						cells += grid.length;
+						counted += grid.reduce((s, c) => s + c[2], 0);
+					}
+				}
+			}
+		}
+		expect(cells).toBeGreaterThan(5000);
+		expect(counted).toBeGreaterThan(50000);
+	});
+
+	it('adds up to the view count, each incident in one cell', async () => {
+		for (const role of ['analyst', 'viewer'] as const) {
+			for (const box of boxes) {
+				const view = await e.db.rpc<{ total: number }>(
+					'incidents_map',
+					{ ...box, p_limit: 1 },
+					u[role]
+				);
+				for (const k of [8, 13, 16, 18]) {
+					const grid = await e.db.rpc<Cell[]>(
+						'incidents_density',
+						{ ...box, p_cell: cellOf(k) },
+						u[role]
+					);
+					const sum = grid.reduce((s, c) => s + c[2], 0);
+					expect({ role, box, k, sum }).toEqual({ role, box, k, sum: Number(view.total) });
+					const keys = grid.map((c) => `${c[0]},${c[1]}`);
+					expect(new Set(keys).size).toBe(keys.length);
+				}
+			}
+		}
+	});
+
+	it('reads the rollup when it can: a rollup row changed by hand shows, the scan does not', async () => {
+		const box = boxes[1];
+		const args = { ...box, p_cell: cellOf(14) };
+		const before = await e.db.rpc<Cell[]>('incidents_density', args, u.analyst);
+		const total = (cells: Cell[]) => cells.reduce((s, c) => s + c[2], 0);
+		// One rollup row of a cell inside the block, for all time, given 1,000 more incidents.
+		const [row] = await e.db.queryOwner<{ cx: number; cy: number }>(
+			`select r.cx, r.cy from public.incident_cell_rollup r, public.incident_grid_block(14, $1, $2, $3, $4) b
+			 where r.level = 8 and r.period = 'all' and r.point_kind in ('any', 'exact')
+			   and r.cx between b.cx0 and b.cx1 and r.cy between b.cy0 and b.cy1 limit 1`,
+			[box.p_west, box.p_south, box.p_east, box.p_north]
+		);
+		expect(row).toBeDefined();
+		const bump = (d: number) =>
+			e.db.execOwner(
+				`update public.incident_cell_rollup set incidents = incidents + ${d}
+				 where ctid = (select ctid from public.incident_cell_rollup
+				               where level = 8 and period = 'all' and cx = ${row.cx} and cy = ${row.cy}
+				                 and point_kind in ('any', 'exact') limit 1)`
+			);
+		await bump(1000);
+		try {
+			const [grid, scan] = await Promise.all([
+				e.db.rpc<Cell[]>('incidents_density', args, u.analyst),
+				e.db.rpc<Cell[]>('incidents_density', { ...args, p_status: ALL_STATUSES }, u.analyst)
+			]);
+			expect(total(grid)).toBe(total(before) + 1000);
+			expect(total(scan)).toBe(total(before));
+		} finally {
+			await bump(-1000);
+		}
+	});
+});
