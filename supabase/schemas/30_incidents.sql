@@ -526,7 +526,7 @@ begin
       ),
       strips as (
         select x.event_type, 1 as n, x.fatalities as fat
-        from public.incident_box_strips(p_types, p_area, p_west, p_south, p_east, p_north, b.shift,
+        from public.incident_box_strips(null, null, p_types, p_area, p_west, p_south, p_east, p_north, b.shift,
                b.cx0, b.cx1, b.cy0, b.cy1, b.w, b.s, b.e, b.n, v_exact) x
       ),
       counts as (
@@ -587,12 +587,14 @@ $$;
 -- none is known. Aggregated in SQL so 100k incidents cost a few KB.
 -- The grid is the cell rollup's (20261224100000): a cell of 2^k a side is a block of the
 -- rollup's z8 (2^14), z10 (2^17) or z12 (2^19) cells, and its squares are square on the map at
--- every latitude. So with only the shared filters, for all time (the map's default), and a caller
--- the rollup can answer for (incident_rollup_usable), the cells wholly inside the box are summed
--- from the rollup and only the incidents in the strips along the box's edges are read
--- (incident_grid_block, incident_box_strips), as incidents_map counts a city view: the snapped
--- scan read every incident in view (1.6–1.8 s over Baghdad at 3,000,000 incidents). Otherwise
--- the scan. supabase/tests/incident-density.test.ts compares both ways with a GROUP BY.
+-- every latitude. So with only the shared filters and a caller the rollup can answer for
+-- (incident_rollup_usable), the cells wholly inside the box are summed from the rollup and only
+-- the incidents in the strips along the box's edges are read (incident_grid_block,
+-- incident_box_strips), as incidents_map counts a city view: the snapped scan read every incident
+-- in view (1.6–1.8 s over Baghdad at 3,000,000 incidents). For all time (the map's default) at
+-- any grid; dated on the z8 level's grid (k ≤ 14, a region's or the country's zoom), whose cells
+-- are kept per year and month: the whole years and months of the range from the rollup, the
+-- incidents of the edge days read, as incident_tile_cells does. Otherwise the scan. supabase/tests/incident-density.test.ts compares both ways with a GROUP BY.
 create function public.incidents_density(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_cell double precision,
@@ -626,6 +628,14 @@ declare
   v_exact boolean := v_scope is null;  -- the caller sees exact points (analysts, admins)
   v_cells boolean;  -- the rollup's cells and the strips, not the scan
   b record;
+  -- Dated, on the z8 level's grid (k ≤ 14), as incident_tile_cells: the whole years and the whole
+  -- months around them from the rollup, [v_m0, v_m1), and the incidents of the edge days
+  v_lo date;
+  v_hi date;
+  v_m0 date;
+  v_m1 date;
+  v_y0 date;
+  v_y1 date;
 begin
   -- Dates that reach past the first or last day the caller may see filter nothing (as incidents_map).
   if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
@@ -635,14 +645,25 @@ begin
     p_to := null;
   end if;
   select * into b from public.incident_grid_block(v_k, p_west, p_south, p_east, p_north);
-  v_cells := coalesce(v_shared and p_from is null and p_to is null and b.cx0 <= b.cx1 and b.cy0 <= b.cy1, false);
+  v_cells := coalesce(v_shared and b.cx0 <= b.cx1 and b.cy0 <= b.cy1
+                      and ((p_from is null and p_to is null) or v_level = 8), false);
+  v_lo := coalesce(p_from, date '0001-01-01');
+  v_hi := coalesce(p_to + 1, date '9999-01-01');
+  v_m0 := case when p_from is null and p_to is null then v_hi
+               when v_lo = date_trunc('month', v_lo) then v_lo else (date_trunc('month', v_lo) + interval '1 month')::date end;
+  v_m1 := greatest(v_m0, date_trunc('month', v_hi)::date);
+  v_y0 := case when v_lo = date_trunc('year', v_lo) then v_lo else (date_trunc('year', v_lo) + interval '1 year')::date end;
+  v_y1 := greatest(v_y0, date_trunc('year', v_hi)::date);
 
   return (
   with cells as (
     select r.cx::bigint >> v_shift as gx, r.cy::bigint >> v_shift as gy,
            r.incidents as n, r.fatalities as fat, r.fatalities_known as known
     from public.incident_cell_rollup r
-    where v_cells and r.level = v_level and r.period = 'all' and r.day is null
+    where v_cells and r.level = v_level
+      and ((p_from is null and p_to is null and r.period = 'all' and r.day is null)
+        or (not (p_from is null and p_to is null) and r.period = 'year' and r.day >= v_y0 and r.day < v_y1)
+        or (not (p_from is null and p_to is null) and r.period = 'month' and r.day >= v_m0 and r.day < v_m1 and not (r.day >= v_y0 and r.day < v_y1)))
       and r.cx between b.cx0::bigint << v_shift and ((b.cx1::bigint + 1) << v_shift) - 1
       and r.cy between b.cy0::bigint << v_shift and ((b.cy1::bigint + 1) << v_shift) - 1
       and r.point_kind in ('any', case when v_exact then 'exact' else 'coarse' end)
@@ -652,9 +673,21 @@ begin
   strips as (
     select x.px >> (24 - v_k) as gx, x.py >> (24 - v_k) as gy,
            1 as n, coalesce(x.fatalities, 0) as fat, (x.fatalities is not null)::integer as known
-    from public.incident_box_strips(p_types, p_area, p_west, p_south, p_east, p_north, 24 - v_k,
-           b.cx0, b.cx1, b.cy0, b.cy1, b.w, b.s, b.e, b.n, v_exact) x
-    where v_cells
+    from public.incident_box_strips(case when p_from is null and p_to is null then null else v_m0 end,
+           case when p_from is null and p_to is null then null else v_m1 - 1 end, p_types, p_area,
+           p_west, p_south, p_east, p_north, 24 - v_k, b.cx0, b.cx1, b.cy0, b.cy1, b.w, b.s, b.e, b.n, v_exact) x
+    where v_cells and (p_from is null and p_to is null or v_m0 < v_m1)
+  ),
+  edges as (
+    -- the edge days' incidents in the box, in the block or not (none for all time)
+    select c.px >> (24 - v_k) as gx, c.py >> (24 - v_k) as gy,
+           1 as n, coalesce(i.fatalities, 0) as fat, (i.fatalities is not null)::integer as known
+    from (select * from public.incidents_filtered(v_lo, least(v_m0, v_hi) - 1, p_types, p_area, p_west, p_south, p_east, p_north)
+          union all
+          select * from public.incidents_filtered(greatest(v_m1, v_lo), v_hi - 1, p_types, p_area, p_west, p_south, p_east, p_north)) i
+    cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+    where v_cells and not (p_from is null and p_to is null)
+      and c.point_kind in ('any', case when v_exact then 'exact' else 'coarse' end)
   ),
   scan as (
     select c.px >> (24 - v_k) as gx, c.py >> (24 - v_k) as gy,
@@ -668,7 +701,7 @@ begin
   ),
   g as (
     select gx, gy, sum(n) as n, sum(fat) as fat, sum(known) as known
-    from (select * from cells union all select * from strips union all select * from scan) t
+    from (select * from cells union all select * from strips union all select * from edges union all select * from scan) t
     group by gx, gy
     having sum(n) > 0
   )

@@ -218,16 +218,16 @@ as $$
   cross join lateral public.incident_grid_block(l.k, p_west, p_south, p_east, p_north) b
 $$;
 
--- The incidents inside the box [p_west, p_east] × [p_south, p_north] but in no cell of a block
--- (incident_grid_block: cx0–cx1 × cy0–cy1 of the grid whose cell is a z24 pixel >> p_shift, and
--- its rectangle w, s, e, n), for all time, at the point the caller sees: p_exact for analysts
+-- The incidents of p_from–p_to (null: all time) inside the box [p_west, p_east] × [p_south,
+-- p_north] but in no cell of a block (incident_grid_block: cx0–cx1 × cy0–cy1 of the grid whose
+-- cell is a z24 pixel >> p_shift, and its rectangle w, s, e, n), at the point the caller sees: p_exact for analysts
 -- and admins (their kind of point 'exact'), else the coarse one ('coarse'). They lie in the
 -- strips between the block and the box's edges, which the (lat, lon) index of that point reads,
 -- one range per strip; incident_cells, which placed every incident in its cell for the rollup,
 -- tells exactly which of them the block's cells do not count. SQL, no SET clause: inlined into
 -- its callers (incidents_map, incidents_density), whose p_exact is then a constant of the plan.
 create function public.incident_box_strips(
-  p_types text[], p_area text[],
+  p_from date, p_to date, p_types text[], p_area text[],
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_shift integer, p_cx0 integer, p_cx1 integer, p_cy0 integer, p_cy1 integer,
   p_w double precision, p_s double precision, p_e double precision, p_n double precision,
@@ -236,7 +236,7 @@ create function public.incident_box_strips(
 language sql stable
 as $$
   select i.event_type, i.fatalities, c.px, c.py
-  from public.incidents_filtered(null, null, p_types, p_area) i
+  from public.incidents_filtered(p_from, p_to, p_types, p_area) i
   cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
   where c.point_kind in ('any', case when p_exact then 'exact' else 'coarse' end)
     and not ((c.px >> p_shift) between p_cx0 and p_cx1 and (c.py >> p_shift) between p_cy0 and p_cy1)

@@ -95,8 +95,12 @@ describe.each(engineNames())('the map density on %s', (engineName) => {
 			{ p_area: ['IQD1502', 'IQG21'] },
 			// dates past the data's own first and last days filter nothing
 			{ p_from: range.first, p_to: range.last },
-			// dates that do filter keep the scan
-			{ p_from: '2014-01-01', p_to: '2016-06-30' }
+			// dates that filter: on the z8 grid (k ≤ 14) whole years and months from the rollup and
+			// the edge days read, else the scan
+			{ p_from: '2014-01-01', p_to: '2016-06-30' },
+			{ p_from: '2014-03-17', p_to: '2016-11-05', p_types: ['battles'] },
+			{ p_from: '2015-06-03', p_to: '2015-06-20' },
+			{ p_to: '2012-02-10', p_area: ['IQG15'] }
 		];
 		let cells = 0;
 		let counted = 0;
@@ -152,19 +156,20 @@ describe.each(engineNames())('the map density on %s', (engineName) => {
 		// One rollup row of a cell inside the block, for all time, given 1,000 more incidents.
 		const [row] = await e.db.queryOwner<{ cx: number; cy: number }>(
 			`select r.cx, r.cy from public.incident_cell_rollup r, public.incident_grid_block(14, $1, $2, $3, $4) b
-			 where r.level = 8 and r.period = 'all' and r.point_kind in ('any', 'exact')
+			 where r.level = 8 and r.period = 'year' and r.day between '2014-01-01' and '2016-01-01' and r.point_kind in ('any', 'exact')
 			   and r.cx between b.cx0 and b.cx1 and r.cy between b.cy0 and b.cy1 limit 1`,
 			[box.p_west, box.p_south, box.p_east, box.p_north]
 		);
 		expect(row).toBeDefined();
-		const bump = (d: number) =>
+		const bump = (period: string, d: number) =>
 			e.db.execOwner(
 				`update public.incident_cell_rollup set incidents = incidents + ${d}
 				 where ctid = (select ctid from public.incident_cell_rollup
-				               where level = 8 and period = 'all' and cx = ${row.cx} and cy = ${row.cy}
+				               where level = 8 and period = '${period}' and cx = ${row.cx} and cy = ${row.cy}
+				                 and (period = 'all' or day between '2014-01-01' and '2016-01-01')
 				                 and point_kind in ('any', 'exact') limit 1)`
 			);
-		await bump(1000);
+		await bump('all', 1000);
 		try {
 			const [grid, scan] = await Promise.all([
 				e.db.rpc<Cell[]>('incidents_density', args, u.analyst),
@@ -173,7 +178,18 @@ describe.each(engineNames())('the map density on %s', (engineName) => {
 			expect(total(grid)).toBe(total(before) + 1000);
 			expect(total(scan)).toBe(total(before));
 		} finally {
-			await bump(-1000);
+			await bump('all', -1000);
+		}
+		// Dated: the year rows of the range.
+		const dated = { ...args, p_from: '2014-01-01', p_to: '2016-12-31' };
+		const datedBefore = await e.db.rpc<Cell[]>('incidents_density', dated, u.analyst);
+		await bump('year', 1000);
+		try {
+			expect(total(await e.db.rpc<Cell[]>('incidents_density', dated, u.analyst))).toBe(
+				total(datedBefore) + 1000
+			);
+		} finally {
+			await bump('year', -1000);
 		}
 	});
 });
