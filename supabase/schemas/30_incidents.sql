@@ -525,9 +525,21 @@ begin
           and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
       ),
       strips as (
-        select x.event_type, 1 as n, x.fatalities as fat
-        from public.incident_box_strips(null, null, p_types, p_area, p_west, p_south, p_east, p_north, b.shift,
-               b.cx0, b.cx1, b.cy0, b.cy1, b.w, b.s, b.e, b.n, v_exact) x
+        select i.event_type, 1 as n, i.fatalities as fat
+        from public.incidents_filtered(null, null, p_types, p_area) i
+        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+        where c.point_kind in ('any', v_kind)
+          and not ((c.px >> b.shift) between b.cx0 and b.cx1 and (c.py >> b.shift) between b.cy0 and b.cy1)
+          and ((v_exact and i.lon between p_west and p_east
+                and ((i.lat > b.n - 1e-7 and i.lat <= p_north)
+                  or (i.lat >= p_south and i.lat < b.s + 1e-7)
+                  or (i.lat between p_south and p_north and i.lon < b.w + 1e-7)
+                  or (i.lat between p_south and p_north and i.lon > b.e - 1e-7)))
+            or (not v_exact and i.lon_coarse between p_west and p_east
+                and ((i.lat_coarse > b.n - 1e-7 and i.lat_coarse <= p_north)
+                  or (i.lat_coarse >= p_south and i.lat_coarse < b.s + 1e-7)
+                  or (i.lat_coarse between p_south and p_north and i.lon_coarse < b.w + 1e-7)
+                  or (i.lat_coarse between p_south and p_north and i.lon_coarse > b.e - 1e-7))))
       ),
       counts as (
         select event_type, sum(n) as n, sum(fat) as fat
@@ -580,21 +592,21 @@ begin
 end
 $$;
 
--- Density for the map's density mode: the matching incidents inside the box, by the point the
--- caller sees, counted per cell of a Web Mercator grid of 2^k cells a side, the grid whose cells
--- are nearest p_cell degrees of longitude wide (k = round(log2(360 / p_cell)); the map asks for
--- 360 / 2^k exactly), as [lon, lat, count, fatalities] at each cell's centre, fatalities null when
--- none is known. Aggregated in SQL so 100k incidents cost a few KB.
--- The grid is the cell rollup's (20261224100000): a cell of 2^k a side is a block of the
--- rollup's z8 (2^14), z10 (2^17) or z12 (2^19) cells, and its squares are square on the map at
--- every latitude. So with only the shared filters and a caller the rollup can answer for
--- (incident_rollup_usable), the cells wholly inside the box are summed from the rollup and only
--- the incidents in the strips along the box's edges are read (incident_grid_block,
--- incident_box_strips), as incidents_map counts a city view: the snapped scan read every incident
--- in view (1.6–1.8 s over Baghdad at 3,000,000 incidents). For all time (the map's default) at
--- any grid; dated on the z8 level's grid (k ≤ 14, a region's or the country's zoom), whose cells
--- are kept per year and month: the whole years and months of the range from the rollup, the
--- incidents of the edge days read, as incident_tile_cells does. Otherwise the scan. supabase/tests/incident-density.test.ts compares both ways with a GROUP BY.
+-- Density for the map's density mode: the matching incidents, by the point the caller sees,
+-- counted per cell of a Web Mercator grid of 2^k cells a side, the grid whose cells are nearest
+-- p_cell degrees of longitude wide (k = round(log2(360 / p_cell)); the map asks for 360 / 2^k
+-- exactly): every cell the box touches that holds any, whole (a cell at the box's edge counts
+-- its incidents beyond the edge too, so that panning never changes a cell's count), as
+-- [lon, lat, count, fatalities] at the cell's centre, fatalities null when none is known.
+-- The grid is the cell rollup's (20261224100000): a cell of 2^k a side is a block of the rollup's
+-- z8 (2^14), z10 (2^17) or z12 (2^19) cells, and it is square on the map at every latitude. So
+-- with only the shared filters and a caller the rollup can answer for (incident_rollup_usable),
+-- the cells are sums of the rollup's: for all time (the map's default) at any grid, and dated on
+-- the z8 level's grid (k ≤ 14, a region's or the country's zoom), whose cells are kept per year
+-- and month — the whole years and months of the range from the rollup and the incidents of the
+-- edge days read, as incident_tile_cells does. The snapped scan this replaced read every
+-- incident in view (4.3–5.2 s over Baghdad at 3,000,000 incidents). Otherwise the scan, over
+-- the same cells. supabase/tests/incident-density.test.ts compares both ways.
 create function public.incidents_density(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
   p_cell double precision,
@@ -623,20 +635,30 @@ declare
      and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
        + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
        + coalesce(cardinality(p_reliability), 0) = 0
-     and p_west is not null and v_level is not null
-     and public.incident_rollup_usable(p_area);
-  v_exact boolean := v_scope is null;  -- the caller sees exact points (analysts, admins)
-  v_cells boolean;  -- the rollup's cells and the strips, not the scan
+     and v_level is not null and public.incident_rollup_usable(p_area);
+  v_kind text := case when v_scope is null then 'exact' else 'coarse' end;
+  v_cells boolean;  -- from the rollup, not the scan
+  v_all boolean;
   b record;
-  -- Dated, on the z8 level's grid (k ≤ 14), as incident_tile_cells: the whole years and the whole
-  -- months around them from the rollup, [v_m0, v_m1), and the incidents of the edge days
+  -- Dated (z8 grid): the whole years, and the whole months around them, [v_m0, v_m1) from the
+  -- rollup; the edge days before v_m0 and from v_m1 read.
   v_lo date;
   v_hi date;
   v_m0 date;
   v_m1 date;
   v_y0 date;
   v_y1 date;
+  -- the block in the rollup level's cells
+  v_x0 bigint;
+  v_x1 bigint;
+  v_y0c bigint;
+  v_y1c bigint;
 begin
+  -- no box: the world
+  p_west := coalesce(p_west, -180);
+  p_south := coalesce(p_south, -90);
+  p_east := coalesce(p_east, 180);
+  p_north := coalesce(p_north, 90);
   -- Dates that reach past the first or last day the caller may see filter nothing (as incidents_map).
   if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
     p_from := null;
@@ -644,64 +666,65 @@ begin
   if v_shared and p_to is not null and p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area) then
     p_to := null;
   end if;
-  select * into b from public.incident_grid_block(v_k, p_west, p_south, p_east, p_north);
-  v_cells := coalesce(v_shared and b.cx0 <= b.cx1 and b.cy0 <= b.cy1
-                      and ((p_from is null and p_to is null) or v_level = 8), false);
+  v_all := p_from is null and p_to is null;
+  v_cells := v_shared and (v_all or v_level = 8);
+  select * into b from public.incident_grid_cover(v_k, p_west, p_south, p_east, p_north);
+  v_x0 := b.cx0::bigint << v_shift;
+  v_x1 := ((b.cx1::bigint + 1) << v_shift) - 1;
+  v_y0c := b.cy0::bigint << v_shift;
+  v_y1c := ((b.cy1::bigint + 1) << v_shift) - 1;
   v_lo := coalesce(p_from, date '0001-01-01');
   v_hi := coalesce(p_to + 1, date '9999-01-01');
-  v_m0 := case when p_from is null and p_to is null then v_hi
-               when v_lo = date_trunc('month', v_lo) then v_lo else (date_trunc('month', v_lo) + interval '1 month')::date end;
+  v_m0 := case when v_lo = date_trunc('month', v_lo) then v_lo else (date_trunc('month', v_lo) + interval '1 month')::date end;
   v_m1 := greatest(v_m0, date_trunc('month', v_hi)::date);
   v_y0 := case when v_lo = date_trunc('year', v_lo) then v_lo else (date_trunc('year', v_lo) + interval '1 year')::date end;
   v_y1 := greatest(v_y0, date_trunc('year', v_hi)::date);
 
   return (
   with cells as (
+    -- all time, or the whole years and the whole months before and after them
     select r.cx::bigint >> v_shift as gx, r.cy::bigint >> v_shift as gy,
            r.incidents as n, r.fatalities as fat, r.fatalities_known as known
-    from public.incident_cell_rollup r
-    where v_cells and r.level = v_level
-      and ((p_from is null and p_to is null and r.period = 'all' and r.day is null)
-        or (not (p_from is null and p_to is null) and r.period = 'year' and r.day >= v_y0 and r.day < v_y1)
-        or (not (p_from is null and p_to is null) and r.period = 'month' and r.day >= v_m0 and r.day < v_m1 and not (r.day >= v_y0 and r.day < v_y1)))
-      and r.cx between b.cx0::bigint << v_shift and ((b.cx1::bigint + 1) << v_shift) - 1
-      and r.cy between b.cy0::bigint << v_shift and ((b.cy1::bigint + 1) << v_shift) - 1
-      and r.point_kind in ('any', case when v_exact then 'exact' else 'coarse' end)
-      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
-  ),
-  strips as (
-    select x.px >> (24 - v_k) as gx, x.py >> (24 - v_k) as gy,
-           1 as n, coalesce(x.fatalities, 0) as fat, (x.fatalities is not null)::integer as known
-    from public.incident_box_strips(case when p_from is null and p_to is null then null else v_m0 end,
-           case when p_from is null and p_to is null then null else v_m1 - 1 end, p_types, p_area,
-           p_west, p_south, p_east, p_north, 24 - v_k, b.cx0, b.cx1, b.cy0, b.cy1, b.w, b.s, b.e, b.n, v_exact) x
-    where v_cells and (p_from is null and p_to is null or v_m0 < v_m1)
+    from (select * from public.incident_cell_rows(v_level, 'all', null, null, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
+          where v_cells and v_all
+          union all
+          select * from public.incident_cell_rows(v_level, 'year', v_y0, v_y1, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
+          where v_cells and not v_all and v_y0 < v_y1
+          union all
+          select * from public.incident_cell_rows(v_level, 'month', v_m0, least(v_y0, v_m1), v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
+          where v_cells and not v_all and v_m0 < least(v_y0, v_m1)
+          union all
+          select * from public.incident_cell_rows(v_level, 'month', greatest(v_y1, v_m0), v_m1, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
+          where v_cells and not v_all and greatest(v_y1, v_m0) < v_m1) r
   ),
   edges as (
-    -- the edge days' incidents in the box, in the block or not (none for all time)
+    -- the edge days' incidents in the block's rectangle (a margin of 1e-7° for the rounding of
+    -- its edges), then exactly in its cells; none for all time
     select c.px >> (24 - v_k) as gx, c.py >> (24 - v_k) as gy,
            1 as n, coalesce(i.fatalities, 0) as fat, (i.fatalities is not null)::integer as known
-    from (select * from public.incidents_filtered(v_lo, least(v_m0, v_hi) - 1, p_types, p_area, p_west, p_south, p_east, p_north)
+    from (select * from public.incidents_filtered(v_lo, least(v_m0, v_hi) - 1, p_types, p_area,
+                          b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)
           union all
-          select * from public.incidents_filtered(greatest(v_m1, v_lo), v_hi - 1, p_types, p_area, p_west, p_south, p_east, p_north)) i
+          select * from public.incidents_filtered(greatest(v_m1, v_lo), v_hi - 1, p_types, p_area,
+                          b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)) i
     cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
-    where v_cells and not (p_from is null and p_to is null)
-      and c.point_kind in ('any', case when v_exact then 'exact' else 'coarse' end)
+    where v_cells and not v_all and c.point_kind in ('any', v_kind)
+      and c.px >> (24 - v_k) between b.cx0 and b.cx1 and c.py >> (24 - v_k) between b.cy0 and b.cy1
   ),
   scan as (
     select c.px >> (24 - v_k) as gx, c.py >> (24 - v_k) as gy,
            1 as n, coalesce(i.fatalities, 0) as fat, (i.fatalities is not null)::integer as known
-    from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+    from public.incidents_refined(p_from, p_to, p_types, p_area, b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7,
            v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
     cross join lateral (select public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode,
                                  i.admin2_pcode, i.admin3_pcode, v_scope) as pt) p
     cross join lateral public.incident_cells(st_x(p.pt), st_y(p.pt), null, null, false) c
     where not v_cells
+      and c.px >> (24 - v_k) between b.cx0 and b.cx1 and c.py >> (24 - v_k) between b.cy0 and b.cy1
   ),
   g as (
     select gx, gy, sum(n) as n, sum(fat) as fat, sum(known) as known
-    from (select * from cells union all select * from strips union all select * from edges union all select * from scan) t
+    from (select * from cells union all select * from edges union all select * from scan) t
     group by gx, gy
     having sum(n) > 0
   )

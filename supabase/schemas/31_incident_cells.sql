@@ -176,24 +176,28 @@ as $$
     where e.x0 is not null), true)
 $$;
 
--- The block of a grid's cells that lies inside the box [p_west, p_east] × [p_south, p_north]: the
--- grid of 2^p_k Web Mercator cells a side (the cell rollup's levels are 2^14, 2^17 and 2^19; the
--- map's density grid any of them). Every incident incident_cells puts in one of these cells is
--- inside the box (a margin of 1e-7° for the rounding of the cells' edges; the outermost rows and
--- columns of the grid, which also hold what lies beyond the Web Mercator limits and the
--- antimeridian, are never inside), and any incident inside the box but in no such cell lies
--- outside the block's rectangle (w, s, e, n) shrunk by the same margin, in a strip along the
--- box's edges (incident_box_strips). An empty block has cx0 > cx1 or cy0 > cy1.
-create function public.incident_grid_block(
-  p_k integer, p_west double precision, p_south double precision, p_east double precision, p_north double precision
-) returns table (cx0 integer, cx1 integer, cy0 integer, cy1 integer,
+-- The block of one level's cells that lies inside the box [p_west, p_east] × [p_south, p_north],
+-- for incidents_map's part-of-the-country path: every incident the cell rollup puts in one of
+-- these cells is inside the box (a margin of 1e-7° for the rounding of the cells' edges; the
+-- outermost rows and columns of the grid, which also hold what lies beyond the Web Mercator
+-- limits and the antimeridian, are never inside), and any incident inside the box but in no such
+-- cell lies outside the block's rectangle (w, s, e, n) shrunk by the same margin, in a strip
+-- along the box's edges. The level is the finest whose cells keep the block's rows few: z12
+-- (32 px at z12, ~70 m) for a box under 0.25° wide, z10 (~300 m) under 4°, else z8 (~2.4 km).
+-- shift turns a z24 pixel of incident_cells into the level's cell. An empty block has
+-- cx0 > cx1 or cy0 > cy1.
+create function public.incident_view_cells(
+  p_west double precision, p_south double precision, p_east double precision, p_north double precision
+) returns table (level smallint, shift integer, cx0 integer, cx1 integer, cy0 integer, cy1 integer,
                  w double precision, s double precision, e double precision, n double precision)
 language sql immutable parallel safe
 as $$
-  select b.cx0, b.cx1, b.cy0, b.cy1,
+  select g.level, g.shift, b.cx0, b.cx1, b.cy0, b.cy1,
          b.cx0 / g.size * 360 - 180, degrees(atan(sinh(pi() * (1 - 2 * (b.cy1 + 1) / g.size)))),
          (b.cx1 + 1) / g.size * 360 - 180, degrees(atan(sinh(pi() * (1 - 2 * b.cy0 / g.size))))
-  from (select power(2, p_k)::double precision as size) g
+  from (select case when p_east - p_west < 0.25 then 12 when p_east - p_west < 4 then 10 else 8 end::smallint as level) l
+  cross join lateral (select l.level, case l.level when 8 then 10 when 10 then 7 else 5 end as shift,
+                             case l.level when 8 then 16384.0 when 10 then 131072.0 else 524288.0 end::double precision as size) g
   cross join lateral (
     select greatest(1, ceil((p_west + 1e-7 + 180) / 360 * g.size))::integer as cx0,
            least(g.size - 2, floor((p_east - 1e-7 + 180) / 360 * g.size) - 1)::integer as cx1,
@@ -202,54 +206,52 @@ as $$
   ) b
 $$;
 
--- The block of one level's cells that lies inside the box, for incidents_map's
--- part-of-the-country path (incident_grid_block). The level is the finest whose cells keep the
--- block's rows few: z12 (32 px at z12, ~70 m) for a box under 0.25° wide, z10 (~300 m) under 4°,
--- else z8 (~2.4 km). shift turns a z24 pixel of incident_cells into the level's cell.
-create function public.incident_view_cells(
-  p_west double precision, p_south double precision, p_east double precision, p_north double precision
-) returns table (level smallint, shift integer, cx0 integer, cx1 integer, cy0 integer, cy1 integer,
+-- The block of a grid's cells that the box [p_west, p_east] × [p_south, p_north] touches, on the
+-- grid of 2^p_k Web Mercator cells a side (the cell rollup's levels are 2^14, 2^17 and 2^19; the
+-- map's density grid any of them): cx0–cx1 west to east, cy0–cy1 north to south, each cell as
+-- incident_cells places an incident's point in it (the same floors of the same formula, scaled
+-- by a power of two: exactly), and the rectangle the block covers (w, s, e, n), its outermost
+-- rows and columns reaching to the world's edges, as those cells also hold what lies beyond.
+create function public.incident_grid_cover(
+  p_k integer, p_west double precision, p_south double precision, p_east double precision, p_north double precision
+) returns table (cx0 integer, cx1 integer, cy0 integer, cy1 integer,
                  w double precision, s double precision, e double precision, n double precision)
 language sql immutable parallel safe
 as $$
-  select l.level, 24 - l.k, b.cx0, b.cx1, b.cy0, b.cy1, b.w, b.s, b.e, b.n
-  from (select case when p_east - p_west < 0.25 then 12 when p_east - p_west < 4 then 10 else 8 end::smallint as level) l0
-  cross join lateral (select l0.level, case l0.level when 8 then 14 when 10 then 17 else 19 end as k) l
-  cross join lateral public.incident_grid_block(l.k, p_west, p_south, p_east, p_north) b
+  select b.cx0, b.cx1, b.cy0, b.cy1,
+         case when b.cx0 = 0 then -180 else b.cx0 / g.size * 360 - 180 end,
+         case when b.cy1 = g.size - 1 then -90 else degrees(atan(sinh(pi() * (1 - 2 * (b.cy1 + 1) / g.size)))) end,
+         case when b.cx1 = g.size - 1 then 180 else (b.cx1 + 1) / g.size * 360 - 180 end,
+         case when b.cy0 = 0 then 90 else degrees(atan(sinh(pi() * (1 - 2 * b.cy0 / g.size)))) end
+  from (select power(2, p_k)::double precision as size) g
+  cross join lateral (
+    select least(g.size - 1, greatest(0, floor((p_west + 180) / 360 * g.size)))::integer as cx0,
+           least(g.size - 1, greatest(0, floor((p_east + 180) / 360 * g.size)))::integer as cx1,
+           least(g.size - 1, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, p_north))) / 2)) / pi()) / 2 * g.size)))::integer as cy0,
+           least(g.size - 1, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, p_south))) / 2)) / pi()) / 2 * g.size)))::integer as cy1
+  ) b
 $$;
 
--- The incidents of p_from–p_to (null: all time) inside the box [p_west, p_east] × [p_south,
--- p_north] but in no cell of a block (incident_grid_block: cx0–cx1 × cy0–cy1 of the grid whose
--- cell is a z24 pixel >> p_shift, and its rectangle w, s, e, n), at the point the caller sees: p_exact for analysts
--- and admins (their kind of point 'exact'), else the coarse one ('coarse'). They lie in the
--- strips between the block and the box's edges, which the (lat, lon) index of that point reads,
--- one range per strip; incident_cells, which placed every incident in its cell for the rollup,
--- tells exactly which of them the block's cells do not count. SQL, no SET clause: inlined into
--- its callers (incidents_map, incidents_density), whose p_exact is then a constant of the plan.
-create function public.incident_box_strips(
-  p_from date, p_to date, p_types text[], p_area text[],
-  p_west double precision, p_south double precision, p_east double precision, p_north double precision,
-  p_shift integer, p_cx0 integer, p_cx1 integer, p_cy0 integer, p_cy1 integer,
-  p_w double precision, p_s double precision, p_e double precision, p_n double precision,
-  p_exact boolean
-) returns table (event_type text, fatalities integer, px bigint, py bigint)
+-- One period's rows of the cell rollup in a block of one level's cells (a range of its key), for
+-- the caller's kind of point ('exact' for analysts and admins, else 'coarse'; the policies keep
+-- the rest) and the shared filters: p_period 'all', or 'year' or 'month' rows of p_d0 ≤ day <
+-- p_d1. SQL, no SET clause: inlined into incidents_density, its arguments the caller's constants,
+-- so each period is one index range (an OR of periods had the month partition read whole).
+create function public.incident_cell_rows(
+  p_level smallint, p_period text, p_d0 date, p_d1 date,
+  p_cx0 bigint, p_cx1 bigint, p_cy0 bigint, p_cy1 bigint,
+  p_kind text, p_types text[], p_area text[]
+) returns table (cx integer, cy integer, incidents bigint, fatalities bigint, fatalities_known bigint)
 language sql stable
 as $$
-  select i.event_type, i.fatalities, c.px, c.py
-  from public.incidents_filtered(p_from, p_to, p_types, p_area) i
-  cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
-  where c.point_kind in ('any', case when p_exact then 'exact' else 'coarse' end)
-    and not ((c.px >> p_shift) between p_cx0 and p_cx1 and (c.py >> p_shift) between p_cy0 and p_cy1)
-    and ((p_exact and i.lon between p_west and p_east
-          and ((i.lat > p_n - 1e-7 and i.lat <= p_north)
-            or (i.lat >= p_south and i.lat < p_s + 1e-7)
-            or (i.lat between p_south and p_north and i.lon < p_w + 1e-7)
-            or (i.lat between p_south and p_north and i.lon > p_e - 1e-7)))
-      or (not p_exact and i.lon_coarse between p_west and p_east
-          and ((i.lat_coarse > p_n - 1e-7 and i.lat_coarse <= p_north)
-            or (i.lat_coarse >= p_south and i.lat_coarse < p_s + 1e-7)
-            or (i.lat_coarse between p_south and p_north and i.lon_coarse < p_w + 1e-7)
-            or (i.lat_coarse between p_south and p_north and i.lon_coarse > p_e - 1e-7))))
+  select r.cx, r.cy, r.incidents, r.fatalities, r.fatalities_known
+  from public.incident_cell_rollup r
+  where r.level = p_level and r.period = p_period
+    and ((p_period = 'all' and r.day is null) or (p_period <> 'all' and r.day >= p_d0 and r.day < p_d1))
+    and r.cx between p_cx0 and p_cx1 and r.cy between p_cy0 and p_cy1
+    and r.point_kind in ('any', p_kind)
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
 $$;
 
 -- The triggers' one body, as incident_rollup_apply: the statement's rows grouped by key, +1 per

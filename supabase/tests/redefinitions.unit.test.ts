@@ -59,11 +59,8 @@ const KNOWN: Record<string, string[]> = {
 		'20261209300000',
 		'20261220200000',
 		'20261221100000',
-		'20261222100000',
-		'20261224100000'
+		'20261222100000'
 	],
-	// the map's city view and density share the block of cells and the strips (issue 16)
-	'public.incident_view_cells': ['20261221100000', '20261224100000'],
 	'public.incidents_geojson': [
 		'20261122000400',
 		'20261122006100',
