@@ -92,6 +92,7 @@ describe.each(engineNames())('the map density on %s', (engineName) => {
 			{ p_from: '2014-01-01', p_to: '2016-06-30' },
 			{ p_from: '2014-03-17', p_to: '2016-11-05', p_types: ['battles'] },
 			{ p_from: '2015-06-03', p_to: '2015-06-20' },
+			{ p_from: '2016-03-01', p_to: '2016-08-31' },
 			{ p_to: '2012-02-10', p_area: ['IQG15'] }
 		];
 		let cells = 0;

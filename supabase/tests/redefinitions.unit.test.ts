@@ -216,7 +216,12 @@ const KNOWN: Record<string, string[]> = {
 	// the cell rollup's z10 level (aggregated z9–z10 tiles) and no 'day' rows, issue 16
 	'private.incident_periods': ['20261211200000', '20261217100000'],
 	'private.incident_cell_rollup_apply': ['20261211200000', '20261217100000'],
-	'public.incident_tile_cells': ['20261211200000', '20261217100000', '20261219200000'],
+	'public.incident_tile_cells': [
+		'20261211200000',
+		'20261217100000',
+		'20261219200000',
+		'20261224100000'
+	],
 	// the z12 level (aggregated z11–z12 tiles), issue 16
 	'public.incident_cells': ['20261217100000', '20261219200000'],
 	'private.incident_cell_levels': ['20261217100000', '20261219200000'],

@@ -246,6 +246,9 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 			// Whole years, whole months and days at both ends (the rollup's periods).
 			'?from=2014-03-15&to=2017-11-20',
 			'?from=2016-02-10&to=2016-02-20',
+			// whole months inside one year, and with edge days: no whole year, months up to the last
+			'?from=2016-03-01&to=2016-08-31',
+			'?from=2015-04-10&to=2015-09-20',
 			'?to=2012-06-30'
 		]) {
 			for (const who of [u.analyst, u.viewer]) {
