@@ -230,7 +230,7 @@ export const mapPaths: Record<string, Partial<Record<Method, Operation>>> = {
 			responses: answers(
 				{
 					description:
-						'The grid’s cells holding incidents inside the bbox, at each cell’s centre, with the count of those incidents',
+						'Each grid cell the bbox touches that holds incidents, at its centre, counted whole: an edge cell counts its incidents beyond the bbox too',
 					content: jsonOf(ref('schemas', 'DensityCells'))
 				},
 				'400'

@@ -8,8 +8,9 @@ import { parseRefinement } from '$lib/domain/refine-filters';
 import type { RequestHandler } from './$types';
 
 /**
- * Incidents in the viewport counted per cell of the Web Mercator grid whose cells are nearest `cell`
- * degrees of longitude wide: [[lon, lat, count, fatalities], …] at each cell's centre.
+ * Incidents counted per cell of the Web Mercator grid whose cells are nearest `cell` degrees of
+ * longitude wide, every cell the viewport touches counted whole: [[lon, lat, count, fatalities], …]
+ * at each cell's centre.
  */
 export const GET: RequestHandler = apiRoute(async ({ locals, url }) => {
 	const user = requireUser(locals);
