@@ -175,7 +175,6 @@ as $$
 declare
   v jsonb;
   v_rollup boolean;
-  v_months boolean;
   v_scope text[];
   v_place geometry;
 begin
@@ -193,24 +192,14 @@ begin
     and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
       + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
       + coalesce(cardinality(p_reliability), 0) = 0;
-  -- Whole months (or no dates): the year and month rollups (incident_rollup_span_rows), the first
-  -- and last day from the day rollup's index.
-  v_months := v_rollup and public.incident_rollup_months(p_from, p_to);
+  -- Any dates: the whole years and months from the year and month rollups, the odd ends' days
+  -- from the day rollup (incident_rollup_range_rows, 20261225100000; odd dates summed the day
+  -- rollup over the whole range), the first and last day from the day rollup's index.
   with counts as (
     select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
-    from public.incident_rollup_span_rows(p_from, p_to, p_types, p_area) r
-    where v_months
-    group by 1
-    union all
-    select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
-           sum(r.incidents) as n, sum(r.fatalities) as fat, min(r.day) as first, max(r.day) as last
-    from public.incident_rollup r
-    where v_rollup and not v_months
-      and (p_from is null or r.day >= p_from)
-      and (p_to is null or r.day <= p_to)
-      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    from public.incident_rollup_range_rows(p_from, p_to, p_types, p_area) r
+    where v_rollup
     group by 1
     union all
     select case p_level when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as pcode,
@@ -239,9 +228,9 @@ begin
     'level', p_level,
     'total', coalesce((select sum(n) from counts), 0),
     'fatalities', coalesce((select sum(fat) from counts), 0),
-    'first_date', case when v_months then public.incident_rollup_edge_day(false, p_from, p_to, p_types, p_area)
+    'first_date', case when v_rollup then public.incident_rollup_edge_day(false, p_from, p_to, p_types, p_area)
                        else (select min(first) from counts) end,
-    'last_date', case when v_months then public.incident_rollup_edge_day(true, p_from, p_to, p_types, p_area)
+    'last_date', case when v_rollup then public.incident_rollup_edge_day(true, p_from, p_to, p_types, p_area)
                       else (select max(last) from counts) end,
     'areas', coalesce((select jsonb_agg(jsonb_build_object(
                  'pcode', s.pcode, 'name_en', s.name_en, 'name_ar', s.name_ar, 'parent_pcode', s.parent_pcode,

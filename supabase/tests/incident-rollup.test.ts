@@ -249,7 +249,20 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			['2014-03-01', '2017-10-31', null, null],
 			[null, '2016-06-30', ['battles'], 'IQG15'],
 			// whole months inside one year: no whole year
-			['2016-03-01', '2016-08-31', null, null]
+			['2016-03-01', '2016-08-31', null, null],
+			// odd ends (incident_rollup_range_rows): whole years, whole months and the ends' days
+			['2014-03-17', '2016-11-05', null, null],
+			['2014-03-17', '2016-11-05', ['battles'], 'IQG15'],
+			// inside one month; over two months and over a new year with no whole month between
+			['2016-03-05', '2016-03-20', null, null],
+			['2016-03-05', '2016-04-10', null, null],
+			['2016-12-05', '2017-01-20', null, null],
+			// one odd end: from alone, to alone, an odd start to a month's end, a month's start
+			// to an odd end
+			['2015-06-10', null, null, null],
+			[null, '2016-06-17', null, 'IQG15'],
+			['2016-02-15', '2016-05-31', null, null],
+			['2016-03-01', '2016-05-17', null, null]
 		];
 		let answered = 0;
 		for (const role of ['admin', 'analyst', 'field', 'viewer'] as const) {
@@ -285,7 +298,72 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 				if (scan.total > 0) answered++;
 			}
 		}
-		expect(answered).toBeGreaterThan(24);
+		expect(answered).toBeGreaterThan(60);
+	});
+
+	// Odd dates (20261225100000): the whole years and months from the year and month rollups, only
+	// the ends' days from the day rollup. A row of each changed by hand shows in the counts, the
+	// areas and the map's whole view; a day inside the whole months does not (the day rollup is
+	// not summed over the range), nor does the scan change.
+	it('answers odd dates from the year, month and day rollups: rows changed by hand show', async () => {
+		const range = { p_from: '2014-03-17', p_to: '2016-11-05' };
+		const WHOLE = { p_west: 30, p_south: 20, p_east: 60, p_north: 45, p_limit: 10, p_complete: true };
+		const totals = async () => {
+			const [counts, areas, map] = await Promise.all([
+				e.db.rpc<{ total: number }>('incident_counts', range, u.analyst),
+				e.db.rpc<{ total: number }>('incidents_by_area', { ...range, p_level: 2 }, u.analyst),
+				e.db.rpc<{ total: number }>('incidents_map', { ...WHOLE, ...range }, u.analyst)
+			]);
+			return [Number(counts.total), Number(areas.total), Number(map.total)];
+		};
+		const scan = async () =>
+			Number(
+				(
+					await e.db.rpc<{ total: number }>(
+						'incidents_map',
+						{ ...WHOLE, ...range, p_status: ['reported', 'verified', 'rejected', 'archived'] },
+						u.analyst
+					)
+				).total
+			);
+		const before = await totals();
+		const scanned = await scan();
+		expect(before).toEqual([scanned, scanned, scanned]);
+		const cases: [string, string, string, string, number][] = [
+			// table, its date column, a row between two dates, what its change shows
+			['incident_rollup', 'day', '2014-03-17', '2014-03-31', 1000], // the first end's days
+			['incident_rollup', 'day', '2016-11-01', '2016-11-05', 1000], // the last end's days
+			['incident_rollup', 'day', '2015-06-01', '2015-06-30', 0], // inside whole months: not read
+			['incident_rollup_month', 'month', '2014-04-01', '2014-12-01', 1000], // a month before 2015
+			['incident_rollup_month', 'month', '2016-01-01', '2016-10-01', 1000], // a month after 2015
+			['incident_rollup_month', 'month', '2015-01-01', '2015-12-01', 0], // inside a whole year
+			['incident_rollup_year', 'year', '2015-01-01', '2015-01-01', 1000] // the whole year
+		];
+		for (const [table, col, from, until, shows] of cases) {
+			const [row] = await e.db.queryOwner<{ d: string }>(
+				`select ${col}::text as d from public.${table} where ${col} >= $1 and ${col} <= $2
+				 order by ${col} limit 1`,
+				[from, until]
+			);
+			expect({ table, from, row }).toEqual({ table, from, row: expect.anything() });
+			const bump = (d: number) =>
+				e.db.execOwner(
+					`update public.${table} set incidents = incidents + ${d}
+					 where ctid = (select ctid from public.${table} where ${col} = '${row.d}' limit 1)`
+				);
+			await bump(1000);
+			try {
+				const after = await totals();
+				expect({ table, day: row.d, after }).toEqual({
+					table,
+					day: row.d,
+					after: before.map((n) => n + shows)
+				});
+				expect(await scan()).toBe(scanned);
+			} finally {
+				await bump(-1000);
+			}
+		}
 	});
 
 	// The rollups keep no count of known fatalities: a group whose incidents all have none is 0
@@ -307,8 +385,12 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			{ p_from: '2014-01-01', p_to: '2017-12-31', p_types: ['battles', 'riots'] },
 			{ p_area: ['IQG15'] },
 			{ p_from: '2016-03-01', p_to: '2016-08-31', p_area: ['IQD1502'] },
-			// not whole months: the day rollup, as before
+			// not whole months: whole years and months, and the ends' days from the day rollup
 			{ p_from: '2014-01-05', p_to: '2017-12-20' },
+			{ p_from: '2014-03-17', p_to: '2016-11-05', p_area: ['IQG15'] },
+			{ p_from: '2016-03-05', p_to: '2016-04-10' },
+			{ p_from: '2016-12-05', p_to: '2017-01-20', p_types: ['battles'] },
+			{ p_from: '2015-06-10' },
 			// whole years and the months around them (areas: the year and month rollups)
 			{ p_from: '2014-03-01', p_to: '2017-10-31', p_types: ['battles'] },
 			{ p_to: '2016-06-30', p_area: ['IQG15'] }

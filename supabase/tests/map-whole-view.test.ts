@@ -62,7 +62,13 @@ describe.each(engineNames())('the map whole view on %s', (engineName) => {
 			{ p_from: '2016-03-01', p_to: '2016-08-31', p_area: ['IQD1502'] },
 			// whole years from the year rollup and the months around them from the month rollup
 			{ p_from: '2014-03-01', p_to: '2017-10-31' },
-			{ p_to: '2016-06-30', p_types: ['battles'] }
+			{ p_to: '2016-06-30', p_types: ['battles'] },
+			// odd ends (20261225100000): whole years and months, and the ends' days
+			{ p_from: '2014-03-17', p_to: '2016-11-05' },
+			{ p_from: '2016-03-05', p_to: '2016-04-10', p_types: ['battles'] },
+			{ p_from: '2016-12-05', p_to: '2017-01-20' },
+			{ p_from: '2015-06-10', p_area: ['IQG15'] },
+			{ p_to: '2016-06-17' }
 		];
 		let points = 0;
 		for (const role of ['admin', 'analyst', 'viewer'] as const) {

@@ -1,0 +1,321 @@
+-- Counts for any dates from the year, month and day rollups (issue 16).
+--
+-- The readers that answer from the year and month rollups did so only for whole months; dates
+-- with odd ends (a range typed into the filters, 2014-03-17 – 2016-11-05) summed the day rollup
+-- over the whole range (~600 rows a day at 3,000,000 incidents), and the map's whole view
+-- scanned the incidents: 1.9 s for the country. incident_rollup_range_rows reads the whole
+-- years and months of any range from the year and month rollups and only the odd ends' days
+-- from the day rollup.
+--
+--   incident_rollup_range_rows (new)
+--   incident_counts (was 20261222100000)
+--   incidents_map (was 20261222100000; the whole view for any dates)
+--   incidents_by_area (was 20261222100000)
+
+create function public.incident_rollup_range_rows(
+  p_from date, p_to date, p_types text[], p_area text[]
+) returns table (day date, event_type text, admin1_pcode text, admin2_pcode text, status text,
+                 confidentiality text, incidents bigint, fatalities bigint)
+language sql stable
+as $$
+  select r.day, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  from public.incident_rollup_span_rows(date_trunc('month', p_from - 1 + interval '1 month')::date,
+                                        (date_trunc('month', (p_to + 1)::timestamp) - interval '1 day')::date,
+                                        p_types, p_area) r
+  union all
+  select r.day, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  from public.incident_rollup r
+  where p_from is not null
+    and r.day >= p_from
+    and r.day < least(date_trunc('month', p_from - 1 + interval '1 month')::date, p_to + 1)
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+  union all
+  select r.day, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
+  from public.incident_rollup r
+  where p_to is not null
+    and r.day >= greatest(date_trunc('month', p_from - 1 + interval '1 month')::date,
+                          date_trunc('month', (p_to + 1)::timestamp)::date)
+    and r.day <= p_to
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+$$;
+
+create or replace function public.incident_counts(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  if public.incident_rollup_usable(p_area) then
+    return (
+      -- Grouped first by what the answer shows (year × type × governorate, ~1,000 rows), then
+      -- read four times: the CTE held every rollup row (~220k monthly rows at 3M incidents) for each read.
+      -- Any dates: whole years, months and the odd ends' days (incident_rollup_range_rows).
+      with f as (
+        select extract(year from r.day)::int as y, r.event_type, r.admin1_pcode, sum(r.incidents) as n, sum(r.fatalities) as fat
+        from public.incident_rollup_range_rows(p_from, p_to, p_types, p_area) r
+        group by 1, 2, 3
+      )
+      select jsonb_build_object(
+        'total', (select coalesce(sum(n), 0) from f),
+        'fatalities', (select coalesce(sum(fat), 0) from f),
+        'by_year', (select coalesce(jsonb_object_agg(y, n), '{}'::jsonb) from
+                     (select y, sum(n) as n from f group by 1) t),
+        'by_admin1', (select coalesce(jsonb_object_agg(coalesce(k, 'none'), n), '{}'::jsonb) from
+                     (select admin1_pcode as k, sum(n) as n from f group by 1) t),
+        'by_type', (select coalesce(jsonb_object_agg(event_type, n), '{}'::jsonb) from
+                     (select event_type, sum(n) as n from f group by 1) t)));
+  end if;
+  return (
+  with f as (select * from public.incidents_filtered(p_from, p_to, p_types, p_area))
+  select jsonb_build_object(
+    'total', (select count(*) from f),
+    'fatalities', (select coalesce(sum(fatalities), 0) from f),
+    'by_year', (select coalesce(jsonb_object_agg(y, n), '{}'::jsonb) from
+                 (select extract(year from event_date)::int as y, count(*) as n from f group by 1) t),
+    'by_admin1', (select coalesce(jsonb_object_agg(coalesce(k, 'none'), n), '{}'::jsonb) from
+                 (select admin1_pcode as k, count(*) as n from f group by 1) t),
+    'by_type', (select coalesce(jsonb_object_agg(event_type, n), '{}'::jsonb) from
+                 (select event_type, count(*) as n from f group by 1) t)));
+end
+$$;
+
+create or replace function public.incidents_map(
+  p_west double precision, p_south double precision, p_east double precision, p_north double precision,
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
+  p_limit integer default 20000,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_reliability text[] default null,
+  p_status text[] default null,
+  p_complete boolean default false
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set plan_cache_mode = force_custom_plan
+-- A city view's count over the cells and the edge strips is costed above jit_above_cost at 3M
+-- incidents: JIT took ~50 ms of a session's first call (~200 ms) and ~10 ms of each one after.
+-- See also the note at baseline_classify (80_analysis.sql).
+set jit = off
+as $$
+declare
+  v_scope text[] := public.caller_location_scope();
+  v_place geometry := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
+  v_shared boolean := v_place is null and not coalesce(p_precise_only, false)
+     and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
+       + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
+       + coalesce(cardinality(p_reliability), 0) = 0
+     and public.incident_rollup_usable(p_area);
+  v_exact boolean := v_scope is null;  -- the caller sees exact points (analysts, admins)
+  v_kind text := case when v_scope is null then 'exact' else 'coarse' end;
+  b record;
+  v_counts jsonb;
+  v_box boolean;
+begin
+  -- Dates that reach past the first or last day the caller may see of the filter (the analysis
+  -- screen's map sends the data's own range) filter nothing: dropped, the paths below can take
+  -- the view (the day rollup's index gives both days).
+  if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
+    p_from := null;
+  end if;
+  if v_shared and p_to is not null and p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area) then
+    p_to := null;
+  end if;
+  -- The whole view: incident_view_holds_all (31_incident_cells.sql) says the box holds all; the
+  -- points then need no viewport test (v_box false), which would steer them off the date index.
+  -- Not asked of a box under 4° wide (a city, a district; 60–90 ms at 3,000,000 incidents): the
+  -- part-of-the-country path below answers it for all time.
+  if v_shared
+     and (p_west is null or p_east - p_west >= 4 or p_from is not null or p_to is not null)
+     and public.incident_view_holds_all(p_west, p_south, p_east, p_north) then
+    with counts as (
+      select r.event_type, sum(r.incidents) as n, sum(r.fatalities) as fat
+      from public.incident_rollup_range_rows(p_from, p_to, p_types, p_area) r
+      group by 1
+    )
+    select jsonb_build_object(
+      'total', coalesce((select sum(n) from counts), 0),
+      'fatalities', coalesce((select sum(fat) from counts), 0),
+      'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb))
+    into v_counts;
+    v_box := false;
+  end if;
+
+  -- Part of the country, for all time: the cells of the cell rollup's level wholly inside the
+  -- box (incident_view_cells) summed, and the incidents inside the box but in no such cell —
+  -- those lie in the strips between the cells and the box's edges, which the (lat, lon) index
+  -- of the point the caller sees reads (one range per strip); incident_cells, which placed every
+  -- incident in its cell for the rollup, tells exactly which of them the cells did not count.
+  if v_counts is null and v_shared and p_from is null and p_to is null and p_west is not null then
+    select * into b from public.incident_view_cells(p_west, p_south, p_east, p_north);
+    if b.cx0 <= b.cx1 and b.cy0 <= b.cy1 then
+      with cells as (
+        select r.event_type, r.incidents as n, r.fatalities as fat
+        from public.incident_cell_rollup r
+        where r.level = b.level and r.period = 'all' and r.day is null
+          and r.cx between b.cx0 and b.cx1 and r.cy between b.cy0 and b.cy1
+          and r.point_kind in ('any', v_kind)
+          and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+          and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+      ),
+      strips as (
+        select i.event_type, 1 as n, i.fatalities as fat
+        from public.incidents_filtered(null, null, p_types, p_area) i
+        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+        where c.point_kind in ('any', v_kind)
+          and not ((c.px >> b.shift) between b.cx0 and b.cx1 and (c.py >> b.shift) between b.cy0 and b.cy1)
+          and ((v_exact and i.lon between p_west and p_east
+                and ((i.lat > b.n - 1e-7 and i.lat <= p_north)
+                  or (i.lat >= p_south and i.lat < b.s + 1e-7)
+                  or (i.lat between p_south and p_north and i.lon < b.w + 1e-7)
+                  or (i.lat between p_south and p_north and i.lon > b.e - 1e-7)))
+            or (not v_exact and i.lon_coarse between p_west and p_east
+                and ((i.lat_coarse > b.n - 1e-7 and i.lat_coarse <= p_north)
+                  or (i.lat_coarse >= p_south and i.lat_coarse < b.s + 1e-7)
+                  or (i.lat_coarse between p_south and p_north and i.lon_coarse < b.w + 1e-7)
+                  or (i.lat_coarse between p_south and p_north and i.lon_coarse > b.e - 1e-7))))
+      ),
+      counts as (
+        select event_type, sum(n) as n, sum(fat) as fat
+        from (select * from cells union all select * from strips) x group by 1
+      )
+      select jsonb_build_object(
+        'total', coalesce((select sum(n) from counts), 0),
+        'fatalities', coalesce((select sum(fat) from counts), 0),
+        'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb))
+      into v_counts;
+      v_box := true;
+    end if;
+  end if;
+
+  if v_counts is not null then
+    return v_counts || jsonb_build_object('points', case
+      when p_complete and (v_counts ->> 'total')::bigint > p_limit then '[]'::jsonb
+      else (select coalesce(jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
+                     round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)), '[]'::jsonb)
+            from (select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
+                         event_type, fatalities, serious, event_date
+                  from public.incidents_filtered(p_from, p_to, p_types, p_area,
+                         case when v_box then p_west end, case when v_box then p_south end,
+                         case when v_box then p_east end, case when v_box then p_north end)
+                  order by event_date desc, id limit greatest(p_limit, 0)) pts) end);
+  end if;
+
+  return (
+  with f as (
+    select * from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope)
+  ),
+  counts as (
+    select event_type, count(*) as n, sum(fatalities) as fat from f group by event_type
+  ),
+  pts as (
+    select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
+           event_type, fatalities, serious, event_date
+    from f order by event_date desc, id limit greatest(p_limit, 0)
+  )
+  select jsonb_build_object(
+    'total', coalesce((select sum(n) from counts), 0),
+    'fatalities', coalesce((select sum(fat) from counts), 0),
+    'by_type', coalesce((select jsonb_object_agg(event_type, n) from counts), '{}'::jsonb),
+    'points', case when p_complete and coalesce((select sum(n) from counts), 0) > p_limit then '[]'::jsonb
+                   else coalesce((select jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
+                          round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)) from pts), '[]'::jsonb) end
+  )
+  );
+end
+$$;
+
+create or replace function public.incidents_by_area(
+  p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
+  p_west double precision default null, p_south double precision default null,
+  p_east double precision default null, p_north double precision default null,
+  p_level integer default 1,
+  p_geometry jsonb default null, p_geometry_id uuid default null,
+  p_lon double precision default null, p_lat double precision default null,
+  p_within_km double precision default null, p_precise_only boolean default false,
+  p_lens text[] default null, p_sub_types text[] default null, p_actors uuid[] default null,
+  p_status text[] default null, p_reliability text[] default null
+) returns jsonb
+language plpgsql stable
+set search_path = public, extensions, pg_temp
+set jit = off  -- see the note at baseline_classify
+set plan_cache_mode = force_custom_plan  -- the unused filters fold away (see incidents_map)
+as $$
+declare
+  v jsonb;
+  v_rollup boolean;
+  v_scope text[];
+  v_place geometry;
+begin
+  if p_level is null or p_level not between 1 and 3 then
+    raise exception 'level: must be 1 (governorate), 2 (district) or 3 (sub-district)' using errcode = '22023';
+  end if;
+  v_scope := public.caller_location_scope();
+  v_place := public.spatial_filter_place(p_geometry, p_geometry_id, p_lon, p_lat, p_within_km);
+
+  -- One pass over the matching incidents (it read them three times: counts, first and last
+  -- date), from the summary when it can answer for this level (governorates and districts)
+  -- and no place or further filter is set.
+  v_rollup := p_level <= 2 and public.incident_rollup_usable(p_area, p_west)
+    and v_place is null and not coalesce(p_precise_only, false)
+    and coalesce(cardinality(p_lens), 0) + coalesce(cardinality(p_sub_types), 0)
+      + coalesce(cardinality(p_actors), 0) + coalesce(cardinality(p_status), 0)
+      + coalesce(cardinality(p_reliability), 0) = 0;
+  -- Any dates: the whole years and months from the year and month rollups, the odd ends' days
+  -- from the day rollup (incident_rollup_range_rows, 20261225100000; odd dates summed the day
+  -- rollup over the whole range), the first and last day from the day rollup's index.
+  with counts as (
+    select case p_level when 1 then r.admin1_pcode else r.admin2_pcode end as pcode,
+           sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
+    from public.incident_rollup_range_rows(p_from, p_to, p_types, p_area) r
+    where v_rollup
+    group by 1
+    union all
+    select case p_level when 1 then i.admin1_pcode when 2 then i.admin2_pcode else i.admin3_pcode end as pcode,
+           count(*) as n, sum(i.fatalities) as fat, min(i.event_date) as first, max(i.event_date) as last
+    from public.incidents_refined(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north,
+           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status,
+           p_reliability, v_scope) i
+    where not v_rollup
+    group by 1
+  ),
+  related as (
+    -- each area of p_area itself, the areas inside it and the areas it lies in (by the P-code
+    -- hierarchy)
+    select unnest(p_area) as pcode
+    union select a.pcode from public.areas a where a.parent_pcode = any (p_area)
+    union select c.pcode from public.areas c join public.areas a on c.parent_pcode = a.pcode where a.parent_pcode = any (p_area)
+    union select a.parent_pcode from public.areas a where a.pcode = any (p_area)
+    union select b.parent_pcode from public.areas a join public.areas b on b.pcode = a.parent_pcode where a.pcode = any (p_area)
+  ),
+  scope as (
+    select a.* from public.areas a
+    where a.level = p_level
+      and (p_area is null or cardinality(p_area) = 0 or a.pcode in (select pcode from related))
+  )
+  select jsonb_build_object(
+    'level', p_level,
+    'total', coalesce((select sum(n) from counts), 0),
+    'fatalities', coalesce((select sum(fat) from counts), 0),
+    'first_date', case when v_rollup then public.incident_rollup_edge_day(false, p_from, p_to, p_types, p_area)
+                       else (select min(first) from counts) end,
+    'last_date', case when v_rollup then public.incident_rollup_edge_day(true, p_from, p_to, p_types, p_area)
+                      else (select max(last) from counts) end,
+    'areas', coalesce((select jsonb_agg(jsonb_build_object(
+                 'pcode', s.pcode, 'name_en', s.name_en, 'name_ar', s.name_ar, 'parent_pcode', s.parent_pcode,
+                 'n', coalesce(c.n, 0), 'fatalities', coalesce(c.fat, 0))
+               order by coalesce(c.n, 0) desc, s.name_en)
+               from scope s left join counts c on c.pcode = s.pcode), '[]'::jsonb),
+    'unassigned', jsonb_build_object(
+                 'n', coalesce((select n from counts where pcode is null), 0),
+                 'fatalities', coalesce((select fat from counts where pcode is null), 0)))
+  into v;
+  return v;
+end
+$$;
