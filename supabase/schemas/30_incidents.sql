@@ -1363,15 +1363,39 @@ as $$
      or r.month >= coalesce(date_trunc('year', (p_to + 1)::timestamp)::date, 'infinity')
 $$;
 
--- The same totals for any dates (20261225100000), for the readers that need neither the source
--- nor a day inside a month (counts by year, by type, by area; the map's whole view): the whole
--- months of from–to, [m0, m1), from the year and month rollups (incident_rollup_span_rows), and
--- the days before m0 and from m1 on from the day rollup; day is the row's first day. m0 is the
--- first 1 January or 1st of a month on or after from, m1 the 1st of the month holding to + 1;
--- with no whole month (m0 >= m1) the days [from, m0) and [m0, to] are the whole range. The day
--- rollup alone held ~600 rows a day at 3,000,000 incidents, so a range of years with odd ends
--- summed ~600k rows; here the days are at most the two ends' months. SQL without a SET clause:
--- it inlines, and with the dates known each arm is one index range or is dropped.
+-- The day rollup's rows of the odd ends of from–to (20261225100000): the days before the first
+-- whole month, [from, m0), and from the 1st of the month holding to + 1 on, [m1, to]; m0 is the
+-- first 1st of a month on or after from. With no whole month between (m0 >= m1) the two arms
+-- are [from, m0) and [m0, to]: the whole range, each day once. Its readers take the whole
+-- months [m0, m1) from the month (and year) rollups. SQL without a SET clause: it inlines, and
+-- with the dates known each arm is one range of the key or is dropped.
+create function public.incident_rollup_end_days(
+  p_from date, p_to date, p_types text[], p_area text[]
+) returns setof public.incident_rollup
+language sql stable
+as $$
+  select r.* from public.incident_rollup r
+  where p_from is not null
+    and r.day >= p_from
+    and r.day < least(date_trunc('month', p_from - 1 + interval '1 month')::date, p_to + 1)
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+  union all
+  select r.* from public.incident_rollup r
+  where p_to is not null
+    and r.day >= greatest(date_trunc('month', p_from - 1 + interval '1 month')::date,
+                          date_trunc('month', (p_to + 1)::timestamp)::date)
+    and r.day <= p_to
+    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+$$;
+
+-- The same totals as incident_rollup_span_rows for any dates (20261225100000), for the readers
+-- that need neither the source nor a day inside a month (counts by year, by type, by area; the
+-- map's whole view): the whole months of from–to, [m0, m1), from the year and month rollups,
+-- and the odd ends' days from the day rollup (incident_rollup_end_days); day is the row's first
+-- day. The day rollup alone holds ~600 rows a day at 3,000,000 incidents, so a range of years
+-- with odd ends summed ~600k rows; here the days are at most the two ends' months.
 create function public.incident_rollup_range_rows(
   p_from date, p_to date, p_types text[], p_area text[]
 ) returns table (day date, event_type text, admin1_pcode text, admin2_pcode text, status text,
@@ -1384,21 +1408,7 @@ as $$
                                         p_types, p_area) r
   union all
   select r.day, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
-  from public.incident_rollup r
-  where p_from is not null
-    and r.day >= p_from
-    and r.day < least(date_trunc('month', p_from - 1 + interval '1 month')::date, p_to + 1)
-    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
-  union all
-  select r.day, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
-  from public.incident_rollup r
-  where p_to is not null
-    and r.day >= greatest(date_trunc('month', p_from - 1 + interval '1 month')::date,
-                          date_trunc('month', (p_to + 1)::timestamp)::date)
-    and r.day <= p_to
-    and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-    and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+  from public.incident_rollup_end_days(p_from, p_to, p_types, p_area) r
 $$;
 
 -- The triggers' one body: the statement's rows grouped by key, +1 per new row and −1 per old

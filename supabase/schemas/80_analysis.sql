@@ -62,6 +62,9 @@ declare
   v_rollup boolean;
   v_months boolean;
   v_by_type boolean;
+  -- the whole months of the dates, [v_m0, v_m1) (null: no bound), as incident_rollup_end_days
+  v_m0 date := date_trunc('month', p_from - 1 + interval '1 month')::date;
+  v_m1 date := date_trunc('month', (p_to + 1)::timestamp)::date;
 begin
   if p_by is null or p_by not in ('day', 'week', 'month') then
     raise exception 'by: unknown value "%"; use day, week or month', p_by using errcode = '22023';
@@ -73,9 +76,11 @@ begin
   -- From the summary when it can answer (incident_rollup_usable), else from the shared filter:
   -- the branch not taken is skipped by a one-time filter, never read.
   v_rollup := public.incident_rollup_usable(p_area, p_west);
-  -- Monthly bins of whole months: from the month rollup (~6× fewer rows at scale), the first and
-  -- last day from the day rollup's index (its key starts with the day).
-  v_months := v_rollup and p_by = 'month' and public.incident_rollup_months(p_from, p_to);
+  -- Monthly bins: the whole months from the month rollup (~6× fewer rows at scale), and for odd
+  -- dates the ends' days from the day rollup (incident_rollup_end_days, 20261225100000: odd
+  -- dates summed the day rollup over the whole range); the first and last day from the day
+  -- rollup's index (its key starts with the day).
+  v_months := v_rollup and p_by = 'month';
   -- Stacked by type or not at all, for no area: from the month × type totals (~40× fewer rows).
   v_by_type := v_months and p_group in ('type', 'none') and (p_area is null or cardinality(p_area) = 0);
   with bins as (
@@ -83,8 +88,8 @@ begin
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
     from public.incident_rollup_month_type r
     where v_by_type
-      and (p_from is null or r.month >= p_from)
-      and (p_to is null or r.month <= p_to)
+      and (v_m0 is null or r.month >= v_m0)
+      and (v_m1 is null or r.month < v_m1)
       and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
     group by 1, 2
     union all
@@ -94,8 +99,18 @@ begin
                                  when 'area2' then r.admin2_pcode
                                  else 'all' end, 'none') as key,
            sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
-    from public.incident_rollup_month_rows(p_from, p_to, p_types, p_area) r
+    from public.incident_rollup_month_rows(v_m0, v_m1 - 1, p_types, p_area) r
     where v_months and not v_by_type
+    group by 1, 2
+    union all
+    select date_trunc('month', r.day::timestamp)::date as bin,
+           coalesce(case p_group when 'type' then r.event_type
+                                 when 'area1' then r.admin1_pcode
+                                 when 'area2' then r.admin2_pcode
+                                 else 'all' end, 'none') as key,
+           sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
+    from public.incident_rollup_end_days(p_from, p_to, p_types, p_area) r
+    where v_months
     group by 1, 2
     union all
     select date_trunc(p_by, r.day::timestamp)::date as bin,

@@ -304,17 +304,23 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	// Odd dates (20261225100000): the whole years and months from the year and month rollups, only
 	// the ends' days from the day rollup. A row of each changed by hand shows in the counts, the
 	// areas and the map's whole view; a day inside the whole months does not (the day rollup is
-	// not summed over the range), nor does the scan change.
+	// not summed over the range), nor does the scan change. The monthly chart reads months, not
+	// years: a month inside the whole year shows there alone.
 	it('answers odd dates from the year, month and day rollups: rows changed by hand show', async () => {
 		const range = { p_from: '2014-03-17', p_to: '2016-11-05' };
 		const WHOLE = { p_west: 30, p_south: 20, p_east: 60, p_north: 45, p_limit: 10, p_complete: true };
 		const totals = async () => {
-			const [counts, areas, map] = await Promise.all([
+			const [counts, areas, map, stats] = await Promise.all([
 				e.db.rpc<{ total: number }>('incident_counts', range, u.analyst),
 				e.db.rpc<{ total: number }>('incidents_by_area', { ...range, p_level: 2 }, u.analyst),
-				e.db.rpc<{ total: number }>('incidents_map', { ...WHOLE, ...range }, u.analyst)
+				e.db.rpc<{ total: number }>('incidents_map', { ...WHOLE, ...range }, u.analyst),
+				e.db.rpc<{ total: number }>(
+					'incident_stats',
+					{ ...range, p_by: 'month', p_group: 'area1' },
+					u.analyst
+				)
 			]);
-			return [Number(counts.total), Number(areas.total), Number(map.total)];
+			return [counts, areas, map, stats].map((x) => Number(x.total));
 		};
 		const scan = async () =>
 			Number(
@@ -328,16 +334,18 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			);
 		const before = await totals();
 		const scanned = await scan();
-		expect(before).toEqual([scanned, scanned, scanned]);
-		const cases: [string, string, string, string, number][] = [
-			// table, its date column, a row between two dates, what its change shows
-			['incident_rollup', 'day', '2014-03-17', '2014-03-31', 1000], // the first end's days
-			['incident_rollup', 'day', '2016-11-01', '2016-11-05', 1000], // the last end's days
-			['incident_rollup', 'day', '2015-06-01', '2015-06-30', 0], // inside whole months: not read
-			['incident_rollup_month', 'month', '2014-04-01', '2014-12-01', 1000], // a month before 2015
-			['incident_rollup_month', 'month', '2016-01-01', '2016-10-01', 1000], // a month after 2015
-			['incident_rollup_month', 'month', '2015-01-01', '2015-12-01', 0], // inside a whole year
-			['incident_rollup_year', 'year', '2015-01-01', '2015-01-01', 1000] // the whole year
+		expect(before).toEqual([scanned, scanned, scanned, scanned]);
+		const all = [1000, 1000, 1000, 1000];
+		const cases: [string, string, string, string, number[]][] = [
+			// table, its date column, a row between two dates, what its change shows in the counts,
+			// the areas, the whole view and the monthly chart
+			['incident_rollup', 'day', '2014-03-17', '2014-03-31', all], // the first end's days
+			['incident_rollup', 'day', '2016-11-01', '2016-11-05', all], // the last end's days
+			['incident_rollup', 'day', '2015-06-01', '2015-06-30', [0, 0, 0, 0]], // not read
+			['incident_rollup_month', 'month', '2014-04-01', '2014-12-01', all], // a month before 2015
+			['incident_rollup_month', 'month', '2016-01-01', '2016-10-01', all], // a month after 2015
+			['incident_rollup_month', 'month', '2015-01-01', '2015-12-01', [0, 0, 0, 1000]],
+			['incident_rollup_year', 'year', '2015-01-01', '2015-01-01', [1000, 1000, 1000, 0]]
 		];
 		for (const [table, col, from, until, shows] of cases) {
 			const [row] = await e.db.queryOwner<{ d: string }>(
@@ -357,7 +365,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 				expect({ table, day: row.d, after }).toEqual({
 					table,
 					day: row.d,
-					after: before.map((n) => n + shows)
+					after: before.map((n, i) => n + shows[i])
 				});
 				expect(await scan()).toBe(scanned);
 			} finally {
