@@ -641,14 +641,9 @@ declare
   v_cells boolean;  -- from the rollup, not the scan
   v_all boolean;
   b record;
-  -- Dated (z8 grid): the whole years, and the whole months around them, [v_m0, v_m1) from the
-  -- rollup; the edge days before v_m0 and from v_m1 read.
-  v_lo date;
-  v_hi date;
-  v_m0 date;
-  v_m1 date;
-  v_y0 date;
-  v_y1 date;
+  -- Dated (z8 grid): the whole years, and the whole months around them, [d.m0, d.m1) from the
+  -- rollup; the edge days before d.m0 and from d.m1 read (incident_period_bounds).
+  d record;
   -- the block in the rollup level's cells
   v_x0 bigint;
   v_x1 bigint;
@@ -674,39 +669,26 @@ begin
   v_x1 := ((b.cx1::bigint + 1) << v_shift) - 1;
   v_y0c := b.cy0::bigint << v_shift;
   v_y1c := ((b.cy1::bigint + 1) << v_shift) - 1;
-  v_lo := coalesce(p_from, date '0001-01-01');
-  v_hi := coalesce(p_to + 1, date '9999-01-01');
-  v_m0 := case when v_lo = date_trunc('month', v_lo) then v_lo else (date_trunc('month', v_lo) + interval '1 month')::date end;
-  v_m1 := greatest(v_m0, date_trunc('month', v_hi)::date);
-  v_y0 := case when v_lo = date_trunc('year', v_lo) then v_lo else (date_trunc('year', v_lo) + interval '1 year')::date end;
-  v_y1 := greatest(v_y0, date_trunc('year', v_hi)::date);
+  select * into d from public.incident_period_bounds(p_from, p_to);
 
   return (
   with cells as (
     -- all time, or the whole years and the whole months before and after them
     select r.cx::bigint >> v_shift as gx, r.cy::bigint >> v_shift as gy,
            r.incidents as n, r.fatalities as fat, r.fatalities_known as known
-    from (select * from public.incident_cell_rows(v_level, 'all', null, null, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-          where v_cells and v_all
-          union all
-          select * from public.incident_cell_rows(v_level, 'year', v_y0, v_y1, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-          where v_cells and not v_all and v_y0 < v_y1
-          union all
-          select * from public.incident_cell_rows(v_level, 'month', v_m0, least(v_y0, v_m1), v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-          where v_cells and not v_all and v_m0 < least(v_y0, v_m1)
-          union all
-          select * from public.incident_cell_rows(v_level, 'month', greatest(v_y1, v_m0), v_m1, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-          where v_cells and not v_all and greatest(v_y1, v_m0) < v_m1) r
+    from public.incident_cell_period_rows(v_level, v_all, d.m0, d.m1, d.y0, d.y1,
+                                          v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area) r
+    where v_cells
   ),
   edges as (
     -- the edge days' incidents in the block's rectangle (a margin of 1e-7° for the rounding of
     -- its edges), then exactly in its cells; none for all time
     select c.px >> (24 - v_k) as gx, c.py >> (24 - v_k) as gy,
            1 as n, coalesce(i.fatalities, 0) as fat, (i.fatalities is not null)::integer as known
-    from (select * from public.incidents_filtered(v_lo, least(v_m0, v_hi) - 1, p_types, p_area,
+    from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area,
                           b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)
           union all
-          select * from public.incidents_filtered(greatest(v_m1, v_lo), v_hi - 1, p_types, p_area,
+          select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area,
                           b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)) i
     cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
     where v_cells and not v_all and c.point_kind in ('any', v_kind)

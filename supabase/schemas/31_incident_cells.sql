@@ -257,6 +257,48 @@ as $$
     and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
 $$;
 
+-- The periods a range of dates is read in from the cell rollup (z8's cells are kept per year and
+-- month): lo ≤ day < hi the range (no bound: year 1 or 9999); the whole months [m0, m1), and in
+-- them the whole years [y0, y1) (empty when y0 = y1; m0 = m1 when there is no whole month). The
+-- days outside [m0, m1) are the callers' to read from the incidents. One definition for
+-- incident_tile_cells and incidents_density.
+create function public.incident_period_bounds(p_from date, p_to date)
+returns table (lo date, hi date, m0 date, m1 date, y0 date, y1 date)
+language sql immutable parallel safe
+as $$
+  select b.lo, b.hi, m.m0, greatest(m.m0, date_trunc('month', b.hi)::date), y.y0, greatest(y.y0, date_trunc('year', b.hi)::date)
+  from (select coalesce(p_from, date '0001-01-01') as lo, coalesce(p_to + 1, date '9999-01-01') as hi) b
+  cross join lateral (select case when b.lo = date_trunc('month', b.lo) then b.lo
+                                  else (date_trunc('month', b.lo) + interval '1 month')::date end as m0) m
+  cross join lateral (select case when b.lo = date_trunc('year', b.lo) then b.lo
+                                  else (date_trunc('year', b.lo) + interval '1 year')::date end as y0) y
+$$;
+
+-- The cell rollup's rows of a block of one level's cells for all time (p_all), or for the whole
+-- years [y0, y1) and the whole months before and after them, [m0, y0) and [y1, m1)
+-- (incident_period_bounds): each period one range of the key (incident_cell_rows), an arm whose
+-- period is empty dropped. SQL, no SET clause: inlined like incident_cell_rows.
+create function public.incident_cell_period_rows(
+  p_level smallint, p_all boolean, p_m0 date, p_m1 date, p_y0 date, p_y1 date,
+  p_cx0 bigint, p_cx1 bigint, p_cy0 bigint, p_cy1 bigint,
+  p_kind text, p_types text[], p_area text[]
+) returns table (cx integer, cy integer, event_type text, incidents bigint, fatalities bigint,
+                 fatalities_known bigint, sum_px bigint, sum_py bigint)
+language sql stable
+as $$
+  select * from public.incident_cell_rows(p_level, 'all', null, null, p_cx0, p_cx1, p_cy0, p_cy1, p_kind, p_types, p_area)
+  where p_all
+  union all
+  select * from public.incident_cell_rows(p_level, 'year', p_y0, p_y1, p_cx0, p_cx1, p_cy0, p_cy1, p_kind, p_types, p_area)
+  where not p_all and p_y0 < p_y1
+  union all
+  select * from public.incident_cell_rows(p_level, 'month', p_m0, least(p_y0, p_m1), p_cx0, p_cx1, p_cy0, p_cy1, p_kind, p_types, p_area)
+  where not p_all and p_m0 < least(p_y0, p_m1)
+  union all
+  select * from public.incident_cell_rows(p_level, 'month', greatest(p_y1, p_m0), p_m1, p_cx0, p_cx1, p_cy0, p_cy1, p_kind, p_types, p_area)
+  where not p_all and greatest(p_y1, p_m0) < p_m1
+$$;
+
 -- The triggers' one body, as incident_rollup_apply: the statement's rows grouped by key, +1 per
 -- new row and −1 per old row, added to the rollup. Dynamic SQL because a transition table exists
 -- only for the events that define it.
@@ -355,12 +397,7 @@ declare
   v_drop integer := 12 - v_level;
   v_kind text := case when public.caller_location_scope() is null then 'exact' else 'coarse' end;
   v_all boolean := p_from is null and p_to is null;
-  v_lo date := coalesce(p_from, date '0001-01-01');
-  v_hi date := coalesce(p_to + 1, date '9999-01-01');
-  v_m0 date := case when v_lo = date_trunc('month', v_lo) then v_lo else (date_trunc('month', v_lo) + interval '1 month')::date end;
-  v_m1 date := greatest(v_m0, date_trunc('month', v_hi)::date);
-  v_y0 date := case when v_lo = date_trunc('year', v_lo) then v_lo else (date_trunc('year', v_lo) + interval '1 year')::date end;
-  v_y1 date := greatest(v_y0, date_trunc('year', v_hi)::date);
+  d record;  -- the periods of the dates (incident_period_bounds)
   -- the tile's block of the level's cells
   v_x0 bigint := p_x::bigint * v_span;
   v_x1 bigint := (p_x + 1)::bigint * v_span - 1;
@@ -376,28 +413,20 @@ begin
   if p_z > 8 and not v_all then
     raise exception 'from, to: the rollup has z9–z12 cells for all time only' using errcode = '22023';
   end if;
+  select * into d from public.incident_period_bounds(p_from, p_to);
   return query
     with kept as (
       -- all time, or the whole years and the whole months before and after them
       select r.cx >> v_shift as gx, r.cy >> v_shift as gy, r.event_type as et,
              r.incidents as n, r.fatalities as fat, r.fatalities_known as known, r.sum_px as sx, r.sum_py as sy
-      from (select * from public.incident_cell_rows(v_level::smallint, 'all', null, null, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-            where v_all
-            union all
-            select * from public.incident_cell_rows(v_level::smallint, 'year', v_y0, v_y1, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-            where not v_all and v_y0 < v_y1
-            union all
-            select * from public.incident_cell_rows(v_level::smallint, 'month', v_m0, least(v_y0, v_m1), v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-            where not v_all and v_m0 < least(v_y0, v_m1)
-            union all
-            select * from public.incident_cell_rows(v_level::smallint, 'month', greatest(v_y1, v_m0), v_m1, v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area)
-            where not v_all and greatest(v_y1, v_m0) < v_m1) r
+      from public.incident_cell_period_rows(v_level::smallint, v_all, d.m0, d.m1, d.y0, d.y1,
+                                            v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area) r
     ),
     edge as (
       select c.px >> v_drop as lpx, c.py >> v_drop as lpy, i.event_type as et, i.fatalities
-      from (select * from public.incidents_filtered(v_lo, least(v_m0, v_hi) - 1, p_types, p_area)
+      from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area)
             union all
-            select * from public.incidents_filtered(greatest(v_m1, v_lo), v_hi - 1, p_types, p_area)) i
+            select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area)) i
       cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
       where not v_all and c.point_kind in ('any', v_kind)
     ),

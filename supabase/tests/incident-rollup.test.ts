@@ -308,7 +308,14 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	// years: a month inside the whole year shows there alone.
 	it('answers odd dates from the year, month and day rollups: rows changed by hand show', async () => {
 		const range = { p_from: '2014-03-17', p_to: '2016-11-05' };
-		const WHOLE = { p_west: 30, p_south: 20, p_east: 60, p_north: 45, p_limit: 10, p_complete: true };
+		const WHOLE = {
+			p_west: 30,
+			p_south: 20,
+			p_east: 60,
+			p_north: 45,
+			p_limit: 10,
+			p_complete: true
+		};
 		const totals = async () => {
 			const [counts, areas, map, stats] = await Promise.all([
 				e.db.rpc<{ total: number }>('incident_counts', range, u.analyst),
