@@ -9,6 +9,7 @@
 --
 --   incident_rollup_end_days (new): the day rollup's rows of the odd ends
 --   incident_rollup_range_rows (new): the year and month rollups' whole months, and those days
+--   incident_dates_that_filter (new): dates that filter nothing as null (incidents_map's, shared)
 --   incident_counts (was 20261222100000)
 --   incidents_map (was 20261222100000; the whole view for any dates)
 --   incidents_by_area (was 20261222100000)
@@ -48,6 +49,17 @@ as $$
   union all
   select r.day, r.event_type, r.admin1_pcode, r.admin2_pcode, r.status, r.confidentiality, r.incidents, r.fatalities
   from public.incident_rollup_end_days(p_from, p_to, p_types, p_area) r
+$$;
+
+create function public.incident_dates_that_filter(
+  p_from date, p_to date, p_types text[], p_area text[]
+) returns table (from_day date, to_day date)
+language sql stable
+as $$
+  select case when p_from is null or p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area)
+              then null else p_from end,
+         case when p_to is null or p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area)
+              then null else p_to end
 $$;
 
 create or replace function public.incident_counts(
@@ -128,12 +140,9 @@ declare
 begin
   -- Dates that reach past the first or last day the caller may see of the filter (the analysis
   -- screen's map sends the data's own range) filter nothing: dropped, the paths below can take
-  -- the view (the day rollup's index gives both days).
-  if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
-    p_from := null;
-  end if;
-  if v_shared and p_to is not null and p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area) then
-    p_to := null;
+  -- the view.
+  if v_shared and (p_from is not null or p_to is not null) then
+    select * into p_from, p_to from public.incident_dates_that_filter(p_from, p_to, p_types, p_area);
   end if;
   -- The whole view: incident_view_holds_all (31_incident_cells.sql) says the box holds all; the
   -- points then need no viewport test (v_box false), which would steer them off the date index.

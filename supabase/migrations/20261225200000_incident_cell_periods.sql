@@ -8,7 +8,7 @@
 --   incident_period_bounds (new)
 --   incident_cell_period_rows (new)
 --   incident_tile_cells (was 20261224100000)
---   incidents_density (was 20261224100000)
+--   incidents_density (was 20261224100000; its dates that filter nothing by incident_dates_that_filter)
 
 create function public.incident_period_bounds(p_from date, p_to date)
 returns table (lo date, hi date, m0 date, m1 date, y0 date, y1 date)
@@ -166,11 +166,8 @@ begin
   p_east := coalesce(p_east, 180);
   p_north := coalesce(p_north, 90);
   -- Dates that reach past the first or last day the caller may see filter nothing (as incidents_map).
-  if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
-    p_from := null;
-  end if;
-  if v_shared and p_to is not null and p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area) then
-    p_to := null;
+  if v_shared and (p_from is not null or p_to is not null) then
+    select * into p_from, p_to from public.incident_dates_that_filter(p_from, p_to, p_types, p_area);
   end if;
   v_all := p_from is null and p_to is null;
   v_cells := v_shared and (v_all or v_level = 8);

@@ -481,12 +481,9 @@ declare
 begin
   -- Dates that reach past the first or last day the caller may see of the filter (the analysis
   -- screen's map sends the data's own range) filter nothing: dropped, the paths below can take
-  -- the view (the day rollup's index gives both days).
-  if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
-    p_from := null;
-  end if;
-  if v_shared and p_to is not null and p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area) then
-    p_to := null;
+  -- the view.
+  if v_shared and (p_from is not null or p_to is not null) then
+    select * into p_from, p_to from public.incident_dates_that_filter(p_from, p_to, p_types, p_area);
   end if;
   -- The whole view: incident_view_holds_all (31_incident_cells.sql) says the box holds all; the
   -- points then need no viewport test (v_box false), which would steer them off the date index.
@@ -656,11 +653,8 @@ begin
   p_east := coalesce(p_east, 180);
   p_north := coalesce(p_north, 90);
   -- Dates that reach past the first or last day the caller may see filter nothing (as incidents_map).
-  if v_shared and p_from is not null and p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area) then
-    p_from := null;
-  end if;
-  if v_shared and p_to is not null and p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area) then
-    p_to := null;
+  if v_shared and (p_from is not null or p_to is not null) then
+    select * into p_from, p_to from public.incident_dates_that_filter(p_from, p_to, p_types, p_area);
   end if;
   v_all := p_from is null and p_to is null;
   v_cells := v_shared and (v_all or v_level = 8);

@@ -40,6 +40,21 @@ begin
 end
 $$;
 
+-- The dates as they filter (20261225100000): a from on or before the first day the caller may
+-- count of the types and area (a to on or after the last) filters nothing and comes back null,
+-- so that a reader takes its undated path (the analysis screen's map sends the data's own range).
+-- For incidents_map and incidents_density, with only the shared filters.
+create function public.incident_dates_that_filter(
+  p_from date, p_to date, p_types text[], p_area text[]
+) returns table (from_day date, to_day date)
+language sql stable
+as $$
+  select case when p_from is null or p_from <= public.incident_rollup_edge_day(false, null, null, p_types, p_area)
+              then null else p_from end,
+         case when p_to is null or p_to >= public.incident_rollup_edge_day(true, null, null, p_types, p_area)
+              then null else p_to end
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Incidents and fatalities over time, stacked.
 --   p_by    'day' | 'week' | 'month'. Weeks are ISO weeks (Monday first, date_trunc('week')); a
