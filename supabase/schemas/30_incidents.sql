@@ -441,9 +441,10 @@ $$;
 --    only the shared filters — counts from the year and month rollups, and for odd dates the
 --    day rollup's ends (incident_rollup_range_rows, 20261225100000: the country over a range of
 --    years with odd ends scanned, 1.9 s at 3,000,000 incidents);
---  * part of the country for all time (20261221100000): the counts of the cells inside the box
---    from the cell rollup, plus the incidents of the strips along its edges — a city view read
---    every incident in it (1.7–1.9 s for Baghdad at 3,000,000 incidents);
+--  * part of the country (20261221100000): the counts of the cells inside the box from the cell
+--    rollup, plus the incidents of the strips along its edges — a city view read every incident
+--    in it (1.7–1.9 s for Baghdad at 3,000,000 incidents); dated (20261225300000) on the z8
+--    cells, with the incidents of the range's edge days;
 --  * otherwise the scan.
 create function public.incidents_map(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
@@ -476,6 +477,7 @@ declare
   v_exact boolean := v_scope is null;  -- the caller sees exact points (analysts, admins)
   v_kind text := case when v_scope is null then 'exact' else 'coarse' end;
   b record;
+  d record;  -- the periods of the dates (incident_period_bounds)
   v_counts jsonb;
   v_box boolean;
 begin
@@ -488,9 +490,9 @@ begin
   -- The whole view: incident_view_holds_all (31_incident_cells.sql) says the box holds all; the
   -- points then need no viewport test (v_box false), which would steer them off the date index.
   -- Not asked of a box under 4° wide (a city, a district; 60–90 ms at 3,000,000 incidents): the
-  -- part-of-the-country path below answers it for all time.
+  -- part-of-the-country path below answers it.
   if v_shared
-     and (p_west is null or p_east - p_west >= 4 or p_from is not null or p_to is not null)
+     and (p_west is null or p_east - p_west >= 4)
      and public.incident_view_holds_all(p_west, p_south, p_east, p_north) then
     with counts as (
       select r.event_type, sum(r.incidents) as n, sum(r.fatalities) as fat
@@ -505,26 +507,39 @@ begin
     v_box := false;
   end if;
 
-  -- Part of the country, for all time: the cells of the cell rollup's level wholly inside the
-  -- box (incident_view_cells) summed, and the incidents inside the box but in no such cell —
-  -- those lie in the strips between the cells and the box's edges, which the (lat, lon) index
-  -- of the point the caller sees reads (one range per strip); incident_cells, which placed every
+  -- Part of the country: the cells of the cell rollup's level wholly inside the box
+  -- (incident_view_cells) summed, and the incidents inside the box but in no such cell — those
+  -- lie in the strips between the cells and the box's edges, which the (lat, lon) index of the
+  -- point the caller sees reads (one range per strip); incident_cells, which placed every
   -- incident in its cell for the rollup, tells exactly which of them the cells did not count.
-  if v_counts is null and v_shared and p_from is null and p_to is null and p_west is not null then
-    select * into b from public.incident_view_cells(p_west, p_south, p_east, p_north);
+  -- Dated (20261225300000; a city view for a range of dates read every incident of the range in
+  -- it), on the z8 cells, kept per year and month: the whole years and months of the range from
+  -- the rollup, and the incidents of its edge days in the cells read, as the dated tiles do.
+  if v_counts is null and v_shared and p_west is not null then
+    select * into b from public.incident_view_cells(p_west, p_south, p_east, p_north, p_from is not null or p_to is not null);
     if b.cx0 <= b.cx1 and b.cy0 <= b.cy1 then
+      select * into d from public.incident_period_bounds(p_from, p_to);
       with cells as (
         select r.event_type, r.incidents as n, r.fatalities as fat
-        from public.incident_cell_rollup r
-        where r.level = b.level and r.period = 'all' and r.day is null
-          and r.cx between b.cx0 and b.cx1 and r.cy between b.cy0 and b.cy1
-          and r.point_kind in ('any', v_kind)
-          and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-          and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+        from public.incident_cell_period_rows(b.level, p_from is null and p_to is null, d.m0, d.m1, d.y0, d.y1,
+                                              b.cx0, b.cx1, b.cy0, b.cy1, v_kind, p_types, p_area) r
+      ),
+      ends as (
+        -- dated: the edge days' incidents in the block's rectangle (a margin of 1e-7° for the
+        -- rounding of its edges), then exactly in its cells
+        select i.event_type, 1 as n, i.fatalities as fat
+        from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area,
+                              b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)
+              union all
+              select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area,
+                              b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)) i
+        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+        where (p_from is not null or p_to is not null) and c.point_kind in ('any', v_kind)
+          and (c.px >> b.shift) between b.cx0 and b.cx1 and (c.py >> b.shift) between b.cy0 and b.cy1
       ),
       strips as (
         select i.event_type, 1 as n, i.fatalities as fat
-        from public.incidents_filtered(null, null, p_types, p_area) i
+        from public.incidents_filtered(p_from, p_to, p_types, p_area) i
         cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
         where c.point_kind in ('any', v_kind)
           and not ((c.px >> b.shift) between b.cx0 and b.cx1 and (c.py >> b.shift) between b.cy0 and b.cy1)
@@ -541,7 +556,7 @@ begin
       ),
       counts as (
         select event_type, sum(n) as n, sum(fat) as fat
-        from (select * from cells union all select * from strips) x group by 1
+        from (select * from cells union all select * from ends union all select * from strips) x group by 1
       )
       select jsonb_build_object(
         'total', coalesce((select sum(n) from counts), 0),

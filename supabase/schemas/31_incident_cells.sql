@@ -183,11 +183,13 @@ $$;
 -- limits and the antimeridian, are never inside), and any incident inside the box but in no such
 -- cell lies outside the block's rectangle (w, s, e, n) shrunk by the same margin, in a strip
 -- along the box's edges. The level is the finest whose cells keep the block's rows few: z12
--- (32 px at z12, ~70 m) for a box under 0.25° wide, z10 (~300 m) under 4°, else z8 (~2.4 km).
+-- (32 px at z12, ~70 m) for a box under 0.25° wide, z10 (~300 m) under 4°, else z8 (~2.4 km);
+-- z8 for dates (p_dated), the only level kept per year and month (20261225300000).
 -- shift turns a z24 pixel of incident_cells into the level's cell. An empty block has
 -- cx0 > cx1 or cy0 > cy1.
 create function public.incident_view_cells(
-  p_west double precision, p_south double precision, p_east double precision, p_north double precision
+  p_west double precision, p_south double precision, p_east double precision, p_north double precision,
+  p_dated boolean default false
 ) returns table (level smallint, shift integer, cx0 integer, cx1 integer, cy0 integer, cy1 integer,
                  w double precision, s double precision, e double precision, n double precision)
 language sql immutable parallel safe
@@ -195,7 +197,8 @@ as $$
   select g.level, g.shift, b.cx0, b.cx1, b.cy0, b.cy1,
          b.cx0 / g.size * 360 - 180, degrees(atan(sinh(pi() * (1 - 2 * (b.cy1 + 1) / g.size)))),
          (b.cx1 + 1) / g.size * 360 - 180, degrees(atan(sinh(pi() * (1 - 2 * b.cy0 / g.size))))
-  from (select case when p_east - p_west < 0.25 then 12 when p_east - p_west < 4 then 10 else 8 end::smallint as level) l
+  from (select case when p_dated then 8 when p_east - p_west < 0.25 then 12 when p_east - p_west < 4 then 10
+                    else 8 end::smallint as level) l
   cross join lateral (select l.level, case l.level when 8 then 10 when 10 then 7 else 5 end as shift,
                              case l.level when 8 then 16384.0 when 10 then 131072.0 else 524288.0 end::double precision as size) g
   cross join lateral (

@@ -1,7 +1,8 @@
 /**
- * The map's view of part of the country (20261221100000_map_part_view): for all time with only
- * the shared filters, incidents_map counts the cell rollup's cells wholly inside the box and
- * reads only the incidents of the strips along its edges. The answer is the scan's, for every
+ * The map's view of part of the country (20261221100000_map_part_view): with only the shared
+ * filters, incidents_map counts the cell rollup's cells wholly inside the box and reads only the
+ * incidents of the strips along its edges (dated, 20261225300000: the z8 cells' years and
+ * months, and the incidents of the range's edge days in them). The answer is the scan's, for every
  * role, box, filter, point limit and `complete`. The scan is reached with a status filter naming
  * every status, which changes no row but is a further filter the rollup does not know.
  */
@@ -65,6 +66,22 @@ describe.each(engineNames())('the map part view on %s', (engineName) => {
 			);
 			expect(moved).toHaveLength(3);
 		}
+		// The same on the z8 block a dated view reads, on an edge day of the ranges below
+		// (2014-03-20): the one on the south edge is in the strip, not in a cell.
+		for (const b of boxes.slice(0, 2)) {
+			const moved = await e.db.queryOwner(
+				`with c as (select * from public.incident_view_cells($1, $2, $3, $4, true)),
+				      moved as (select id, row_number() over (order by id desc) as k from public.incidents
+				                where lon between $1 and $3 and lat between $2 and $4 order by id desc limit 3)
+				 update public.incidents i
+				    set geom = st_setsrid(st_point(case m.k when 1 then c.w when 2 then (c.w + c.e) / 2 else c.e end,
+				                                   case m.k when 1 then (c.s + c.n) / 2 when 2 then c.n else c.s end), 4326),
+				        event_date = '2014-03-20'
+				   from moved m, c where i.id = m.id returning i.id`,
+				[b.p_west, b.p_south, b.p_east, b.p_north]
+			);
+			expect(moved).toHaveLength(3);
+		}
 		const [{ n }] = await e.db.queryOwner<{ n: number }>(
 			`select count(*)::int as n from public.incidents where geom_coarse is not null`
 		);
@@ -98,8 +115,12 @@ describe.each(engineNames())('the map part view on %s', (engineName) => {
 			// dates past the data's own first and last days filter nothing (the analysis map's)
 			{ p_from: range.first, p_to: range.last },
 			{ p_from: '1900-01-01', p_types: ['battles'] },
-			// dates that do filter keep the scan
-			{ p_from: '2014-01-01', p_to: '2016-06-30' }
+			// dated (20261225300000): the z8 cells' years and months, and the edge days' incidents
+			{ p_from: '2014-01-01', p_to: '2016-06-30' },
+			{ p_from: '2014-03-17', p_to: '2016-11-05' },
+			{ p_from: '2016-03-05', p_to: '2016-04-10', p_types: ['battles'] },
+			{ p_from: '2015-06-10', p_area: ['IQG15'] },
+			{ p_to: '2016-06-17' }
 		];
 		let points = 0;
 		let counted = 0;
@@ -125,6 +146,43 @@ describe.each(engineNames())('the map part view on %s', (engineName) => {
 		}
 		expect(points).toBeGreaterThan(1000);
 		expect(counted).toBeGreaterThan(10000);
+	});
+
+	// Dated, on the z8 cells: a month row of a cell inside the box, changed by hand, shows in the
+	// count; the scan does not change.
+	it('reads the cell rollup for a dated view: a month row changed by hand shows', async () => {
+		const box = boxes[1];
+		const dated = {
+			...box,
+			p_from: '2014-03-17',
+			p_to: '2016-11-05',
+			p_limit: 10,
+			p_complete: true
+		};
+		const [c] = await e.db.queryOwner<{ level: number }>(
+			`select level from public.incident_view_cells($1, $2, $3, $4, true)`,
+			[box.p_west, box.p_south, box.p_east, box.p_north]
+		);
+		expect(c.level).toBe(8);
+		const total = async (args: Record<string, unknown>) =>
+			Number((await e.db.rpc<{ total: number }>('incidents_map', args, u.analyst)).total);
+		const before = await total(dated);
+		const bump = (d: number) =>
+			e.db.execOwner(
+				`update public.incident_cell_rollup set incidents = incidents + ${d}
+				 where ctid = (select r.ctid from public.incident_cell_rollup r,
+				                 public.incident_view_cells(${box.p_west}, ${box.p_south}, ${box.p_east}, ${box.p_north}, true) b
+				               where r.level = 8 and r.period = 'month' and r.day between '2016-01-01' and '2016-10-01'
+				                 and r.cx between b.cx0 and b.cx1 and r.cy between b.cy0 and b.cy1
+				                 and r.point_kind in ('any', 'exact') limit 1)`
+			);
+		await bump(1000);
+		try {
+			expect(await total(dated)).toBe(before + 1000);
+			expect(await total({ ...dated, p_status: ALL_STATUSES })).toBe(before);
+		} finally {
+			await bump(-1000);
+		}
 	});
 
 	it('with complete, gives the points only when all of them fit', async () => {

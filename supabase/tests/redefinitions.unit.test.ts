@@ -60,7 +60,8 @@ const KNOWN: Record<string, string[]> = {
 		'20261220200000',
 		'20261221100000',
 		'20261222100000',
-		'20261225100000'
+		'20261225100000',
+		'20261225300000'
 	],
 	'public.incidents_geojson': [
 		'20261122000400',
@@ -238,6 +239,8 @@ const KNOWN: Record<string, string[]> = {
 		'20261221200000',
 		'20261222100000'
 	],
+	// dated city views on the z8 cells (p_dated), issue 16
+	'public.incident_view_cells': ['20261221100000', '20261225300000'],
 	'public.incidents_refined': ['20261205010000', '20261209300000'],
 	// the month rollup kept in the same pass (20261220100000)
 	'private.incident_rollup_apply': [
