@@ -60,7 +60,6 @@ const KNOWN: Record<string, string[]> = {
 		'20261220200000',
 		'20261221100000',
 		'20261222100000',
-		'20261225100000',
 		'20261225300000'
 	],
 	'public.incidents_geojson': [
