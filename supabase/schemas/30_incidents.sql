@@ -1131,8 +1131,11 @@ create table public.incident_rollup_month (
   upstream_source  text,
   incidents        bigint not null,
   fatalities       bigint not null,
+  -- The key carries the totals (20261225400000), so that its readers (counts, areas, stats,
+  -- sources, the map's whole view) sum a range of months from the index alone.
   constraint incident_rollup_month_key unique nulls not distinct
     (month, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source)
+    include (incidents, fatalities)
 );
 
 create index incident_rollup_month_empty_idx on public.incident_rollup_month (month) where incidents = 0;
@@ -1164,8 +1167,10 @@ create table public.incident_rollup_year (
   upstream_source  text,
   incidents        bigint not null,
   fatalities       bigint not null,
+  -- the totals in the key, as the month rollup's (20261225400000)
   constraint incident_rollup_year_key unique nulls not distinct
     (year, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source)
+    include (incidents, fatalities)
 );
 
 create index incident_rollup_year_empty_idx on public.incident_rollup_year (year) where incidents = 0;
