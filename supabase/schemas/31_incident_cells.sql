@@ -238,8 +238,9 @@ $$;
 -- One period's rows of the cell rollup in a block of one level's cells (a range of its key), for
 -- the caller's kind of point ('exact' for analysts and admins, else 'coarse'; the policies keep
 -- the rest) and the shared filters: p_period 'all', or 'year' or 'month' rows of p_d0 ≤ day <
--- p_d1. SQL, no SET clause: inlined into incident_tile_cells and incidents_density, its arguments
--- the caller's constants, so each period is one index range: an OR of the periods had the month
+-- p_d1. SQL, no SET clause: inlined (through incident_cell_period_rows) into incident_tile_cells,
+-- incidents_density and incidents_map's dated city views, its arguments the caller's constants,
+-- so each period is one index range: an OR of the periods had the month
 -- partition read whole (a z6 tile over Baghdad for 2014-03-17 – 2016-11-05 read 1.1M rows to keep
 -- 173k, 0.9–2.6 s at 3,000,000 incidents).
 create function public.incident_cell_rows(
@@ -264,7 +265,7 @@ $$;
 -- month): lo ≤ day < hi the range (no bound: year 1 or 9999); the whole months [m0, m1), and in
 -- them the whole years [y0, y1) (empty when y0 = y1; m0 = m1 when there is no whole month). The
 -- days outside [m0, m1) are the callers' to read from the incidents. One definition for
--- incident_tile_cells and incidents_density.
+-- incident_tile_cells, incidents_density and incidents_map's dated city views.
 create function public.incident_period_bounds(p_from date, p_to date)
 returns table (lo date, hi date, m0 date, m1 date, y0 date, y1 date)
 language sql immutable parallel safe
