@@ -303,9 +303,10 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 
 	// Odd dates (20261225100000): the whole years and months from the year and month rollups, only
 	// the ends' days from the day rollup. A row of each changed by hand shows in the counts, the
-	// areas and the map's whole view; a day inside the whole months does not (the day rollup is
-	// not summed over the range), nor does the scan change. The monthly chart reads months, not
-	// years: a month inside the whole year shows there alone.
+	// areas, the map's whole view and the sources (20261226100000; they read the ends' days from
+	// the incidents, the day rollup having no source); a day inside the whole months does not
+	// (the day rollup is not summed over the range), nor does the scan change. The monthly chart
+	// reads months, not years: a month inside the whole year shows there alone.
 	it('answers odd dates from the year, month and day rollups: rows changed by hand show', async () => {
 		const range = { p_from: '2014-03-17', p_to: '2016-11-05' };
 		const WHOLE = {
@@ -317,7 +318,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			p_complete: true
 		};
 		const totals = async () => {
-			const [counts, areas, map, stats] = await Promise.all([
+			const [counts, areas, map, stats, sources] = await Promise.all([
 				e.db.rpc<{ total: number }>('incident_counts', range, u.analyst),
 				e.db.rpc<{ total: number }>('incidents_by_area', { ...range, p_level: 2 }, u.analyst),
 				e.db.rpc<{ total: number }>('incidents_map', { ...WHOLE, ...range }, u.analyst),
@@ -325,9 +326,13 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 					'incident_stats',
 					{ ...range, p_by: 'month', p_group: 'area1' },
 					u.analyst
-				)
+				),
+				e.db.rpc<{ n: number }[]>('incidents_sources', range, u.analyst)
 			]);
-			return [counts, areas, map, stats].map((x) => Number(x.total));
+			return [
+				...[counts, areas, map, stats].map((x) => Number(x.total)),
+				sources.reduce((t, x) => t + Number(x.n), 0)
+			];
 		};
 		const scan = async () =>
 			Number(
@@ -341,18 +346,19 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			);
 		const before = await totals();
 		const scanned = await scan();
-		expect(before).toEqual([scanned, scanned, scanned, scanned]);
-		const all = [1000, 1000, 1000, 1000];
+		expect(before).toEqual([scanned, scanned, scanned, scanned, scanned]);
+		const all = [1000, 1000, 1000, 1000, 1000];
 		const cases: [string, string, string, string, number[]][] = [
 			// table, its date column, a row between two dates, what its change shows in the counts,
-			// the areas, the whole view and the monthly chart
-			['incident_rollup', 'day', '2014-03-17', '2014-03-31', all], // the first end's days
-			['incident_rollup', 'day', '2016-11-01', '2016-11-05', all], // the last end's days
-			['incident_rollup', 'day', '2015-06-01', '2015-06-30', [0, 0, 0, 0]], // not read
+			// the areas, the whole view, the monthly chart and the sources (20261226100000: the day
+			// rollup has no source, so the sources read the ends' days from the incidents)
+			['incident_rollup', 'day', '2014-03-17', '2014-03-31', [1000, 1000, 1000, 1000, 0]], // the first end's days
+			['incident_rollup', 'day', '2016-11-01', '2016-11-05', [1000, 1000, 1000, 1000, 0]], // the last end's days
+			['incident_rollup', 'day', '2015-06-01', '2015-06-30', [0, 0, 0, 0, 0]], // not read
 			['incident_rollup_month', 'month', '2014-04-01', '2014-12-01', all], // a month before 2015
 			['incident_rollup_month', 'month', '2016-01-01', '2016-10-01', all], // a month after 2015
-			['incident_rollup_month', 'month', '2015-01-01', '2015-12-01', [0, 0, 0, 1000]],
-			['incident_rollup_year', 'year', '2015-01-01', '2015-01-01', [1000, 1000, 1000, 0]]
+			['incident_rollup_month', 'month', '2015-01-01', '2015-12-01', [0, 0, 0, 1000, 0]],
+			['incident_rollup_year', 'year', '2015-01-01', '2015-01-01', [1000, 1000, 1000, 0, 1000]]
 		];
 		for (const [table, col, from, until, shows] of cases) {
 			const [row] = await e.db.queryOwner<{ d: string }>(
