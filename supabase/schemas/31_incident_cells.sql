@@ -265,7 +265,9 @@ $$;
 -- month): lo ≤ day < hi the range (no bound: year 1 or 9999); the whole months [m0, m1), and in
 -- them the whole years [y0, y1) (empty when y0 = y1; m0 = m1 when there is no whole month). The
 -- days outside [m0, m1) are the callers' to read from the incidents. One definition for
--- incident_tile_cells, incidents_density and incidents_map's dated city views.
+-- incident_tile_cells, incidents_density, incidents_map's dated city views, incident_stats and
+-- incidents_sources (incident_rollup_end_days and incident_rollup_range_rows write the same
+-- bounds as expressions of their arguments, so that they inline into one index range per arm).
 create function public.incident_period_bounds(p_from date, p_to date)
 returns table (lo date, hi date, m0 date, m1 date, y0 date, y1 date)
 language sql immutable parallel safe

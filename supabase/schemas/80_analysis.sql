@@ -77,10 +77,13 @@ declare
   v_rollup boolean;
   v_months boolean;
   v_by_type boolean;
-  -- the whole months of the dates, [v_m0, v_m1) (null: no bound), as incident_rollup_end_days
-  v_m0 date := date_trunc('month', p_from - 1 + interval '1 month')::date;
-  v_m1 date := date_trunc('month', (p_to + 1)::timestamp)::date;
+  -- the whole months of the dates, [v_m0, v_m1) (incident_period_bounds; null: no bound)
+  v_m0 date;
+  v_m1 date;
 begin
+  select case when p_from is not null then b.m0 end, case when p_to is not null then b.m1 end
+    into v_m0, v_m1
+    from public.incident_period_bounds(p_from, p_to) b;
   if p_by is null or p_by not in ('day', 'week', 'month') then
     raise exception 'by: unknown value "%"; use day, week or month', p_by using errcode = '22023';
   end if;
