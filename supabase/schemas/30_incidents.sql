@@ -81,7 +81,11 @@ create index incidents_geom_idx on public.incidents using gist (geom);
 
 create index incidents_geog_idx on public.incidents using gist ((geom::geography));
 
-create index incidents_date_idx on public.incidents (event_date);
+-- Dates first, then the exact point (20261226300000): a dated read of a box (a tile's or a city
+-- view's edge days, the strips along a view's edges) tests lat and lon in the index and fetches
+-- only the incidents inside; on event_date alone it fetched every incident of those days in the
+-- country. It serves what the date index did (ranges and order of event_date).
+create index incidents_date_lat_lon_idx on public.incidents (event_date, lat, lon);
 
 create index incidents_type_date_idx on public.incidents (event_type, event_date);
 
@@ -528,15 +532,20 @@ begin
       ),
       ends as (
         -- dated: the edge days' incidents in the block's rectangle (a margin of 1e-7° for the
-        -- rounding of its edges), then exactly in its cells
+        -- rounding of its edges), then exactly in its cells. The rectangle is tested on the point
+        -- the caller sees, as the strips do (v_exact is known when the call is planned), so that
+        -- the (date, lat, lon) index reads each end's days in it (20261226300000); through
+        -- incidents_filtered's viewport test, which asks caller_location_scope() at run time,
+        -- the date index returned the ends' incidents of the whole country.
         select i.event_type, 1 as n, i.fatalities as fat
-        from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area,
-                              b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)
+        from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area)
               union all
-              select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area,
-                              b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)) i
+              select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area)) i
         cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
         where (p_from is not null or p_to is not null) and c.point_kind in ('any', v_kind)
+          and ((v_exact and i.lon between b.w - 1e-7 and b.e + 1e-7 and i.lat between b.s - 1e-7 and b.n + 1e-7)
+            or (not v_exact and i.lon_coarse between b.w - 1e-7 and b.e + 1e-7
+                and i.lat_coarse between b.s - 1e-7 and b.n + 1e-7))
           and (c.px >> b.shift) between b.cx0 and b.cx1 and (c.py >> b.shift) between b.cy0 and b.cy1
       ),
       strips as (

@@ -82,6 +82,27 @@ describe.each(engineNames())('the map part view on %s', (engineName) => {
 			);
 			expect(moved).toHaveLength(3);
 		}
+		// Sensitive incidents whose exact point is outside that block but whose coarse point (their
+		// sub-district's) is inside, on the same edge day: a viewer's edge days are found by the
+		// coarse point (20261226300000 tests the box on the point the caller sees).
+		let straddling = 0;
+		for (const b of boxes.slice(0, 2)) {
+			const moved = await e.db.queryOwner(
+				`with c as (select * from public.incident_view_cells($1, $2, $3, $4, true))
+				 update public.incidents i set event_date = '2014-03-20'
+				   from c
+				  where i.id in (select x.id from public.incidents x, c
+				                 where x.geom_coarse is not null
+				                   and x.lon between $1 and $3 and x.lat between $2 and $4
+				                   and not (x.lon between c.w and c.e and x.lat between c.s and c.n)
+				                   and x.lon_coarse between c.w and c.e and x.lat_coarse between c.s and c.n
+				                 order by x.id limit 2)
+				 returning i.id`,
+				[b.p_west, b.p_south, b.p_east, b.p_north]
+			);
+			straddling += moved.length;
+		}
+		expect(straddling).toBeGreaterThan(0);
 		const [{ n }] = await e.db.queryOwner<{ n: number }>(
 			`select count(*)::int as n from public.incidents where geom_coarse is not null`
 		);
