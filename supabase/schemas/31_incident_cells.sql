@@ -409,6 +409,14 @@ declare
   v_x1 bigint := (p_x + 1)::bigint * v_span - 1;
   v_y0c bigint := p_y::bigint * v_span;
   v_y1c bigint := (p_y + 1)::bigint * v_span - 1;
+  -- the tile's rectangle in degrees, a margin of 1e-7° for rounding (the rows of the top and
+  -- bottom tiles reach the poles: incident_cells clamps latitude into them)
+  v_w double precision := p_x::double precision / (1::bigint << p_z) * 360 - 180 - 1e-7;
+  v_e double precision := (p_x + 1)::double precision / (1::bigint << p_z) * 360 - 180 + 1e-7;
+  v_n double precision := case when p_y = 0 then 90 else
+    degrees(atan(sinh(pi() * (1 - 2 * p_y::double precision / (1::bigint << p_z))))) + 1e-7 end;
+  v_s double precision := case when p_y + 1 = 1::bigint << p_z then -90 else
+    degrees(atan(sinh(pi() * (1 - 2 * (p_y + 1)::double precision / (1::bigint << p_z))))) - 1e-7 end;
 begin
   if p_z is null or p_z not between 0 and 12 then
     raise exception 'z: must be between 0 and 12' using errcode = '22023';
@@ -429,12 +437,17 @@ begin
                                             v_x0, v_x1, v_y0c, v_y1c, v_kind, p_types, p_area) r
     ),
     edge as (
+      -- the edge days' incidents in the tile's rectangle, on the point the caller sees (v_kind is
+      -- known when the call is planned, so the (date, lat, lon) index reads only the tile's:
+      -- 20261226400000), then exactly in its cells (t, below)
       select c.px >> v_drop as lpx, c.py >> v_drop as lpy, i.event_type as et, i.fatalities
       from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area)
             union all
             select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area)) i
       cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
       where not v_all and c.point_kind in ('any', v_kind)
+        and ((v_kind = 'exact' and i.lon between v_w and v_e and i.lat between v_s and v_n)
+          or (v_kind = 'coarse' and i.lon_coarse between v_w and v_e and i.lat_coarse between v_s and v_n))
     ),
     t as (
       select k.gx, k.gy, k.et, k.n, k.fat, k.known, k.sx, k.sy from kept k

@@ -546,6 +546,34 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 		expect(sum).toBe(before + 1);
 	});
 
+	// A dated tile reads its edge days' incidents in its own rectangle, on the point the caller
+	// sees (20261226400000). Sensitive incidents on an edge day on both sides of the z8 tile edge
+	// that runs south of Baghdad (33.137551° N), some of them in another tile than their coarse
+	// point (their sub-district's): a viewer's z8 tiles must still count each once.
+	it("a viewer's dated z8 tiles count the edge days' incidents by the point the viewer sees", async () => {
+		const moved = await e.db.queryOwner<{ straddles: boolean }>(
+			`with m as (select id, row_number() over (order by id) as k from public.incidents
+			            where status = 'verified' and confidentiality <> 'restricted'
+			              and lon between 44.0 and 44.6 and lat between 33.0 and 33.45
+			            order by id limit 40)
+			 update public.incidents i
+			    set sensitive_location = true, event_date = '2014-03-20',
+			        geom = st_setsrid(st_point(44.0 + m.k * 0.015,
+			                                   33.137551 + case when m.k % 2 = 0 then 0.002 else -0.002 end), 4326)
+			   from m where i.id = m.id
+			 returning (i.lat > 33.137551192346145) <> (i.lat_coarse > 33.137551192346145) as straddles`
+		);
+		expect(moved).toHaveLength(40);
+		expect(moved.filter((m) => m.straddles).length).toBeGreaterThan(0);
+		for (const query of ['?from=2014-03-17&to=2016-11-05', '?from=2014-03-20&to=2014-03-20']) {
+			for (const who of [u.viewer, u.analyst]) {
+				const counts = await callRoute(countsGet, who, `/api/v1/incidents/counts${query}`);
+				const sum = await sumOfCounts(who, 8, query);
+				expect(sum.count).toBe(counts.body.total);
+			}
+		}
+	}, 120_000);
+
 	it('refuses a tile outside the grid, and a bbox, naming the parameter', async () => {
 		expect((await tile(u.analyst, 3, 8, 0)).status).toBe(400);
 		expect((await tile(u.analyst, 3, 0, 0, '?bbox=40,30,45,35')).status).toBe(400);
