@@ -838,9 +838,10 @@ end
 $$;
 
 -- Counts per year and per governorate for the filters, used by the API and the checks against
--- the raw sources. From the incident rollup (below) when it can answer (incident_rollup_usable),
--- its yearly and monthly rows when the dates are whole months (incident_rollup_months,
--- incident_rollup_span_rows), from the shared filter otherwise: the same answer either way.
+-- the raw sources. From the incident rollups (below) when they can answer (incident_rollup_usable):
+-- the whole years and months of any dates from the yearly and monthly rows, the odd ends' days
+-- from the day rollup (incident_rollup_range_rows); from the shared filter otherwise: the same
+-- answer either way.
 -- Planned per call, so that the span's dates are constants and the unused filters fold away.
 create function public.incident_counts(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null
@@ -1126,8 +1127,9 @@ grant select on public.incident_rollup to authenticated;
 -- The same totals per month, and per upstream source (issue 16, 20261220100000): at 3,000,000
 -- synthetic incidents the day rollup holds ~2.4M rows (a day × district × type key is rarely hit
 -- twice), so summing it for the dashboard's undated calls took 0.3–2 s, no better than a scan.
--- Per month it is ~220k rows. Readers take it when the dates are whole months (or none: the
--- dashboards' default), the day rollup otherwise (incident_rollup_months below says which).
+-- Per month it is ~220k rows. Readers take the whole months of any dates from it (or from the
+-- yearly rows), and only the days before the first and after the last whole month from the day
+-- rollup (incident_rollup_end_days) or, for the sources, from the incidents.
 -- The source is kept for /stats/sources (which file the incidents came from), which the
 -- timeline asks on every map load.
 create table public.incident_rollup_month (
@@ -1319,7 +1321,9 @@ create policy "Field staff and viewers can read the monthly totals by type of ve
 
 grant select on public.incident_rollup_month_type to authenticated;
 
--- Whether whole months cover the dates (none counts): the month rollup can answer them.
+-- Whether whole months cover the dates (none counts): the month rollup can answer them. No reader
+-- calls it since incidents_sources took any dates (20261226100000); dropping it is a migration
+-- of its own, not done yet.
 create function public.incident_rollup_months(p_from date, p_to date) returns boolean
 language sql immutable parallel safe
 as $$
