@@ -162,10 +162,11 @@ describe.each(engineNames())('the map density on %s', (engineName) => {
 			[box.p_west, box.p_south, box.p_east, box.p_north]
 		);
 		expect(row).toBeDefined();
+		// The rollup is partitioned: a ctid is one row only with its partition (tableoid).
 		const bump = (period: string, d: number) =>
 			e.db.execOwner(
 				`update public.incident_cell_rollup set incidents = incidents + ${d}
-				 where ctid = (select ctid from public.incident_cell_rollup
+				 where (tableoid, ctid) = (select tableoid, ctid from public.incident_cell_rollup
 				               where level = 8 and period = '${period}' and cx = ${row.cx} and cy = ${row.cy}
 				                 and (period = 'all' or day between '2014-01-01' and '2016-01-01')
 				                 and point_kind in ('any', 'exact') limit 1)`
