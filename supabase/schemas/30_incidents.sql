@@ -89,7 +89,8 @@ create index incidents_date_lat_lon_idx on public.incidents (event_date, lat, lo
 
 -- The same dates, carrying every column that incidents_filtered, the read policies and the dated
 -- readers no rollup answers look at (20261227100000): the analysis screen's rhythm and top actors
--- for any dates, stats/sources' odd ends, the map's scan. Those reads are then index-only scans,
+-- for any dates, stats/sources' odd ends, the map's scan, the tiles' and the density's scans (with
+-- id for a tile's single incidents, 20261228100000). Those reads are then index-only scans,
 -- where they fetched one table page per incident (incidents do not lie in date order on disk). It
 -- is a second index, not the one above widened: with its entries four times as wide, a dated
 -- read of a small box (a z12 tile) no longer chose it and got slower. A column a dated reader
@@ -97,7 +98,7 @@ create index incidents_date_lat_lon_idx on public.incidents (event_date, lat, lo
 create index incidents_date_covering_idx on public.incidents (event_date)
   include (event_type, admin1_pcode, admin2_pcode, admin3_pcode, lat, lon, lat_coarse, lon_coarse,
            status, confidentiality, reported_by, fatalities, time_precision, event_time,
-           actor1_id, actor2_id, upstream_source);
+           actor1_id, actor2_id, upstream_source, id);
 -- An index-only scan still reads the table page of every entry whose page changed since the last
 -- vacuum, and autovacuum's default waits for inserts of a fifth of the table (600,000 at
 -- 3,000,000): an import's rows would be read through the table until then. 2 % (60,000).
@@ -249,7 +250,9 @@ create trigger incidents_location_before_write before insert or update on public
 --      in SQL `(select public.caller_location_scope())` (an init plan, evaluated once).
 --   2. Emit `public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode,
 --      i.admin2_pcode, i.admin3_pcode, v_scope)` instead of i.geom, and never i.geom, i.lon,
---      i.lat (nor to_jsonb(i) without removing them). Say
+--      i.lat (nor to_jsonb(i) without removing them); or its twin from the btree columns,
+--      `public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.admin1_pcode,
+--      i.admin2_pcode, i.admin3_pcode, v_scope)`, where a scan should read the indexes alone. Say
 --      `public.incident_location_fuzzed(i.geom_coarse, i.admin1_pcode, i.admin2_pcode,
 --      i.admin3_pcode, v_scope)` as `location_fuzzed`, and geo_precision 3 when it is true.
 --   3. Filter by place (bbox, tile, radius) on what the caller sees: when v_scope is NULL
@@ -302,6 +305,22 @@ comment on function public.incident_point_for_caller(geometry, geometry, text, t
   'emit this instead of geom/lon/lat, with p_scope = public.caller_location_scope() computed once '
   'per query, and filter by place on lon/lat only when the scope is NULL, else on '
   'lon_coarse/lat_coarse. See 20261203140000_location_fuzzing.sql.';
+
+-- The same point from the btree columns, as a point (x = longitude, y = latitude): lon_coarse and
+-- lat_coarse are the coarse point of a sensitive incident and the exact point of any other
+-- (generated columns), so the caller's point needs no geom nor geom_coarse. For a scan that the
+-- indexes can answer alone — the date index carries these columns (incidents_date_covering_idx),
+-- geometries are in no btree — where a geometry column would fetch each incident's table page:
+-- the tiles' and the density's scans (20261228100000). Inlined like incident_point_for_caller.
+create function public.incident_xy_for_caller(
+  p_lon double precision, p_lat double precision, p_lon_coarse double precision, p_lat_coarse double precision,
+  p_admin1 text, p_admin2 text, p_admin3 text, p_scope text[]
+) returns point
+language sql stable
+as $$
+  select case when coalesce(array[p_admin1, p_admin2, p_admin3] && p_scope, true)
+              then point(p_lon, p_lat) else point(p_lon_coarse, p_lat_coarse) end
+$$;
 
 -- The place name the caller may read of an incident: its location_name, or — when the caller
 -- sees the incident at its coarse point (incident_location_fuzzed) — the name of the area that
@@ -557,7 +576,8 @@ begin
         from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area)
               union all
               select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area)) i
-        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+                                             (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)) c
         where (p_from is not null or p_to is not null) and c.point_kind in ('any', v_kind)
           and ((v_exact and i.lon between b.w - 1e-7 and b.e + 1e-7 and i.lat between b.s - 1e-7 and b.n + 1e-7)
             or (not v_exact and i.lon_coarse between b.w - 1e-7 and b.e + 1e-7
@@ -567,7 +587,8 @@ begin
       strips as (
         select i.event_type, 1 as n, i.fatalities as fat
         from public.incidents_filtered(p_from, p_to, p_types, p_area) i
-        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+        cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+                                             (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)) c
         where c.point_kind in ('any', v_kind)
           and not ((c.px >> b.shift) between b.cx0 and b.cx1 and (c.py >> b.shift) between b.cy0 and b.cy1)
           and ((v_exact and i.lon between p_west and p_east
@@ -726,7 +747,8 @@ begin
           union all
           select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area,
                           b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7)) i
-    cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+    cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+                                             (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)) c
     where v_cells and not v_all and c.point_kind in ('any', v_kind)
       and c.px >> (24 - v_k) between b.cx0 and b.cx1 and c.py >> (24 - v_k) between b.cy0 and b.cy1
   ),
@@ -735,9 +757,9 @@ begin
            1 as n, coalesce(i.fatalities, 0) as fat, (i.fatalities is not null)::integer as known
     from public.incidents_refined(p_from, p_to, p_types, p_area, b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7,
            v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
-    cross join lateral (select public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode,
-                                 i.admin2_pcode, i.admin3_pcode, v_scope) as pt) p
-    cross join lateral public.incident_cells(st_x(p.pt), st_y(p.pt), null, null, false) c
+    cross join lateral (select public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+                                 i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt) p
+    cross join lateral public.incident_cells(p.pt[0], p.pt[1], null, null, false) c
     where not v_cells
       and c.px >> (24 - v_k) between b.cx0 and b.cx1 and c.py >> (24 - v_k) between b.cy0 and b.cy1
   ),
@@ -1029,9 +1051,12 @@ begin
     -- tile, and no aggregate count per tile, tells the exact point. The btree prefilter takes the
     -- exact columns for analysts and admins, and both for everyone else (a field user sees the
     -- exact point of their own areas); the final test is on the caller's point.
+    -- The point is taken from the btree columns (incident_xy_for_caller), not the geometries, so
+    -- that a dated scan reads the date index alone (20261228100000).
     with pts as (
       select i.id, i.event_type, i.fatalities,
-             public.incident_point_for_caller(i.geom, i.geom_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
+             public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+                                           i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
       from public.incidents_filtered(p_from, p_to, p_types, p_area) i
       where ((i.lon >= west or v_first_x) and (i.lon < east or v_last_x)
              and (i.lat >= south or v_last_y) and (i.lat < north or v_first_y))
@@ -1040,12 +1065,12 @@ begin
              and (i.lat_coarse >= south or v_last_y) and (i.lat_coarse < north or v_first_y))
     ),
     sel as (
-      select least(4095, greatest(0, floor((st_x(p.pt) - west) / (east - west) * 4096)))::integer as px,
-             least(4095, greatest(0, floor(((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, st_y(p.pt)))) / 2)) / pi()) / 2 * n - p_y) * 4096)))::integer as py,
+      select least(4095, greatest(0, floor((p.pt[0] - west) / (east - west) * 4096)))::integer as px,
+             least(4095, greatest(0, floor(((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, p.pt[1]))) / 2)) / pi()) / 2 * n - p_y) * 4096)))::integer as py,
              p.id, p.event_type, p.fatalities
       from pts p
-      where (st_x(p.pt) >= west or v_first_x) and (st_x(p.pt) < east or v_last_x)
-        and (st_y(p.pt) >= south or v_last_y) and (st_y(p.pt) < north or v_first_y)
+      where (p.pt[0] >= west or v_first_x) and (p.pt[0] < east or v_last_x)
+        and (p.pt[1] >= south or v_last_y) and (p.pt[1] < north or v_first_y)
     ),
     mode as (
       select p_z <= 8 or (select count(*) from sel) > 8000 as aggregated

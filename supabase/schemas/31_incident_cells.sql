@@ -119,7 +119,11 @@ $$;
 
 -- The rows one incident adds: its kind of point and that point's z12 pixel, computed as
 -- incident_tile_rows computes a tile's pixels (latitude held within ±89.9, the world's edges
--- clamped into the outermost pixels, as the outermost tiles take what lies beyond them). SQL,
+-- clamped into the outermost pixels, as the outermost tiles take what lies beyond them).
+-- p_sensitive is "geom_coarse is not null"; a reader of the edge days passes "(lon_coarse,
+-- lat_coarse) is distinct from (lon, lat)" instead, which the date index carries (20261228100000):
+-- the same cells, since a sensitive incident whose coarse point is its exact point puts both of
+-- its kinds where a plain one puts 'any'. SQL,
 -- immutable, no SET clause: inlined into the triggers' query. In public because the tile function,
 -- which runs as its caller, places the edge days' incidents with it (schema private is closed to
 -- the app roles); it reads no data.
@@ -444,7 +448,8 @@ begin
       from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area)
             union all
             select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area)) i
-      cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.geom_coarse is not null) c
+      cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+                                             (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)) c
       where not v_all and c.point_kind in ('any', v_kind)
         and ((v_kind = 'exact' and i.lon between v_w and v_e and i.lat between v_s and v_n)
           or (v_kind = 'coarse' and i.lon_coarse between v_w and v_e and i.lat_coarse between v_s and v_n))

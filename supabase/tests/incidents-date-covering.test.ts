@@ -9,7 +9,9 @@
  * The planner is steered to an index (sequential and bitmap scans off: at the test's few thousand
  * incidents it would rightly scan the table), and the table is vacuumed so that its pages count
  * as visible. What is asserted is the plan's shape, never a time. The column lists are the
- * readers' (incidents_time_pattern, incidents_top_actors, incidents_sources in 80_analysis.sql).
+ * readers' (incidents_time_pattern, incidents_top_actors, incidents_sources in 80_analysis.sql;
+ * the tiles' and the density's scans in 30_incidents.sql and 31_incident_cells.sql, which must
+ * also name no geometry column of incidents: geom and geom_coarse are in no btree).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
@@ -24,8 +26,16 @@ import {
 const READERS: Record<string, string> = {
 	rhythm: 'i.time_precision, i.event_date, i.event_time',
 	'top actors': 'i.actor1_id, i.actor2_id, i.fatalities, i.event_date',
-	sources: 'i.upstream_source, i.event_date'
+	sources: 'i.upstream_source, i.event_date',
+	// incident_tile_rows' scan, and the edge days of incident_tile_cells and incidents_density
+	tile: `i.id, i.event_type, i.fatalities, public.incident_xy_for_caller(i.lon, i.lat,
+	        i.lon_coarse, i.lat_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, null)`,
+	'edge day': `i.event_type, i.fatalities,
+	        (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)`
 };
+
+/** The scans that place incidents on the map by the btree columns (20261228100000). */
+const PLACERS = ['incident_tile_rows', 'incident_tile_cells', 'incidents_density'];
 
 /** The filters a dated chart passes: dates alone, with a type and an area, with a box. */
 const FILTERS = [
@@ -74,4 +84,15 @@ describe.each(engineNames())('the covering date index on %s', (engineName) => {
 					);
 				}
 			});
+
+	it("the tiles' and the density's scans name no geometry column of incidents", async () => {
+		for (const fn of PLACERS) {
+			const [{ def }] = await e.db.queryOwner<{ def: string }>(
+				`select pg_get_functiondef($1::regproc) as def`,
+				[`public.${fn}`]
+			);
+			expect(def, fn).toContain('incident_');
+			expect(def.match(/\b\w+\.geom(_coarse)?\b/g), fn).toBeNull();
+		}
+	});
 });
