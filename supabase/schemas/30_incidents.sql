@@ -1362,19 +1362,9 @@ create policy "Field staff and viewers can read the monthly totals by type of ve
 
 grant select on public.incident_rollup_month_type to authenticated;
 
--- Whether whole months cover the dates (none counts): the month rollup can answer them. No reader
--- calls it since incidents_sources took any dates (20261226100000); dropping it is a migration
--- of its own, not done yet.
-create function public.incident_rollup_months(p_from date, p_to date) returns boolean
-language sql immutable parallel safe
-as $$
-  select (p_from is null or p_from = date_trunc('month', p_from)::date)
-     and (p_to is null or p_to + 1 = date_trunc('month', p_to + 1)::date)
-$$;
-
--- The month rollup's rows for the shared filters, as the caller may read them; its readers
--- check first that the dates are whole months (incident_rollup_months). SQL without a SET
--- clause, so that it inlines into them like incidents_filtered.
+-- The month rollup's rows for the shared filters, as the caller may read them; its readers pass
+-- whole months (each computes them from its dates). SQL without a SET clause, so that it inlines
+-- into them like incidents_filtered.
 create function public.incident_rollup_month_rows(
   p_from date, p_to date, p_types text[], p_area text[]
 ) returns setof public.incident_rollup_month
@@ -1392,8 +1382,8 @@ $$;
 -- incident once; day is the first day of the row's year or month. Whole years are [y0, y1): y0 the first
 -- 1 January on or after from, y1 the 1 January after the last whole year (none when y0 >= y1,
 -- and then every month is outside them); no from (to) reaches back (on) for ever. Its readers
--- check first that the dates are whole months (incident_rollup_months). SQL without a SET
--- clause: it inlines, and with the dates known the months' branch is one index range.
+-- pass whole months (incident_rollup_range_rows, below, reads the odd ends' days). SQL without a
+-- SET clause: it inlines, and with the dates known the months' branch is one index range.
 create function public.incident_rollup_span_rows(
   p_from date, p_to date, p_types text[], p_area text[]
 ) returns table (day date, event_type text, admin1_pcode text, admin2_pcode text, status text,
