@@ -8,13 +8,14 @@
 -- 3,000,000 incidents). They now take the caller's point from lon/lat and lon_coarse/lat_coarse
 -- (incident_xy_for_caller: the same point, see its comment), which the date index
 -- incidents_date_covering_idx carries, and that index now carries id too, for a tile's single
--- incidents. Same answers; figures in the README's Performance section.
+-- incidents, and serious, for the map's points (which now take the caller's point from the same
+-- columns). Same answers; figures in the README's Performance section.
 
 drop index public.incidents_date_covering_idx;
 create index incidents_date_covering_idx on public.incidents (event_date)
   include (event_type, admin1_pcode, admin2_pcode, admin3_pcode, lat, lon, lat_coarse, lon_coarse,
            status, confidentiality, reported_by, fatalities, time_precision, event_time,
-           actor1_id, actor2_id, upstream_source, id);
+           actor1_id, actor2_id, upstream_source, id, serious);
 
 create function public.incident_xy_for_caller(
   p_lon double precision, p_lat double precision, p_lon_coarse double precision, p_lat_coarse double precision,
@@ -448,9 +449,12 @@ begin
   if v_counts is not null then
     return v_counts || jsonb_build_object('points', case
       when p_complete and (v_counts ->> 'total')::bigint > p_limit then '[]'::jsonb
-      else (select coalesce(jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
-                     round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)), '[]'::jsonb)
-            from (select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
+      -- the caller's point from the btree columns, so that a dated view's points are read from
+      -- the date index alone (20261228100000)
+      else (select coalesce(jsonb_agg(jsonb_build_array(id, round(pt[0]::numeric, 5),
+                     round(pt[1]::numeric, 5), event_type, fatalities, serious, event_date)), '[]'::jsonb)
+            from (select id, public.incident_xy_for_caller(lon, lat, lon_coarse, lat_coarse, admin1_pcode,
+                                                           admin2_pcode, admin3_pcode, v_scope) as pt,
                          event_type, fatalities, serious, event_date
                   from public.incidents_filtered(p_from, p_to, p_types, p_area,
                          case when v_box then p_west end, case when v_box then p_south end,

@@ -89,8 +89,8 @@ create index incidents_date_lat_lon_idx on public.incidents (event_date, lat, lo
 
 -- The same dates, carrying every column that incidents_filtered, the read policies and the dated
 -- readers no rollup answers look at (20261227100000): the analysis screen's rhythm and top actors
--- for any dates, stats/sources' odd ends, the map's scan, the tiles' and the density's scans (with
--- id for a tile's single incidents, 20261228100000). Those reads are then index-only scans,
+-- for any dates, stats/sources' odd ends, the map's scan and points, the tiles' and the density's
+-- scans (id and serious for single incidents, 20261228100000). Those reads are then index-only scans,
 -- where they fetched one table page per incident (incidents do not lie in date order on disk). It
 -- is a second index, not the one above widened: with its entries four times as wide, a dated
 -- read of a small box (a z12 tile) no longer chose it and got slower. A column a dated reader
@@ -98,7 +98,7 @@ create index incidents_date_lat_lon_idx on public.incidents (event_date, lat, lo
 create index incidents_date_covering_idx on public.incidents (event_date)
   include (event_type, admin1_pcode, admin2_pcode, admin3_pcode, lat, lon, lat_coarse, lon_coarse,
            status, confidentiality, reported_by, fatalities, time_precision, event_time,
-           actor1_id, actor2_id, upstream_source, id);
+           actor1_id, actor2_id, upstream_source, id, serious);
 -- An index-only scan still reads the table page of every entry whose page changed since the last
 -- vacuum, and autovacuum's default waits for inserts of a fifth of the table (600,000 at
 -- 3,000,000): an import's rows would be read through the table until then. 2 % (60,000).
@@ -618,9 +618,12 @@ begin
   if v_counts is not null then
     return v_counts || jsonb_build_object('points', case
       when p_complete and (v_counts ->> 'total')::bigint > p_limit then '[]'::jsonb
-      else (select coalesce(jsonb_agg(jsonb_build_array(id, round(st_x(geom)::numeric, 5),
-                     round(st_y(geom)::numeric, 5), event_type, fatalities, serious, event_date)), '[]'::jsonb)
-            from (select id, public.incident_point_for_caller(geom, geom_coarse, admin1_pcode, admin2_pcode, admin3_pcode, v_scope) as geom,
+      -- the caller's point from the btree columns, so that a dated view's points are read from
+      -- the date index alone (20261228100000)
+      else (select coalesce(jsonb_agg(jsonb_build_array(id, round(pt[0]::numeric, 5),
+                     round(pt[1]::numeric, 5), event_type, fatalities, serious, event_date)), '[]'::jsonb)
+            from (select id, public.incident_xy_for_caller(lon, lat, lon_coarse, lat_coarse, admin1_pcode,
+                                                           admin2_pcode, admin3_pcode, v_scope) as pt,
                          event_type, fatalities, serious, event_date
                   from public.incidents_filtered(p_from, p_to, p_types, p_area,
                          case when v_box then p_west end, case when v_box then p_south end,

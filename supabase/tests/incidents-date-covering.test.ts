@@ -30,6 +30,10 @@ const READERS: Record<string, string> = {
 	// incident_tile_rows' scan, and the edge days of incident_tile_cells and incidents_density
 	tile: `i.id, i.event_type, i.fatalities, public.incident_xy_for_caller(i.lon, i.lat,
 	        i.lon_coarse, i.lat_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, null)`,
+	// incidents_map's points (a view whose counts came from the rollups)
+	'map point': `i.id, i.event_type, i.fatalities, i.serious, i.event_date,
+	        public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.admin1_pcode,
+	        i.admin2_pcode, i.admin3_pcode, null)`,
 	'edge day': `i.event_type, i.fatalities,
 	        (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)`
 };
