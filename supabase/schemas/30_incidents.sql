@@ -302,7 +302,8 @@ $$;
 comment on function public.incident_point_for_caller(geometry, geometry, text, text, text, text[]) is
   'Location fuzzing: the point of an incident the caller may see. Every emitter of incident '
   'coordinates (map, density, GeoJSON, exports, proximity, highlight, detail, list, tiles) must '
-  'emit this instead of geom/lon/lat, with p_scope = public.caller_location_scope() computed once '
+  'emit this (or its twin from the btree columns, incident_xy_for_caller) instead of '
+  'geom/lon/lat, with p_scope = public.caller_location_scope() computed once '
   'per query, and filter by place on lon/lat only when the scope is NULL, else on '
   'lon_coarse/lat_coarse. See 20261203140000_location_fuzzing.sql.';
 
