@@ -27,13 +27,14 @@ const READERS: Record<string, string> = {
 	rhythm: 'i.time_precision, i.event_date, i.event_time',
 	'top actors': 'i.actor1_id, i.actor2_id, i.fatalities, i.event_date',
 	sources: 'i.upstream_source, i.event_date',
-	// incident_tile_rows' scan, and the edge days of incident_tile_cells and incidents_density
+	// incident_tile_rows' scan (incidents_density's reads the same columns less id)
 	tile: `i.id, i.event_type, i.fatalities, public.incident_xy_for_caller(i.lon, i.lat,
 	        i.lon_coarse, i.lat_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, null)`,
 	// incidents_map's points (a view whose counts came from the rollups)
 	'map point': `i.id, i.event_type, i.fatalities, i.serious, i.event_date,
 	        public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse, i.admin1_pcode,
 	        i.admin2_pcode, i.admin3_pcode, null)`,
+	// the edge days of incident_tile_cells, incidents_density and incidents_map
 	'edge day': `i.event_type, i.fatalities,
 	        (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)`
 };
