@@ -116,7 +116,11 @@ describe('displacement locations from the Import page to the map', () => {
 		expect(text).toContain(WADI.name);
 		expect(text).toMatch(/19,600/);
 
-		// Switched off, the circles go.
+		// Switched off while the map is still loading tiles (here: zooming in on the location from the
+		// keyboard, which keeps the centre), the circles go all the same. The layer used to wait for
+		// maplibre's `load` again whenever a source had tiles in flight, and stayed on (CI, stop 38).
+		await canvas.focus();
+		await p.keyboard.press('Equal');
 		await p.locator('input[data-layer="displacement_locations"]').uncheck();
 		await waitForPixels(
 			canvas,

@@ -193,7 +193,10 @@ export async function signIn(page: Page, baseUrl: string, who: Role | Credential
 	page.on('request', onRequest);
 	page.on('response', onResponse);
 	try {
-		await page.locator('form button[type="submit"]').click();
+		// The click itself waits for the navigation it starts to commit, within its own timeout
+		// (30 s by default): on a loaded CI host the answer took longer once (stop 38), so the click
+		// gets the same 90 s as the wait below and the error below can say what the server was doing.
+		await page.locator('form button[type="submit"]').click({ timeout: 90_000 });
 		await Promise.any([
 			page.waitForURL((u) => u.pathname !== '/login', { timeout: 90_000 }),
 			page.locator('[role="alert"]').waitFor({ timeout: 90_000 })
