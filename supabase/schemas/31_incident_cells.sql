@@ -117,13 +117,34 @@ as $$
                         ('year', date_trunc('year', p_day)::date), ('all', null::date)) p (period, day)
 $$;
 
--- The rows one incident adds: its kind of point and that point's z12 pixel, computed as
--- incident_tile_rows computes a tile's pixels (latitude held within ±89.9, the world's edges
--- clamped into the outermost pixels, as the outermost tiles take what lies beyond them).
+-- The z24 Web Mercator pixel (a grid of 2^24 a side) of a longitude and of a latitude: the one
+-- formula that places an incident in the cell rollup, in the map's density grid and on the edge
+-- days (a coarser grid's cell is this pixel shifted right: the floors of the same formula scaled
+-- by a power of two, exactly). Latitude is held within ±89.9 and the world's edges clamped into
+-- the outermost pixels, as the outermost tiles take what lies beyond them. incident_tile_rows'
+-- scan computes its tile pixels from the tile's corners instead (within a pixel of these).
+-- SQL, immutable, no SET clause: inlined as one expression, so that a scan places each incident
+-- without a set-returning step per row (20261229100000).
+create function public.mercator_px24(p_lon double precision) returns bigint
+language sql immutable parallel safe
+as $$
+  select least(16777215, greatest(0, floor((p_lon + 180) / 360 * 16777216)))::bigint
+$$;
+
+create function public.mercator_py24(p_lat double precision) returns bigint
+language sql immutable parallel safe
+as $$
+  select least(16777215, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, p_lat))) / 2)) / pi()) / 2 * 16777216)))::bigint
+$$;
+
+-- The rows one incident adds: its kind of point and that point's z24 pixel (mercator_px24/py24).
 -- p_sensitive is "geom_coarse is not null"; a reader of the edge days passes "(lon_coarse,
 -- lat_coarse) is distinct from (lon, lat)" instead, which the date index carries (20261228100000):
 -- the same cells, since a sensitive incident whose coarse point is its exact point puts both of
--- its kinds where a plain one puts 'any'. SQL,
+-- its kinds where a plain one puts 'any'. So a reader of one kind of point ('any' and 'exact', or
+-- 'any' and 'coarse') gets exactly one row per incident: the exact point, or the coarse columns
+-- (which are the exact point when there is no coarse one); incidents_density's edge days take
+-- that point directly. SQL,
 -- immutable, no SET clause: inlined into the triggers' query. In public because the tile function,
 -- which runs as its caller, places the edge days' incidents with it (schema private is closed to
 -- the app roles); it reads no data.
@@ -133,9 +154,7 @@ create function public.incident_cells(
 ) returns table (point_kind text, px bigint, py bigint)
 language sql immutable parallel safe
 as $$
-  select k.kind,
-         least(16777215, greatest(0, floor((k.lon + 180) / 360 * 16777216)))::bigint,
-         least(16777215, greatest(0, floor((1 - ln(tan(pi() / 4 + radians(least(89.9, greatest(-89.9, k.lat))) / 2)) / pi()) / 2 * 16777216)))::bigint
+  select k.kind, public.mercator_px24(k.lon), public.mercator_py24(k.lat)
   from (values ('any', p_lon, p_lat, not p_sensitive),
                ('exact', p_lon, p_lat, p_sensitive),
                ('coarse', p_lon_coarse, p_lat_coarse, p_sensitive)) k (kind, lon, lat, keep)

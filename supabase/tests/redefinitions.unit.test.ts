@@ -86,7 +86,8 @@ const KNOWN: Record<string, string[]> = {
 		'20261209300000',
 		'20261224100000',
 		'20261225200000',
-		'20261228100000'
+		'20261228100000',
+		'20261229100000'
 	],
 	'private.audit_row': ['20261122000100', '20261203120000', '20261205060000'],
 	'private.seed_begin': ['20261122000600', '20261203120000'],
@@ -236,7 +237,7 @@ const KNOWN: Record<string, string[]> = {
 		'20261228100000'
 	],
 	// the z12 level (aggregated z11–z12 tiles), issue 16
-	'public.incident_cells': ['20261217100000', '20261219200000'],
+	'public.incident_cells': ['20261217100000', '20261219200000', '20261229100000'],
 	'private.incident_cell_levels': ['20261217100000', '20261219200000'],
 	'public.incidents_date_range': ['20261122003000', '20261221200000'],
 	'public.incidents_calendar': [
