@@ -462,14 +462,16 @@ begin
     edge as (
       -- the edge days' incidents in the tile's rectangle, on the point the caller sees (v_kind is
       -- known when the call is planned, so the (date, lat, lon) index reads only the tile's:
-      -- 20261226400000), then exactly in its cells (t, below)
-      select c.px >> v_drop as lpx, c.py >> v_drop as lpy, i.event_type as et, i.fatalities
+      -- 20261226400000), then exactly in its cells (t, below). The point is the rollup's of the
+      -- caller's kind (incident_cells), one per incident, in one expression (20261229300000): the
+      -- exact point for 'exact', the coarse columns for 'coarse'.
+      select public.mercator_px24(case when v_kind = 'exact' then i.lon else i.lon_coarse end) >> v_drop as lpx,
+             public.mercator_py24(case when v_kind = 'exact' then i.lat else i.lat_coarse end) >> v_drop as lpy,
+             i.event_type as et, i.fatalities
       from (select * from public.incidents_filtered(d.lo, least(d.m0, d.hi) - 1, p_types, p_area)
             union all
             select * from public.incidents_filtered(greatest(d.m1, d.lo), d.hi - 1, p_types, p_area)) i
-      cross join lateral public.incident_cells(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
-                                             (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)) c
-      where not v_all and c.point_kind in ('any', v_kind)
+      where not v_all
         and ((v_kind = 'exact' and i.lon between v_w and v_e and i.lat between v_s and v_n)
           or (v_kind = 'coarse' and i.lon_coarse between v_w and v_e and i.lat_coarse between v_s and v_n))
     ),

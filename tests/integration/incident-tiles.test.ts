@@ -565,6 +565,22 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 		);
 		expect(moved).toHaveLength(40);
 		expect(moved.filter((m) => m.straddles).length).toBeGreaterThan(0);
+		// And 40 more astride the z8 tiles' column edge at 45° E: the coarse point in the column
+		// beside the exact one for some (longitude is placed apart from latitude).
+		const across = await e.db.queryOwner<{ straddles: boolean }>(
+			`with m as (select id, row_number() over (order by id) as k from public.incidents
+			            where status = 'verified' and confidentiality <> 'restricted'
+			              and lon between 44.0 and 44.6 and lat between 33.0 and 33.45
+			            order by id offset 40 limit 40)
+			 update public.incidents i
+			    set sensitive_location = true, event_date = '2014-03-20',
+			        geom = st_setsrid(st_point(45.0 + case when m.k % 2 = 0 then 0.002 else -0.002 end,
+			                                   33.0 + m.k * 0.01), 4326)
+			   from m where i.id = m.id
+			 returning (i.lon > 45.0) <> (i.lon_coarse > 45.0) as straddles`
+		);
+		expect(across).toHaveLength(40);
+		expect(across.filter((m) => m.straddles).length).toBeGreaterThan(0);
 		for (const query of ['?from=2014-03-17&to=2016-11-05', '?from=2014-03-20&to=2014-03-20']) {
 			for (const who of [u.viewer, u.analyst]) {
 				const counts = await callRoute(countsGet, who, `/api/v1/incidents/counts${query}`);
