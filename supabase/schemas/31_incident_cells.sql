@@ -143,8 +143,8 @@ $$;
 -- the same cells, since a sensitive incident whose coarse point is its exact point puts both of
 -- its kinds where a plain one puts 'any'. So a reader of one kind of point ('any' and 'exact', or
 -- 'any' and 'coarse') gets exactly one row per incident: the exact point, or the coarse columns
--- (which are the exact point when there is no coarse one); incidents_density's edge days take
--- that point directly. SQL,
+-- (which are the exact point when there is no coarse one); the edge days of incidents_density
+-- and incident_tile_cells take that point directly. SQL,
 -- immutable, no SET clause: inlined into the triggers' query. In public because the tile function,
 -- which runs as its caller, places the edge days' incidents with it (schema private is closed to
 -- the app roles); it reads no data.
