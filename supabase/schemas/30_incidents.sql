@@ -1093,13 +1093,6 @@ begin
   north := degrees(atan(sinh(pi() * (1 - 2 * p_y / n))));
   south := degrees(atan(sinh(pi() * (1 - 2 * (p_y + 1) / n))));
   v_first_x := p_x = 0; v_last_x := p_x = n - 1; v_first_y := p_y = 0; v_last_y := p_y = n - 1;
-  -- An analyst's scan selects by the exact point, so it may read the tile's 1/16° cells of the
-  -- box-and-dates index instead of the dates nationwide (20261230100000); the first and last
-  -- rows of tiles take what lies beyond ±85.05°.
-  if v_scope is null then
-    v_geo_cells := public.incident_geo_cells(west, case when v_last_y then -90 else south end,
-                                             east, case when v_first_y then 90 else north end);
-  end if;
 
   -- Aggregated zooms from the cell rollup (31_incident_cells.sql) whenever it can answer for this
   -- caller and filter — the same cells without reading the incidents (issue 16). z ≤ 8 is always
@@ -1118,6 +1111,13 @@ begin
   end if;
 
   v_cell := case when p_z <= 8 then 64 else 32 end;
+  -- An analyst's scan selects by the exact point, so it may read the tile's 1/16° cells of the
+  -- box-and-dates index instead of the dates nationwide (20261230100000); the first and last
+  -- rows of tiles take what lies beyond ±85.05°.
+  if v_scope is null then
+    v_geo_cells := public.incident_geo_cells(west, case when v_last_y then -90 else south end,
+                                             east, case when v_first_y then 90 else north end);
+  end if;
   -- The selection is read once (a CTE referenced twice is materialised), counted, then sent as
   -- single incidents or as grid cells.
   return query
