@@ -144,11 +144,23 @@ alter table public.incidents set (autovacuum_vacuum_insert_scale_factor = 0.02);
 -- grid) reads one range of dates per 1/16° cell of the box (incident_geo_cells), where the
 -- covering date index read every incident of those dates in the country (~80 % of them outside
 -- a Baghdad tile, 0.3–0.4 s for 2.6 years at 3,000,000 incidents). It carries what those scans
--- and the read policies look at, so they stay index-only. Other readers' boxes are on the coarse
--- point (THE RULE), which this key does not follow: they keep the date indexes.
+-- and the read policies look at, so they stay index-only. Other readers see a sensitive incident
+-- at its coarse point (THE RULE), which this key does not follow: their scans read it for every
+-- incident whose exact point is in the box, and the index below for the sensitive rest
+-- (20261231100000).
 create index incidents_cell_date_idx on public.incidents (geo_cell, event_date)
   include (lat, lon, lat_coarse, lon_coarse, event_type, admin1_pcode, admin2_pcode, admin3_pcode,
            status, confidentiality, reported_by, fatalities, id);
+
+-- The sensitive incidents (a coarse point kept), by date (20261231100000): a dated box a viewer
+-- or field user looks at holds the incidents whose exact point is in the box's cells (the index
+-- above) and the sensitive ones whose exact point is elsewhere but whose coarse point is in the
+-- box, read here. Few incidents are sensitive, so this index is small and costs other writes
+-- nothing. It carries what those scans and the read policies look at.
+create index incidents_coarse_date_idx on public.incidents (event_date)
+  include (lat_coarse, lon_coarse, lat, lon, geo_cell, event_type, admin1_pcode, admin2_pcode,
+           admin3_pcode, status, confidentiality, reported_by, fatalities, id)
+  where geom_coarse is not null;
 
 create index incidents_type_date_idx on public.incidents (event_type, event_date);
 
@@ -783,9 +795,9 @@ begin
   v_y0c := b.cy0::bigint << v_shift;
   v_y1c := ((b.cy1::bigint + 1) << v_shift) - 1;
   select * into d from public.incident_period_bounds(p_from, p_to);
-  -- An analyst's scan selects by the exact point: it may read the block's 1/16° cells of the
-  -- box-and-dates index instead of the dates nationwide (20261230100000).
-  if v_scope is null and not v_cells then
+  -- The scan may read the block's 1/16° cells of the box-and-dates index instead of the dates
+  -- nationwide (20261230100000, 20261231100000).
+  if not v_cells then
     v_geo_cells := public.incident_geo_cells(b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7);
   end if;
 
@@ -819,15 +831,23 @@ begin
     -- each incident's cell from its point as one expression (mercator_px24/py24), not through
     -- incident_cells' three-row VALUES, which cost ~1.7 s of a 2.1–2.7 s dated density at k = 15
     -- over Baghdad at 3,000,000 incidents (20261229100000)
+    -- By the block's cells, as incident_tile_rows reads them: the incidents whose exact point is
+    -- in them, and for everyone but analysts and admins (whose box is on the coarse point) the
+    -- sensitive ones whose exact point is not; each of the box's incidents once.
     select c.gx, c.gy, 1 as n, coalesce(i.fatalities, 0) as fat, (i.fatalities is not null)::integer as known
-    from public.incidents_refined(p_from, p_to, p_types, p_area, b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7,
-           v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
+    from (select * from public.incidents_refined(p_from, p_to, p_types, p_area, b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7,
+            v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
+          where not v_cells and (v_geo_cells is null or i.geo_cell = any (v_geo_cells))
+          union all
+          select * from public.incidents_refined(p_from, p_to, p_types, p_area, b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7,
+            v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
+          where not v_cells and v_scope is not null and v_geo_cells is not null
+            and i.geom_coarse is not null and not (i.geo_cell = any (v_geo_cells))) i
     cross join lateral (select public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
                                  i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt) p
     cross join lateral (select public.mercator_px24(p.pt[0]) >> (24 - v_k) as gx,
                                public.mercator_py24(p.pt[1]) >> (24 - v_k) as gy) c
     where not v_cells
-      and (v_geo_cells is null or i.geo_cell = any (v_geo_cells))
       and c.gx between b.cx0 and b.cx1 and c.gy between b.cy0 and b.cy1
   ),
   g as (
@@ -1111,13 +1131,11 @@ begin
   end if;
 
   v_cell := case when p_z <= 8 then 64 else 32 end;
-  -- An analyst's scan selects by the exact point, so it may read the tile's 1/16° cells of the
-  -- box-and-dates index instead of the dates nationwide (20261230100000); the first and last
-  -- rows of tiles take what lies beyond ±85.05°.
-  if v_scope is null then
-    v_geo_cells := public.incident_geo_cells(west, case when v_last_y then -90 else south end,
-                                             east, case when v_first_y then 90 else north end);
-  end if;
+  -- The scan may read the tile's 1/16° cells of the box-and-dates index instead of the dates
+  -- nationwide (20261230100000, 20261231100000); the first and last rows of tiles take what
+  -- lies beyond ±85.05°.
+  v_geo_cells := public.incident_geo_cells(west, case when v_last_y then -90 else south end,
+                                           east, case when v_first_y then 90 else north end);
   -- The selection is read once (a CTE referenced twice is materialised), counted, then sent as
   -- single incidents or as grid cells.
   return query
@@ -1128,6 +1146,11 @@ begin
     -- exact point of their own areas); the final test is on the caller's point.
     -- The point is taken from the btree columns (incident_xy_for_caller), not the geometries, so
     -- that a dated scan reads the date index alone (20261228100000).
+    -- By the box's cells: the incidents whose exact point is in them, and (for everyone but
+    -- analysts and admins) the sensitive incidents whose exact point is not but whose coarse
+    -- point is in the box. An incident of the prefilter whose exact point is outside the cells
+    -- has a coarse point of its own in the box, so the two reads are the prefilter's incidents,
+    -- each once.
     with pts as (
       select i.id, i.event_type, i.fatalities,
              public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
@@ -1139,6 +1162,15 @@ begin
                  and (i.lon_coarse >= west or v_first_x) and (i.lon_coarse < east or v_last_x)
                  and (i.lat_coarse >= south or v_last_y) and (i.lat_coarse < north or v_first_y)))
         and (v_geo_cells is null or i.geo_cell = any (v_geo_cells))
+      union all
+      select i.id, i.event_type, i.fatalities,
+             public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+                                           i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
+      from public.incidents_filtered(p_from, p_to, p_types, p_area) i
+      where v_scope is not null and v_geo_cells is not null
+        and i.geom_coarse is not null and not (i.geo_cell = any (v_geo_cells))
+        and (i.lon_coarse >= west or v_first_x) and (i.lon_coarse < east or v_last_x)
+        and (i.lat_coarse >= south or v_last_y) and (i.lat_coarse < north or v_first_y)
     ),
     sel as (
       select least(4095, greatest(0, floor((p.pt[0] - west) / (east - west) * 4096)))::integer as px,

@@ -12,6 +12,7 @@ import {
 	engineNames,
 	makeRoles,
 	openEngine,
+	sqlAs,
 	type Engine
 } from '../../tests/integration/helpers/db.ts';
 
@@ -203,4 +204,68 @@ describe.each(engineNames())('the map density on %s', (engineName) => {
 			await bump('year', -1000);
 		}
 	});
+
+	// A dated density finer than the z8 grid scans the block's 1/16° cells (20261230100000,
+	// 20261231100000): the incidents whose exact point is in them, and for viewers and field staff
+	// the sensitive ones whose exact point is elsewhere but whose coarse point is in the box.
+	// Sensitive incidents moved far from their coarse point, and others left beside it: each is
+	// counted once, in the cell of the point its reader sees.
+	it('counts a dated street-grid density by the point each reader sees, the exact point far away or not', async () => {
+		const p = { p_from: '2015-06-01', p_to: '2015-06-30' };
+		await e.db.execOwner(
+			`with m as (select id, row_number() over (order by id) as k from public.incidents
+			            where sensitive_location and geom_coarse is not null
+			              and lon between 44.2 and 44.6 and lat between 33.2 and 33.5 order by id limit 60)
+			 update public.incidents i
+			    set event_date = '2015-06-11',
+			        geom = case when m.k % 3 = 0 then i.geom
+			                    else st_setsrid(st_point(i.lon_coarse + case when m.k % 2 = 0 then 0.7 else -0.65 end,
+			                                             i.lat_coarse + m.k * 0.001), 4326) end
+			   from m where i.id = m.id`
+		);
+		const [{ far, near }] = await e.db.queryOwner<{ far: number; near: number }>(
+			`select count(*) filter (where abs(lon - lon_coarse) > 0.5)::int as far,
+			        count(*) filter (where abs(lon - lon_coarse) < 0.1)::int as near
+			 from public.incidents where sensitive_location and event_date = '2015-06-11'`
+		);
+		expect(far).toBeGreaterThanOrEqual(30);
+		expect(near).toBeGreaterThanOrEqual(10);
+		const box = { p_west: 44.0, p_south: 33.0, p_east: 44.8, p_north: 33.7 };
+		const k = 16;
+		for (const role of ['analyst', 'viewer', 'field'] as const) {
+			const want = await sqlAs<{ gx: number; gy: number; n: number }>(
+				e.db,
+				u[role],
+				`with b as (select * from public.incident_grid_cover($1, $2, $3, $4, $5)),
+				      c as (select public.mercator_px24(p.pt[0]) >> (24 - $1) as gx,
+				                   public.mercator_py24(p.pt[1]) >> (24 - $1) as gy
+				            from public.incidents_filtered($6::date, $7::date) i
+				            cross join lateral (select public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse,
+				              i.lat_coarse, i.admin1_pcode, i.admin2_pcode, i.admin3_pcode,
+				              public.caller_location_scope()) as pt) p)
+				 select c.gx::int as gx, c.gy::int as gy, count(*)::int as n from c, b
+				 where c.gx between b.cx0 and b.cx1 and c.gy between b.cy0 and b.cy1 group by 1, 2`,
+				[k, box.p_west, box.p_south, box.p_east, box.p_north, p.p_from, p.p_to]
+			);
+			const got = await e.db.rpc<Cell[]>(
+				'incidents_density',
+				{ ...box, ...p, p_cell: cellOf(k) },
+				u[role]
+			);
+			// the cell of each centre, back on the grid
+			const merc = (lat: number) =>
+				(1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2;
+			const cells = got.map(([lon, lat, n]) => [
+				Math.floor(((lon + 180) / 360) * 2 ** k),
+				Math.floor(merc(lat) * 2 ** k),
+				n
+			]);
+			const order = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1];
+			expect({ role, cells: cells.sort(order) }).toEqual({
+				role,
+				cells: want.map((w) => [w.gx, w.gy, w.n]).sort(order)
+			});
+			expect(want.reduce((s, w) => s + w.n, 0)).toBeGreaterThanOrEqual(20);
+		}
+	}, 120_000);
 });

@@ -590,6 +590,98 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 		}
 	}, 120_000);
 
+	// Every reader's dated z9+ scan selects by the tile's 1/16° cells (20261230100000,
+	// 20261231100000): the incidents whose exact point is in them, and for viewers and field staff
+	// the sensitive ones whose exact point is elsewhere but whose coarse point (their
+	// sub-district's) is in the tile. Sensitive incidents are moved tiles away from their coarse
+	// point, east and west, and others left in the tile of their coarse point: each must be in the
+	// one tile of the point its reader sees, once.
+	it('a dated z10 tile holds each incident by the point its reader sees, the exact point tiles away or not', async () => {
+		const q = { from: '2015-06-01', to: '2015-06-30' };
+		await e.db.execOwner(
+			`with m as (select id from public.incidents
+			            where status = 'verified' and confidentiality <> 'restricted' and admin2_pcode is not null
+			              and lon between 44.2 and 44.5 and lat between 33.2 and 33.45
+			            order by id offset 100 limit 60)
+			 update public.incidents i set sensitive_location = true, event_date = '2015-06-10'
+			   from m where i.id = m.id`
+		);
+		const far = await e.db.queryOwner<{ id: string }>(
+			`with m as (select id, row_number() over (order by id) as k from public.incidents
+			            where sensitive_location and event_date = '2015-06-10' and geom_coarse is not null)
+			 update public.incidents i
+			    set geom = st_setsrid(st_point(i.lon_coarse + case when m.k % 2 = 0 then 0.6 else -0.55 end + m.k * 0.002,
+			                                   i.lat_coarse + m.k * 0.001), 4326)
+			   from m where i.id = m.id and m.k % 3 <> 0 and abs(i.lon - i.lon_coarse) < 0.3
+			 returning i.id::text as id`
+		);
+		expect(far.length).toBeGreaterThanOrEqual(30);
+		// The others stay in the city, most in the tile of their coarse point: read once each.
+		const near = await e.db.queryOwner<{
+			lon: number;
+			lat: number;
+			lon_coarse: number;
+			lat_coarse: number;
+		}>(
+			`select lon, lat, lon_coarse, lat_coarse from public.incidents
+			 where sensitive_location and event_date = '2015-06-10' and not (id = any ($1::uuid[]))`,
+			[far.map((f) => f.id)]
+		);
+		const sameTile = near.filter(
+			(n) => tileOf(n.lon, n.lat, 10).join() === tileOf(n.lon_coarse, n.lat_coarse, 10).join()
+		);
+		expect(sameTile.length).toBeGreaterThanOrEqual(5);
+		const [{ apart }] = await e.db.queryOwner<{ apart: number }>(
+			`select count(*)::int as apart from public.incidents
+			 where id = any ($1::uuid[]) and abs(lon - lon_coarse) > 0.4`,
+			[far.map((f) => f.id)]
+		);
+		expect(apart, 'exact points tiles away from the coarse ones').toBe(far.length);
+
+		const z = 10;
+		const shown: Record<string, Map<string, string[]>> = {};
+		const tiles = new Set<string>();
+		for (const role of ['analyst', 'viewer', 'field'] as const) {
+			const rows = await sqlAs<{ id: string; x: number; y: number }>(
+				e.db,
+				u[role],
+				`select i.id::text as id, p.pt[0] as x, p.pt[1] as y
+				 from public.incidents_filtered($1::date, $2::date) i
+				 cross join lateral (select public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
+				   i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, public.caller_location_scope()) as pt) p
+				 where p.pt[0] between 43 and 46 and p.pt[1] between 32.5 and 34.5`,
+				[q.from, q.to]
+			);
+			const byTile = new Map<string, string[]>();
+			for (const r of rows) {
+				const key = tileOf(r.x, r.y, z).join('/');
+				tiles.add(key);
+				byTile.set(key, [...(byTile.get(key) ?? []), r.id]);
+			}
+			shown[role] = byTile;
+		}
+		// Of the moved incidents, a viewer sees some in a tile an analyst sees them elsewhere.
+		const movedFor = (role: string) =>
+			[...shown[role]].flatMap(([t, ids]) =>
+				ids.filter((i) => far.some((f) => f.id === i)).map((i) => `${i}@${t}`)
+			);
+		expect(movedFor('viewer').filter((p) => !movedFor('analyst').includes(p)).length).toBe(
+			far.length
+		);
+		for (const role of ['analyst', 'viewer', 'field'] as const) {
+			for (const key of tiles) {
+				const [x, y] = key.split('/').map(Number);
+				const t = await tile(u[role], z, x, y, `?from=${q.from}&to=${q.to}`);
+				const got = decode(t.bytes, z, x, y).map((f) => f.props.id as string);
+				expect({ role, key, ids: got.sort() }).toEqual({
+					role,
+					key,
+					ids: [...(shown[role].get(key) ?? [])].sort()
+				});
+			}
+		}
+	}, 120_000);
+
 	it('refuses a tile outside the grid, and a bbox, naming the parameter', async () => {
 		expect((await tile(u.analyst, 3, 8, 0)).status).toBe(400);
 		expect((await tile(u.analyst, 3, 0, 0, '?bbox=40,30,45,35')).status).toBe(400);
