@@ -8,10 +8,17 @@
 -- point is not but whose coarse point is in the box: together the prefilter's incidents, each
 -- once. The partial index holds only sensitive incidents, so other writes do not pay for it.
 
+-- The sensitive incidents, by date (20261231100000): a dated box a viewer or field user looks
+-- at holds the incidents whose exact point is in the box's cells (incidents_cell_date_idx) and the
+-- sensitive ones whose exact point is elsewhere but whose coarse point is in the box, read here.
+-- The predicate is on the btree columns (a coarse point apart from the exact one), not on
+-- geom_coarse, so that the scans name no geometry column (incidents-date-covering.test.ts).
+-- Few incidents are sensitive, so this index is small and other writes do not pay for it. It
+-- carries what those scans and the read policies look at.
 create index incidents_coarse_date_idx on public.incidents (event_date)
   include (lat_coarse, lon_coarse, lat, lon, geo_cell, event_type, admin1_pcode, admin2_pcode,
            admin3_pcode, status, confidentiality, reported_by, fatalities, id)
-  where geom_coarse is not null;
+  where (lon_coarse, lat_coarse) is distinct from (lon, lat);
 
 create or replace function public.incidents_density(
   p_west double precision, p_south double precision, p_east double precision, p_north double precision,
@@ -115,8 +122,8 @@ begin
     -- incident_cells' three-row VALUES, which cost ~1.7 s of a 2.1–2.7 s dated density at k = 15
     -- over Baghdad at 3,000,000 incidents (20261229100000)
     -- By the block's cells, as incident_tile_rows reads them: the incidents whose exact point is
-    -- in them, and for everyone but analysts and admins (whose box is on the coarse point) the
-    -- sensitive ones whose exact point is not; each of the box's incidents once.
+    -- in them, and for everyone but analysts and admins (whose box is on the coarse point) those
+    -- with a coarse point of their own whose exact point is not; each of the box's incidents once.
     select c.gx, c.gy, 1 as n, coalesce(i.fatalities, 0) as fat, (i.fatalities is not null)::integer as known
     from (select * from public.incidents_refined(p_from, p_to, p_types, p_area, b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7,
             v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
@@ -125,7 +132,8 @@ begin
           select * from public.incidents_refined(p_from, p_to, p_types, p_area, b.w - 1e-7, b.s - 1e-7, b.e + 1e-7, b.n + 1e-7,
             v_place, p_within_km * 1000, p_precise_only, p_lens, p_sub_types, p_actors, p_status, p_reliability, v_scope) i
           where not v_cells and v_scope is not null and v_geo_cells is not null
-            and i.geom_coarse is not null and not (i.geo_cell = any (v_geo_cells))) i
+            and (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)
+            and not (i.geo_cell = any (v_geo_cells))) i
     cross join lateral (select public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
                                  i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt) p
     cross join lateral (select public.mercator_px24(p.pt[0]) >> (24 - v_k) as gx,
@@ -213,10 +221,10 @@ begin
     -- The point is taken from the btree columns (incident_xy_for_caller), not the geometries, so
     -- that a dated scan reads the date index alone (20261228100000).
     -- By the box's cells: the incidents whose exact point is in them, and (for everyone but
-    -- analysts and admins) the sensitive incidents whose exact point is not but whose coarse
-    -- point is in the box. An incident of the prefilter whose exact point is outside the cells
-    -- has a coarse point of its own in the box, so the two reads are the prefilter's incidents,
-    -- each once.
+    -- analysts and admins) those with a coarse point of their own (sensitive) whose exact point
+    -- is not in them but whose coarse point is in the box. An incident of the prefilter whose
+    -- exact point is outside the cells is outside the box, so its coarse point is in the box and
+    -- differs from the exact one: the two reads are the prefilter's incidents, each once.
     with pts as (
       select i.id, i.event_type, i.fatalities,
              public.incident_xy_for_caller(i.lon, i.lat, i.lon_coarse, i.lat_coarse,
@@ -234,7 +242,8 @@ begin
                                            i.admin1_pcode, i.admin2_pcode, i.admin3_pcode, v_scope) as pt
       from public.incidents_filtered(p_from, p_to, p_types, p_area) i
       where v_scope is not null and v_geo_cells is not null
-        and i.geom_coarse is not null and not (i.geo_cell = any (v_geo_cells))
+        and (i.lon_coarse, i.lat_coarse) is distinct from (i.lon, i.lat)
+        and not (i.geo_cell = any (v_geo_cells))
         and (i.lon_coarse >= west or v_first_x) and (i.lon_coarse < east or v_last_x)
         and (i.lat_coarse >= south or v_last_y) and (i.lat_coarse < north or v_first_y)
     ),
