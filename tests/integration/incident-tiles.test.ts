@@ -660,7 +660,7 @@ describe.each(engineNames())('incident tiles on %s', (engineName) => {
 			}
 			shown[role] = byTile;
 		}
-		// Of the moved incidents, a viewer sees some in a tile an analyst sees them elsewhere.
+		// Every moved incident is in another tile for a viewer than for an analyst.
 		const movedFor = (role: string) =>
 			[...shown[role]].flatMap(([t, ids]) =>
 				ids.filter((i) => far.some((f) => f.id === i)).map((i) => `${i}@${t}`)
