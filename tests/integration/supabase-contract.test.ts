@@ -120,6 +120,14 @@ beforeAll(async () => {
 	pglite = engine.db as PgliteAdapter;
 	users = await makeRoles(pglite);
 	await pglite.execOwner(fixtureSql(users.field.id));
+	// The role PostgREST signs in as on a Supabase project; the migrations set its pre-request
+	// only where it exists, so it is made here and the install run again, as on a project. Every
+	// call of this file then passes public.api_request_guard, as it would there.
+	await pglite.execOwner('create role authenticator noinherit');
+	const installed = await pglite.db.query<{ ok: boolean }>(
+		'select private.api_request_guard_install() as ok'
+	);
+	expect(installed.rows[0].ok).toBe(true);
 
 	anonKey = await sign({ role: 'anon', iss: 'supabase' }, '10y');
 	serviceKey = await sign({ role: 'service_role', iss: 'supabase' }, '10y');
@@ -451,3 +459,81 @@ function fixtureSql(fieldUserId: string): string {
 	  ('Duhok office', 'office', ${pt(43.0, 36.87)}, 'IQG08');
 	`;
 }
+
+describe('only the functions are an API: PostgREST runs public.api_request_guard first', () => {
+	/** A request the app never makes: straight to PostgREST, past the functions. */
+	const direct = (path: string, bearer: string | null, headers: Record<string, string> = {}) =>
+		fetch(`${double.url}/rest/v1${path}`, {
+			headers: {
+				apikey: anonKey,
+				...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+				...headers
+			}
+		});
+	const sensitive = (on: boolean) =>
+		pglite.execOwner(
+			`update public.incidents set sensitive_location = ${on} where id = '${I.ninewaBlast}'`
+		);
+
+	it('refuses a direct read of a table to every role and to anon, naming the path', async () => {
+		for (const r of ROLES) {
+			const res = await direct('/incidents?select=id,lon,lat', signedIn[r].accessToken!);
+			expect(res.status, r).toBe(403);
+			const body = (await res.json()) as { code: string; message: string };
+			expect(body.code).toBe('42501');
+			expect(body.message).toContain('/incidents is not one of them');
+		}
+		for (const table of ['contacts', 'audit_log', 'movements', 'app_users']) {
+			expect((await direct(`/${table}`, signedIn.viewer.accessToken!)).status, table).toBe(403);
+		}
+		expect((await direct('/incidents', null)).status).toBe(401);
+	});
+
+	it("without it a viewer would read a sensitive incident's exact point that the functions fuzz", async () => {
+		await sensitive(true);
+		try {
+			const viaFn = (await supa.rpc<{ lon: number; lat: number }>(
+				'incident_get',
+				{ p_id: I.ninewaBlast },
+				signedIn.viewer
+			))!;
+			expect([viaFn.lon, viaFn.lat]).not.toEqual([42.1, 36.2]);
+			await pglite.execOwner('alter role authenticator reset pgrst.db_pre_request');
+			const open = await direct(`/incidents?select=id,lon,lat`, signedIn.viewer.accessToken!);
+			expect(open.status).toBe(200);
+			const rows = (await open.json()) as { id: string; lon: number; lat: number }[];
+			expect(rows.find((x) => x.id === I.ninewaBlast)).toMatchObject({ lon: 42.1, lat: 36.2 });
+		} finally {
+			await pglite.db.query('select private.api_request_guard_install()');
+			await sensitive(false);
+		}
+		expect(
+			(await direct(`/incidents?select=id,lon,lat`, signedIn.viewer.accessToken!)).status
+		).toBe(403);
+	});
+
+	it('refuses pg_graphql and the functions of another schema, lets the service role through', async () => {
+		const guard = (path: string, headers: Record<string, string>, role = 'authenticated') =>
+			pglite.db.transaction(async (tx) => {
+				await tx.exec(`set local role ${role}`);
+				await tx.query(
+					`select set_config('request.path', $1, true), set_config('request.headers', $2, true)`,
+					[path, JSON.stringify(headers)]
+				);
+				await tx.query('select public.api_request_guard()');
+			});
+		await expect(guard('/rpc/graphql', {})).rejects.toMatchObject({ code: '42501' });
+		await expect(
+			guard('/rpc/incidents_map', { 'content-profile': 'graphql_public' })
+		).rejects.toThrow(/schema graphql_public/);
+		await expect(guard('/rpc/incidents_map', { 'accept-profile': 'storage' })).rejects.toThrow(
+			/schema storage/
+		);
+		await expect(
+			guard('/rpc/incidents_map', { 'content-profile': 'public' })
+		).resolves.toBeUndefined();
+		await expect(guard('/incidents', {}, 'service_role')).resolves.toBeUndefined();
+		// outside PostgREST (our own server's connection) there is no request.path
+		await expect(guard('', {})).resolves.toBeUndefined();
+	});
+});

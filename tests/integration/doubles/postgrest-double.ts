@@ -19,6 +19,13 @@
  *   READ ONLY transaction (PostgREST's access mode for POST);
  * - results: a scalar function's value as JSON (jsonb as is), a set as a JSON array, void → 204
  *   (older PostgREST versions answered `null`; supabase-js reads both as null);
+ * - `GET /rest/v1/:table?select=a,b` (plain column names, or none for every column): the rows
+ *   the role may read, as a JSON array, in a READ ONLY transaction; the schema comes from
+ *   `Accept-Profile`. Only so that a test can show what a direct table read would give;
+ * - PostgREST's in-database configuration (db-config): `pgrst.db_pre_request` set on the role it
+ *   signs in as (Supabase's `authenticator`) names a function run in each request's transaction
+ *   after the role and the request's GUCs are set (`request.path` as PostgREST sees it, without
+ *   the gateway's `/rest/v1`) and before the request's own query; an error there is the answer;
  * - errors: `{code, message, details, hint}` with the documented SQLSTATE → HTTP status table.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -261,9 +268,36 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 			: `select ${fn.returnsVoid ? call : `to_json(${call})::text as body`}${record ? ` from ${record}` : ''}`;
 		const params = present.length ? [req.raw] : [];
 
+		const body = await inRequest(req, role, claims, schema, fn.volatility !== 'v', sql, params);
+		return fn.returnsVoid ? { status: 204, body: '' } : { status: 200, body: body ?? 'null' };
+	}
+
+	/** PostgREST's db-pre-request from its in-database configuration, or null. */
+	async function preRequest(): Promise<string | null> {
+		const { rows } = await opts.db.query<{ fn: string }>(
+			`select substr(s, length('pgrst.db_pre_request=') + 1) as fn
+			   from pg_db_role_setting d join pg_roles r on r.oid = d.setrole, unnest(d.setconfig) s
+			  where r.rolname = 'authenticator' and s like 'pgrst.db\\_pre\\_request=%'
+			    and d.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+			  order by d.setdatabase desc limit 1`
+		);
+		return rows[0]?.fn ?? null;
+	}
+
+	/** One request's transaction, as PostgREST runs it; the first column of the first row. */
+	async function inRequest(
+		req: RecordedRequest,
+		role: string,
+		claims: JWTPayload,
+		schema: string,
+		readOnly: boolean,
+		sql: string,
+		params: unknown[]
+	): Promise<string | null> {
+		const pre = await preRequest();
 		try {
-			const body = await opts.db.transaction(async (tx) => {
-				if (fn.volatility !== 'v') await tx.exec('set transaction read only');
+			return await opts.db.transaction(async (tx) => {
+				if (readOnly) await tx.exec('set transaction read only');
 				await tx.exec(`set local role ${ident(role)}`);
 				await tx.query(
 					`select set_config('search_path', $1, true), set_config('request.jwt.claims', $2, true),
@@ -273,14 +307,15 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 						`${ident(schema)}, public, extensions`,
 						JSON.stringify({ ...claims, role }),
 						req.method,
-						req.path,
+						req.path.replace(/^\/rest\/v1/, ''),
 						JSON.stringify(req.headers)
 					]
 				);
-				const r = await tx.query<{ body: string }>(sql, params);
-				return fn.returnsVoid ? null : (r.rows[0]?.body ?? 'null');
+				if (pre) await tx.query(`select ${pre.split('.').map(ident).join('.')}()`);
+				const r = await tx.query<Record<string, string | null>>(sql, params);
+				const first = r.rows[0];
+				return first ? (Object.values(first)[0] ?? null) : null;
 			});
-			return body === null ? { status: 204, body: '' } : { status: 200, body };
 		} catch (e) {
 			const err = e as PgError;
 			if (!err.code) throw e;
@@ -289,6 +324,31 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 				pgrst(err.code, err.message ?? '', err.detail ?? null, err.hint ?? null)
 			);
 		}
+	}
+
+	/** `GET /rest/v1/:table`: what a direct read of a table gives the caller. */
+	async function tableRead(
+		req: RecordedRequest,
+		table: string
+	): Promise<{ status: number; body: string }> {
+		if (req.method !== 'GET')
+			throw new HttpError(
+				501,
+				pgrst('DOUBLE', `the double implements GET of a table only, not ${req.method}`)
+			);
+		const schema = req.headers['accept-profile'] ?? schemas[0];
+		if (!schemas.includes(schema))
+			throw new HttpError(406, pgrst('PGRST106', `Invalid schema: ${schema}`));
+		const select = new URLSearchParams(req.query).get('select');
+		const cols = select ? select.split(',').map((c) => ident(c.trim())) : ['*'];
+		const claims = await claimsOf(req.headers);
+		const role = typeof claims.role === 'string' ? claims.role : anonRole;
+		const sql = `select coalesce(json_agg(_t), '[]')::text as body
+		               from (select ${cols.join(', ')} from ${ident(schema)}.${ident(table)}) _t`;
+		return {
+			status: 200,
+			body: (await inRequest(req, role, claims, schema, true, sql, [])) ?? '[]'
+		};
 	}
 
 	/** Supabase Auth's `GET /auth/v1/user`: the user behind a valid access token. */
@@ -367,6 +427,8 @@ export async function startPostgrestDouble(opts: PostgrestDoubleOptions): Promis
 				out = await rpc(rec, decodeURIComponent(m[1]));
 			} else if (url.pathname === '/auth/v1/user' && rec.method === 'GET') {
 				out = await authUser(rec);
+			} else if (/^\/rest\/v1\/[a-z_][a-z0-9_]*$/.test(url.pathname)) {
+				out = await tableRead(rec, url.pathname.slice('/rest/v1/'.length));
 			} else {
 				throw new HttpError(
 					404,
