@@ -1206,10 +1206,21 @@ begin
     select s.px, s.py, s.id::text, s.event_type, s.fatalities::bigint, null::bigint
     from sel s where not (select aggregated from mode)
     union all
-    select round(avg(s.px))::integer, round(avg(s.py))::integer, null::text,
-           mode() within group (order by s.event_type), sum(s.fatalities)::bigint, count(*)
-    from sel s where (select aggregated from mode)
-    group by s.px / v_cell, s.py / v_cell;
+    -- Per cell: the mean pixel, the most frequent type (ties: the first by name, as mode()
+    -- within group would give) and the sums, from its per-type totals (20261231300000). mode()
+    -- needed the incidents sorted by cell (~130–180k for a dated tile over Baghdad at 3,000,000);
+    -- the totals are hashed, and only they are sorted. avg(int) is sum::numeric / count, so the
+    -- means are the same numbers.
+    select round(sum(t.sx)::numeric / sum(t.n))::integer, round(sum(t.sy)::numeric / sum(t.n))::integer,
+           null::text, (array_agg(t.event_type order by t.n desc, t.event_type))[1],
+           sum(t.fat)::bigint, sum(t.n)::bigint
+    from (
+      select s.px / v_cell as cx, s.py / v_cell as cy, s.event_type,
+             count(*) as n, sum(s.px) as sx, sum(s.py) as sy, sum(s.fatalities) as fat
+      from sel s where (select aggregated from mode)
+      group by 1, 2, 3
+    ) t
+    group by t.cx, t.cy;
 end
 $$;
 

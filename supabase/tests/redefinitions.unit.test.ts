@@ -233,7 +233,8 @@ const KNOWN: Record<string, string[]> = {
 		'20261219200000',
 		'20261228100000',
 		'20261230100000',
-		'20261231100000'
+		'20261231100000',
+		'20261231300000'
 	],
 	// the cell rollup's z10 level (aggregated z9–z10 tiles) and no 'day' rows, issue 16
 	'private.incident_periods': ['20261211200000', '20261217100000'],
