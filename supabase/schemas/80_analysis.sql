@@ -343,7 +343,9 @@ $$;
 --   dow_hour [dow 1–7, hour, n] for the incidents with a known time.
 -- 'with_time' and 'with_day' say how many incidents each chart rests on, out of 'total'.
 -- Undated, from incident_rollup_rhythm when the summary can answer (incident_rollup_usable), the
--- first and last days from the day rollup's index; else from the incidents.
+-- first and last days from the day rollup's index. Dated with no area, the whole months from
+-- incident_rollup_rhythm_month and the days before and after them from the incidents
+-- (20261231400000); else from the incidents.
 create function public.incidents_time_pattern(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
@@ -356,9 +358,14 @@ set plan_cache_mode = force_custom_plan
 as $$
 declare
   v_rollup boolean := p_from is null and p_to is null and public.incident_rollup_usable(p_area, p_west);
+  v_months boolean := not v_rollup and p_west is null and (p_area is null or cardinality(p_area) = 0)
+                      and public.incident_rollup_usable(null);
+  -- the whole months [v_b.m0, v_b.m1) and the ends [v_b.lo, v_b.m0) and [v_b.m1, v_b.hi) (incident_period_bounds)
+  v_b record;
 begin
+  select * into v_b from public.incident_period_bounds(p_from, p_to);
   return (
-  with cells as (
+  with parts as (
     -- one grouping of everything: (known weekday?, known hour?) per cell, with the date span
     select r.dow, r.hour, sum(r.incidents) as n, null::date as first, null::date as last
     from public.incident_rollup_rhythm r
@@ -367,21 +374,39 @@ begin
       and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
     group by 1, 2
     union all
+    select r.dow, r.hour, sum(r.incidents) as n, null::date as first, null::date as last
+    from public.incident_rollup_rhythm_month r
+    where v_months and r.month >= v_b.m0 and r.month < v_b.m1
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+    group by 1, 2
+    union all
     select case when i.time_precision in ('exact', 'day') then extract(isodow from i.event_date)::int end as dow,
            case when i.time_precision = 'exact' and i.event_time is not null
                 then extract(hour from i.event_time)::int end as hour,
            count(*) as n, min(i.event_date) as first, max(i.event_date) as last
-    from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
-    where not v_rollup
+    from (select * from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north)
+          where not v_rollup and not v_months
+          union all
+          select * from public.incidents_filtered(v_b.lo, least(v_b.m0, v_b.hi) - 1, p_types)
+          where v_months
+          union all
+          select * from public.incidents_filtered(greatest(v_b.m1, v_b.lo), v_b.hi - 1, p_types)
+          where v_months) i
     group by 1, 2
+  ),
+  -- a dated range's cells come from its months and its end days
+  cells as (
+    select dow, hour, sum(n) as n, min(first) as first, max(last) as last from parts group by 1, 2
   )
   select jsonb_build_object(
     'total', coalesce((select sum(n) from cells), 0),
     'with_time', coalesce((select sum(n) from cells where hour is not null), 0),
     'with_day', coalesce((select sum(n) from cells where dow is not null), 0),
     'first_date', case when v_rollup then public.incident_rollup_edge_day(false, null, null, p_types, p_area)
+                       when v_months then public.incident_rollup_edge_day(false, p_from, p_to, p_types, null)
                        else (select min(first) from cells) end,
     'last_date', case when v_rollup then public.incident_rollup_edge_day(true, null, null, p_types, p_area)
+                      when v_months then public.incident_rollup_edge_day(true, p_from, p_to, p_types, null)
                       else (select max(last) from cells) end,
     'by_hour', (select jsonb_agg(coalesce((select sum(n) from cells c where c.hour = h), 0) order by h) from generate_series(0, 23) h),
     'by_dow', (select jsonb_agg(coalesce((select sum(n) from cells c where c.dow = d), 0) order by d) from generate_series(1, 7) d),

@@ -61,6 +61,15 @@ const FRESH_RHYTHM = `select event_type, admin1_pcode, admin2_pcode, status, con
 const ROLLUP_RHYTHM = `select event_type, admin1_pcode, admin2_pcode, status, confidentiality, dow::int, hour::int,
                               incidents::int from public.incident_rollup_rhythm`;
 
+const FRESH_RHYTHM_MONTH = `select date_trunc('month', event_date)::date::text as month, event_type, status, confidentiality,
+                                    case when time_precision in ('exact', 'day') then extract(isodow from event_date)::int end as dow,
+                                    case when time_precision = 'exact' and event_time is not null
+                                         then extract(hour from event_time)::int end as hour,
+                                    count(*)::int as incidents
+                             from public.incidents group by 1, 2, 3, 4, 5, 6`;
+const ROLLUP_RHYTHM_MONTH = `select month::text, event_type, status, confidentiality, dow::int, hour::int,
+                                    incidents::int from public.incident_rollup_rhythm_month`;
+
 // Each incident once per actor it names (the same actor on both sides once), or once with no actor.
 const FRESH_ACTOR = `select s.actor_id, i.event_type, i.admin1_pcode, i.admin2_pcode, i.status, i.confidentiality,
                             count(distinct i.id)::int as incidents,
@@ -116,6 +125,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			[FRESH_MONTH_TYPE, ROLLUP_MONTH_TYPE],
 			[FRESH_CALENDAR, ROLLUP_CALENDAR],
 			[FRESH_RHYTHM, ROLLUP_RHYTHM],
+			[FRESH_RHYTHM_MONTH, ROLLUP_RHYTHM_MONTH],
 			[FRESH_ACTOR, ROLLUP_ACTOR]
 		]) {
 			const [f, r] = await Promise.all([
@@ -134,13 +144,14 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	afterAll(async () => e?.close());
 
 	it('starts equal to the incidents (the migration filled it)', async () => {
-		const [{ n, m, t, y, c, h, a }] = await e.db.queryOwner<{
+		const [{ n, m, t, y, c, h, hm, a }] = await e.db.queryOwner<{
 			n: number;
 			m: number;
 			t: number;
 			y: number;
 			c: number;
 			h: number;
+			hm: number;
 			a: number;
 		}>(
 			`select (select count(*)::int from public.incident_rollup) as n,
@@ -149,6 +160,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			        (select count(*)::int from public.incident_rollup_year) as y,
 			        (select count(*)::int from public.incident_rollup_calendar) as c,
 			        (select count(*)::int from public.incident_rollup_rhythm) as h,
+			        (select count(*)::int from public.incident_rollup_rhythm_month) as hm,
 			        (select count(*)::int from public.incident_rollup_actor) as a`
 		);
 		expect(n).toBeGreaterThan(100);
@@ -157,6 +169,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		expect(y).toBeGreaterThan(100);
 		expect(c).toBeGreaterThan(100);
 		expect(h).toBeGreaterThan(100);
+		expect(hm).toBeGreaterThan(100);
 		expect(a).toBeGreaterThan(100);
 		await expectFresh();
 	});
@@ -467,6 +480,12 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 					['incidents_calendar', f],
 					['incidents_calendar', { ...f, p_from: '2013-01-01', p_to: '2016-06-17' }],
 					['incidents_time_pattern', f],
+					// dated: whole months from the monthly rhythm, odd ends from the incidents
+					['incidents_time_pattern', { ...f, p_from: '2013-01-17', p_to: '2016-06-17' }],
+					['incidents_time_pattern', { ...f, p_from: '2014-02-01', p_to: '2014-02-28' }],
+					['incidents_time_pattern', { ...f, p_from: '2014-02-03', p_to: '2014-02-20' }],
+					['incidents_time_pattern', { ...f, p_from: '2015-05-09' }],
+					['incidents_time_pattern', { ...f, p_to: '2014-10-30' }],
 					['incidents_top_actors', { ...f, p_limit: 12 }],
 					['incidents_top_actors', { ...f, p_limit: 100 }]
 				];
@@ -519,6 +538,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			'incident_rollup_year',
 			'incident_rollup_calendar',
 			'incident_rollup_rhythm',
+			'incident_rollup_rhythm_month',
 			'incident_rollup_actor'
 		]) {
 			const rows = await sqlAs<{ status: string; confidentiality: string }>(
