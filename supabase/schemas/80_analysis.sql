@@ -420,7 +420,9 @@ $$;
 -- the same actor on both sides counts once), how often as side 1 / side 2, and the fatalities of
 -- those incidents. The p_limit most frequent, ties by name. Undated, from incident_rollup_actor
 -- when the summary can answer (the total from incident_rollup_rhythm, which holds each incident
--- once; the first and last days from the day rollup's index); else from the incidents.
+-- once; the first and last days from the day rollup's index). Dated with no area, the whole
+-- months from incident_rollup_actor_month (the total from incident_rollup_rhythm_month) and the
+-- days before and after them from the incidents (20261231500000). Else from the incidents.
 create function public.incidents_top_actors(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
@@ -433,46 +435,43 @@ set jit = off
 set plan_cache_mode = force_custom_plan
 as $$
 declare
+  v_rollup boolean := p_from is null and p_to is null and public.incident_rollup_usable(p_area, p_west);
+  v_months boolean := not v_rollup and p_west is null and (p_area is null or cardinality(p_area) = 0)
+                      and public.incident_rollup_usable(null);
+  -- the whole months [v_b.m0, v_b.m1) and the ends before and after them (incident_period_bounds)
+  v_b record;
   v jsonb;
 begin
   if p_limit is null or p_limit not between 1 and 100 then
     raise exception 'limit: must be between 1 and 100' using errcode = '22023';
   end if;
-  if p_from is null and p_to is null and public.incident_rollup_usable(p_area, p_west) then
-    with r as (
-      select * from public.incident_rollup_actor r
-      where (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
-        and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
-    ),
-    per_actor as (
-      select actor_id, sum(incidents) as n, sum(as_actor1) as as1, sum(as_actor2) as as2, sum(fatalities) as fat
-      from r where actor_id is not null group by actor_id
-    ),
-    top as (
-      select p.*, a.name, a.actor_type
-      from per_actor p join public.actors a on a.id = p.actor_id
-      order by p.n desc, a.name
-      limit p_limit
-    ),
-    total as (
-      select coalesce(sum(h.incidents), 0) as n from public.incident_rollup_rhythm h
-      where (p_types is null or cardinality(p_types) = 0 or h.event_type = any (p_types))
-        and (p_area is null or cardinality(p_area) = 0 or h.admin1_pcode = any (p_area) or h.admin2_pcode = any (p_area))
-    )
-    select jsonb_build_object(
-      'total', t.n,
-      'with_actor', t.n - coalesce((select sum(incidents) from r where actor_id is null), 0),
-      'first_date', public.incident_rollup_edge_day(false, null, null, p_types, p_area),
-      'last_date', public.incident_rollup_edge_day(true, null, null, p_types, p_area),
-      'actors', coalesce((select jsonb_agg(jsonb_build_object('id', actor_id, 'name', name, 'actor_type', actor_type,
-                   'n', n, 'as_actor1', as1, 'as_actor2', as2, 'fatalities', fat) order by n desc, name) from top), '[]'::jsonb))
-    into v
-    from total t;
-    return v;
-  end if;
-  with f as materialized (
+  select * into v_b from public.incident_period_bounds(p_from, p_to);
+  with r as (
+    -- the summary's rows: all time, or the range's whole months
+    select r.actor_id, r.incidents, r.as_actor1, r.as_actor2, r.fatalities
+    from public.incident_rollup_actor r
+    where v_rollup
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+      and (p_area is null or cardinality(p_area) = 0 or r.admin1_pcode = any (p_area) or r.admin2_pcode = any (p_area))
+    union all
+    select r.actor_id, r.incidents, r.as_actor1, r.as_actor2, r.fatalities
+    from public.incident_rollup_actor_month r
+    where v_months and r.month >= v_b.m0 and r.month < v_b.m1
+      and (p_types is null or cardinality(p_types) = 0 or r.event_type = any (p_types))
+  ),
+  f as materialized (
+    -- the incidents read: all of the filter's, or the days at the range's ends
     select i.actor1_id, i.actor2_id, i.fatalities, i.event_date
     from public.incidents_filtered(p_from, p_to, p_types, p_area, p_west, p_south, p_east, p_north) i
+    where not v_rollup and not v_months
+    union all
+    select i.actor1_id, i.actor2_id, i.fatalities, i.event_date
+    from public.incidents_filtered(v_b.lo, least(v_b.m0, v_b.hi) - 1, p_types) i
+    where v_months
+    union all
+    select i.actor1_id, i.actor2_id, i.fatalities, i.event_date
+    from public.incidents_filtered(greatest(v_b.m1, v_b.lo), v_b.hi - 1, p_types) i
+    where v_months
   ),
   sides as (
     -- an incident with the same actor on both sides counts once for it (repeat = true on side 2)
@@ -481,12 +480,19 @@ begin
     select actor2_id, 2, fatalities, coalesce(actor2_id = actor1_id, false) from f where actor2_id is not null
   ),
   per_actor as (
-    select actor_id,
-           count(*) filter (where not repeat) as n,
-           count(*) filter (where side = 1) as as1,
-           count(*) filter (where side = 2) as as2,
-           coalesce(sum(fatalities) filter (where not repeat), 0) as fat
-    from sides group by actor_id
+    select actor_id, sum(n) as n, sum(as1) as as1, sum(as2) as as2, sum(fat) as fat
+    from (
+      select actor_id, incidents as n, as_actor1 as as1, as_actor2 as as2, fatalities as fat
+      from r where actor_id is not null
+      union all
+      select actor_id,
+             count(*) filter (where not repeat),
+             count(*) filter (where side = 1),
+             count(*) filter (where side = 2),
+             coalesce(sum(fatalities) filter (where not repeat), 0)
+      from sides group by actor_id
+    ) t
+    group by actor_id
   ),
   top as (
     select p.*, a.name, a.actor_type
@@ -495,15 +501,29 @@ begin
     limit p_limit
   ),
   totals as (
-    select count(*) as total, count(*) filter (where actor1_id is not null or actor2_id is not null) as with_actor,
+    -- each incident once: the rhythm rollups' rows, and the incidents read
+    select (select coalesce(sum(h.incidents), 0) from public.incident_rollup_rhythm h
+            where v_rollup
+              and (p_types is null or cardinality(p_types) = 0 or h.event_type = any (p_types))
+              and (p_area is null or cardinality(p_area) = 0 or h.admin1_pcode = any (p_area) or h.admin2_pcode = any (p_area)))
+         + (select coalesce(sum(h.incidents), 0) from public.incident_rollup_rhythm_month h
+            where v_months and h.month >= v_b.m0 and h.month < v_b.m1
+              and (p_types is null or cardinality(p_types) = 0 or h.event_type = any (p_types)))
+         + count(*) as total,
+           coalesce((select sum(incidents) from r where actor_id is null), 0)
+         + count(*) filter (where actor1_id is null and actor2_id is null) as without_actor,
            min(event_date) as first, max(event_date) as last
     from f
   )
   select jsonb_build_object(
     'total', t.total,
-    'with_actor', t.with_actor,
-    'first_date', t.first,
-    'last_date', t.last,
+    'with_actor', t.total - t.without_actor,
+    'first_date', case when v_rollup then public.incident_rollup_edge_day(false, null, null, p_types, p_area)
+                       when v_months then public.incident_rollup_edge_day(false, p_from, p_to, p_types, null)
+                       else t.first end,
+    'last_date', case when v_rollup then public.incident_rollup_edge_day(true, null, null, p_types, p_area)
+                      when v_months then public.incident_rollup_edge_day(true, p_from, p_to, p_types, null)
+                      else t.last end,
     'actors', coalesce((select jsonb_agg(jsonb_build_object('id', actor_id, 'name', name, 'actor_type', actor_type,
                  'n', n, 'as_actor1', as1, 'as_actor2', as2, 'fatalities', fat) order by n desc, name) from top), '[]'::jsonb))
   into v

@@ -88,6 +88,25 @@ const FRESH_ACTOR = `select s.actor_id, i.event_type, i.admin1_pcode, i.admin2_p
 const ROLLUP_ACTOR = `select actor_id, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
                              incidents::int, as_actor1::int,
                              as_actor2::int, fatalities::int from public.incident_rollup_actor`;
+// The same per month, without the areas.
+const FRESH_ACTOR_MONTH = `select date_trunc('month', i.event_date)::date::text as month, s.actor_id, i.event_type,
+                                  i.status, i.confidentiality,
+                                  count(distinct i.id)::int as incidents,
+                                  count(*) filter (where s.side = 1)::int as as_actor1,
+                                  count(*) filter (where s.side = 2)::int as as_actor2,
+                                  coalesce(sum(i.fatalities) filter (where s.first), 0)::int as fatalities
+                           from public.incidents i
+                           cross join lateral (select i.actor1_id as actor_id, 1 as side, true as first
+                                               where i.actor1_id is not null
+                                               union all
+                                               select i.actor2_id, 2, i.actor2_id is distinct from i.actor1_id
+                                               where i.actor2_id is not null
+                                               union all
+                                               select null, 0, true where i.actor1_id is null and i.actor2_id is null) s
+                           group by 1, 2, 3, 4, 5`;
+const ROLLUP_ACTOR_MONTH = `select month::text, actor_id, event_type, status, confidentiality, incidents::int,
+                                   as_actor1::int, as_actor2::int, fatalities::int
+                            from public.incident_rollup_actor_month`;
 
 /** The same counts through the scan: what incident_counts answered before the summary. */
 const SCAN = `with f as (select * from public.incidents_filtered($1::date, $2::date, $3::text[],
@@ -126,7 +145,8 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			[FRESH_CALENDAR, ROLLUP_CALENDAR],
 			[FRESH_RHYTHM, ROLLUP_RHYTHM],
 			[FRESH_RHYTHM_MONTH, ROLLUP_RHYTHM_MONTH],
-			[FRESH_ACTOR, ROLLUP_ACTOR]
+			[FRESH_ACTOR, ROLLUP_ACTOR],
+			[FRESH_ACTOR_MONTH, ROLLUP_ACTOR_MONTH]
 		]) {
 			const [f, r] = await Promise.all([
 				e.db.queryOwner<Record<string, unknown>>(freshSql),
@@ -144,7 +164,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 	afterAll(async () => e?.close());
 
 	it('starts equal to the incidents (the migration filled it)', async () => {
-		const [{ n, m, t, y, c, h, hm, a }] = await e.db.queryOwner<{
+		const [{ n, m, t, y, c, h, hm, a, am }] = await e.db.queryOwner<{
 			n: number;
 			m: number;
 			t: number;
@@ -153,6 +173,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			h: number;
 			hm: number;
 			a: number;
+			am: number;
 		}>(
 			`select (select count(*)::int from public.incident_rollup) as n,
 			        (select count(*)::int from public.incident_rollup_month) as m,
@@ -161,7 +182,8 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			        (select count(*)::int from public.incident_rollup_calendar) as c,
 			        (select count(*)::int from public.incident_rollup_rhythm) as h,
 			        (select count(*)::int from public.incident_rollup_rhythm_month) as hm,
-			        (select count(*)::int from public.incident_rollup_actor) as a`
+			        (select count(*)::int from public.incident_rollup_actor) as a,
+			        (select count(*)::int from public.incident_rollup_actor_month) as am`
 		);
 		expect(n).toBeGreaterThan(100);
 		expect(m).toBeGreaterThan(100);
@@ -171,6 +193,7 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 		expect(h).toBeGreaterThan(100);
 		expect(hm).toBeGreaterThan(100);
 		expect(a).toBeGreaterThan(100);
+		expect(am).toBeGreaterThan(100);
 		await expectFresh();
 	});
 
@@ -487,7 +510,19 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 					['incidents_time_pattern', { ...f, p_from: '2015-05-09' }],
 					['incidents_time_pattern', { ...f, p_to: '2014-10-30' }],
 					['incidents_top_actors', { ...f, p_limit: 12 }],
-					['incidents_top_actors', { ...f, p_limit: 100 }]
+					['incidents_top_actors', { ...f, p_limit: 100 }],
+					// dated: whole months from the monthly actor totals, odd ends from the incidents
+					[
+						'incidents_top_actors',
+						{ ...f, p_from: '2013-01-17', p_to: '2016-06-17', p_limit: 100 }
+					],
+					['incidents_top_actors', { ...f, p_from: '2014-02-01', p_to: '2014-02-28', p_limit: 12 }],
+					[
+						'incidents_top_actors',
+						{ ...f, p_from: '2014-02-03', p_to: '2014-02-20', p_limit: 100 }
+					],
+					['incidents_top_actors', { ...f, p_from: '2015-05-09', p_limit: 5 }],
+					['incidents_top_actors', { ...f, p_to: '2014-10-30', p_limit: 100 }]
 				];
 				for (const [fn, args] of calls) {
 					const [fromRollup, fromScan] = await Promise.all([
@@ -539,7 +574,8 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			'incident_rollup_calendar',
 			'incident_rollup_rhythm',
 			'incident_rollup_rhythm_month',
-			'incident_rollup_actor'
+			'incident_rollup_actor',
+			'incident_rollup_actor_month'
 		]) {
 			const rows = await sqlAs<{ status: string; confidentiality: string }>(
 				e.db,
