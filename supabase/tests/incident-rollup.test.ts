@@ -70,8 +70,9 @@ const FRESH_RHYTHM_MONTH = `select date_trunc('month', event_date)::date::text a
 const ROLLUP_RHYTHM_MONTH = `select month::text, event_type, status, confidentiality, dow::int, hour::int,
                                     incidents::int from public.incident_rollup_rhythm_month`;
 
-// Each incident once per actor it names (the same actor on both sides once), or once with no actor.
-const FRESH_ACTOR = `select s.actor_id, i.event_type, i.admin1_pcode, i.admin2_pcode, i.status, i.confidentiality,
+// Each incident once per actor it names (the same actor on both sides once), or once with no actor:
+// the totals per actor and the given keys ($keys: expressions on i, grouped by position).
+const freshActor = (keys: string) => `select ${keys}, s.actor_id,
                             count(distinct i.id)::int as incidents,
                             count(*) filter (where s.side = 1)::int as as_actor1,
                             count(*) filter (where s.side = 2)::int as as_actor2,
@@ -84,27 +85,18 @@ const FRESH_ACTOR = `select s.actor_id, i.event_type, i.admin1_pcode, i.admin2_p
                                          where i.actor2_id is not null
                                          union all
                                          select null, 0, true where i.actor1_id is null and i.actor2_id is null) s
-                     group by 1, 2, 3, 4, 5, 6`;
-const ROLLUP_ACTOR = `select actor_id, event_type, admin1_pcode, admin2_pcode, status, confidentiality,
+                     group by ${keys}, s.actor_id`;
+const FRESH_ACTOR = freshActor(
+	'i.event_type, i.admin1_pcode, i.admin2_pcode, i.status, i.confidentiality'
+);
+const ROLLUP_ACTOR = `select event_type, admin1_pcode, admin2_pcode, status, confidentiality, actor_id,
                              incidents::int, as_actor1::int,
                              as_actor2::int, fatalities::int from public.incident_rollup_actor`;
 // The same per month, without the areas.
-const FRESH_ACTOR_MONTH = `select date_trunc('month', i.event_date)::date::text as month, s.actor_id, i.event_type,
-                                  i.status, i.confidentiality,
-                                  count(distinct i.id)::int as incidents,
-                                  count(*) filter (where s.side = 1)::int as as_actor1,
-                                  count(*) filter (where s.side = 2)::int as as_actor2,
-                                  coalesce(sum(i.fatalities) filter (where s.first), 0)::int as fatalities
-                           from public.incidents i
-                           cross join lateral (select i.actor1_id as actor_id, 1 as side, true as first
-                                               where i.actor1_id is not null
-                                               union all
-                                               select i.actor2_id, 2, i.actor2_id is distinct from i.actor1_id
-                                               where i.actor2_id is not null
-                                               union all
-                                               select null, 0, true where i.actor1_id is null and i.actor2_id is null) s
-                           group by 1, 2, 3, 4, 5`;
-const ROLLUP_ACTOR_MONTH = `select month::text, actor_id, event_type, status, confidentiality, incidents::int,
+const FRESH_ACTOR_MONTH = freshActor(
+	"date_trunc('month', i.event_date)::date::text, i.event_type, i.status, i.confidentiality"
+);
+const ROLLUP_ACTOR_MONTH = `select month::text as date_trunc, event_type, status, confidentiality, actor_id, incidents::int,
                                    as_actor1::int, as_actor2::int, fatalities::int
                             from public.incident_rollup_actor_month`;
 
