@@ -60,6 +60,8 @@ export async function serve(log: (s: string) => void): Promise<Server> {
 		admin = await ensureAdmin(db);
 	}
 	setDb(db);
+	// The embedded engine has no autovacuum: the server keeps its statistics current when idle.
+	if (db instanceof PgliteAdapter) db.startUpkeep(log);
 
 	// adapter-node assumes https unless told otherwise, which would make every browser form post
 	// look cross-origin over plain http. This server speaks http itself, so unless the operator

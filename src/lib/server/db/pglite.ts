@@ -12,6 +12,7 @@ import {
 } from './pglite-core.ts';
 import { WorkerEngine } from './pglite-remote.ts';
 import { laneOf, LaneQueue } from './lanes.ts';
+import { Upkeep } from './upkeep.ts';
 import { acquireLock, LOCK_FILE, type DataDirLock } from './lock.ts';
 import { callerContext, requestHash, rpcStatement } from './sql.ts';
 import { DbError, type Adapter, type Args, type Caller, type CallOptions } from './types.ts';
@@ -65,6 +66,8 @@ export function pgliteInWorker(): boolean {
 export class PgliteAdapter implements Adapter {
 	readonly kind = 'embedded' as const;
 	readonly queue = new LaneQueue();
+	/** Autovacuum's job, done while the engine is idle (startUpkeep; the server turns it on). */
+	upkeep: Upkeep | null = null;
 
 	constructor(
 		readonly engine: Engine,
@@ -137,6 +140,25 @@ export class PgliteAdapter implements Adapter {
 		return this.engine.listen(channel, onPayload);
 	}
 
+	/**
+	 * Keeps planner statistics and visibility maps current, as PostgreSQL's autovacuum would
+	 * (upkeep.ts). The server turns it on; one-shot CLI commands and tests leave it off, so what
+	 * they measure or compare never depends on when an idle moment fell.
+	 */
+	startUpkeep(log?: (s: string) => void, idleMs?: number): Upkeep {
+		this.upkeep ??= new Upkeep(
+			{
+				busy: () => this.queue.waiting > 0,
+				queryOwner: (sql) => this.queryOwner(sql),
+				execOwner: (sql) => this.execOwner(sql)
+			},
+			log,
+			idleMs
+		);
+		this.upkeep.touch();
+		return this.upkeep;
+	}
+
 	/** Runs `work` when its turn comes; the engine syncs what it wrote before it resolves. */
 	private async run<T>(
 		fn: string,
@@ -157,6 +179,8 @@ export class PgliteAdapter implements Adapter {
 			);
 		} catch (e) {
 			throw toDbError(e);
+		} finally {
+			this.upkeep?.touch();
 		}
 	}
 
@@ -184,6 +208,7 @@ export class PgliteAdapter implements Adapter {
 	}
 
 	async close(): Promise<void> {
+		this.upkeep?.stop();
 		try {
 			await this.run('', async () => ({ value: await this.engine.close(), ranMs: 0, syncMs: 0 }));
 		} finally {
