@@ -1884,6 +1884,10 @@ $$;
 
 create index incidents_search_idx on public.incidents
   using gin (public.incident_document(notes, location_name, source, sub_event_type));
+-- No statistics on it: gathering them computed every sampled incident's document, half of an
+-- ANALYZE, and the planner's fixed guess for a match planned searches as well or better
+-- (20261231600000_search_index_statistics).
+alter index public.incidents_search_idx alter column 1 set statistics 0;
 
 -- ---------------------------------------------------------------------------------------------
 -- Placement: the admin areas (governorate, district, sub-district) that contain a point. The
