@@ -113,7 +113,8 @@ export class Upkeep {
 				await this.one(t);
 			}
 		} catch (e) {
-			this.log(`database upkeep stopped: ${(e as Error).message}`);
+			// A statement cut off by the engine's closing is no news.
+			if (!this.stopped) this.log(`database upkeep stopped: ${(e as Error).message}`);
 		} finally {
 			this.running = false;
 		}
