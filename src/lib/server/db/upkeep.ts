@@ -65,7 +65,7 @@ export function upkeepStatement(t: DueTable): string {
 }
 
 export interface UpkeepHost {
-	/** Calls queued or running: upkeep waits until there are none. */
+	/** A call is waiting its turn: upkeep starts no further table until there is none. */
 	busy(): boolean;
 	/** Runs owner SQL through the engine's queue (so a user's call never overlaps it). */
 	queryOwner<T>(sql: string): Promise<T[]>;
@@ -79,7 +79,8 @@ export class Upkeep {
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	running = false;
 	private stopped = false;
-	/** Tables upkept so far (tests, logs). */
+	/** The tables upkept lately, oldest first (tests); the last 100, so a long-running server
+	 * does not keep a name per sweep forever. */
 	done: string[] = [];
 
 	constructor(
@@ -125,13 +126,14 @@ export class Upkeep {
 		const t = performance.now();
 		// A session setting (VACUUM cannot share a statement string with it), put back at once.
 		await this.host.execOwner(`set default_statistics_target = ${STATISTICS_TARGET}`);
+		const statement = upkeepStatement(due);
 		try {
-			await this.host.execOwner(upkeepStatement(due));
+			await this.host.execOwner(statement);
 		} finally {
 			await this.host.execOwner('reset default_statistics_target');
 		}
-		this.done.push(due.name);
+		this.done = [...this.done.slice(-99), due.name];
 		const ms = Math.round(performance.now() - t);
-		if (ms > 1000) this.log(`database upkeep: ${upkeepStatement(due)} took ${ms} ms`);
+		if (ms > 1000) this.log(`database upkeep: ${statement} took ${ms} ms`);
 	}
 }
