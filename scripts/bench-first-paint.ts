@@ -31,10 +31,22 @@ const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.TERRAIN_BENCH_RUNS ?? 5);
 const LINKS = ['local', ...(process.env.TERRAIN_BENCH_LINK === 'field' ? ['field'] : [])];
 const VIEWPORT = { width: 1280, height: 800 };
-const MIN_PIXELS = 300;
+/**
+ * Frames come at a quarter of the viewport's pixels (TERRAIN_BENCH_FRAME_SCALE=1 for all of them):
+ * encoding each frame (Chromium) and decoding it (here) share the machine's two cores with both
+ * pages and their servers, and at full size this process alone kept most of a core busy.
+ */
+const FRAME_SCALE = Number(process.env.TERRAIN_BENCH_FRAME_SCALE ?? 0.5);
+const MIN_PIXELS = Math.round(300 * FRAME_SCALE * FRAME_SCALE);
 /** TERRAIN_BENCH_FRAMES=dir keeps each run's first frame with incidents, to look at. */
 const FRAMES = process.env.TERRAIN_BENCH_FRAMES;
-/** TERRAIN_BENCH_LIST=1 prints each run's requests and frames as they happen. */
+/** TERRAIN_BENCH_FRAMES_ALL=dir keeps every frame of every run (named port-ms.png), to see what came when. */
+const FRAMES_ALL = process.env.TERRAIN_BENCH_FRAMES_ALL;
+/**
+ * TERRAIN_BENCH_LIST=1 prints each run's requests (maplibre's worker's too) with the browser's
+ * times, its frames, and then the page's own time line: resources, long tasks, paint and
+ * `performance.mark`s.
+ */
 const LIST = process.env.TERRAIN_BENCH_LIST === '1';
 const TIMEOUT_MS = 120_000;
 
@@ -114,48 +126,120 @@ async function firstDrawn(
 		await cdp.send('Network.enable');
 		await cdp.send('Network.clearBrowserCache');
 		let t0 = 0;
+		// Only the map's own pixels count: the app's legend has swatches of the same colours.
+		let mapBox: Promise<{ x: number; y: number; width: number; height: number }> | null = null;
+		let frames = Promise.resolve();
 		const seen = new Promise<number>((resolve, reject) => {
 			const timer = setTimeout(
 				() => reject(new Error(`no incidents drawn on ${url} within ${TIMEOUT_MS / 1000} s`)),
 				TIMEOUT_MS
 			);
+			const look = async (data: string, at: number) => {
+				const img = Pixels.fromPng(Buffer.from(data, 'base64'));
+				if (LIST) console.log(`${((at - t0) / 1000).toFixed(2)} s\tframe`);
+				if (FRAMES_ALL)
+					writeFileSync(
+						join(
+							FRAMES_ALL,
+							`${new URL(url).port}-${String(Math.round(at - t0)).padStart(5, '0')}.png`
+						),
+						Buffer.from(data, 'base64')
+					);
+				if (img.count((p) => isIncident(p)) < MIN_PIXELS) return;
+				mapBox ??= page
+					.locator('.maplibregl-map')
+					.first()
+					.boundingBox()
+					.then((b) => b ?? { x: 0, y: 0, width: 0, height: 0 });
+				const box = await mapBox;
+				const k = img.width / VIEWPORT.width;
+				const inMap = (x: number, y: number) =>
+					x >= box.x * k &&
+					x < (box.x + box.width) * k &&
+					y >= box.y * k &&
+					y < (box.y + box.height) * k;
+				if (img.count((p, x, y) => inMap(x, y) && isIncident(p)) < MIN_PIXELS) return;
+				clearTimeout(timer);
+				if (FRAMES)
+					writeFileSync(
+						join(FRAMES, `${new URL(url).port}-${Math.round(at - t0)}.png`),
+						Buffer.from(data, 'base64')
+					);
+				resolve(at - t0);
+			};
 			cdp.on(
 				'Page.screencastFrame',
 				(f: { data: string; sessionId: number; metadata: { timestamp?: number } }) => {
 					void cdp.send('Page.screencastFrameAck', { sessionId: f.sessionId }).catch(() => {});
 					if (!t0) return;
 					const at = (f.metadata.timestamp ?? Date.now() / 1000) * 1000;
-					const img = Pixels.fromPng(Buffer.from(f.data, 'base64'));
-					if (LIST) console.log(`${((at - t0) / 1000).toFixed(2)} s\tframe`);
-					if (img.count((p) => isIncident(p)) >= MIN_PIXELS) {
-						clearTimeout(timer);
-						if (FRAMES)
-							writeFileSync(
-								join(FRAMES, `${new URL(url).port}-${Math.round(at - t0)}.png`),
-								Buffer.from(f.data, 'base64')
-							);
-						resolve(at - t0);
-					}
+					// One frame at a time, in order; each keeps the time Chromium gave it.
+					frames = frames.then(() => look(f.data, at)).catch(reject);
 				}
 			);
 		});
-		await cdp.send('Page.startScreencast', { format: 'png', everyNthFrame: 1 });
-		if (LIST) {
-			const since = () => ((Date.now() - t0) / 1000).toFixed(2);
-			ctx.on('request', (r) =>
-				console.log(`${since()} s\t→ ${r.url().replace(/^https?:\/\/[^/]+/, '')}`)
-			);
-			ctx.on('requestfinished', (r) =>
-				console.log(`${since()} s\t← ${r.url().replace(/^https?:\/\/[^/]+/, '')}`)
-			);
-		}
+		await cdp.send('Page.startScreencast', {
+			format: 'png',
+			everyNthFrame: 1,
+			maxWidth: Math.round(VIEWPORT.width * FRAME_SCALE),
+			maxHeight: Math.round(VIEWPORT.height * FRAME_SCALE)
+		});
+		if (LIST)
+			// The browser's own times (this process is busy decoding frames), the worker's too.
+			ctx.on('requestfinished', (r) => {
+				const t = r.timing();
+				const at = (ms: number) => ((t.startTime + ms - t0) / 1000).toFixed(2);
+				console.log(
+					`${at(0)} → ${at(t.responseEnd)} s\t${r.url().replace(/^https?:\/\/[^/]+/, '')}`
+				);
+			});
+		if (LIST) await page.addInitScript(recordLongTasks);
 		t0 = Date.now();
 		void page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT_MS }).catch(() => {});
-		return await seen;
+		const drawn = await seen;
+		if (LIST) await printTimeline(page);
+		return drawn;
 	} finally {
 		await ctx.close();
 		rmSync(profile, { recursive: true, force: true });
 	}
+}
+
+/** In the page before its first script: keeps the main thread's long tasks for printTimeline. */
+function recordLongTasks() {
+	const w = window as unknown as { __longTasks: PerformanceEntry[] };
+	w.__longTasks = [];
+	new PerformanceObserver((l) => w.__longTasks.push(...l.getEntries())).observe({
+		type: 'longtask',
+		buffered: true
+	});
+}
+
+/**
+ * The page's own time line (its clock, not this process's, which is busy decoding frames):
+ * each resource's start and end, the long tasks of the main thread, and the paint marks.
+ */
+async function printTimeline(page: import('playwright-core').Page) {
+	const rows = await page.evaluate(() => {
+		const w = window as unknown as { __longTasks?: PerformanceEntry[] };
+		const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
+			(e) => [e.startTime, e.responseEnd, e.name.replace(/^https?:\/\/[^/]+/, '')] as const
+		);
+		const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+		return [
+			[nav.startTime, nav.responseEnd, '(document)'] as const,
+			...res,
+			...(w.__longTasks ?? []).map(
+				(e) => [e.startTime, e.startTime + e.duration, '(long task)'] as const
+			),
+			...[...performance.getEntriesByType('paint'), ...performance.getEntriesByType('mark')].map(
+				(e) => [e.startTime, e.startTime, e.name] as const
+			)
+		].sort((a, b) => a[0] - b[0]);
+	});
+	console.log('page time line (ms): start → end  what');
+	for (const [a, b, what] of rows)
+		console.log(`${a.toFixed(0).padStart(6)} → ${b.toFixed(0).padStart(6)}  ${what}`);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -110,7 +110,7 @@ export function buildIconAtlas(): IconAtlas {
 	const canvas = document.createElement('canvas');
 	canvas.width = perRow * ICON_PIXELS;
 	canvas.height = Math.ceil(names.length / perRow) * ICON_PIXELS;
-	const g = canvas.getContext('2d');
+	const g = canvas.getContext('2d', { willReadFrequently: true });
 	if (!g) throw new Error('2D canvas is not available');
 	const mapping: IconAtlas['mapping'] = {};
 	names.forEach((name, i) => {
