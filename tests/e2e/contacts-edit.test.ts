@@ -209,6 +209,34 @@ describe('the contact form', () => {
 		expect((await getContact(id)).phones[0].number).toBe('+9647507654321');
 	});
 
+	// The same plain POST with nothing wrong saves like the page's script would: one field
+	// changed, every other field (the phones, areas and checkpoints the script draws as rows and
+	// chips) read back unchanged.
+	it('saves a change sent before the script runs, and leaves the other fields as they were', async () => {
+		const before = await getContact(id);
+		const nojs = await openBrowser({ javaScriptEnabled: false });
+		try {
+			const eq = cookies.analyst.indexOf('=');
+			await nojs.context.addCookies([
+				{ name: cookies.analyst.slice(0, eq), value: cookies.analyst.slice(eq + 1), url: baseUrl }
+			]);
+			await nojs.page.goto(`${baseUrl}/contacts/${id}?edit`);
+			const f = nojs.page.locator('[data-testid="contact-form"]');
+			await f.locator('#cf-role').fill('Mukhtar, saved before the script');
+			await Promise.all([
+				nojs.page.waitForURL(/\?saved=1$/),
+				f.locator('button[type="submit"]').click()
+			]);
+		} finally {
+			await nojs.close();
+		}
+		const after = await getContact(id);
+		expect(after.role_title).toBe('Mukhtar, saved before the script');
+		const { role_title: _r, updated_at: _u, ...rest } = after;
+		const { role_title: _b, updated_at: _v, ...restBefore } = before;
+		expect(rest).toEqual(restBefore);
+	});
+
 	it('marks the contact verified today, by whoever pressed it', async () => {
 		const earlier = (await getContact(id)).last_verified_at!;
 		const page = b.page;
