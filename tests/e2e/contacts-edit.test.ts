@@ -21,6 +21,7 @@ interface ApiContact {
 	checkpoints: { id: string; name: string }[];
 	last_verified_at: string | null;
 	last_verified_by_name: string | null;
+	updated_at: string;
 }
 const getContact = async (id: string, role: Role = 'analyst'): Promise<ApiContact> => {
 	const r = await http(`/api/v1/contacts/${id}`, { cookie: cookies[role] });
