@@ -182,17 +182,28 @@ describe('the contact form', () => {
 		expect((await getContact(id)).phones[0].number).toBe('+9647507654321');
 	});
 
-	// A save sent before the page's script has run (here: never) is a plain form POST. It must come
-	// back to the form with what was typed and the row's error, not to the contact's page (the CI
-	// once clicked before hydration and found no form: the action had dropped ?edit).
-	it('keeps what was typed, and shows the error, when the save is sent before the script runs', async () => {
+	/** The analyst's contact form in a browser that runs no script, as before hydration. */
+	async function editWithoutScript(contact: string) {
 		const nojs = await openBrowser({ javaScriptEnabled: false });
 		try {
 			const eq = cookies.analyst.indexOf('=');
 			await nojs.context.addCookies([
 				{ name: cookies.analyst.slice(0, eq), value: cookies.analyst.slice(eq + 1), url: baseUrl }
 			]);
-			await nojs.page.goto(`${baseUrl}/contacts/${id}?edit`);
+			await nojs.page.goto(`${baseUrl}/contacts/${contact}?edit`);
+			return nojs;
+		} catch (e) {
+			await nojs.close();
+			throw e;
+		}
+	}
+
+	// A save sent before the page's script has run (here: never) is a plain form POST. It must come
+	// back to the form with what was typed and the row's error, not to the contact's page (the CI
+	// once clicked before hydration and found no form: the action had dropped ?edit).
+	it('keeps what was typed, and shows the error, when the save is sent before the script runs', async () => {
+		const nojs = await editWithoutScript(id);
+		try {
 			const f = nojs.page.locator('[data-testid="contact-form"]');
 			await f.locator('#cf-role').fill('Typed before the script');
 			await f.locator('input[name="phone_number"]').first().fill('123');
@@ -215,13 +226,8 @@ describe('the contact form', () => {
 	// chips) read back unchanged.
 	it('saves a change sent before the script runs, and leaves the other fields as they were', async () => {
 		const before = await getContact(id);
-		const nojs = await openBrowser({ javaScriptEnabled: false });
+		const nojs = await editWithoutScript(id);
 		try {
-			const eq = cookies.analyst.indexOf('=');
-			await nojs.context.addCookies([
-				{ name: cookies.analyst.slice(0, eq), value: cookies.analyst.slice(eq + 1), url: baseUrl }
-			]);
-			await nojs.page.goto(`${baseUrl}/contacts/${id}?edit`);
 			const f = nojs.page.locator('[data-testid="contact-form"]');
 			await f.locator('#cf-role').fill('Mukhtar, saved before the script');
 			await Promise.all([
