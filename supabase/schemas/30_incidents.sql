@@ -1333,7 +1333,10 @@ create table public.incident_rollup_month (
   -- sources, the map's whole view) sum a range of months from the index alone.
   constraint incident_rollup_month_key unique nulls not distinct
     (month, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source)
-    include (incidents, fatalities)
+    include (incidents, fatalities, fatalities_known),
+  -- how many of the incidents have a known fatality count (20261231700000), as the day
+  -- rollup's: a monthly bin none of whose incidents has a figure is null, as the scan gives it
+  fatalities_known bigint not null
 );
 
 create index incident_rollup_month_empty_idx on public.incident_rollup_month (month) where incidents = 0;
@@ -1491,7 +1494,8 @@ create table public.incident_rollup_month_type (
   confidentiality  text not null,
   incidents        bigint not null,
   fatalities       bigint not null,
-  constraint incident_rollup_month_type_key unique (month, event_type, status, confidentiality)
+  constraint incident_rollup_month_type_key unique (month, event_type, status, confidentiality),
+  fatalities_known bigint not null  -- as the month rollup's (20261231700000)
 );
 
 create index incident_rollup_month_type_empty_idx on public.incident_rollup_month_type (month) where incidents = 0;
@@ -1704,26 +1708,32 @@ begin
   delete from public.incident_rollup_calendar where incidents = 0;
   execute format($q$
     insert into public.incident_rollup_month as r
-      (month, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source, incidents, fatalities)
+      (month, event_type, admin1_pcode, admin2_pcode, status, confidentiality, upstream_source, incidents,
+       fatalities, fatalities_known)
     select date_trunc('month', event_date)::date, event_type, admin1_pcode, admin2_pcode, status,
-           confidentiality, upstream_source, sum(sign), sum(sign * coalesce(fatalities, 0))
+           confidentiality, upstream_source, sum(sign), sum(sign * coalesce(fatalities, 0)),
+           sum(sign * (fatalities is not null)::integer)
     from (%s) d
     group by 1, 2, 3, 4, 5, 6, 7
     having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
+        or sum(sign * (fatalities is not null)::integer) <> 0
     on conflict on constraint incident_rollup_month_key do update
-      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities,
+          fatalities_known = r.fatalities_known + excluded.fatalities_known
   $q$, src);
   delete from public.incident_rollup_month where incidents = 0;
   execute format($q$
     insert into public.incident_rollup_month_type as r
-      (month, event_type, status, confidentiality, incidents, fatalities)
+      (month, event_type, status, confidentiality, incidents, fatalities, fatalities_known)
     select date_trunc('month', event_date)::date, event_type, status, confidentiality,
-           sum(sign), sum(sign * coalesce(fatalities, 0))
+           sum(sign), sum(sign * coalesce(fatalities, 0)), sum(sign * (fatalities is not null)::integer)
     from (%s) d
     group by 1, 2, 3, 4
     having sum(sign) <> 0 or sum(sign * coalesce(fatalities, 0)) <> 0
+        or sum(sign * (fatalities is not null)::integer) <> 0
     on conflict on constraint incident_rollup_month_type_key do update
-      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities
+      set incidents = r.incidents + excluded.incidents, fatalities = r.fatalities + excluded.fatalities,
+          fatalities_known = r.fatalities_known + excluded.fatalities_known
   $q$, src);
   delete from public.incident_rollup_month_type where incidents = 0;
   execute format($q$

@@ -62,6 +62,8 @@ $$;
 --   p_group 'type' (event type) | 'area1' (governorate P-code) | 'area2' (district P-code) |
 --           'none'. Incidents with no area at that level are grouped under the key 'none'.
 -- Bins are sparse (a bin with no incident is absent); the charts fill the gaps.
+-- A bin or group none of whose incidents has a known fatality count has fatalities null, from
+-- the scan (a sum of nulls) and from the rollups alike (their fatalities_known, 20261231700000).
 create function public.incident_stats(
   p_from date default null, p_to date default null, p_types text[] default null, p_area text[] default null,
   p_west double precision default null, p_south double precision default null,
@@ -103,7 +105,8 @@ begin
   v_by_type := v_months and p_group in ('type', 'none') and (p_area is null or cardinality(p_area) = 0);
   with bins as (
     select r.month as bin, case p_group when 'type' then r.event_type else 'all' end as key,
-           sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
+           sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat, null::date as first, null::date as last
     from public.incident_rollup_month_type r
     where v_by_type
       and (v_m0 is null or r.month >= v_m0)
@@ -116,7 +119,8 @@ begin
                                  when 'area1' then r.admin1_pcode
                                  when 'area2' then r.admin2_pcode
                                  else 'all' end, 'none') as key,
-           sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
+           sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat, null::date as first, null::date as last
     from public.incident_rollup_month_rows(v_m0, v_m1 - 1, p_types, p_area) r
     where v_months and not v_by_type
     group by 1, 2
@@ -126,7 +130,8 @@ begin
                                  when 'area1' then r.admin1_pcode
                                  when 'area2' then r.admin2_pcode
                                  else 'all' end, 'none') as key,
-           sum(r.incidents) as n, sum(r.fatalities) as fat, null::date as first, null::date as last
+           sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat, null::date as first, null::date as last
     from public.incident_rollup_end_days(p_from, p_to, p_types, p_area) r
     where v_months
     group by 1, 2
@@ -136,7 +141,8 @@ begin
                                  when 'area1' then r.admin1_pcode
                                  when 'area2' then r.admin2_pcode
                                  else 'all' end, 'none') as key,
-           sum(r.incidents) as n, sum(r.fatalities) as fat, min(r.day) as first, max(r.day) as last
+           sum(r.incidents) as n,
+           case when sum(r.fatalities_known) > 0 then sum(r.fatalities) end as fat, min(r.day) as first, max(r.day) as last
     from public.incident_rollup r
     where v_rollup and not v_months
       and (p_from is null or r.day >= p_from)

@@ -54,7 +54,8 @@ export function topKeys(
 	maxKeys: number
 ): string[] {
 	const ranked = [...stats.groups]
-		.sort((a, b) => b[metric] - a[metric] || a.key.localeCompare(b.key))
+		// an unknown fatality count (null) ranks and stacks as none
+		.sort((a, b) => (b[metric] ?? 0) - (a[metric] ?? 0) || a.key.localeCompare(b.key))
 		.map((g) => g.key);
 	if (ranked.length <= maxKeys) return ranked;
 	return [...ranked.slice(0, maxKeys - 1), OTHER];
@@ -78,7 +79,7 @@ export function timeSeries(
 	for (const b of stats.bins) {
 		const k = kept.has(b.key) ? b.key : OTHER;
 		const v = (byBin.get(b.bin) ?? {}) as Record<string, number>;
-		v[k] = (v[k] ?? 0) + b[metric];
+		v[k] = (v[k] ?? 0) + (b[metric] ?? 0);
 		byBin.set(b.bin, v);
 	}
 	const rows: SeriesRow[] = binsBetween(from, to, stats.by).map((bin) => {

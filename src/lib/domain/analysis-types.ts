@@ -12,7 +12,8 @@ export interface StatsBin {
 	/** Event type, P-code, 'none' (no area at that level) or 'all'. */
 	key: string;
 	n: number;
-	fatalities: number;
+	/** null when none of the bin's incidents has a known fatality count */
+	fatalities: number | null;
 }
 
 export interface StatsGroup {
@@ -20,7 +21,8 @@ export interface StatsGroup {
 	name_en: string | null;
 	name_ar: string | null;
 	n: number;
-	fatalities: number;
+	/** null when none of the group's incidents has a known fatality count */
+	fatalities: number | null;
 }
 
 export interface IncidentStats extends Covered {

@@ -50,7 +50,10 @@ export const analysisPaths: Record<string, Partial<Record<Method, Operation>>> =
 									bin: { type: 'string', format: 'date' },
 									key: { type: 'string' },
 									n: { type: 'integer' },
-									fatalities: { type: 'integer' }
+									fatalities: {
+										type: ['integer', 'null'],
+										description: 'null when none of the bin’s incidents has a known fatality count'
+									}
 								}
 							}
 						}
