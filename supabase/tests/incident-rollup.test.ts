@@ -6,7 +6,8 @@
  * each equals a fresh GROUP BY of the incidents; incident_counts, incident_stats,
  * incidents_by_area, incidents_sources, incidents_calendar, incidents_time_pattern and
  * incidents_top_actors read from them give what the scan gives, per role (field staff, whose own
- * reports the summary cannot tell, keep the scan); the RLS helpers are parallel safe.
+ * reports the summary cannot tell, keep the scan), fatalities not known (null) included
+ * (20261231700000_rollup_month_fatalities_known); the RLS helpers are parallel safe.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRole, CallerUser } from '../../src/lib/server/db/types.ts';
