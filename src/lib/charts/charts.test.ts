@@ -52,6 +52,35 @@ describe('time series', () => {
 		const s = timeSeries(stats(), { metric: 'fatalities' })!;
 		expect(s.rows.map((r) => r.total)).toEqual([6, 0, 0, 6]);
 	});
+	it('tells a fatality count not known from 0: read out and exported as empty, drawn as none', () => {
+		// week of 2014-06-02: battles all unknown (null), riots known to be 0; 2014-06-23: nothing known
+		const s = timeSeries(
+			stats({
+				bins: [
+					{ bin: '2014-06-02', key: 'battles', n: 3, fatalities: null },
+					{ bin: '2014-06-02', key: 'riots', n: 1, fatalities: 0 },
+					{ bin: '2014-06-23', key: 'battles', n: 2, fatalities: null },
+					{ bin: '2014-06-23', key: 'riots', n: 3, fatalities: null }
+				]
+			}),
+			{ metric: 'fatalities' }
+		)!;
+		expect(s.rows.map((r) => [r.bin, r.total, r.unknown, r.totalUnknown])).toEqual([
+			['2014-06-02', 0, ['battles'], false],
+			['2014-06-09', 0, [], false],
+			['2014-06-16', 0, [], false],
+			['2014-06-23', 0, ['battles', 'riots'], true]
+		]);
+		expect(s.bars).toEqual([]);
+		expect(seriesTable(s, (k) => k).rows).toEqual([
+			['2014-06-02', null, 0, 0],
+			['2014-06-09', 0, 0, 0],
+			['2014-06-16', 0, 0, 0],
+			['2014-06-23', null, null, null]
+		]);
+		// the incident counts are always known
+		expect(timeSeries(stats())!.rows.every((r) => !r.unknown.length && !r.totalUnknown)).toBe(true);
+	});
 	it('merges small groups into "other"', () => {
 		const many = stats({
 			groups: ['a', 'b', 'c'].map((key, i) => ({

@@ -26,6 +26,13 @@ export interface SeriesRow {
 	next: string;
 	total: number;
 	values: Record<string, number>;
+	/**
+	 * The keys whose incidents in this bin all lack a fatality count (the SQL's null): drawn as
+	 * none, read out and exported as not known rather than 0. Empty for the incident counts.
+	 */
+	unknown: string[];
+	/** Every incident of the bin lacks a fatality count: its total is not known either. */
+	totalUnknown: boolean;
 }
 
 export interface StackedBar {
@@ -76,20 +83,29 @@ export function timeSeries(
 	const keys = topKeys(stats, metric, opts.maxKeys ?? 8);
 	const kept = new Set(keys);
 	const byBin = new Map<string, Record<string, number>>();
+	// per bin and key: whether some incident of it has a count (false: none has, the SQL's null)
+	const known = new Map<string, Record<string, boolean>>();
 	for (const b of stats.bins) {
 		const k = kept.has(b.key) ? b.key : OTHER;
 		const v = (byBin.get(b.bin) ?? {}) as Record<string, number>;
 		v[k] = (v[k] ?? 0) + (b[metric] ?? 0);
 		byBin.set(b.bin, v);
+		const kn = known.get(b.bin) ?? {};
+		kn[k] = (kn[k] ?? false) || b[metric] !== null;
+		known.set(b.bin, kn);
 	}
 	const rows: SeriesRow[] = binsBetween(from, to, stats.by).map((bin) => {
 		const values: Record<string, number> = {};
 		for (const k of keys) values[k] = byBin.get(bin)?.[k] ?? 0;
+		const kn = known.get(bin) ?? {};
+		const unknown = keys.filter((k) => kn[k] === false);
 		return {
 			bin,
 			next: nextBin(bin, stats.by),
 			total: keys.reduce((s, k) => s + values[k], 0),
-			values
+			values,
+			unknown,
+			totalUnknown: unknown.length > 0 && unknown.length === Object.keys(kn).length
 		};
 	});
 	const layers = stack<SeriesRow, string>()
@@ -159,9 +175,14 @@ export function brushDates(
 export function seriesTable(
 	series: TimeSeries,
 	label: (key: string) => string
-): { header: string[]; rows: (string | number)[][] } {
+): { header: string[]; rows: (string | number | null)[][] } {
+	// a count not known is an empty cell, not 0
 	return {
 		header: ['bin_start', ...series.keys.map(label), 'total'],
-		rows: series.rows.map((r) => [r.bin, ...series.keys.map((k) => r.values[k]), r.total])
+		rows: series.rows.map((r) => [
+			r.bin,
+			...series.keys.map((k) => (r.unknown.includes(k) ? null : r.values[k])),
+			r.totalUnknown ? null : r.total
+		])
 	};
 }
