@@ -1292,9 +1292,11 @@ create table public.incident_rollup (
   fatalities_known bigint not null
 );
 
-create index incident_rollup_admin2_idx on public.incident_rollup (admin2_pcode);
+-- By area, then day (20261231800000): an area's first and last day (incident_rollup_edge_day)
+-- is the first or last entry of its range, even for an area with no incident.
+create index incident_rollup_admin2_day_idx on public.incident_rollup (admin2_pcode, day);
 
-create index incident_rollup_admin1_idx on public.incident_rollup (admin1_pcode);
+create index incident_rollup_admin1_day_idx on public.incident_rollup (admin1_pcode, day);
 
 -- Rows whose last incident left are deleted right after each statement.
 create index incident_rollup_empty_idx on public.incident_rollup (day) where incidents = 0;

@@ -440,6 +440,11 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			    or event_date between '2016-04-02' and '2016-04-08'`
 		);
 		await expectFresh();
+		const [{ quiet }] = await e.db.queryOwner<{ quiet: string }>(
+			`select a.pcode as quiet from public.areas a
+			 where a.level = 2 and not exists (select 1 from public.incidents i where i.admin2_pcode = a.pcode)
+			 order by a.pcode limit 1`
+		);
 		const filters: Record<string, unknown>[] = [
 			{},
 			{ p_from: '2014-01-01', p_to: '2017-12-31', p_types: ['battles', 'riots'] },
@@ -453,7 +458,13 @@ describe.each(engineNames())('incident rollup on %s', (engineName) => {
 			{ p_from: '2015-06-10' },
 			// whole years and the months around them (areas: the year and month rollups)
 			{ p_from: '2014-03-01', p_to: '2017-10-31', p_types: ['battles'] },
-			{ p_to: '2016-06-30', p_area: ['IQG15'] }
+			{ p_to: '2016-06-30', p_area: ['IQG15'] },
+			// several areas with odd dates, and areas with no incident (a quiet district; types none
+			// of a governorate's incidents has): their first and last days from the (area, day) indexes
+			{ p_from: '2016-02-03', p_to: '2016-09-20', p_area: ['IQG15Q05', 'IQG07'] },
+			{ p_area: [quiet] },
+			{ p_area: ['IQG15', quiet], p_types: ['battles'] },
+			{ p_area: ['IQG07'], p_types: ['riots', 'protests'] }
 		];
 		const edges: string[] = [];
 		let unknownBins = 0;

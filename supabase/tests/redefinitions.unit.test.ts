@@ -266,6 +266,8 @@ const KNOWN: Record<string, string[]> = {
 	'public.incident_view_cells': ['20261221100000', '20261225300000'],
 	'public.incidents_refined': ['20261205010000', '20261209300000'],
 	// the month rollup kept in the same pass (20261220100000)
+	// an area's first and last day from (area, day) indexes
+	'public.incident_rollup_edge_day': ['20261220100000', '20261231800000'],
 	'private.incident_rollup_apply': [
 		'20261203150100',
 		'20261220100000',
